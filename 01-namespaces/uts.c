@@ -1,0 +1,184 @@
+/*
+ * uts - a UTS namespace gives a process its own hostname.
+ *
+ * The parent reads its hostname and UTS namespace, then clone(2)s a child
+ * with CLONE_NEWUTS. The child starts with a copy of the parent's hostname
+ * in a namespace of its own, sets a new one with sethostname(2), and
+ * reports it. The parent shows both views side by side and checks that its
+ * own hostname, the host's, did not change.
+ *
+ * System calls: clone(2) with CLONE_NEWUTS, sethostname(2), wait4(2).
+ * /proc:        /proc/PID/ns/uts of parent and child (namespaces(7));
+ *               /proc/sys/kernel/hostname, which shows the hostname of the
+ *               UTS namespace of whoever reads it.
+ * Look for:     the two ns/uts links differ; the child's hostname is the new
+ *               one; the parent's is what it was before.
+ * Read:         uts_namespaces(7), namespaces(7), clone(2), sethostname(2).
+ */
+#include "../common/decode.h"
+#include "../common/procfs.h"
+#include "../common/trace.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *new_hostname = "lesson-01";
+
+/* What the child needs: the name to set and a pipe each way. */
+struct child_args {
+	int report[2]; /* child -> parent: the hostname it now sees */
+	int wait[2];   /* parent -> child: closed when the parent has looked */
+};
+
+static const char *
+read_hostname(char *buf, size_t size)
+{
+	/* Per UTS namespace: the file shows the reader's own hostname. */
+	return proc_value("/proc/sys/kernel/hostname", buf, size);
+}
+
+/* <<< child */
+static int
+child_main(void *arg)
+{
+	struct child_args *a = arg;
+	char name[HOST_NAME_MAX + 2];
+
+	/* The child has copies of all four pipe ends; keep only its own, or the
+	 * read at the end would never see end-of-file. */
+	close(a->report[0]);
+	close(a->wait[1]);
+
+	trace_note("child: a new UTS namespace, still holding a copy of the parent's hostname");
+	proc_ns(0, "uts");
+	if (TRACE(sethostname(new_hostname, strlen(new_hostname)), "sethostname", "%s, %zu",
+		  trace_str(new_hostname), strlen(new_hostname)) == -1)
+		return EXIT_DEMO_FAILED;
+	if (!read_hostname(name, sizeof(name)))
+		return EXIT_DEMO_FAILED;
+	trace_fact("hostname_inside", "%s", name);
+	if (write(a->report[1], name, strlen(name)) < 0)
+		return EXIT_DEMO_FAILED;
+	close(a->report[1]);
+
+	/* Stay alive, so the namespace exists while the parent looks at it. The
+	 * read returns when the parent closes its end, or dies (Ctrl-C). */
+	char c;
+	(void)read(a->wait[0], &c, 1);
+	return EXIT_DEMO_OK;
+}
+/* >>> child */
+
+static int
+on_option(int opt, const char *arg)
+{
+	(void)opt;
+	/* sethostname(2): at most HOST_NAME_MAX (64) bytes. */
+	if (arg[0] == '\0' || strlen(arg) > HOST_NAME_MAX) {
+		trace_error("--hostname '%s': expected 1 to %d characters", arg, HOST_NAME_MAX);
+		return -1;
+	}
+	new_hostname = arg;
+	return 0;
+}
+
+static const struct option options[] = {
+	{"hostname", required_argument, NULL, 'n'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct trace_prog prog = {
+	.name = "uts",
+	.synopsis = "[--hostname NAME]",
+	.about = "Creates a child in a new UTS namespace, gives it its own hostname and shows\n"
+		 "both views: the namespace ids differ, the host's hostname does not change.\n"
+		 "Needs root (CAP_SYS_ADMIN) for clone(CLONE_NEWUTS).",
+	.options = "  --hostname NAME  the child's new hostname (default lesson-01)\n",
+	.longopts = options,
+	.on_option = on_option,
+};
+
+int
+main(int argc, char **argv)
+{
+	static char stack[256 * 1024] __attribute__((aligned(16))); /* the child's stack */
+	char before[HOST_NAME_MAX + 2], after[HOST_NAME_MAX + 2], inside[HOST_NAME_MAX + 2] = "";
+	struct child_args args;
+	int *report = args.report, *wait = args.wait, status;
+
+	if (trace_main(&prog, argc, argv) != argc) {
+		trace_error("unexpected argument '%s'; see 'uts --help'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	trace_need_root();
+
+	trace_note("parent: its hostname and UTS namespace before");
+	if (!read_hostname(before, sizeof(before)))
+		return EXIT_DEMO_FAILED;
+	char parent_ns[64], child_ns[64];
+	if (!proc_ns(0, "uts"))
+		return EXIT_DEMO_FAILED;
+	snprintf(parent_ns, sizeof(parent_ns), "%s", proc_ns_quiet(0, "uts"));
+
+	if (pipe2(report, O_CLOEXEC) == -1 || pipe2(wait, O_CLOEXEC) == -1) {
+		trace_fail("pipe2");
+		return EXIT_DEMO_FAILED;
+	}
+
+	/* <<< clone */
+	/* CLONE_NEWUTS: the child gets a new UTS namespace, initialised with a
+	 * copy of ours. SIGCHLD: tell us when it exits, like fork(2). The stack
+	 * grows down on x86, so clone(2) is given its top. */
+	unsigned long flags = CLONE_NEWUTS | SIGCHLD;
+	pid_t pid = (pid_t)TRACE(clone(child_main, stack + sizeof(stack), (int)flags, &args),
+				 "clone", "child_stack=%p, flags=%s", (void *)(stack + sizeof(stack)),
+				 dec_clone(flags));
+	/* >>> clone */
+	if (pid == -1)
+		return EXIT_DEMO_FAILED;
+	close(report[1]);
+	close(wait[0]);
+
+	/* Wait for the child's report: its hostname is set once this returns. */
+	ssize_t n = read(report[0], inside, sizeof(inside) - 1);
+	inside[n > 0 ? n : 0] = '\0';
+	trace_note("parent: the child's namespace, seen from outside, and our hostname after");
+	const char *id = proc_ns(pid, "uts");
+	snprintf(child_ns, sizeof(child_ns), "%s", id ? id : "?");
+	if (!read_hostname(after, sizeof(after)))
+		return EXIT_DEMO_FAILED;
+	close(wait[1]); /* let the child exit */
+	if (TRACE(wait4(pid, &status, 0, NULL), "wait4", "%d, &status, 0, NULL", (int)pid) == -1)
+		return EXIT_DEMO_FAILED;
+	trace_note("child %s", dec_wait_status(status));
+
+	printf("%-18s %-24s %s\n", "", "parent (host)", "child");
+	printf("%-18s %-24s %s\n", "hostname", after, inside);
+	printf("%-18s %-24s %s\n", "/proc/PID/ns/uts", parent_ns, child_ns);
+
+	int ns_differs = strcmp(parent_ns, child_ns) != 0;
+	int host_unchanged = strcmp(before, after) == 0;
+	int set_inside = strcmp(inside, new_hostname) == 0;
+	trace_fact("uts_ns_parent", "%s", parent_ns);
+	trace_fact("uts_ns_child", "%s", child_ns);
+	trace_fact("uts_ns_differs", "%s", ns_differs ? "yes" : "no");
+	trace_fact("hostname_host_before", "%s", before);
+	trace_fact("hostname_host_after", "%s", after);
+	trace_fact("host_unchanged", "%s", host_unchanged ? "yes" : "no");
+
+	if (!ns_differs || !host_unchanged || !set_inside || status != 0) {
+		printf("\nUnexpected: see the trace above.\n");
+		return EXIT_DEMO_FAILED;
+	}
+	printf("\nThe child has a UTS namespace of its own: it calls itself \"%s\",\n"
+	       "and the host is still \"%s\".\n",
+	       inside, after);
+	return EXIT_DEMO_OK;
+}

@@ -1,0 +1,76 @@
+# nutshell - what a Linux container really is, built one primitive at a time.
+#
+#   sudo make demo    install what is missing, build, and take the guided tour
+#   sudo make check   the whole test suite (without root: what needs no root)
+#   make              build only (no root needed)
+#   make deps | image | book | format | format-check | clean
+#
+# Binaries are built next to their sources (01-namespaces/uts), so the path a
+# worksheet shows is the path you type.
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -Wall -Wextra -Werror -std=c11 -D_GNU_SOURCE -MMD -MP
+# Libraries of the Debian packages listed in scripts/deps.sh.
+LDLIBS   = -lcap -lseccomp -ljansson
+SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+COMMON_SRC = common/trace.c common/decode.c common/procfs.c
+COMMON_OBJ = $(COMMON_SRC:.c=.o)
+
+# One program per idea; each links common/ (and later the helpers of its own
+# and earlier lessons).
+PROGRAMS = 01-namespaces/uts
+
+TEST_SRC = $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
+
+.PHONY: all deps image demo check book format format-check clean
+all: $(PROGRAMS)
+
+$(PROGRAMS): %: %.o $(COMMON_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+# The test binary: unit suites (pure functions, run under AddressSanitizer
+# and UBSan, no root) and integration suites (drive the built programs, need
+# root); one Check runner, one summary line.
+ASAN_OBJ = $(patsubst %.c,build/asan/%.o,$(COMMON_SRC) $(TEST_SRC))
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANITIZE) -c -o $@ $<
+tests/check: $(ASAN_OBJ)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS) $$(pkg-config --libs check)
+
+deps:
+	@scripts/deps.sh
+
+image: images/busybox/.stamp
+images/busybox/.stamp: scripts/mkimage.sh /bin/busybox
+	@scripts/mkimage.sh images/busybox
+
+demo:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory -s all image
+	@scripts/tour.sh
+
+check: all image tests/check
+	@tests/check
+
+BOOK_FILTERS = --lua-filter=book/include-code.lua --lua-filter=book/instructor.lua
+BOOK_OPTS = --standalone --toc --toc-depth=2 --metadata-file=book/metadata.yaml $(BOOK_FILTERS)
+book:
+	@mkdir -p build
+	pandoc $(BOOK_OPTS) -o build/book.html BOOK.md
+	pandoc $(BOOK_OPTS) -M instructor=true -o build/book-instructor.html BOOK.md
+	pandoc $(BOOK_OPTS) -o build/book.epub BOOK.md
+	@echo "book: build/book.html build/book-instructor.html build/book.epub"
+
+FORMAT_FILES = $(shell find common 0[1-5]-* tests -name '*.[ch]' 2>/dev/null)
+format:
+	clang-format -i $(FORMAT_FILES)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+clean:
+	rm -rf build images tests/check $(PROGRAMS)
+	find . -name '*.[od]' -not -path './.git/*' -delete
+
+-include $(shell find . -name '*.d' -not -path './.git/*' 2>/dev/null)

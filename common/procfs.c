@@ -1,0 +1,313 @@
+/*
+ * procfs.c - /proc readers and parsers (see procfs.h).
+ */
+#include "procfs.h"
+#include "decode.h"
+#include "trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* mountinfo can be long on a busy host. */
+#define PROC_BIG (256 * 1024)
+
+ssize_t
+proc_read(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t n = 0;
+
+	if (fd < 0)
+		return -1;
+	/* /proc files are generated on read: loop until end of file. */
+	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += (size_t)n;
+	int saved = errno;
+	close(fd);
+	if (n < 0) {
+		errno = saved;
+		return -1;
+	}
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+const char *
+proc_value(const char *path, char *buf, size_t size)
+{
+	if (proc_read(path, buf, size) < 0) {
+		trace_fail(path);
+		return NULL;
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	trace_proc(path, buf);
+	return buf;
+}
+
+const char *
+proc_path(char *buf, size_t size, pid_t pid, const char *name)
+{
+	if (pid == 0)
+		snprintf(buf, size, "/proc/self/%s", name);
+	else
+		snprintf(buf, size, "/proc/%d/%s", (int)pid, name);
+	return buf;
+}
+
+const char *
+proc_ns_quiet(pid_t pid, const char *ns)
+{
+	char name[32], path[64];
+	char *buf = dec_scratch();
+
+	snprintf(name, sizeof(name), "ns/%s", ns);
+	ssize_t n = readlink(proc_path(path, sizeof(path), pid, name), buf, DEC_SCRATCH_SIZE - 1);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return buf;
+}
+
+const char *
+proc_ns(pid_t pid, const char *ns)
+{
+	char name[32], path[64];
+	const char *id = proc_ns_quiet(pid, ns);
+
+	snprintf(name, sizeof(name), "ns/%s", ns);
+	proc_path(path, sizeof(path), pid, name);
+	if (!id) {
+		trace_fail(path);
+		return NULL;
+	}
+	trace_proc(path, id);
+	return id;
+}
+
+/* Calls show(line) for each line of a /proc file; the line is writable. */
+static int
+each_line(const char *path, int (*show)(const char *path, char *line, const void *arg),
+	  const void *arg)
+{
+	char *text = malloc(PROC_BIG);
+	int ret = -1;
+
+	if (!text)
+		return -1;
+	if (proc_read(path, text, PROC_BIG) < 0) {
+		trace_fail(path);
+		goto out;
+	}
+	ret = 0;
+	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		show(path, line, arg);
+out:
+	free(text);
+	return ret;
+}
+
+static int
+show_status_line(const char *path, char *line, const void *arg)
+{
+	(void)arg;
+	if (strncmp(line, "Cap", 3) == 0 || strncmp(line, "NoNewPrivs:", 11) == 0 ||
+	    strncmp(line, "Seccomp", 7) == 0) {
+		/* "CapEff:\t000001ffffffffff" reads better as "CapEff 000001ffffffffff" */
+		char *tab = strchr(line, '\t');
+		if (tab)
+			*tab = ' ';
+		trace_proc(path, line);
+	}
+	return 0;
+}
+
+int
+proc_show_status(pid_t pid)
+{
+	char path[64];
+
+	return each_line(proc_path(path, sizeof(path), pid, "status"), show_status_line, NULL);
+}
+
+static int
+show_line(const char *path, char *line, const void *arg)
+{
+	(void)arg;
+	trace_proc(path, line);
+	return 0;
+}
+
+int
+proc_show_lines(pid_t pid, const char *name)
+{
+	char path[64];
+
+	return each_line(proc_path(path, sizeof(path), pid, name), show_line, NULL);
+}
+
+static int
+show_mount_line(const char *path, char *line, const void *arg)
+{
+	const char *prefix = arg;
+	struct proc_mount m;
+	char *copy = strdup(line);
+
+	if (!copy)
+		return -1;
+	/* Parse a copy: the parser cuts the line, and we show it whole. */
+	if (proc_parse_mountinfo(copy, &m) == 0) {
+		size_t len = prefix ? strlen(prefix) : 0;
+
+		if (!prefix || (strncmp(m.point, prefix, len) == 0 &&
+				(m.point[len] == '\0' || m.point[len] == '/' || len == 1)))
+			trace_proc(path, line);
+	}
+	free(copy);
+	return 0;
+}
+
+int
+proc_show_mountinfo(pid_t pid, const char *prefix)
+{
+	char path[64];
+
+	return each_line(proc_path(path, sizeof(path), pid, "mountinfo"), show_mount_line, prefix);
+}
+
+/* ---- parsers ---- */
+
+static const char *
+next_line(const char *line)
+{
+	const char *nl = strchr(line, '\n');
+
+	return nl ? nl + 1 : NULL;
+}
+
+int
+proc_parse_status(const char *text, const char *key, char *out, size_t size)
+{
+	size_t klen = strlen(key);
+
+	for (const char *line = text; line && *line; line = next_line(line)) {
+		if (strncmp(line, key, klen) != 0 || line[klen] != ':')
+			continue;
+		const char *v = line + klen + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		size_t len = strcspn(v, "\n");
+		if (len >= size)
+			len = size - 1;
+		memcpy(out, v, len);
+		out[len] = '\0';
+		return 0;
+	}
+	return -1;
+}
+
+/* Decodes the \ooo escapes the kernel writes for space, tab, newline and
+ * backslash in mount paths (fs/proc_namespace.c, mangle()). */
+static void
+unescape(char *s)
+{
+	char *o = s;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 4;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
+}
+
+/* The next space-separated field; NULL at the end of the line. */
+static char *
+field(char **cursor)
+{
+	char *start = *cursor;
+
+	if (!start || *start == '\0')
+		return NULL;
+	char *sp = strchr(start, ' ');
+	if (sp) {
+		*sp = '\0';
+		*cursor = sp + 1;
+	} else {
+		*cursor = start + strlen(start);
+	}
+	return start;
+}
+
+int
+proc_parse_mountinfo(char *line, struct proc_mount *m)
+{
+	/* 36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue */
+	char *cur = line, *id, *parent;
+
+	line[strcspn(line, "\n")] = '\0';
+	if (!(id = field(&cur)) || !(parent = field(&cur)) || !(m->devno = field(&cur)) ||
+	    !(m->root = field(&cur)) || !(m->point = field(&cur)) || !(m->options = field(&cur)))
+		goto bad;
+	m->id = atoi(id);
+	m->parent = atoi(parent);
+
+	/* Zero or more optional fields ("shared:1 master:2"), then a lone "-". */
+	if (strncmp(cur, "- ", 2) == 0) {
+		m->optional = "";
+		cur += 2;
+	} else {
+		char *sep = strstr(cur, " - ");
+		if (!sep)
+			goto bad;
+		*sep = '\0';
+		m->optional = cur;
+		cur = sep + 3;
+	}
+	if (!(m->fstype = field(&cur)) || !(m->source = field(&cur)))
+		goto bad;
+	m->super = *cur ? cur : "";
+	unescape((char *)m->root);
+	unescape((char *)m->point);
+	unescape((char *)m->source);
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+int
+proc_parse_cgroup(char *line, struct proc_cgroup *c)
+{
+	char *colon1 = strchr(line, ':'), *colon2;
+
+	line[strcspn(line, "\n")] = '\0';
+	if (!colon1 || !(colon2 = strchr(colon1 + 1, ':'))) {
+		errno = EINVAL;
+		return -1;
+	}
+	*colon1 = *colon2 = '\0';
+	c->hierarchy = atoi(line);
+	c->controllers = colon1 + 1;
+	c->path = colon2 + 1;
+	return 0;
+}
+
+int
+proc_parse_idmap(const char *line, struct proc_idmap *m)
+{
+	if (sscanf(line, " %lu %lu %lu", &m->inside, &m->outside, &m->count) != 3) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,83 @@
+/*
+ * procfs.h - reading the /proc state a lesson shows.
+ *
+ * The proc_show_* functions read a piece of /proc, print it in the human
+ * trace and emit a "proc" event for each line they show; the proc_parse_*
+ * functions are the pure parsers underneath, testable on sample text. A pid
+ * of 0 means the calling process ("self").
+ *
+ * Files: /proc/PID/ns/NS (namespaces(7)), /proc/PID/status (proc_pid_status(5)),
+ * /proc/PID/cgroup (cgroups(7)), /proc/PID/uid_map and gid_map
+ * (user_namespaces(7)), /proc/PID/mountinfo (proc_pid_mountinfo(5)).
+ */
+#ifndef NUTSHELL_PROCFS_H
+#define NUTSHELL_PROCFS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Reads a whole (small) file into buf, NUL-terminated; returns its length
+ * or -1 with errno set. */
+ssize_t proc_read(const char *path, char *buf, size_t size);
+
+/* A one-line file such as /proc/sys/kernel/hostname, without its newline,
+ * into buf; shown and emitted. Returns buf, or NULL with errno set. */
+const char *proc_value(const char *path, char *buf, size_t size);
+
+/* "/proc/PID/NAME" (or "/proc/self/NAME") into buf. */
+const char *proc_path(char *buf, size_t size, pid_t pid, const char *name);
+
+/* The namespace a process is in, "uts:[4026531838]", from the symlink
+ * /proc/PID/ns/NS; shown and emitted. Returns a ring buffer (decode.h) or
+ * NULL with errno set. */
+const char *proc_ns(pid_t pid, const char *ns);
+
+/* Same, without showing it (for comparisons a program does not narrate). */
+const char *proc_ns_quiet(pid_t pid, const char *ns);
+
+/* The Cap*, NoNewPrivs and Seccomp lines of /proc/PID/status. */
+int proc_show_status(pid_t pid);
+
+/* Every line of /proc/PID/NAME ("cgroup", "uid_map", "gid_map", ...). */
+int proc_show_lines(pid_t pid, const char *name);
+
+/* The mountinfo lines whose mount point is PREFIX or below it (NULL: all). */
+int proc_show_mountinfo(pid_t pid, const char *prefix);
+
+/* ---- parsers ---- */
+
+/* The value of "Key:\tvalue" in status-style text, without the key, tabs or
+ * newline; -1 when the key is absent. */
+int proc_parse_status(const char *text, const char *key, char *out, size_t size);
+
+/* One line of mountinfo, split in place (line is modified; the pointers
+ * point into it). Octal escapes (\040 for a space) are decoded. */
+struct proc_mount {
+	int id, parent;
+	const char *devno;    /* "0:23" */
+	const char *root;     /* the path within the filesystem mounted here */
+	const char *point;    /* the mount point */
+	const char *options;  /* per-mount options: "rw,nosuid" */
+	const char *optional; /* optional fields: "shared:1 master:2", "" when none */
+	const char *fstype;
+	const char *source;
+	const char *super;    /* per-superblock options */
+};
+int proc_parse_mountinfo(char *line, struct proc_mount *m);
+
+/* One line of /proc/PID/cgroup: "4:memory:/a/b", "0::/a" (v2). Split in
+ * place. */
+struct proc_cgroup {
+	int hierarchy;
+	const char *controllers; /* "memory", "cpu,cpuacct", "name=systemd", "" for v2 */
+	const char *path;
+};
+int proc_parse_cgroup(char *line, struct proc_cgroup *c);
+
+/* One line of uid_map or gid_map: "0 100000 65536". */
+struct proc_idmap {
+	unsigned long inside, outside, count;
+};
+int proc_parse_idmap(const char *line, struct proc_idmap *m);
+
+#endif

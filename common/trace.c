@@ -1,0 +1,436 @@
+/*
+ * trace.c - options, the human trace, JSON Lines and --step (see trace.h).
+ *
+ * Everything here writes with one write(2) per line: a parent and the
+ * children it forks share standard error and the JSON file, and a line must
+ * never be cut in two by another process's line.
+ */
+#include "trace.h"
+#include "decode.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct trace_settings trace_cfg = {.json_fd = -1};
+
+static const char *prog_name = "nutshell";
+static pid_t main_pid;
+
+/* The call between trace_begin() and trace_end(). */
+static struct {
+	const char *name;
+	char args[1024];
+} pending;
+
+enum { OPT_STEP = 0x1000, OPT_JSON, OPT_NO_COLOR };
+
+static const struct option common_opts[] = {
+	{"help", no_argument, NULL, 'h'},        {"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},     {"step", no_argument, NULL, OPT_STEP},
+	{"json", required_argument, NULL, OPT_JSON}, {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{NULL, 0, NULL, 0},
+};
+
+#define COLOR(code) (trace_cfg.color ? "\033[" code "m" : "")
+#define RESET       COLOR("0")
+
+/* ---- output primitives ---- */
+
+static void
+write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return; /* a closed pipe must not kill the demonstration */
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/* One human line on stderr, "[pid N] " first in processes other than the
+ * one that started, as strace -f does. */
+static void
+human(const char *fmt, ...)
+{
+	char line[2048];
+	int off = 0;
+	va_list ap;
+
+	if (getpid() != main_pid)
+		off = snprintf(line, sizeof(line), "%s[pid %d]%s ", COLOR("2"), (int)getpid(), RESET);
+	va_start(ap, fmt);
+	vsnprintf(line + off, sizeof(line) - (size_t)off - 1, fmt, ap);
+	va_end(ap);
+	size_t len = strlen(line);
+	line[len++] = '\n';
+	write_all(STDERR_FILENO, line, len);
+}
+
+char *
+trace_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	/* Worst case every byte becomes the 3-byte U+FFFD. */
+	char *out = malloc(strlen(s) * 3 + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		int len = *p < 0x80            ? 1
+			  : (*p & 0xe0) == 0xc0 ? 2
+			  : (*p & 0xf0) == 0xe0 ? 3
+			  : (*p & 0xf8) == 0xf0 ? 4
+						: 0;
+		int ok = len > 0 && !(len == 2 && *p < 0xc2) && !(len == 4 && *p > 0xf4);
+
+		for (int i = 1; ok && i < len; i++)
+			ok = (p[i] & 0xc0) == 0x80;
+		/* Overlong 3- and 4-byte forms and UTF-16 surrogates are invalid too. */
+		if (ok && len == 3)
+			ok = !(p[0] == 0xe0 && p[1] < 0xa0) && !(p[0] == 0xed && p[1] >= 0xa0);
+		if (ok && len == 4)
+			ok = !(p[0] == 0xf0 && p[1] < 0x90) && !(p[0] == 0xf4 && p[1] >= 0x90);
+		if (ok) {
+			memcpy(o, p, (size_t)len);
+			o += len;
+			p += len;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Adds a string member, made valid UTF-8 first. */
+static void
+json_set_str(json_t *obj, const char *key, const char *value)
+{
+	char *clean = trace_utf8(value ? value : "");
+
+	json_object_set_new(obj, key, json_string(clean ? clean : ""));
+	free(clean);
+}
+
+/* Writes obj as one JSON line and frees it. */
+static void
+emit(json_t *obj)
+{
+	if (trace_cfg.json_fd >= 0) {
+		json_object_set_new(obj, "pid", json_integer(getpid()));
+		char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+		if (text) {
+			size_t len = strlen(text);
+			char *line = malloc(len + 2);
+
+			if (line) {
+				memcpy(line, text, len);
+				line[len] = '\n';
+				write_all(trace_cfg.json_fd, line, len + 1);
+				free(line);
+			}
+			free(text);
+		}
+	}
+	json_decref(obj);
+}
+
+static json_t *
+event(const char *ev)
+{
+	json_t *obj = json_object();
+
+	json_object_set_new(obj, "ev", json_string(ev));
+	return obj;
+}
+
+/* ---- options ---- */
+
+static void
+usage(const struct trace_prog *prog, FILE *out)
+{
+	fprintf(out, "usage: %s [-hqv] [--step] [--json FILE] [--no-color]%s%s\n\n%s\n\n", prog->name,
+		prog->synopsis ? " " : "", prog->synopsis ? prog->synopsis : "", prog->about);
+	if (prog->options)
+		fprintf(out, "options:\n%s", prog->options);
+	fprintf(out, "%s",
+		"common options:\n"
+		"  -h, --help       this help\n"
+		"  -q, --quiet      only errors and the final observations\n"
+		"  -v, --verbose    also the /proc state around each step\n"
+		"  --step           pause before each traced system call until Enter\n"
+		"  --json FILE      also write the trace as JSON Lines to FILE (- = stdout);\n"
+		"                   NUTSHELL_JSON=FILE does the same\n"
+		"  --no-color       no colour (also off when NO_COLOR is set or stderr is no terminal)\n");
+}
+
+static int
+open_json(const char *path)
+{
+	if (strcmp(path, "-") == 0)
+		return STDOUT_FILENO;
+	/* O_APPEND: parent and children write whole lines at the end, never over
+	 * each other. */
+	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+}
+
+int
+trace_main(const struct trace_prog *prog, int argc, char **argv)
+{
+	size_t n_common = sizeof(common_opts) / sizeof(common_opts[0]) - 1, n_own = 0;
+	const char *json_path = getenv("NUTSHELL_JSON");
+	int no_color = getenv("NO_COLOR") != NULL && getenv("NO_COLOR")[0] != '\0';
+
+	prog_name = prog->name;
+	main_pid = getpid();
+	while (prog->longopts && prog->longopts[n_own].name)
+		n_own++;
+
+	struct option *all = calloc(n_common + n_own + 1, sizeof(*all));
+	if (!all) {
+		trace_fail("calloc");
+		exit(EXIT_DEMO_FAILED);
+	}
+	memcpy(all, common_opts, n_common * sizeof(*all));
+	if (n_own)
+		memcpy(all + n_common, prog->longopts, n_own * sizeof(*all));
+
+	opterr = 0; /* our own one-line messages, not getopt's */
+	for (;;) {
+		int idx = optind, c = getopt_long(argc, argv, "+:hqv", all, NULL);
+
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'h':
+			usage(prog, stdout);
+			exit(EXIT_DEMO_OK);
+		case 'q':
+			trace_cfg.quiet = true;
+			break;
+		case 'v':
+			trace_cfg.verbose = true;
+			break;
+		case OPT_STEP:
+			trace_cfg.step = true;
+			break;
+		case OPT_JSON:
+			json_path = optarg;
+			break;
+		case OPT_NO_COLOR:
+			no_color = 1;
+			break;
+		case ':':
+			trace_error("option '%s' needs a value; see '%s --help'", argv[idx], prog->name);
+			exit(EXIT_USAGE);
+		case '?':
+			trace_error("unknown option '%s'; see '%s --help'", argv[idx], prog->name);
+			exit(EXIT_USAGE);
+		default:
+			if (!prog->on_option || prog->on_option(c, optarg) != 0)
+				exit(EXIT_USAGE);
+		}
+	}
+	free(all);
+
+	trace_cfg.color = !no_color && isatty(STDERR_FILENO);
+	if (json_path && json_path[0] != '\0') {
+		trace_cfg.json_fd = open_json(json_path);
+		if (trace_cfg.json_fd < 0) {
+			trace_error("cannot write the JSON trace to '%s': %s", json_path,
+				    strerror(errno));
+			exit(EXIT_USAGE);
+		}
+	}
+	return optind;
+}
+
+/* ---- events ---- */
+
+/* --step: wait for Enter on the terminal. Without a terminal (a test, a
+ * pipe, CI) there is nobody to wait for, so it does not pause. */
+static void
+step_pause(void)
+{
+	static int tty = -2;
+	char buf[64];
+	ssize_t n;
+
+	if (tty == -2)
+		tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (tty < 0)
+		return;
+	human("%s--step: next %s(%s) - press Enter%s", COLOR("7"), pending.name, pending.args,
+	      RESET);
+	while ((n = read(tty, buf, sizeof(buf))) > 0 && memchr(buf, '\n', (size_t)n) == NULL)
+		;
+}
+
+void
+trace_begin(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	pending.name = name;
+	va_start(ap, fmt);
+	vsnprintf(pending.args, sizeof(pending.args), fmt, ap);
+	va_end(ap);
+	if (trace_cfg.step)
+		step_pause();
+}
+
+long
+trace_end(long ret)
+{
+	int saved = errno;
+
+	if (!trace_cfg.quiet) {
+		if (ret == -1)
+			human("%s%s%s(%s) = %s-1 %s (%s)%s", COLOR("1"), pending.name, RESET,
+			      pending.args, COLOR("31"), dec_errno(saved), strerror(saved), RESET);
+		else
+			human("%s%s%s(%s) = %s%ld%s", COLOR("1"), pending.name, RESET, pending.args,
+			      COLOR("32"), ret, RESET);
+	}
+
+	json_t *obj = event("syscall");
+	json_set_str(obj, "name", pending.name);
+	json_set_str(obj, "args", pending.args);
+	json_object_set_new(obj, "ret", json_integer(ret));
+	if (ret == -1)
+		json_set_str(obj, "errno", dec_errno(saved));
+	emit(obj);
+
+	errno = saved;
+	return ret;
+}
+
+void
+trace_proc(const char *path, const char *value)
+{
+	if (!trace_cfg.quiet)
+		human("  %s%s%s: %s", COLOR("36"), path, RESET, value);
+	json_t *obj = event("proc");
+	json_set_str(obj, "path", path);
+	json_set_str(obj, "value", value);
+	emit(obj);
+}
+
+void
+trace_fact(const char *key, const char *fmt, ...)
+{
+	char value[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	/* Facts are what the program prints on stdout anyway; the human trace
+	 * repeats them only when asked to be verbose. */
+	if (trace_cfg.verbose)
+		human("  %sfact%s %s = %s", COLOR("33"), RESET, key, value);
+	json_t *obj = event("fact");
+	json_set_str(obj, "key", key);
+	json_set_str(obj, "value", value);
+	emit(obj);
+}
+
+void
+trace_note(const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (!trace_cfg.quiet)
+		human("%s# %s%s", COLOR("2;3"), text, RESET);
+	json_t *obj = event("note");
+	json_set_str(obj, "text", text);
+	emit(obj);
+}
+
+void
+trace_fail(const char *what)
+{
+	int saved = errno;
+
+	human("%s%s: %s: %s (%s)%s", COLOR("31"), prog_name, what, dec_errno(saved),
+	      strerror(saved), RESET);
+	json_t *obj = event("note");
+	json_set_str(obj, "text", what);
+	json_set_str(obj, "errno", dec_errno(saved));
+	emit(obj);
+	errno = saved;
+}
+
+void
+trace_error(const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	human("%s: %s", prog_name, text);
+}
+
+void
+trace_need_root(void)
+{
+	if (geteuid() == 0)
+		return;
+	trace_error("needs root to create namespaces: run it with sudo");
+	exit(EXIT_DEMO_FAILED);
+}
+
+const char *
+trace_str(const char *s)
+{
+	char *buf = dec_scratch();
+	size_t o = 0;
+	const size_t max = 64; /* like strace -s: long strings are cut */
+
+	if (!s)
+		return "NULL";
+	buf[o++] = '"';
+	for (size_t i = 0; s[i] && o < DEC_SCRATCH_SIZE - 8; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (i == max) {
+			memcpy(buf + o, "\"...", 4);
+			o += 4;
+			buf[o] = '\0';
+			return buf;
+		}
+		if (c == '"' || c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = (char)c;
+		} else if (c == '\n') {
+			buf[o++] = '\\';
+			buf[o++] = 'n';
+		} else if (c < 0x20 || c >= 0x7f) {
+			o += (size_t)snprintf(buf + o, 5, "\\%o", c);
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	return buf;
+}

@@ -1,0 +1,96 @@
+/*
+ * trace.h - the tracing core every nutshell program links.
+ *
+ * A program calls trace_main() once to parse the options every program
+ * shares (-h -q -v --step --json FILE --no-color) plus its own, then wraps
+ * each system call it wants to show in TRACE():
+ *
+ *	if (TRACE(unshare(CLONE_NEWUTS), "unshare", "%s", dec_clone(CLONE_NEWUTS)) == -1)
+ *		...errno is still the one unshare(2) set...
+ *
+ * TRACE formats the decoded arguments, pauses in --step mode, makes the real
+ * call, prints "unshare(CLONE_NEWUTS) = 0" (or "= -1 EPERM (Operation not
+ * permitted)") on standard error, writes the JSON Lines event, and gives back
+ * the call's result with errno untouched. The name given must be the name
+ * strace(1) shows, so the trace can be held against strace -f.
+ *
+ * JSON events (DESIGN.md, "The trace contract"): every object has "ev" and
+ * "pid" (getpid() as the process itself sees it). Each event is written with
+ * a single write(2) on a file opened with O_APPEND, so lines written by a
+ * parent and its children after fork never interleave.
+ */
+#ifndef NUTSHELL_TRACE_H
+#define NUTSHELL_TRACE_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+/* What a program tells trace_main() about itself. */
+struct trace_prog {
+	const char *name;     /* "uts" */
+	const char *synopsis; /* "[--hostname NAME]" */
+	const char *about;    /* what it shows and what to look for (--help) */
+	const char *options;  /* help lines for the program's own options, or NULL */
+	const struct option *longopts; /* the program's own long options, or NULL */
+	/* Called for each of the program's own options; returns 0, or -1 after
+	 * printing a one-line error (trace_main() then exits 2). */
+	int (*on_option)(int opt, const char *arg);
+};
+
+/* The shared settings, read-only for programs. */
+struct trace_settings {
+	bool quiet;
+	bool verbose;
+	bool step;
+	bool color;
+	int json_fd; /* -1 when there is no JSON output */
+};
+extern struct trace_settings trace_cfg;
+
+/*
+ * Parses argv. Exits 0 after --help, 2 after a usage error (one line on
+ * stderr). Returns the index of the first operand.
+ */
+int trace_main(const struct trace_prog *prog, int argc, char **argv);
+
+/* Exit status convention of the lesson programs (DESIGN.md "Programs"). */
+enum { EXIT_DEMO_OK = 0, EXIT_DEMO_FAILED = 1, EXIT_USAGE = 2 };
+
+/* The two halves of TRACE(); use the macro. */
+void trace_begin(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+long trace_end(long ret);
+
+/* Wraps one system call: see the comment at the top. Evaluates to its result
+ * as a long; the comma operator guarantees the order begin, call, end. */
+#define TRACE(call, name, ...) (trace_begin(name, __VA_ARGS__), trace_end((long)(call)))
+
+/* The other three kinds of event. Human output: proc and fact at the default
+ * level, note too; all three are silent with -q except facts, which are the
+ * final observations. */
+void trace_proc(const char *path, const char *value);
+void trace_fact(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void trace_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A failure the program is about to exit for: "name: what: ENAME (message)"
+ * on stderr, always shown, and a "note" event. Uses errno. */
+void trace_fail(const char *what);
+
+/* One-line error for bad input, always shown: "name: message". */
+void trace_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Exits 1 with one line ("needs root: run it with sudo") unless the
+ * effective uid is 0; most lessons need root. */
+void trace_need_root(void);
+
+/*
+ * Quote a string for a trace line, C style, like strace does: "abc\n".
+ * Returns one of a small ring of static buffers, so a few can be used in one
+ * trace_begin(). Long strings are cut with "...".
+ */
+const char *trace_str(const char *s);
+
+/* Turn arbitrary bytes into valid UTF-8 (bad bytes become U+FFFD) so any
+ * path or hostname can go into JSON. Caller frees. */
+char *trace_utf8(const char *s);
+
+#endif

@@ -1,0 +1,315 @@
+#!/bin/bash
+# tests/vm/vm.sh — boot the toolkit in a virtual machine that runs Debian's stock kernel
+# with only cgroup v2 mounted (`make check-vm`, `make vm`).
+#
+# usage: tests/vm/vm.sh check   run the integration suite in the VM, exit with its status
+#        tests/vm/vm.sh shell   boot to a root shell in the toolkit, for the workshop
+#
+# Why a VM: this build machine, WSL2 and older distributions mount cgroup v1 next to v2,
+# while most participants' laptops run a stock distribution kernel with cgroup v2 only.
+# The VM gives every machine the second kind. qemu emulates the CPU in software, so no
+# KVM is needed; it is slow (a minute to boot) but runs anywhere.
+#
+# Nothing here needs root on the host or leaves anything behind: no mounts, no loop
+# devices, no device nodes (the initramfs is a cpio archive written by an ordinary
+# user, owners set to root with `cpio -R`). The only state is the cache in build/vm/.
+#
+# Steps, each announced with "==>":
+#   1. download Debian's current kernel package once (apt-get download)
+#   2. extract vmlinuz and the modules of tests/vm/modules.list (+ their dependencies)
+#   3. build the initramfs: busybox, strace, the toolkit, shared libraries, modules
+#   4. boot qemu; tests/vm/init runs inside as PID 1
+#
+# Environment:
+#   NUTSHELL_VM_TIMEOUT  seconds until a guest that has not powered off is a hang (600)
+#   NUTSHELL_VM_MEMORY   guest memory in MiB (1024: the cgroup lessons need room for
+#                        their memory limits and the OOM killer)
+#   NUTSHELL_VM_INJECT   fail|panic|hang: break the guest on purpose, to see that the
+#                        lane reports each kind of failure (check mode only)
+
+set -euo pipefail
+
+prog=check-vm
+say() { printf '==> %s\n' "$*" >&2; }
+die() {
+	printf '%s: %s\n' "$prog" "$*" >&2
+	exit 1
+}
+
+mode=${1:-}
+case $mode in
+check) prog=check-vm ;;
+shell) prog=vm ;;
+*)
+	echo "usage: $0 check|shell" >&2
+	exit 2
+	;;
+esac
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd) # the toolkit: tests/vm/ sits two levels down
+cache=$root/build/vm
+timeout_s=${NUTSHELL_VM_TIMEOUT:-600}
+memory=${NUTSHELL_VM_MEMORY:-1024}
+inject=${NUTSHELL_VM_INJECT:-}
+
+case $inject in
+'' | fail | panic | hang) ;;
+*) die "NUTSHELL_VM_INJECT=$inject: expected fail, panic or hang" ;;
+esac
+[[ $timeout_s =~ ^[1-9][0-9]*$ ]] || die "NUTSHELL_VM_TIMEOUT=$timeout_s: expected seconds"
+[[ $memory =~ ^[1-9][0-9]*$ ]] || die "NUTSHELL_VM_MEMORY=$memory: expected MiB"
+
+# Tools from the host. A missing one is named with the Debian package that has it.
+need() {
+	command -v "$1" >/dev/null || die "$1 not found (apt-get install $2)"
+}
+need qemu-system-x86_64 qemu-system-x86
+need cpio cpio
+need busybox busybox-static
+need strace strace
+need dpkg-deb dpkg
+need xz xz-utils
+need timeout coreutils
+
+# Everything temporary lives in one directory that is removed however we leave.
+mkdir -p "$cache"
+tmp=$(mktemp -d "$cache/tmp.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+# A step that fails without its own message still says which one, in one line.
+on_error() { trap 'die "failed at tests/vm/vm.sh:$LINENO: $BASH_COMMAND"' ERR; }
+on_error
+
+# ---------------------------------------------------------------------------------------
+# 1. The kernel package, downloaded once.
+#
+# linux-image-amd64 is the metapackage that always depends on Debian's current kernel
+# (linux-image-6.1.0-NN-amd64); `apt-cache depends` reads that from the local package
+# lists without touching the network. The .deb is cached; a new one is fetched only when
+# Debian moves to a new kernel (after `apt-get update`).
+kernel_package() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		awk '$1 ~ /Depends:$/ && $2 ~ /^linux-image-[0-9]/ { print $2; exit }'
+}
+
+pkg=
+! command -v apt-cache >/dev/null || pkg=$(kernel_package || true)
+deb=
+if [[ -n $pkg ]]; then
+	deb=$(ls "$cache/debs/${pkg}_"*.deb 2>/dev/null | tail -n 1 || true)
+	if [[ -z $deb ]]; then
+		say "downloading $pkg (Debian's current kernel, about 70 MB, once)"
+		mkdir -p "$tmp/dl" "$cache/debs"
+		# As root apt drops to the _apt user for downloads, who may not write here.
+		if (cd "$tmp/dl" && apt-get download -q -o APT::Sandbox::User=root "$pkg"); then
+			rm -f "$cache/debs/"*.deb # an older kernel is no longer wanted
+			mv "$tmp/dl/"*.deb "$cache/debs/"
+			deb=$(ls "$cache/debs/${pkg}_"*.deb)
+		else
+			# Offline at the workshop? An older cached kernel still does the job.
+			deb=$(ls "$cache/debs/"linux-image-*.deb 2>/dev/null | tail -n 1 || true)
+			[[ -n $deb ]] || die "could not download $pkg with apt-get download"
+			say "could not download $pkg; using the cached $(basename "$deb")"
+		fi
+	fi
+else
+	# No apt (or no package lists): use whatever kernel an earlier run cached.
+	deb=$(ls "$cache/debs/"linux-image-*.deb 2>/dev/null | tail -n 1 || true)
+	[[ -n $deb ]] || die "cannot tell which kernel to download: 'apt-cache depends linux-image-amd64' names none"
+fi
+
+# ---------------------------------------------------------------------------------------
+# 2. vmlinuz and the modules, extracted once per kernel and modules.list.
+#
+# build/vm/kernel/ holds vmlinuz, release (the `uname -r` inside), modules/NAME.ko
+# (decompressed: busybox insmod does not read .ko.xz) and modules.load, the names in
+# the order to insmod them. The stamp says which .deb and modules.list produced it.
+kdir=$cache/kernel
+stamp="$(basename "$deb") $(sha256sum <"$here/modules.list" | cut -c1-16)"
+if [[ ! -f $kdir/stamp || $(cat "$kdir/stamp") != "$stamp" ]]; then
+	say "extracting vmlinuz and modules from $(basename "$deb")"
+	x=$tmp/deb
+	dpkg-deb -x "$deb" "$x" || die "could not unpack $deb"
+	release=$(ls "$x/lib/modules")
+	mods=$x/lib/modules/$release
+	new=$tmp/kernel
+	mkdir -p "$new/modules"
+	cp "$x/boot/vmlinuz-$release" "$new/vmlinuz"
+	echo "$release" >"$new/release"
+
+	# The kernel treats '-' and '_' in module names alike; so do these tables.
+	declare -A path_of=() builtin=() seen=()
+	while read -r p; do
+		n=${p##*/}
+		n=${n%.ko}
+		path_of[${n//-/_}]=$p
+	done <"$mods/modules.order"
+	while read -r p; do
+		n=${p##*/}
+		n=${n%.ko}
+		builtin[${n//-/_}]=1
+	done <"$mods/modules.builtin"
+
+	# Depth first: a module's dependencies (its .modinfo "depends=", the same field
+	# depmod reads) go into modules.load before the module itself.
+	load_order=()
+	add_module() {
+		local n=${1//-/_} p f d deps
+		[[ -z ${seen[$n]:-} ]] || return 0
+		seen[$n]=1
+		if [[ -n ${builtin[$n]:-} ]]; then
+			say "  $n is built into $release, nothing to load"
+			return 0
+		fi
+		p=${path_of[$n]:-}
+		[[ -n $p ]] || die "module $n (tests/vm/modules.list) is not in $(basename "$deb")"
+		f=$mods/$p
+		if [[ -f $f ]]; then
+			cp "$f" "$new/modules/$n.ko"
+		elif [[ -f $f.xz ]]; then
+			xz -dc "$f.xz" >"$new/modules/$n.ko"
+		elif [[ -f $f.zst ]]; then
+			need zstd zstd
+			zstd -qdc "$f.zst" >"$new/modules/$n.ko"
+		else
+			die "module $n: $p is listed in modules.order but not in the package"
+		fi
+		deps=$(tr '\0' '\n' <"$new/modules/$n.ko" | sed -n 's/^depends=//p' | head -n 1)
+		for d in ${deps//,/ }; do
+			add_module "$d"
+		done
+		load_order+=("$n")
+	}
+	while read -r line; do
+		line=${line%%#*}
+		for n in $line; do
+			add_module "$n"
+		done
+	done <"$here/modules.list"
+	printf '%s\n' "${load_order[@]}" >"$new/modules.load"
+	say "  modules to load, dependencies first: ${load_order[*]}"
+
+	echo "$stamp" >"$new/stamp"
+	rm -rf "$kdir" "$x" # the unpacked package is 400 MB; only vmlinuz and these stay
+	mv "$new" "$kdir"
+fi
+release=$(cat "$kdir/release")
+
+# ---------------------------------------------------------------------------------------
+# 3. The initramfs, rebuilt every run because the binaries change.
+#
+# Layout: /init (tests/vm/init), busybox and its applet links, /bin/strace, the toolkit
+# at /nutshell (sources, binaries, images/, tests/check; not .git or build/), every
+# shared library those ELF files load (found with ldd, kept at the same path, so the
+# ASan test binary finds libasan), /lib/modules/$release/.
+say "building the initramfs (toolkit, busybox, strace, libraries, modules)"
+[[ -x $root/tests/check ]] || die "tests/check is missing: run 'make tests/check' first"
+[[ -d $root/images/busybox ]] || die "images/busybox is missing: run 'make image' first"
+st=$tmp/initramfs
+mkdir -p "$st"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,nutshell}
+chmod 1777 "$st/tmp"
+
+cp "$(command -v busybox)" "$st/bin/busybox"
+# Links for every applet busybox has, where its --list-full says (bin/sh, sbin/insmod...).
+busybox --list-full | while read -r a; do
+	[[ -e $st/$a ]] || ln -s /bin/busybox "$st/$a"
+done
+cp "$(command -v strace)" "$st/bin/strace"
+
+tar -C "$root" --exclude=./.git --exclude=./build --exclude='*.o' --exclude='*.d' \
+	-cf - . | tar -C "$st/nutshell" -xf -
+
+install -m 0755 "$here/init" "$st/init"
+mkdir -p "$st/lib/modules/$release"
+cp "$kdir/modules/"*.ko "$kdir/modules.load" "$st/lib/modules/$release/" 2>/dev/null ||
+	cp "$kdir/modules.load" "$st/lib/modules/$release/" # every listed module built in
+
+# Enough of /etc for user and group names (the lessons print uid 0 as root, and the
+# user namespace lessons map to nobody).
+cat >"$st/etc/passwd" <<'EOF'
+root:x:0:0:root:/root:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+EOF
+cat >"$st/etc/group" <<'EOF'
+root:x:0:
+nogroup:x:65534:
+EOF
+echo "127.0.0.1 localhost nutshell-vm" >"$st/etc/hosts"
+
+# Shared libraries: ldd lists the whole closure, including the loader itself.
+find "$st" -type f -perm -u+x -print0 | while IFS= read -r -d '' f; do
+	[[ $(head -c 4 "$f" | tr -d '\0') == $'\x7fELF' ]] || continue
+	{ ldd "$f" 2>/dev/null || true; } | # static ones (busybox) have none
+		awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
+done | sort -u | while read -r lib; do
+	[[ -e $st$lib ]] || cp -L --parents "$lib" "$st"
+done
+
+initrd=$cache/initramfs.cpio.gz
+(cd "$st" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 >"$initrd.new"
+mv "$initrd.new" "$initrd"
+rm -rf "$st" # no need to keep a second copy while the VM runs
+say "  $(du -h "$initrd" | cut -f1) compressed"
+
+# ---------------------------------------------------------------------------------------
+# 4. Boot.
+#
+# -nographic: the serial port is the console, on this terminal (Ctrl-a x quits qemu).
+# -no-reboot with panic=-1: a kernel panic reboots at once, and qemu exits instead.
+# cgroup_no_v1=all: no v1 controller even could be mounted; init mounts only cgroup2.
+# -nic none: the guest needs no network to the host, only its own namespaces.
+# The nutshell.* words are read by tests/vm/init from /proc/cmdline.
+cmdline="console=ttyS0 panic=-1 quiet cgroup_no_v1=all nutshell.mode=$mode"
+qemu=(qemu-system-x86_64 -nographic -no-reboot -accel tcg -m "$memory" -smp 2 -nic none
+	-kernel "$kdir/vmlinuz" -initrd "$initrd")
+
+if [[ $mode == shell ]]; then
+	# Tell the guest this terminal's size and type; a serial line cannot ask.
+	read -r rows cols < <(stty size 2>/dev/null || true)
+	[[ ${rows:-0} -gt 0 && ${cols:-0} -gt 0 ]] || rows=24 cols=80
+	say "booting $release (software emulation: about a minute)"
+	say "in the VM: 'poweroff -f' (or exit the shell) to leave, or Ctrl-a x to stop qemu"
+	status=0
+	"${qemu[@]}" -append "$cmdline nutshell.rows=$rows nutshell.cols=$cols nutshell.term=${TERM:-vt100}" || status=$?
+	# SeaBIOS turned off line wrapping (ESC [?7l) on this terminal; turn it back on.
+	[[ ! -t 1 ]] || printf '\033[?7h'
+	exit "$status"
+fi
+
+[[ -z $inject ]] || cmdline+=" nutshell.inject=$inject"
+log=$cache/last-run.log
+say "booting $release with only cgroup v2 (software emulation: a minute or two; limit ${timeout_s} s)"
+start=$SECONDS
+# --foreground keeps qemu in our process group, so Ctrl-C stops it too. The guest's
+# console goes to the terminal as it comes, and to the log that is judged below.
+set +e
+trap - ERR # qemu's status is judged below, not here
+# SeaBIOS's screen reset (ESC c, ESC [2J) and "no line wrap" (ESC [?7l) are dropped, so
+# the progress above stays on the screen and the terminal is left as it was.
+timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" -append "$cmdline" </dev/null 2>&1 |
+	sed -u -e 's/\x1bc//g' -e 's/\x1b\[2J//g' -e 's/\x1b\[?7l//g' | tee "$log"
+qemu_status=${PIPESTATUS[0]}
+set -e
+on_error
+elapsed=$((SECONDS - start))
+
+# Judge the run from the console log (serial lines end in \r\n). A panic is checked
+# first: with panic=-1 a panicking guest makes qemu exit as if all were well.
+clean=$(tr -d '\r' <"$log")
+panic=$(grep -a -m 1 'Kernel panic' <<<"$clean" || true)
+summary=$(grep -a -E '^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' <<<"$clean" | tail -n 1 || true)
+exit_line=$(grep -a -E '^NUTSHELL-VM-EXIT=[0-9]+$' <<<"$clean" | tail -n 1 || true)
+
+[[ -z $panic ]] || die "the guest kernel panicked after ${elapsed} s: ${panic#*] }"
+if ((qemu_status == 124 || qemu_status == 137)); then
+	die "the guest hung: no power-off within NUTSHELL_VM_TIMEOUT=${timeout_s} s (log: build/vm/last-run.log)"
+fi
+((qemu_status == 0)) || die "qemu failed with status $qemu_status (log: build/vm/last-run.log)"
+[[ -n $summary ]] || die "no Check summary line in the guest's output: the suite did not run to the end (log: build/vm/last-run.log)"
+[[ -n $exit_line ]] || die "the guest printed no NUTSHELL-VM-EXIT line: init stopped before the end (log: build/vm/last-run.log)"
+status=${exit_line#NUTSHELL-VM-EXIT=}
+if ((status != 0)); then
+	printf '%s: the integration suite failed in the VM (exit status %d): %s\n' "$prog" "$status" "$summary" >&2
+	exit "$status"
+fi
+say "passed in ${elapsed} s on $release, cgroup v2 only: $summary"
