@@ -90,19 +90,19 @@ on_option(int opt, const char *arg)
 }
 
 static const struct option options[] = {
-	{"hostname", required_argument, NULL, 'n'},
-	{NULL, 0, NULL, 0},
+    {"hostname", required_argument, NULL, 'n'},
+    {NULL, 0, NULL, 0},
 };
 
 static const struct trace_prog prog = {
-	.name = "uts",
-	.synopsis = "[--hostname NAME]",
-	.about = "Creates a child in a new UTS namespace, gives it its own hostname and shows\n"
-		 "both views: the namespace ids differ, the host's hostname does not change.\n"
-		 "Needs root (CAP_SYS_ADMIN) for clone(CLONE_NEWUTS).",
-	.options = "  --hostname NAME  the child's new hostname (default lesson-01)\n",
-	.longopts = options,
-	.on_option = on_option,
+    .name = "uts",
+    .synopsis = "[--hostname NAME]",
+    .about = "Creates a child in a new UTS namespace, gives it its own hostname and shows\n"
+	     "both views: the namespace ids differ, the host's hostname does not change.\n"
+	     "Needs root (CAP_SYS_ADMIN) for clone(CLONE_NEWUTS).",
+    .options = "  --hostname NAME  the child's new hostname (default lesson-01)\n",
+    .longopts = options,
+    .on_option = on_option,
 };
 
 int
@@ -138,8 +138,8 @@ main(int argc, char **argv)
 	 * grows down on x86, so clone(2) is given its top. */
 	unsigned long flags = CLONE_NEWUTS | SIGCHLD;
 	pid_t pid = (pid_t)TRACE(clone(child_main, stack + sizeof(stack), (int)flags, &args),
-				 "clone", "child_stack=%p, flags=%s", (void *)(stack + sizeof(stack)),
-				 dec_clone(flags));
+				 "clone", "child_stack=%p, flags=%s",
+				 (void *)(stack + sizeof(stack)), dec_clone(flags));
 	/* >>> clone */
 	if (pid == -1)
 		return EXIT_DEMO_FAILED;

@@ -29,47 +29,66 @@
 #define MS_NOSYMFOLLOW 256
 #endif
 
-#define F(x) {x, #x}
+#define F(x)                                                                                       \
+	{                                                                                          \
+		x, #x                                                                              \
+	}
 
 /* clone(2) flags above the low byte, which holds the exit signal. */
 static const struct dec_flag clone_flags[] = {
-	F(CLONE_VM),         F(CLONE_FS),          F(CLONE_FILES),          F(CLONE_SIGHAND),
-	F(CLONE_PIDFD),      F(CLONE_PTRACE),      F(CLONE_VFORK),          F(CLONE_PARENT),
-	F(CLONE_THREAD),     F(CLONE_NEWNS),       F(CLONE_SYSVSEM),        F(CLONE_SETTLS),
-	F(CLONE_PARENT_SETTID), F(CLONE_CHILD_CLEARTID), F(CLONE_UNTRACED), F(CLONE_CHILD_SETTID),
-	F(CLONE_NEWCGROUP),  F(CLONE_NEWUTS),      F(CLONE_NEWIPC),         F(CLONE_NEWUSER),
-	F(CLONE_NEWPID),     F(CLONE_NEWNET),      F(CLONE_IO),             {0, NULL},
+    F(CLONE_VM),
+    F(CLONE_FS),
+    F(CLONE_FILES),
+    F(CLONE_SIGHAND),
+    F(CLONE_PIDFD),
+    F(CLONE_PTRACE),
+    F(CLONE_VFORK),
+    F(CLONE_PARENT),
+    F(CLONE_THREAD),
+    F(CLONE_NEWNS),
+    F(CLONE_SYSVSEM),
+    F(CLONE_SETTLS),
+    F(CLONE_PARENT_SETTID),
+    F(CLONE_CHILD_CLEARTID),
+    F(CLONE_UNTRACED),
+    F(CLONE_CHILD_SETTID),
+    F(CLONE_NEWCGROUP),
+    F(CLONE_NEWUTS),
+    F(CLONE_NEWIPC),
+    F(CLONE_NEWUSER),
+    F(CLONE_NEWPID),
+    F(CLONE_NEWNET),
+    F(CLONE_IO),
+    {0, NULL},
 };
 
 /* unshare(2) and setns(2) take the same bits, and CLONE_NEWTIME, which
  * clone(2) cannot take because it collides with the signal byte. */
 static const struct dec_flag unshare_flags[] = {
-	F(CLONE_NEWTIME),   F(CLONE_FILES),  F(CLONE_FS),     F(CLONE_NEWNS),
-	F(CLONE_SYSVSEM),   F(CLONE_NEWCGROUP), F(CLONE_NEWUTS), F(CLONE_NEWIPC),
-	F(CLONE_NEWUSER),   F(CLONE_NEWPID), F(CLONE_NEWNET), {0, NULL},
+    F(CLONE_NEWTIME), F(CLONE_FILES),	  F(CLONE_FS),	   F(CLONE_NEWNS),
+    F(CLONE_SYSVSEM), F(CLONE_NEWCGROUP), F(CLONE_NEWUTS), F(CLONE_NEWIPC),
+    F(CLONE_NEWUSER), F(CLONE_NEWPID),	  F(CLONE_NEWNET), {0, NULL},
 };
 
 static const struct dec_flag mount_flags[] = {
-	F(MS_RDONLY),     F(MS_NOSUID),     F(MS_NODEV),      F(MS_NOEXEC),
-	F(MS_SYNCHRONOUS), F(MS_REMOUNT),   F(MS_MANDLOCK),   F(MS_DIRSYNC),
-	F(MS_NOSYMFOLLOW), F(MS_NOATIME),   F(MS_NODIRATIME), F(MS_BIND),
-	F(MS_MOVE),       F(MS_REC),        F(MS_SILENT),     F(MS_POSIXACL),
-	F(MS_UNBINDABLE), F(MS_PRIVATE),    F(MS_SLAVE),      F(MS_SHARED),
-	F(MS_RELATIME),   F(MS_KERNMOUNT),  F(MS_I_VERSION),  F(MS_STRICTATIME),
-	F(MS_LAZYTIME),   {0, NULL},
+    F(MS_RDONLY),     F(MS_NOSUID),	F(MS_NODEV),	 F(MS_NOEXEC),	    F(MS_SYNCHRONOUS),
+    F(MS_REMOUNT),    F(MS_MANDLOCK),	F(MS_DIRSYNC),	 F(MS_NOSYMFOLLOW), F(MS_NOATIME),
+    F(MS_NODIRATIME), F(MS_BIND),	F(MS_MOVE),	 F(MS_REC),	    F(MS_SILENT),
+    F(MS_POSIXACL),   F(MS_UNBINDABLE), F(MS_PRIVATE),	 F(MS_SLAVE),	    F(MS_SHARED),
+    F(MS_RELATIME),   F(MS_KERNMOUNT),	F(MS_I_VERSION), F(MS_STRICTATIME), F(MS_LAZYTIME),
+    {0, NULL},
 };
 
 static const struct dec_flag umount_flags[] = {
-	F(MNT_FORCE), F(MNT_DETACH), F(MNT_EXPIRE), F(UMOUNT_NOFOLLOW), {0, NULL},
+    F(MNT_FORCE), F(MNT_DETACH), F(MNT_EXPIRE), F(UMOUNT_NOFOLLOW), {0, NULL},
 };
 
 /* Multi-bit flags (O_TMPFILE includes O_DIRECTORY, O_SYNC includes O_DSYNC)
  * come before their parts, so the longer name wins. */
 static const struct dec_flag open_flags[] = {
-	F(O_CREAT),  F(O_EXCL),      F(O_NOCTTY),   F(O_TRUNC),   F(O_APPEND),
-	F(O_NONBLOCK), F(O_SYNC),    F(O_DSYNC),    F(O_DIRECT),  F(O_TMPFILE),
-	F(O_DIRECTORY), F(O_NOFOLLOW), F(O_NOATIME), F(O_CLOEXEC), F(O_PATH),
-	{0, NULL},
+    F(O_CREAT),	  F(O_EXCL),	F(O_NOCTTY), F(O_TRUNC),   F(O_APPEND),	   F(O_NONBLOCK),
+    F(O_SYNC),	  F(O_DSYNC),	F(O_DIRECT), F(O_TMPFILE), F(O_DIRECTORY), F(O_NOFOLLOW),
+    F(O_NOATIME), F(O_CLOEXEC), F(O_PATH),   {0, NULL},
 };
 
 char *
@@ -169,7 +188,7 @@ dec_open(unsigned long flags)
 
 	/* The access mode is a two-bit number, not a set of flags. */
 	snprintf(buf, DEC_SCRATCH_SIZE, "%s",
-		 mode == O_RDONLY ? "O_RDONLY"
+		 mode == O_RDONLY   ? "O_RDONLY"
 		 : mode == O_WRONLY ? "O_WRONLY"
 		 : mode == O_RDWR   ? "O_RDWR"
 				    : "O_ACCMODE");

@@ -32,9 +32,9 @@ const char *dec_unshare(unsigned long flags); /* unshare(2), setns(2): CLONE_NEW
 const char *dec_mount(unsigned long flags);   /* MS_* */
 const char *dec_umount(unsigned long flags);  /* MNT_*, UMOUNT_NOFOLLOW */
 const char *dec_open(unsigned long flags);    /* O_RDONLY|O_CLOEXEC ... */
-const char *dec_signal(int sig);              /* "SIGCHLD", or the number */
-const char *dec_errno(int err);               /* "EPERM", or the number */
-const char *dec_cap(int cap);                 /* "CAP_CHOWN" via libcap, or the number */
+const char *dec_signal(int sig);	      /* "SIGCHLD", or the number */
+const char *dec_errno(int err);		      /* "EPERM", or the number */
+const char *dec_cap(int cap);		      /* "CAP_CHOWN" via libcap, or the number */
 const char *dec_wait_status(int status);      /* "exited 0", "killed by SIGKILL" */
 
 #endif

@@ -61,7 +61,7 @@ struct proc_mount {
 	const char *optional; /* optional fields: "shared:1 master:2", "" when none */
 	const char *fstype;
 	const char *source;
-	const char *super;    /* per-superblock options */
+	const char *super; /* per-superblock options */
 };
 int proc_parse_mountinfo(char *line, struct proc_mount *m);
 

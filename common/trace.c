@@ -31,14 +31,17 @@ static struct {
 enum { OPT_STEP = 0x1000, OPT_JSON, OPT_NO_COLOR };
 
 static const struct option common_opts[] = {
-	{"help", no_argument, NULL, 'h'},        {"quiet", no_argument, NULL, 'q'},
-	{"verbose", no_argument, NULL, 'v'},     {"step", no_argument, NULL, OPT_STEP},
-	{"json", required_argument, NULL, OPT_JSON}, {"no-color", no_argument, NULL, OPT_NO_COLOR},
-	{NULL, 0, NULL, 0},
+    {"help", no_argument, NULL, 'h'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"step", no_argument, NULL, OPT_STEP},
+    {"json", required_argument, NULL, OPT_JSON},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {NULL, 0, NULL, 0},
 };
 
 #define COLOR(code) (trace_cfg.color ? "\033[" code "m" : "")
-#define RESET       COLOR("0")
+#define RESET	    COLOR("0")
 
 /* ---- output primitives ---- */
 
@@ -66,8 +69,9 @@ human(const char *fmt, ...)
 	int off = 0;
 	va_list ap;
 
-	if (getpid() != main_pid)
-		off = snprintf(line, sizeof(line), "%s[pid %d]%s ", COLOR("2"), (int)getpid(), RESET);
+	if (main_pid != 0 && getpid() != main_pid)
+		off =
+		    snprintf(line, sizeof(line), "%s[pid %d]%s ", COLOR("2"), (int)getpid(), RESET);
 	va_start(ap, fmt);
 	vsnprintf(line + off, sizeof(line) - (size_t)off - 1, fmt, ap);
 	va_end(ap);
@@ -86,7 +90,7 @@ trace_utf8(const char *s)
 	if (!out)
 		return NULL;
 	while (*p) {
-		int len = *p < 0x80            ? 1
+		int len = *p < 0x80		? 1
 			  : (*p & 0xe0) == 0xc0 ? 2
 			  : (*p & 0xf0) == 0xe0 ? 3
 			  : (*p & 0xf8) == 0xf0 ? 4
@@ -162,8 +166,9 @@ event(const char *ev)
 static void
 usage(const struct trace_prog *prog, FILE *out)
 {
-	fprintf(out, "usage: %s [-hqv] [--step] [--json FILE] [--no-color]%s%s\n\n%s\n\n", prog->name,
-		prog->synopsis ? " " : "", prog->synopsis ? prog->synopsis : "", prog->about);
+	fprintf(out, "usage: %s [-hqv] [--step] [--json FILE] [--no-color]%s%s\n\n%s\n\n",
+		prog->name, prog->synopsis ? " " : "", prog->synopsis ? prog->synopsis : "",
+		prog->about);
 	if (prog->options)
 		fprintf(out, "options:\n%s", prog->options);
 	fprintf(out, "%s",
@@ -174,7 +179,8 @@ usage(const struct trace_prog *prog, FILE *out)
 		"  --step           pause before each traced system call until Enter\n"
 		"  --json FILE      also write the trace as JSON Lines to FILE (- = stdout);\n"
 		"                   NUTSHELL_JSON=FILE does the same\n"
-		"  --no-color       no colour (also off when NO_COLOR is set or stderr is no terminal)\n");
+		"  --no-color       no colour (also off when NO_COLOR is set or stderr is no "
+		"terminal)\n");
 }
 
 static int
@@ -217,6 +223,7 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
 		switch (c) {
 		case 'h':
 			usage(prog, stdout);
+			free(all);
 			exit(EXIT_DEMO_OK);
 		case 'q':
 			trace_cfg.quiet = true;
@@ -234,14 +241,19 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
 			no_color = 1;
 			break;
 		case ':':
-			trace_error("option '%s' needs a value; see '%s --help'", argv[idx], prog->name);
+			trace_error("option '%s' needs a value; see '%s --help'", argv[idx],
+				    prog->name);
+			free(all);
 			exit(EXIT_USAGE);
 		case '?':
 			trace_error("unknown option '%s'; see '%s --help'", argv[idx], prog->name);
+			free(all);
 			exit(EXIT_USAGE);
 		default:
-			if (!prog->on_option || prog->on_option(c, optarg) != 0)
+			if (!prog->on_option || prog->on_option(c, optarg) != 0) {
+				free(all);
 				exit(EXIT_USAGE);
+			}
 		}
 	}
 	free(all);

@@ -27,10 +27,10 @@
 
 /* What a program tells trace_main() about itself. */
 struct trace_prog {
-	const char *name;     /* "uts" */
-	const char *synopsis; /* "[--hostname NAME]" */
-	const char *about;    /* what it shows and what to look for (--help) */
-	const char *options;  /* help lines for the program's own options, or NULL */
+	const char *name;	       /* "uts" */
+	const char *synopsis;	       /* "[--hostname NAME]" */
+	const char *about;	       /* what it shows and what to look for (--help) */
+	const char *options;	       /* help lines for the program's own options, or NULL */
 	const struct option *longopts; /* the program's own long options, or NULL */
 	/* Called for each of the program's own options; returns 0, or -1 after
 	 * printing a one-line error (trace_main() then exits 2). */

@@ -1,0 +1,288 @@
+/*
+ * harness.c - run a program, load its trace, hold it against strace
+ * (harness.h).
+ */
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The whole file, NUL-terminated; "" when it cannot be read. */
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return strdup("");
+	FILE *mem = open_memstream(&buf, &len);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, mem);
+	fclose(mem);
+	fclose(f);
+	return buf;
+}
+
+static void
+load_events(struct run *r, const char *text)
+{
+	int lineno = 0;
+
+	r->events = json_array();
+	for (const char *line = text; *line;) {
+		size_t len = strcspn(line, "\n");
+		json_error_t err;
+
+		lineno++;
+		json_t *obj = json_loadb(line, len, 0, &err);
+		if (!obj || !json_is_object(obj)) {
+			snprintf(r->json_error, sizeof(r->json_error), "line %d: %s: %.*s", lineno,
+				 obj ? "not an object" : err.text, (int)(len > 80 ? 80 : len),
+				 line);
+			json_decref(obj);
+		} else {
+			json_array_append_new(r->events, obj);
+		}
+		line += len + (line[len] == '\n');
+	}
+}
+
+static void
+child(int flags, const char *dir, char *const argv[])
+{
+	char path[512];
+
+	setsid(); /* no controlling terminal: --step must not wait for anyone */
+	int in = open("/dev/null", O_RDONLY);
+	snprintf(path, sizeof(path), "%s/out", dir);
+	int out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	snprintf(path, sizeof(path), "%s/err", dir);
+	int err = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		_exit(127);
+	if ((flags & RUN_AS_NOBODY) &&
+	    (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0))
+		_exit(127);
+	execvp(argv[0], argv);
+	dprintf(2, "harness: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+int
+run_program(struct run *r, int flags, const char *const argv[])
+{
+	const char *root = getenv("NUTSHELL_ROOT");
+	char dir[] = "/tmp/nutshell-test.XXXXXX", prog[512], json[600], strace[600], path[600];
+	char *args[64];
+	int n = 0, status;
+
+	*r = (struct run){0};
+	if (!mkdtemp(dir))
+		return -1;
+	/* The program writes its JSON into dir: let it, as nobody too. */
+	chmod(dir, 0777);
+	snprintf(prog, sizeof(prog), "%s/%s", root ? root : ".", argv[0]);
+	snprintf(json, sizeof(json), "%s/trace.json", dir);
+	snprintf(strace, sizeof(strace), "%s/strace", dir);
+	if (flags & RUN_STRACE) {
+		/* -f: follow children; -qq: no attach/exit lines; -s 0: no string
+		 * contents, so no " = " inside an argument confuses the parser. */
+		const char *s[] = {"strace", "-f", "-qq", "-s", "0", "-o", strace};
+		for (size_t i = 0; i < sizeof(s) / sizeof(*s); i++)
+			args[n++] = (char *)s[i];
+	}
+	args[n++] = prog;
+	args[n++] = "--json";
+	args[n++] = json;
+	for (int i = 1; argv[i] && n < 63; i++)
+		args[n++] = (char *)argv[i];
+	args[n] = NULL;
+
+	pid_t pid = fork();
+	if (pid == 0)
+		child(flags, dir, args);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+
+	snprintf(path, sizeof(path), "%s/out", dir);
+	r->out = slurp(path);
+	snprintf(path, sizeof(path), "%s/err", dir);
+	r->err = slurp(path);
+	r->strace = slurp(strace);
+	char *text = slurp(json);
+	load_events(r, text);
+	free(text);
+
+	/* Leave nothing: the host check looks for /tmp/nutshell* too. */
+	const char *files[] = {"out", "err", "trace.json", "strace"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+	return 0;
+}
+
+void
+run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+	free(r->strace);
+	json_decref(r->events);
+	*r = (struct run){0};
+}
+
+static const char *
+str_of(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+json_t *
+run_find(const struct run *r, const char *ev, const char *key, const char *value)
+{
+	size_t i;
+	json_t *obj;
+
+	json_array_foreach(r->events, i, obj)
+	{
+		const char *e = str_of(obj, "ev"), *v = str_of(obj, key);
+
+		if (e && v && strcmp(e, ev) == 0 && strcmp(v, value) == 0)
+			return obj;
+	}
+	return NULL;
+}
+
+const char *
+run_fact(const struct run *r, const char *key)
+{
+	json_t *obj = run_find(r, "fact", "key", key);
+	const char *v = obj ? str_of(obj, "value") : NULL;
+
+	return v ? v : "";
+}
+
+/* One completed call in strace's output. */
+struct seen {
+	char name[64];
+	long ret;
+	char err[32];
+	int used;
+};
+
+/*
+ * Parses "1234  name(args) = ret [ENAME (text)]" and the second half of a
+ * split call, "1234  <... name resumed>args) = ret". Skips signals ("---"),
+ * exits ("+++") and "<unfinished ...>" halves. Returns 0 for a call.
+ */
+static int
+parse_strace_line(char *line, struct seen *s)
+{
+	char *p = line, *eq = NULL;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	while (*p == ' ')
+		p++;
+	if (strncmp(p, "---", 3) == 0 || strncmp(p, "+++", 3) == 0 || strstr(p, "<unfinished ...>"))
+		return -1;
+	if (strncmp(p, "<... ", 5) == 0)
+		p += 5;
+	size_t len = strcspn(p, "( ");
+	if (len == 0 || len >= sizeof(s->name))
+		return -1;
+	memcpy(s->name, p, len);
+	s->name[len] = '\0';
+	/* The result is after the last " = "; an argument never holds one
+	 * because strings are not printed (-s 0). */
+	for (char *q = strstr(p, " = "); q; q = strstr(q + 1, " = "))
+		eq = q;
+	if (!eq)
+		return -1;
+	s->ret = strtol(eq + 3, &p, 0);
+	s->err[0] = '\0';
+	s->used = 0;
+	if (s->ret == -1)
+		sscanf(p, " %31s", s->err);
+	return 0;
+}
+
+int
+run_honest(const struct run *r, char *why, size_t size)
+{
+	struct seen *seen = NULL;
+	size_t n = 0, cap = 0, i;
+	int lies = 0;
+	json_t *ev;
+	char *text = strdup(r->strace);
+
+	why[0] = '\0';
+	if (!text || text[0] == '\0') {
+		snprintf(why, size, "strace saw nothing (is strace installed?)");
+		free(text);
+		return 1;
+	}
+	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			seen = realloc(seen, cap * sizeof(*seen));
+		}
+		if (parse_strace_line(line, &seen[n]) == 0)
+			n++;
+	}
+	json_array_foreach(r->events, i, ev)
+	{
+		const char *e = str_of(ev, "ev"), *name = str_of(ev, "name"),
+			   *err = str_of(ev, "errno");
+		long ret = (long)json_integer_value(json_object_get(ev, "ret"));
+		size_t k;
+
+		if (!e || strcmp(e, "syscall") != 0)
+			continue;
+		for (k = 0; k < n; k++)
+			if (!seen[k].used && name && strcmp(seen[k].name, name) == 0 &&
+			    seen[k].ret == ret &&
+			    (ret != -1 || (err && strcmp(seen[k].err, err) == 0)))
+				break;
+		if (k < n) {
+			seen[k].used = 1;
+		} else if (lies++ == 0) {
+			snprintf(why, size, "%s(%s) = %ld%s%s: strace saw no such call",
+				 name ? name : "?", str_of(ev, "args") ? str_of(ev, "args") : "",
+				 ret, err ? " " : "", err ? err : "");
+		}
+	}
+	free(seen);
+	free(text);
+	return lies;
+}
+
+const char *
+read_line_file(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+
+	buf[0] = '\0';
+	if (f) {
+		if (!fgets(buf, (int)size, f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}

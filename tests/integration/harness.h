@@ -1,0 +1,44 @@
+/*
+ * harness.h - run a nutshell program as a participant would, and look at
+ * what it did.
+ *
+ * run_program() runs NUTSHELL_ROOT/PROG with --json into a temporary file,
+ * standard input from /dev/null, no controlling terminal (so --step never
+ * waits), and keeps its exit status, standard output, standard error and
+ * JSON events. With RUN_STRACE it runs under `strace -f` too, and
+ * run_honest() then checks every "syscall" event against a call strace
+ * saw, with the same result: the trace must never lie.
+ */
+#ifndef NUTSHELL_HARNESS_H
+#define NUTSHELL_HARNESS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+enum { RUN_PLAIN = 0, RUN_STRACE = 1, RUN_AS_NOBODY = 2 };
+
+struct run {
+	int status; /* exit status, or 128+N when killed by signal N */
+	char *out, *err, *strace;
+	json_t *events;	      /* array of the JSON Lines objects */
+	char json_error[256]; /* set when a line was not valid JSON */
+};
+
+/* argv[0] is the program path relative to the toolkit root; NULL-terminated. */
+int run_program(struct run *r, int flags, const char *const argv[]);
+void run_free(struct run *r);
+
+/* The first event with "ev" == ev and key == value; NULL if none. */
+json_t *run_find(const struct run *r, const char *ev, const char *key, const char *value);
+
+/* The value of fact KEY ("" when absent, so asserts print something). */
+const char *run_fact(const struct run *r, const char *key);
+
+/* Number of "syscall" events strace did not see with the same result; the
+ * first such one described in why. */
+int run_honest(const struct run *r, char *why, size_t size);
+
+/* The value of a one-line file, without newline, into buf. */
+const char *read_line_file(const char *path, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,218 @@
+/*
+ * hostcheck.c - snapshots of what a test could leave behind (hostcheck.h).
+ */
+#include "hostcheck.h"
+#include "../../common/procfs.h"
+
+#include <dirent.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct snapshot baseline;
+
+static int
+add(struct snapshot *s, const char *fmt, ...)
+{
+	char line[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		char **lines = realloc(s->lines, cap * sizeof(*lines));
+		if (!lines)
+			return -1;
+		s->lines = lines;
+		s->cap = cap;
+	}
+	if (!(s->lines[s->n] = strdup(line)))
+		return -1;
+	s->n++;
+	return 0;
+}
+
+/* Every entry of dir whose name starts with prefix; a missing dir is empty. */
+static int
+add_dir(struct snapshot *s, const char *kind, const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+			add(s, "%s %s", kind, e->d_name);
+	closedir(d);
+	return 0;
+}
+
+/* nftw() has no user argument: the snapshot being filled. */
+static struct snapshot *walking;
+
+static int
+add_cgroup_dir(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	if (type == FTW_D && ftw->level > 0)
+		add(walking, "cgroup %s", path);
+	return 0;
+}
+
+/* Is every controller of "cpu,cpuacct" among the mount's super options
+ * "rw,cpu,cpuacct"? That mount is the hierarchy's. */
+static int
+has_controllers(const char *super, const char *controllers)
+{
+	char want[256], opts[1024];
+
+	snprintf(want, sizeof(want), "%s", controllers);
+	snprintf(opts, sizeof(opts), ",%s,", super);
+	for (char *save = NULL, *c = strtok_r(want, ",", &save); c;
+	     c = strtok_r(NULL, ",", &save)) {
+		char needle[300];
+
+		snprintf(needle, sizeof(needle), ",%s,", c);
+		if (!strstr(opts, needle))
+			return 0;
+	}
+	return 1;
+}
+
+/* The directory of our own cgroup in the hierarchy of one /proc/self/cgroup
+ * line, found among the cgroup mounts; "" when it is not mounted. */
+static void
+own_cgroup_dir(const char *mountinfo, const struct proc_cgroup *cg, char *out, size_t size)
+{
+	char *copy = strdup(mountinfo);
+
+	out[0] = '\0';
+	for (char *save = NULL, *line = copy ? strtok_r(copy, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct proc_mount m;
+
+		if (proc_parse_mountinfo(line, &m) != 0)
+			continue;
+		int v2 = cg->hierarchy == 0 && strcmp(m.fstype, "cgroup2") == 0;
+		int v1 = cg->hierarchy != 0 && strcmp(m.fstype, "cgroup") == 0 &&
+			 has_controllers(m.super, cg->controllers);
+		if (!v1 && !v2)
+			continue;
+		/* The path in /proc/self/cgroup is relative to the hierarchy's
+		 * root; the mount may show a sub-tree of it (m.root). */
+		size_t rlen = strcmp(m.root, "/") == 0 ? 0 : strlen(m.root);
+		if (strncmp(cg->path, m.root, rlen) == 0) {
+			snprintf(out, size, "%s%s", m.point, cg->path + rlen);
+			break;
+		}
+	}
+	free(copy);
+}
+
+static int
+add_cgroups(struct snapshot *s, const char *mountinfo)
+{
+	char text[8192], dir[4096];
+
+	if (proc_read("/proc/self/cgroup", text, sizeof(text)) < 0)
+		return -1;
+	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct proc_cgroup cg;
+
+		if (proc_parse_cgroup(line, &cg) != 0)
+			continue;
+		own_cgroup_dir(mountinfo, &cg, dir, sizeof(dir));
+		if (dir[0] == '\0')
+			continue;
+		walking = s;
+		nftw(dir, add_cgroup_dir, 16, FTW_PHYS);
+	}
+	return 0;
+}
+
+static int
+by_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+hostcheck_snapshot(struct snapshot *s)
+{
+	size_t size = 1 << 20;
+	char *mountinfo = malloc(size), *copy = malloc(size);
+	int ret = -1;
+
+	*s = (struct snapshot){0};
+	if (!mountinfo || !copy || proc_read("/proc/self/mountinfo", mountinfo, size) < 0)
+		goto out;
+	memcpy(copy, mountinfo, size);
+	for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct proc_mount m;
+
+		if (proc_parse_mountinfo(line, &m) == 0)
+			add(s, "mount %s %s", m.point, m.fstype);
+	}
+	if (add_cgroups(s, mountinfo) != 0)
+		goto out;
+	add_dir(s, "link", "/sys/class/net", "");
+	add_dir(s, "netns", "/run/netns", "");
+	add_dir(s, "tmp", "/tmp", "nutshell");
+	qsort(s->lines, s->n, sizeof(*s->lines), by_text);
+	ret = 0;
+out:
+	free(mountinfo);
+	free(copy);
+	return ret;
+}
+
+void
+hostcheck_free(struct snapshot *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->lines[i]);
+	free(s->lines);
+	*s = (struct snapshot){0};
+}
+
+size_t
+hostcheck_diff(const struct snapshot *a, const struct snapshot *b, char *out, size_t size)
+{
+	size_t i = 0, j = 0, n = 0, len = 0;
+
+	out[0] = '\0';
+	/* Both lists are sorted: walk them side by side, like comm(1). */
+	while (i < a->n || j < b->n) {
+		int c = i == a->n ? 1 : j == b->n ? -1 : strcmp(a->lines[i], b->lines[j]);
+		const char *line = c < 0 ? a->lines[i++] : c > 0 ? b->lines[j++] : NULL;
+
+		if (c == 0) {
+			i++, j++;
+			continue;
+		}
+		n++;
+		if (len < size)
+			len += (size_t)snprintf(out + len, size - len, "%s %s\n", c < 0 ? "-" : "+",
+						line);
+	}
+	return n;
+}
+
+int
+hostcheck_take_baseline(void)
+{
+	return hostcheck_snapshot(&baseline);
+}
+
+const struct snapshot *
+hostcheck_baseline(void)
+{
+	return &baseline;
+}

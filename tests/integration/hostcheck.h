@@ -1,0 +1,33 @@
+/*
+ * hostcheck.h - "nothing left behind": the host's state, before and after.
+ *
+ * A snapshot is a sorted list of lines, one per thing a test could leak:
+ *   mount POINT FSTYPE        every mount in our mount namespace (mountinfo)
+ *   cgroup DIR                every cgroup beneath our own, in each hierarchy
+ *   link NAME                 every network interface of the host (/sys/class/net)
+ *   netns NAME                every named network namespace (/run/netns)
+ *   tmp NAME                  every /tmp/nutshell* entry
+ */
+#ifndef NUTSHELL_HOSTCHECK_H
+#define NUTSHELL_HOSTCHECK_H
+
+#include <stddef.h>
+
+struct snapshot {
+	char **lines;
+	size_t n, cap;
+};
+
+int hostcheck_snapshot(struct snapshot *s);
+void hostcheck_free(struct snapshot *s);
+
+/* What differs, as "+ line" (appeared) and "- line" (vanished) lines in out;
+ * returns the number of differences. */
+size_t hostcheck_diff(const struct snapshot *before, const struct snapshot *after, char *out,
+		      size_t size);
+
+/* The snapshot taken before the integration suites run. */
+int hostcheck_take_baseline(void);
+const struct snapshot *hostcheck_baseline(void);
+
+#endif

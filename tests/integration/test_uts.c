@@ -1,0 +1,141 @@
+/*
+ * test_uts.c - 01-namespaces/uts, as the worksheet runs it.
+ */
+#include "../suites.h"
+#include "harness.h"
+
+#include <string.h>
+
+#define UTS "01-namespaces/uts"
+
+/* Every run: valid JSON Lines, and a trace that strace confirms. */
+static void
+check_trace(const struct run *r)
+{
+	char why[512];
+
+	ck_assert_msg(r->json_error[0] == '\0', "invalid JSON Lines: %s", r->json_error);
+	ck_assert_msg(run_honest(r, why, sizeof(why)) == 0, "the trace lies: %s", why);
+}
+
+START_TEST(uts_child_gets_its_own_hostname)
+{
+	struct run r;
+	char before[256], after[256];
+	const char *argv[] = {UTS, NULL};
+
+	read_line_file("/proc/sys/kernel/hostname", before, sizeof(before));
+	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
+	read_line_file("/proc/sys/kernel/hostname", after, sizeof(after));
+
+	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	check_trace(&r);
+	/* The call that makes the namespace, decoded by name, in both traces. */
+	json_t *clone = run_find(&r, "syscall", "name", "clone");
+	ck_assert_ptr_nonnull(clone);
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(clone, "args")),
+				     "flags=CLONE_NEWUTS|SIGCHLD"));
+	ck_assert_ptr_nonnull(strstr(r.err, "flags=CLONE_NEWUTS|SIGCHLD) = "));
+	ck_assert_ptr_nonnull(run_find(&r, "syscall", "name", "sethostname"));
+	/* The namespace changed, the child has the new name, the host does not. */
+	ck_assert_str_eq(run_fact(&r, "uts_ns_differs"), "yes");
+	ck_assert_str_ne(run_fact(&r, "uts_ns_parent"), run_fact(&r, "uts_ns_child"));
+	ck_assert_str_eq(run_fact(&r, "hostname_inside"), "lesson-01");
+	ck_assert_str_eq(run_fact(&r, "host_unchanged"), "yes");
+	ck_assert_str_eq(run_fact(&r, "hostname_host_after"), before);
+	ck_assert_str_eq(after, before);
+	/* What the worksheet tells the participant to look for on stdout. */
+	ck_assert_ptr_nonnull(strstr(r.out, "lesson-01"));
+	ck_assert_ptr_nonnull(strstr(r.out, "/proc/PID/ns/uts"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(uts_hostname_option)
+{
+	struct run r;
+	const char *argv[] = {UTS, "--hostname", "box-42", NULL};
+
+	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	check_trace(&r);
+	ck_assert_str_eq(run_fact(&r, "hostname_inside"), "box-42");
+	run_free(&r);
+}
+END_TEST
+
+/* Bad input: exit 2, one line naming the value, no namespace made. */
+static void
+check_usage_error(const char *const argv[], const char *expected)
+{
+	struct run r;
+
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, expected) != NULL, "stderr lacks '%s':\n%s", expected, r.err);
+	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	ck_assert_ptr_null(run_find(&r, "syscall", "name", "clone"));
+	run_free(&r);
+}
+
+START_TEST(uts_bad_input)
+{
+	const char *unknown[] = {UTS, "--bogus", NULL};
+	const char *missing[] = {UTS, "--hostname", NULL};
+	const char *too_long[] = {
+	    UTS, "--hostname",
+	    "a-name-much-longer-than-the-sixty-four-bytes-that-a-hostname-may-have", NULL};
+	const char *empty[] = {UTS, "--hostname", "", NULL};
+	const char *extra[] = {UTS, "surplus", NULL};
+
+	check_usage_error(unknown, "unknown option '--bogus'");
+	check_usage_error(missing, "'--hostname' needs a value");
+	check_usage_error(too_long, "expected 1 to 64 characters");
+	check_usage_error(empty, "expected 1 to 64 characters");
+	check_usage_error(extra, "unexpected argument 'surplus'");
+}
+END_TEST
+
+START_TEST(uts_needs_root)
+{
+	struct run r;
+	const char *argv[] = {UTS, NULL};
+
+	ck_assert_int_eq(run_program(&r, RUN_AS_NOBODY, argv), 0);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "needs root"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(uts_quiet_and_step_without_terminal)
+{
+	struct run r;
+	const char *argv[] = {UTS, "-q", "--step", NULL};
+
+	/* No terminal: --step must not wait; -q keeps stderr free of the trace
+	 * but the JSON trace stays whole. */
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.err, "");
+	ck_assert_ptr_nonnull(run_find(&r, "syscall", "name", "clone"));
+	ck_assert_ptr_nonnull(strstr(r.out, "lesson-01"));
+	run_free(&r);
+}
+END_TEST
+
+Suite *
+suite_uts(void)
+{
+	Suite *s = suite_create("uts");
+	TCase *tc = tcase_create("uts");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, uts_child_gets_its_own_hostname);
+	tcase_add_test(tc, uts_hostname_option);
+	tcase_add_test(tc, uts_bad_input);
+	tcase_add_test(tc, uts_needs_root);
+	tcase_add_test(tc, uts_quiet_and_step_without_terminal);
+	suite_add_tcase(s, tc);
+	return s;
+}

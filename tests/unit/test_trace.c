@@ -1,0 +1,251 @@
+/*
+ * test_trace.c - the shared options, TRACE(), and the JSON Lines it writes.
+ */
+#include "../../common/trace.h"
+#include "../suites.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const struct trace_prog test_prog = {
+    .name = "testprog",
+    .synopsis = "[ARG...]",
+    .about = "A program for the tests.",
+};
+
+/* Runs trace_main() on argv in a child with stdout and stderr captured;
+ * the child prints the settings it ended with. Returns the exit status. */
+static int
+parse(const char *const argv[], char *out, size_t size, int stderr_fd)
+{
+	int fds[2], status, argc = 0;
+
+	while (argv[argc])
+		argc++;
+	ck_assert_int_eq(pipe(fds), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		dup2(stderr_fd >= 0 ? stderr_fd : fds[1], 2);
+		int first = trace_main(&test_prog, argc, (char **)argv);
+		printf("first=%d quiet=%d verbose=%d step=%d json=%d color=%d\n", first,
+		       trace_cfg.quiet, trace_cfg.verbose, trace_cfg.step, trace_cfg.json_fd,
+		       trace_cfg.color);
+		fflush(stdout);
+		_exit(0);
+	}
+	close(fds[1]);
+	ssize_t n, len = 0;
+	while ((n = read(fds[0], out + len, size - 1 - (size_t)len)) > 0)
+		len += n;
+	out[len] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	return WEXITSTATUS(status);
+}
+
+START_TEST(trace_options_common)
+{
+	const char *argv[] = {"testprog", "-q", "-v", "--step", "--no-color", "a", "b", NULL};
+	char out[4096];
+
+	ck_assert_int_eq(parse(argv, out, sizeof(out), -1), 0);
+	ck_assert_str_eq(out, "first=5 quiet=1 verbose=1 step=1 json=-1 color=0\n");
+}
+END_TEST
+
+START_TEST(trace_options_json)
+{
+	const char *to_stdout[] = {"testprog", "--json", "-", NULL};
+	const char *bad_path[] = {"testprog", "--json", "/nonexistent/dir/trace.json", NULL};
+	char out[4096];
+
+	ck_assert_int_eq(parse(to_stdout, out, sizeof(out), -1), 0);
+	ck_assert_ptr_nonnull(strstr(out, "json=1 "));
+	ck_assert_int_eq(parse(bad_path, out, sizeof(out), -1), 2);
+	ck_assert_str_eq(out, "testprog: cannot write the JSON trace to "
+			      "'/nonexistent/dir/trace.json': No such file or directory\n");
+	/* The environment variable does what --json does. */
+	setenv("NUTSHELL_JSON", "-", 1);
+	const char *plain[] = {"testprog", NULL};
+	ck_assert_int_eq(parse(plain, out, sizeof(out), -1), 0);
+	ck_assert_ptr_nonnull(strstr(out, "json=1 "));
+	unsetenv("NUTSHELL_JSON");
+}
+END_TEST
+
+START_TEST(trace_options_bad)
+{
+	const char *unknown[] = {"testprog", "--nope", NULL};
+	const char *short_unknown[] = {"testprog", "-x", NULL};
+	const char *no_value[] = {"testprog", "--json", NULL};
+	char out[4096];
+
+	ck_assert_int_eq(parse(unknown, out, sizeof(out), -1), 2);
+	ck_assert_str_eq(out, "testprog: unknown option '--nope'; see 'testprog --help'\n");
+	ck_assert_int_eq(parse(short_unknown, out, sizeof(out), -1), 2);
+	ck_assert_str_eq(out, "testprog: unknown option '-x'; see 'testprog --help'\n");
+	ck_assert_int_eq(parse(no_value, out, sizeof(out), -1), 2);
+	ck_assert_str_eq(out, "testprog: option '--json' needs a value; see 'testprog --help'\n");
+}
+END_TEST
+
+START_TEST(trace_options_help)
+{
+	const char *argv[] = {"testprog", "--help", NULL};
+	char out[4096];
+
+	ck_assert_int_eq(parse(argv, out, sizeof(out), -1), 0);
+	ck_assert_ptr_nonnull(strstr(out, "usage: testprog [-hqv] [--step] [--json FILE]"));
+	ck_assert_ptr_nonnull(strstr(out, "A program for the tests."));
+	ck_assert_ptr_nonnull(strstr(out, "NUTSHELL_JSON"));
+}
+END_TEST
+
+START_TEST(trace_colour_only_on_a_terminal)
+{
+	const char *argv[] = {"testprog", NULL};
+	char out[4096];
+	int pty = posix_openpt(O_RDWR | O_NOCTTY);
+
+	ck_assert_int_ge(pty, 0);
+	ck_assert_int_eq(grantpt(pty), 0);
+	ck_assert_int_eq(unlockpt(pty), 0);
+	int tty = open(ptsname(pty), O_RDWR | O_NOCTTY);
+	ck_assert_int_ge(tty, 0);
+	unsetenv("NO_COLOR");
+	ck_assert_int_eq(parse(argv, out, sizeof(out), tty), 0);
+	ck_assert_ptr_nonnull(strstr(out, "color=1"));
+	setenv("NO_COLOR", "1", 1);
+	ck_assert_int_eq(parse(argv, out, sizeof(out), tty), 0);
+	ck_assert_ptr_nonnull(strstr(out, "color=0"));
+	unsetenv("NO_COLOR");
+	close(tty);
+	close(pty);
+}
+END_TEST
+
+/* The contents of a memfd, from the start. */
+static char *
+contents(int fd)
+{
+	off_t len = lseek(fd, 0, SEEK_END);
+	char *buf = calloc(1, (size_t)len + 1);
+
+	ck_assert_int_eq(pread(fd, buf, (size_t)len, 0), len);
+	return buf;
+}
+
+START_TEST(trace_call_line_and_event)
+{
+	int json = memfd_create("json", 0), err = memfd_create("err", 0), saved = dup(2);
+
+	trace_cfg.json_fd = json;
+	dup2(err, 2);
+	errno = 0;
+	long ret = TRACE(close(-1), "close", "%d", -1);
+	int e = errno;
+	ret = TRACE(getpid(), "getpid", "%s", "");
+	dup2(saved, 2);
+
+	ck_assert_int_eq(e, EBADF); /* errno survives the tracing */
+	ck_assert_int_eq(ret, getpid());
+	char *human = contents(err);
+	char expected[256];
+	snprintf(expected, sizeof(expected),
+		 "close(-1) = -1 EBADF (Bad file descriptor)\ngetpid() = %d\n", getpid());
+	ck_assert_str_eq(human, expected);
+
+	char *text = contents(json);
+	char *nl = strchr(text, '\n');
+	ck_assert_ptr_nonnull(nl);
+	json_t *ev = json_loadb(text, (size_t)(nl - text), 0, NULL);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_str_eq(json_string_value(json_object_get(ev, "ev")), "syscall");
+	ck_assert_str_eq(json_string_value(json_object_get(ev, "name")), "close");
+	ck_assert_str_eq(json_string_value(json_object_get(ev, "args")), "-1");
+	ck_assert_int_eq(json_integer_value(json_object_get(ev, "ret")), -1);
+	ck_assert_str_eq(json_string_value(json_object_get(ev, "errno")), "EBADF");
+	ck_assert_int_eq(json_integer_value(json_object_get(ev, "pid")), getpid());
+	json_decref(ev);
+	ev = json_loads(nl + 1, 0, NULL);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_ptr_null(json_object_get(ev, "errno")); /* only when the call failed */
+	json_decref(ev);
+	free(text);
+	free(human);
+}
+END_TEST
+
+START_TEST(trace_json_valid_for_any_bytes)
+{
+	int json = memfd_create("json", 0);
+
+	trace_cfg.json_fd = json;
+	trace_cfg.quiet = true;
+	trace_proc("/tmp/bad\xff\xfe name", "host\x01\"name\"\n");
+	trace_fact("hostname_inside", "%s", "caf\xc3\xa9");
+	trace_note("overlong \xc0\xaf and surrogate \xed\xa0\x80");
+
+	char *text = contents(json);
+	const char *keys[] = {"path", "value", "text"};
+	const char *expect[] = {"/tmp/bad\xef\xbf\xbd\xef\xbf\xbd name", "caf\xc3\xa9",
+				"overlong \xef\xbf\xbd\xef\xbf\xbd and surrogate "
+				"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"};
+	int lines = 0;
+	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), lines++) {
+		json_error_t error;
+		json_t *ev = json_loads(line, 0, &error);
+
+		ck_assert_msg(ev != NULL, "line %d is not JSON: %s", lines, error.text);
+		ck_assert_str_eq(json_string_value(json_object_get(ev, keys[lines])),
+				 expect[lines]);
+		json_decref(ev);
+	}
+	ck_assert_int_eq(lines, 3); /* one object per line */
+	free(text);
+}
+END_TEST
+
+START_TEST(trace_quoting)
+{
+	char *clean = trace_utf8("plain caf\xc3\xa9");
+
+	ck_assert_str_eq(trace_str("lesson-01"), "\"lesson-01\"");
+	ck_assert_str_eq(trace_str("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\1\"");
+	ck_assert_str_eq(trace_str(NULL), "NULL");
+	ck_assert_str_eq(
+	    trace_str("0123456789012345678901234567890123456789012345678901234567890123"
+		      "456789"),
+	    "\"0123456789012345678901234567890123456789012345678901234567890123\"...");
+	ck_assert_str_eq(clean, "plain caf\xc3\xa9");
+	free(clean);
+}
+END_TEST
+
+Suite *
+suite_trace(void)
+{
+	Suite *s = suite_create("trace");
+	TCase *tc = tcase_create("trace");
+
+	tcase_add_test(tc, trace_options_common);
+	tcase_add_test(tc, trace_options_json);
+	tcase_add_test(tc, trace_options_bad);
+	tcase_add_test(tc, trace_options_help);
+	tcase_add_test(tc, trace_colour_only_on_a_terminal);
+	tcase_add_test(tc, trace_call_line_and_event);
+	tcase_add_test(tc, trace_json_valid_for_any_bytes);
+	tcase_add_test(tc, trace_quoting);
+	suite_add_tcase(s, tc);
+	return s;
+}
