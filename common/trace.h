@@ -60,9 +60,11 @@ enum { EXIT_DEMO_OK = 0, EXIT_DEMO_FAILED = 1, EXIT_USAGE = 2 };
 void trace_begin(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 long trace_end(long ret);
 
+/* <<< trace-macro */
 /* Wraps one system call: see the comment at the top. Evaluates to its result
  * as a long; the comma operator guarantees the order begin, call, end. */
 #define TRACE(call, name, ...) (trace_begin(name, __VA_ARGS__), trace_end((long)(call)))
+/* >>> trace-macro */
 
 /* The other three kinds of event. Human output: proc and fact at the default
  * level, note too; all three are silent with -q except facts, which are the
