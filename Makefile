@@ -17,16 +17,18 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 COMMON_SRC = common/trace.c common/decode.c common/procfs.c
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 
-# One program per idea; each links common/ (and later the helpers of its own
-# and earlier lessons).
-PROGRAMS = 01-namespaces/uts
+# Each lesson: helpers (linked by its programs, later lessons and the
+# launcher) and one program per idea, built from every other .c file.
+NS_OBJ   = 01-namespaces/ns.o
+HELPERS  = $(NS_OBJ:.o=.c)
+PROGRAMS = $(basename $(filter-out $(HELPERS),$(wildcard 01-namespaces/*.c)))
 
 TEST_SRC = $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
 
 .PHONY: all deps image demo check book format format-check clean
 all: $(PROGRAMS)
 
-$(PROGRAMS): %: %.o $(COMMON_OBJ)
+01-namespaces/%: 01-namespaces/%.o $(NS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 # The test binary: unit suites (pure functions, run under AddressSanitizer

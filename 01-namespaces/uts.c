@@ -8,6 +8,7 @@
  * own hostname, the host's, did not change.
  *
  * System calls: clone(2) with CLONE_NEWUTS, sethostname(2), wait4(2).
+ *               (ns_clone() and ns_wait() in ns.c make the first and the last.)
  * /proc:        /proc/PID/ns/uts of parent and child (namespaces(7));
  *               /proc/sys/kernel/hostname, which shows the hostname of the
  *               UTS namespace of whoever reads it.
@@ -15,27 +16,18 @@
  *               one; the parent's is what it was before.
  * Read:         uts_namespaces(7), namespaces(7), clone(2), sethostname(2).
  */
-#include "../common/decode.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
+#include "ns.h"
 
-#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *new_hostname = "lesson-01";
-
-/* What the child needs: the name to set and a pipe each way. */
-struct child_args {
-	int report[2]; /* child -> parent: the hostname it now sees */
-	int wait[2];   /* parent -> child: closed when the parent has looked */
-};
 
 static const char *
 read_hostname(char *buf, size_t size)
@@ -48,14 +40,10 @@ read_hostname(char *buf, size_t size)
 static int
 child_main(void *arg)
 {
-	struct child_args *a = arg;
-	char name[HOST_NAME_MAX + 2];
+	struct ns_sync *sync = arg;
+	char name[HOST_NAME_MAX + 2], ignored[2];
 
-	/* The child has copies of all four pipe ends; keep only its own, or the
-	 * read at the end would never see end-of-file. */
-	close(a->report[0]);
-	close(a->wait[1]);
-
+	ns_sync_in_child(sync);
 	trace_note("child: a new UTS namespace, still holding a copy of the parent's hostname");
 	proc_ns(0, "uts");
 	if (TRACE(sethostname(new_hostname, strlen(new_hostname)), "sethostname", "%s, %zu",
@@ -64,14 +52,11 @@ child_main(void *arg)
 	if (!read_hostname(name, sizeof(name)))
 		return EXIT_DEMO_FAILED;
 	trace_fact("hostname_inside", "%s", name);
-	if (write(a->report[1], name, strlen(name)) < 0)
-		return EXIT_DEMO_FAILED;
-	close(a->report[1]);
+	ns_sync_tell(sync->to_parent[1], name);
 
-	/* Stay alive, so the namespace exists while the parent looks at it. The
-	 * read returns when the parent closes its end, or dies (Ctrl-C). */
-	char c;
-	(void)read(a->wait[0], &c, 1);
+	/* Stay alive, so the namespace exists while the parent looks at it:
+	 * until the parent says so, or dies (Ctrl-C). */
+	ns_sync_hear(sync->to_child[0], ignored, sizeof(ignored));
 	return EXIT_DEMO_OK;
 }
 /* >>> child */
@@ -108,10 +93,10 @@ static const struct trace_prog prog = {
 int
 main(int argc, char **argv)
 {
-	static char stack[256 * 1024] __attribute__((aligned(16))); /* the child's stack */
-	char before[HOST_NAME_MAX + 2], after[HOST_NAME_MAX + 2], inside[HOST_NAME_MAX + 2] = "";
-	struct child_args args;
-	int *report = args.report, *wait = args.wait, status;
+	char before[HOST_NAME_MAX + 2], after[HOST_NAME_MAX + 2], inside[HOST_NAME_MAX + 2];
+	char parent_ns[64], child_ns[64];
+	struct ns_sync sync;
+	int status;
 
 	if (trace_main(&prog, argc, argv) != argc) {
 		trace_error("unexpected argument '%s'; see 'uts --help'", argv[optind]);
@@ -120,44 +105,33 @@ main(int argc, char **argv)
 	trace_need_root();
 
 	trace_note("parent: its hostname and UTS namespace before");
-	if (!read_hostname(before, sizeof(before)))
-		return EXIT_DEMO_FAILED;
-	char parent_ns[64], child_ns[64];
-	if (!proc_ns(0, "uts"))
+	if (!read_hostname(before, sizeof(before)) || !proc_ns(0, "uts"))
 		return EXIT_DEMO_FAILED;
 	snprintf(parent_ns, sizeof(parent_ns), "%s", proc_ns_quiet(0, "uts"));
-
-	if (pipe2(report, O_CLOEXEC) == -1 || pipe2(wait, O_CLOEXEC) == -1) {
+	if (ns_sync_init(&sync) == -1) {
 		trace_fail("pipe2");
 		return EXIT_DEMO_FAILED;
 	}
 
 	/* <<< clone */
 	/* CLONE_NEWUTS: the child gets a new UTS namespace, initialised with a
-	 * copy of ours. SIGCHLD: tell us when it exits, like fork(2). The stack
-	 * grows down on x86, so clone(2) is given its top. */
-	unsigned long flags = CLONE_NEWUTS | SIGCHLD;
-	pid_t pid = (pid_t)TRACE(clone(child_main, stack + sizeof(stack), (int)flags, &args),
-				 "clone", "child_stack=%p, flags=%s",
-				 (void *)(stack + sizeof(stack)), dec_clone(flags));
+	 * copy of ours. SIGCHLD: tell us when it exits, as fork(2) does. */
+	pid_t pid = ns_clone(CLONE_NEWUTS | SIGCHLD, child_main, &sync);
 	/* >>> clone */
 	if (pid == -1)
 		return EXIT_DEMO_FAILED;
-	close(report[1]);
-	close(wait[0]);
+	ns_sync_in_parent(&sync);
 
-	/* Wait for the child's report: its hostname is set once this returns. */
-	ssize_t n = read(report[0], inside, sizeof(inside) - 1);
-	inside[n > 0 ? n : 0] = '\0';
+	/* Once the child reports, its hostname is set. */
+	ns_sync_hear(sync.to_parent[0], inside, sizeof(inside));
 	trace_note("parent: the child's namespace, seen from outside, and our hostname after");
 	const char *id = proc_ns(pid, "uts");
 	snprintf(child_ns, sizeof(child_ns), "%s", id ? id : "?");
 	if (!read_hostname(after, sizeof(after)))
 		return EXIT_DEMO_FAILED;
-	close(wait[1]); /* let the child exit */
-	if (TRACE(wait4(pid, &status, 0, NULL), "wait4", "%d, &status, 0, NULL", (int)pid) == -1)
+	ns_sync_close(&sync); /* let the child exit */
+	if (ns_wait(pid, &status) == -1)
 		return EXIT_DEMO_FAILED;
-	trace_note("child %s", dec_wait_status(status));
 
 	printf("%-18s %-24s %s\n", "", "parent (host)", "child");
 	printf("%-18s %-24s %s\n", "hostname", after, inside);
