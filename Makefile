@@ -11,7 +11,7 @@
 CFLAGS   ?= -O2 -g
 CFLAGS   += -Wall -Wextra -Werror -std=c11 -D_GNU_SOURCE -MMD -MP
 # Libraries of the Debian packages listed in scripts/deps.sh.
-LDLIBS   = -lcap -lseccomp -ljansson
+LDLIBS   = -lcap -lseccomp -ljansson -lmnl
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 COMMON_SRC = common/trace.c common/decode.c common/procfs.c
@@ -19,7 +19,7 @@ COMMON_OBJ = $(COMMON_SRC:.c=.o)
 
 # Each lesson: helpers (linked by its programs, later lessons and the
 # launcher) and one program per idea, built from every other .c file.
-NS_OBJ   = 01-namespaces/ns.o
+NS_OBJ   = $(patsubst %.c,%.o,$(wildcard 01-namespaces/ns.c 01-namespaces/ns_net.c))
 HELPERS  = $(NS_OBJ:.o=.c)
 PROGRAMS = $(basename $(filter-out $(HELPERS),$(wildcard 01-namespaces/*.c)))
 
