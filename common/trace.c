@@ -122,6 +122,8 @@ trace_utf8(const char *s)
 static void
 json_set_str(json_t *obj, const char *key, const char *value)
 {
+	if (!obj)
+		return;
 	char *clean = trace_utf8(value ? value : "");
 
 	json_object_set_new(obj, key, json_string(clean ? clean : ""));
@@ -132,7 +134,7 @@ json_set_str(json_t *obj, const char *key, const char *value)
 static void
 emit(json_t *obj)
 {
-	if (trace_cfg.json_fd >= 0) {
+	if (obj) {
 		json_object_set_new(obj, "pid", json_integer(getpid()));
 		char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
@@ -152,9 +154,13 @@ emit(json_t *obj)
 	json_decref(obj);
 }
 
+/* A new event, or NULL when nobody reads JSON: then nothing is built and
+ * tracing costs no allocation. The setters and emit() take NULL. */
 static json_t *
 event(const char *ev)
 {
+	if (trace_cfg.json_fd < 0)
+		return NULL;
 	json_t *obj = json_object();
 
 	json_object_set_new(obj, "ev", json_string(ev));
@@ -321,7 +327,8 @@ trace_end(long ret)
 	json_t *obj = event("syscall");
 	json_set_str(obj, "name", pending.name);
 	json_set_str(obj, "args", pending.args);
-	json_object_set_new(obj, "ret", json_integer(ret));
+	if (obj)
+		json_object_set_new(obj, "ret", json_integer(ret));
 	if (ret == -1)
 		json_set_str(obj, "errno", dec_errno(saved));
 	emit(obj);
