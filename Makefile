@@ -18,10 +18,14 @@ COMMON_SRC = common/trace.c common/decode.c common/procfs.c
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 
 # Each lesson: helpers (linked by its programs, later lessons and the
-# launcher) and one program per idea, built from every other .c file.
+# launcher) and one program per idea, built from every other .c file. A
+# lesson links its own helpers and those of earlier lessons, never later ones.
 NS_OBJ   = $(patsubst %.c,%.o,$(wildcard 01-namespaces/ns.c 01-namespaces/ns_net.c))
-HELPERS  = $(NS_OBJ:.o=.c)
-PROGRAMS = $(basename $(filter-out $(HELPERS),$(wildcard 01-namespaces/*.c)))
+CG_OBJ   = $(patsubst %.c,%.o,$(wildcard 02-cgroups/cgroup.c))
+CAPS_OBJ = $(patsubst %.c,%.o,$(wildcard 03-capabilities/caps.c 03-capabilities/sc.c))
+HELPERS  = $(NS_OBJ:.o=.c) $(CG_OBJ:.o=.c) $(CAPS_OBJ:.o=.c)
+LESSONS  = 01-namespaces 02-cgroups 03-capabilities
+PROGRAMS = $(basename $(filter-out $(HELPERS),$(wildcard $(addsuffix /*.c,$(LESSONS)))))
 
 TEST_SRC = $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
 
@@ -30,11 +34,15 @@ all: $(PROGRAMS)
 
 01-namespaces/%: 01-namespaces/%.o $(NS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+02-cgroups/%: 02-cgroups/%.o $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+03-capabilities/%: 03-capabilities/%.o $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 # The test binary: unit suites (pure functions, run under AddressSanitizer
 # and UBSan, no root) and integration suites (drive the built programs, need
 # root); one Check runner, one summary line.
-ASAN_OBJ = $(patsubst %.c,build/asan/%.o,$(COMMON_SRC) $(TEST_SRC))
+ASAN_OBJ = $(patsubst %.c,build/asan/%.o,$(COMMON_SRC) $(HELPERS) $(TEST_SRC))
 build/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANITIZE) -c -o $@ $<
