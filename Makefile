@@ -3,7 +3,9 @@
 #   sudo make demo    install what is missing, build, and take the guided tour
 #   sudo make check   the whole test suite (without root: what needs no root)
 #   make              build only (no root needed)
-#   make deps | image | book | format | format-check | clean
+#   make deps | image | book | format | format-check | clean | distclean
+#   make check-vm     the integration suite in a VM with cgroup v2 only
+#   make vm           that VM, interactive, for workshops
 #
 # Binaries are built next to their sources (01-namespaces/uts), so the path a
 # worksheet shows is the path you type.
@@ -29,7 +31,7 @@ PROGRAMS = $(basename $(filter-out $(HELPERS),$(wildcard $(addsuffix /*.c,$(LESS
 
 TEST_SRC = $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
 
-.PHONY: all deps image demo check book format format-check clean
+.PHONY: all deps image demo check book format format-check clean distclean
 all: $(PROGRAMS)
 
 01-namespaces/%: 01-namespaces/%.o $(NS_OBJ) $(COMMON_OBJ)
@@ -79,8 +81,13 @@ format:
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 
+# clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:
-	rm -rf build images tests/check $(PROGRAMS)
-	find . -name '*.[od]' -not -path './.git/*' -delete
+	rm -rf build/asan build/book* images tests/check $(PROGRAMS)
+	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -delete
+distclean: clean
+	rm -rf build
+
+include tests/vm/vm.mk
 
 -include $(shell find . -name '*.d' -not -path './.git/*' 2>/dev/null)

@@ -199,12 +199,21 @@ open_json(const char *path)
 	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 }
 
+bool
+trace_color_wanted(bool no_color_option, bool stderr_is_tty)
+{
+	/* https://no-color.org: NO_COLOR set to anything but "" turns it off. */
+	const char *env = getenv("NO_COLOR");
+
+	return !no_color_option && !(env && env[0] != '\0') && stderr_is_tty;
+}
+
 int
 trace_main(const struct trace_prog *prog, int argc, char **argv)
 {
 	size_t n_common = sizeof(common_opts) / sizeof(common_opts[0]) - 1, n_own = 0;
 	const char *json_path = getenv("NUTSHELL_JSON");
-	int no_color = getenv("NO_COLOR") != NULL && getenv("NO_COLOR")[0] != '\0';
+	int no_color = 0;
 
 	prog_name = prog->name;
 	main_pid = getpid();
@@ -264,7 +273,7 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
 	}
 	free(all);
 
-	trace_cfg.color = !no_color && isatty(STDERR_FILENO);
+	trace_cfg.color = trace_color_wanted(no_color, isatty(STDERR_FILENO));
 	if (json_path && json_path[0] != '\0') {
 		trace_cfg.json_fd = open_json(json_path);
 		if (trace_cfg.json_fd < 0) {

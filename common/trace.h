@@ -53,6 +53,9 @@ extern struct trace_settings trace_cfg;
  */
 int trace_main(const struct trace_prog *prog, int argc, char **argv);
 
+/* Colour on a terminal, unless --no-color or NO_COLOR says otherwise. */
+bool trace_color_wanted(bool no_color_option, bool stderr_is_tty);
+
 /* Exit status convention of the lesson programs (DESIGN.md "Programs"). */
 enum { EXIT_DEMO_OK = 0, EXIT_DEMO_FAILED = 1, EXIT_USAGE = 2 };
 

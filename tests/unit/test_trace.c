@@ -110,13 +110,33 @@ START_TEST(trace_options_help)
 }
 END_TEST
 
-START_TEST(trace_colour_only_on_a_terminal)
+START_TEST(trace_colour_rules)
+{
+	unsetenv("NO_COLOR");
+	ck_assert(trace_color_wanted(false, true));
+	ck_assert(!trace_color_wanted(false, false)); /* not a terminal */
+	ck_assert(!trace_color_wanted(true, true));   /* --no-color */
+	setenv("NO_COLOR", "1", 1);
+	ck_assert(!trace_color_wanted(false, true));
+	setenv("NO_COLOR", "", 1); /* empty means unset (no-color.org) */
+	ck_assert(trace_color_wanted(false, true));
+	unsetenv("NO_COLOR");
+}
+END_TEST
+
+START_TEST(trace_colour_on_a_real_terminal)
 {
 	const char *argv[] = {"testprog", NULL};
 	char out[4096];
 	int pty = posix_openpt(O_RDWR | O_NOCTTY);
 
-	ck_assert_int_ge(pty, 0);
+	/* A chroot or container without /dev/pts has no terminal to offer;
+	 * trace_colour_rules covers the decision there. */
+	if (pty < 0) {
+		printf("note: no pseudo-terminal (%s); colour checked without one\n",
+		       strerror(errno));
+		return;
+	}
 	ck_assert_int_eq(grantpt(pty), 0);
 	ck_assert_int_eq(unlockpt(pty), 0);
 	int tty = open(ptsname(pty), O_RDWR | O_NOCTTY);
@@ -124,10 +144,8 @@ START_TEST(trace_colour_only_on_a_terminal)
 	unsetenv("NO_COLOR");
 	ck_assert_int_eq(parse(argv, out, sizeof(out), tty), 0);
 	ck_assert_ptr_nonnull(strstr(out, "color=1"));
-	setenv("NO_COLOR", "1", 1);
-	ck_assert_int_eq(parse(argv, out, sizeof(out), tty), 0);
+	ck_assert_int_eq(parse(argv, out, sizeof(out), -1), 0); /* a pipe */
 	ck_assert_ptr_nonnull(strstr(out, "color=0"));
-	unsetenv("NO_COLOR");
 	close(tty);
 	close(pty);
 }
@@ -242,7 +260,8 @@ suite_trace(void)
 	tcase_add_test(tc, trace_options_json);
 	tcase_add_test(tc, trace_options_bad);
 	tcase_add_test(tc, trace_options_help);
-	tcase_add_test(tc, trace_colour_only_on_a_terminal);
+	tcase_add_test(tc, trace_colour_rules);
+	tcase_add_test(tc, trace_colour_on_a_real_terminal);
 	tcase_add_test(tc, trace_call_line_and_event);
 	tcase_add_test(tc, trace_json_valid_for_any_bytes);
 	tcase_add_test(tc, trace_quoting);

@@ -76,6 +76,9 @@ need timeout coreutils
 mkdir -p "$cache"
 tmp=$(mktemp -d "$cache/tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+# Ctrl-C reaches qemu too (it is in our process group) and qemu exits quietly; say
+# why the run ended rather than judging a half-written log.
+trap 'printf "%s: interrupted\n" "$prog" >&2; exit 130' INT TERM
 # A step that fails without its own message still says which one, in one line.
 on_error() { trap 'die "failed at tests/vm/vm.sh:$LINENO: $BASH_COMMAND"' ERR; }
 on_error
@@ -246,8 +249,8 @@ done | sort -u | while read -r lib; do
 done
 
 initrd=$cache/initramfs.cpio.gz
-(cd "$st" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 >"$initrd.new"
-mv "$initrd.new" "$initrd"
+(cd "$st" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 >"$tmp/initramfs.cpio.gz"
+mv "$tmp/initramfs.cpio.gz" "$initrd"
 rm -rf "$st" # no need to keep a second copy while the VM runs
 say "  $(du -h "$initrd" | cut -f1) compressed"
 
@@ -267,7 +270,7 @@ if [[ $mode == shell ]]; then
 	# Tell the guest this terminal's size and type; a serial line cannot ask.
 	read -r rows cols < <(stty size 2>/dev/null || true)
 	[[ ${rows:-0} -gt 0 && ${cols:-0} -gt 0 ]] || rows=24 cols=80
-	say "booting $release (software emulation: about a minute)"
+	say "booting $release (software emulation, no KVM: give it a minute)"
 	say "in the VM: 'poweroff -f' (or exit the shell) to leave, or Ctrl-a x to stop qemu"
 	status=0
 	"${qemu[@]}" -append "$cmdline nutshell.rows=$rows nutshell.cols=$cols nutshell.term=${TERM:-vt100}" || status=$?
@@ -278,7 +281,7 @@ fi
 
 [[ -z $inject ]] || cmdline+=" nutshell.inject=$inject"
 log=$cache/last-run.log
-say "booting $release with only cgroup v2 (software emulation: a minute or two; limit ${timeout_s} s)"
+say "booting $release with only cgroup v2 (software emulation, no KVM; limit ${timeout_s} s)"
 start=$SECONDS
 # --foreground keeps qemu in our process group, so Ctrl-C stops it too. The guest's
 # console goes to the terminal as it comes, and to the log that is judged below.
