@@ -9,8 +9,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +49,27 @@ int
 ns_setns(int fd, int nstype)
 {
 	return (int)TRACE(setns(fd, nstype), "setns", "%d, %s", fd, dec_unshare((unsigned)nstype));
+}
+
+/* <<< ns-private */
+int
+ns_make_private(void)
+{
+	unsigned long flags = MS_REC | MS_PRIVATE;
+
+	return (int)TRACE(mount(NULL, "/", NULL, flags, NULL), "mount", "NULL, \"/\", NULL, %s, NULL",
+			  dec_mount(flags));
+}
+/* >>> ns-private */
+
+int
+ns_mount_proc(const char *target)
+{
+	/* The flags procfs gets on every distribution (and in Docker). */
+	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
+	return (int)TRACE(mount("proc", target, "proc", flags, NULL), "mount",
+			  "\"proc\", %s, \"proc\", %s, NULL", trace_str(target), dec_mount(flags));
 }
 
 int
@@ -127,4 +151,147 @@ ns_sync_close(struct ns_sync *s)
 			close(*fds[i]);
 			*fds[i] = -1;
 		}
+}
+
+/* ---- user namespaces: id maps ---- */
+
+/* <<< ns-idmap */
+/* The largest id is 4294967294: (uid_t)-1 means "no change" to setreuid(2)
+ * and friends, so a range ends at 4294967295 at the latest. */
+#define NS_ID_END 4294967295UL
+
+/* One unsigned decimal number, then at least one blank or the end; *p moves
+ * past it. */
+static int
+idmap_number(const char **p, unsigned long *out)
+{
+	char *end;
+
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+	if (**p < '0' || **p > '9')
+		return -1;
+	errno = 0;
+	*out = strtoul(*p, &end, 10);
+	if (errno != 0 || *out > NS_ID_END || (*end != ' ' && *end != '\t' && *end != '\0'))
+		return -1;
+	*p = end;
+	return 0;
+}
+
+static int
+ranges_overlap(unsigned long a, unsigned long b, unsigned long count_a, unsigned long count_b)
+{
+	return a < b + count_b && b < a + count_a;
+}
+
+int
+ns_idmap_parse(const char *text, struct ns_idmap *maps, size_t max, char *err, size_t size)
+{
+	size_t n = 0, lineno = 0;
+
+	for (const char *line = text; *line;) {
+		size_t len = strcspn(line, "\n");
+		char copy[128];
+		const char *p = copy;
+		struct ns_idmap m;
+
+		lineno++;
+		snprintf(copy, sizeof(copy), "%.*s", (int)(len < sizeof(copy) ? len : 40), line);
+		line += len + (line[len] == '\n');
+		if (n == max || n == NS_IDMAP_MAX) {
+			snprintf(err, size, "more than %zu lines in the id map", n);
+			goto invalid;
+		}
+		if (len >= sizeof(copy) || idmap_number(&p, &m.inside) ||
+		    idmap_number(&p, &m.outside) || idmap_number(&p, &m.count) ||
+		    p[strspn(p, " \t")] != '\0') {
+			snprintf(err, size, "id map line %zu '%s': expected 'inside outside count'",
+				 lineno, copy);
+			goto invalid;
+		}
+		if (m.count == 0) {
+			snprintf(err, size, "id map line %zu: count 0, expected at least 1",
+				 lineno);
+			goto invalid;
+		}
+		if (m.count > NS_ID_END - m.inside || m.count > NS_ID_END - m.outside) {
+			snprintf(err, size, "id map line %zu: range ends past id %lu", lineno,
+				 NS_ID_END - 1);
+			goto invalid;
+		}
+		for (size_t i = 0; i < n; i++) {
+			int in = ranges_overlap(m.inside, maps[i].inside, m.count, maps[i].count);
+			int out =
+			    ranges_overlap(m.outside, maps[i].outside, m.count, maps[i].count);
+
+			if (in || out) {
+				snprintf(err, size, "id map line %zu overlaps line %zu %s", lineno,
+					 i + 1, in ? "inside" : "outside");
+				goto invalid;
+			}
+		}
+		maps[n++] = m;
+	}
+	if (n == 0) {
+		snprintf(err, size, "empty id map: expected 'inside outside count' lines");
+		goto invalid;
+	}
+	return (int)n;
+invalid:
+	errno = EINVAL;
+	return -1;
+}
+/* >>> ns-idmap */
+
+/* Writes TEXT into /proc/PID/FILE with one write(2), traced. */
+static int
+write_proc_file(pid_t pid, const char *file, const char *text)
+{
+	char path[64];
+	size_t len = strlen(text);
+	int ret = -1;
+
+	proc_path(path, sizeof(path), pid, file);
+	int fd = (int)TRACE(open(path, O_WRONLY | O_CLOEXEC), "openat", "AT_FDCWD, %s, %s",
+			    trace_str(path), dec_open(O_WRONLY | O_CLOEXEC));
+	if (fd == -1)
+		return -1;
+	if (TRACE(write(fd, text, len), "write", "%d, %s, %zu", fd, trace_str(text), len) ==
+	    (long)len)
+		ret = 0;
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return ret;
+}
+
+int
+ns_write_idmap(pid_t pid, const char *file, const char *text, char *err, size_t size)
+{
+	struct ns_idmap *maps = calloc(NS_IDMAP_MAX, sizeof(*maps));
+	int ret = -1;
+
+	if (!maps) {
+		snprintf(err, size, "out of memory");
+		return -1;
+	}
+	/* Validate first: a map can be written only once per namespace, and
+	 * the kernel's EINVAL would not say which line it disliked. */
+	if (ns_idmap_parse(text, maps, NS_IDMAP_MAX, err, size) < 0)
+		goto out;
+	if (write_proc_file(pid, file, text) == -1) {
+		snprintf(err, size, "writing /proc/%d/%s: %s", (int)pid, file, dec_errno(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	free(maps);
+	return ret;
+}
+
+int
+ns_write_setgroups(pid_t pid, const char *value)
+{
+	return write_proc_file(pid, "setgroups", value);
 }

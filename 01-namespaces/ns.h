@@ -32,6 +32,20 @@ pid_t ns_clone(unsigned long flags, int (*fn)(void *), void *arg);
 int ns_unshare(unsigned long flags);
 int ns_setns(int fd, int nstype);
 
+/*
+ * Makes every mount of the caller's mount namespace private, recursively:
+ * mount(NULL, "/", NULL, MS_REC|MS_PRIVATE, NULL). A new mount namespace
+ * starts with copies of the parent's mounts, in the same peer groups when
+ * they are shared (systemd makes / shared), so without this a mount made
+ * inside would appear outside too (mount_namespaces(7)).
+ */
+int ns_make_private(void);
+
+/* Mounts a fresh proc filesystem on TARGET (nosuid, nodev, noexec), traced.
+ * It shows the processes of the pid namespace of the process that mounts
+ * it, so mount it from inside the new pid namespace. */
+int ns_mount_proc(const char *target);
+
 /* wait4(2) for the child, traced, with its end narrated ("child exited 0"). */
 int ns_wait(pid_t pid, int *status);
 
@@ -56,5 +70,60 @@ int ns_sync_tell(int fd, const char *msg);
 ssize_t ns_sync_hear(int fd, char *buf, size_t size);
 /* Close the sync pipe's remaining ends. */
 void ns_sync_close(struct ns_sync *s);
+
+/* ---- user namespaces: id maps (user_namespaces(7)) ---- */
+
+/* The kernel accepts at most 340 lines per map (Linux 4.15+; 5 before). */
+#define NS_IDMAP_MAX 340
+
+/* One line of a uid_map or gid_map: COUNT ids from INSIDE map to OUTSIDE. */
+struct ns_idmap {
+	unsigned long inside, outside, count;
+};
+
+/*
+ * Parses "inside outside count" lines (newline-separated; a trailing newline
+ * is fine) into maps (room for max lines) and validates them as the kernel
+ * would: count >= 1, no range past 4294967295, no two ranges overlapping
+ * inside or outside, at most NS_IDMAP_MAX lines. Returns the number of
+ * lines, or -1 with errno EINVAL and a one-line reason in err.
+ */
+int ns_idmap_parse(const char *text, struct ns_idmap *maps, size_t max, char *err, size_t size);
+
+/*
+ * Writes TEXT to /proc/PID/FILE ("uid_map" or "gid_map") in one write(2),
+ * as the kernel requires, after ns_idmap_parse() accepted it (else -1,
+ * EINVAL, reason in err, nothing written). The openat and write are traced.
+ */
+int ns_write_idmap(pid_t pid, const char *file, const char *text, char *err, size_t size);
+
+/* Writes "deny" (or "allow") to /proc/PID/setgroups: an unprivileged writer
+ * must deny setgroups(2) before it may write gid_map (Linux 3.19+). */
+int ns_write_setgroups(pid_t pid, const char *value);
+
+/* ---- network (ns_net.c) ---- */
+
+/*
+ * rtnetlink through libmnl: one request per helper, each sent with
+ * NLM_F_ACK and its answer read before returning, both traced under the
+ * names strace shows (sendto, recvmsg). The socket belongs to the network
+ * namespace of the process that opened it, whatever it joins later.
+ */
+struct mnl_socket;
+struct mnl_socket *ns_rtnl_open(void);
+void ns_rtnl_close(struct mnl_socket *nl);
+
+/* A veth pair NAME <-> PEER; with peer_pid > 0 the kernel creates PEER
+ * directly in the network namespace of peer_pid (IFLA_NET_NS_PID). */
+int ns_veth_create(struct mnl_socket *nl, const char *name, const char *peer, pid_t peer_pid);
+
+/* IFF_UP on link NAME (RTM_NEWLINK with ifi_change = IFF_UP). */
+int ns_link_up(struct mnl_socket *nl, const char *name);
+
+/* Adds an IPv4 address "10.200.1.1/24" to link NAME (RTM_NEWADDR). */
+int ns_addr_add(struct mnl_socket *nl, const char *name, const char *cidr);
+
+/* Every link of the namespace, as "lo:DOWN veth0:UP" (RTM_GETLINK dump). */
+int ns_link_list(struct mnl_socket *nl, char *out, size_t size);
 
 #endif

@@ -31,6 +31,8 @@ main(void)
 		srunner_add_suite(sr, suite_trace());
 		srunner_add_suite(sr, suite_procfs());
 		srunner_add_suite(sr, suite_honesty());
+		srunner_add_suite(sr, suite_ns());
+		srunner_add_suite(sr, suite_caps());
 	}
 	if (geteuid() == 0) {
 		/* Before anything runs: the host as the integration tests found it.
@@ -40,10 +42,16 @@ main(void)
 			return EXIT_FAILURE;
 		}
 		srunner_add_suite(sr, suite_uts());
+		srunner_add_suite(sr, suite_net());
+		srunner_add_suite(sr, suite_user());
+		srunner_add_suite(sr, suite_enter());
+		srunner_add_suite(sr, suite_break_net());
 		srunner_add_suite(sr, suite_host());
 	} else {
 		printf("skipped: suite uts (integration): needs root to create namespaces; "
 		       "run 'sudo make check'\n");
+		printf("skipped: suites net, user, enter, break-net (integration): need root to "
+		       "create namespaces; run 'sudo make check'\n");
 		printf("skipped: suite host (nothing left behind): needs root; it checks what the "
 		       "integration suites leave\n");
 	}

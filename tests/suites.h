@@ -14,8 +14,14 @@ Suite *suite_decode(void);
 Suite *suite_trace(void);
 Suite *suite_procfs(void);
 Suite *suite_honesty(void);
+Suite *suite_ns(void);
+Suite *suite_caps(void);
 
 Suite *suite_uts(void);
+Suite *suite_net(void);
+Suite *suite_user(void);
+Suite *suite_enter(void);
+Suite *suite_break_net(void);
 Suite *suite_host(void);
 
 #endif

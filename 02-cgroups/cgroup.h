@@ -1,0 +1,239 @@
+/*
+ * cgroup.h - control group helpers of lesson 02, linked by its programs and
+ * by the launcher (05-full-container).
+ *
+ * One vocabulary on every host: the file names of cgroup v2 (memory.max,
+ * memory.high, memory.swap.max, pids.max, cpu.max, cpu.weight, io.max,
+ * cgroup.freeze). Where a controller lives in a cgroup v1 hierarchy (pure
+ * v1 hosts, and "hybrid" hosts such as WSL2 that mount v1 controllers next
+ * to a cgroup2 tree) the helpers write the v1 files instead
+ * (memory.limit_in_bytes, cpu.cfs_quota_us, cpu.shares, freezer.state ...).
+ *
+ * New cgroups are only ever made beneath the caller's own cgroup, found in
+ * /proc/self/cgroup: in each v1 hierarchy that holds a controller the
+ * program asked for, or once in the v2 tree. Every mkdir, rmdir, and every
+ * openat/write of a cgroup file goes through TRACE() under the name strace
+ * shows. Helpers return -1 with errno set (and often a one-line reason) and
+ * never exit (DESIGN.md, "Error handling").
+ *
+ * Read: cgroups(7), Documentation/admin-guide/cgroup-v2.rst and
+ * Documentation/admin-guide/cgroup-v1/ in the kernel sources.
+ */
+#ifndef NUTSHELL_CGROUP_H
+#define NUTSHELL_CGROUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CG_PATH	    1024
+#define CG_MAX_HIER 16
+#define CG_ERR	    256
+
+/* "max": no limit. */
+#define CG_UNLIMITED UINT64_MAX
+
+/* ---- parsing values (pure) ---- */
+
+/*
+ * "64M", "1.5G", "4096", "512k", "2GiB", "max" (CG_UNLIMITED) into bytes.
+ * Suffixes K M G T are powers of 1024, as in the kernel's memparse() and
+ * docker run --memory; a B or iB after them is accepted. Returns 0, or -1
+ * with errno EINVAL (malformed, negative) or ERANGE (overflow) and a reason
+ * in err.
+ */
+int cg_parse_size(const char *s, uint64_t *bytes, char *err, size_t size);
+
+/* A count for pids.max: "0" .. "4194304", or "max". */
+int cg_parse_count(const char *s, uint64_t *count, char *err, size_t size);
+
+/*
+ * CPUs as docker run --cpus: "0.5" is half of one CPU. Into a cpu.max quota
+ * for PERIOD_US (quota = cpus * period): "0.5" with 100000 gives 50000;
+ * "max" gives CG_UNLIMITED. The kernel wants a quota of at least 1000 us.
+ */
+int cg_parse_cpus(const char *s, uint64_t period_us, uint64_t *quota_us, char *err, size_t size);
+
+/* cpu.weight: 1 .. 10000 (100 is the default). */
+int cg_parse_weight(const char *s, uint64_t *weight, char *err, size_t size);
+
+/*
+ * The value a program gives for a v2 FILE, checked and written out the way
+ * the kernel takes it: memory.* sizes in bytes or "max"; pids.max a count;
+ * cpu.max "QUOTA PERIOD" or CPUs ("0.5" -> "50000 100000"); cpu.weight;
+ * io.max "MAJ:MIN rbps=N wbps=N riops=N wiops=N"; cgroup.freeze 0 or 1.
+ */
+int cg_normalize(const char *file, const char *value, char *out, size_t outsize, char *err,
+		 size_t size);
+
+/* ---- cgroup v1 names (pure) ---- */
+
+/* One write a v2 setting becomes on v1. */
+struct cg_v1_write {
+	char controller[16]; /* the v1 hierarchy: "memory", "cpu", "blkio", "freezer" ... */
+	char file[48];	     /* "memory.limit_in_bytes" */
+	char value[64];	     /* as written */
+};
+
+/* The v1 controller (hierarchy) that holds v2 FILE ("io.max" -> "blkio",
+ * "cgroup.freeze" -> "freezer"), or NULL when v1 has no such thing. */
+const char *cg_v1_controller(const char *file);
+
+/* The v1 file to read for v2 FILE ("memory.events" -> "memory.oom_control",
+ * "cgroup.events" -> "freezer.state"), or NULL. */
+const char *cg_v1_file(const char *file);
+
+/*
+ * The writes that set v2 FILE to the normalized VALUE on v1, in order, into
+ * w (room for max); returns how many, or -1 (EINVAL, ENOTSUP) with a reason.
+ * mem_limit is the cgroup's memory.limit_in_bytes, needed for
+ * memory.swap.max: v1 limits memory+swap together (memory.memsw.*), so
+ * "swap 0" is memsw = the memory limit.
+ */
+int cg_v1_translate(const char *file, const char *value, uint64_t mem_limit,
+		    struct cg_v1_write *w, size_t max, char *err, size_t size);
+
+/* ---- the host's layout ---- */
+
+enum cg_kind { CG_NONE, CG_V1, CG_V2, CG_HYBRID };
+
+/* One mounted hierarchy and our own cgroup in it. */
+struct cg_hier {
+	int version;		  /* 1 or 2 */
+	char controllers[256];	  /* v1: "cpu,cpuacct"; v2: its cgroup.controllers at our cgroup */
+	char mount[CG_PATH];	  /* where it is mounted */
+	char path[CG_PATH];	  /* our cgroup, as /proc/self/cgroup shows it: "/a/b" */
+	char dir[2 * CG_PATH];	  /* our cgroup's directory (with the root prefix) */
+};
+
+struct cg_layout {
+	enum cg_kind kind;
+	size_t n;
+	struct cg_hier h[CG_MAX_HIER];
+};
+
+/* "cgroup v2", "cgroup v1", "hybrid (cgroup v1 controllers and cgroup2)", "none". */
+const char *cg_kind_name(enum cg_kind kind);
+
+/*
+ * From the text of /proc/self/mountinfo and /proc/self/cgroup: which
+ * hierarchies are mounted, where our cgroup is in each, and so the kind of
+ * layout. ROOT ("" on a real host) is put in front of every directory, so
+ * the detection runs on a fake tree in a test; v2's controllers are read
+ * from ROOT + our cgroup's cgroup.controllers. Returns 0, or -1 with a
+ * reason (no cgroup mounted, our cgroup not visible).
+ */
+int cg_layout_parse(struct cg_layout *l, const char *root, const char *mountinfo,
+		    const char *self_cgroup, char *err, size_t size);
+
+/* cg_layout_parse() of this process's own /proc files. */
+int cg_layout_detect(struct cg_layout *l, char *err, size_t size);
+
+/*
+ * The hierarchy that holds CONTROLLER (v2 names: memory pids cpu io, and
+ * "freezer" for freezing), or -1 with errno ENOENT. On a hybrid host a
+ * controller bound to a v1 hierarchy is not available in the v2 tree.
+ */
+int cg_layout_find(const struct cg_layout *l, const char *controller);
+
+/* ---- a cgroup of our own ---- */
+
+struct cg {
+	const struct cg_layout *layout;
+	char name[64];
+	size_t n;
+	struct {
+		int hier;		/* index into layout->h */
+		char dir[2 * CG_PATH + 80]; /* the directory we made */
+		char enabled[128];	/* v2: controllers we enabled in the parent, "+a +b" */
+		char parent[2 * CG_PATH + 80];
+	} d[CG_MAX_HIER];
+};
+
+/*
+ * Makes the cgroup NAME beneath our own cgroup (PARENT NULL) or beneath
+ * PARENT, in every hierarchy that holds one of CONTROLLERS (a NULL-terminated
+ * list of v2 names). On v2 it enables those controllers in the parent's
+ * cgroup.subtree_control first. That is refused (EBUSY) when the parent is
+ * not the root and holds processes - "no internal processes" (cgroups(7)) -
+ * which is what err then says. Every mkdir and write is traced.
+ */
+int cg_create(struct cg *cg, const struct cg_layout *l, const struct cg *parent, const char *name,
+	      const char *const controllers[], char *err, size_t size);
+
+/* Sets v2 FILE to VALUE (cg_normalize() first; on v1 the translated files). */
+int cg_set(struct cg *cg, const char *file, const char *value, char *err, size_t size);
+
+/* Does the cgroup have (the equivalent of) FILE on this host? */
+int cg_has(const struct cg *cg, const char *file);
+
+/* Moves PID into the cgroup: writes it to cgroup.procs in every hierarchy. */
+int cg_attach(struct cg *cg, pid_t pid);
+
+/* Reads FILE (v2 name, the v1 equivalent on v1) into buf; shows it as
+ * "proc" events, line by line. */
+int cg_read(const struct cg *cg, const char *file, char *buf, size_t size);
+
+/* The number after KEY in "key value" lines (memory.events, cpu.stat,
+ * pids.events, memory.oom_control), or -1 when absent. Pure. */
+long long cg_parse_key(const char *text, const char *key);
+
+/*
+ * The counters a lesson shows, under one set of names on v1 and v2:
+ * "oom_kill" (memory.events / memory.oom_control), "high" (memory.events;
+ * -1 on v1), "pids_max" (pids.events "max"), "nr_throttled",
+ * "throttled_usec" (cpu.stat; v1 counts ns in throttled_time), "frozen"
+ * (cgroup.events / freezer.state FROZEN). -1 when not available.
+ */
+long long cg_stat(const struct cg *cg, const char *counter);
+
+/* The pids in the cgroup (cgroup.procs), up to max; how many, or -1. */
+int cg_pids(const struct cg *cg, pid_t *pids, size_t max);
+
+/*
+ * Kills every process in it: cgroup.kill where the kernel has it (5.14+),
+ * else SIGKILL to each pid of cgroup.procs, again until it is empty (a
+ * process may fork meanwhile). Returns 0 once empty, -1 after 5 s.
+ */
+int cg_kill(struct cg *cg);
+
+/*
+ * Removes it: rmdir(2) in each hierarchy, retrying while the kernel says
+ * EBUSY (dying processes still charged), for up to 5 s; on v2 also disables
+ * again the controllers cg_create() enabled in the parent. Children first.
+ */
+int cg_remove(struct cg *cg);
+
+/* ---- waiting with a deadline ---- */
+
+/*
+ * Blocks SIGINT, SIGTERM, SIGHUP and SIGQUIT and returns a signalfd for
+ * them, so Ctrl-C ends a wait (cg_wait) instead of the program, and the
+ * program cleans up. A child calls cg_unblock_signals() first.
+ */
+int cg_block_signals(void);
+void cg_unblock_signals(void);
+
+/*
+ * Waits for child PID for at most SECONDS (or until a signal arrives on
+ * sigfd, -1 for none): the one wait4(2) that reaps it is traced, its end
+ * narrated. Returns 0, or -1 with ETIMEDOUT or EINTR (the child still runs:
+ * kill the cgroup, then wait again).
+ */
+int cg_wait(pid_t pid, int *status, double seconds, int sigfd);
+
+/* Sleeps SECONDS unless a signal arrives on sigfd: 0, or -1 with EINTR. */
+int cg_sleep(double seconds, int sigfd);
+
+/* Seconds since an arbitrary point (CLOCK_MONOTONIC). */
+double cg_now(void);
+
+/*
+ * For a program run by a user who may not create cgroups: 0 when the
+ * caller may write its own cgroup in each hierarchy of CONTROLLERS,
+ * else -1 with one line in err saying what is needed.
+ */
+int cg_check_access(const struct cg_layout *l, const char *const controllers[], char *err,
+		    size_t size);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * test_net.c - 01-namespaces/net, as the worksheet runs it.
+ */
+#include "../suites.h"
+#include "harness.h"
+
+#include <string.h>
+
+#define NET "01-namespaces/net"
+
+static void
+check_trace(const struct run *r)
+{
+	char why[512];
+
+	ck_assert_msg(r->json_error[0] == '\0', "invalid JSON Lines: %s", r->json_error);
+	ck_assert_msg(run_honest(r, why, sizeof(why)) == 0, "the trace lies: %s", why);
+}
+
+/* One line on stderr, exit 2, nothing created. */
+static void
+check_usage_error(const char *const argv[], const char *expected)
+{
+	struct run r;
+
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, expected) != NULL, "stderr lacks '%s':\n%s", expected, r.err);
+	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	ck_assert_ptr_null(run_find(&r, "syscall", "name", "clone"));
+	run_free(&r);
+}
+
+START_TEST(net_veth_between_two_namespaces)
+{
+	struct run r;
+	const char *argv[] = {NET, NULL};
+
+	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	check_trace(&r);
+	/* Both children in new network namespaces, neither the host's. */
+	ck_assert_ptr_nonnull(strstr(r.err, "flags=CLONE_NEWNET|SIGCHLD) = "));
+	ck_assert_str_eq(run_fact(&r, "net_ns_differs"), "yes");
+	ck_assert_str_ne(run_fact(&r, "net_ns_parent"), run_fact(&r, "net_ns_child"));
+	ck_assert_str_ne(run_fact(&r, "net_ns_child"), run_fact(&r, "net_ns_child_b"));
+	/* A new network namespace: only lo, and it is down. */
+	ck_assert_str_eq(run_fact(&r, "links_new_ns"), "lo:DOWN");
+	/* The rtnetlink requests, by name, with the peer made in B's namespace. */
+	ck_assert_ptr_nonnull(strstr(r.err, "sendto(") ? strstr(r.err, "{RTM_GETLINK dump}")
+						       : NULL);
+	ck_assert_ptr_nonnull(strstr(r.err, "{RTM_NEWLINK veth0 type veth peer veth1 netns_pid="));
+	ck_assert_ptr_nonnull(strstr(r.err, "{RTM_NEWADDR veth0 10.200.1.1/24}"));
+	ck_assert_ptr_nonnull(strstr(r.err, "{RTM_NEWADDR veth1 10.200.1.2/24}"));
+	ck_assert_ptr_nonnull(strstr(r.err, "{RTM_NEWLINK veth1 flags=IFF_UP}"));
+	ck_assert_ptr_nonnull(run_find(&r, "syscall", "name", "recvmsg"));
+	/* The datagram crossed the cable. */
+	ck_assert_str_eq(run_fact(&r, "datagram_received"), "hello over the veth");
+	ck_assert_str_eq(run_fact(&r, "datagram_from"), "10.200.1.1");
+	ck_assert_ptr_nonnull(strstr(r.out, "B received \"hello over the veth\" from 10.200.1.1."));
+	ck_assert_ptr_nonnull(strstr(r.out, "lo:DOWN"));
+	/* The host's links did not change (the host suite checks it again). */
+	ck_assert_str_eq(run_fact(&r, "host_links_unchanged"), "yes");
+	ck_assert_ptr_null(strstr(run_fact(&r, "net_ns_parent"), "?"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(net_bad_input_and_no_root)
+{
+	const char *extra[] = {NET, "surplus", NULL};
+	const char *unknown[] = {NET, "--bogus", NULL};
+	const char *argv[] = {NET, NULL};
+	struct run r;
+
+	check_usage_error(extra, "unexpected argument 'surplus'");
+	check_usage_error(unknown, "unknown option '--bogus'");
+	ck_assert_int_eq(run_program(&r, RUN_AS_NOBODY, argv), 0);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_str_eq(r.err, "net: needs root to create namespaces: run it with sudo\n");
+	run_free(&r);
+}
+END_TEST
+
+Suite *
+suite_net(void)
+{
+	Suite *s = suite_create("net");
+	TCase *tc = tcase_create("net");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, net_veth_between_two_namespaces);
+	tcase_add_test(tc, net_bad_input_and_no_root);
+	suite_add_tcase(s, tc);
+	return s;
+}
