@@ -25,8 +25,9 @@ COMMON_OBJ = $(COMMON_SRC:.c=.o)
 NS_OBJ   = $(patsubst %.c,%.o,$(wildcard 01-namespaces/ns.c 01-namespaces/ns_net.c))
 CG_OBJ   = $(patsubst %.c,%.o,$(wildcard 02-cgroups/cgroup.c))
 CAPS_OBJ = $(patsubst %.c,%.o,$(wildcard 03-capabilities/caps.c 03-capabilities/sc.c))
-HELPERS  = $(NS_OBJ:.o=.c) $(CG_OBJ:.o=.c) $(CAPS_OBJ:.o=.c)
-LESSONS  = 01-namespaces 02-cgroups 03-capabilities
+ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c))
+HELPERS  = $(NS_OBJ:.o=.c) $(CG_OBJ:.o=.c) $(CAPS_OBJ:.o=.c) $(ROOTFS_OBJ:.o=.c)
+LESSONS  = 01-namespaces 02-cgroups 03-capabilities 04-overlay-chroot
 PROGRAMS = $(basename $(filter-out $(HELPERS),$(wildcard $(addsuffix /*.c,$(LESSONS)))))
 
 TEST_SRC = $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
@@ -39,6 +40,8 @@ all: $(PROGRAMS)
 02-cgroups/%: 02-cgroups/%.o $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 03-capabilities/%: 03-capabilities/%.o $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+04-overlay-chroot/%: 04-overlay-chroot/%.o $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 # The test binary: unit suites (pure functions, run under AddressSanitizer
@@ -67,7 +70,7 @@ check: all image tests/check
 	@tests/check
 
 BOOK_FILTERS = --lua-filter=book/include-code.lua --lua-filter=book/instructor.lua
-BOOK_OPTS = --standalone --toc --toc-depth=2 --metadata-file=book/metadata.yaml $(BOOK_FILTERS)
+BOOK_OPTS = --standalone --toc --toc-depth=2 --number-sections --metadata-file=book/metadata.yaml $(BOOK_FILTERS)
 book:
 	@mkdir -p build
 	pandoc $(BOOK_OPTS) -o build/book.html BOOK.md
