@@ -33,7 +33,7 @@ PROGRAMS = $(basename $(filter-out $(HELPERS),$(wildcard $(addsuffix /*.c,$(LESS
 TEST_SRC = $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
 
 .PHONY: all deps image demo check book format format-check clean distclean
-all: $(PROGRAMS)
+all: $(PROGRAMS) $(CTR_PROGRAMS)
 
 01-namespaces/%: 01-namespaces/%.o $(NS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
@@ -43,6 +43,16 @@ all: $(PROGRAMS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 04-overlay-chroot/%: 04-overlay-chroot/%.o $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+# Lesson 05 links everything: the launcher from its few files and every
+# lesson's helpers; inspect static, so it runs inside any image (the default
+# image gets it as /bin/inspect).
+CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o tty.o)
+CTR_PROGRAMS = 05-full-container/nutshell 05-full-container/inspect
+05-full-container/nutshell: $(CTR_OBJ) $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+05-full-container/inspect: 05-full-container/inspect.o 03-capabilities/caps.o $(COMMON_OBJ)
+	$(CC) $(CFLAGS) -static -o $@ $^ $(LDFLAGS) -lcap -ljansson
 
 # The test binary: unit suites (pure functions, run under AddressSanitizer
 # and UBSan, no root) and integration suites (drive the built programs, need
@@ -58,8 +68,8 @@ deps:
 	@scripts/deps.sh
 
 image: images/busybox/.stamp
-images/busybox/.stamp: scripts/mkimage.sh /bin/busybox
-	@scripts/mkimage.sh images/busybox
+images/busybox/.stamp: scripts/mkimage.sh /bin/busybox 05-full-container/inspect
+	@scripts/mkimage.sh images/busybox 05-full-container/inspect
 
 demo:
 	@scripts/deps.sh
@@ -86,7 +96,7 @@ format-check:
 
 # clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:
-	rm -rf build/asan build/book* images tests/check $(PROGRAMS)
+	rm -rf build/asan build/book* images tests/check $(PROGRAMS) $(CTR_PROGRAMS)
 	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -delete
 distclean: clean
 	rm -rf build

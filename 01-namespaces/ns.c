@@ -57,8 +57,8 @@ ns_make_private(void)
 {
 	unsigned long flags = MS_REC | MS_PRIVATE;
 
-	return (int)TRACE(mount(NULL, "/", NULL, flags, NULL), "mount", "NULL, \"/\", NULL, %s, NULL",
-			  dec_mount(flags));
+	return (int)TRACE(mount(NULL, "/", NULL, flags, NULL), "mount",
+			  "NULL, \"/\", NULL, %s, NULL", dec_mount(flags));
 }
 /* >>> ns-private */
 

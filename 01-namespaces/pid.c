@@ -59,6 +59,8 @@ grandchild_main(void *arg)
 	/* Wait (at most 2 s) for our parent to exit; then we are an orphan. */
 	for (int i = 0; i < 2000 && getppid() == old_parent; i++)
 		usleep(1000);
+	trace_note("grandchild: my parent was pid %d, now it is pid %d", (int)old_parent,
+		   (int)getppid());
 	trace_fact("orphan_new_parent", "%d", (int)getppid());
 	return 0;
 }
@@ -86,7 +88,8 @@ init_main(void *arg)
 	if (ns_make_private() == -1 || ns_mount_proc("/proc") == -1)
 		return 1;
 	int n_after = list_pids(after, sizeof(after));
-	trace_note("child: /proc listed %d processes before the mount, %d after", n_before, n_after);
+	trace_note("child: /proc listed %d processes before the mount, %d after", n_before,
+		   n_after);
 	trace_fact("proc_pids_inside", "%s", after);
 	proc_ns(0, "pid");
 
@@ -114,16 +117,21 @@ init_main(void *arg)
 static int
 sibling_main(void *arg)
 {
-	int *to_parent = arg;
+	struct ns_sync *s = arg; /* [0]: pid 1's pipes, inherited; [1]: ours */
 	char msg[32];
+
+	/* Drop our copies of pid 1's pipe ends, so that pid 1 still sees end
+	 * of file when the parent dies. */
+	ns_sync_close(&s[0]);
+	ns_sync_in_child(&s[1]);
 
 	/* Another process of the namespace signals its pid 1. */
 	long ret = TRACE(kill(1, SIGTERM), "kill", "1, SIGTERM");
 	snprintf(msg, sizeof(msg), "%d %ld", (int)getpid(), ret);
-	ns_sync_tell(*to_parent, msg);
+	ns_sync_tell(s[1].to_parent[1], msg);
 	for (;;)
 		pause(); /* until pid 1 exits and takes us with it */
-	return 0; /* not reached */
+	return 0;	 /* not reached */
 }
 
 static const struct trace_prog prog = {
@@ -139,9 +147,10 @@ main(int argc, char **argv)
 {
 	char parent_ns[64], children_ns[64], child_ns[64], msg[160], nspid[64], text[4096];
 	char sib_msg[32], host_pids[128], inside_pids[128] = "";
-	struct ns_sync sync, sib;
+	struct ns_sync sync, sib, both[2];
 	int status, sib_status = 0, inside_pid = 0, orphan = 0, n_host = 0, sib_pid_inside = 0;
 	long sib_kill = -1;
+	const char *id;
 
 	if (trace_main(&prog, argc, argv) != argc) {
 		trace_error("unexpected argument '%s'; see 'pid --help'", argv[optind]);
@@ -157,7 +166,9 @@ main(int argc, char **argv)
 	/* Same pid, same namespace: only pid_for_children changed. */
 	trace_note("parent: getpid() = %d before unshare, %d after", (int)before, (int)getpid());
 	snprintf(parent_ns, sizeof(parent_ns), "%s", proc_ns(0, "pid"));
-	snprintf(children_ns, sizeof(children_ns), "%s", proc_ns(0, "pid_for_children"));
+	/* No pid 1 yet: the link cannot be read (ENOENT) until the first child. */
+	trace_proc("/proc/self/ns/pid_for_children",
+		   proc_ns_quiet(0, "pid_for_children") ? "?" : "ENOENT: no pid 1 yet");
 	/* >>> unshare */
 	trace_fact("caller_pid_unchanged", "%s", before == getpid() ? "yes" : "no");
 
@@ -169,12 +180,14 @@ main(int argc, char **argv)
 	pid_t pid = ns_clone(CLONE_NEWNS | SIGCHLD, init_main, &sync);
 	if (pid == -1)
 		return EXIT_DEMO_FAILED;
+	id = proc_ns(0, "pid_for_children");
+	snprintf(children_ns, sizeof(children_ns), "%s", id ? id : "?");
 	ns_sync_in_parent(&sync);
 	if (ns_sync_hear(sync.to_parent[0], msg, sizeof(msg)) > 0)
 		sscanf(msg, "%d %d %127[^\n]", &inside_pid, &orphan, inside_pids);
 
 	trace_note("parent: the child seen from outside");
-	const char *id = proc_ns(pid, "pid");
+	id = proc_ns(pid, "pid");
 	snprintf(child_ns, sizeof(child_ns), "%s", id ? id : "?");
 	if (proc_read(proc_path(text, sizeof(text), pid, "status"), text, sizeof(text)) > 0 &&
 	    proc_parse_status(text, "NSpid", nspid, sizeof(nspid)) == 0)
@@ -182,7 +195,9 @@ main(int argc, char **argv)
 	n_host = list_pids(host_pids, sizeof(host_pids));
 
 	/* A second child lands in the same namespace, as pid 2 or more. */
-	pid_t sib_pid = ns_clone(SIGCHLD, sibling_main, &sib.to_parent[1]);
+	both[0] = sync;
+	both[1] = sib;
+	pid_t sib_pid = ns_clone(SIGCHLD, sibling_main, both);
 	if (sib_pid == -1)
 		goto out;
 	ns_sync_in_parent(&sib);
@@ -191,7 +206,7 @@ main(int argc, char **argv)
 
 	/* <<< zap */
 	trace_note("parent: let pid 1 exit; the kernel kills the rest of its namespace");
-	ns_sync_close(&sync);
+	ns_sync_tell(sync.to_child[1], "exit");
 	/* The sibling first: pid 1 cannot finish exiting while a process of its
 	 * namespace is unreaped (kernel/pid_namespace.c, zap_pid_ns_processes). */
 	if (ns_wait(sib_pid, &sib_status) == -1)
@@ -228,7 +243,7 @@ out:
 	printf("pid %d when pid 1 exited: %s.\n", sib_pid_inside,
 	       sib_killed ? "killed by SIGKILL" : "not killed (unexpected)");
 	return differs && inside_pid == 1 && sib_killed && WIFEXITED(status) &&
-			       WEXITSTATUS(status) == 0
+		       WEXITSTATUS(status) == 0
 		   ? EXIT_DEMO_OK
 		   : EXIT_DEMO_FAILED;
 }

@@ -90,10 +90,26 @@ cg_parse_size(const char *s, uint64_t *bytes, char *err, size_t size)
 	if (parse_decimal(s, &whole, &nano, &p, &overflow) != 0)
 		return fail(EINVAL, err, size, "'%s': expected a size such as 64M, 1.5G or max", s);
 	switch (*p) {
-	case 'k': case 'K': mult = 1ULL << 10; p++; break;
-	case 'm': case 'M': mult = 1ULL << 20; p++; break;
-	case 'g': case 'G': mult = 1ULL << 30; p++; break;
-	case 't': case 'T': mult = 1ULL << 40; p++; break;
+	case 'k':
+	case 'K':
+		mult = 1ULL << 10;
+		p++;
+		break;
+	case 'm':
+	case 'M':
+		mult = 1ULL << 20;
+		p++;
+		break;
+	case 'g':
+	case 'G':
+		mult = 1ULL << 30;
+		p++;
+		break;
+	case 't':
+	case 'T':
+		mult = 1ULL << 40;
+		p++;
+		break;
 	}
 	if (mult > 1 && strcmp(p, "iB") == 0)
 		p += 2;
@@ -147,7 +163,8 @@ cg_parse_cpus(const char *s, uint64_t period_us, uint64_t *quota_us, char *err, 
 	int overflow;
 
 	if (!s || !*s)
-		return fail(EINVAL, err, size, "empty CPU count: expected a number such as 0.5 or max");
+		return fail(EINVAL, err, size,
+			    "empty CPU count: expected a number such as 0.5 or max");
 	if (strcmp(s, "max") == 0) {
 		*quota_us = CG_UNLIMITED;
 		return 0;
@@ -234,8 +251,7 @@ normalize_io(const char *value, char *out, size_t outsize, char *err, size_t siz
 }
 
 int
-cg_normalize(const char *file, const char *value, char *out, size_t outsize, char *err,
-	     size_t size)
+cg_normalize(const char *file, const char *value, char *out, size_t outsize, char *err, size_t size)
 {
 	uint64_t v, period = 100000;
 
@@ -267,7 +283,8 @@ cg_normalize(const char *file, const char *value, char *out, size_t outsize, cha
 			if (strcmp(quota, "max") == 0)
 				v = CG_UNLIMITED;
 			else if (quota[0] == '-' || strchr(quota, '.') ||
-				 cg_parse_size(quota, &v, NULL, 0) != 0 || !isdigit((unsigned char)quota[strlen(quota) - 1]) || v < 1000)
+				 cg_parse_size(quota, &v, NULL, 0) != 0 ||
+				 !isdigit((unsigned char)quota[strlen(quota) - 1]) || v < 1000)
 				return fail(EINVAL, err, size,
 					    "cpu.max '%s': expected QUOTA PERIOD in us, QUOTA >= "
 					    "1000 or max",
@@ -283,7 +300,8 @@ cg_normalize(const char *file, const char *value, char *out, size_t outsize, cha
 		return normalize_io(value, out, outsize, err, size);
 	} else if (strcmp(file, "cgroup.freeze") == 0) {
 		if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
-			return fail(EINVAL, err, size, "cgroup.freeze '%s': expected 0 or 1", value);
+			return fail(EINVAL, err, size, "cgroup.freeze '%s': expected 0 or 1",
+				    value);
 		v = (uint64_t)(value[0] - '0');
 	} else {
 		return fail(ENOTSUP, err, size, "%s: not a cgroup file these helpers set", file);
@@ -393,7 +411,8 @@ cg_v1_translate(const char *file, const char *value, uint64_t mem_limit, struct 
 		unsigned long long period;
 
 		if (sscanf(value, "%31s %llu", quota, &period) != 2)
-			return fail(EINVAL, err, size, "cpu.max '%s': expected QUOTA PERIOD", value);
+			return fail(EINVAL, err, size, "cpu.max '%s': expected QUOTA PERIOD",
+				    value);
 		/* The period first: the quota is checked against it. */
 		snprintf(v, sizeof(v), "%llu", period);
 		bad |= add_write(w, max, &n, "cpu", "cpu.cfs_period_us", v);
@@ -493,8 +512,7 @@ has_all(const char *super, const char *controllers)
 
 /* Finds the mount of one /proc/self/cgroup line and fills h; 0 when found. */
 static int
-find_mount(const char *root, const char *mountinfo, const struct proc_cgroup *cg,
-	   struct cg_hier *h)
+find_mount(const char *root, const char *mountinfo, const struct proc_cgroup *cg, struct cg_hier *h)
 {
 	char *copy = strdup(mountinfo), *save = NULL;
 	int found = -1;
@@ -528,6 +546,31 @@ find_mount(const char *root, const char *mountinfo, const struct proc_cgroup *cg
 	return found;
 }
 
+/*
+ * cgroup v2: a cgroup that holds processes may not hand controllers to
+ * children, unless it is the root ("no internal processes", cgroups(7)).
+ * Our own cgroup usually holds the shell we were started from (a login
+ * session's scope on a systemd laptop; init.scope in the VM lane), so new
+ * cgroups go beneath the nearest ancestor that holds no process itself (the
+ * user's slice, or the root). v1 has no such rule: there base is our own.
+ */
+static void
+v2_base(struct cg_hier *h)
+{
+	char path[sizeof(h->path)], procs[sizeof(h->base) + 16], pids[64];
+
+	snprintf(path, sizeof(path), "%s", h->path);
+	while (strcmp(path, "/") != 0 && path[0] != '\0') {
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", h->base);
+		/* Missing (a fake tree in a test) or empty: no process here. */
+		if (proc_read(procs, pids, sizeof(pids)) <= 0)
+			return;
+		*strrchr(h->base, '/') = '\0';
+		char *slash = strrchr(path, '/');
+		slash[slash == path ? 1 : 0] = '\0';
+	}
+}
+
 int
 cg_layout_parse(struct cg_layout *l, const char *root, const char *mountinfo,
 		const char *self_cgroup, char *err, size_t size)
@@ -545,11 +588,14 @@ cg_layout_parse(struct cg_layout *l, const char *root, const char *mountinfo,
 
 		if (proc_parse_cgroup(line, &c) != 0 || find_mount(root, mountinfo, &c, h) != 0)
 			continue;
+		_Static_assert(sizeof(h->base) == sizeof(h->dir), "base starts as a copy of dir");
+		memcpy(h->base, h->dir, sizeof(h->base));
 		if (h->version == 2) {
 			char path[sizeof(h->dir) + 32], text[512];
 
-			/* What our cgroup may hand to its children. */
-			snprintf(path, sizeof(path), "%s/cgroup.controllers", h->dir);
+			v2_base(h);
+			/* What the base may hand to its children. */
+			snprintf(path, sizeof(path), "%s/cgroup.controllers", h->base);
 			if (proc_read(path, text, sizeof(text)) < 0)
 				text[0] = '\0';
 			text[strcspn(text, "\n")] = '\0';
@@ -701,7 +747,7 @@ cg_create(struct cg *cg, const struct cg_layout *l, const struct cg *parent, con
 	}
 	for (size_t i = 0; i < cg->n; i++) {
 		const struct cg_hier *h = &l->h[cg->d[i].hier];
-		const char *pdir = h->dir;
+		const char *pdir = h->base;
 
 		if (parent) {
 			size_t k;
@@ -738,12 +784,13 @@ cg_create(struct cg *cg, const struct cg_layout *l, const struct cg *parent, con
 					cg->n = i;
 					cg_remove(cg);
 					if (e == EBUSY)
-						return fail(e, err, size,
-							    "cannot enable %s for the children of %s: "
-							    "it holds processes (no internal "
-							    "processes, cgroups(7)); run in a "
-							    "delegated or empty cgroup",
-							    controllers[c], pdir);
+						return fail(
+						    e, err, size,
+						    "cannot enable %s for the children of %s: "
+						    "it holds processes (no internal "
+						    "processes, cgroups(7)); run in a "
+						    "delegated or empty cgroup",
+						    controllers[c], pdir);
 					return fail(e, err, size, "cannot enable %s in %s: %s",
 						    controllers[c], path, strerror(e));
 				}
@@ -801,7 +848,8 @@ cg_set(struct cg *cg, const char *file, const char *value, char *err, size_t siz
 		char path[sizeof(cg->d[0].dir) + 32], text[64];
 
 		snprintf(path, sizeof(path), "%s/memory.limit_in_bytes", dir);
-		if (proc_read(path, text, sizeof(text)) > 0 && strtoull(text, NULL, 10) < (1ULL << 62))
+		if (proc_read(path, text, sizeof(text)) > 0 &&
+		    strtoull(text, NULL, 10) < (1ULL << 62))
 			limit = strtoull(text, NULL, 10);
 	}
 	int n = cg_v1_translate(file, norm, limit, w, 4, err, size);
@@ -835,8 +883,7 @@ cg_attach(struct cg *cg, pid_t pid)
 
 /* Reads FILE (or its v1 name) into buf; the path read into path. */
 static int
-read_quiet(const struct cg *cg, const char *file, char *buf, size_t size, char *path,
-	   size_t psize)
+read_quiet(const struct cg *cg, const char *file, char *buf, size_t size, char *path, size_t psize)
 {
 	const char *v1, *dir = locate(cg, file, &v1);
 
@@ -940,6 +987,13 @@ cg_kill(struct cg *cg)
 			return -1;
 		used_kill_file = 1;
 	}
+	/* A v1 frozen task does not even die of SIGKILL until thawed. */
+	const char *freezer = dir_of(cg, "freezer", NULL);
+	char state[64], path[CG_PATH * 3];
+	snprintf(path, sizeof(path), "%s/freezer.state", freezer ? freezer : "");
+	if (freezer && proc_read(path, state, sizeof(state)) > 0 &&
+	    strncmp(state, "THAWED", 6) != 0)
+		write_file(freezer, "freezer.state", "THAWED");
 	for (;;) {
 		size_t n = 0;
 
@@ -1056,7 +1110,8 @@ cg_sleep(double seconds, int sigfd)
 			struct signalfd_siginfo si;
 
 			if (read(sigfd, &si, sizeof(si)) > 0)
-				trace_note("interrupted by %s: cleaning up", dec_signal((int)si.ssi_signo));
+				trace_note("interrupted by %s: cleaning up",
+					   dec_signal((int)si.ssi_signo));
 			errno = EINTR;
 			return -1;
 		}
@@ -1091,8 +1146,7 @@ cg_wait(pid_t pid, int *status, double seconds, int sigfd)
 }
 
 int
-cg_check_access(const struct cg_layout *l, const char *const controllers[], char *err,
-		size_t size)
+cg_check_access(const struct cg_layout *l, const char *const controllers[], char *err, size_t size)
 {
 	for (size_t c = 0; controllers[c]; c++) {
 		int h = cg_layout_find(l, controllers[c]);
@@ -1101,11 +1155,72 @@ cg_check_access(const struct cg_layout *l, const char *const controllers[], char
 			return fail(ENOENT, err, size,
 				    "needs the %s controller, which this host (%s) does not offer",
 				    controllers[c], cg_kind_name(l->kind));
-		if (access(l->h[h].dir, W_OK) != 0)
+		if (access(l->h[h].base, W_OK) != 0)
 			return fail(EACCES, err, size,
 				    "needs root, or a cgroup delegated to you (systemd-run --user "
 				    "--scope -p Delegate=yes ...): cannot write %s",
-				    l->h[h].dir);
+				    l->h[h].base);
+	}
+	return 0;
+}
+
+pid_t
+cg_fork(struct cg *cg, int (*fn)(void *), void *arg, unsigned timeout)
+{
+	int go[2];
+	char byte = 0;
+
+	if (pipe2(go, O_CLOEXEC) != 0)
+		return -1;
+	/* TRACE() by halves: the child must not report the call as its own
+	 * (strace sees one clone, in the parent). */
+	trace_begin("clone", "child_stack=NULL, "
+			     "flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD");
+	pid_t pid = fork();
+	if (pid == 0) {
+		cg_unblock_signals();
+		close(go[1]);
+		alarm(timeout);
+		/* End of file without a byte: the parent could not attach us. */
+		if (read(go[0], &byte, 1) != 1)
+			_exit(EXIT_DEMO_FAILED);
+		close(go[0]);
+		_exit(fn(arg));
+	}
+	trace_end(pid);
+	close(go[0]);
+	if (pid < 0 || cg_attach(cg, pid) != 0) {
+		int saved = errno;
+		close(go[1]);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		errno = saved;
+		return -1;
+	}
+	if (write(go[1], &byte, 1) != 1) {
+		close(go[1]);
+		return -1;
+	}
+	close(go[1]);
+	return pid;
+}
+
+int
+cg_prepare(struct cg_layout *l, const char *const controllers[], char *err, size_t size)
+{
+	if (cg_layout_detect(l, err, size) != 0 || cg_check_access(l, controllers, err, size) != 0)
+		return -1;
+	trace_note("cgroup layout: %s", cg_kind_name(l->kind));
+	for (size_t c = 0; controllers[c]; c++) {
+		const struct cg_hier *h = &l->h[cg_layout_find(l, controllers[c])];
+
+		trace_note("%s: cgroup v%d, our cgroup %s is %s", controllers[c], h->version,
+			   h->path, h->dir);
+		if (strcmp(h->base, h->dir) != 0)
+			trace_note("%s holds processes, and a v2 cgroup with processes cannot give "
+				   "its children controllers (cgroups(7), no internal processes): "
+				   "new cgroups go beneath %s",
+				   h->dir, h->base);
 	}
 	return 0;
 }

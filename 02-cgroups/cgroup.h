@@ -90,8 +90,8 @@ const char *cg_v1_file(const char *file);
  * memory.swap.max: v1 limits memory+swap together (memory.memsw.*), so
  * "swap 0" is memsw = the memory limit.
  */
-int cg_v1_translate(const char *file, const char *value, uint64_t mem_limit,
-		    struct cg_v1_write *w, size_t max, char *err, size_t size);
+int cg_v1_translate(const char *file, const char *value, uint64_t mem_limit, struct cg_v1_write *w,
+		    size_t max, char *err, size_t size);
 
 /* ---- the host's layout ---- */
 
@@ -99,11 +99,12 @@ enum cg_kind { CG_NONE, CG_V1, CG_V2, CG_HYBRID };
 
 /* One mounted hierarchy and our own cgroup in it. */
 struct cg_hier {
-	int version;		  /* 1 or 2 */
-	char controllers[256];	  /* v1: "cpu,cpuacct"; v2: its cgroup.controllers at our cgroup */
-	char mount[CG_PATH];	  /* where it is mounted */
-	char path[CG_PATH];	  /* our cgroup, as /proc/self/cgroup shows it: "/a/b" */
-	char dir[2 * CG_PATH];	  /* our cgroup's directory (with the root prefix) */
+	int version;		/* 1 or 2 */
+	char controllers[256];	/* v1: "cpu,cpuacct"; v2: its cgroup.controllers at our cgroup */
+	char mount[CG_PATH];	/* where it is mounted */
+	char path[CG_PATH];	/* our cgroup, as /proc/self/cgroup shows it: "/a/b" */
+	char dir[2 * CG_PATH];	/* our cgroup's directory (with the root prefix) */
+	char base[2 * CG_PATH]; /* where our new cgroups go: dir, except on v2 (below) */
 };
 
 struct cg_layout {
@@ -143,15 +144,15 @@ struct cg {
 	char name[64];
 	size_t n;
 	struct {
-		int hier;		/* index into layout->h */
+		int hier;		    /* index into layout->h */
 		char dir[2 * CG_PATH + 80]; /* the directory we made */
-		char enabled[128];	/* v2: controllers we enabled in the parent, "+a +b" */
+		char enabled[128];	    /* v2: controllers we enabled in the parent, "+a +b" */
 		char parent[2 * CG_PATH + 80];
 	} d[CG_MAX_HIER];
 };
 
 /*
- * Makes the cgroup NAME beneath our own cgroup (PARENT NULL) or beneath
+ * Makes the cgroup NAME beneath our own cgroup's base (PARENT NULL) or beneath
  * PARENT, in every hierarchy that holds one of CONTROLLERS (a NULL-terminated
  * list of v2 names). On v2 it enables those controllers in the parent's
  * cgroup.subtree_control first. That is refused (EBUSY) when the parent is
@@ -203,6 +204,24 @@ int cg_kill(struct cg *cg);
  * again the controllers cg_create() enabled in the parent. Children first.
  */
 int cg_remove(struct cg *cg);
+
+/*
+ * fork(2) (traced: strace shows clone) a child that runs fn(arg) and
+ * _exit()s with its result, but only once it is in the cgroup: the parent
+ * writes its pid to cgroup.procs (cg_attach) while the child waits on a
+ * pipe, so not one page or fork of the child escapes the limits. The child
+ * also gets alarm(timeout): SIGALRM ends it even if its parent is gone.
+ * Returns the pid, or -1 (no child left running).
+ */
+pid_t cg_fork(struct cg *cg, int (*fn)(void *), void *arg, unsigned timeout);
+
+/*
+ * Everything a program does before its first cgroup: detect the layout,
+ * check that the caller may create cgroups for CONTROLLERS, and narrate
+ * the layout and our own cgroup in each hierarchy used. -1 with one line
+ * in err ("needs root, or a cgroup delegated to you ...").
+ */
+int cg_prepare(struct cg_layout *l, const char *const controllers[], char *err, size_t size);
 
 /* ---- waiting with a deadline ---- */
 

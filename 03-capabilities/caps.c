@@ -15,8 +15,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 
-const char *const caps_set_names[CAPS_NSETS] = {"effective", "permitted", "inheritable",
-						"bounding", "ambient"};
+const char *const caps_set_names[CAPS_NSETS] = {"effective", "permitted", "inheritable", "bounding",
+						"ambient"};
 const char *const caps_set_keys[CAPS_NSETS] = {"CapEff", "CapPrm", "CapInh", "CapBnd", "CapAmb"};
 const char *const caps_set_meanings[CAPS_NSETS] = {
     "what the kernel checks now, on every privileged operation",
@@ -79,7 +79,8 @@ caps_from_name(const char *name, cap_value_t *cap, char *err, size_t size)
 		bare += 4;
 	/* Letters, digits and '_' only, and not a number: libcap would take
 	 * "7" as CAP_SETUID, which a reader of a command line would not. */
-	int ok = bare[0] != '\0' && strlen(bare) < sizeof(lower) - 5 && !isdigit((unsigned char)bare[0]);
+	int ok =
+	    bare[0] != '\0' && strlen(bare) < sizeof(lower) - 5 && !isdigit((unsigned char)bare[0]);
 	for (const char *p = bare; ok && *p; p++)
 		ok = isalnum((unsigned char)*p) || *p == '_';
 	if (ok) {
@@ -96,8 +97,9 @@ caps_from_name(const char *name, cap_value_t *cap, char *err, size_t size)
 		goto invalid;
 	}
 	if (last >= 0 && *cap > last) {
-		snprintf(err, size, "capability '%s' (%d) is newer than this kernel (cap_last_cap %d)",
-			 name, *cap, last);
+		snprintf(err, size,
+			 "capability '%s' (%d) is newer than this kernel (cap_last_cap %d)", name,
+			 *cap, last);
 		goto invalid;
 	}
 	return 0;
@@ -186,9 +188,8 @@ caps_parse_status(const char *text, struct caps_state *st)
 		}
 		st->set[i] = strtoull(value, NULL, 16);
 	}
-	st->no_new_privs = proc_parse_status(text, "NoNewPrivs", value, sizeof(value)) == 0
-			       ? atoi(value)
-			       : -1;
+	st->no_new_privs =
+	    proc_parse_status(text, "NoNewPrivs", value, sizeof(value)) == 0 ? atoi(value) : -1;
 	st->seccomp =
 	    proc_parse_status(text, "Seccomp", value, sizeof(value)) == 0 ? atoi(value) : -1;
 	st->seccomp_filters = proc_parse_status(text, "Seccomp_filters", value, sizeof(value)) == 0
@@ -218,8 +219,8 @@ caps_show(pid_t pid, struct caps_state *out)
 		return -1;
 	proc_path(path, sizeof(path), pid, "status");
 	for (int i = 0; i < CAPS_NSETS; i++) {
-		snprintf(value, sizeof(value), "%s %016" PRIx64 " = %s", caps_set_keys[i], st.set[i],
-			 caps_describe(st.set[i], last, names, sizeof(names)));
+		snprintf(value, sizeof(value), "%s %016" PRIx64 " = %s", caps_set_keys[i],
+			 st.set[i], caps_describe(st.set[i], last, names, sizeof(names)));
 		trace_proc(path, value);
 	}
 	snprintf(value, sizeof(value), "NoNewPrivs %d, Seccomp %d", st.no_new_privs, st.seccomp);
@@ -250,10 +251,10 @@ set_proc(const cap_value_t *keep, size_t n, const cap_value_t *inh, size_t m)
 		   cap_set_flag(c, CAP_PERMITTED, (int)n, keep, CAP_SET))) ||
 	    (m && cap_set_flag(c, CAP_INHERITABLE, (int)m, inh, CAP_SET)))
 		goto out;
-	ret = (int)TRACE(cap_set_proc(c), "capset",
-			 "{_LINUX_CAPABILITY_VERSION_3, 0}, {effective=permitted=%s, inheritable=%s}",
-			 caps_describe(mask, last, e, sizeof(e)),
-			 caps_describe(imask, last, i, sizeof(i)));
+	ret = (int)TRACE(
+	    cap_set_proc(c), "capset",
+	    "{_LINUX_CAPABILITY_VERSION_3, 0}, {effective=permitted=%s, inheritable=%s}",
+	    caps_describe(mask, last, e, sizeof(e)), caps_describe(imask, last, i, sizeof(i)));
 out:
 	cap_free(c);
 	return ret;
@@ -356,8 +357,8 @@ caps_get_securebits(void)
 int
 caps_set_securebits(unsigned bits)
 {
-	return (int)TRACE(prctl(PR_SET_SECUREBITS, bits, 0, 0, 0), "prctl",
-			  "PR_SET_SECUREBITS, %s", caps_securebits_names(bits));
+	return (int)TRACE(prctl(PR_SET_SECUREBITS, bits, 0, 0, 0), "prctl", "PR_SET_SECUREBITS, %s",
+			  caps_securebits_names(bits));
 }
 
 const char *

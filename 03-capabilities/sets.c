@@ -88,8 +88,7 @@ show_self(const char *who, const char *prefix)
 	print_sets(who, prefix, &st, last);
 	printf("  securebits   %s\n", bits >= 0 ? caps_securebits_names((unsigned)bits) : "?");
 	const char *result = probe();
-	printf("  unshare(CLONE_NEWUTS) = %s%s\n\n", strcmp(result, "0") == 0 ? "" : "-1 ",
-	       result);
+	printf("  unshare(CLONE_NEWUTS) = %s%s\n\n", strcmp(result, "0") == 0 ? "" : "-1 ", result);
 	fflush(stdout);
 	snprintf(key, sizeof(key), "%s_probe_unshare", prefix);
 	trace_fact(key, "%s", result);
@@ -176,8 +175,8 @@ main(int argc, char **argv)
 		print_sets(who, "pid", &st, last);
 		return EXIT_DEMO_OK;
 	}
-	ret = show_self(geteuid() == 0 ? "this process (root):" : "this process (not root):",
-			"self");
+	ret =
+	    show_self(geteuid() == 0 ? "this process (root):" : "this process (not root):", "self");
 	if (!in_userns || ret != EXIT_DEMO_OK)
 		return ret;
 

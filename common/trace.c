@@ -229,9 +229,11 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
 	if (n_own)
 		memcpy(all + n_common, prog->longopts, n_own * sizeof(*all));
 
+	char shortopts[64];
+	snprintf(shortopts, sizeof(shortopts), "+:hqv%s", prog->shortopts ? prog->shortopts : "");
 	opterr = 0; /* our own one-line messages, not getopt's */
 	for (;;) {
-		int idx = optind, c = getopt_long(argc, argv, "+:hqv", all, NULL);
+		int idx = optind, c = getopt_long(argc, argv, shortopts, all, NULL);
 
 		if (c == -1)
 			break;
@@ -259,15 +261,15 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
 			trace_error("option '%s' needs a value; see '%s --help'", argv[idx],
 				    prog->name);
 			free(all);
-			exit(EXIT_USAGE);
+			exit(prog->usage_exit ? prog->usage_exit : EXIT_USAGE);
 		case '?':
 			trace_error("unknown option '%s'; see '%s --help'", argv[idx], prog->name);
 			free(all);
-			exit(EXIT_USAGE);
+			exit(prog->usage_exit ? prog->usage_exit : EXIT_USAGE);
 		default:
 			if (!prog->on_option || prog->on_option(c, optarg) != 0) {
 				free(all);
-				exit(EXIT_USAGE);
+				exit(prog->usage_exit ? prog->usage_exit : EXIT_USAGE);
 			}
 		}
 	}
@@ -279,7 +281,7 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
 		if (trace_cfg.json_fd < 0) {
 			trace_error("cannot write the JSON trace to '%s': %s", json_path,
 				    strerror(errno));
-			exit(EXIT_USAGE);
+			exit(prog->usage_exit ? prog->usage_exit : EXIT_USAGE);
 		}
 	}
 	return optind;

@@ -35,6 +35,12 @@ struct trace_prog {
 	/* Called for each of the program's own options; returns 0, or -1 after
 	 * printing a one-line error (trace_main() then exits 2). */
 	int (*on_option)(int opt, const char *arg);
+	/* Exit status for a usage error; 0 means EXIT_USAGE (2). The launcher
+	 * uses 125, as docker run and podman run do. */
+	int usage_exit;
+	/* Short options of the program's own, as for getopt(3) ("te:"), or
+	 * NULL; each must also be in longopts with the same val. */
+	const char *shortopts;
 };
 
 /* The shared settings, read-only for programs. */

@@ -5,7 +5,9 @@
 # /etc files. Static, so the image needs no libraries from the host.
 set -eu
 
-dir=${1:?usage: mkimage.sh DIR}
+dir=${1:?usage: mkimage.sh DIR [INSPECT]}
+# The launcher's probe (05-full-container/inspect, static), as /bin/inspect.
+inspect=${2:-}
 busybox=/bin/busybox
 
 if [ ! -x "$busybox" ]; then
@@ -34,6 +36,10 @@ cp "$busybox" "$tmp/bin/busybox"
 	[ "$applet" = bin/busybox ] && continue
 	ln -sf /bin/busybox "$tmp/$applet"
 done
+
+if [ -n "$inspect" ]; then
+	cp "$inspect" "$tmp/bin/inspect"
+fi
 
 cat >"$tmp/etc/passwd" <<'END'
 root:x:0:0:root:/root:/bin/sh

@@ -32,6 +32,23 @@ pause
 
 cat <<'END'
 
+Lesson 05, the full container: every lesson's helpers in one start.
+  ./05-full-container/nutshell run -- inspect
+  inspect shows a process's isolation from the inside. First on the host,
+  then inside a container of the default image. Look for: a different id
+  for every namespace, pid 1 alone, CapEff 00000000a80425fb (Docker's 14),
+  NoNewPrivs 1, seccomp 2, an overlay root with the old root gone, masked
+  and read-only /proc paths, and lo as the only interface.
+END
+pause
+echo "--- inspect on the host ---"
+./05-full-container/inspect || exit 1
+pause
+echo "--- inspect inside: nutshell run -- inspect ---"
+./05-full-container/nutshell -q run -- inspect || exit 1
+
+cat <<'END'
+
 That was the whole tour so far. Next:
   lessons/01-namespaces.md   the worksheet (run each step yourself, try --step)
   make book                  the book, in build/book.html

@@ -33,6 +33,8 @@ main(void)
 		srunner_add_suite(sr, suite_honesty());
 		srunner_add_suite(sr, suite_ns());
 		srunner_add_suite(sr, suite_caps());
+		srunner_add_suite(sr, suite_cgroup());
+		srunner_add_suite(sr, suite_rootfs());
 	}
 	if (geteuid() == 0) {
 		/* Before anything runs: the host as the integration tests found it.
@@ -42,16 +44,42 @@ main(void)
 			return EXIT_FAILURE;
 		}
 		srunner_add_suite(sr, suite_uts());
+		srunner_add_suite(sr, suite_ipc());
+		srunner_add_suite(sr, suite_pid());
+		srunner_add_suite(sr, suite_mnt());
+		srunner_add_suite(sr, suite_cgroupns());
+		srunner_add_suite(sr, suite_time());
+		srunner_add_suite(sr, suite_break_pid());
 		srunner_add_suite(sr, suite_net());
 		srunner_add_suite(sr, suite_user());
 		srunner_add_suite(sr, suite_enter());
 		srunner_add_suite(sr, suite_break_net());
+		srunner_add_suite(sr, suite_sets());
+		srunner_add_suite(sr, suite_drop());
+		srunner_add_suite(sr, suite_seccomp());
+		srunner_add_suite(sr, suite_sysadmin());
+		srunner_add_suite(sr, suite_gain());
+		srunner_add_suite(sr, suite_shocker());
+		srunner_add_suite(sr, suite_memory());
+		srunner_add_suite(sr, suite_pids());
+		srunner_add_suite(sr, suite_cpu());
+		srunner_add_suite(sr, suite_freeze());
+		srunner_add_suite(sr, suite_io());
+		srunner_add_suite(sr, suite_layers());
+		srunner_add_suite(sr, suite_escape());
+		srunner_add_suite(sr, suite_pivot());
+		srunner_add_suite(sr, suite_chroot());
+		srunner_add_suite(sr, suite_nutshell());
 		srunner_add_suite(sr, suite_host());
 	} else {
 		printf("skipped: suite uts (integration): needs root to create namespaces; "
 		       "run 'sudo make check'\n");
+		printf("skipped: suites ipc, pid, mnt, cgroupns, time, break-pid (integration): "
+		       "need root to create namespaces; run 'sudo make check'\n");
 		printf("skipped: suites net, user, enter, break-net (integration): need root to "
 		       "create namespaces; run 'sudo make check'\n");
+		printf("skipped: suites memory, pids, cpu, freeze, io (integration): need root to "
+		       "create cgroups; run 'sudo make check'\n");
 		printf("skipped: suite host (nothing left behind): needs root; it checks what the "
 		       "integration suites leave\n");
 	}

@@ -16,12 +16,36 @@ Suite *suite_procfs(void);
 Suite *suite_honesty(void);
 Suite *suite_ns(void);
 Suite *suite_caps(void);
+Suite *suite_cgroup(void);
+Suite *suite_rootfs(void);
 
 Suite *suite_uts(void);
+Suite *suite_ipc(void);
+Suite *suite_pid(void);
+Suite *suite_mnt(void);
+Suite *suite_cgroupns(void);
+Suite *suite_time(void);
+Suite *suite_break_pid(void);
 Suite *suite_net(void);
 Suite *suite_user(void);
 Suite *suite_enter(void);
 Suite *suite_break_net(void);
+Suite *suite_sets(void);
+Suite *suite_drop(void);
+Suite *suite_seccomp(void);
+Suite *suite_sysadmin(void);
+Suite *suite_gain(void);
+Suite *suite_shocker(void);
+Suite *suite_memory(void);
+Suite *suite_pids(void);
+Suite *suite_cpu(void);
+Suite *suite_freeze(void);
+Suite *suite_io(void);
+Suite *suite_layers(void);
+Suite *suite_escape(void);
+Suite *suite_pivot(void);
+Suite *suite_chroot(void);
+Suite *suite_nutshell(void);
 Suite *suite_host(void);
 
 #endif

@@ -2,6 +2,7 @@
  * hostcheck.c - snapshots of what a test could leave behind (hostcheck.h).
  */
 #include "hostcheck.h"
+#include "../../02-cgroups/cgroup.h"
 #include "../../common/procfs.h"
 
 #include <dirent.h>
@@ -64,74 +65,20 @@ add_cgroup_dir(const char *path, const struct stat *st, int type, struct FTW *ft
 	return 0;
 }
 
-/* Is every controller of "cpu,cpuacct" among the mount's super options
- * "rw,cpu,cpuacct"? That mount is the hierarchy's. */
+/* Every cgroup beneath the place each hierarchy's new cgroups go: our own
+ * cgroup, or on v2 the nearest ancestor without processes (lesson 02's
+ * cg_layout_detect() decides, as it does for the programs). */
 static int
-has_controllers(const char *super, const char *controllers)
+add_cgroups(struct snapshot *s)
 {
-	char want[256], opts[1024];
+	struct cg_layout l;
+	char err[256];
 
-	snprintf(want, sizeof(want), "%s", controllers);
-	snprintf(opts, sizeof(opts), ",%s,", super);
-	for (char *save = NULL, *c = strtok_r(want, ",", &save); c;
-	     c = strtok_r(NULL, ",", &save)) {
-		char needle[300];
-
-		snprintf(needle, sizeof(needle), ",%s,", c);
-		if (!strstr(opts, needle))
-			return 0;
-	}
-	return 1;
-}
-
-/* The directory of our own cgroup in the hierarchy of one /proc/self/cgroup
- * line, found among the cgroup mounts; "" when it is not mounted. */
-static void
-own_cgroup_dir(const char *mountinfo, const struct proc_cgroup *cg, char *out, size_t size)
-{
-	char *copy = strdup(mountinfo);
-
-	out[0] = '\0';
-	for (char *save = NULL, *line = copy ? strtok_r(copy, "\n", &save) : NULL; line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		struct proc_mount m;
-
-		if (proc_parse_mountinfo(line, &m) != 0)
-			continue;
-		int v2 = cg->hierarchy == 0 && strcmp(m.fstype, "cgroup2") == 0;
-		int v1 = cg->hierarchy != 0 && strcmp(m.fstype, "cgroup") == 0 &&
-			 has_controllers(m.super, cg->controllers);
-		if (!v1 && !v2)
-			continue;
-		/* The path in /proc/self/cgroup is relative to the hierarchy's
-		 * root; the mount may show a sub-tree of it (m.root). */
-		size_t rlen = strcmp(m.root, "/") == 0 ? 0 : strlen(m.root);
-		if (strncmp(cg->path, m.root, rlen) == 0) {
-			snprintf(out, size, "%s%s", m.point, cg->path + rlen);
-			break;
-		}
-	}
-	free(copy);
-}
-
-static int
-add_cgroups(struct snapshot *s, const char *mountinfo)
-{
-	char text[8192], dir[4096];
-
-	if (proc_read("/proc/self/cgroup", text, sizeof(text)) < 0)
-		return -1;
-	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		struct proc_cgroup cg;
-
-		if (proc_parse_cgroup(line, &cg) != 0)
-			continue;
-		own_cgroup_dir(mountinfo, &cg, dir, sizeof(dir));
-		if (dir[0] == '\0')
-			continue;
+	if (cg_layout_detect(&l, err, sizeof(err)) != 0)
+		return 0; /* no cgroup mounted: nothing to leave behind there */
+	for (size_t i = 0; i < l.n; i++) {
 		walking = s;
-		nftw(dir, add_cgroup_dir, 16, FTW_PHYS);
+		nftw(l.h[i].base, add_cgroup_dir, 16, FTW_PHYS);
 	}
 	return 0;
 }
@@ -146,21 +93,20 @@ int
 hostcheck_snapshot(struct snapshot *s)
 {
 	size_t size = 1 << 20;
-	char *mountinfo = malloc(size), *copy = malloc(size);
+	char *mountinfo = malloc(size);
 	int ret = -1;
 
 	*s = (struct snapshot){0};
-	if (!mountinfo || !copy || proc_read("/proc/self/mountinfo", mountinfo, size) < 0)
+	if (!mountinfo || proc_read("/proc/self/mountinfo", mountinfo, size) < 0)
 		goto out;
-	memcpy(copy, mountinfo, size);
-	for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line;
+	for (char *save = NULL, *line = strtok_r(mountinfo, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		struct proc_mount m;
 
 		if (proc_parse_mountinfo(line, &m) == 0)
 			add(s, "mount %s %s", m.point, m.fstype);
 	}
-	if (add_cgroups(s, mountinfo) != 0)
+	if (add_cgroups(s) != 0)
 		goto out;
 	add_dir(s, "link", "/sys/class/net", "");
 	add_dir(s, "netns", "/run/netns", "");
@@ -169,7 +115,6 @@ hostcheck_snapshot(struct snapshot *s)
 	ret = 0;
 out:
 	free(mountinfo);
-	free(copy);
 	return ret;
 }
 

@@ -3,7 +3,8 @@
  *
  * A snapshot is a sorted list of lines, one per thing a test could leak:
  *   mount POINT FSTYPE        every mount in our mount namespace (mountinfo)
- *   cgroup DIR                every cgroup beneath our own, in each hierarchy
+ *   cgroup DIR                every cgroup where new ones go (our own; on v2 the
+ *                             nearest ancestor without processes), each hierarchy
  *   link NAME                 every network interface of the host (/sys/class/net)
  *   netns NAME                every named network namespace (/run/netns)
  *   tmp NAME                  every /tmp/nutshell* entry

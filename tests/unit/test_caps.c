@@ -142,19 +142,41 @@ END_TEST
 START_TEST(sc_profile_denies_what_the_book_says)
 {
 	const struct sc_profile *p = &sc_default_profile;
-	const char *eperm[] = {"keyctl",	 "add_key",	     "request_key",	"kexec_load",
-			       "kexec_file_load", "init_module",     "finit_module",	"delete_module",
-			       "bpf",		 "perf_event_open", "userfaultfd",	"io_uring_setup",
-			       "io_uring_enter",  "io_uring_register", "swapon",	"swapoff",
-			       "reboot",	 "open_by_handle_at", "unshare",	"setns",
-			       "mount",		 "umount2",	     "pivot_root",	"fsopen",
-			       "move_mount",	 "open_tree",	     "ptrace",		NULL};
+	const char *eperm[] = {"keyctl",
+			       "add_key",
+			       "request_key",
+			       "kexec_load",
+			       "kexec_file_load",
+			       "init_module",
+			       "finit_module",
+			       "delete_module",
+			       "bpf",
+			       "perf_event_open",
+			       "userfaultfd",
+			       "io_uring_setup",
+			       "io_uring_enter",
+			       "io_uring_register",
+			       "swapon",
+			       "swapoff",
+			       "reboot",
+			       "open_by_handle_at",
+			       "unshare",
+			       "setns",
+			       "mount",
+			       "umount2",
+			       "pivot_root",
+			       "fsopen",
+			       "move_mount",
+			       "open_tree",
+			       "ptrace",
+			       NULL};
 
 	for (int i = 0; eperm[i]; i++) {
 		const struct sc_rule *r = sc_find(p, eperm[i]);
 
 		ck_assert_msg(r != NULL, "%s not in the profile", eperm[i]);
-		ck_assert_msg(sc_decide(p, eperm[i], NULL, 0) == SC_EPERM, "%s not EPERM", eperm[i]);
+		ck_assert_msg(sc_decide(p, eperm[i], NULL, 0) == SC_EPERM, "%s not EPERM",
+			      eperm[i]);
 		ck_assert_msg(r->why && r->why[0], "%s: no reason given", eperm[i]);
 	}
 	ck_assert_int_eq(sc_decide(p, "clone3", NULL, 0), SC_ENOSYS);

@@ -1,0 +1,219 @@
+/*
+ * cpu - cpu.max caps a cgroup's CPU time; cpu.weight shares a busy CPU.
+ *
+ * Part 1: a cgroup with cpu.max = 0.2 CPUs (20 ms of every 100 ms period)
+ * and a child that spins for 2 s. It asks for all of one CPU and gets about
+ * a fifth: each time its quota for the period is used up, the scheduler
+ * takes it off the CPU until the next period ("throttled"), and cpu.stat
+ * counts that. Nobody is killed.
+ * Part 2: two spinning children on the same CPU, in sibling cgroups with
+ * cpu.weight 100 and 300 (v1: cpu.shares 1024 and 3072). A weight limits
+ * nothing while the CPU is free; when two compete, they share it 1 : 3.
+ *
+ * System calls: mkdir(2), rmdir(2), openat(2) + write(2) of cpu.max (v1:
+ *               cpu.cfs_period_us, cpu.cfs_quota_us), cpu.weight (v1:
+ *               cpu.shares), cgroup.procs; clone(2) (fork), wait4(2);
+ *               sched_setaffinity(2) pins both spinners to one CPU.
+ * Files:        cpu.stat (nr_periods, nr_throttled, throttled_usec; v1:
+ *               throttled_time in ns).
+ * Look for:     a CPU share near 0.20 and nr_throttled > 0; then a share
+ *               ratio near 3.
+ * Read:         cgroups(7), Documentation/admin-guide/cgroup-v2.rst ("CPU"),
+ *               Documentation/scheduler/sched-bwc.rst, sched_setaffinity(2).
+ */
+#include "../common/trace.h"
+#include "cgroup.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *cpus = "0.2";
+
+/* Shared with the children: when to spin, and what each measured. */
+static struct shared {
+	volatile double start, end;
+	volatile double share[3];
+} * sh;
+
+static double
+cpu_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* <<< spin */
+/* A child: spin from start to end and record the CPU time it got per
+ * second of wall time - its share of one CPU. */
+static int
+spin(void *arg)
+{
+	int slot = (int)(long)arg;
+
+	while (cg_now() < sh->start)
+		;
+	double cpu0 = cpu_seconds(), t0 = cg_now();
+	while (cg_now() < sh->end)
+		;
+	sh->share[slot] = (cpu_seconds() - cpu0) / (cg_now() - t0);
+	return EXIT_DEMO_OK;
+}
+/* >>> spin */
+
+static int
+on_option(int opt, const char *arg)
+{
+	char err[CG_ERR];
+	uint64_t quota;
+
+	(void)opt;
+	if (cg_parse_cpus(arg, 100000, &quota, err, sizeof(err)) != 0) {
+		trace_error("--cpus %s", err);
+		return -1;
+	}
+	if (quota == CG_UNLIMITED || quota > 90000 || quota < 5000) {
+		trace_error("--cpus '%s': expected 0.05 to 0.9", arg);
+		return -1;
+	}
+	cpus = arg;
+	return 0;
+}
+
+static const struct option options[] = {
+    {"cpus", required_argument, NULL, 'c'},
+    {NULL, 0, NULL, 0},
+};
+
+static const struct trace_prog prog = {
+    .name = "cpu",
+    .synopsis = "[--cpus N]",
+    .about = "A busy loop under cpu.max gets its quota and is throttled; two loops on one\n"
+	     "CPU with cpu.weight 100 and 300 share it 1 : 3. Needs root, or a cgroup\n"
+	     "delegated to you.",
+    .options = "  --cpus N  cpu.max of part 1 in CPUs, 0.05 to 0.9 (default 0.2)\n",
+    .longopts = options,
+    .on_option = on_option,
+};
+
+/* Runs spinners in the cgroups for 2 s; 0 when all ended in time. */
+static int
+run_spinners(struct cg *cgs[], int n, int sigfd)
+{
+	pid_t pids[2];
+	int status, ret = 0;
+
+	sh->start = cg_now() + 0.3; /* all start together, once all exist */
+	sh->end = sh->start + 2;
+	for (int i = 0; i < n; i++)
+		if ((pids[i] = cg_fork(cgs[i], spin, (void *)(long)i, 10)) < 0)
+			return -1;
+	for (int i = 0; i < n; i++)
+		if (cg_wait(pids[i], &status, 10, sigfd) != 0 || status != 0) {
+			cg_kill(cgs[i]);
+			cg_wait(pids[i], &status, 5, -1);
+			ret = -1;
+		}
+	return ret;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *const want[] = {"cpu", NULL};
+	char name[64], err[CG_ERR] = "", text[512];
+	struct cg_layout l;
+	struct cg lim = {0}, top = {0}, a = {0}, b = {0};
+	int ok = 0;
+
+	if (trace_main(&prog, argc, argv) != argc) {
+		trace_error("unexpected argument '%s'; see 'cpu --help'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (cg_prepare(&l, want, err, sizeof(err)) != 0) {
+		trace_error("%s", err);
+		return EXIT_DEMO_FAILED;
+	}
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		trace_fail("mmap");
+		return EXIT_DEMO_FAILED;
+	}
+	int sigfd = cg_block_signals();
+
+	/* <<< max */
+	snprintf(name, sizeof(name), "nutshell-cpu-%d", (int)getpid());
+	if (cg_create(&lim, &l, NULL, name, want, err, sizeof(err)) != 0 ||
+	    cg_set(&lim, "cpu.max", cpus, err, sizeof(err)) != 0)
+		goto out;
+	struct cg *one[] = {&lim};
+	if (run_spinners(one, 1, sigfd) != 0)
+		goto out;
+	cg_read(&lim, "cpu.stat", text, sizeof(text));
+	/* >>> max */
+	long long throttled = cg_stat(&lim, "nr_throttled");
+	long long throttled_us = cg_stat(&lim, "throttled_usec");
+	printf("part 1: cpu.max = %s CPUs: the spinner got %.2f of a CPU; throttled %lld times "
+	       "(%.2f s)\n",
+	       cpus, sh->share[0], throttled, (double)throttled_us / 1e6);
+	trace_fact("cpu_max_cpus", "%s", cpus);
+	trace_fact("cpu_share", "%.3f", sh->share[0]);
+	trace_fact("nr_throttled", "%lld", throttled);
+	trace_fact("throttled_usec", "%lld", throttled_us);
+
+	/* <<< weight */
+	/* Weights only matter between processes that want the same CPU. */
+	cpu_set_t set;
+	int cpu = -1;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &set))
+				cpu = c;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (TRACE(sched_setaffinity(0, sizeof(set), &set), "sched_setaffinity", "0, %zu, [%d]",
+		  sizeof(set), cpu) != 0) {
+		snprintf(err, sizeof(err), "sched_setaffinity: %s", strerror(errno));
+		goto out;
+	}
+	snprintf(name, sizeof(name), "nutshell-cpu-weight-%d", (int)getpid());
+	if (cg_create(&top, &l, NULL, name, want, err, sizeof(err)) != 0 ||
+	    cg_create(&a, &l, &top, "a", want, err, sizeof(err)) != 0 ||
+	    cg_create(&b, &l, &top, "b", want, err, sizeof(err)) != 0 ||
+	    cg_set(&a, "cpu.weight", "100", err, sizeof(err)) != 0 ||
+	    cg_set(&b, "cpu.weight", "300", err, sizeof(err)) != 0)
+		goto out;
+	struct cg *two[] = {&a, &b};
+	if (run_spinners(two, 2, sigfd) != 0)
+		goto out;
+	/* >>> weight */
+	double ratio = sh->share[0] > 0 ? sh->share[1] / sh->share[0] : 0;
+	printf("part 2: one CPU (%d), cpu.weight 100 and 300: shares %.2f and %.2f, ratio %.2f\n",
+	       cpu, sh->share[0], sh->share[1], ratio);
+	trace_fact("weight_cpu", "%d", cpu);
+	trace_fact("share_weight_100", "%.3f", sh->share[0]);
+	trace_fact("share_weight_300", "%.3f", sh->share[1]);
+	trace_fact("share_ratio", "%.2f", ratio);
+	ok = throttled > 0 && ratio > 1.5;
+out:
+	if (err[0])
+		trace_error("%s", err);
+	struct cg *all[] = {&b, &a, &top, &lim};
+	for (int i = 0; i < 4; i++) {
+		cg_kill(all[i]);
+		if (cg_remove(all[i]) != 0)
+			trace_fail("removing a cgroup"), ok = 0;
+	}
+	if (!ok) {
+		printf("\nUnexpected: see the trace above.\n");
+		return EXIT_DEMO_FAILED;
+	}
+	printf("\ncpu.max throttled the spinner to its quota; cpu.weight shared a busy CPU.\n");
+	return EXIT_DEMO_OK;
+}

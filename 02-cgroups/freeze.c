@@ -1,0 +1,159 @@
+/*
+ * freeze - stop every process of a cgroup, and let them go on.
+ *
+ * A child counts in a loop, in a cgroup of its own. The program freezes
+ * the cgroup (cgroup v2: write 1 to cgroup.freeze; v1: FROZEN to the
+ * freezer controller's freezer.state), waits until the kernel reports it
+ * frozen (cgroup.events "frozen 1"; v1: freezer.state reads FROZEN), and
+ * watches the counter stand still. Then it thaws the cgroup and the
+ * counter moves again. Unlike SIGSTOP, the child cannot notice, catch or
+ * block this, and its parent gets no SIGCHLD: it is how a container
+ * runtime pauses a container (docker pause) or checkpoints it.
+ *
+ * System calls: mkdir(2), rmdir(2), openat(2) + write(2) of cgroup.freeze
+ *               (v1: freezer.state) and cgroup.procs; clone(2), wait4(2).
+ * Files:        cgroup.events or freezer.state; /proc/PID/stat (state).
+ * Look for:     the counter unchanged while frozen, and moving after the thaw.
+ * Read:         cgroups(7), Documentation/admin-guide/cgroup-v2.rst
+ *               ("cgroup.freeze"), cgroup-v1/freezer-subsystem.rst.
+ */
+#include "../common/procfs.h"
+#include "../common/trace.h"
+#include "cgroup.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static volatile unsigned long *counter; /* shared with the child */
+
+/* <<< count */
+static int
+count(void *arg)
+{
+	(void)arg;
+	/* Bounded twice: by alarm() (cg_fork gave the child 30 s) and here. */
+	for (int i = 0; i < 60000; i++) {
+		(*counter)++;
+		usleep(1000);
+	}
+	return EXIT_DEMO_OK;
+}
+/* >>> count */
+
+static const struct trace_prog prog = {
+    .name = "freeze",
+    .synopsis = "",
+    .about = "Freezes and thaws a counting child through its cgroup (cgroup.freeze, or\n"
+	     "the v1 freezer): the counter stands still, then moves on. Needs root, or a\n"
+	     "cgroup delegated to you.",
+};
+
+/* The state letter of /proc/PID/stat, shown. */
+static char
+state_of(pid_t pid)
+{
+	char path[64], text[512], *paren;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (proc_read(path, text, sizeof(text)) < 0 || !(paren = strrchr(text, ')')))
+		return '?';
+	char state = paren[2];
+	paren[3] = '\0'; /* "1234 (name) S": the rest is numbers */
+	trace_proc(path, text);
+	return state;
+}
+
+/* Sets cgroup.freeze and waits (2 s at most) until the kernel says it is
+ * done: freezing takes effect as each task next leaves the kernel. */
+static int
+set_frozen(struct cg *cg, int on, char *err, size_t size)
+{
+	if (cg_set(cg, "cgroup.freeze", on ? "1" : "0", err, size) != 0)
+		return -1;
+	for (double end = cg_now() + 2; cg_now() < end; cg_sleep(0.01, -1))
+		if (cg_stat(cg, "frozen") == on)
+			return 0;
+	snprintf(err, size, "the cgroup did not become %s in 2 s", on ? "frozen" : "thawed");
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *const want[] = {"freezer", NULL};
+	char name[64], err[CG_ERR] = "", text[256];
+	struct cg_layout l;
+	struct cg cg;
+	int status, ok = 0;
+
+	if (trace_main(&prog, argc, argv) != argc) {
+		trace_error("unexpected argument '%s'; see 'freeze --help'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (cg_prepare(&l, want, err, sizeof(err)) != 0) {
+		trace_error("%s", err);
+		return EXIT_DEMO_FAILED;
+	}
+	counter = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (counter == MAP_FAILED) {
+		trace_fail("mmap");
+		return EXIT_DEMO_FAILED;
+	}
+	int sigfd = cg_block_signals();
+
+	snprintf(name, sizeof(name), "nutshell-freeze-%d", (int)getpid());
+	if (cg_create(&cg, &l, NULL, name, want, err, sizeof(err)) != 0) {
+		trace_error("%s", err);
+		return EXIT_DEMO_FAILED;
+	}
+	pid_t pid = cg_fork(&cg, count, NULL, 30);
+	if (pid < 0 || cg_sleep(0.3, sigfd) != 0)
+		goto out;
+	char running = state_of(pid);
+
+	/* <<< freeze */
+	if (set_frozen(&cg, 1, err, sizeof(err)) != 0)
+		goto out;
+	cg_read(&cg, "cgroup.events", text, sizeof(text));
+	char frozen_state = state_of(pid);
+	unsigned long c1 = *counter;
+	if (cg_sleep(0.5, sigfd) != 0)
+		goto out;
+	unsigned long c2 = *counter;
+	/* >>> freeze */
+	if (set_frozen(&cg, 0, err, sizeof(err)) != 0)
+		goto out;
+	cg_read(&cg, "cgroup.events", text, sizeof(text));
+	if (cg_sleep(0.3, sigfd) != 0)
+		goto out;
+	unsigned long c3 = *counter;
+	char thawed_state = state_of(pid);
+
+	printf("%-10s %-6s %s\n", "", "state", "counter");
+	printf("%-10s %-6c %lu\n", "running", running, c1);
+	printf("%-10s %-6c %lu after 0.5 s frozen\n", "frozen", frozen_state, c2);
+	printf("%-10s %-6c %lu after 0.3 s thawed\n", "thawed", thawed_state, c3);
+	trace_fact("frozen", "yes");
+	trace_fact("state_running", "%c", running);
+	trace_fact("state_frozen", "%c", frozen_state);
+	trace_fact("state_thawed", "%c", thawed_state);
+	trace_fact("count_while_frozen", "%lu", c2 - c1);
+	trace_fact("count_after_thaw", "%lu", c3 - c2);
+	ok = c2 == c1 && c3 > c2;
+out:
+	if (err[0])
+		trace_error("%s", err);
+	cg_kill(&cg);
+	if (pid > 0)
+		cg_wait(pid, &status, 5, -1);
+	if (cg_remove(&cg) != 0)
+		trace_fail("removing the cgroup"), ok = 0;
+	if (!ok) {
+		printf("\nUnexpected: see the trace above.\n");
+		return EXIT_DEMO_FAILED;
+	}
+	printf("\nFrozen, the child did not run at all; thawed, it went on where it stopped.\n");
+	return EXIT_DEMO_OK;
+}

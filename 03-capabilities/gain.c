@@ -1,0 +1,337 @@
+/*
+ * gain - how capabilities come back at execve(2), and what stops them.
+ *
+ * A process without capabilities gets some at execve(2) in three ways, each
+ * tried here by a child that runs as uid 65534 (nobody) and executes a copy
+ * of this program that this program made in a directory of its own:
+ *   file capabilities  the copy carries the extended attribute
+ *                      security.capability = cap_net_bind_service=ep, as
+ *                      setcap(8) writes it (libcap's cap_set_file);
+ *   ambient            the child keeps CAP_NET_BIND_SERVICE through its
+ *                      change of uid, raises it to ambient, runs a plain copy;
+ *   set-uid root       the copy is owned by root, mode 4755.
+ * The executed copy sends its /proc/self/status back on a pipe: its CapEff
+ * is the gain. Then all three again with CAP_NET_BIND_SERVICE dropped from
+ * the bounding set first, and again with no_new_privs set first.
+ *
+ * System calls: setxattr(2) (cap_set_file), fchmod(2), clone(2), prctl(2)
+ *               PR_CAPBSET_DROP, PR_SET_KEEPCAPS, PR_CAP_AMBIENT,
+ *               PR_SET_NO_NEW_PRIVS, capset(2), setgroups(2), setresgid(2),
+ *               setresuid(2), execve(2), wait4(2).
+ * /proc:        /proc/self/status of the executed copy: Uid, CapEff, CapAmb.
+ * Look for:     CapEff CAP_NET_BIND_SERVICE after each gain; with the bounding
+ *               set reduced execve = EPERM, capset = EPERM and a set-uid root
+ *               without it; with no_new_privs euid 65534 and nothing gained,
+ *               except ambient: a capability the process already had.
+ * Read:         capabilities(7) ("Transformation of capabilities during
+ *               execve()"), prctl(2), setcap(8), execve(2).
+ */
+#include "../01-namespaces/ns.h"
+#include "../common/decode.h"
+#include "../common/procfs.h"
+#include "../common/trace.h"
+#include "caps.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define GAIN	 CAP_NET_BIND_SERVICE
+#define NOBODY	 65534
+#define FILE_CAP "cap_net_bind_service=ep"
+
+enum way { FILE_CAPS, AMBIENT, SET_UID, N_WAYS };
+enum block { NOTHING, BOUNDING, NO_NEW_PRIVS, N_BLOCKS };
+
+static const char *const way_names[N_WAYS] = {"file capabilities", "ambient", "set-uid root"};
+static const char *const way_keys[N_WAYS] = {"file_caps", "ambient", "set_uid"};
+static const char *const block_titles[N_BLOCKS] = {
+    "nothing in the way", "CAP_NET_BIND_SERVICE dropped from the bounding set first",
+    "no_new_privs set first"};
+static const char *const block_keys[N_BLOCKS] = {"", "_bounding", "_nnp"};
+/* Gained? Ambient passes no_new_privs: it gains nothing new at execve(2),
+ * the process held the capability already. */
+static const int expect[N_WAYS][N_BLOCKS] = {{1, 0, 0}, {1, 0, 1}, {1, 0, 0}};
+
+static char dir[] = "/tmp/nutshell-gain.XXXXXX";
+static char copy[N_WAYS][64]; /* the copy each way executes (ambient: a plain one) */
+
+struct attempt {
+	enum way way;
+	enum block block;
+	int fd; /* the pipe's write end */
+};
+
+/* The copy's part: what it got, as the kernel says, to whoever asked. */
+static int
+report_caps(void)
+{
+	char text[8192];
+	ssize_t n = proc_read("/proc/self/status", text, sizeof(text));
+
+	return n > 0 && write(STDOUT_FILENO, text, (size_t)n) == n ? 0 : 1;
+}
+
+/* A copy of this program at path, mode mode (owner root). */
+static int
+make_copy(const char *path, mode_t mode)
+{
+	char buf[65536];
+	ssize_t n = 0;
+	int ret = -1, in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			break;
+	if (in >= 0 && out >= 0 && n == 0)
+		ret = (int)TRACE(fchmod(out, mode), "fchmod", "%d, 0%o", out, mode);
+	if (ret == -1)
+		trace_fail(path);
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return ret;
+}
+
+/* <<< file-caps */
+static int
+set_file_caps(const char *path)
+{
+	cap_t caps = cap_from_text(FILE_CAP);
+	char *back = NULL;
+	int ret = -1, fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (!caps || fd == -1)
+		goto out;
+	/* The capabilities live in the file's extended attribute
+	 * security.capability: permitted, inheritable, and one effective bit.
+	 * setcap(8) writes it with libcap's cap_set_file(), we with its
+	 * cap_set_fd(): one fsetxattr(2) (needs CAP_SETFCAP). */
+	ret = (int)TRACE(cap_set_fd(fd, caps), "fsetxattr",
+			 "%d, \"security.capability\", {%s}, 20, 0", fd, FILE_CAP);
+	cap_free(caps);
+	caps = NULL;
+	if (ret == 0 && (caps = cap_get_fd(fd)) != NULL) {
+		back = cap_to_text(caps, NULL);
+		trace_fact("file_caps_xattr", "%s", back ? back : "?");
+		printf("%s: %s (as 'getcap' shows it)\n", path, back ? back : "?");
+		cap_free(back);
+	}
+out:
+	cap_free(caps);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+/* >>> file-caps */
+
+/* <<< nobody */
+/* uid and gid 65534, no supplementary groups. A change of uid from 0
+ * empties permitted and effective, unless PR_SET_KEEPCAPS keeps permitted. */
+static int
+become_nobody(int keep_caps)
+{
+	if (keep_caps &&
+	    TRACE(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl", "PR_SET_KEEPCAPS, 1, 0, 0, 0") == -1)
+		return -1;
+	if (TRACE(setgroups(0, NULL), "setgroups", "0, []") == -1 ||
+	    TRACE(setresgid(NOBODY, NOBODY, NOBODY), "setresgid", "65534, 65534, 65534") == -1 ||
+	    TRACE(setresuid(NOBODY, NOBODY, NOBODY), "setresuid", "65534, 65534, 65534") == -1)
+		return -1;
+	return 0;
+}
+/* >>> nobody */
+
+/* <<< attempt */
+static int
+attempt(void *arg)
+{
+	const struct attempt *a = arg;
+	char *const argv[] = {"gain", "--report-caps", NULL};
+
+	/* Both need CAP_SETPCAP (bounding) or nothing (no_new_privs): as root. */
+	if (a->block == BOUNDING && caps_drop(GAIN) == -1)
+		return EXIT_DEMO_FAILED;
+	if (a->block == NO_NEW_PRIVS && caps_set_no_new_privs() == -1)
+		return EXIT_DEMO_FAILED;
+	if (become_nobody(a->way == AMBIENT) == -1)
+		return EXIT_DEMO_FAILED;
+	/* Ambient needs the capability permitted and inheritable; the kernel
+	 * refuses an inheritable one outside the bounding set. */
+	if (a->way == AMBIENT && caps_raise_ambient(GAIN) == -1)
+		dprintf(a->fd, "Raise:\t%s\n", dec_errno(errno));
+	caps_show(0, NULL);
+	/* The copy writes its status to stdout: the pipe. */
+	if (dup2(a->fd, STDOUT_FILENO) == -1)
+		return EXIT_DEMO_FAILED;
+	/* On success execve(2) does not return: no "= 0" line, the copy answers. */
+	trace_note("execve(%s): the copy reports on the pipe", copy[a->way]);
+	TRACE(execv(copy[a->way], argv), "execve", "%s, [\"gain\", \"--report-caps\"], %p",
+	      trace_str(copy[a->way]), (void *)environ);
+	dprintf(a->fd, "Execve:\t%s\n", dec_errno(errno));
+	return EXIT_DEMO_OK;
+}
+/* >>> attempt */
+
+/* Fact KEY+SUFFIX = value. */
+static void
+fact_kv(const char *key, const char *suffix, const char *value)
+{
+	char k[96];
+
+	snprintf(k, sizeof(k), "%s%s", key, suffix);
+	trace_fact(k, "%s", value);
+}
+
+/* Runs one attempt; prints and records what the executed copy got.
+ * Returns 1 when the outcome is the expected one. */
+static int
+try(enum way way, enum block block)
+{
+	struct attempt a = {way, block, -1};
+	struct caps_state st = {0};
+	char text[8192], key[64], value[64], uids[64] = "", names[900], what[1024];
+	int p[2], status, last = caps_last_cap();
+	size_t len = 0;
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return 0;
+	a.fd = p[1];
+	fflush(stdout);
+	pid_t pid = ns_clone(SIGCHLD, attempt, &a);
+	close(p[1]);
+	while (pid > 0 && len < sizeof(text) - 1 &&
+	       (n = read(p[0], text + len, sizeof(text) - 1 - len)) > 0)
+		len += (size_t)n;
+	text[len] = '\0';
+	close(p[0]);
+	if (pid == -1 || ns_wait(pid, &status) == -1 || status != 0)
+		return 0;
+
+	snprintf(key, sizeof(key), "%s%s", way_keys[way], block_keys[block]);
+	if (proc_parse_status(text, "Execve", value, sizeof(value)) == 0) {
+		snprintf(what, sizeof(what),
+			 "execve = %s: the file wants more than bounding allows", value);
+		fact_kv(key, "_execve", value);
+	} else if (caps_parse_status(text, &st) == 0 &&
+		   proc_parse_status(text, "Uid", uids, sizeof(uids)) == 0) {
+		unsigned ruid = 0, euid = 0;
+
+		sscanf(uids, "%u %u", &ruid, &euid);
+		snprintf(what, sizeof(what), "uid %u euid %-5u CapEff %s", ruid, euid,
+			 caps_describe(st.set[CAPS_EFFECTIVE], last, names, sizeof(names)));
+		snprintf(value, sizeof(value), "%u", euid);
+		fact_kv(key, "_euid", value);
+		snprintf(value, sizeof(value), "%016" PRIx64, st.set[CAPS_EFFECTIVE]);
+		fact_kv(key, "_capeff", value);
+		trace_proc("/proc/self/status of the executed copy", what);
+	} else {
+		return 0;
+	}
+	if (proc_parse_status(text, "Raise", value, sizeof(value)) == 0) {
+		fact_kv(key, "_raise", value);
+		printf("  %-18s capset = %s, no ambient; %s\n", way_names[way], value, what);
+	} else {
+		printf("  %-18s %s\n", way_names[way], what);
+	}
+	int gained = (st.set[CAPS_EFFECTIVE] >> GAIN) & 1;
+	trace_fact(key, "%s", gained ? "gained" : "blocked");
+	return gained == expect[way][block];
+}
+
+static const struct trace_prog prog = {
+    .name = "gain",
+    .synopsis = "",
+    .about = "As uid 65534, gains CAP_NET_BIND_SERVICE at execve(2) three ways: file\n"
+	     "capabilities on a copy of this program, the ambient set, a set-uid root copy;\n"
+	     "then with the bounding set reduced, which blocks all three, and with\n"
+	     "no_new_privs, which blocks all but ambient. Needs root.",
+};
+
+int
+main(int argc, char **argv)
+{
+	sigset_t guard, old;
+	int ok = 1, ret = EXIT_DEMO_FAILED;
+
+	/* <<< report */
+	/* The executed copy. Set-uid or with file capabilities (AT_SECURE) it
+	 * does that one thing: its options must not make it, say, write a
+	 * --json FILE as root for whoever runs it. */
+	if (argc == 2 && strcmp(argv[1], "--report-caps") == 0)
+		return report_caps();
+	if (getauxval(AT_SECURE)) {
+		fprintf(stderr, "gain: privileged by set-uid or file capabilities; refusing\n");
+		return EXIT_USAGE;
+	}
+	/* >>> report */
+	if (trace_main(&prog, argc, argv) != argc) {
+		trace_error("unexpected argument '%s'; see 'gain --help'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	trace_need_root();
+
+	/* A set-uid root copy must not outlive us: Ctrl-C waits for the cleanup. */
+	sigemptyset(&guard);
+	sigaddset(&guard, SIGINT);
+	sigaddset(&guard, SIGTERM);
+	sigaddset(&guard, SIGHUP);
+	sigaddset(&guard, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &guard, &old);
+	if (!mkdtemp(dir)) {
+		trace_fail("mkdtemp");
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return EXIT_DEMO_FAILED;
+	}
+	/* Root's, group 65534 may enter: nobody runs the copies, others cannot. */
+	if (chown(dir, 0, NOBODY) == -1 || chmod(dir, 0710) == -1) {
+		trace_fail(dir);
+		goto out;
+	}
+	snprintf(copy[FILE_CAPS], sizeof(copy[0]), "%s/file-caps", dir);
+	snprintf(copy[AMBIENT], sizeof(copy[0]), "%s/plain", dir);
+	snprintf(copy[SET_UID], sizeof(copy[0]), "%s/set-uid", dir);
+	if (make_copy(copy[AMBIENT], 0755) == -1 || make_copy(copy[FILE_CAPS], 0755) == -1 ||
+	    make_copy(copy[SET_UID], 04755) == -1)
+		goto out;
+	if (set_file_caps(copy[FILE_CAPS]) == -1) {
+		trace_fail("cap_set_file");
+		goto out;
+	}
+	for (int b = 0; b < N_BLOCKS; b++) {
+		printf("\nas uid 65534, %s:\n", block_titles[b]);
+		trace_note("as uid 65534, %s", block_titles[b]);
+		for (int w = 0; w < N_WAYS; w++)
+			ok &= try((enum way)w, (enum block)b);
+	}
+	if (ok) {
+		ret = EXIT_DEMO_OK;
+		printf(
+		    "\nThe bounding set caps every gain at execve(2): file permitted & bounding;\n"
+		    "set-uid root gets the bounding set. no_new_privs makes execve(2) ignore\n"
+		    "file capabilities and set-uid bits. Ambient only carries what the process\n"
+		    "already had. The launcher reduces bounding to Docker's 14, clears ambient\n"
+		    "and inheritable, and sets no_new_privs.\n");
+	} else {
+		printf("\nUnexpected: see the trace above.\n");
+	}
+out:
+	for (int w = 0; w < N_WAYS; w++)
+		if (copy[w][0])
+			unlink(copy[w]);
+	rmdir(dir);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}

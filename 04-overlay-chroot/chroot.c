@@ -1,0 +1,186 @@
+/*
+ * chroot - chroot(2) changes what "/" means for one process, and nothing
+ * else.
+ *
+ * In a private mount namespace the program mounts an overlay of the image
+ * (so the image is never written) and a procfs in it, then a child
+ * chroot(2)s into it. Inside, "/" looks like a container's: busybox and the
+ * image's /etc. But the procfs shows every process of the host (there is no
+ * new pid namespace), and /proc/PID/root of any process outside, here the
+ * program's own first process, leads straight back to the host's files:
+ * the child finds the program's temporary directory there.
+ *
+ * System calls: clone(2) with CLONE_NEWNS, mount(2) (MS_REC|MS_PRIVATE,
+ *               overlay, proc), chdir(2), chroot(2).
+ * /proc:        /proc/PID/ns/pid inside and outside, /proc/1/comm,
+ *               /proc/PID/root (proc(5): a magic link to a process's root).
+ * Look for:     the image's files at "/"; the same pid namespace as the
+ *               host; many pids; the host's /tmp reached through /proc/PID/root.
+ * Read:         chroot(2) (NOTES), proc(5) (/proc/PID/root), pivot_root(2).
+ */
+#include "../01-namespaces/ns.h"
+#include "../common/procfs.h"
+#include "../common/trace.h"
+#include "rootfs.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char image[PATH_MAX], tmp[64], host_pid_ns[64];
+static pid_t outside; /* the program's first process, never chrooted */
+
+/* The names in DIR (digits only: the pids), joined; returns how many. */
+static int
+list(const char *dir, int digits, char *out, size_t size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	out[0] = '\0';
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || (digits && !isdigit((unsigned char)e->d_name[0])))
+			continue;
+		if (n++ < 12)
+			snprintf(out + strlen(out), size - strlen(out), "%s%s", n > 1 ? " " : "",
+				 e->d_name);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* <<< inside */
+static int
+prisoner(void *arg)
+{
+	const char *root = arg;
+	char names[256], pids[256], comm[64] = "?", ident[128] = "?", via[PATH_MAX];
+
+	if (rootfs_chroot(root) == -1)
+		return EXIT_DEMO_FAILED;
+	trace_note("inside the chroot: \"/\" is the image");
+	list("/", 0, names, sizeof(names));
+	proc_value("/etc/nutshell-image", ident, sizeof(ident));
+	/* The procfs mounted here shows the pid namespace of whoever mounted
+	 * it: the host's. */
+	int n = list("/proc", 1, pids, sizeof(pids));
+	proc_value("/proc/1/comm", comm, sizeof(comm));
+	const char *ns = proc_ns(0, "pid");
+	/* The root of a process outside the chroot: the host's "/". */
+	snprintf(via, sizeof(via), "/proc/%d/root%s", (int)outside, tmp);
+	int reached = access(via, F_OK) == 0;
+	/* >>> inside */
+	trace_fact("chroot_root_listing", "%s", names);
+	trace_fact("chroot_image", "%s", ident);
+	trace_fact("chroot_proc_pids", "%d", n);
+	trace_fact("chroot_pid1_comm", "%s", comm);
+	trace_fact("chroot_pid_ns_is_host", "%s",
+		   ns && strcmp(ns, host_pid_ns) == 0 ? "yes" : "no");
+	trace_fact("chroot_host_fs_via_proc", "%s", reached ? "yes" : "no");
+	printf("%-30s %s\n", "ls /", names);
+	printf("%-30s %s\n", "/etc/nutshell-image", ident);
+	printf("%-30s %d (%s ...)\n", "processes in /proc", n, pids);
+	printf("%-30s %s\n", "/proc/1/comm", comm);
+	printf("%-30s %s (host: %s)\n", "pid namespace", ns ? ns : "?", host_pid_ns);
+	printf("%-30s %s\n", via, reached ? "exists: the host's /tmp, reached from inside" : "-");
+	fflush(stdout);
+	return EXIT_DEMO_OK;
+}
+
+static int
+setup_main(void *arg)
+{
+	char upper[128], work[128], merged[128];
+	int status;
+
+	(void)arg;
+	snprintf(upper, sizeof(upper), "%s/upper", tmp);
+	snprintf(work, sizeof(work), "%s/work", tmp);
+	snprintf(merged, sizeof(merged), "%s/merged", tmp);
+	struct rootfs_layers l = {.lower = {image}, .nlower = 1, .upper = upper, .work = work};
+	if (ns_make_private() == -1 || rootfs_mount_overlay(&l, merged) == -1 ||
+	    rootfs_mount_proc(merged) == -1)
+		return EXIT_DEMO_FAILED;
+	fflush(stdout);
+	pid_t pid = ns_clone(SIGCHLD, prisoner, merged);
+	if (pid == -1 || ns_wait(pid, &status) == -1)
+		return EXIT_DEMO_FAILED;
+	return status == 0 ? EXIT_DEMO_OK : EXIT_DEMO_FAILED;
+}
+
+static int
+on_option(int opt, const char *arg)
+{
+	(void)opt;
+	snprintf(image, sizeof(image), "%s", arg);
+	return 0;
+}
+
+static const struct option options[] = {
+    {"image", required_argument, NULL, 'i'},
+    {NULL, 0, NULL, 0},
+};
+
+static const struct trace_prog prog = {
+    .name = "chroot",
+    .synopsis = "[--image DIR]",
+    .about = "chroot(2)s a child into an overlay of the image with a procfs mounted in it:\n"
+	     "\"/\" looks like a container's, but the processes are the host's and\n"
+	     "/proc/PID/root leads back to the host's files. Needs root.",
+    .options = "  --image DIR  the image, an absolute path (default: images/busybox)\n",
+    .longopts = options,
+    .on_option = on_option,
+};
+
+int
+main(int argc, char **argv)
+{
+	char dir[128];
+	int status = -1, made = 0;
+
+	if (trace_main(&prog, argc, argv) != argc) {
+		trace_error("unexpected argument '%s'; see 'chroot --help'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if ((!image[0] && rootfs_default_image(image, sizeof(image)) == -1) ||
+	    rootfs_check_image(image) == -1) {
+		trace_error("%s", rootfs_error());
+		return EXIT_USAGE;
+	}
+	trace_need_root();
+	if (rootfs_tmpdir("chroot", tmp, sizeof(tmp)) == -1) {
+		trace_error("%s", rootfs_error());
+		return EXIT_DEMO_FAILED;
+	}
+	outside = getpid();
+	snprintf(host_pid_ns, sizeof(host_pid_ns), "%s", proc_ns(0, "pid") ?: "?");
+	const char *dirs[] = {"upper", "work", "merged"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(dir, sizeof(dir), "%s/%s", tmp, dirs[i]);
+		made += mkdir(dir, 0755) == 0;
+	}
+	fflush(stdout);
+	pid_t pid = made == 3 ? ns_clone(CLONE_NEWNS | SIGCHLD, setup_main, NULL) : -1;
+	if (pid != -1) {
+		rootfs_guard_child(pid);
+		ns_wait(pid, &status);
+	}
+	if (rootfs_remove_tree(tmp) == -1)
+		trace_error("%s", rootfs_error());
+	if (status != 0 || rootfs_interrupted()) {
+		printf("\nUnexpected: see the trace above.\n");
+		return EXIT_DEMO_FAILED;
+	}
+	printf("\nchroot changed what \"/\" means, nothing else: same processes, same pid\n"
+	       "namespace, and a path back to the host through /proc. Lesson 01 isolates\n"
+	       "what a process sees; pivot_root (./04-overlay-chroot/pivot) what it stands on.\n");
+	return EXIT_DEMO_OK;
+}

@@ -1,0 +1,173 @@
+/*
+ * rootfs.h - root filesystem helpers of lesson 04, linked by its programs and
+ * by the launcher (05-full-container).
+ *
+ * A container stands on a filesystem of its own: read-only image layers
+ * joined by overlayfs under one writable layer (overlayfs docs,
+ * Documentation/filesystems/overlayfs.rst), made its root with pivot_root(2)
+ * and the old root detached, then given a fresh /proc, a read-only /sys and
+ * a small /dev. The launcher calls them in this order, in a new mount
+ * namespace:
+ *
+ *	ns_make_private()                          nothing we mount leaks out
+ *	rootfs_mount_overlay(&layers, merged)      image + fresh upper
+ *	rootfs_bind_self(merged)                   pivot_root needs a mount point
+ *	rootfs_pivot(merged)                       old root detached
+ *	rootfs_mount_proc("/")  rootfs_mount_sys("/")  rootfs_mount_dev("/")
+ *	rootfs_mask_all("/", rootfs_masked_paths)
+ *	rootfs_readonly_all("/", rootfs_readonly_paths)
+ *
+ * Every helper that mounts into a root takes the root directory and a path
+ * inside it ("/proc"). The path is resolved inside the root, one component
+ * at a time, never on the host: an image whose /proc is a symlink to the
+ * host's /proc must not get the host's /proc mounted over (the class of
+ * runc's CVE-2019-19921 and CVE-2021-30465). A symlink on the way is
+ * followed only while it stays inside the root; one that would leave it
+ * (an absolute target, or ".." above the root) is refused.
+ *
+ * Helpers return -1 with errno set on failure and never exit. Either a
+ * system call failed (it is in the trace already) or the input was refused
+ * before any call (EINVAL, ENOENT, ENOTDIR, EXDEV, E2BIG, ELOOP); in both
+ * cases rootfs_error() gives one line for the program to print.
+ */
+#ifndef NUTSHELL_ROOTFS_H
+#define NUTSHELL_ROOTFS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* overlayfs stacks at most 500 lower layers (OVL_MAX_STACK, fs/overlayfs). */
+#define ROOTFS_MAX_LOWER 500
+
+/*
+ * An overlay: lower[0] is the top-most read-only layer and lower[n-1] the
+ * bottom one (the base image), in the order of overlayfs' lowerdir= option.
+ * upper and work are the writable layer and overlayfs' scratch directory;
+ * both NULL gives a read-only overlay of the lower layers alone.
+ */
+struct rootfs_layers {
+	const char *lower[ROOTFS_MAX_LOWER];
+	size_t nlower;
+	const char *upper;
+	const char *work;
+};
+
+/*
+ * Checks the layers and writes the mount(2) option string
+ * "lowerdir=A:B,upperdir=U,workdir=W" into opts. Refused, with errno and
+ * rootfs_error(): a path that is not absolute (EINVAL), a directory that is
+ * missing (ENOENT) or not a directory (ENOTDIR), a path with ',' ':' or '\'
+ * (which the option syntax would split; EINVAL), no lower layer or more than
+ * ROOTFS_MAX_LOWER (EINVAL), upper without work or the reverse (EINVAL),
+ * upper and work on different filesystems (EXDEV), and an option string
+ * longer than mount(2) passes, one page (E2BIG).
+ */
+int rootfs_overlay_options(const struct rootfs_layers *l, char *opts, size_t size);
+
+/* Checks as above, then mount("overlay", target, "overlay", 0, opts). */
+int rootfs_mount_overlay(const struct rootfs_layers *l, const char *target);
+
+/*
+ * Resolves PATH ("/proc", absolute, meaning inside the root) inside ROOT
+ * and writes the host path of what it names into out ("ROOT/proc"). Each
+ * component is looked at with lstat(2); a symlink is followed only if it
+ * stays inside the root. The last components may be missing (a mount
+ * target to create). Refused: a relative root or path (EINVAL), a symlink
+ * that leaves the root (EXDEV), ".." above the root (EXDEV), more than 40
+ * symlinks (ELOOP), a component under a non-directory (ENOTDIR).
+ */
+int rootfs_resolve(const char *root, const char *path, char *out, size_t size);
+
+/* mount(ROOT, ROOT, NULL, MS_BIND|MS_REC): pivot_root(2) wants its new root
+ * to be a mount point, and a plain directory is not one until bound onto
+ * itself. */
+int rootfs_bind_self(const char *root);
+
+/*
+ * Makes ROOT the root of the mount namespace: chdir(ROOT),
+ * pivot_root(".", "."), umount2(".", MNT_DETACH), chdir("/"). The old root,
+ * stacked on the new one by pivot_root, is detached, so nothing of the host
+ * stays reachable (pivot_root(2), "NOTES"). Call in a private mount namespace.
+ */
+int rootfs_pivot(const char *root);
+
+/* The teaching contrast: chdir(ROOT), chroot("."), chdir("/"). Only the
+ * process's idea of "/" changes; the mounts, the host's processes and any
+ * directory file descriptor it holds stay within reach (chroot(2)). */
+int rootfs_chroot(const char *root);
+
+/* A fresh procfs at ROOT/proc (nosuid, nodev, noexec). It shows the pid
+ * namespace of the caller. */
+int rootfs_mount_proc(const char *root);
+
+/* sysfs at ROOT/sys, read-only (nosuid, nodev, noexec): a container may
+ * read /sys but not write the host's settings through it. */
+int rootfs_mount_sys(const char *root);
+
+/*
+ * ROOT/dev as a small tmpfs (nosuid, mode 755, 64 MiB) holding only the
+ * devices every program expects: null, zero, full, random, urandom, tty
+ * (mknodat(2); where that is not allowed, as in a user namespace, each is
+ * bound from /dev of the caller's root), devpts with newinstance at
+ * /dev/pts (its own pty numbers, not the host's) and /dev/ptmx pointing
+ * into it, a tmpfs at /dev/shm, and the symlinks fd, stdin, stdout, stderr
+ * into /proc/self/fd. No disk, no /dev/mem, no /dev/kmsg.
+ */
+int rootfs_mount_dev(const char *root);
+
+/* Hides ROOT/PATH: /dev/null bound over a file, an empty read-only tmpfs
+ * over a directory. A missing PATH is fine (not every kernel has it). */
+int rootfs_mask(const char *root, const char *path);
+
+/* Makes ROOT/PATH read-only: bound onto itself, then remounted
+ * MS_RDONLY. A missing PATH is fine. */
+int rootfs_readonly(const char *root, const char *path);
+
+/* Each path of a NULL-terminated list; stops at the first failure. */
+int rootfs_mask_all(const char *root, const char *const *paths);
+int rootfs_readonly_all(const char *root, const char *const *paths);
+
+/* What Docker and Podman mask and make read-only by default (moby's
+ * oci/defaults.go), NULL-terminated. */
+extern const char *const rootfs_masked_paths[];
+extern const char *const rootfs_readonly_paths[];
+
+/*
+ * An image to stand on: DIR must be an absolute path to a directory, and
+ * its /proc, /dev and /sys, where the image has them, must resolve inside
+ * it (rootfs_resolve). Refused with rootfs_error() ("image 'DIR': ...")
+ * before anything is mounted.
+ */
+int rootfs_check_image(const char *dir);
+
+/* The default image, images/busybox of the toolkit (built by `make image`),
+ * found from the program's own path (/proc/self/exe), so a program runs
+ * from any directory; into out, absolute. */
+int rootfs_default_image(char *out, size_t size);
+
+/*
+ * Until the child exits, SIGINT, SIGTERM and SIGHUP to the caller kill it
+ * with SIGKILL rather than the caller: the caller lives on to wait for it
+ * and to remove its temporary directory, and the child's mounts die with
+ * its mount namespace. Returns whether such a signal came.
+ */
+void rootfs_guard_child(pid_t child);
+int rootfs_interrupted(void);
+
+/* One line saying why the last helper failed ("" when none has). */
+const char *rootfs_error(void);
+
+/*
+ * A temporary directory /tmp/nutshell-PROG.XXXXXX (mode 700) into out, for
+ * layers, upper, work and scratch roots; and its removal, depth first,
+ * never crossing into a mount (FTW_MOUNT), so that a mount left by mistake
+ * is skipped rather than emptied. Both untraced: plumbing.
+ */
+int rootfs_tmpdir(const char *prog, char *out, size_t size);
+int rootfs_remove_tree(const char *path);
+
+/* Bytes a tree occupies on disk (st_blocks, each inode once, as du(1)
+ * counts), not crossing mounts; -1 on failure. */
+long long rootfs_disk_usage(const char *path);
+
+#endif

@@ -1,0 +1,414 @@
+/*
+ * inside.c - the container's side of a start (see ctr.h): the child of
+ * clone(2), from "wait for the parent" to execve(2) of COMMAND.
+ *
+ * The order is the point: mounts first (they need CAP_SYS_ADMIN and
+ * mount(2), which the filter forbids), then the user, then capabilities,
+ * no_new_privs, and the seccomp filter last, so that the only calls made
+ * under the filter are the ones COMMAND makes - and execve(2).
+ *
+ * Any failure here ends the child with 125 after one line on stderr; the
+ * parent passes that status on.
+ */
+#include "../01-namespaces/ns.h"
+#include "../03-capabilities/caps.h"
+#include "../03-capabilities/sc.h"
+#include "../04-overlay-chroot/rootfs.h"
+#include "../common/decode.h"
+#include "../common/trace.h"
+#include "ctr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+extern char **environ;
+
+static int
+fail_step(const char *what)
+{
+	trace_fail(what);
+	return -1;
+}
+
+static int
+rootfs_fail(const char *what)
+{
+	trace_error("%s: %s", what, rootfs_error());
+	return -1;
+}
+
+/* mount(2), traced; the launcher's own few mounts. */
+static int
+do_mount(const char *src, const char *target, const char *type, unsigned long flags,
+	 const char *data)
+{
+	if (TRACE(mount(src, target, type, flags, data), "mount", "%s, %s, %s, %s, %s",
+		  src ? trace_str(src) : "NULL", trace_str(target), type ? trace_str(type) : "NULL",
+		  dec_mount(flags), data ? trace_str(data) : "NULL") == -1)
+		return fail_step(target);
+	return 0;
+}
+
+/* A --volume: the target is resolved inside the root (a symlink in the
+ * image must not send a bind mount onto the host: CVE-2021-30465), made
+ * when missing, bound, and made read-only on :ro. */
+static int
+mount_volume(const char *root, const struct ctr_volume *v)
+{
+	char target[PATH_MAX];
+	struct stat src, st;
+
+	if (rootfs_resolve(root, v->inside, target, sizeof(target)) == -1)
+		return rootfs_fail(v->inside);
+	if (stat(v->host, &src) == -1)
+		return fail_step(v->host);
+	if (lstat(target, &st) == -1) {
+		/* The missing directories on the way: rootfs_resolve() checked
+		 * that what exists is inside the root; the rest has no links. */
+		for (char *p = target + strlen(root) + 1; (p = strchr(p, '/')); p++) {
+			*p = '\0';
+			if (mkdir(target, 0755) == -1 && errno != EEXIST)
+				return fail_step(target);
+			*p = '/';
+		}
+		if (S_ISDIR(src.st_mode)) {
+			if (TRACE(mkdir(target, 0755), "mkdir", "%s, 0755", trace_str(target)) ==
+			    -1)
+				return fail_step(target);
+		} else {
+			int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+			if (fd == -1)
+				return fail_step(target);
+			close(fd);
+		}
+	}
+	if (do_mount(v->host, target, NULL, MS_BIND | MS_REC, NULL) == -1 ||
+	    do_mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_NODEV | MS_NOSUID, NULL) == -1)
+		return -1;
+	if (v->read_only && rootfs_readonly(root, v->inside) == -1)
+		return rootfs_fail(v->inside);
+	return 0;
+}
+
+/* The container's cgroups, read-only at /sys/fs/cgroup: through the cgroup
+ * namespace it sees its own cgroup as the root, nothing of the host's tree,
+ * and can change nothing (no release_agent, CVE-2022-0492). */
+static int
+mount_cgroups(const char *root)
+{
+	char dir[PATH_MAX], sub[PATH_MAX + 32];
+	const char *v1[] = {"memory", "pids", NULL};
+	struct stat st;
+
+	if (rootfs_resolve(root, "/sys/fs/cgroup", dir, sizeof(dir)) == -1 || stat(dir, &st) == -1)
+		return 0; /* no such directory in this sysfs: nothing to show */
+	if (do_mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755,size=4k") ==
+	    -1)
+		return -1;
+	if (access("/sys/fs/cgroup/memory", F_OK) != 0 ||
+	    access("/sys/fs/cgroup/unified", F_OK) != 0) {
+		/* cgroup v2 only: one tree. */
+		snprintf(sub, sizeof(sub), "%s/unified", dir);
+		if (mkdir(sub, 0755) == -1 ||
+		    do_mount("cgroup2", sub, "cgroup2",
+			     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
+			return -1;
+	}
+	for (size_t i = 0; v1[i]; i++) {
+		char host[64];
+		snprintf(host, sizeof(host), "/sys/fs/cgroup/%.*s", (int)strcspn(v1[i], ","),
+			 v1[i]);
+		if (access(host, F_OK) != 0)
+			continue; /* not a v1 hierarchy here */
+		snprintf(sub, sizeof(sub), "%s/%.*s", dir, (int)strcspn(v1[i], ","), v1[i]);
+		if (mkdir(sub, 0755) == -1 ||
+		    do_mount("cgroup", sub, "cgroup", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			     v1[i]) == -1)
+			return -1;
+	}
+	return do_mount(NULL, dir, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			"mode=755,size=4k");
+}
+
+/* <<< root */
+/* Lesson 04, in order: a private mount namespace, an overlay of the image
+ * with a fresh upper layer on a tmpfs (discarded with the namespace), the
+ * volumes, /proc /sys /dev, masked and read-only paths, pivot_root. */
+static int
+setup_root(const struct ctr_child *ch)
+{
+	const struct ctr_config *cfg = ch->cfg;
+	char upper[PATH_MAX], work[PATH_MAX], root[PATH_MAX], dev[PATH_MAX + 8];
+	struct rootfs_layers layers = {.lower = {cfg->rootfs}, .nlower = 1};
+
+	if (ns_make_private() == -1)
+		return fail_step("mount --make-rprivate /");
+	if (do_mount("tmpfs", ch->tmpdir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=700") == -1)
+		return -1;
+	snprintf(upper, sizeof(upper), "%s/upper", ch->tmpdir);
+	snprintf(work, sizeof(work), "%s/work", ch->tmpdir);
+	snprintf(root, sizeof(root), "%s/root", ch->tmpdir);
+	if (mkdir(upper, 0755) == -1 || mkdir(work, 0700) == -1 || mkdir(root, 0755) == -1)
+		return fail_step("mkdir in the scratch tmpfs");
+	layers.upper = upper;
+	layers.work = work;
+	if (rootfs_mount_overlay(&layers, root) == -1)
+		return rootfs_fail("overlay");
+	/* No devices policy in a cgroup here, so no device node outside /dev
+	 * may be opened at all: nodev on every writable mount (an image's or a
+	 * mknod'ed /tmp/sda would reach the host's disk), and /dev itself
+	 * read-only once its few nodes exist. Set-uid files of the image do
+	 * not raise privileges either (no_new_privs would stop that too). */
+	if (do_mount(NULL, root, NULL, MS_REMOUNT | MS_BIND | MS_NODEV | MS_NOSUID, NULL) == -1)
+		return -1;
+	for (size_t i = 0; i < cfg->nvol; i++)
+		if (mount_volume(root, &cfg->vol[i]) == -1)
+			return -1;
+	if (rootfs_mount_proc(root) == -1 || rootfs_mount_sys(root) == -1)
+		return rootfs_fail("/proc, /sys");
+	if (mount_cgroups(root) == -1)
+		return -1;
+	if (rootfs_mount_dev(root) == -1)
+		return rootfs_fail("/dev");
+	snprintf(dev, sizeof(dev), "%s/dev", root);
+	if (do_mount(NULL, dev, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID, NULL) == -1)
+		return -1;
+	if (rootfs_mask_all(root, rootfs_masked_paths) == -1 ||
+	    rootfs_mask(root, "/proc/interrupts") == -1)
+		return rootfs_fail("masking");
+	if (rootfs_readonly_all(root, rootfs_readonly_paths) == -1)
+		return rootfs_fail("read-only paths");
+	if (cfg->read_only &&
+	    do_mount(NULL, root, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NODEV | MS_NOSUID,
+		     NULL) == -1)
+		return -1;
+	if (rootfs_pivot(root) == -1)
+		return rootfs_fail("pivot_root");
+	return 0;
+}
+/* >>> root */
+
+/* Lesson 01's veth helpers, from inside: lo up, and eth0 addressed. */
+static int
+setup_network(const struct ctr_config *cfg)
+{
+	if (cfg->net == CTR_NET_HOST)
+		return 0;
+	struct mnl_socket *nl = ns_rtnl_open();
+	int ret = -1;
+
+	if (!nl)
+		return fail_step("netlink socket");
+	if (ns_link_up(nl, "lo") == -1)
+		goto out;
+	if (cfg->net == CTR_NET_VETH && !cfg->rootless &&
+	    (ns_addr_add(nl, "eth0", cfg->ctr_cidr) == -1 || ns_link_up(nl, "eth0") == -1))
+		goto out;
+	ret = 0;
+out:
+	if (ret == -1)
+		trace_fail("network inside the container");
+	ns_rtnl_close(nl);
+	return ret;
+}
+
+/* The terminal (-t), the working directory, the environment, fd hygiene. */
+static int
+setup_process(const struct ctr_child *ch)
+{
+	const struct ctr_config *cfg = ch->cfg;
+	const char *dir = cfg->workdir ? cfg->workdir : "/";
+	/* OCI's default: a runaway program cannot pin the host's file table. */
+	struct rlimit nofile = {1024, 1024};
+
+	if (TRACE(setrlimit(RLIMIT_NOFILE, &nofile), "prlimit64",
+		  "0, RLIMIT_NOFILE, {rlim_cur=1024, rlim_max=1024}, NULL") == -1)
+		return fail_step("setrlimit");
+	if (ch->tty_slave >= 0) {
+		/* A session of its own with the pty as controlling terminal:
+		 * Ctrl-C in the relayed terminal reaches the container's
+		 * foreground process group, not us. */
+		if (setsid() == -1 || ioctl(ch->tty_slave, TIOCSCTTY, 0) == -1)
+			return fail_step("the terminal");
+		for (int fd = 0; fd < 3; fd++)
+			if (dup2(ch->tty_slave, fd) == -1)
+				return fail_step("dup2");
+		if (ch->tty_slave > 2)
+			close(ch->tty_slave);
+	}
+	if (TRACE(chdir(dir), "chdir", "%s", trace_str(dir)) == -1) {
+		/* docker run -w makes the directory when the image lacks it. */
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s", dir);
+		for (char *p = path + 1; p; p = strchr(p + 1, '/')) {
+			char c = *p;
+			*p = '\0';
+			mkdir(path, 0755);
+			*p = c;
+		}
+		mkdir(path, 0755);
+		if (TRACE(chdir(dir), "chdir", "%s", trace_str(dir)) == -1)
+			return fail_step(dir);
+	}
+	environ = (char **)cfg->env;
+	/* Only 0, 1 and 2 pass into COMMAND: everything else is marked
+	 * close-on-exec (the trace still writes until execve). A leaked
+	 * directory fd of the host is an escape (CVE-2024-21626). */
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == -1)
+		for (int fd = 3; fd < 1024; fd++)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return 0;
+}
+
+/* <<< privileges */
+/* Lesson 03: the user, the capabilities kept, no_new_privs, the filter. */
+static int
+drop_privileges(const struct ctr_child *ch)
+{
+	const struct ctr_config *cfg = ch->cfg;
+	cap_value_t keep[CTR_MAX_CAPS + 2];
+	size_t n = cfg->ncaps;
+
+	memcpy(keep, cfg->caps, n * sizeof(*keep));
+	if (cfg->user_set) {
+		/* Changing ids needs CAP_SETUID/SETGID for a moment; setresuid
+		 * to a non-zero uid then clears the permitted and effective
+		 * sets (capabilities(7), "Effect of user ID changes"). */
+		keep[n++] = CAP_SETUID;
+		keep[n++] = CAP_SETGID;
+	}
+	if (caps_keep_only(keep, n) == -1)
+		return fail_step("dropping capabilities");
+	if (cfg->user_set) {
+		gid_t gid = cfg->gid;
+		if (TRACE(setgroups(1, &gid), "setgroups", "1, [%u]", (unsigned)gid) == -1 ||
+		    TRACE(setresgid(gid, gid, gid), "setresgid", "%u, %u, %u", (unsigned)gid,
+			  (unsigned)gid, (unsigned)gid) == -1 ||
+		    TRACE(setresuid(cfg->uid, cfg->uid, cfg->uid), "setresuid", "%u, %u, %u",
+			  (unsigned)cfg->uid, (unsigned)cfg->uid, (unsigned)cfg->uid) == -1)
+			return fail_step("--user");
+	}
+	if (caps_set_no_new_privs() == -1)
+		return fail_step("no_new_privs");
+	if (ch->seccomp_ctx && sc_load(ch->seccomp_ctx, sc_default_profile.name) == -1)
+		return fail_step("seccomp");
+	return 0;
+}
+/* >>> privileges */
+
+/* execve(2) of COMMAND through PATH; on failure 126 or 127, as a shell. */
+static int
+exec_command(const struct ctr_config *cfg)
+{
+	TRACE(execvp(cfg->argv[0], cfg->argv), "execve", "%s, [...], [...]",
+	      trace_str(cfg->argv[0]));
+	int e = errno;
+	trace_error("%s: %s", cfg->argv[0], e == ENOENT ? "command not found" : strerror(e));
+	return e == ENOENT ? CTR_EXIT_NOTFOUND : CTR_EXIT_NOEXEC;
+}
+
+/* <<< init */
+/* --init: pid 1 forks COMMAND and stays: it reaps every orphan that the
+ * kernel re-parents to it (no zombies) and passes signals on, which a
+ * COMMAND as pid 1 would ignore unless it handles them (pid_namespaces(7)). */
+static int
+run_init(const struct ctr_config *cfg)
+{
+	sigset_t set;
+	int fd, status = 0;
+
+	sigfillset(&set);
+	sigdelset(&set, SIGKILL);
+	sigdelset(&set, SIGSTOP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	pid_t child = (pid_t)TRACE(fork(), "clone", "child_stack=NULL, flags=SIGCHLD");
+	if (child == -1)
+		return fail_step("fork");
+	if (child == 0) {
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		_exit(exec_command(cfg));
+	}
+	/* Nothing of the launcher stays open in pid 1 (trace files, pipes). */
+	syscall(SYS_close_range, 3U, ~0U, 0U);
+	if ((fd = signalfd(-1, &set, SFD_CLOEXEC)) == -1)
+		return CTR_EXIT_SETUP;
+	for (;;) {
+		struct signalfd_siginfo si;
+		pid_t pid;
+
+		if (read(fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGCHLD) {
+			kill(child, (int)si.ssi_signo);
+			continue;
+		}
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			if (pid == child)
+				return WIFEXITED(status) ? WEXITSTATUS(status)
+							 : 128 + WTERMSIG(status);
+	}
+}
+/* >>> init */
+
+/* <<< child */
+int
+ctr_child_main(void *arg)
+{
+	struct ctr_child *ch = arg;
+	const struct ctr_config *cfg = ch->cfg;
+	sigset_t none;
+	char go;
+
+	/* The parent blocked signals for its signalfd; COMMAND must not
+	 * inherit that. Not dumpable: no one in the container may open our
+	 * /proc/PID/exe - the launcher's binary (CVE-2019-5736). */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* 1. Wait until the parent has put us in the cgroup, written the id
+	 * maps and moved our veth end in; end of file means it failed. */
+	if (read(ch->go_fd, &go, 1) != 1)
+		return CTR_EXIT_SETUP;
+	close(ch->go_fd);
+	/* In a user namespace our ids are still the host's until we take the
+	 * mapped root (user_namespaces(7)): kernel ids follow the map only
+	 * for ids set after it was written. */
+	if (cfg->userns && (TRACE(setresgid(0, 0, 0), "setresgid", "0, 0, 0") == -1 ||
+			    TRACE(setresuid(0, 0, 0), "setresuid", "0, 0, 0") == -1))
+		return fail_step("becoming root in the user namespace"), CTR_EXIT_SETUP;
+	/* 2. A cgroup namespace now, so its root is the container's cgroup. */
+	if (ns_unshare(CLONE_NEWCGROUP) == -1)
+		return fail_step("unshare(CLONE_NEWCGROUP)"), CTR_EXIT_SETUP;
+	/* 3. The hostname, in our UTS namespace. */
+	if (TRACE(sethostname(cfg->hostname, strlen(cfg->hostname)), "sethostname", "%s, %zu",
+		  trace_str(cfg->hostname), strlen(cfg->hostname)) == -1)
+		return fail_step("sethostname"), CTR_EXIT_SETUP;
+	/* 4. The network, 5. the root, 6. the process, 7. privileges. */
+	if (setup_network(cfg) == -1 || setup_root(ch) == -1 || setup_process(ch) == -1 ||
+	    drop_privileges(ch) == -1)
+		return CTR_EXIT_SETUP;
+	/* 8. COMMAND, or the init that runs it. */
+	return cfg->init ? run_init(cfg) : exec_command(cfg);
+}
+/* >>> child */

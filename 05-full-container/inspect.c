@@ -1,0 +1,454 @@
+/*
+ * inspect - what this process's isolation looks like from the inside.
+ *
+ * Run it on the host, then in a container (nutshell run -- inspect): the
+ * same questions, different answers. It only reads: /proc/self/ns/ (the
+ * namespaces), /proc/self/uid_map and gid_map, /proc/self/status (the five
+ * capability sets, NoNewPrivs, Seccomp and Seccomp_filters),
+ * /proc/self/cgroup and the limits under /sys/fs/cgroup, /proc/self/mountinfo
+ * (the root's filesystem, and whether it sits on another visible mount),
+ * the masked and read-only paths of the default container, the hostname,
+ * /proc (the processes it can see) and /proc/net/dev (network interfaces).
+ *
+ * Built static, so it runs in any image; the default image has it as
+ * /bin/inspect. --json - gives every observation as a "fact" (the tests'
+ * probe); the table then is left out of standard output.
+ * Read: namespaces(7), capabilities(7), proc_pid_status(5), cgroups(7),
+ * proc_pid_mountinfo(5), seccomp(2).
+ */
+#include "../03-capabilities/caps.h"
+#include "../common/decode.h"
+#include "../common/procfs.h"
+#include "../common/trace.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <sys/vfs.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int table = 1;
+
+/* One observation: a row of the table and a fact. */
+static void show(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+show(const char *key, const char *fmt, ...)
+{
+	char value[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	if (table)
+		printf("%-28s %s\n", key, value);
+	trace_fact(key, "%s", value);
+}
+
+static void
+namespaces(void)
+{
+	const char *types[] = {"cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"};
+	char key[32];
+
+	for (size_t i = 0; i < 8; i++) {
+		const char *id = proc_ns_quiet(0, types[i]);
+		snprintf(key, sizeof(key), "ns_%s", types[i]);
+		show(key, "%s", id ? id : "(none)");
+	}
+}
+
+static void
+id_maps(void)
+{
+	char buf[4096];
+	const char *files[] = {"/proc/self/uid_map", "/proc/self/gid_map"};
+	const char *keys[] = {"uid_map", "gid_map"};
+
+	for (int i = 0; i < 2; i++) {
+		if (proc_read(files[i], buf, sizeof(buf)) < 0)
+			snprintf(buf, sizeof(buf), "?");
+		/* "         0          0 4294967295" -> "0 0 4294967295" */
+		char out[4096] = "", *o = out;
+		for (char *p = buf; *p; p++)
+			if (!isspace((unsigned char)*p) ||
+			    (o > out && o[-1] != ' ' && o[-1] != ';' && p[1] &&
+			     !isspace((unsigned char)p[1])))
+				*o++ = *p == '\n' ? ';' : (isspace((unsigned char)*p) ? ' ' : *p);
+		*o = '\0';
+		show(keys[i], "%s", out);
+	}
+	show("uid", "%u", (unsigned)getuid());
+	show("gid", "%u", (unsigned)getgid());
+}
+
+static void
+privileges(void)
+{
+	struct caps_state st;
+	const char *keys[] = {"cap_eff", "cap_prm", "cap_inh", "cap_bnd", "cap_amb"};
+	char names[2048], key[32];
+	int last = caps_last_cap();
+
+	if (caps_read(0, &st) == -1) {
+		show("caps", "unreadable: %s", strerror(errno));
+		return;
+	}
+	for (int i = 0; i < CAPS_NSETS; i++) {
+		show(keys[i], "%016" PRIx64, st.set[i]);
+		snprintf(key, sizeof(key), "%s_names", keys[i]);
+		show(key, "%s", caps_describe(st.set[i], last, names, sizeof(names)));
+	}
+	show("no_new_privs", "%d", st.no_new_privs);
+	show("seccomp", "%d", st.seccomp);
+	show("seccomp_filters", "%d", st.seccomp_filters);
+}
+
+/* The limit FILE of our cgroup: v1 hierarchy CONTROLLER, or the v2 tree
+ * (at /sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts and in a
+ * nutshell container). */
+static void
+cgroup_limit(const char *key, const char *controller, const char *v1file, const char *v2file)
+{
+	char text[4096], path[PATH_MAX], value[64] = "(not visible)";
+	char v2path[PATH_MAX] = "", v1path[PATH_MAX] = "";
+
+	if (proc_read("/proc/self/cgroup", text, sizeof(text)) < 0)
+		return;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		struct proc_cgroup c;
+		if (proc_parse_cgroup(line, &c) != 0)
+			continue;
+		if (c.hierarchy == 0)
+			snprintf(v2path, sizeof(v2path), "%s", c.path);
+		else if (strstr(c.controllers, controller))
+			snprintf(v1path, sizeof(v1path), "%s", c.path);
+	}
+	const char *tries[3][2] = {{"/sys/fs/cgroup/%s%s/%s", v1path},
+				   {"/sys/fs/cgroup/unified%s/%s", v2path},
+				   {"/sys/fs/cgroup%s/%s", v2path}};
+	for (int i = 0; i < 3; i++) {
+		if (i == 0 && v1path[0])
+			snprintf(path, sizeof(path), "/sys/fs/cgroup/%s%s/%s", controller, v1path,
+				 v1file);
+		else if (i > 0 && v2path[0])
+			snprintf(path, sizeof(path), tries[i][0], strcmp(v2path, "/") ? v2path : "",
+				 v2file);
+		else
+			continue;
+		if (proc_read(path, value, sizeof(value)) >= 0) {
+			value[strcspn(value, "\n")] = '\0';
+			/* v1 says "no limit" with a huge number. */
+			if (strtoull(value, NULL, 10) >= (1ULL << 62))
+				snprintf(value, sizeof(value), "max");
+			break;
+		}
+		snprintf(value, sizeof(value), "(not visible)");
+	}
+	show(key, "%s", value);
+}
+
+static void
+cgroups(void)
+{
+	char text[4096];
+
+	if (proc_read("/proc/self/cgroup", text, sizeof(text)) >= 0) {
+		for (char *p = text; (p = strchr(p, '\n'));)
+			*p = p[1] ? ';' : '\0';
+		show("cgroup", "%s", text);
+	}
+	cgroup_limit("memory_max", "memory", "memory.limit_in_bytes", "memory.max");
+	cgroup_limit("pids_max", "pids", "pids.max", "pids.max");
+}
+
+static void
+filesystem(void)
+{
+	char text[65536], fstype[64] = "?";
+	int root_parent = -1, parent_visible = 0, n = 0;
+
+	if (proc_read("/proc/self/mountinfo", text, sizeof(text)) < 0)
+		return;
+	int ids[1024];
+	char *copy = strdup(text);
+	for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
+		struct proc_mount m;
+		if (proc_parse_mountinfo(line, &m) != 0)
+			continue;
+		if (n < 1024)
+			ids[n++] = m.id;
+		if (strcmp(m.point, "/") == 0) {
+			snprintf(fstype, sizeof(fstype), "%s", m.fstype);
+			root_parent = m.parent;
+		}
+	}
+	free(copy);
+	for (int i = 0; i < n; i++)
+		parent_visible |= ids[i] == root_parent;
+	show("root_fstype", "%s", fstype);
+	/* After pivot_root and the detach, nothing is under our root: the
+	 * mount it sits on is not in our table. A chroot leaves it there. */
+	show("old_root_visible", "%s", parent_visible ? "yes" : "no");
+	show("mounts", "%d", n);
+	struct statvfs sv;
+	show("root_readonly", "%s",
+	     statvfs("/", &sv) == 0 && (sv.f_flag & ST_RDONLY) ? "yes" : "no");
+}
+
+/* How a path of the default masks looks: masked (/dev/null over a file, an
+ * empty tmpfs over a directory), visible, or absent on this kernel. */
+static void
+paths(void)
+{
+	const char *masked[] = {"/proc/acpi",	     "/proc/asound",  "/proc/interrupts",
+				"/proc/kcore",	     "/proc/keys",    "/proc/latency_stats",
+				"/proc/sched_debug", "/proc/scsi",    "/proc/timer_list",
+				"/proc/timer_stats", "/sys/firmware", NULL};
+	const char *ro[] = {"/proc/bus",	   "/proc/fs", "/proc/irq", "/proc/sys",
+			    "/proc/sysrq-trigger", NULL};
+	char key[64];
+
+	for (size_t i = 0; masked[i]; i++) {
+		struct stat st;
+		struct statfs sf;
+		const char *state = "visible";
+
+		if (stat(masked[i], &st) == -1)
+			state = "absent";
+		else if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))
+			state = "masked";
+		else if (S_ISDIR(st.st_mode) && statfs(masked[i], &sf) == 0 &&
+			 sf.f_type == 0x01021994 /* TMPFS_MAGIC */)
+			state = "masked";
+		snprintf(key, sizeof(key), "masked:%s", masked[i]);
+		show(key, "%s", state);
+	}
+	for (size_t i = 0; ro[i]; i++) {
+		struct statvfs sv;
+		const char *state = "absent";
+
+		if (statvfs(ro[i], &sv) == 0)
+			state = sv.f_flag & ST_RDONLY ? "ro" : "rw";
+		snprintf(key, sizeof(key), "readonly:%s", ro[i]);
+		show(key, "%s", state);
+	}
+}
+
+static void
+processes(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char list[4096] = "", comm[64], path[300];
+	size_t len = 0;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		n++;
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		if (proc_read(path, comm, sizeof(comm)) < 0)
+			continue;
+		comm[strcspn(comm, "\n")] = '\0';
+		if (len < sizeof(list) - 100)
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s:%s",
+						len ? " " : "", e->d_name, comm);
+	}
+	if (d)
+		closedir(d);
+	show("pid", "%d", (int)getpid());
+	show("processes", "%d", n);
+	show("process_list", "%s", n > 30 ? "(many)" : list);
+}
+
+static void
+network(void)
+{
+	char text[16384], list[1024] = "", path[128], state[32];
+	size_t len = 0;
+
+	if (proc_read("/proc/net/dev", text, sizeof(text)) < 0) {
+		show("interfaces", "(unreadable)");
+		return;
+	}
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char *colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		*colon = '\0';
+		line += strspn(line, " ");
+		snprintf(path, sizeof(path), "/sys/class/net/%s/operstate", line);
+		if (proc_read(path, state, sizeof(state)) < 0)
+			snprintf(state, sizeof(state), "?");
+		state[strcspn(state, "\n")] = '\0';
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s:%s", len ? " " : "",
+					line, state);
+		if (len >= sizeof(list))
+			break;
+	}
+	show("interfaces", "%s", list);
+}
+
+/* ---- --probes: the classic escapes, each tried, none may work ---- */
+
+static void
+probe(const char *name, long ret)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "probe:%s", name);
+	show(key, "%s", ret == -1 ? dec_errno(errno) : "ALLOWED");
+}
+
+/* Double chroot (CAP_SYS_CHROOT): chroot into a subdirectory, then climb
+ * ".." from the cwd left outside it. With pivot_root and the old root
+ * detached there is nothing above "/" to climb to. Escaped when the root
+ * reached is not ours. */
+static long
+double_chroot(void)
+{
+	struct stat before, after;
+
+	pid_t pid = fork();
+	if (pid == 0) {
+		mkdir("/tmp/.probe-chroot", 0700);
+		if (stat("/", &before) == -1 || chroot("/tmp/.probe-chroot") == -1)
+			_exit(2);
+		for (int i = 0; i < 64; i++)
+			if (chdir("..") == -1)
+				_exit(2);
+		if (chroot(".") == -1 || stat("/", &after) == -1)
+			_exit(2);
+		_exit(after.st_dev == before.st_dev && after.st_ino == before.st_ino ? 1 : 0);
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	rmdir("/tmp/.probe-chroot");
+	errno = EXDEV; /* "stayed on the same root" */
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static void
+probes(void)
+{
+	char handle[sizeof(struct file_handle) + 128] = {0};
+	struct file_handle *fh = (struct file_handle *)handle;
+	int fd;
+
+	probe("mount", mount("none", "/tmp", "tmpfs", 0, NULL));
+	probe("unshare_user", unshare(CLONE_NEWUSER));
+	probe("unshare_mnt", unshare(CLONE_NEWNS));
+	probe("keyctl", syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0));
+	probe("add_key", syscall(SYS_add_key, "user", "probe", "x", 1, -3));
+	fh->handle_bytes = 8;
+	probe("open_by_handle_at", syscall(SYS_open_by_handle_at, AT_FDCWD, fh, O_RDONLY));
+	probe("init_module", syscall(SYS_init_module, NULL, 0, ""));
+	probe("ptrace_attach", syscall(SYS_ptrace, 16 /* PTRACE_ATTACH */, 1, 0, 0));
+	fd = open("/proc/sys/kernel/core_pattern", O_WRONLY | O_CLOEXEC);
+	probe("write_core_pattern", fd);
+	if (fd >= 0)
+		close(fd);
+	fd = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
+	probe("write_sysrq_trigger", fd);
+	if (fd >= 0)
+		close(fd);
+	/* A raw disk: make the node (CAP_MKNOD is a default), then open it. */
+	mknod("/tmp/.probe-sda", S_IFBLK | 0600, makedev(8, 0));
+	fd = open("/tmp/.probe-sda", O_RDONLY | O_CLOEXEC);
+	probe("open_block_device", fd);
+	if (fd >= 0)
+		close(fd);
+	unlink("/tmp/.probe-sda");
+	probe("double_chroot", double_chroot());
+}
+
+/* Open fds beyond 0, 1, 2 (and the one reading the directory). */
+static void
+fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	char list[512] = "";
+	size_t len = 0;
+
+	while (d && (e = readdir(d)))
+		if (atoi(e->d_name) > 2 && atoi(e->d_name) != dirfd(d) && len < sizeof(list) - 16)
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+						len ? " " : "", e->d_name);
+	if (d)
+		closedir(d);
+	show("extra_fds", "%s", len ? list : "none");
+}
+
+static int want_probes;
+
+static int
+on_option(int opt, const char *arg)
+{
+	(void)opt;
+	(void)arg;
+	want_probes = 1;
+	return 0;
+}
+
+static const struct option options[] = {
+    {"probes", no_argument, NULL, 'p'},
+    {NULL, 0, NULL, 0},
+};
+
+static const struct trace_prog prog = {
+    .name = "inspect",
+    .synopsis = "",
+    .about = "Shows this process's isolation from the inside: namespaces, id maps, the five\n"
+	     "capability sets, no_new_privs, seccomp, cgroup and limits, the root filesystem,\n"
+	     "masked and read-only paths, hostname, processes and network interfaces.\n"
+	     "Compare:  inspect   and   sudo 05-full-container/nutshell run -- inspect",
+    .options = "  --probes  also try the classic escapes (mount, keyctl, open_by_handle_at,\n"
+	       "            module loading, double chroot, raw disk ...) and say how each ended;\n"
+	       "            only inside a container: on the host some would work\n",
+    .longopts = options,
+    .on_option = on_option,
+};
+
+int
+main(int argc, char **argv)
+{
+	char host[256];
+
+	if (trace_main(&prog, argc, argv) != argc) {
+		trace_error("unexpected argument '%s'; see 'inspect --help'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	table = trace_cfg.json_fd != STDOUT_FILENO;
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "?");
+	show("hostname", "%s", host);
+	namespaces();
+	id_maps();
+	privileges();
+	cgroups();
+	filesystem();
+	paths();
+	processes();
+	network();
+	fds();
+	if (want_probes)
+		probes();
+	return EXIT_DEMO_OK;
+}

@@ -1,0 +1,363 @@
+/*
+ * nutshell - run a command in a container built from the lessons' helpers.
+ *
+ *	sudo 05-full-container/nutshell run [OPTIONS] [--] COMMAND [ARG...]
+ *
+ * This file is the story of a container start, in order; each step is a
+ * call into a lesson's helpers (ns_ 01, cg_ 02, caps_/sc_ 03, rootfs_ 04) or
+ * into this directory's inside.c (the container's side), options.c (the
+ * command line) and tty.c (-t):
+ *
+ *   1. check every option                           options.c, before anything is made
+ *   2. build the seccomp filter                     sc_build (03), checked before clone
+ *   3. a cgroup beneath ours, with its limits       cg_create, cg_set (02)
+ *   4. clone(2) into new namespaces                 ns_clone (01): mnt uts ipc pid net (user)
+ *   5. from outside: cgroup, id maps, veth          cg_attach (02), ns_write_idmap, ns_veth_create (01)
+ *   6. inside: cgroup ns, hostname, network, root,  inside.c: ns_unshare (01), rootfs_* (04),
+ *      process, privileges, execve                  caps_keep_only, sc_load (03)
+ *   7. wait, forwarding signals (and relaying -t)
+ *   8. clean up whatever the exit path: cgroup, scratch directory
+ *
+ * Exit status: COMMAND's; 125 nutshell failed, 126 COMMAND not executable,
+ * 127 not found, 128+N killed by signal N (docker run's convention).
+ * Read: namespaces(7), cgroups(7), capabilities(7), seccomp(2),
+ * pivot_root(2), pid_namespaces(7), and the chapters of lessons 01-04.
+ */
+#include "../01-namespaces/ns.h"
+#include "../02-cgroups/cgroup.h"
+#include "../03-capabilities/caps.h"
+#include "../03-capabilities/sc.h"
+#include "../04-overlay-chroot/rootfs.h"
+#include "../common/decode.h"
+#include "../common/trace.h"
+#include "ctr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static struct ctr_config cfg;
+static struct cg_layout layout;
+static struct cg cgroup;
+static int have_cgroup;
+static struct ctr_child child = {.tty_slave = -1};
+
+/* <<< cgroup */
+/* Lesson 02: one cgroup per container, beneath our own, limits set before
+ * the container's first instruction runs. */
+static int
+make_cgroup(void)
+{
+	const char *wanted[] = {"memory", "pids", NULL, NULL};
+	char err[CG_ERR], name[64];
+
+	if (cfg.cpus[0] || cfg.cpu_weight[0])
+		wanted[2] = "cpu";
+	if (cg_prepare(&layout, wanted, err, sizeof(err)) == -1) {
+		if (cfg.rootless) {
+			trace_error("rootless: no cgroup limits (%s)", err);
+			return 0;
+		}
+		trace_error("cgroup: %s", err);
+		return -1;
+	}
+	snprintf(name, sizeof(name), "nutshell-%s", cfg.id);
+	if (cg_create(&cgroup, &layout, NULL, name, wanted, err, sizeof(err)) == -1) {
+		trace_error("cgroup: %s", err);
+		return -1;
+	}
+	have_cgroup = 1;
+	const struct {
+		const char *file, *value;
+	} limits[] = {
+	    {"memory.max", cfg.memory},	    {"memory.swap.max", cfg.memory_swap},
+	    {"pids.max", cfg.pids},	    {"cpu.max", cfg.cpus},
+	    {"cpu.weight", cfg.cpu_weight},
+	};
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		char value[64];
+
+		snprintf(value, sizeof(value), "%s", limits[i].value);
+		if (i == 1 && value[0] && strcmp(value, "max") != 0)
+			/* docker's --memory-swap is memory plus swap; swap.max is swap. */
+			snprintf(value, sizeof(value), "%llu",
+				 strtoull(cfg.memory_swap, NULL, 10) -
+				     strtoull(cfg.memory, NULL, 10));
+		if (i == 1 && cfg.memory_swap_default) {
+			/* Not asked for: no swap, where the host can say so. */
+			if (!cg_has(&cgroup, "memory.swap.max"))
+				continue;
+			snprintf(value, sizeof(value), "0");
+		}
+		if (value[0] && cg_set(&cgroup, limits[i].file, value, err, sizeof(err)) == -1) {
+			trace_error("cgroup: %s", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+/* >>> cgroup */
+
+/* <<< outside */
+/* What only the parent can do for the child, while it waits: move it into
+ * the cgroup (before it makes its cgroup namespace), write its id maps, and
+ * give it the other end of a veth pair. */
+static int
+setup_from_outside(pid_t pid)
+{
+	char err[256], map[64], host_if[IFNAMSIZ];
+
+	if (have_cgroup && cg_attach(&cgroup, pid) == -1)
+		return trace_fail("attaching to the cgroup"), -1;
+	if (cfg.userns) {
+		snprintf(map, sizeof(map), "0 %u %lu\n", (unsigned)cfg.outer_uid, cfg.userns_count);
+		/* An ordinary user must deny setgroups(2) before writing gid_map. */
+		if ((cfg.rootless && ns_write_setgroups(pid, "deny") == -1) ||
+		    ns_write_idmap(pid, "uid_map", map, err, sizeof(err)) == -1)
+			return trace_error("uid_map: %s", err), -1;
+		snprintf(map, sizeof(map), "0 %u %lu\n", (unsigned)cfg.outer_gid, cfg.userns_count);
+		if (ns_write_idmap(pid, "gid_map", map, err, sizeof(err)) == -1)
+			return trace_error("gid_map: %s", err), -1;
+	}
+	if (cfg.net == CTR_NET_VETH && !cfg.rootless) {
+		struct mnl_socket *nl = ns_rtnl_open();
+		int ret = -1;
+
+		snprintf(host_if, sizeof(host_if), "nsh%.8s", cfg.id);
+		if (nl && ns_veth_create(nl, host_if, "eth0", pid) == 0 &&
+		    ns_addr_add(nl, host_if, cfg.host_cidr) == 0 && ns_link_up(nl, host_if) == 0)
+			ret = 0;
+		else
+			trace_fail("veth");
+		if (nl)
+			ns_rtnl_close(nl);
+		if (ret == -1)
+			return -1;
+		printf("veth: %s %s (here) <-> eth0 %s (container)\n", host_if, cfg.host_cidr,
+		       cfg.ctr_cidr);
+		fflush(stdout);
+	}
+	return 0;
+}
+/* >>> outside */
+
+/* A time namespace for our next child (CLONE_NEWTIME applies to children
+ * only), its offsets written before any process is in it (time_namespaces(7)). */
+static int
+make_time_namespace(void)
+{
+	char text[96];
+	int fd;
+
+	if (ns_unshare(CLONE_NEWTIME) == -1)
+		return trace_fail("unshare(CLONE_NEWTIME)"), -1;
+	snprintf(text, sizeof(text), "monotonic %lld 0\nboottime %lld 0\n", cfg.time_offset,
+		 cfg.time_offset);
+	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd == -1 || TRACE(write(fd, text, strlen(text)), "write", "%d, %s, %zu", fd,
+			      trace_str(text), strlen(text)) == -1) {
+		trace_fail("/proc/self/timens_offsets");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* <<< wait */
+/* Waits for the container's pid 1, passing SIGINT, SIGTERM, SIGHUP and
+ * SIGQUIT on to it and, with -t, relaying the terminal and its size. */
+static int
+wait_container(pid_t pid, int sigfd, int master)
+{
+	int status, stdin_eof = 0, tty_gone = master < 0;
+
+	for (;;) {
+		struct pollfd p[3] = {
+		    {.fd = sigfd, .events = POLLIN},
+		    {.fd = tty_gone ? -1 : master, .events = POLLIN},
+		    {.fd = tty_gone || stdin_eof ? -1 : STDIN_FILENO, .events = POLLIN}};
+
+		if (poll(p, 3, -1) == -1 && errno != EINTR)
+			return -1;
+		if (!tty_gone && (p[1].revents || p[2].revents) &&
+		    ctr_tty_relay(master, !stdin_eof, p[2].revents, p[1].revents, &stdin_eof) == -1)
+			tty_gone = 1;
+		if (!(p[0].revents & POLLIN))
+			continue;
+		struct signalfd_siginfo si;
+		if (read(sigfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGWINCH) {
+			if (master >= 0)
+				ctr_tty_winsize(master);
+		} else if (si.ssi_signo != SIGCHLD) {
+			trace_note("%s: passing it on to the container",
+				   dec_signal((int)si.ssi_signo));
+			TRACE(kill(pid, (int)si.ssi_signo), "kill", "%d, %s", (int)pid,
+			      dec_signal((int)si.ssi_signo));
+		}
+		if (TRACE(waitpid(pid, &status, WNOHANG), "wait4", "%d, &status, WNOHANG, NULL",
+			  (int)pid) == pid)
+			break;
+	}
+	/* What the container still wrote before its end. */
+	while (!tty_gone && ctr_tty_relay(master, 0, 0, POLLIN, &stdin_eof) == 0)
+		;
+	trace_note("container %s", dec_wait_status(status));
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+/* >>> wait */
+
+/* <<< cleanup */
+/* Every exit path after the first resource ends here. The namespaces die
+ * with their last process, and with them the mounts, the tmpfs holding the
+ * upper layer and the container's veth end (which takes ours with it). */
+static void
+cleanup(void)
+{
+	ctr_tty_restore();
+	if (have_cgroup) {
+		cg_kill(&cgroup); /* nothing should be left; make sure */
+		if (cg_remove(&cgroup) == -1)
+			trace_fail("removing the cgroup");
+		have_cgroup = 0;
+	}
+	if (child.tmpdir[0]) {
+		if (TRACE(rmdir(child.tmpdir), "rmdir", "%s", trace_str(child.tmpdir)) == -1)
+			trace_fail(child.tmpdir);
+		child.tmpdir[0] = '\0';
+	}
+}
+/* >>> cleanup */
+
+/* <<< main */
+int
+main(int argc, char **argv)
+{
+	char err[256];
+	int status = CTR_EXIT_SETUP, master = -1;
+	pid_t pid = -1;
+
+	/* A closed stderr (nutshell run ... | head) must end in cleanup(), not
+	 * kill us half-way; the child puts SIGPIPE back for COMMAND. */
+	signal(SIGPIPE, SIG_IGN);
+	/* 1. Every option checked: bad input exits 125 here, nothing made. */
+	ctr_parse(&cfg, argc, argv);
+	child.cfg = &cfg;
+	trace_note("container %s: %s", cfg.id, cfg.rootfs);
+
+	/* 2. The seccomp filter (lesson 03), built now so a failure costs nothing. */
+	if (cfg.seccomp) {
+		child.seccomp_ctx =
+		    sc_build(&sc_default_profile, cfg.caps, cfg.ncaps, err, sizeof(err));
+		if (!child.seccomp_ctx) {
+			trace_error("seccomp: %s", err);
+			return CTR_EXIT_SETUP;
+		}
+	} else
+		trace_error("warning: --security-opt seccomp=unconfined: no system call filter");
+	if (cfg.net == CTR_NET_HOST)
+		trace_error("warning: --network host: the container shares this host's network");
+	if (cfg.rootless && cfg.net == CTR_NET_VETH)
+		trace_error("rootless: no veth (creating one in this namespace needs "
+			    "CAP_NET_ADMIN); the container gets lo only");
+
+	/* Signals come through a signalfd from here on, so Ctrl-C ends in
+	 * cleanup() instead of leaving a cgroup behind. */
+	sigset_t set;
+	sigemptyset(&set);
+	for (int s = 0, sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGWINCH}; s < 6; s++)
+		sigaddset(&set, sigs[s]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	int sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	int go[2];
+	if (sigfd == -1 || pipe2(go, O_CLOEXEC) == -1)
+		return trace_fail("signalfd"), CTR_EXIT_SETUP;
+
+	/* 3. The cgroup and its limits (lesson 02). */
+	if (make_cgroup() == -1)
+		goto out;
+	/* The scratch directory: the container's tmpfs (upper layer, work
+	 * directory, the merged root) is mounted on it, in its own mount
+	 * namespace only, and goes away with it. */
+	char prefix[32];
+	snprintf(prefix, sizeof(prefix), "run-%s", cfg.id);
+	if (rootfs_tmpdir(prefix, child.tmpdir, sizeof(child.tmpdir)) == -1) {
+		child.tmpdir[0] = '\0';
+		trace_error("%s", rootfs_error());
+		goto out;
+	}
+	/* With --userns the container's root is an unprivileged host uid: it
+	 * must own the directory its tmpfs goes on. */
+	if (cfg.userns && !cfg.rootless &&
+	    chown(child.tmpdir, cfg.outer_uid, cfg.outer_gid) == -1) {
+		trace_fail(child.tmpdir);
+		goto out;
+	}
+	if (cfg.tty && (child.tty_slave = ctr_tty_open(&master)) == -1) {
+		trace_fail("-t: a pseudo-terminal");
+		goto out;
+	}
+	if (cfg.time_set && make_time_namespace() == -1)
+		goto out;
+
+	/* 4. The namespaces (lesson 01); the cgroup namespace comes later,
+	 * from inside, once the child is in its cgroup. */
+	unsigned long flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | SIGCHLD;
+	if (cfg.net != CTR_NET_HOST)
+		flags |= CLONE_NEWNET;
+	if (cfg.userns)
+		flags |= CLONE_NEWUSER;
+	child.go_fd = go[0];
+	pid = ns_clone(flags, ctr_child_main, &child);
+	if (pid == -1) {
+		trace_fail("clone");
+		goto out;
+	}
+	close(go[0]);
+	if (child.tty_slave >= 0)
+		close(child.tty_slave); /* the container holds it now */
+
+	/* 5. From outside: cgroup, id maps, veth; then let the child go. */
+	if (setup_from_outside(pid) == -1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		goto out;
+	}
+	if (cfg.tty) {
+		ctr_tty_winsize(master);
+		if (ctr_tty_raw() == -1)
+			trace_fail("-t: raw mode");
+	}
+	if (write(go[1], "g", 1) != 1) {
+		trace_fail("starting the container");
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		goto out;
+	}
+	close(go[1]);
+	go[1] = -1;
+
+	/* 6. happens in inside.c; 7. we wait, forwarding signals. */
+	status = wait_container(pid, sigfd, master);
+out:
+	/* 8. Whatever the path: nothing of the container stays behind. */
+	cleanup();
+	if (go[1] >= 0)
+		close(go[1]);
+	if (master >= 0)
+		close(master);
+	return status;
+}
+/* >>> main */

@@ -1,0 +1,94 @@
+/*
+ * cgcheck.c - shared checks of the lesson 02 integration tests (cgcheck.h).
+ */
+#include "cgcheck.h"
+#include "../suites.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void
+cg_check_trace(const struct run *r)
+{
+	char why[512];
+
+	ck_assert_msg(r->json_error[0] == '\0', "invalid JSON Lines: %s", r->json_error);
+	ck_assert_msg(run_honest(r, why, sizeof(why)) == 0, "the trace lies: %s", why);
+	size_t i, mk = 0, rm = 0;
+	json_t *ev;
+	json_array_foreach(r->events, i, ev)
+	{
+		const char *name = json_string_value(json_object_get(ev, "name"));
+		long ret = (long)json_integer_value(json_object_get(ev, "ret"));
+
+		if (name && strcmp(name, "mkdir") == 0 && ret == 0)
+			mk++;
+		if (name && strcmp(name, "rmdir") == 0 && ret == 0)
+			rm++;
+	}
+	ck_assert_uint_ge(mk, 1);
+	ck_assert_uint_eq(mk, rm);
+}
+
+/* The "write" right after the openat of FILE wrote VALUE. */
+int
+cg_wrote(const struct run *r, const char *file, const char *value)
+{
+	char open_tail[256], written[256];
+
+	snprintf(open_tail, sizeof(open_tail), "/%s\", O_WRONLY|O_CLOEXEC) = ", file);
+	snprintf(written, sizeof(written), "\"%s\"", value);
+	for (const char *at = strstr(r->err, open_tail); at; at = strstr(at + 1, open_tail)) {
+		const char *next = strchr(at, '\n'), *end, *hit;
+
+		if (!next || strncmp(next + 1, "write(", 6) != 0)
+			continue;
+		end = strchr(next + 1, '\n');
+		hit = strstr(next + 1, written);
+		if (hit && (!end || hit < end))
+			return 1;
+	}
+	return 0;
+}
+
+int
+cg_is_v1(const char *controller)
+{
+	char text[4096], want[64];
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	size_t n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	text[n] = '\0';
+	snprintf(want, sizeof(want), ":%s:", controller);
+	return strstr(text, want) != NULL;
+}
+
+void
+cg_check_usage_error(const char *const argv[], const char *expected)
+{
+	struct run r;
+
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, expected) != NULL, "stderr lacks '%s':\n%s", expected, r.err);
+	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	ck_assert_ptr_null(run_find(&r, "syscall", "name", "mkdir"));
+	run_free(&r);
+}
+
+void
+cg_check_needs_cgroup(const char *prog)
+{
+	struct run r;
+	const char *argv[] = {prog, NULL};
+
+	ck_assert_int_eq(run_program(&r, RUN_AS_NOBODY, argv), 0);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "needs root, or a cgroup delegated to you"), "stderr:\n%s",
+		      r.err);
+	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	ck_assert_ptr_null(run_find(&r, "syscall", "name", "mkdir"));
+	run_free(&r);
+}

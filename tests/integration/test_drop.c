@@ -1,0 +1,111 @@
+/*
+ * test_drop.c - 03-capabilities/drop: success with the capability, the
+ * errno without it.
+ */
+#include "../suites.h"
+#include "harness.h"
+
+#include <string.h>
+
+#define DROP "03-capabilities/drop"
+
+static void
+check_trace(const struct run *r)
+{
+	char why[512];
+
+	ck_assert_msg(r->json_error[0] == '\0', "invalid JSON Lines: %s", r->json_error);
+	ck_assert_msg(run_honest(r, why, sizeof(why)) == 0, "the trace lies: %s", why);
+}
+
+START_TEST(drop_each_capability)
+{
+	struct run r;
+	const char *argv[] = {DROP, NULL};
+
+	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	check_trace(&r);
+	ck_assert_str_eq(run_fact(&r, "chown_before"), "0");
+	ck_assert_str_eq(run_fact(&r, "chown_after"), "EPERM");
+	ck_assert_str_eq(run_fact(&r, "bind_80_before"), "0");
+	ck_assert_str_eq(run_fact(&r, "bind_80_after"), "EACCES");
+	ck_assert_str_eq(run_fact(&r, "bind_8080_after"), "0");
+	ck_assert_str_eq(run_fact(&r, "read_000_no_dac_override_after"), "0");
+	ck_assert_str_eq(run_fact(&r, "read_000_before"), "0");
+	ck_assert_str_eq(run_fact(&r, "read_000_after"), "EACCES");
+	/* The denials, traced with their errno, after the drop that caused them. */
+	ck_assert_ptr_nonnull(strstr(r.err, "prctl(PR_CAPBSET_DROP, CAP_CHOWN) = 0"));
+	ck_assert_ptr_nonnull(strstr(r.err, ", 65534, -1) = -1 EPERM"));
+	ck_assert_ptr_nonnull(
+	    strstr(r.err, "htons(80), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = -1 EACCES"));
+	ck_assert_ptr_nonnull(strstr(r.err, "flags=CLONE_NEWNET|SIGCHLD) = "));
+	ck_assert_ptr_nonnull(strstr(r.out, "without CAP_CHOWN"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(drop_named_capability)
+{
+	struct run r;
+	const char *argv[] = {DROP, "--cap", "chown", NULL};
+
+	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	check_trace(&r);
+	ck_assert_ptr_nonnull(strstr(r.out, "chown EPERM, bind port 80 0, read mode 000 0"));
+	run_free(&r);
+}
+END_TEST
+
+static void
+check_usage_error(const char *const argv[], const char *expected)
+{
+	struct run r;
+
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, expected) != NULL, "stderr lacks '%s':\n%s", expected, r.err);
+	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	ck_assert_ptr_null(run_find(&r, "syscall", "name", "clone"));
+	run_free(&r);
+}
+
+START_TEST(drop_bad_input)
+{
+	const char *unknown[] = {DROP, "--cap", "CAP_FLY", NULL};
+	const char *number[] = {DROP, "--cap", "7", NULL};
+	const char *extra[] = {DROP, "surplus", NULL};
+
+	check_usage_error(unknown, "drop: --cap: unknown capability 'CAP_FLY': expected a name");
+	check_usage_error(number, "unknown capability '7'");
+	check_usage_error(extra, "unexpected argument 'surplus'");
+}
+END_TEST
+
+START_TEST(drop_needs_root)
+{
+	struct run r;
+	const char *argv[] = {DROP, NULL};
+
+	ck_assert_int_eq(run_program(&r, RUN_AS_NOBODY, argv), 0);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "needs root"));
+	run_free(&r);
+}
+END_TEST
+
+Suite *
+suite_drop(void)
+{
+	Suite *s = suite_create("drop");
+	TCase *tc = tcase_create("drop");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, drop_each_capability);
+	tcase_add_test(tc, drop_named_capability);
+	tcase_add_test(tc, drop_bad_input);
+	tcase_add_test(tc, drop_needs_root);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,79 @@
+/*
+ * test_mnt.c - 01-namespaces/mnt, as the worksheet runs it.
+ */
+#include "../suites.h"
+#include "harness.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define PROG "01-namespaces/mnt"
+
+START_TEST(mnt_shows_the_difference)
+{
+	struct run r;
+	char why[512];
+	const char *argv[] = {PROG, NULL};
+
+	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	ck_assert_msg(r.json_error[0] == '\0', "invalid JSON Lines: %s", r.json_error);
+	ck_assert_msg(run_honest(&r, why, sizeof(why)) == 0, "the trace lies: %s", why);
+	ck_assert_str_eq(run_fact(&r, "mnt_ns_differs"), "yes");
+	ck_assert_str_ne(run_fact(&r, "mnt_ns_parent"), run_fact(&r, "mnt_ns_child"));
+	ck_assert_str_eq(run_fact(&r, "mount_seen_outside_shared"), "yes");
+	ck_assert_str_eq(run_fact(&r, "mount_seen_outside_private"), "no");
+	ck_assert_ptr_nonnull(strstr(run_fact(&r, "stage_optional"), "shared:"));
+	ck_assert_str_eq(run_fact(&r, "child_stage_optional_shared"),
+			 run_fact(&r, "stage_optional"));
+	ck_assert_str_eq(run_fact(&r, "child_stage_optional_private"), "-");
+	ck_assert_str_eq(run_fact(&r, "root_optional_after_private"), "-");
+	ck_assert_ptr_nonnull(
+	    strstr(r.err, "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL) = 0"));
+	ck_assert_ptr_nonnull(strstr(r.out, "yes (leaked)"));
+	/* The host's mount table (ours, the test's) shows neither mount. */
+	char mi[256 * 1024];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	size_t n = f ? fread(mi, 1, sizeof(mi) - 1, f) : 0;
+	mi[n] = '\0';
+	if (f)
+		fclose(f);
+	ck_assert_ptr_null(strstr(mi, " - tmpfs stage "));
+	ck_assert_ptr_null(strstr(mi, " - tmpfs inner "));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(mnt_bad_input)
+{
+	struct run r;
+	const char *argv[] = {PROG, "--bogus", NULL};
+
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_ptr_nonnull(strstr(r.err, "unknown option '--bogus'"));
+	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	ck_assert_ptr_null(run_find(&r, "syscall", "name", "clone"));
+	run_free(&r);
+
+	const char *extra[] = {PROG, "surplus", NULL};
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, extra), 0);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_ptr_nonnull(strstr(r.err, "unexpected argument 'surplus'"));
+	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
+Suite *
+suite_mnt(void)
+{
+	Suite *s = suite_create("mnt");
+	TCase *tc = tcase_create("mnt");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, mnt_shows_the_difference);
+	tcase_add_test(tc, mnt_bad_input);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,72 @@
+/*
+ * test_pid.c - 01-namespaces/pid, as the worksheet runs it.
+ */
+#include "../suites.h"
+#include "harness.h"
+
+#include <string.h>
+
+#define PROG "01-namespaces/pid"
+
+START_TEST(pid_shows_the_difference)
+{
+	struct run r;
+	char why[512];
+	const char *argv[] = {PROG, NULL};
+
+	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	ck_assert_msg(r.json_error[0] == '\0', "invalid JSON Lines: %s", r.json_error);
+	ck_assert_msg(run_honest(&r, why, sizeof(why)) == 0, "the trace lies: %s", why);
+	ck_assert_str_eq(run_fact(&r, "pid_ns_differs"), "yes");
+	ck_assert_str_ne(run_fact(&r, "pid_ns_parent"), run_fact(&r, "pid_ns_child"));
+	ck_assert_str_eq(run_fact(&r, "pid_inside"), "1");
+	ck_assert_str_ne(run_fact(&r, "pid_outside"), "1");
+	ck_assert_str_eq(run_fact(&r, "caller_pid_unchanged"), "yes");
+	ck_assert_str_eq(run_fact(&r, "pid_for_children_is_child_ns"), "yes");
+	ck_assert_str_eq(run_fact(&r, "proc_pids_inside"), "1");
+	ck_assert_str_eq(run_fact(&r, "orphan_new_parent"), "1");
+	ck_assert_str_eq(run_fact(&r, "orphan_reaped_by_pid1"), "3");
+	ck_assert_str_eq(run_fact(&r, "sigterm_ignored_by_pid1"), "yes");
+	ck_assert_str_eq(run_fact(&r, "sibling_end"), "killed by SIGKILL");
+	ck_assert_ptr_nonnull(strstr(r.err, "unshare(CLONE_NEWPID) = 0"));
+	ck_assert_ptr_nonnull(strstr(r.err, "[pid 1] kill(1, SIGTERM) = 0"));
+	ck_assert_ptr_nonnull(strstr(r.err, "[pid 1] mount(\"proc\", \"/proc\", \"proc\""));
+	ck_assert_ptr_nonnull(strstr(r.out, "killed by SIGKILL"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(pid_bad_input)
+{
+	struct run r;
+	const char *argv[] = {PROG, "--bogus", NULL};
+
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_ptr_nonnull(strstr(r.err, "unknown option '--bogus'"));
+	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	ck_assert_ptr_null(run_find(&r, "syscall", "name", "clone"));
+	run_free(&r);
+
+	const char *extra[] = {PROG, "surplus", NULL};
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, extra), 0);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_ptr_nonnull(strstr(r.err, "unexpected argument 'surplus'"));
+	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
+Suite *
+suite_pid(void)
+{
+	Suite *s = suite_create("pid");
+	TCase *tc = tcase_create("pid");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, pid_shows_the_difference);
+	tcase_add_test(tc, pid_bad_input);
+	suite_add_tcase(s, tc);
+	return s;
+}

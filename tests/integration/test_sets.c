@@ -1,0 +1,119 @@
+/*
+ * test_sets.c - 03-capabilities/sets as root, as nobody, and in a user
+ * namespace.
+ */
+#include "../suites.h"
+#include "harness.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define SETS "03-capabilities/sets"
+
+static void
+check_trace(const struct run *r)
+{
+	char why[512];
+
+	ck_assert_msg(r->json_error[0] == '\0', "invalid JSON Lines: %s", r->json_error);
+	ck_assert_msg(run_honest(r, why, sizeof(why)) == 0, "the trace lies: %s", why);
+}
+
+START_TEST(sets_as_root)
+{
+	struct run r;
+	char last[16];
+	const char *argv[] = {SETS, NULL};
+
+	read_line_file("/proc/sys/kernel/cap_last_cap", last, sizeof(last));
+	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	check_trace(&r);
+	/* The count is the kernel's. */
+	ck_assert_str_eq(run_fact(&r, "cap_last_cap"), last);
+	ck_assert_str_ne(run_fact(&r, "self_eff"), "0000000000000000");
+	ck_assert_str_eq(run_fact(&r, "self_amb"), "0000000000000000");
+	ck_assert_str_eq(run_fact(&r, "self_probe_unshare"), "0");
+	ck_assert_ptr_nonnull(strstr(r.out, "bounding"));
+	ck_assert_ptr_nonnull(strstr(r.out, "CAP_CHOWN") ? r.out : strstr(r.out, "all "));
+	ck_assert_ptr_nonnull(strstr(r.err, "unshare(CLONE_NEWUTS) = 0"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(sets_as_nobody_and_in_userns)
+{
+	struct run r;
+	const char *argv[] = {SETS, "--userns", NULL};
+
+	ck_assert_int_eq(run_program(&r, RUN_STRACE | RUN_AS_NOBODY, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	check_trace(&r);
+	/* An ordinary user: nothing effective or permitted, the probe refused. */
+	ck_assert_str_eq(run_fact(&r, "self_eff"), "0000000000000000");
+	ck_assert_str_eq(run_fact(&r, "self_prm"), "0000000000000000");
+	ck_assert_str_ne(run_fact(&r, "self_bnd"), "0000000000000000");
+	ck_assert_str_eq(run_fact(&r, "self_probe_unshare"), "EPERM");
+	ck_assert_ptr_nonnull(strstr(r.err, "unshare(CLONE_NEWUTS) = -1 EPERM"));
+	/* The same user in a new user namespace: every capability, in there. */
+	ck_assert_str_eq(run_fact(&r, "userns_eff"), run_fact(&r, "userns_bnd"));
+	ck_assert_str_ne(run_fact(&r, "userns_eff"), "0000000000000000");
+	ck_assert_str_eq(run_fact(&r, "userns_probe_unshare"), "0");
+	ck_assert_ptr_nonnull(strstr(r.err, "flags=CLONE_NEWUSER|SIGCHLD) = "));
+	ck_assert_ptr_nonnull(strstr(r.out, "in a new user namespace"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(sets_of_a_pid)
+{
+	struct run r;
+	const char *argv[] = {SETS, "--pid", "1", NULL};
+
+	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	check_trace(&r);
+	ck_assert_str_ne(run_fact(&r, "pid_bnd"), "");
+	ck_assert_ptr_nonnull(strstr(r.out, "process 1:"));
+	run_free(&r);
+}
+END_TEST
+
+static void
+check_usage_error(const char *const argv[], const char *expected)
+{
+	struct run r;
+
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, expected) != NULL, "stderr lacks '%s':\n%s", expected, r.err);
+	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	run_free(&r);
+}
+
+START_TEST(sets_bad_input)
+{
+	const char *bad_pid[] = {SETS, "--pid", "12x", NULL};
+	const char *zero[] = {SETS, "--pid", "0", NULL};
+	const char *extra[] = {SETS, "surplus", NULL};
+
+	check_usage_error(bad_pid, "--pid '12x': expected a process id");
+	check_usage_error(zero, "--pid '0': expected a process id");
+	check_usage_error(extra, "unexpected argument 'surplus'");
+}
+END_TEST
+
+Suite *
+suite_sets(void)
+{
+	Suite *s = suite_create("sets");
+	TCase *tc = tcase_create("sets");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, sets_as_root);
+	tcase_add_test(tc, sets_as_nobody_and_in_userns);
+	tcase_add_test(tc, sets_of_a_pid);
+	tcase_add_test(tc, sets_bad_input);
+	suite_add_tcase(s, tc);
+	return s;
+}

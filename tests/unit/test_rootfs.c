@@ -1,0 +1,266 @@
+/*
+ * test_rootfs.c - the checks of 04-overlay-chroot/rootfs.c that come before
+ * any mount: overlay layers and option strings, and resolving a mount target
+ * inside a root without ever leaving it. Everything happens in a temporary
+ * directory /tmp/nutshell-unit.XXXXXX, removed by each test; no root needed.
+ */
+#include "../../04-overlay-chroot/rootfs.h"
+#include "../suites.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* base: one directory per test case, made and removed by the runner itself
+ * (an unchecked fixture), so a failing test leaves nothing behind; tmp: a
+ * fresh directory in it for each test. */
+static char base[64], tmp[128];
+
+static void
+setup_base(void)
+{
+	ck_assert_int_eq(rootfs_tmpdir("unit", base, sizeof(base)), 0);
+}
+
+static void
+remove_base(void)
+{
+	ck_assert_int_eq(rootfs_remove_tree(base), 0);
+	ck_assert_int_eq(access(base, F_OK), -1);
+}
+
+static void
+setup(void)
+{
+	snprintf(tmp, sizeof(tmp), "%s/t.XXXXXX", base);
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+}
+
+/* TMP/REL as a directory (or a file, or a symlink to target). */
+static const char *
+make(const char *rel, char kind, const char *target)
+{
+	static char path[8][PATH_MAX];
+	static int next;
+	char *p = path[next++ % 8];
+
+	snprintf(p, PATH_MAX, "%s/%s", tmp, rel);
+	if (kind == 'd')
+		ck_assert_int_eq(mkdir(p, 0755), 0);
+	else if (kind == 'f')
+		ck_assert_int_ge(close(open(p, O_WRONLY | O_CREAT, 0644)), 0);
+	else if (kind == 'l')
+		ck_assert_int_eq(symlink(target, p), 0);
+	return p;
+}
+
+/* Refused: -1, errno, and one line containing what. */
+static void
+check_refused(int ret, int err, const char *what)
+{
+	ck_assert_int_eq(ret, -1);
+	ck_assert_msg(errno == err, "errno %d, expected %d (%s)", errno, err, rootfs_error());
+	ck_assert_msg(strstr(rootfs_error(), what) != NULL, "message '%s' lacks '%s'",
+		      rootfs_error(), what);
+	ck_assert_ptr_null(strchr(rootfs_error(), '\n'));
+}
+
+START_TEST(rootfs_overlay_valid)
+{
+	struct rootfs_layers l = {0};
+	char opts[8192], want[8192];
+
+	l.lower[0] = make("app", 'd', NULL);
+	l.lower[1] = make("base", 'd', NULL);
+	l.nlower = 2;
+	ck_assert_int_eq(rootfs_overlay_options(&l, opts, sizeof(opts)), 0);
+	snprintf(want, sizeof(want), "lowerdir=%s/app:%s/base", tmp, tmp);
+	ck_assert_str_eq(opts, want);
+
+	l.upper = make("upper", 'd', NULL);
+	l.work = make("work", 'd', NULL);
+	ck_assert_int_eq(rootfs_overlay_options(&l, opts, sizeof(opts)), 0);
+	snprintf(want, sizeof(want), "lowerdir=%s/app:%s/base,upperdir=%s/upper,workdir=%s/work",
+		 tmp, tmp, tmp, tmp);
+	ck_assert_str_eq(opts, want);
+}
+END_TEST
+
+START_TEST(rootfs_overlay_refused)
+{
+	struct rootfs_layers l = {0};
+	char opts[8192], path[PATH_MAX];
+	const char *dir = make("d", 'd', NULL);
+
+	/* No layer, a relative path, a missing one, a file, a ',' */
+	check_refused(rootfs_overlay_options(&l, opts, sizeof(opts)), EINVAL, "no lower layer");
+	l.nlower = 1;
+	l.lower[0] = "images/busybox";
+	check_refused(rootfs_overlay_options(&l, opts, sizeof(opts)), EINVAL,
+		      "overlay: lower layer 'images/busybox': expected an absolute path");
+	snprintf(path, sizeof(path), "%s/missing", tmp);
+	l.lower[0] = path;
+	check_refused(rootfs_overlay_options(&l, opts, sizeof(opts)), ENOENT,
+		      "/missing': no such directory");
+	l.lower[0] = make("file", 'f', NULL);
+	check_refused(rootfs_overlay_options(&l, opts, sizeof(opts)), ENOTDIR, "not a directory");
+	l.lower[0] = make("a,b", 'd', NULL);
+	check_refused(rootfs_overlay_options(&l, opts, sizeof(opts)), EINVAL,
+		      "cannot contain ',' ':' or '\\'");
+
+	/* Upper without work; upper and work the same; on two filesystems. */
+	l.lower[0] = dir;
+	l.upper = make("u", 'd', NULL);
+	check_refused(rootfs_overlay_options(&l, opts, sizeof(opts)), EINVAL,
+		      "needs a work directory");
+	l.work = l.upper;
+	check_refused(rootfs_overlay_options(&l, opts, sizeof(opts)), EINVAL,
+		      "expected two directories");
+	l.work = "/proc"; /* procfs: never the filesystem of /tmp */
+	check_refused(rootfs_overlay_options(&l, opts, sizeof(opts)), EXDEV,
+		      "are on different filesystems");
+}
+END_TEST
+
+START_TEST(rootfs_overlay_too_many_layers)
+{
+	static struct rootfs_layers l;
+	char opts[8192];
+	const char *dir = make("layer-with-a-longish-name", 'd', NULL);
+
+	/* More than overlayfs stacks. */
+	for (size_t i = 0; i < ROOTFS_MAX_LOWER; i++)
+		l.lower[i] = dir;
+	l.nlower = ROOTFS_MAX_LOWER + 1; /* refused before any is looked at */
+	check_refused(rootfs_overlay_options(&l, opts, sizeof(opts)), EINVAL,
+		      "501 lower layers; overlayfs stacks at most 500");
+	/* Few enough for overlayfs, too long for one page of options. */
+	l.nlower = 4096 / strlen(dir) + 1;
+	check_refused(rootfs_overlay_options(&l, opts, sizeof(opts)), E2BIG,
+		      "mount(2) takes at most");
+	/* Just below the limit passes. */
+	l.nlower = 4000 / (strlen(dir) + 1);
+	ck_assert_int_eq(rootfs_overlay_options(&l, opts, sizeof(opts)), 0);
+	ck_assert_uint_lt(strlen(opts), 4096);
+}
+END_TEST
+
+static const char *
+resolve(const char *path)
+{
+	static char out[2 * PATH_MAX];
+
+	errno = 0;
+	if (rootfs_resolve(tmp, path, out, sizeof(out)) == -1)
+		return NULL;
+	return out + strlen(tmp); /* the part inside the root */
+}
+
+START_TEST(rootfs_resolve_inside)
+{
+	make("proc", 'd', NULL);
+	make("etc", 'd', NULL);
+	make("etc/app", 'd', NULL);
+	make("a", 'd', NULL);
+	make("lnk", 'l', "etc");
+	make("a/up", 'l', "../etc/./app");
+
+	ck_assert_str_eq(resolve("/proc"), "/proc");
+	ck_assert_str_eq(resolve("//proc/"), "/proc");
+	ck_assert_str_eq(resolve("/"), "");
+	ck_assert_str_eq(resolve("/etc/../proc"), "/proc");
+	/* Relative symlinks that stay inside are followed. */
+	ck_assert_str_eq(resolve("/lnk/app"), "/etc/app");
+	ck_assert_str_eq(resolve("/a/up"), "/etc/app");
+	ck_assert_str_eq(resolve("/a/up/.."), "/etc");
+	/* Missing last components: a target to create. */
+	ck_assert_str_eq(resolve("/proc/new/dir"), "/proc/new/dir");
+
+	/* The root "/" itself: host paths, unchanged. */
+	char out[PATH_MAX];
+	ck_assert_int_eq(rootfs_resolve("/", "/tmp", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "/tmp");
+	ck_assert_int_eq(rootfs_resolve("/", "/", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "/");
+}
+END_TEST
+
+START_TEST(rootfs_resolve_refused)
+{
+	char out[PATH_MAX];
+
+	make("file", 'f', NULL);
+	/* An image whose /proc or /dev leads out of it. */
+	make("proc", 'l', "/proc");
+	make("dev", 'l', "../../../../../dev");
+	make("loop", 'l', "loop");
+	check_refused(rootfs_resolve(tmp, "/proc", out, sizeof(out)), EXDEV,
+		      "/proc is a symlink to '/proc', outside the root");
+	check_refused(rootfs_resolve(tmp, "/proc/self", out, sizeof(out)), EXDEV,
+		      "outside the root");
+	check_refused(rootfs_resolve(tmp, "/dev/pts", out, sizeof(out)), EXDEV,
+		      "/dev is a symlink to '../../../../../dev', which climbs above the root");
+	check_refused(rootfs_resolve(tmp, "/..", out, sizeof(out)), EXDEV, "climbs above the root");
+	check_refused(rootfs_resolve(tmp, "/loop", out, sizeof(out)), ELOOP,
+		      "more than 40 symlinks");
+	check_refused(rootfs_resolve(tmp, "/file/x", out, sizeof(out)), ENOTDIR, "not a directory");
+	check_refused(rootfs_resolve(tmp, "proc", out, sizeof(out)), EINVAL,
+		      "'proc': expected an absolute path inside the root");
+	check_refused(rootfs_resolve("images/busybox", "/proc", out, sizeof(out)), EINVAL,
+		      "root 'images/busybox': expected an absolute path");
+}
+END_TEST
+
+START_TEST(rootfs_default_paths)
+{
+	int kcore = 0, sys = 0;
+
+	for (const char *const *p = rootfs_masked_paths; *p; p++)
+		kcore |= strcmp(*p, "/proc/kcore") == 0;
+	for (const char *const *p = rootfs_readonly_paths; *p; p++)
+		sys |= strcmp(*p, "/proc/sys") == 0;
+	ck_assert(kcore && sys);
+}
+END_TEST
+
+START_TEST(rootfs_disk_usage_counts_links_once)
+{
+	char buf[65536] = {1};
+	const char *file = make("file", 'f', NULL);
+	char hard[PATH_MAX];
+	int fd = open(file, O_WRONLY);
+
+	ck_assert_int_eq(write(fd, buf, sizeof(buf)), (int)sizeof(buf));
+	close(fd);
+	long long one = rootfs_disk_usage(tmp);
+	ck_assert_int_ge(one, 65536);
+	snprintf(hard, sizeof(hard), "%s/hardlink", tmp);
+	ck_assert_int_eq(link(file, hard), 0);
+	ck_assert_int_eq(rootfs_disk_usage(tmp), one);
+	ck_assert_int_eq(rootfs_disk_usage("/nonexistent-nutshell"), -1);
+}
+END_TEST
+
+Suite *
+suite_rootfs(void)
+{
+	Suite *s = suite_create("rootfs");
+	TCase *tc = tcase_create("rootfs");
+
+	tcase_add_unchecked_fixture(tc, setup_base, remove_base);
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, rootfs_overlay_valid);
+	tcase_add_test(tc, rootfs_overlay_refused);
+	tcase_add_test(tc, rootfs_overlay_too_many_layers);
+	tcase_add_test(tc, rootfs_resolve_inside);
+	tcase_add_test(tc, rootfs_resolve_refused);
+	tcase_add_test(tc, rootfs_default_paths);
+	tcase_add_test(tc, rootfs_disk_usage_counts_links_once);
+	suite_add_tcase(s, tc);
+	return s;
+}
