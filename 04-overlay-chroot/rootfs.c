@@ -28,6 +28,7 @@
 const char *const rootfs_masked_paths[] = {
     "/proc/asound",
     "/proc/acpi",
+    "/proc/interrupts",
     "/proc/kcore",
     "/proc/keys",
     "/proc/latency_stats",
@@ -405,6 +406,28 @@ make_node(const char *dev, const char *name, unsigned int major, unsigned int mi
 	return do_mount(host, path, NULL, MS_BIND, NULL);
 }
 
+/* Is group ID in this user namespace's gid_map? In the initial namespace
+ * every id is; in a rootless one usually only 0 (user_namespaces(7)). */
+static int
+gid_mapped(unsigned long id)
+{
+	char text[4096], err[128];
+	struct ns_idmap maps[NS_IDMAP_MAX];
+	int fd = open("/proc/self/gid_map", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 1; /* no /proc to ask: assume the usual */
+	text[n] = '\0';
+	int lines = ns_idmap_parse(text, maps, NS_IDMAP_MAX, err, sizeof(err));
+	for (int i = 0; i < lines; i++)
+		if (id >= maps[i].inside && id - maps[i].inside < maps[i].count)
+			return 1;
+	return 0;
+}
+
 int
 rootfs_mount_dev(const char *root)
 {
@@ -421,14 +444,18 @@ rootfs_mount_dev(const char *root)
 			goto out;
 	umask(saved);
 	/* newinstance: pty numbers of its own, not the host's /dev/pts
-	 * (Documentation/filesystems/devpts.rst). gid 5 is "tty". */
+	 * (Documentation/filesystems/devpts.rst). gid 5 is "tty"; devpts
+	 * refuses (EINVAL) a gid the user namespace does not map, as in a
+	 * rootless container that maps only root: then the ptys keep the
+	 * opener's group. */
 	snprintf(path, sizeof(path), "%s/pts", dev);
 	if (TRACE(mkdir(path, 0755), "mkdir", "%s, 0755", trace_str(path)) == -1) {
 		failed("mkdir", path);
 		goto out;
 	}
 	if (do_mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
-		     "newinstance,ptmxmode=0666,mode=0620,gid=5") == -1)
+		     gid_mapped(5) ? "newinstance,ptmxmode=0666,mode=0620,gid=5"
+				   : "newinstance,ptmxmode=0666,mode=0620") == -1)
 		goto out;
 	snprintf(path, sizeof(path), "%s/shm", dev);
 	if (TRACE(mkdir(path, 01777), "mkdir", "%s, 01777", trace_str(path)) == -1) {

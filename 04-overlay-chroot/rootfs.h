@@ -109,7 +109,8 @@ int rootfs_mount_sys(const char *root);
  * devices every program expects: null, zero, full, random, urandom, tty
  * (mknodat(2); where that is not allowed, as in a user namespace, each is
  * bound from /dev of the caller's root), devpts with newinstance at
- * /dev/pts (its own pty numbers, not the host's) and /dev/ptmx pointing
+ * /dev/pts (its own pty numbers, not the host's; group 5 "tty" only where
+ * the user namespace maps gid 5, else devpts refuses) and /dev/ptmx pointing
  * into it, a tmpfs at /dev/shm, and the symlinks fd, stdin, stdout, stderr
  * into /proc/self/fd. No disk, no /dev/mem, no /dev/kmsg.
  */

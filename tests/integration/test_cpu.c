@@ -18,7 +18,7 @@ START_TEST(cpu_max_throttles_and_weights_share)
 	int v1 = cg_is_v1("cpu");
 
 	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
-	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	ck_assert_msg(r.status == 0, "exit %d, stdout:\n%s", r.status, r.out);
 	cg_check_trace(&r);
 	if (v1) {
 		ck_assert(cg_wrote(&r, "cpu.cfs_period_us", "100000"));

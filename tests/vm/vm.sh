@@ -280,6 +280,7 @@ if [[ $mode == shell ]]; then
 fi
 
 [[ -z $inject ]] || cmdline+=" nutshell.inject=$inject"
+[[ -z ${NUTSHELL_VM_SUITE:-} ]] || cmdline+=" nutshell.suite=$NUTSHELL_VM_SUITE"
 log=$cache/last-run.log
 say "booting $release with only cgroup v2 (software emulation, no KVM; limit ${timeout_s} s)"
 start=$SECONDS
