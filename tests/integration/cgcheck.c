@@ -10,10 +10,7 @@
 void
 cg_check_trace(const struct run *r)
 {
-	char why[512];
-
-	ck_assert_msg(r->json_error[0] == '\0', "invalid JSON Lines: %s", r->json_error);
-	ck_assert_msg(run_honest(r, why, sizeof(why)) == 0, "the trace lies: %s", why);
+	run_expect_honest(r);
 	size_t i, mk = 0, rm = 0;
 	json_t *ev;
 	json_array_foreach(r->events, i, ev)

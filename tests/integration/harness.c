@@ -4,6 +4,8 @@
  */
 #include "harness.h"
 
+#include <check.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -285,4 +287,31 @@ read_line_file(const char *path, char *buf, size_t size)
 	}
 	buf[strcspn(buf, "\n")] = '\0';
 	return buf;
+}
+
+void
+run_expect_honest(const struct run *r)
+{
+	char why[512];
+
+	ck_assert_msg(r->json_error[0] == '\0', "invalid JSON Lines: %s", r->json_error);
+	ck_assert_msg(run_honest(r, why, sizeof(why)) == 0, "the trace lies: %s", why);
+}
+
+void
+run_expect_usage_error(const char *const argv[], int status, const char *expected)
+{
+	struct run r;
+
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_msg(r.status == status, "exit %d, expected %d; stderr:\n%s", r.status, status,
+		      r.err);
+	ck_assert_msg(strstr(r.err, expected) != NULL, "stderr lacks '%s':\n%s", expected, r.err);
+	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	/* Refused before anything exists. */
+	const char *makers[] = {"clone", "unshare", "mkdir", "mount"};
+	for (size_t i = 0; i < sizeof(makers) / sizeof(*makers); i++)
+		ck_assert_msg(run_find(&r, "syscall", "name", makers[i]) == NULL,
+			      "%s was called before the error", makers[i]);
+	run_free(&r);
 }

@@ -38,6 +38,15 @@ const char *run_fact(const struct run *r, const char *key);
  * first such one described in why. */
 int run_honest(const struct run *r, char *why, size_t size);
 
+/* Check assertions every test of a program makes: the JSON Lines are valid
+ * and strace confirms every traced call. */
+void run_expect_honest(const struct run *r);
+
+/* Runs ARGV and asserts a usage error: exit STATUS, one line on stderr that
+ * contains EXPECTED, and nothing created (no clone, unshare, mkdir or mount
+ * traced). */
+void run_expect_usage_error(const char *const argv[], int status, const char *expected);
+
 /* The value of a one-line file, without newline, into buf. */
 const char *read_line_file(const char *path, char *buf, size_t size);
 

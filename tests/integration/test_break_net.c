@@ -8,29 +8,6 @@
 
 #define BREAK_NET "01-namespaces/break-net"
 
-static void
-check_trace(const struct run *r)
-{
-	char why[512];
-
-	ck_assert_msg(r->json_error[0] == '\0', "invalid JSON Lines: %s", r->json_error);
-	ck_assert_msg(run_honest(r, why, sizeof(why)) == 0, "the trace lies: %s", why);
-}
-
-/* One line on stderr, exit 2, nothing created. */
-static void
-check_usage_error(const char *const argv[], const char *expected)
-{
-	struct run r;
-
-	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
-	ck_assert_int_eq(r.status, 2);
-	ck_assert_msg(strstr(r.err, expected) != NULL, "stderr lacks '%s':\n%s", expected, r.err);
-	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
-	ck_assert_ptr_null(run_find(&r, "syscall", "name", "clone"));
-	run_free(&r);
-}
-
 START_TEST(break_net_shared_namespace_sees_host)
 {
 	struct run r;
@@ -38,7 +15,7 @@ START_TEST(break_net_shared_namespace_sees_host)
 
 	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
-	check_trace(&r);
+	run_expect_honest(&r);
 	/* The sharing container is in the stand-in host's namespace ... */
 	ck_assert_str_eq(run_fact(&r, "net_ns_shared"), run_fact(&r, "net_ns_parent"));
 	ck_assert_ptr_nonnull(strstr(run_fact(&r, "links_shared"), "host-eth0:UP"));
@@ -59,7 +36,7 @@ START_TEST(break_net_bad_input)
 {
 	const char *extra[] = {BREAK_NET, "surplus", NULL};
 
-	check_usage_error(extra, "unexpected argument 'surplus'");
+	run_expect_usage_error(extra, 2, "unexpected argument 'surplus'");
 }
 END_TEST
 

@@ -9,15 +9,6 @@
 
 #define DROP "03-capabilities/drop"
 
-static void
-check_trace(const struct run *r)
-{
-	char why[512];
-
-	ck_assert_msg(r->json_error[0] == '\0', "invalid JSON Lines: %s", r->json_error);
-	ck_assert_msg(run_honest(r, why, sizeof(why)) == 0, "the trace lies: %s", why);
-}
-
 START_TEST(drop_each_capability)
 {
 	struct run r;
@@ -25,7 +16,7 @@ START_TEST(drop_each_capability)
 
 	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
-	check_trace(&r);
+	run_expect_honest(&r);
 	ck_assert_str_eq(run_fact(&r, "chown_before"), "0");
 	ck_assert_str_eq(run_fact(&r, "chown_after"), "EPERM");
 	ck_assert_str_eq(run_fact(&r, "bind_80_before"), "0");
@@ -52,24 +43,11 @@ START_TEST(drop_named_capability)
 
 	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
-	check_trace(&r);
+	run_expect_honest(&r);
 	ck_assert_ptr_nonnull(strstr(r.out, "chown EPERM, bind port 80 0, read mode 000 0"));
 	run_free(&r);
 }
 END_TEST
-
-static void
-check_usage_error(const char *const argv[], const char *expected)
-{
-	struct run r;
-
-	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
-	ck_assert_int_eq(r.status, 2);
-	ck_assert_msg(strstr(r.err, expected) != NULL, "stderr lacks '%s':\n%s", expected, r.err);
-	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
-	ck_assert_ptr_null(run_find(&r, "syscall", "name", "clone"));
-	run_free(&r);
-}
 
 START_TEST(drop_bad_input)
 {
@@ -77,9 +55,10 @@ START_TEST(drop_bad_input)
 	const char *number[] = {DROP, "--cap", "7", NULL};
 	const char *extra[] = {DROP, "surplus", NULL};
 
-	check_usage_error(unknown, "drop: --cap: unknown capability 'CAP_FLY': expected a name");
-	check_usage_error(number, "unknown capability '7'");
-	check_usage_error(extra, "unexpected argument 'surplus'");
+	run_expect_usage_error(unknown, 2,
+			       "drop: --cap: unknown capability 'CAP_FLY': expected a name");
+	run_expect_usage_error(number, 2, "unknown capability '7'");
+	run_expect_usage_error(extra, 2, "unexpected argument 'surplus'");
 }
 END_TEST
 

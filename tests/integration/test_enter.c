@@ -48,15 +48,6 @@ stop_target(void)
 	waitpid(target, NULL, 0);
 }
 
-static void
-check_trace(const struct run *r)
-{
-	char why[512];
-
-	ck_assert_msg(r->json_error[0] == '\0', "invalid JSON Lines: %s", r->json_error);
-	ck_assert_msg(run_honest(r, why, sizeof(why)) == 0, "the trace lies: %s", why);
-}
-
 START_TEST(enter_joins_the_targets_uts_namespace)
 {
 	struct run r;
@@ -69,7 +60,7 @@ START_TEST(enter_joins_the_targets_uts_namespace)
 	theirs[n] = '\0';
 	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
-	check_trace(&r);
+	run_expect_honest(&r);
 	/* The command ran in the target's UTS namespace. */
 	ck_assert_str_eq(r.out, "target-ns\n");
 	ck_assert_str_eq(run_fact(&r, "uts_ns_differs"), "yes");
@@ -97,7 +88,7 @@ START_TEST(enter_defaults_to_what_differs_and_hostname)
 
 	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
-	check_trace(&r);
+	run_expect_honest(&r);
 	ck_assert_str_eq(r.out, "target-ns\n");
 	ck_assert_str_eq(run_fact(&r, "uts_ns_differs"), "yes");
 	/* The target shares every other namespace with us: not joined. */

@@ -13,15 +13,6 @@
 
 #define LAYERS "04-overlay-chroot/layers"
 
-static void
-check_trace(const struct run *r)
-{
-	char why[512];
-
-	ck_assert_msg(r->json_error[0] == '\0', "invalid JSON Lines: %s", r->json_error);
-	ck_assert_msg(run_honest(r, why, sizeof(why)) == 0, "the trace lies: %s", why);
-}
-
 START_TEST(layers_copyup_whiteout_opaque)
 {
 	struct run r;
@@ -29,7 +20,7 @@ START_TEST(layers_copyup_whiteout_opaque)
 
 	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
-	check_trace(&r);
+	run_expect_honest(&r);
 	/* The overlay, mounted in a private mount namespace. */
 	ck_assert_ptr_nonnull(strstr(r.err, "flags=CLONE_NEWNS|SIGCHLD) = "));
 	ck_assert_ptr_nonnull(
@@ -65,21 +56,6 @@ START_TEST(layers_copyup_whiteout_opaque)
 }
 END_TEST
 
-/* Bad input: exit 2, one line, nothing mounted or cloned. */
-static void
-check_refused(const char *const argv[], const char *expected)
-{
-	struct run r;
-
-	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
-	ck_assert_msg(r.status == 2, "exit %d, stderr:\n%s", r.status, r.err);
-	ck_assert_msg(strstr(r.err, expected) != NULL, "stderr lacks '%s':\n%s", expected, r.err);
-	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
-	ck_assert_ptr_null(run_find(&r, "syscall", "name", "mount"));
-	ck_assert_ptr_null(run_find(&r, "syscall", "name", "clone"));
-	run_free(&r);
-}
-
 START_TEST(layers_bad_images)
 {
 	char img[] = "/tmp/nutshell-badimg.XXXXXX", path[128];
@@ -88,19 +64,21 @@ START_TEST(layers_bad_images)
 	const char *bad[] = {LAYERS, "--image", img, NULL};
 	const char *extra[] = {LAYERS, "surplus", NULL};
 
-	check_refused(relative, "layers: image 'images/busybox': expected an absolute path");
-	check_refused(missing, "layers: image '/nonexistent/image': no such directory");
-	check_refused(extra, "unexpected argument 'surplus'");
+	run_expect_usage_error(relative, 2,
+			       "layers: image 'images/busybox': expected an absolute path");
+	run_expect_usage_error(missing, 2, "layers: image '/nonexistent/image': no such directory");
+	run_expect_usage_error(extra, 2, "unexpected argument 'surplus'");
 
 	/* An image whose /proc is the host's, then one whose /dev climbs out. */
 	ck_assert_ptr_nonnull(mkdtemp(img));
 	snprintf(path, sizeof(path), "%s/proc", img);
 	ck_assert_int_eq(symlink("/proc", path), 0);
-	check_refused(bad, "/proc is a symlink to '/proc', outside the root");
+	run_expect_usage_error(bad, 2, "/proc is a symlink to '/proc', outside the root");
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/dev", img);
 	ck_assert_int_eq(symlink("../../../../dev", path), 0);
-	check_refused(bad, "/dev is a symlink to '../../../../dev', which climbs above the root");
+	run_expect_usage_error(
+	    bad, 2, "/dev is a symlink to '../../../../dev', which climbs above the root");
 	unlink(path);
 	ck_assert_int_eq(rmdir(img), 0);
 }

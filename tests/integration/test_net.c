@@ -8,29 +8,6 @@
 
 #define NET "01-namespaces/net"
 
-static void
-check_trace(const struct run *r)
-{
-	char why[512];
-
-	ck_assert_msg(r->json_error[0] == '\0', "invalid JSON Lines: %s", r->json_error);
-	ck_assert_msg(run_honest(r, why, sizeof(why)) == 0, "the trace lies: %s", why);
-}
-
-/* One line on stderr, exit 2, nothing created. */
-static void
-check_usage_error(const char *const argv[], const char *expected)
-{
-	struct run r;
-
-	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
-	ck_assert_int_eq(r.status, 2);
-	ck_assert_msg(strstr(r.err, expected) != NULL, "stderr lacks '%s':\n%s", expected, r.err);
-	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
-	ck_assert_ptr_null(run_find(&r, "syscall", "name", "clone"));
-	run_free(&r);
-}
-
 START_TEST(net_veth_between_two_namespaces)
 {
 	struct run r;
@@ -38,7 +15,7 @@ START_TEST(net_veth_between_two_namespaces)
 
 	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
-	check_trace(&r);
+	run_expect_honest(&r);
 	/* Both children in new network namespaces, neither the host's. */
 	ck_assert_ptr_nonnull(strstr(r.err, "flags=CLONE_NEWNET|SIGCHLD) = "));
 	ck_assert_str_eq(run_fact(&r, "net_ns_differs"), "yes");
@@ -73,8 +50,8 @@ START_TEST(net_bad_input_and_no_root)
 	const char *argv[] = {NET, NULL};
 	struct run r;
 
-	check_usage_error(extra, "unexpected argument 'surplus'");
-	check_usage_error(unknown, "unknown option '--bogus'");
+	run_expect_usage_error(extra, 2, "unexpected argument 'surplus'");
+	run_expect_usage_error(unknown, 2, "unknown option '--bogus'");
 	ck_assert_int_eq(run_program(&r, RUN_AS_NOBODY, argv), 0);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_str_eq(r.err, "net: needs root to create namespaces: run it with sudo\n");

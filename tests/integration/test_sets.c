@@ -10,15 +10,6 @@
 
 #define SETS "03-capabilities/sets"
 
-static void
-check_trace(const struct run *r)
-{
-	char why[512];
-
-	ck_assert_msg(r->json_error[0] == '\0', "invalid JSON Lines: %s", r->json_error);
-	ck_assert_msg(run_honest(r, why, sizeof(why)) == 0, "the trace lies: %s", why);
-}
-
 START_TEST(sets_as_root)
 {
 	struct run r;
@@ -28,7 +19,7 @@ START_TEST(sets_as_root)
 	read_line_file("/proc/sys/kernel/cap_last_cap", last, sizeof(last));
 	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
-	check_trace(&r);
+	run_expect_honest(&r);
 	/* The count is the kernel's. */
 	ck_assert_str_eq(run_fact(&r, "cap_last_cap"), last);
 	ck_assert_str_ne(run_fact(&r, "self_eff"), "0000000000000000");
@@ -48,7 +39,7 @@ START_TEST(sets_as_nobody_and_in_userns)
 
 	ck_assert_int_eq(run_program(&r, RUN_STRACE | RUN_AS_NOBODY, argv), 0);
 	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
-	check_trace(&r);
+	run_expect_honest(&r);
 	/* An ordinary user: nothing effective or permitted, the probe refused. */
 	ck_assert_str_eq(run_fact(&r, "self_eff"), "0000000000000000");
 	ck_assert_str_eq(run_fact(&r, "self_prm"), "0000000000000000");
@@ -72,24 +63,12 @@ START_TEST(sets_of_a_pid)
 
 	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
-	check_trace(&r);
+	run_expect_honest(&r);
 	ck_assert_str_ne(run_fact(&r, "pid_bnd"), "");
 	ck_assert_ptr_nonnull(strstr(r.out, "process 1:"));
 	run_free(&r);
 }
 END_TEST
-
-static void
-check_usage_error(const char *const argv[], const char *expected)
-{
-	struct run r;
-
-	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
-	ck_assert_int_eq(r.status, 2);
-	ck_assert_msg(strstr(r.err, expected) != NULL, "stderr lacks '%s':\n%s", expected, r.err);
-	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
-	run_free(&r);
-}
 
 START_TEST(sets_bad_input)
 {
@@ -97,9 +76,9 @@ START_TEST(sets_bad_input)
 	const char *zero[] = {SETS, "--pid", "0", NULL};
 	const char *extra[] = {SETS, "surplus", NULL};
 
-	check_usage_error(bad_pid, "--pid '12x': expected a process id");
-	check_usage_error(zero, "--pid '0': expected a process id");
-	check_usage_error(extra, "unexpected argument 'surplus'");
+	run_expect_usage_error(bad_pid, 2, "--pid '12x': expected a process id");
+	run_expect_usage_error(zero, 2, "--pid '0': expected a process id");
+	run_expect_usage_error(extra, 2, "unexpected argument 'surplus'");
 }
 END_TEST
 

@@ -11,15 +11,6 @@
 
 #define USER "01-namespaces/user"
 
-static void
-check_trace(const struct run *r)
-{
-	char why[512];
-
-	ck_assert_msg(r->json_error[0] == '\0', "invalid JSON Lines: %s", r->json_error);
-	ck_assert_msg(run_honest(r, why, sizeof(why)) == 0, "the trace lies: %s", why);
-}
-
 /* What every run must show, whoever started it: OUTSIDE is the uid mapped
  * to 0 inside. */
 static void
@@ -28,7 +19,7 @@ check_user_ns(const struct run *r, const char *outside)
 	char last[32], overflow[32], caps[32];
 
 	ck_assert_msg(r->status == 0, "exit %d, stderr:\n%s", r->status, r->err);
-	check_trace(r);
+	run_expect_honest(r);
 	ck_assert_ptr_nonnull(strstr(r->err, "flags=CLONE_NEWUSER|SIGCHLD) = "));
 	ck_assert_str_eq(run_fact(r, "user_ns_differs"), "yes");
 	ck_assert_str_ne(run_fact(r, "user_ns_parent"), run_fact(r, "user_ns_child"));
@@ -92,19 +83,6 @@ START_TEST(user_uid_option)
 }
 END_TEST
 
-static void
-check_usage_error(const char *const argv[], const char *expected)
-{
-	struct run r;
-
-	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
-	ck_assert_int_eq(r.status, 2);
-	ck_assert_msg(strstr(r.err, expected) != NULL, "stderr lacks '%s':\n%s", expected, r.err);
-	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
-	ck_assert_ptr_null(run_find(&r, "syscall", "name", "clone"));
-	run_free(&r);
-}
-
 START_TEST(user_bad_input)
 {
 	const char *zero[] = {USER, "--uid", "0", NULL};
@@ -112,10 +90,10 @@ START_TEST(user_bad_input)
 	const char *big[] = {USER, "--uid", "4294967295", NULL};
 	const char *extra[] = {USER, "surplus", NULL};
 
-	check_usage_error(zero, "--uid '0': expected a uid from 1 to 4294967294");
-	check_usage_error(word, "--uid 'nobody': expected a uid from 1 to 4294967294");
-	check_usage_error(big, "--uid '4294967295': expected");
-	check_usage_error(extra, "unexpected argument 'surplus'");
+	run_expect_usage_error(zero, 2, "--uid '0': expected a uid from 1 to 4294967294");
+	run_expect_usage_error(word, 2, "--uid 'nobody': expected a uid from 1 to 4294967294");
+	run_expect_usage_error(big, 2, "--uid '4294967295': expected");
+	run_expect_usage_error(extra, 2, "unexpected argument 'surplus'");
 }
 END_TEST
 

@@ -8,16 +8,6 @@
 
 #define UTS "01-namespaces/uts"
 
-/* Every run: valid JSON Lines, and a trace that strace confirms. */
-static void
-check_trace(const struct run *r)
-{
-	char why[512];
-
-	ck_assert_msg(r->json_error[0] == '\0', "invalid JSON Lines: %s", r->json_error);
-	ck_assert_msg(run_honest(r, why, sizeof(why)) == 0, "the trace lies: %s", why);
-}
-
 START_TEST(uts_child_gets_its_own_hostname)
 {
 	struct run r;
@@ -29,7 +19,7 @@ START_TEST(uts_child_gets_its_own_hostname)
 	read_line_file("/proc/sys/kernel/hostname", after, sizeof(after));
 
 	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
-	check_trace(&r);
+	run_expect_honest(&r);
 	/* The call that makes the namespace, decoded by name, in both traces. */
 	json_t *clone = run_find(&r, "syscall", "name", "clone");
 	ck_assert_ptr_nonnull(clone);
@@ -58,25 +48,11 @@ START_TEST(uts_hostname_option)
 
 	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
-	check_trace(&r);
+	run_expect_honest(&r);
 	ck_assert_str_eq(run_fact(&r, "hostname_inside"), "box-42");
 	run_free(&r);
 }
 END_TEST
-
-/* Bad input: exit 2, one line naming the value, no namespace made. */
-static void
-check_usage_error(const char *const argv[], const char *expected)
-{
-	struct run r;
-
-	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
-	ck_assert_int_eq(r.status, 2);
-	ck_assert_msg(strstr(r.err, expected) != NULL, "stderr lacks '%s':\n%s", expected, r.err);
-	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
-	ck_assert_ptr_null(run_find(&r, "syscall", "name", "clone"));
-	run_free(&r);
-}
 
 START_TEST(uts_bad_input)
 {
@@ -88,11 +64,11 @@ START_TEST(uts_bad_input)
 	const char *empty[] = {UTS, "--hostname", "", NULL};
 	const char *extra[] = {UTS, "surplus", NULL};
 
-	check_usage_error(unknown, "unknown option '--bogus'");
-	check_usage_error(missing, "'--hostname' needs a value");
-	check_usage_error(too_long, "expected 1 to 64 characters");
-	check_usage_error(empty, "expected 1 to 64 characters");
-	check_usage_error(extra, "unexpected argument 'surplus'");
+	run_expect_usage_error(unknown, 2, "unknown option '--bogus'");
+	run_expect_usage_error(missing, 2, "'--hostname' needs a value");
+	run_expect_usage_error(too_long, 2, "expected 1 to 64 characters");
+	run_expect_usage_error(empty, 2, "expected 1 to 64 characters");
+	run_expect_usage_error(extra, 2, "unexpected argument 'surplus'");
 }
 END_TEST
 
