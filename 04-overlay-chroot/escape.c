@@ -229,13 +229,8 @@ main(int argc, char **argv)
 		return EXIT_DEMO_FAILED;
 	}
 	snprintf(scratch, sizeof(scratch), "%s/scratch", tmp);
-	fflush(stdout);
-	pid_t pid =
-	    mkdir(scratch, 0755) == 0 ? ns_clone(CLONE_NEWNS | SIGCHLD, world_main, NULL) : -1;
-	if (pid != -1) {
-		rootfs_guard_child(pid);
-		ns_wait(pid, &status);
-	}
+	if (mkdir(scratch, 0755) == 0)
+		status = rootfs_run_isolated(world_main, NULL);
 	if (rootfs_remove_tree(tmp) == -1)
 		trace_error("%s", rootfs_error());
 	if (status != 0 || rootfs_interrupted()) {

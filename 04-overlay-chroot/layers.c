@@ -240,24 +240,18 @@ main(int argc, char **argv)
 	}
 	/* <<< app-layer */
 	/* The app layer: what a Dockerfile's COPY and RUN would add. */
-	char app[PATH_MAX], dir[PATH_MAX];
+	char app[PATH_MAX];
 	snprintf(app, sizeof(app), "%s/app", tmp);
-	const char *dirs[] = {"", "/etc", "/app", "/app/config", "/c1", "/c2"};
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(dir, sizeof(dir), "%s%s", i < 4 ? app : tmp, dirs[i]);
-		mkdir(dir, 0755);
-	}
-	int ok = put(app, "/etc/hostname", "app-layer\n") == 0 &&
+	const char *app_dirs[] = {"", "etc", "app", "app/config", NULL},
+		   *dirs[] = {"c1", "c2", NULL};
+	int ok = rootfs_mkdirs(app, app_dirs) == 0 && rootfs_mkdirs(tmp, dirs) == 0 &&
+		 put(app, "/etc/hostname", "app-layer\n") == 0 &&
 		 put(app, "/etc/app.conf", "greeting=hello\n") == 0 &&
 		 put(app, "/app/config/a.conf", "mode=a\n") == 0 &&
 		 put(app, "/app/config/b.conf", "mode=b\n") == 0;
 	/* >>> app-layer */
-	fflush(stdout);
-	pid_t pid = ok ? ns_clone(CLONE_NEWNS | SIGCHLD, child_main, NULL) : -1;
-	if (pid != -1) {
-		rootfs_guard_child(pid);
-		ns_wait(pid, &status);
-	}
+	if (ok)
+		status = rootfs_run_isolated(child_main, NULL);
 	/* The mounts died with the child's namespace; the directories go now. */
 	if (rootfs_remove_tree(tmp) == -1)
 		trace_error("%s", rootfs_error());

@@ -159,7 +159,6 @@ static const struct trace_prog prog = {
 int
 main(int argc, char **argv)
 {
-	char dir[128];
 	int status = -1;
 
 	if (trace_main(&prog, argc, argv) != argc) {
@@ -176,18 +175,9 @@ main(int argc, char **argv)
 		trace_error("%s", rootfs_error());
 		return EXIT_DEMO_FAILED;
 	}
-	int made = 0;
-	const char *dirs[] = {"upper", "work", "merged"};
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(dir, sizeof(dir), "%s/%s", tmp, dirs[i]);
-		made += mkdir(dir, 0755) == 0;
-	}
-	fflush(stdout);
-	pid_t pid = made == 3 ? ns_clone(CLONE_NEWNS | SIGCHLD, child_main, NULL) : -1;
-	if (pid != -1) {
-		rootfs_guard_child(pid);
-		ns_wait(pid, &status);
-	}
+	const char *dirs[] = {"upper", "work", "merged", NULL};
+	if (rootfs_mkdirs(tmp, dirs) == 0)
+		status = rootfs_run_isolated(child_main, NULL);
 	if (rootfs_remove_tree(tmp) == -1)
 		trace_error("%s", rootfs_error());
 	if (status != 0 || rootfs_interrupted()) {

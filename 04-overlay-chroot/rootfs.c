@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -613,7 +614,36 @@ rootfs_interrupted(void)
 	return got_signal != 0;
 }
 
+int
+rootfs_run_isolated(int (*fn)(void *), void *arg)
+{
+	int status = -1;
+
+	/* Flush first, or the child would print our buffered output again. */
+	fflush(stdout);
+	pid_t pid = ns_clone(CLONE_NEWNS | SIGCHLD, fn, arg);
+	if (pid == -1)
+		return -1;
+	rootfs_guard_child(pid);
+	if (ns_wait(pid, &status) == -1)
+		return -1;
+	return status;
+}
+
 /* ---- temporary directories and disk usage (untraced plumbing) ---- */
+
+int
+rootfs_mkdirs(const char *dir, const char *const subdirs[])
+{
+	char path[PATH_MAX];
+
+	for (size_t i = 0; subdirs[i]; i++) {
+		snprintf(path, sizeof(path), "%s%s%s", dir, subdirs[i][0] ? "/" : "", subdirs[i]);
+		if (mkdir(path, 0755) == -1 && errno != EEXIST)
+			return failed("mkdir", path);
+	}
+	return 0;
+}
 
 int
 rootfs_tmpdir(const char *prog, char *out, size_t size)

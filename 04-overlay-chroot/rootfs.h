@@ -155,6 +155,11 @@ int rootfs_default_image(char *out, size_t size);
 void rootfs_guard_child(pid_t child);
 int rootfs_interrupted(void);
 
+/* Runs fn(arg) in a child in a new mount namespace - every mount it makes
+ * dies with it - guarded as above, and waits. Returns the child's wait
+ * status, or -1. The lesson programs do their mounting this way. */
+int rootfs_run_isolated(int (*fn)(void *), void *arg);
+
 /* One line saying why the last helper failed ("" when none has). */
 const char *rootfs_error(void);
 
@@ -165,6 +170,8 @@ const char *rootfs_error(void);
  * is skipped rather than emptied. Both untraced: plumbing.
  */
 int rootfs_tmpdir(const char *prog, char *out, size_t size);
+/* Makes DIR/SUB for each of the NULL-terminated SUBDIRS ("" is DIR itself). */
+int rootfs_mkdirs(const char *dir, const char *const subdirs[]);
 int rootfs_remove_tree(const char *path);
 
 /* Bytes a tree occupies on disk (st_blocks, each inode once, as du(1)
