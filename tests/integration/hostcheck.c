@@ -77,6 +77,10 @@ add_cgroups(struct snapshot *s)
 	if (cg_layout_detect(&l, err, sizeof(err)) != 0)
 		return 0; /* no cgroup mounted: nothing to leave behind there */
 	for (size_t i = 0; i < l.n; i++) {
+		/* A named v1 hierarchy (name=systemd) has no controller: nothing
+		 * of ours goes there, and the host's own tools come and go in it. */
+		if (strncmp(l.h[i].controllers, "name=", 5) == 0)
+			continue;
 		walking = s;
 		nftw(l.h[i].base, add_cgroup_dir, 16, FTW_PHYS);
 	}
