@@ -32,7 +32,12 @@ PROGRAMS = $(basename $(filter-out $(HELPERS),$(wildcard $(addsuffix /*.c,$(LESS
 
 TEST_SRC = $(wildcard tests/*.c tests/unit/*.c tests/integration/*.c)
 
-.PHONY: all deps image demo check book format format-check clean distclean
+# Workshop exercises (below): each has a participant's and a reference build.
+EX_DIRS     = $(patsubst %/grader.c,%,$(wildcard lessons/exercises/*/grader.c))
+EX_PROGRAMS = $(addsuffix /skeleton,$(EX_DIRS) $(addsuffix /solution,$(EX_DIRS))) \
+	      $(addsuffix /grader,$(EX_DIRS))
+
+.PHONY: all deps bench bench-deps image demo check transcripts book format format-check clean distclean grade
 all: $(PROGRAMS) $(CTR_PROGRAMS)
 
 01-namespaces/%: 01-namespaces/%.o $(NS_OBJ) $(COMMON_OBJ)
@@ -47,17 +52,46 @@ all: $(PROGRAMS) $(CTR_PROGRAMS)
 # Lesson 05 links everything: the launcher from its few files and every
 # lesson's helpers; inspect static, so it runs inside any image (the default
 # image gets it as /bin/inspect).
-CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o tty.o)
-CTR_PROGRAMS = 05-full-container/nutshell 05-full-container/inspect
-05-full-container/nutshell: $(CTR_OBJ) $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
+CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o tty.o reclaim.o)
+CTR_PROGRAMS = 05-full-container/nutshell 05-full-container/inspect 05-full-container/mkfilter
+GEN_FILTERS = build/gen/filters.c
+# (all: above was read before CTR_PROGRAMS had a value)
+all: $(CTR_PROGRAMS)
+# The libraries linked in, except libmnl (Debian ships no libmnl.a): fewer
+# shared objects for the loader to map and relocate at every start.
+05-full-container/nutshell: $(CTR_OBJ) $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ) $(GEN_FILTERS:.c=.o)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -Wl,-Bstatic -lcap -lseccomp -ljansson -Wl,-Bdynamic -lmnl
+# The default seccomp filters as BPF arrays, compiled from sc.c's profile
+# at build time (mkfilter.c): a start loads one instead of building it.
+05-full-container/mkfilter: 05-full-container/mkfilter.o $(CAPS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+$(GEN_FILTERS): 05-full-container/mkfilter
+	@mkdir -p $(dir $@)
+	05-full-container/mkfilter >$@.tmp && mv $@.tmp $@
 05-full-container/inspect: 05-full-container/inspect.o 03-capabilities/caps.o $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -static -o $@ $^ $(LDFLAGS) -lcap -ljansson
+
+# Workshop exercises, lessons/exercises/NN-name: skeleton.c (what the
+# participant edits), solution/skeleton.c (the reference) and grader.c (Check
+# tests on the integration harness). They include "common/trace.h" and the
+# lessons' helpers from the top directory and link every lesson's helpers.
+#   make grade EX=01-hostname [SOLUTION=1]
+lessons/exercises/%.o: CPPFLAGS += -I.
+lessons/exercises/%/skeleton: lessons/exercises/%/skeleton.o $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+lessons/exercises/%/grader: lessons/exercises/%/grader.o lessons/exercises/grade.o tests/integration/harness.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -ljansson $$(pkg-config --libs check)
+EX_RUN = lessons/exercises/$(EX)/$(if $(SOLUTION),solution/)skeleton
+grade:
+	@test -n "$(EX)" -a -f lessons/exercises/$(EX)/grader.c || \
+	  { echo "usage: make grade EX=NN-name [SOLUTION=1]; NN-name one of: $(notdir $(EX_DIRS))"; exit 2; }
+	@$(MAKE) --no-print-directory -s lessons/exercises/$(EX)/grader $(EX_RUN)
+	@lessons/exercises/$(EX)/grader $(EX_RUN)
 
 # The test binary: unit suites (pure functions, run under AddressSanitizer
 # and UBSan, no root) and integration suites (drive the built programs, need
 # root); one Check runner, one summary line.
-ASAN_OBJ = $(patsubst %.c,build/asan/%.o,$(COMMON_SRC) $(HELPERS) $(TEST_SRC))
+ASAN_OBJ = $(patsubst %.c,build/asan/%.o,$(COMMON_SRC) $(HELPERS) $(TEST_SRC) $(GEN_FILTERS))
 build/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANITIZE) -c -o $@ $<
@@ -66,6 +100,15 @@ tests/check: $(ASAN_OBJ)
 
 deps:
 	@scripts/deps.sh
+
+# make bench: start-up cost against unshare, bubblewrap and crun (see
+# bench/bench.sh); make bench-deps installs the last two from Debian.
+bench/timer: bench/timer.c
+	$(CC) $(CFLAGS) -o $@ $<
+bench: all image bench/timer
+	@bench/bench.sh
+bench-deps:
+	apt-get install -y bubblewrap crun
 
 image: images/busybox/.stamp
 images/busybox/.stamp: scripts/mkimage.sh /bin/busybox 05-full-container/inspect
@@ -76,19 +119,48 @@ demo:
 	@$(MAKE) --no-print-directory -s all image
 	@scripts/tour.sh
 
-check: all image tests/check
+# The exercises' skeletons, solutions and graders are built for the tests
+# (each grader must pass its solution and fail the untouched skeleton), not by
+# `make`: a participant's half-edited skeleton must not break the build.
+check: all image tests/check $(EX_PROGRAMS)
 	@tests/check
 
-BOOK_FILTERS = --lua-filter=book/include-code.lua --lua-filter=book/instructor.lua
+# The book's transcripts (book/transcripts/NAME.{trace,out,calls}): each
+# program the book shows, run for real, as root; the suite "transcripts" of
+# make check fails when a program's calls no longer match its transcript.
+transcripts: all image tests/check
+	@NUTSHELL_TRANSCRIPTS=write CK_RUN_SUITE=transcripts tests/check
+
+# The book and the worksheets, each in two editions (participant, and
+# instructor with the "::: instructor" notes), as HTML and EPUB. Code comes
+# from the sources by marker (book/include-code.lua), output from the real
+# runs in book/transcripts/ (book/transcript.lua, make transcripts), and the
+# diagrams from book/diagrams/*.dot (Graphviz). The HTML is self-contained:
+# diagrams and style inside one file. scripts/book.sh check then fails on a
+# link to a missing anchor or a lesson program the book or its worksheet
+# never names.
+BOOK_FILTERS = --lua-filter=book/include-code.lua --lua-filter=book/transcript.lua \
+	--lua-filter=book/instructor.lua
 BOOK_OPTS = --standalone --toc --toc-depth=2 --number-sections --metadata-file=book/metadata.yaml $(BOOK_FILTERS)
+SHEET_OPTS = --standalone --toc --toc-depth=1 --metadata-file=book/metadata.yaml \
+	-M title="nutshell: worksheets" -M subtitle="Lessons 01 to 05" $(BOOK_FILTERS)
+WORKSHEETS = $(sort $(wildcard lessons/0*.md))
 book:
 	@mkdir -p build
-	pandoc $(BOOK_OPTS) -o build/book.html BOOK.md
-	pandoc $(BOOK_OPTS) -M instructor=true -o build/book-instructor.html BOOK.md
+	@scripts/book.sh diagrams build/diagrams
+	pandoc $(BOOK_OPTS) --self-contained -o build/book.html BOOK.md
+	pandoc $(BOOK_OPTS) --self-contained -M instructor=true -o build/book-instructor.html BOOK.md
 	pandoc $(BOOK_OPTS) -o build/book.epub BOOK.md
-	@echo "book: build/book.html build/book-instructor.html build/book.epub"
+	pandoc $(BOOK_OPTS) -M instructor=true -o build/book-instructor.epub BOOK.md
+	pandoc $(SHEET_OPTS) --self-contained -o build/worksheets.html $(WORKSHEETS)
+	pandoc $(SHEET_OPTS) --self-contained -M instructor=true -o build/worksheets-instructor.html $(WORKSHEETS)
+	pandoc $(SHEET_OPTS) -o build/worksheets.epub $(WORKSHEETS)
+	pandoc $(SHEET_OPTS) -M instructor=true -o build/worksheets-instructor.epub $(WORKSHEETS)
+	@scripts/book.sh check build/book.html build/book-instructor.html \
+		build/worksheets.html build/worksheets-instructor.html
+	@echo "book: build/{book,book-instructor,worksheets,worksheets-instructor}.{html,epub}"
 
-FORMAT_FILES = $(shell find common 0[1-5]-* tests -name '*.[ch]' 2>/dev/null)
+FORMAT_FILES = $(shell find common 0[1-5]-* tests lessons -name '*.[ch]' 2>/dev/null)
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:
@@ -96,11 +168,12 @@ format-check:
 
 # clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:
-	rm -rf build/asan build/book* images tests/check $(PROGRAMS) $(CTR_PROGRAMS)
+	rm -rf build/asan build/book* build/gen images tests/check bench/timer $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
 	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -delete
 distclean: clean
 	rm -rf build
 
 include tests/vm/vm.mk
+include tests/fuzz/fuzz.mk
 
 -include $(shell find . -name '*.d' -not -path './.git/*' 2>/dev/null)

@@ -70,6 +70,10 @@ main(void)
 		srunner_add_suite(sr, suite_pivot());
 		srunner_add_suite(sr, suite_chroot());
 		srunner_add_suite(sr, suite_nutshell());
+		srunner_add_suite(sr, suite_reliability());
+		srunner_add_suite(sr, suite_nutshell_load());
+		srunner_add_suite(sr, suite_transcripts());
+		srunner_add_suite(sr, suite_exercises());
 		srunner_add_suite(sr, suite_host());
 	} else {
 		printf("skipped: suite uts (integration): needs root to create namespaces; "
@@ -80,6 +84,8 @@ main(void)
 		       "create namespaces; run 'sudo make check'\n");
 		printf("skipped: suites memory, pids, cpu, freeze, io (integration): need root to "
 		       "create cgroups; run 'sudo make check'\n");
+		printf("skipped: suite exercises (integration): the graders need root; run "
+		       "'sudo make check'\n");
 		printf("skipped: suite host (nothing left behind): needs root; it checks what the "
 		       "integration suites leave\n");
 	}

@@ -9,8 +9,8 @@
 
 .PHONY: check-vm vm
 
-check-vm: all image tests/check
+check-vm: all image tests/check $(EX_PROGRAMS)
 	tests/vm/vm.sh check
 
-vm: all image tests/check
+vm: all image tests/check $(EX_PROGRAMS)
 	tests/vm/vm.sh shell
