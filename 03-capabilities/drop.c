@@ -118,12 +118,17 @@ static char cap_name[64];
 static const char *
 try_all(void)
 {
-	printf("  chown %s, bind port 80 %s,", try_chown(), try_bind80());
-	printf(" read mode 000 %s\n", try_read());
-	return "0";
+	static char summary[128];
+	const char *c = try_chown(), *b = try_bind80(), *r = try_read();
+
+	if (strcmp(c, "0") == 0 && strcmp(b, "0") == 0 && strcmp(r, "0") == 0)
+		return "0";
+	snprintf(summary, sizeof(summary), "chown %s, bind port 80 %s, read mode 000 %s", c, b, r);
+	return summary;
 }
+/* Whatever dropping NAME does is the result: no expectation (NULL). */
 static struct demo one[] = {
-    {cap_name, "probes", try_all, "0"},
+    {cap_name, "probes", try_all, NULL},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -145,7 +150,7 @@ after_drop(void *arg)
 	snprintf(key, sizeof(key), "%s_after", d->fact);
 	trace_fact(key, "%s", r);
 	printf("  without %-36s %s\n", d->caps, strcmp(r, "0") == 0 ? "works" : r);
-	int ok = strcmp(r, d->expect) == 0;
+	int ok = !d->expect || strcmp(r, d->expect) == 0;
 	if (d->probe == try_bind80) {
 		r = try_bind(8080);
 		trace_fact("bind_8080_after", "%s", r);

@@ -203,7 +203,8 @@ static const struct trace_prog prog = {
 	     "out (mkdir, chroot, chdir .., chroot .) and finds the scratch root's marker;\n"
 	     "after pivot_root with the old root detached, the same steps stay in the\n"
 	     "image. The host is never reached. Needs root.",
-    .options = "  --image DIR  the image, an absolute path (default: images/busybox)\n",
+    .options = "  --image DIR  the image, an absolute path (default: images/busybox of this\n"
+	       "               toolkit, found from the program's own path)\n",
     .longopts = options,
     .on_option = on_option,
 };

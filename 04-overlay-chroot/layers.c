@@ -214,7 +214,8 @@ static const struct trace_prog prog = {
     .about = "Mounts the image + an app layer + an empty upper with overlayfs in a private\n"
 	     "mount namespace; shows copy-up, a whiteout and an opaque directory in the\n"
 	     "upper, and the disk two containers share. Needs root.",
-    .options = "  --image DIR  the base layer, an absolute path (default: images/busybox)\n",
+    .options = "  --image DIR  the base layer, an absolute path (default: images/busybox of\n"
+	       "               this toolkit, found from the program's own path)\n",
     .longopts = options,
     .on_option = on_option,
 };

@@ -414,7 +414,7 @@ static const struct option options[] = {
 
 static const struct trace_prog prog = {
     .name = "inspect",
-    .synopsis = "",
+    .synopsis = "[--probes]",
     .about = "Shows this process's isolation from the inside: namespaces, id maps, the five\n"
 	     "capability sets, no_new_privs, seccomp, cgroup and limits, the root filesystem,\n"
 	     "masked and read-only paths, hostname, processes and network interfaces.\n"

@@ -173,8 +173,8 @@ static void
 usage(const struct trace_prog *prog, FILE *out)
 {
 	fprintf(out, "usage: %s [-hqv] [--step] [--json FILE] [--no-color]%s%s\n\n%s\n\n",
-		prog->name, prog->synopsis ? " " : "", prog->synopsis ? prog->synopsis : "",
-		prog->about);
+		prog->name, prog->synopsis && prog->synopsis[0] ? " " : "",
+		prog->synopsis ? prog->synopsis : "", prog->about);
 	if (prog->options)
 		fprintf(out, "options:\n%s", prog->options);
 	fprintf(out, "%s",
@@ -314,6 +314,12 @@ trace_begin(const char *name, const char *fmt, ...)
 	va_list ap;
 
 	pending.name = name;
+	/* Quiet and no JSON: nobody reads the arguments, so they are not
+	 * formatted either (a start makes about a hundred traced calls). */
+	if (trace_cfg.quiet && trace_cfg.json_fd < 0 && !trace_cfg.step) {
+		pending.args[0] = '\0';
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(pending.args, sizeof(pending.args), fmt, ap);
 	va_end(ap);
