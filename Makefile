@@ -168,7 +168,7 @@ format-check:
 
 # clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:
-	rm -rf build/asan build/book* build/gen images tests/check bench/timer $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
+	rm -rf build/asan build/book* build/worksheets* build/diagrams build/gen images tests/check bench/timer $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
 	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -delete
 distclean: clean
 	rm -rf build

@@ -11,11 +11,15 @@ set -eu
 #   libmnl-dev      netlink: veth pairs and addresses (lesson 01 net, the launcher)
 #   busybox-static  the default container image
 #   pandoc          the book
+#   graphviz        the book's diagrams (book/diagrams/*.dot to SVG)
 #   strace          the trace-honesty tests
 #   qemu-system-x86, cpio, xz-utils  the cgroup v2 test lane in a VM
 #   clang-format    make format-check
+#   clang, libclang-rt-14-dev  make fuzz: libFuzzer and the sanitizers (the runtime is
+#                   only a Recommends of clang, which --no-install-recommends skips)
 PACKAGES="build-essential pkg-config libcap-dev libseccomp-dev check libjansson-dev libmnl-dev
-busybox-static pandoc strace qemu-system-x86 cpio xz-utils clang-format iproute2"
+busybox-static pandoc graphviz strace qemu-system-x86 cpio xz-utils clang-format iproute2
+clang libclang-rt-14-dev"
 
 missing=""
 for p in $PACKAGES; do

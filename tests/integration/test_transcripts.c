@@ -1,0 +1,387 @@
+/*
+ * test_transcripts.c - the book's transcripts are real, and still true.
+ *
+ * Every program output BOOK.md shows is a file in book/transcripts/, written
+ * by a real run: NAME.trace (standard error, the human trace), NAME.out
+ * (standard output) and NAME.calls (the system calls of that run, below).
+ *
+ *   sudo make transcripts     runs each program and rewrites its three files
+ *   sudo make check           (this suite) runs each program again and fails
+ *                             when its calls no longer match NAME.calls
+ *
+ * NAME.calls is the trace reduced to what does not vary between runs: one
+ * line per process, its traced calls in order ("clone sethostname wait4",
+ * a failed call as "name=ERRNO"), and the lines sorted (processes run in
+ * whatever order the scheduler likes). Pids, namespace ids, addresses,
+ * times and byte counts are not part of it. The comparison counts each
+ * process's calls rather than their order: the JSON names a process by the
+ * pid it sees itself, so two processes that are both pid 1 of their own
+ * pid namespace (break-pid) share a line, interleaved differently in each
+ * run. Three or more of the same call in a row count as one loop, since
+ * a loop may run once more in one run than in another (pids kills until
+ * its cgroup is empty). A traced call added to or removed from a program
+ * changes a count (except one more call inside such a loop).
+ *
+ * The calls depend on the cgroup layout (v1 files or v2 files, a kill loop
+ * or cgroup.kill), so NAME.calls records the layout it was captured on; on
+ * another layout (the cgroup v2 VM lane on a hybrid host) the comparison is
+ * skipped with a note, and the program must still exit as it did.
+ */
+#include "../suites.h"
+#include "harness.h"
+
+#include <errno.h>
+#include <linux/magic.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* What the book shows, in the book's order. "PID" in argv is replaced by
+ * the pid of a target process the test starts (for enter). */
+static const struct shown {
+	const char *name;
+	const char *argv[10];
+	const char *env; /* NAME=VALUE set for this run, or NULL */
+} shown[] = {
+    {.name = "01-uts", .argv = {"01-namespaces/uts"}},
+    {.name = "01-ipc", .argv = {"01-namespaces/ipc"}},
+    {.name = "01-pid", .argv = {"01-namespaces/pid"}},
+    {.name = "01-mnt", .argv = {"01-namespaces/mnt"}},
+    {.name = "01-cgroupns", .argv = {"01-namespaces/cgroupns"}},
+    {.name = "01-time", .argv = {"01-namespaces/time", "--offset", "86400"}},
+    {.name = "01-break-pid", .argv = {"01-namespaces/break-pid"}},
+    {.name = "01-net", .argv = {"01-namespaces/net"}},
+    {.name = "01-user", .argv = {"01-namespaces/user"}},
+    {.name = "01-enter",
+     .argv = {"01-namespaces/enter", "--target", "PID", "--ns", "uts", "--", "hostname"}},
+    {.name = "01-break-net", .argv = {"01-namespaces/break-net"}},
+    {.name = "02-memory", .argv = {"02-cgroups/memory"}},
+    {.name = "02-pids", .argv = {"02-cgroups/pids"}},
+    {.name = "02-cpu", .argv = {"02-cgroups/cpu"}},
+    {.name = "02-freeze", .argv = {"02-cgroups/freeze"}},
+    {.name = "02-io", .argv = {"02-cgroups/io"}},
+    {.name = "03-sets", .argv = {"03-capabilities/sets"}},
+    {.name = "03-drop", .argv = {"03-capabilities/drop"}},
+    {.name = "03-sysadmin", .argv = {"03-capabilities/sysadmin"}},
+    {.name = "03-gain", .argv = {"03-capabilities/gain"}},
+    {.name = "03-seccomp", .argv = {"03-capabilities/seccomp"}},
+    {.name = "03-shocker", .argv = {"03-capabilities/shocker"}},
+    {.name = "04-layers", .argv = {"04-overlay-chroot/layers"}},
+    {.name = "04-chroot", .argv = {"04-overlay-chroot/chroot"}},
+    {.name = "04-escape", .argv = {"04-overlay-chroot/escape"}},
+    {.name = "04-pivot", .argv = {"04-overlay-chroot/pivot"}},
+    {.name = "05-inspect", .argv = {"05-full-container/inspect"}},
+    {.name = "05-run-inspect",
+     .argv = {"05-full-container/nutshell", "run", "--hostname", "box", "--", "inspect"}},
+    {.name = "05-timings",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--", "true"},
+     .env = "NUTSHELL_TIMINGS=1"},
+};
+
+static const char *
+cgroup_layout(void)
+{
+	struct statfs s;
+
+	if (statfs("/sys/fs/cgroup", &s) == 0 && s.f_type == CGROUP2_SUPER_MAGIC)
+		return "v2";
+	return "v1-or-hybrid";
+}
+
+static int
+by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The reduced calls of a run (see the top of the file); malloc'ed. */
+static char *
+calls_of(const struct run *r)
+{
+	enum { MAXP = 256 };
+	long pids[MAXP];
+	char *text[MAXP];
+	size_t len[MAXP];
+	FILE *f[MAXP];
+	int np = 0;
+	size_t i;
+	json_t *ev;
+
+	json_array_foreach(r->events, i, ev)
+	{
+		const char *e = json_string_value(json_object_get(ev, "ev"));
+		const char *name = json_string_value(json_object_get(ev, "name"));
+		const char *err = json_string_value(json_object_get(ev, "errno"));
+		long pid = (long)json_integer_value(json_object_get(ev, "pid"));
+		char tok[96];
+		int k;
+
+		if (!e || strcmp(e, "syscall") != 0 || !name)
+			continue;
+		for (k = 0; k < np && pids[k] != pid; k++)
+			;
+		if (k == np) {
+			if (np == MAXP)
+				continue;
+			pids[k] = pid;
+			f[k] = open_memstream(&text[k], &len[k]);
+			np++;
+		}
+		snprintf(tok, sizeof(tok), "%s%s%s", name, err ? "=" : "", err ? err : "");
+		fprintf(f[k], "%s%s", ftell(f[k]) > 0 ? " " : "", tok);
+	}
+	for (int k = 0; k < np; k++)
+		fclose(f[k]);
+	qsort(text, (size_t)np, sizeof(*text), by_string);
+
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *o = open_memstream(&out, &outlen);
+	for (int k = 0; k < np; k++) {
+		fprintf(o, "%s\n", text[k]);
+		free(text[k]);
+	}
+	fclose(o);
+	return out;
+}
+
+/* CALLS with each line's calls sorted, then the lines sorted: what the
+ * comparison holds equal (see the top of the file); malloc'ed. */
+static char *
+counted(const char *calls)
+{
+	char *copy = strdup(calls), *out = NULL, *lines[512];
+	size_t outlen = 0;
+	int nl = 0;
+
+	for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line && nl < 512;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *toks[4096], *tsave = NULL, *buf = NULL;
+		size_t blen = 0;
+		int nt = 0;
+
+		for (char *t = strtok_r(line, " ", &tsave); t && nt < 4096;
+		     t = strtok_r(NULL, " ", &tsave))
+			toks[nt++] = t;
+		/* A loop: three or more of the same call in a row (a kill loop
+		 * that repeats while processes fork) count as one "name+",
+		 * however many this run made. */
+		char *kept[4096];
+		int nk = 0;
+		for (int i = 0, j; i < nt; i = j) {
+			for (j = i; j < nt && strcmp(toks[j], toks[i]) == 0; j++)
+				;
+			for (int k = i; k < j; k++) {
+				if (j - i >= 3 && asprintf(&kept[nk], "%s+", toks[i]) >= 0) {
+					nk++;
+					break;
+				}
+				kept[nk++] = strdup(toks[k]);
+			}
+		}
+		qsort(kept, (size_t)nk, sizeof(*kept), by_string);
+		FILE *f = open_memstream(&buf, &blen);
+		for (int i = 0; i < nk; i++) {
+			fprintf(f, "%s%s", i ? " " : "", kept[i]);
+			free(kept[i]);
+		}
+		fclose(f);
+		lines[nl++] = buf;
+	}
+	qsort(lines, (size_t)nl, sizeof(*lines), by_string);
+	FILE *o = open_memstream(&out, &outlen);
+	for (int i = 0; i < nl; i++) {
+		fprintf(o, "%s\n", lines[i]);
+		free(lines[i]);
+	}
+	fclose(o);
+	free(copy);
+	return out;
+}
+
+static pid_t target;
+
+/* A process in a UTS namespace of its own, hostname "target-ns" (for enter). */
+static pid_t
+start_target(void)
+{
+	int p[2];
+	char c;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(p[0]);
+		if (unshare(CLONE_NEWUTS) != 0 || sethostname("target-ns", 9) != 0)
+			_exit(1);
+		if (write(p[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
+	return pid;
+}
+
+static void
+stop_target(void)
+{
+	if (target > 0) {
+		kill(target, SIGKILL);
+		waitpid(target, NULL, 0);
+		target = 0;
+	}
+}
+
+static char *
+slurp_file(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return NULL;
+	FILE *mem = open_memstream(&buf, &len);
+	int c;
+	while ((c = getc(f)) != EOF)
+		putc(c, mem);
+	fclose(mem);
+	fclose(f);
+	return buf;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "we");
+
+	ck_assert_msg(f != NULL, "cannot write %s: %s", path, strerror(errno));
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* "# key: value" from the header of a .calls file, into buf. */
+static const char *
+header(const char *text, const char *key, char *buf, size_t size)
+{
+	char pat[64];
+
+	buf[0] = '\0';
+	snprintf(pat, sizeof(pat), "# %s: ", key);
+	const char *p = strstr(text, pat);
+	if (p) {
+		p += strlen(pat);
+		snprintf(buf, size, "%.*s", (int)strcspn(p, "\n"), p);
+	}
+	return buf;
+}
+
+/* The body of a .calls file: everything after the header lines. */
+static const char *
+body(const char *text)
+{
+	while (text[0] == '#') {
+		const char *nl = strchr(text, '\n');
+		if (!nl)
+			return "";
+		text = nl + 1;
+	}
+	return text;
+}
+
+START_TEST(transcript_matches)
+{
+	const struct shown *s = &shown[_i];
+	const char *root = getenv("NUTSHELL_ROOT") ? getenv("NUTSHELL_ROOT") : ".";
+	const char *argv[10] = {0};
+	char pid[16] = "", path[512], cmd[512] = "sudo ./", want_layout[64], want_exit[16];
+	int writing =
+	    getenv("NUTSHELL_TRANSCRIPTS") && strcmp(getenv("NUTSHELL_TRANSCRIPTS"), "write") == 0;
+	struct run r;
+
+	if (s->env) {
+		ck_assert_int_eq(putenv((char *)s->env), 0); /* this test's own process */
+		snprintf(cmd, sizeof(cmd), "sudo %s ./", s->env);
+	}
+	for (int k = 0; s->argv[k]; k++) {
+		argv[k] = s->argv[k];
+		if (strcmp(argv[k], "PID") == 0) {
+			target = start_target();
+			snprintf(pid, sizeof(pid), "%d", (int)target);
+			argv[k] = pid;
+		}
+		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%s%s", k ? " " : "",
+			 argv[k]);
+	}
+	int rc = run_program(&r, RUN_PLAIN, argv);
+	stop_target();
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(r.json_error[0] == '\0', "%s: invalid JSON Lines: %s", s->name, r.json_error);
+	char *calls = calls_of(&r);
+
+	snprintf(path, sizeof(path), "%s/book/transcripts/%s.calls", root, s->name);
+	if (writing) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		fprintf(f, "# command: %s\n# cgroup: %s\n# exit: %d\n%s", cmd, cgroup_layout(),
+			r.status, calls);
+		fclose(f);
+		write_file(path, text);
+		free(text);
+		snprintf(path, sizeof(path), "%s/book/transcripts/%s.trace", root, s->name);
+		write_file(path, r.err);
+		snprintf(path, sizeof(path), "%s/book/transcripts/%s.out", root, s->name);
+		write_file(path, r.out);
+		printf("transcripts: %s: exit %d, %s\n", s->name, r.status, cmd);
+	} else {
+		char *stored = slurp_file(path);
+
+		ck_assert_msg(stored != NULL, "%s: no transcript; run 'sudo make transcripts'",
+			      path);
+		header(stored, "exit", want_exit, sizeof(want_exit));
+		ck_assert_msg(r.status == atoi(want_exit), "%s: exit %d, the transcript says %s",
+			      s->name, r.status, want_exit);
+		if (strcmp(header(stored, "cgroup", want_layout, sizeof(want_layout)),
+			   cgroup_layout()) != 0) {
+			printf("transcripts: %s: captured on cgroup %s, this is %s: calls not "
+			       "compared\n",
+			       s->name, want_layout, cgroup_layout());
+		} else {
+			char *want = counted(body(stored)), *got = counted(calls);
+			int same = strcmp(want, got) == 0;
+
+			free(want);
+			free(got);
+			ck_assert_msg(same,
+				      "%s: the calls changed; the book's transcript is stale "
+				      "(re-run 'sudo make transcripts').\nstored:\n%s\nnow:\n%s",
+				      path, body(stored), calls);
+		}
+		free(stored);
+	}
+	free(calls);
+	run_free(&r);
+}
+END_TEST
+
+Suite *
+suite_transcripts(void)
+{
+	Suite *s = suite_create("transcripts");
+	TCase *tc = tcase_create("calls");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, transcript_matches, 0, (int)(sizeof(shown) / sizeof(*shown)));
+	suite_add_tcase(s, tc);
+	return s;
+}
