@@ -217,6 +217,10 @@ normalize_io(const char *value, char *out, size_t outsize, char *err, size_t siz
 	unsigned maj, min;
 	int n = 0, len;
 
+	/* Cut short, the value would change meaning (tests/fuzz/fuzz_cgvalue.c). */
+	if (strlen(value) >= sizeof(copy))
+		return fail(EINVAL, err, size, "io.max: longer than %zu characters",
+			    sizeof(copy) - 1);
 	snprintf(copy, sizeof(copy), "%s", value);
 	char *dev = strtok_r(copy, " ", &save);
 	if (!dev || sscanf(dev, "%u:%u%n", &maj, &min, &n) != 2 || dev[n] != '\0')
@@ -241,12 +245,16 @@ normalize_io(const char *value, char *out, size_t outsize, char *err, size_t siz
 			return -1;
 		char num[32];
 		put_number(num, sizeof(num), v);
-		len += snprintf(out + len, outsize > (size_t)len ? outsize - (size_t)len : 0,
-				" %s=%s", kv, num);
+		size_t room = outsize > (size_t)len ? outsize - (size_t)len : 0;
+		len += snprintf(room ? out + len : NULL, room, " %s=%s", kv, num);
 		pairs++;
 	}
 	if (pairs == 0)
 		return fail(EINVAL, err, size, "io.max '%s': no limit given (rbps=...)", value);
+	/* A truncated value would be another value (rbps=1048576 as rbps=10). */
+	if ((size_t)len >= outsize)
+		return fail(ERANGE, err, size, "io.max '%s': too long once in bytes (%d)", value,
+			    len);
 	return 0;
 }
 

@@ -26,9 +26,11 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,6 +40,7 @@ static const char *cpus = "0.2";
 static struct shared {
 	volatile double start, end;
 	volatile double share[3];
+	volatile int cpu; /* the CPU to spin on, or -1 for any */
 } * sh;
 
 static double
@@ -50,22 +53,44 @@ cpu_seconds(void)
 }
 
 /* <<< spin */
+static volatile sig_atomic_t stop;
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
 /* A child: spin from start to end and record the CPU time it got per
- * second of wall time - its share of one CPU. */
+ * second of wall time - its share of one CPU. The loop makes no system
+ * call at all - no clock reads: where the vDSO has no clock it can read (an
+ * emulated VM) each read is a system call, and under strace each one would
+ * wait for the tracer instead of spinning. A timer signal ends it. */
 static int
 spin(void *arg)
 {
 	int slot = (int)(long)arg;
 	struct timespec at = {(time_t)sh->start, (long)((sh->start - (time_t)sh->start) * 1e9)};
+	struct itimerval run = {.it_value = {(time_t)(sh->end - sh->start), 0}};
 
+	signal(SIGALRM, on_alarm);
+	if (sh->cpu >= 0) {
+		/* Pinned again here, after joining the cgroup: joining one whose
+		 * cpuset controller is on (cgroup v2 as systemd sets it up)
+		 * resets a task's CPU affinity to the cpuset's CPUs. */
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(sh->cpu, &set);
+		if (TRACE(sched_setaffinity(0, sizeof(set), &set), "sched_setaffinity",
+			  "0, %zu, [%d]", sizeof(set), sh->cpu) != 0)
+			return EXIT_DEMO_FAILED;
+	}
 	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
 	double cpu0 = cpu_seconds(), t0 = cg_now();
-	/* Look at the clock only every 65536 turns: without a clock the vDSO
-	 * can read (an emulated VM), every look is a system call, and under
-	 * strace each one waits for the tracer instead of spinning. */
-	for (unsigned long turn = 1;; turn++)
-		if ((turn & 0xffff) == 0 && cg_now() >= sh->end)
-			break;
+	setitimer(ITIMER_REAL, &run, NULL);
+	while (!stop)
+		;
 	sh->share[slot] = (cpu_seconds() - cpu0) / (cg_now() - t0);
 	return EXIT_DEMO_OK;
 }
@@ -149,6 +174,7 @@ main(int argc, char **argv)
 		trace_fail("mmap");
 		return EXIT_DEMO_FAILED;
 	}
+	sh->cpu = -1;
 	int sigfd = cg_block_signals();
 
 	/* <<< max */
@@ -193,6 +219,7 @@ main(int argc, char **argv)
 	    cg_set(&a, "cpu.weight", "100", err, sizeof(err)) != 0 ||
 	    cg_set(&b, "cpu.weight", "300", err, sizeof(err)) != 0)
 		goto out;
+	sh->cpu = cpu;
 	struct cg *two[] = {&a, &b};
 	if (run_spinners(two, 2, sigfd) != 0)
 		goto out;

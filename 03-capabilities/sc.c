@@ -10,6 +10,10 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* The namespace flags of clone(2): making namespaces is CAP_SYS_ADMIN's. */
 #define SC_CLONE_NS                                                                                \
@@ -565,6 +569,69 @@ int
 sc_load(scmp_filter_ctx ctx, const char *what)
 {
 	return (int)TRACE(load(ctx), "seccomp", "SECCOMP_SET_MODE_FILTER, 0, {%s}", what);
+}
+
+uint64_t
+sc_lifted(const struct sc_profile *p, const cap_value_t *caps, size_t n)
+{
+	uint64_t mask = 0;
+
+	for (size_t i = 0; i < p->n_rules; i++) {
+		int cap = p->rules[i].unless_cap;
+		if (cap != SC_ALWAYS && cap < 64 && has_cap(caps, n, cap))
+			mask |= 1ULL << cap;
+	}
+	return mask;
+}
+
+int
+sc_export(scmp_filter_ctx ctx, struct sc_bpf *out, char *err, size_t size)
+{
+	/* libseccomp 2.5 exports to a file descriptor only: a memfd. */
+	int fd = memfd_create("sc-export", MFD_CLOEXEC), rc;
+	struct stat st;
+	void *buf = NULL;
+
+	if (fd == -1) {
+		snprintf(err, size, "memfd_create: %s", strerror(errno));
+		return -1;
+	}
+	if ((rc = seccomp_export_bpf(ctx, fd)) < 0) {
+		errno = -rc;
+		snprintf(err, size, "seccomp_export_bpf: %s", strerror(errno));
+	} else if (fstat(fd, &st) == -1 || st.st_size <= 0 ||
+		   st.st_size % (off_t)sizeof(struct sock_filter) != 0 ||
+		   !(buf = malloc((size_t)st.st_size)) ||
+		   pread(fd, buf, (size_t)st.st_size, 0) != st.st_size) {
+		snprintf(err, size, "reading the exported filter: %s", strerror(errno));
+		free(buf);
+		buf = NULL;
+	}
+	close(fd);
+	if (!buf)
+		return -1;
+	out->insns = buf;
+	out->len = (size_t)st.st_size / sizeof(struct sock_filter);
+	return 0;
+}
+
+static int
+load_bpf(const struct sc_bpf *bpf)
+{
+	struct sock_fprog prog = {.len = (unsigned short)bpf->len,
+				  .filter = (struct sock_filter *)bpf->insns};
+
+	if (bpf->len == 0 || bpf->len > BPF_MAXINSNS) {
+		errno = EINVAL;
+		return -1;
+	}
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+int
+sc_load_bpf(const struct sc_bpf *bpf, const char *what)
+{
+	return (int)TRACE(load_bpf(bpf), "seccomp", "SECCOMP_SET_MODE_FILTER, 0, {%s}", what);
 }
 
 void

@@ -17,7 +17,9 @@
 #ifndef NUTSHELL_SC_H
 #define NUTSHELL_SC_H
 
+#include <linux/filter.h>
 #include <seccomp.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/capability.h>
@@ -78,6 +80,35 @@ scmp_filter_ctx sc_build(const struct sc_profile *p, const cap_value_t *caps, si
 /* Installs the filter: seccomp(SECCOMP_SET_MODE_FILTER, ...), traced.
  * Without CAP_SYS_ADMIN, no_new_privs must be set first. */
 int sc_load(scmp_filter_ctx ctx, const char *what);
+
+/*
+ * The same filter as BPF, the kernel's form (struct sock_filter, see
+ * seccomp(2)): what seccomp_load() would install. Building it takes
+ * libseccomp milliseconds; a program that starts often builds it once, at
+ * build time (05-full-container/mkfilter.c), and loads the array.
+ */
+struct sc_bpf {
+	uint64_t lifted; /* sc_lifted() of the capabilities it was built for */
+	const struct sock_filter *insns;
+	size_t len;
+};
+
+/* Which of the profile's unless_cap capabilities caps holds, as a mask of
+ * bits 1 << CAP: the only thing about caps a built filter depends on. */
+uint64_t sc_lifted(const struct sc_profile *p, const cap_value_t *caps, size_t n);
+
+/* The BPF of ctx (seccomp_export_bpf), in memory the caller frees
+ * (free((void *)out->insns)); -1 with errno and a one-line reason in err. */
+int sc_export(scmp_filter_ctx ctx, struct sc_bpf *out, char *err, size_t size);
+
+/* Installs a BPF filter: seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog), traced,
+ * as sc_load() does after building. */
+int sc_load_bpf(const struct sc_bpf *bpf, const char *what);
+
+/* The default profile's filters for the usual capability sets, made at
+ * build time (build/gen/filters.c; linked by the launcher and the tests). */
+extern const struct sc_bpf sc_default_bpf[];
+extern const size_t sc_default_bpf_count;
 
 /* Prints what the profile allows and denies, and why, to out. */
 void sc_print(FILE *out, const struct sc_profile *p, const cap_value_t *caps, size_t n);

@@ -14,14 +14,20 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "../03-capabilities/sc.h"
+
 #include <sys/capability.h>
 #include <sys/types.h>
+#include <time.h>
 
 enum { CTR_EXIT_SETUP = 125, CTR_EXIT_NOEXEC = 126, CTR_EXIT_NOTFOUND = 127 };
 
 #define CTR_MAX_ENV  128
 #define CTR_MAX_VOL  32
 #define CTR_MAX_CAPS 64
+
+/* --layer: overlayfs stacks up to 500; a command line needs far fewer. */
+#define CTR_MAX_LAYERS 64
 
 enum ctr_net { CTR_NET_NONE, CTR_NET_HOST, CTR_NET_VETH };
 
@@ -60,8 +66,15 @@ struct ctr_config {
 	uid_t outer_uid;		  /* the host uid mapped to root inside */
 	gid_t outer_gid;
 	unsigned long userns_count; /* ids mapped: 65536 for --userns, 1 rootless */
+	/* --uidmap/--gidmap: uid_map/gid_map text ("0 100000 65536\n..."),
+	 * checked by ns_idmap_parse(); "" for the default above. */
+	char uidmap[512], gidmap[512];
 	int time_set;
 	long long time_offset; /* --time-offset SECS: monotonic and boottime */
+	/* --layer DIR...: read-only layers over rootfs, in the order given. */
+	const char *layers[CTR_MAX_LAYERS];
+	size_t nlayers;
+	int cleanup; /* `nutshell cleanup` rather than run */
 };
 
 /*
@@ -76,16 +89,44 @@ void ctr_parse(struct ctr_config *cfg, int argc, char **argv);
 /* What the child of clone(2) needs. */
 struct ctr_child {
 	const struct ctr_config *cfg;
-	int go_fd;	   /* read end: the parent says "go" once we are set up from outside */
-	int tty_slave;	   /* -t: the terminal the command gets as 0, 1, 2; -1 without */
-	char tmpdir[256];  /* the host directory the container's tmpfs is mounted on */
-	void *seccomp_ctx; /* the filter, built by the parent before clone(2) */
+	int go_fd;	  /* read end: the parent says "go" once we are set up from outside */
+	int go_wr;	  /* the write end, which the child closes: EOF = parent gone */
+	int lock_fd;	  /* the scratch directory's lock: a host directory, closed too */
+	int tty_slave;	  /* -t: the terminal the command gets as 0, 1, 2; -1 without */
+	char tmpdir[256]; /* the host directory the container's tmpfs is mounted on */
+	/* The filter, made by the parent before clone(2); len 0: none. */
+	struct sc_bpf seccomp;
 };
 
 /* The child of clone(2): everything from "wait for the parent" to
  * execve(2) of COMMAND. Never returns on success; the exit status on
  * failure (125, 126, 127). */
 int ctr_child_main(void *arg);
+
+/* --- what a killed nutshell leaves (reclaim.c) --- */
+
+/* Makes the scratch directory /tmp/nutshell-run-ID.XXXXXX (into out) and
+ * holds flock(2) on it while this nutshell lives: the mark of a live
+ * container. The locked fd, or -1 after one line on stderr. */
+int ctr_make_scratch(const char *id, char *out, size_t size);
+
+/* Writes the cgroup's directories into the scratch directory, so whoever
+ * reclaims them knows where they are; ctr_unrecord() removes that file
+ * before the directory is removed. */
+struct cg;
+int ctr_record_cgroups(const char *scratch, const struct cg *cg);
+void ctr_unrecord(const char *scratch);
+
+/* Removes the cgroups and scratch directories of nutshells that are gone
+ * (named nutshell-ID / nutshell-run-ID.*, not locked). report: one line per
+ * thing removed on stdout (`nutshell cleanup`); else only trace notes.
+ * Returns how many were removed. */
+int ctr_reclaim(int report);
+
+/* NUTSHELL_TEST_PAUSE=STAGE: at STAGE, one line on stderr, then stop
+ * (SIGSTOP; pid 1 of the container waits in pause(2)) so that a test can
+ * SIGKILL nutshell there. Stages: scratch cgroup clone mounts. */
+void ctr_pause_point(const char *stage);
 
 /* --- the terminal (tty.c) --- */
 
@@ -105,5 +146,42 @@ void ctr_tty_winsize(int master);
  * container's side is gone). */
 int ctr_tty_relay(int master, int stdin_open, short in_revents, short master_revents,
 		  int *stdin_eof);
+
+/* --- where a start's time goes (NUTSHELL_TIMINGS=1) --- */
+
+/* The moments the launcher stamps, in the order of a start; a phase is the
+ * time from the previous stamp to its own. The child's stamps (CTR_T_NS to
+ * CTR_T_EXEC) land in a page it shares with the parent. */
+enum ctr_stamp {
+	CTR_T_MAIN,	    /* main() entered: the program is loaded and linked */
+	CTR_T_OPTIONS,	    /* options parsed and checked */
+	CTR_T_FILTER,	    /* the seccomp filter ready */
+	CTR_T_CGROUP,	    /* cgroup made, limits set, scratch directory */
+	CTR_T_CLONE,	    /* clone(2) returned in the parent */
+	CTR_T_OUTSIDE,	    /* cgroup attach, id maps, veth; "go" written */
+	CTR_T_NS,	    /* child: cgroup namespace, hostname, network */
+	CTR_T_MOUNTS,	    /* child: overlay, /proc /sys /dev, masks */
+	CTR_T_PIVOT,	    /* child: pivot_root, old root detached */
+	CTR_T_PROCESS,	    /* child: rlimit, workdir, environment, fds */
+	CTR_T_PRIVILEGES,   /* child: user, capabilities, no_new_privs */
+	CTR_T_SECCOMP_LOAD, /* child: the filter loaded; execve(2) next */
+	CTR_T_EXITED,	    /* parent: wait4(2) returned - COMMAND ran and exited */
+	CTR_T_TEARDOWN,	    /* parent: cgroup and scratch directory removed */
+	CTR_T_COUNT
+};
+
+/* NULL unless NUTSHELL_TIMINGS is set: then CTR_T_COUNT stamps in ns. */
+extern volatile long long *ctr_stamps;
+
+/* Stamps moment s. CLOCK_REALTIME: a time namespace offsets the monotonic
+ * clocks of the child (time_namespaces(7)), not this one. */
+static inline void
+ctr_stamp(enum ctr_stamp s)
+{
+	struct timespec t;
+
+	if (ctr_stamps && clock_gettime(CLOCK_REALTIME, &t) == 0)
+		ctr_stamps[s] = t.tv_sec * 1000000000LL + t.tv_nsec;
+}
 
 #endif

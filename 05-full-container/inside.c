@@ -170,6 +170,11 @@ setup_root(const struct ctr_child *ch)
 	snprintf(root, sizeof(root), "%s/root", ch->tmpdir);
 	if (mkdir(upper, 0755) == -1 || mkdir(work, 0700) == -1 || mkdir(root, 0755) == -1)
 		return fail_step("mkdir in the scratch tmpfs");
+	/* overlayfs wants the top layer first: the last --layer given. */
+	for (size_t i = 0; i < cfg->nlayers; i++)
+		layers.lower[i] = cfg->layers[cfg->nlayers - 1 - i];
+	layers.lower[cfg->nlayers] = cfg->rootfs;
+	layers.nlower = cfg->nlayers + 1;
 	layers.upper = upper;
 	layers.work = work;
 	if (rootfs_mount_overlay(&layers, root) == -1)
@@ -193,8 +198,7 @@ setup_root(const struct ctr_child *ch)
 	snprintf(dev, sizeof(dev), "%s/dev", root);
 	if (do_mount(NULL, dev, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID, NULL) == -1)
 		return -1;
-	if (rootfs_mask_all(root, rootfs_masked_paths) == -1 ||
-	    rootfs_mask(root, "/proc/interrupts") == -1)
+	if (rootfs_mask_all(root, rootfs_masked_paths) == -1)
 		return rootfs_fail("masking");
 	if (rootfs_readonly_all(root, rootfs_readonly_paths) == -1)
 		return rootfs_fail("read-only paths");
@@ -202,8 +206,10 @@ setup_root(const struct ctr_child *ch)
 	    do_mount(NULL, root, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NODEV | MS_NOSUID,
 		     NULL) == -1)
 		return -1;
+	ctr_stamp(CTR_T_MOUNTS);
 	if (rootfs_pivot(root) == -1)
 		return rootfs_fail("pivot_root");
+	ctr_stamp(CTR_T_PIVOT);
 	return 0;
 }
 /* >>> root */
@@ -270,6 +276,14 @@ setup_process(const struct ctr_child *ch)
 		if (TRACE(chdir(dir), "chdir", "%s", trace_str(dir)) == -1)
 			return fail_step(dir);
 	}
+	/* The directory must be inside our root: a magic link such as
+	 * /proc/self/fd/N leads wherever that fd points, and getcwd(3) then
+	 * fails with ENOENT (CVE-2024-21626). */
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd)) || cwd[0] != '/') {
+		trace_error("--workdir '%s': outside the container's root; refused", dir);
+		return -1;
+	}
 	environ = (char **)cfg->env;
 	/* Only 0, 1 and 2 pass into COMMAND: everything else is marked
 	 * close-on-exec (the trace still writes until execve). A leaked
@@ -310,7 +324,11 @@ drop_privileges(const struct ctr_child *ch)
 	}
 	if (caps_set_no_new_privs() == -1)
 		return fail_step("no_new_privs");
-	if (ch->seccomp_ctx && sc_load(ch->seccomp_ctx, sc_default_profile.name) == -1)
+	/* A change of uid or gid cleared the parent-death signal (prctl(2)). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+		return fail_step("PR_SET_PDEATHSIG");
+	ctr_stamp(CTR_T_PRIVILEGES);
+	if (ch->seccomp.len && sc_load_bpf(&ch->seccomp, sc_default_profile.name) == -1)
 		return fail_step("seccomp");
 	return 0;
 }
@@ -380,17 +398,26 @@ ctr_child_main(void *arg)
 	char go;
 
 	/* The parent blocked signals for its signalfd; COMMAND must not
-	 * inherit that. Not dumpable: no one in the container may open our
-	 * /proc/PID/exe - the launcher's binary (CVE-2019-5736). */
+	 * inherit that. If nutshell dies (even of SIGKILL), so do we, and
+	 * with pid 1 the whole container (prctl(2) PR_SET_PDEATHSIG). */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	/* 1. Wait until the parent has put us in the cgroup, written the id
-	 * maps and moved our veth end in; end of file means it failed. */
+	 * maps and moved our veth end in; end of file means it failed - or
+	 * died before PR_SET_PDEATHSIG above - so our copy of the write end
+	 * must not keep the pipe open. */
+	close(ch->go_wr);
+	close(ch->lock_fd);
 	if (read(ch->go_fd, &go, 1) != 1)
 		return CTR_EXIT_SETUP;
 	close(ch->go_fd);
+	/* Not dumpable: no one in the container may open our /proc/PID/exe -
+	 * the launcher's binary (CVE-2019-5736). Only now: a non-dumpable
+	 * process's /proc files belong to root, and an ordinary user's
+	 * nutshell could not have written our uid_map (rootless). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* In a user namespace our ids are still the host's until we take the
 	 * mapped root (user_namespaces(7)): kernel ids follow the map only
 	 * for ids set after it was written. */
@@ -405,9 +432,18 @@ ctr_child_main(void *arg)
 		  trace_str(cfg->hostname), strlen(cfg->hostname)) == -1)
 		return fail_step("sethostname"), CTR_EXIT_SETUP;
 	/* 4. The network, 5. the root, 6. the process, 7. privileges. */
-	if (setup_network(cfg) == -1 || setup_root(ch) == -1 || setup_process(ch) == -1 ||
-	    drop_privileges(ch) == -1)
+	if (setup_network(cfg) == -1)
 		return CTR_EXIT_SETUP;
+	ctr_stamp(CTR_T_NS);
+	if (setup_root(ch) == -1)
+		return CTR_EXIT_SETUP;
+	ctr_pause_point("mounts");
+	if (setup_process(ch) == -1)
+		return CTR_EXIT_SETUP;
+	ctr_stamp(CTR_T_PROCESS);
+	if (drop_privileges(ch) == -1)
+		return CTR_EXIT_SETUP;
+	ctr_stamp(CTR_T_SECCOMP_LOAD);
 	/* 8. COMMAND, or the init that runs it. */
 	return cfg->init ? run_init(cfg) : exec_command(cfg);
 }

@@ -41,7 +41,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,6 +53,8 @@ static struct cg_layout layout;
 static struct cg cgroup;
 static int have_cgroup;
 static struct ctr_child child = {.tty_slave = -1};
+static int scratch_lock = -1; /* flock(2) on the scratch directory: we live */
+volatile long long *ctr_stamps;
 
 /* <<< cgroup */
 /* Lesson 02: one cgroup per container, beneath our own, limits set before
@@ -76,6 +81,10 @@ make_cgroup(void)
 		return -1;
 	}
 	have_cgroup = 1;
+	if (ctr_record_cgroups(child.tmpdir, &cgroup) == -1) {
+		trace_fail("recording the cgroup");
+		return -1;
+	}
 	const struct {
 		const char *file, *value;
 	} limits[] = {
@@ -107,6 +116,29 @@ make_cgroup(void)
 }
 /* >>> cgroup */
 
+/* <<< filter */
+/* The seccomp filter as BPF for the child to load. The usual capability
+ * sets have theirs compiled at build time from the same profile (mkfilter.c:
+ * building costs libseccomp milliseconds); any other is built now. */
+static int
+make_filter(char *err, size_t size)
+{
+	uint64_t lifted = sc_lifted(&sc_default_profile, cfg.caps, cfg.ncaps);
+
+	for (size_t i = 0; i < sc_default_bpf_count; i++)
+		if (sc_default_bpf[i].lifted == lifted) {
+			child.seccomp = sc_default_bpf[i];
+			return 0;
+		}
+	scmp_filter_ctx ctx = sc_build(&sc_default_profile, cfg.caps, cfg.ncaps, err, size);
+	if (!ctx)
+		return -1;
+	int ret = sc_export(ctx, &child.seccomp, err, size);
+	seccomp_release(ctx);
+	return ret;
+}
+/* >>> filter */
+
 /* <<< outside */
 /* What only the parent can do for the child, while it waits: move it into
  * the cgroup (before it makes its cgroup namespace), write its id maps, and
@@ -121,11 +153,14 @@ setup_from_outside(pid_t pid)
 	if (cfg.userns) {
 		snprintf(map, sizeof(map), "0 %u %lu\n", (unsigned)cfg.outer_uid, cfg.userns_count);
 		/* An ordinary user must deny setgroups(2) before writing gid_map. */
-		if ((cfg.rootless && ns_write_setgroups(pid, "deny") == -1) ||
-		    ns_write_idmap(pid, "uid_map", map, err, sizeof(err)) == -1)
+		if (cfg.rootless && ns_write_setgroups(pid, "deny") == -1)
+			return trace_fail("/proc/PID/setgroups"), -1;
+		if (ns_write_idmap(pid, "uid_map", cfg.uidmap[0] ? cfg.uidmap : map, err,
+				   sizeof(err)) == -1)
 			return trace_error("uid_map: %s", err), -1;
 		snprintf(map, sizeof(map), "0 %u %lu\n", (unsigned)cfg.outer_gid, cfg.userns_count);
-		if (ns_write_idmap(pid, "gid_map", map, err, sizeof(err)) == -1)
+		if (ns_write_idmap(pid, "gid_map", cfg.gidmap[0] ? cfg.gidmap : map, err,
+				   sizeof(err)) == -1)
 			return trace_error("gid_map: %s", err), -1;
 	}
 	if (cfg.net == CTR_NET_VETH && !cfg.rootless) {
@@ -215,6 +250,13 @@ wait_container(pid_t pid, int sigfd, int master)
 	while (!tty_gone && ctr_tty_relay(master, 0, 0, POLLIN, &stdin_eof) == 0)
 		;
 	trace_note("container %s", dec_wait_status(status));
+	/* SIGKILL and an OOM kill counted in the cgroup: most often a limit
+	 * too low for the program even to start. */
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && have_cgroup && cfg.memory[0] &&
+	    cg_stat(&cgroup, "oom_kill") > 0)
+		trace_error("the container was killed by the OOM killer: its memory limit "
+			    "(--memory, %s bytes) is probably too low",
+			    cfg.memory);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 /* >>> wait */
@@ -234,12 +276,44 @@ cleanup(void)
 		have_cgroup = 0;
 	}
 	if (child.tmpdir[0]) {
+		ctr_unrecord(child.tmpdir);
 		if (TRACE(rmdir(child.tmpdir), "rmdir", "%s", trace_str(child.tmpdir)) == -1)
 			trace_fail(child.tmpdir);
 		child.tmpdir[0] = '\0';
 	}
+	if (scratch_lock >= 0)
+		close(scratch_lock); /* the last thing: nothing of ours is left */
+	scratch_lock = -1;
 }
 /* >>> cleanup */
+
+/* NUTSHELL_TIMINGS=1: each phase of this start on stderr (and as facts
+ * "timing_PHASE_us"), and the launcher's own peak resident memory. */
+static void
+report_timings(void)
+{
+	static const char *names[CTR_T_COUNT] = {
+	    "main",   "options", "filter",  "cgroup",	  "clone",	  "outside",   "ns",
+	    "mounts", "pivot",	 "process", "privileges", "seccomp_load", "exec_exit", "teardown"};
+	struct rusage ru;
+
+	for (int s = CTR_T_OPTIONS; s < CTR_T_COUNT; s++) {
+		long long prev = 0;
+		for (int p = s - 1; p >= 0 && !prev; p--)
+			prev = ctr_stamps[p]; /* the last moment stamped before */
+		if (!ctr_stamps[s] || !prev)
+			continue;
+		trace_error("timing: %-12s %8.3f ms", names[s], (ctr_stamps[s] - prev) / 1e6);
+		char key[32];
+		snprintf(key, sizeof(key), "timing_%s_us", names[s]);
+		trace_fact(key, "%lld", (ctr_stamps[s] - prev) / 1000);
+	}
+	trace_error("timing: %-12s %8.3f ms", "total",
+		    (ctr_stamps[CTR_T_TEARDOWN] - ctr_stamps[CTR_T_MAIN]) / 1e6);
+	getrusage(RUSAGE_SELF, &ru);
+	trace_error("timing: %-12s %8ld KiB", "peak_rss", ru.ru_maxrss);
+	trace_fact("launcher_peak_rss_kib", "%ld", ru.ru_maxrss);
+}
 
 /* <<< main */
 int
@@ -252,16 +326,30 @@ main(int argc, char **argv)
 	/* A closed stderr (nutshell run ... | head) must end in cleanup(), not
 	 * kill us half-way; the child puts SIGPIPE back for COMMAND. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Only 0, 1 and 2 come in: any other descriptor our caller left open
+	 * - a directory of the host above all - would be the container's way
+	 * out through /proc/self/fd/N (CVE-2024-21626). */
+	syscall(SYS_close_range, 3U, ~0U, 0U);
+	if (getenv("NUTSHELL_TIMINGS")) {
+		/* Shared with the child of clone(2), which stamps its own steps. */
+		void *page =
+		    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		ctr_stamps = page == MAP_FAILED ? NULL : page;
+		ctr_stamp(CTR_T_MAIN);
+	}
 	/* 1. Every option checked: bad input exits 125 here, nothing made. */
 	ctr_parse(&cfg, argc, argv);
+	if (cfg.cleanup)
+		return ctr_reclaim(1), 0;
+	ctr_stamp(CTR_T_OPTIONS);
 	child.cfg = &cfg;
 	trace_note("container %s: %s", cfg.id, cfg.rootfs);
+	/* What an earlier nutshell, killed half-way, left: reclaimed now. */
+	ctr_reclaim(0);
 
-	/* 2. The seccomp filter (lesson 03), built now so a failure costs nothing. */
+	/* 2. The seccomp filter (lesson 03), ready now so a failure costs nothing. */
 	if (cfg.seccomp) {
-		child.seccomp_ctx =
-		    sc_build(&sc_default_profile, cfg.caps, cfg.ncaps, err, sizeof(err));
-		if (!child.seccomp_ctx) {
+		if (make_filter(err, sizeof(err)) == -1) {
 			trace_error("seccomp: %s", err);
 			return CTR_EXIT_SETUP;
 		}
@@ -285,19 +373,20 @@ main(int argc, char **argv)
 	if (sigfd == -1 || pipe2(go, O_CLOEXEC) == -1)
 		return trace_fail("signalfd"), CTR_EXIT_SETUP;
 
-	/* 3. The cgroup and its limits (lesson 02). */
-	if (make_cgroup() == -1)
-		goto out;
-	/* The scratch directory: the container's tmpfs (upper layer, work
+	/* 3. The scratch directory: the container's tmpfs (upper layer, work
 	 * directory, the merged root) is mounted on it, in its own mount
-	 * namespace only, and goes away with it. */
-	char prefix[32];
-	snprintf(prefix, sizeof(prefix), "run-%s", cfg.id);
-	if (rootfs_tmpdir(prefix, child.tmpdir, sizeof(child.tmpdir)) == -1) {
+	 * namespace only, and goes away with it. Locked while we live, made
+	 * before the cgroup: what is not locked, a later nutshell may reclaim. */
+	ctr_stamp(CTR_T_FILTER);
+	if ((scratch_lock = ctr_make_scratch(cfg.id, child.tmpdir, sizeof(child.tmpdir))) == -1) {
 		child.tmpdir[0] = '\0';
-		trace_error("%s", rootfs_error());
 		goto out;
 	}
+	ctr_pause_point("scratch");
+	/* The cgroup and its limits (lesson 02). */
+	if (make_cgroup() == -1)
+		goto out;
+	ctr_pause_point("cgroup");
 	/* With --userns the container's root is an unprivileged host uid: it
 	 * must own the directory its tmpfs goes on. */
 	if (cfg.userns && !cfg.rootless &&
@@ -311,6 +400,7 @@ main(int argc, char **argv)
 	}
 	if (cfg.time_set && make_time_namespace() == -1)
 		goto out;
+	ctr_stamp(CTR_T_CGROUP);
 
 	/* 4. The namespaces (lesson 01); the cgroup namespace comes later,
 	 * from inside, once the child is in its cgroup. */
@@ -320,11 +410,15 @@ main(int argc, char **argv)
 	if (cfg.userns)
 		flags |= CLONE_NEWUSER;
 	child.go_fd = go[0];
+	child.go_wr = go[1];
+	child.lock_fd = scratch_lock;
 	pid = ns_clone(flags, ctr_child_main, &child);
 	if (pid == -1) {
 		trace_fail("clone");
 		goto out;
 	}
+	ctr_stamp(CTR_T_CLONE);
+	ctr_pause_point("clone");
 	close(go[0]);
 	if (child.tty_slave >= 0)
 		close(child.tty_slave); /* the container holds it now */
@@ -348,12 +442,17 @@ main(int argc, char **argv)
 	}
 	close(go[1]);
 	go[1] = -1;
+	ctr_stamp(CTR_T_OUTSIDE);
 
 	/* 6. happens in inside.c; 7. we wait, forwarding signals. */
 	status = wait_container(pid, sigfd, master);
+	ctr_stamp(CTR_T_EXITED);
 out:
 	/* 8. Whatever the path: nothing of the container stays behind. */
 	cleanup();
+	ctr_stamp(CTR_T_TEARDOWN);
+	if (ctr_stamps && status != CTR_EXIT_SETUP)
+		report_timings();
 	if (go[1] >= 0)
 		close(go[1]);
 	if (master >= 0)

@@ -7,14 +7,17 @@
  * cgroup.h, capability names from caps.h, id maps from ns.h): a typo must
  * cost one line on stderr and exit 125, never a half-made container.
  */
+#include "../01-namespaces/ns.h"
 #include "../02-cgroups/cgroup.h"
 #include "../03-capabilities/caps.h"
+#include "../04-overlay-chroot/rootfs.h"
 #include "../common/trace.h"
 #include "ctr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +50,9 @@ enum {
 	OPT_INIT,
 	OPT_USERNS,
 	OPT_TIME,
+	OPT_LAYER,
+	OPT_UIDMAP,
+	OPT_GIDMAP,
 };
 
 static const struct option options[] = {
@@ -71,28 +77,38 @@ static const struct option options[] = {
     {"init", no_argument, NULL, OPT_INIT},
     {"userns", no_argument, NULL, OPT_USERNS},
     {"time-offset", required_argument, NULL, OPT_TIME},
+    {"layer", required_argument, NULL, OPT_LAYER},
+    {"uidmap", required_argument, NULL, OPT_UIDMAP},
+    {"gidmap", required_argument, NULL, OPT_GIDMAP},
     {NULL, 0, NULL, 0},
 };
 
 static const struct trace_prog prog = {
     .name = "nutshell",
-    .synopsis = "run [OPTIONS] [--] COMMAND [ARG...]",
+    .synopsis = "run [OPTIONS] [--] COMMAND [ARG...]  |  nutshell cleanup",
     .about = "Runs COMMAND in a new container: namespaces (lesson 01), a cgroup with limits\n"
 	     "(02), capabilities, no_new_privs and seccomp (03), an overlay root with\n"
 	     "pivot_root, /proc, /sys, /dev, masked and read-only paths (04). Exits with\n"
 	     "COMMAND's status; 125 when nutshell fails, 126 when COMMAND cannot be run, 127\n"
 	     "when it is not found, 128+N when it was killed by signal N. Try:\n"
-	     "  sudo 05-full-container/nutshell run -- inspect",
+	     "  sudo 05-full-container/nutshell run -- inspect\n"
+	     "'nutshell cleanup' removes what a nutshell killed half-way left (its cgroup,\n"
+	     "its /tmp/nutshell-run-* directory) and says what it removed; run does the same,\n"
+	     "quietly, before it starts. Without root it runs rootless: a user namespace that\n"
+	     "maps only your uid to root, no cgroup limits, no veth.",
     .options =
 	"  --rootfs DIR          the image (default: images/busybox beside nutshell)\n"
 	"  --hostname NAME       (default: the container's id)\n"
 	"  -e, --env KEY[=VALUE] set a variable (KEY alone: take it from here)\n"
 	"  -w, --workdir DIR     working directory inside (default /)\n"
 	"  -u, --user UID[:GID]  run COMMAND as this user (numbers)\n"
-	"  --memory SIZE         memory.max, e.g. 64M (at least 6M)\n"
+	"  --memory SIZE         memory.max, e.g. 64M (at least 6M; a number alone is\n"
+	"                        bytes, as docker)\n"
 	"  --memory-swap SIZE    memory plus swap, as docker (-1: unlimited; default:\n"
 	"                        no swap where the host can limit it)\n"
-	"  --pids-limit N        pids.max (default " CTR_DEFAULT_PIDS "; max or -1: none)\n"
+	"  --pids-limit N        pids.max, 1 to 4194304 (default " CTR_DEFAULT_PIDS "; max or -1:\n"
+	"                        none; 0 is refused: docker reads it as none, the kernel\n"
+	"                        as no fork at all)\n"
 	"  --cpus N              CPUs, e.g. 0.5 (cpu.max)\n"
 	"  --cpu-weight N        1..10000 (cpu.weight, default 100)\n"
 	"  --cap-add CAP         keep CAP too (names as in capabilities(7), or ALL)\n"
@@ -106,7 +122,11 @@ static const struct trace_prog prog = {
 	"  -t, --tty             a pseudo-terminal, this terminal in raw mode\n"
 	"  --init                a tiny init as pid 1: reaps zombies, forwards signals\n"
 	"  --userns              container root is host uid 100000 (65536 ids mapped)\n"
-	"  --time-offset SECS    a time namespace: CLOCK_MONOTONIC/BOOTTIME + SECS\n",
+	"  --uidmap IN:OUT:COUNT a user namespace with this uid_map line (repeatable; must\n"
+	"                        map 0); --gidmap likewise (default: as --uidmap)\n"
+	"  --time-offset SECS    a time namespace: CLOCK_MONOTONIC/BOOTTIME + SECS\n"
+	"  --layer DIR           a read-only layer over the image (repeatable; the last\n"
+	"                        given is the top one), as an image's layers stack\n",
     .longopts = options,
     .on_option = NULL, /* set below: it needs the config */
     .usage_exit = CTR_EXIT_SETUP,
@@ -190,14 +210,74 @@ parse_env(const char *arg)
 	return 0;
 }
 
+/* --uidmap/--gidmap "INSIDE:OUTSIDE:COUNT", added to the map text and the
+ * whole map checked again as the kernel would (ns_idmap_parse, lesson 01):
+ * an overlap names the option value that made it. */
+static int
+add_idmap(char *map, size_t size, const char *opt, const char *arg)
+{
+	unsigned long v[3];
+	const char *p = arg;
+	char line[96], err[256];
+	struct ns_idmap maps[NS_IDMAP_MAX];
+
+	for (int i = 0; i < 3; i++) {
+		char *end;
+		if (*p < '0' || *p > '9')
+			goto bad_syntax;
+		errno = 0;
+		v[i] = strtoul(p, &end, 10);
+		if (errno || (i < 2 && *end != ':') || (i == 2 && *end != '\0'))
+			goto bad_syntax;
+		p = end + 1;
+	}
+	snprintf(line, sizeof(line), "%lu %lu %lu\n", v[0], v[1], v[2]);
+	if (strlen(map) + strlen(line) >= size)
+		return bad("%s '%s': too many ranges", opt, arg);
+	strcat(map, line);
+	if (ns_idmap_parse(map, maps, NS_IDMAP_MAX, err, sizeof(err)) < 0)
+		return bad("%s '%s': %s", opt, arg, err);
+	cfg->userns = 1;
+	return 0;
+bad_syntax:
+	return bad("%s '%s': expected INSIDE:OUTSIDE:COUNT, three numbers", opt, arg);
+}
+
 static int
 on_option(int opt, const char *arg)
 {
 	char err[CG_ERR];
 
+	/* "--memory --cpus 1": getopt takes the next word as the value. */
+	if (arg && strncmp(arg, "--", 2) == 0) {
+		const char *name = "?";
+		for (size_t i = 0; options[i].name; i++)
+			if (options[i].val == opt)
+				name = options[i].name;
+		return bad("--%s '%s': expected a value, not an option", name, arg);
+	}
 	switch (opt) {
+	case OPT_LAYER: {
+		struct stat st;
+		char *dir = arg[0] == '/' && lstat(arg, &st) == 0 && S_ISDIR(st.st_mode)
+				? realpath(arg, NULL)
+				: NULL;
+		if (!dir || strpbrk(dir, ",:\\") || cfg->nlayers == CTR_MAX_LAYERS)
+			return free(dir), bad("--layer '%s': expected an absolute path of a "
+					      "directory, without ',' ':' '\\' (at most %d)",
+					      arg, CTR_MAX_LAYERS);
+		cfg->layers[cfg->nlayers++] = dir;
+		return 0;
+	}
 	case OPT_ROOTFS: {
 		struct stat st;
+		/* Relative or a symlink: what it names could change between
+		 * this check and the mount. The image directory itself. */
+		if (arg[0] != '/')
+			return bad("--rootfs '%s': expected an absolute path", arg);
+		if (lstat(arg, &st) == 0 && S_ISLNK(st.st_mode))
+			return bad("--rootfs '%s': a symlink; expected the image directory itself",
+				   arg);
 		if (!realpath(arg, cfg->rootfs) || stat(cfg->rootfs, &st) != 0 ||
 		    !S_ISDIR(st.st_mode))
 			return bad("--rootfs '%s': expected an existing directory (%s)", arg,
@@ -244,8 +324,13 @@ on_option(int opt, const char *arg)
 		return set_value(cfg->memory_swap, sizeof(cfg->memory_swap), "memory.max",
 				 "--memory-swap", arg);
 	case OPT_PIDS:
-		if (strcmp(arg, "-1") == 0 || strcmp(arg, "0") == 0)
-			arg = "max"; /* docker: 0 or -1 mean no limit */
+		/* runc: -1 is no limit; 0 means "none" to docker but "no
+		 * fork at all" to pids.max - ambiguous, so refused. */
+		if (strcmp(arg, "0") == 0)
+			return bad("--pids-limit '0': expected 1 to 4194304, or -1 or max for no "
+				   "limit");
+		if (strcmp(arg, "-1") == 0)
+			arg = "max";
 		return set_value(cfg->pids, sizeof(cfg->pids), "pids.max", "--pids-limit", arg);
 	case OPT_CPUS: {
 		uint64_t quota;
@@ -309,6 +394,10 @@ on_option(int opt, const char *arg)
 	case OPT_USERNS:
 		cfg->userns = 1;
 		return 0;
+	case OPT_UIDMAP:
+		return add_idmap(cfg->uidmap, sizeof(cfg->uidmap), "--uidmap", arg);
+	case OPT_GIDMAP:
+		return add_idmap(cfg->gidmap, sizeof(cfg->gidmap), "--gidmap", arg);
 	case OPT_TIME: {
 		char *end;
 		errno = 0;
@@ -334,6 +423,7 @@ parse_volume(const char *arg, struct ctr_volume *v)
 	struct stat st;
 
 	snprintf(copy, sizeof(copy), "%s", arg);
+	v->read_only = 0;
 	inside = strchr(copy, ':');
 	if (!inside || inside == copy)
 		return bad("--volume '%s': expected HOST:CONTAINER[:ro]", arg);
@@ -349,13 +439,21 @@ parse_volume(const char *arg, struct ctr_volume *v)
 		return bad("--volume '%s': host path '%s': expected an absolute path", arg, copy);
 	if (!realpath(copy, v->host) || stat(v->host, &st) != 0)
 		return bad("--volume '%s': host path '%s': %s", arg, copy, strerror(errno));
-	if (inside[0] != '/' || strcmp(inside, "/") == 0 || strstr(inside, "/../") ||
+	/* Only '/' and '.' without "..": the root however written ("//", "/."),
+	 * found by tests/fuzz/fuzz_volume.c. */
+	if (inside[0] != '/' || (inside[strspn(inside, "/.")] == '\0' && !strstr(inside, "..")) ||
+	    strstr(inside, "/../") ||
 	    (strlen(inside) >= 3 && strcmp(inside + strlen(inside) - 3, "/..") == 0))
 		return bad("--volume '%s': container path '%s': expected an absolute path "
 			   "other than / and without '..'",
 			   arg, inside);
 	if (strlen(inside) >= sizeof(v->inside))
 		return bad("--volume '%s': container path too long", arg);
+	/* A symlink of the image on the way must not lead the bind mount
+	 * out of the root (CVE-2021-30465); inside.c resolves it again. */
+	char resolved[4096];
+	if (rootfs_resolve(cfg->rootfs, inside, resolved, sizeof(resolved)) == -1)
+		return bad("--volume '%s': container path: %s", arg, rootfs_error());
 	memcpy(v->inside, inside, strlen(inside) + 1);
 	return 0;
 }
@@ -412,7 +510,9 @@ parse_subnet(const char *arg)
 
 	snprintf(addr, sizeof(addr), "%s", arg);
 	slash = strchr(addr, '/');
-	if (!slash)
+	/* Not cut short, and N digits only: strtol(3) would skip spaces and
+	 * take a sign (found by tests/fuzz/fuzz_network.c). */
+	if (strlen(arg) >= sizeof(addr) || !slash || slash[1] < '0' || slash[1] > '9')
 		return bad("--subnet '%s': expected A.B.C.D/N with N from 8 to 30", arg);
 	*slash = '\0';
 	n = strtol(slash + 1, &slash, 10);
@@ -425,6 +525,34 @@ parse_subnet(const char *arg)
 	inet_ntop(AF_INET, &c, cs, sizeof(cs));
 	snprintf(cfg->host_cidr, sizeof(cfg->host_cidr), "%s/%ld", hs, n);
 	snprintf(cfg->ctr_cidr, sizeof(cfg->ctr_cidr), "%s/%ld", cs, n);
+	return 0;
+}
+
+/* The host id that MAP (uid_map text) gives to id 0 inside, or -1. */
+static long long
+outside_of_root(const char *map)
+{
+	struct ns_idmap maps[NS_IDMAP_MAX];
+	char err[256];
+	int n = ns_idmap_parse(map, maps, NS_IDMAP_MAX, err, sizeof(err));
+
+	for (int i = 0; i < n; i++)
+		if (maps[i].inside == 0)
+			return (long long)maps[i].outside;
+	return -1;
+}
+
+/* The container's root must exist inside: the child becomes uid 0. */
+static int
+check_root_mapped(void)
+{
+	const char *maps[] = {cfg->uidmap, cfg->gidmap}, *opts[] = {"--uidmap", "--gidmap"};
+
+	for (int i = 0; i < 2; i++)
+		if (maps[i][0] && outside_of_root(maps[i]) < 0)
+			return bad("%s: no range maps id 0; expected one that starts at 0 (root "
+				   "inside)",
+				   opts[i]);
 	return 0;
 }
 
@@ -454,7 +582,8 @@ static int
 drop_run_word(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "run") == 0) {
+		if (strcmp(argv[i], "run") == 0 || strcmp(argv[i], "cleanup") == 0) {
+			cfg->cleanup = argv[i][0] == 'c';
 			memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof(*argv));
 			return argc - 1;
 		}
@@ -478,13 +607,35 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 	unsigned char rnd[6];
 
 	cfg = c;
-	*cfg = (struct ctr_config){.seccomp = 1, .net = CTR_NET_NONE};
+	/* All but the volume table: 256 KiB that only --volume fills (nvol
+	 * counts its entries); clearing it would fault in 64 pages per start. */
+	memset(cfg, 0, offsetof(struct ctr_config, vol));
+	memset(&cfg->nvol, 0, sizeof(*cfg) - offsetof(struct ctr_config, nvol));
+	cfg->seccomp = 1;
+	cfg->net = CTR_NET_NONE;
+	n_add = n_drop = 0; /* a second call starts afresh too (tests/fuzz) */
+	subnet = NULL;
 	cfg->env[cfg->nenv++] = base_env[0];
 	p.on_option = on_option;
 	int n = drop_run_word(argc, argv);
 	if (n < 0) {
-		trace_error("expected 'run' as the command; see 'nutshell --help'");
+		trace_error("expected 'run' or 'cleanup' as the command; see 'nutshell --help'");
 		exit(CTR_EXIT_SETUP);
+	}
+	if (cfg->cleanup) {
+		/* Only the common options (-q, --json ...) and nothing else. */
+		p.longopts = NULL;
+		p.shortopts = NULL;
+		p.options = NULL;
+		p.synopsis = "cleanup";
+		p.about = "Removes the cgroups and /tmp/nutshell-run-* directories of nutshells\n"
+			  "that were killed before they could clean up (no live nutshell holds\n"
+			  "them), one line on standard output per thing removed.";
+		if (trace_main(&p, n, argv) < n) {
+			trace_error("cleanup: expected no arguments; see 'nutshell --help'");
+			exit(CTR_EXIT_SETUP);
+		}
+		return;
 	}
 	int first = trace_main(&p, n, argv);
 	if (first >= n) {
@@ -492,8 +643,18 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 		exit(CTR_EXIT_SETUP);
 	}
 	cfg->argv = &argv[first];
+	if (argv[first][0] == '\0') {
+		trace_error("run: COMMAND '': expected a program name or path");
+		exit(CTR_EXIT_SETUP);
+	}
 
 	int ok = resolve_caps() == 0;
+	if (ok && !cfg->rootfs[0])
+		ok = default_rootfs() == 0;
+	/* The image's /proc, /dev and /sys must stay inside it: a symlink
+	 * to the host's would get the mounts (CVE-2019-19921). */
+	if (ok && rootfs_check_image(cfg->rootfs) == -1)
+		ok = bad("--rootfs '%s': %s", cfg->rootfs, rootfs_error()) == 0;
 	for (size_t i = 0; ok && i < cfg->nvol; i++)
 		ok = parse_volume(volumes[i], &cfg->vol[i]) == 0;
 	if (ok && subnet && cfg->net != CTR_NET_VETH)
@@ -506,8 +667,11 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 	    strtoull(cfg->memory_swap, NULL, 10) < strtoull(cfg->memory, NULL, 10))
 		ok = bad("--memory-swap '%s': expected at least --memory (%s bytes), or -1",
 			 cfg->memory_swap, cfg->memory) == 0;
-	if (ok && !cfg->rootfs[0])
-		ok = default_rootfs() == 0;
+	if (ok && (cfg->uidmap[0] || cfg->gidmap[0]) && geteuid() != 0)
+		ok = bad("--uidmap/--gidmap: rootless, only your own id can be mapped (to 0); "
+			 "expected root") == 0;
+	if (ok && (cfg->uidmap[0] || cfg->gidmap[0]))
+		ok = check_root_mapped() == 0;
 	if (!ok)
 		exit(CTR_EXIT_SETUP);
 
@@ -528,5 +692,15 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 		cfg->outer_uid = cfg->rootless ? geteuid() : 100000;
 		cfg->outer_gid = cfg->rootless ? getegid() : 100000;
 		cfg->userns_count = cfg->rootless ? 1 : 65536;
+	}
+	if (cfg->uidmap[0] || cfg->gidmap[0]) {
+		/* One given: the other alike. Root inside is the host id
+		 * mapped to 0 (it must own the scratch directory). */
+		if (!cfg->gidmap[0])
+			memcpy(cfg->gidmap, cfg->uidmap, sizeof(cfg->gidmap));
+		if (!cfg->uidmap[0])
+			memcpy(cfg->uidmap, cfg->gidmap, sizeof(cfg->uidmap));
+		cfg->outer_uid = (uid_t)outside_of_root(cfg->uidmap);
+		cfg->outer_gid = (gid_t)outside_of_root(cfg->gidmap);
 	}
 }

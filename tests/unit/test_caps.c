@@ -233,6 +233,38 @@ START_TEST(sc_profile_table_is_sane)
 }
 END_TEST
 
+/* The filters compiled at build time (05-full-container/mkfilter.c) are
+ * exactly what sc_build makes of sc.c's table now: a profile edited
+ * without a rebuild, or a different libseccomp, shows here. */
+START_TEST(sc_precompiled_filters_match)
+{
+	char err[256];
+
+	ck_assert_uint_ge(sc_default_bpf_count, 1);
+	for (size_t i = 0; i < sc_default_bpf_count; i++) {
+		const struct sc_bpf *pre = &sc_default_bpf[i];
+		cap_value_t caps[64];
+		size_t n = 0;
+		struct sc_bpf now;
+
+		/* The filter depends on the lifting capabilities only. */
+		for (int c = 0; c < 64; c++)
+			if ((pre->lifted >> c) & 1)
+				caps[n++] = c;
+		ck_assert_uint_eq(sc_lifted(&sc_default_profile, caps, n), pre->lifted);
+		scmp_filter_ctx ctx = sc_build(&sc_default_profile, caps, n, err, sizeof(err));
+		ck_assert_msg(ctx != NULL, "sc_build: %s", err);
+		ck_assert_msg(sc_export(ctx, &now, err, sizeof(err)) == 0, "sc_export: %s", err);
+		seccomp_release(ctx);
+		ck_assert_uint_eq(now.len, pre->len);
+		ck_assert_msg(memcmp(now.insns, pre->insns, now.len * sizeof(*now.insns)) == 0,
+			      "filter %zu (lifted 0x%llx) differs from what libseccomp builds", i,
+			      (unsigned long long)pre->lifted);
+		free((void *)now.insns);
+	}
+}
+END_TEST
+
 START_TEST(sc_profile_prints)
 {
 	char *text = NULL;
@@ -267,6 +299,7 @@ suite_caps(void)
 	tcase_add_test(tc, sc_profile_lifted_by_explicit_caps);
 	tcase_add_test(tc, sc_profile_table_is_sane);
 	tcase_add_test(tc, sc_profile_prints);
+	tcase_add_test(tc, sc_precompiled_filters_match);
 	suite_add_tcase(s, tc);
 	return s;
 }

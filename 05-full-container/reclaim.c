@@ -1,0 +1,327 @@
+/*
+ * reclaim.c - what a nutshell killed half-way leaves behind, found and
+ * removed (see ctr.h): `nutshell cleanup`, and a quiet pass at the start of
+ * every `nutshell run`.
+ *
+ * SIGKILL cannot be caught, so a launcher killed at the wrong moment
+ * cannot clean up after itself. The kernel reclaims most of a container by
+ * itself: the child dies with its parent (PR_SET_PDEATHSIG, and end of file
+ * on the start pipe), the pid namespace with its pid 1, and with the last
+ * process the mount namespace, its tmpfs and overlay, and the network
+ * namespace with its veth. Two things are not the kernel's to reclaim: the
+ * cgroup directories (a cgroup outlives its processes until rmdir(2)) and
+ * the scratch directory /tmp/nutshell-run-ID.XXXXXX the tmpfs was mounted on.
+ *
+ * Which of them are orphans? The name says "nutshell made this" (the
+ * 12-digit container id in both names), and a lock says "someone is still
+ * using it": a running nutshell holds flock(2) on its scratch directory from
+ * before its cgroup exists until after the cgroup is gone. The kernel drops
+ * the lock when the holder dies, whatever killed it, so a scratch directory
+ * we can lock is an orphan; and a cgroup nutshell-ID with no locked scratch
+ * directory of the same ID is one too. Read: flock(2), prctl(2)
+ * PR_SET_PDEATHSIG, cgroups(7).
+ */
+#include "../02-cgroups/cgroup.h"
+#include "../04-overlay-chroot/rootfs.h"
+#include "../common/trace.h"
+#include "ctr.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SCRATCH_GLOB "/tmp/nutshell-run-*.*"
+/* In the scratch directory (hidden inside the container by its tmpfs): the
+ * cgroup directories made for it. A reclaiming nutshell may run in another
+ * cgroup and so look beneath other directories than the one that made them. */
+#define RECORD "cgroups"
+
+int
+ctr_record_cgroups(const char *scratch, const struct cg *cg)
+{
+	char path[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/" RECORD, scratch);
+	if (!(f = fopen(path, "wxe")))
+		return -1;
+	for (size_t i = 0; i < cg->n; i++)
+		fprintf(f, "%d %s\n", cg->layout->h[cg->d[i].hier].version, cg->d[i].dir);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+void
+ctr_unrecord(const char *scratch)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/" RECORD, scratch);
+	unlink(path);
+}
+
+int
+ctr_make_scratch(const char *id, char *out, size_t size)
+{
+	char prefix[32];
+	struct stat path_st, fd_st;
+
+	snprintf(prefix, sizeof(prefix), "run-%s", id);
+	/* Between mkdtemp and flock another nutshell's reclaim may take the
+	 * new directory for an orphan and remove it: once locked, it must
+	 * still be the directory at that path, else make another. */
+	for (int tries = 0; tries < 5; tries++) {
+		if (rootfs_tmpdir(prefix, out, size) == -1)
+			return trace_error("%s", rootfs_error()), -1;
+		int fd = open(out, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd == -1)
+			continue;
+		if (TRACE(flock(fd, LOCK_EX | LOCK_NB), "flock", "%d, LOCK_EX|LOCK_NB", fd) == 0 &&
+		    fstat(fd, &fd_st) == 0 && stat(out, &path_st) == 0 &&
+		    fd_st.st_ino == path_st.st_ino && fd_st.st_dev == path_st.st_dev)
+			return fd;
+		close(fd);
+		rmdir(out); /* ours, if it is still there */
+	}
+	trace_error("%s: removed again and again while being made", out);
+	return -1;
+}
+
+/* The container id of a name "PREFIX" + 12 hex digits + END, or NULL. */
+static const char *
+id_of(const char *name, const char *prefix, const char *end, char id[13])
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(name, prefix, n) != 0 || strspn(name + n, "0123456789abcdef") != 12 ||
+	    strncmp(name + n + 12, end, strlen(end)) != 0)
+		return NULL;
+	memcpy(id, name + n, 12);
+	id[12] = '\0';
+	return id;
+}
+
+static struct cg_layout layout, recorded;
+static int have_layout = -1; /* -1: not looked yet; 0: no cgroups for us */
+
+static int
+detect_layout(void)
+{
+	char err[CG_ERR];
+
+	if (have_layout < 0)
+		have_layout = cg_layout_detect(&layout, err, sizeof(err)) == 0;
+	return have_layout;
+}
+
+static int remove_dirs(struct cg *cg, int report);
+
+/* The cgroup nutshell-ID in every hierarchy where it exists: its processes
+ * killed, then the directories removed (cg_kill, cg_remove of lesson 02). */
+static int
+remove_cgroup(const char *id, int report)
+{
+	struct cg cg = {.layout = &layout};
+	struct stat st;
+
+	if (!detect_layout())
+		return 0;
+	snprintf(cg.name, sizeof(cg.name), "nutshell-%s", id);
+	for (size_t h = 0; h < layout.n && cg.n < CG_MAX_HIER; h++) {
+		char dir[sizeof(cg.d[0].dir)];
+		snprintf(dir, sizeof(dir), "%s/%s", layout.h[h].base, cg.name);
+		if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		cg.d[cg.n].hier = (int)h;
+		snprintf(cg.d[cg.n].dir, sizeof(cg.d[cg.n].dir), "%s", dir);
+		snprintf(cg.d[cg.n].parent, sizeof(cg.d[cg.n].parent), "%s", layout.h[h].base);
+		cg.n++;
+	}
+	return cg.n ? remove_dirs(&cg, report) : 0;
+}
+
+/* Kills and removes CG, reporting what went; returns how many. */
+static int
+remove_dirs(struct cg *cg, int report)
+{
+	char dirs[CG_MAX_HIER][sizeof(cg->d[0].dir)];
+	size_t n = cg->n;
+	struct stat st;
+	int removed = 0;
+
+	for (size_t i = 0; i < n; i++)
+		snprintf(dirs[i], sizeof(dirs[i]), "%s", cg->d[i].dir);
+	cg_kill(cg); /* PR_SET_PDEATHSIG should have killed them all; make sure */
+	cg_remove(cg);
+	for (size_t i = 0; i < n; i++)
+		if (stat(dirs[i], &st) != 0) {
+			removed++;
+			if (report)
+				printf("removed cgroup %s\n", dirs[i]);
+			else
+				trace_note(
+				    "reclaimed cgroup %s, left by a nutshell that was killed",
+				    dirs[i]);
+		} else
+			trace_error("cleanup: cannot remove cgroup %s", dirs[i]);
+	return removed;
+}
+
+/* The cgroups SCRATCH's record names, each checked to be nutshell-ID
+ * beneath /sys/fs/cgroup; -1 when there is no record. */
+static int
+remove_recorded(const char *scratch, const char *id, int report)
+{
+	char path[4200], line[sizeof(recorded.h[0].dir) + 16], name[32];
+	struct cg cg = {.layout = &recorded};
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/" RECORD, scratch);
+	if (!(f = fopen(path, "re")))
+		return -1;
+	snprintf(name, sizeof(name), "/nutshell-%s", id);
+	recorded.n = 0;
+	while (fgets(line, sizeof(line), f) && cg.n < CG_MAX_HIER) {
+		int version = line[0] - '0';
+		char *dir = line + 2;
+		dir[strcspn(dir, "\n")] = '\0';
+		size_t len = strlen(dir);
+		if ((version != 1 && version != 2) || line[1] != ' ' ||
+		    strncmp(dir, "/sys/fs/cgroup/", 15) != 0 || strstr(dir, "/..") ||
+		    len < strlen(name) || strcmp(dir + len - strlen(name), name) != 0)
+			continue; /* not what nutshell writes: leave it */
+		recorded.h[recorded.n].version = version;
+		cg.d[cg.n].hier = (int)recorded.n++;
+		snprintf(cg.d[cg.n].dir, sizeof(cg.d[cg.n].dir), "%s", dir);
+		snprintf(cg.d[cg.n].parent, sizeof(cg.d[cg.n].parent), "%.*s",
+			 (int)(len - strlen(name)), dir);
+		cg.n++;
+	}
+	fclose(f);
+	unlink(path);
+	return remove_dirs(&cg, report);
+}
+
+/* Is there a scratch directory of container ID? (Then its lock decides.) */
+static int
+scratch_exists(const char *id)
+{
+	char pattern[64];
+	glob_t g;
+
+	snprintf(pattern, sizeof(pattern), "/tmp/nutshell-run-%s.*", id);
+	int found = glob(pattern, GLOB_NOSORT, NULL, &g) == 0;
+	globfree(&g);
+	return found;
+}
+
+/* No process in BASE/NAME, and made more than a minute ago. */
+static int
+abandoned(const char *base, const char *name)
+{
+	char path[sizeof(layout.h[0].base) + 64], procs[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s/cgroup.procs", base, name);
+	FILE *f = fopen(path, "re");
+	int empty = f && !fgets(procs, sizeof(procs), f);
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "%s/%s", base, name);
+	return empty && stat(path, &st) == 0 && time(NULL) - st.st_mtime > 60;
+}
+
+int
+ctr_reclaim(int report)
+{
+	glob_t g;
+	int removed = 0;
+	char id[13];
+
+	if (glob(SCRATCH_GLOB, GLOB_NOSORT, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			const char *path = g.gl_pathv[i];
+			struct stat st;
+
+			/* Ours by name, a real directory of this user, and not
+			 * locked: its nutshell is dead. */
+			if (!id_of(path, "/tmp/nutshell-run-", ".", id) || lstat(path, &st) != 0 ||
+			    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+				continue;
+			int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd == -1)
+				continue;
+			if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+				close(fd); /* a live nutshell's */
+				continue;
+			}
+			/* The cgroups first, as recorded, then the directory.
+			 * No record: killed before its cgroup existed (or just
+			 * after - the scan below finds that one). Never by name
+			 * alone: the directory may be one its maker is about to
+			 * lock, retrying under the same id. */
+			int n = remove_recorded(path, id, report);
+			removed += n > 0 ? n : 0;
+			if (TRACE(rmdir(path), "rmdir", "%s", trace_str(path)) == 0) {
+				removed++;
+				if (report)
+					printf("removed %s\n", path);
+				else
+					trace_note("reclaimed %s, left by a nutshell that was "
+						   "killed",
+						   path);
+			} else if (errno != ENOENT) /* its maker gave it up */
+				trace_error("cleanup: cannot remove %s: %s", path, strerror(errno));
+			close(fd);
+		}
+	}
+	globfree(&g);
+	/* `nutshell cleanup` also looks at the cgroups themselves: one whose
+	 * scratch directory is gone (a /tmp cleaner) has no owner either - if
+	 * it is empty and older than a minute: a live nutshell made and
+	 * locked its scratch directory first, but maybe in another /tmp. */
+	if (report && detect_layout()) {
+		for (size_t h = 0; h < layout.n; h++) {
+			DIR *d = opendir(layout.h[h].base);
+			struct dirent *e;
+			while (d && (e = readdir(d)))
+				if (e->d_type == DT_DIR && id_of(e->d_name, "nutshell-", "", id) &&
+				    e->d_name[21] == '\0' && !scratch_exists(id) &&
+				    abandoned(layout.h[h].base, e->d_name))
+					removed += remove_cgroup(id, report);
+			if (d)
+				closedir(d);
+		}
+	}
+	if (report)
+		printf(removed ? "cleanup: removed %d\n"
+			       : "cleanup: nothing of nutshell's left "
+				 "here%.0d\n",
+		       removed);
+	fflush(stdout);
+	return removed;
+}
+
+void
+ctr_pause_point(const char *stage)
+{
+	const char *want = getenv("NUTSHELL_TEST_PAUSE");
+
+	if (!want || strcmp(want, stage) != 0)
+		return;
+	trace_error("NUTSHELL_TEST_PAUSE: paused at %s", stage);
+	/* pid 1 of a pid namespace cannot stop itself (signals it has no
+	 * handler for are ignored, pid_namespaces(7)): it waits instead. */
+	if (getpid() == 1)
+		for (;;)
+			pause();
+	raise(SIGSTOP);
+}

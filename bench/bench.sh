@@ -1,0 +1,204 @@
+#!/bin/bash
+# bench/bench.sh - what a container start costs, and where the time goes
+# (make bench; a benchmark, not a test: it prints and records, it does not
+# pass or fail on numbers).
+#
+# Method. bench/timer runs commands interleaved round by round (the order
+# rotated each round), times each from fork(2) to wait4(2) on
+# CLOCK_MONOTONIC, and reports the median, the 25th..75th percentile and
+# min..max, the ratio of each median to the first command's (the floor),
+# and the median peak RSS from wait4 (the process and the children it
+# reaped). Tables go to stdout and build/bench.txt, rows to build/bench.csv.
+#
+#   startup   nutshell run -- /bin/true (default image, default hardening,
+#             --memory 64M --pids-limit 100) against the floor
+#             unshare --mount --uts --ipc --net --pid --cgroup --fork /bin/true,
+#             bubblewrap and crun when installed (make bench-deps)
+#   tracing   the default human trace, -q, and --json FILE
+#   layers    1, 8 and 32 image layers (--layer)
+#   parallel  1, 4 and 16 containers started at once (timer -j), floor too
+#   network   --network none against veth, inside a network namespace made
+#             for the benchmark, so the host end never reaches the host's
+#   phases    NUTSHELL_TIMINGS=1: the launcher's own stamps, median per
+#             phase, and its own peak RSS (getrusage, the launcher alone)
+#
+# BENCH_RUNS (default 60) sets the rounds of the startup table; the others
+# use a half or less. Everything made here (a directory under /tmp, crun's
+# cgroups) is removed on exit, Ctrl-C included.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+nutshell=$top/05-full-container/nutshell
+timer=$top/bench/timer
+image=$top/images/busybox
+runs=${BENCH_RUNS:-60}
+half=$(((runs + 1) / 2))
+out=$top/build
+csv=$out/bench.csv
+txt=$out/bench.txt
+
+[[ $(id -u) == 0 ]] || { echo "bench: needs root (containers); run: sudo make bench" >&2; exit 1; }
+[[ -x $nutshell && -x $timer && -d $image ]] || { echo "bench: run 'make all image bench/timer' first" >&2; exit 1; }
+
+tmp=$(mktemp -d /tmp/nutshell-bench.XXXXXX)
+made_cgroups=()
+cleanup() {
+	rm -rf "$tmp"
+	# crun makes the cgroup path it is given in every v1 hierarchy, and
+	# removes only the last directory of it: the rest go here, deepest first.
+	local d
+	for ((i = ${#made_cgroups[@]} - 1; i >= 0; i--)); do
+		d=${made_cgroups[i]}
+		[[ -d $d ]] && rmdir "$d" 2>/dev/null || true
+	done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$out"
+: >"$csv"
+: >"$txt"
+limits=(--memory 64M --pids-limit 100)
+run_ns=("$nutshell" -q run "${limits[@]}" -- /bin/true)
+floor=(unshare --mount --uts --ipc --net --pid --cgroup --fork /bin/true)
+
+show() { tee -a "$txt"; }
+failed=0
+wrap=(env) # the network table runs under unshare --net instead
+# A failed run is reported in its row and makes the benchmark exit 1 at the
+# end, after every table.
+table() {
+	local rc=0
+	"${wrap[@]}" "$timer" -c "$csv" "$@" | show || rc=$?
+	((rc == 0)) || failed=1
+}
+
+{
+	echo "nutshell bench, $(date -u +%Y-%m-%dT%H:%MZ)"
+	echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
+	echo "         kernel $(uname -r), $(grep -c '^cgroup ' /proc/mounts) cgroup v1 hierarchies" \
+		"$(grep -q ' cgroup2 ' /proc/mounts && echo '+ cgroup2' || true), load $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "command: make bench (BENCH_RUNS=$runs)"
+	echo
+} | show
+
+# --- startup: the floor, nutshell, bubblewrap, crun, interleaved ---
+cmds=(:: floor "${floor[@]}" :: nutshell "${run_ns[@]}")
+if command -v bwrap >/dev/null; then
+	cmds+=(:: bubblewrap bwrap --unshare-all --die-with-parent --ro-bind "$image" /
+		--proc /proc --dev /dev /bin/true)
+fi
+if command -v crun >/dev/null; then
+	# An absolute cgroup path beneath our own (the memory hierarchy's, on
+	# this hybrid host; "/" in the other v1 hierarchies, or on v2).
+	own=$(awk -F: '$2 == "memory" || ($1 == "0" && !m) { p = $3; if ($2 == "memory") m = 1 } END { print p }' /proc/self/cgroup)
+	cgpath=${own%/}/nutshell-bench-crun-$$
+	for h in /sys/fs/cgroup/*/; do
+		d=${h%/}
+		IFS=/ read -ra parts <<<"${cgpath#/}"
+		for p in "${parts[@]}"; do
+			d=$d/$p
+			[[ -e $d ]] || made_cgroups+=("$d")
+		done
+	done
+	mkdir -p "$tmp/crun"
+	cat >"$tmp/crun/config.json" <<-EOF
+	{
+	  "ociVersion": "1.0.2",
+	  "process": {
+	    "user": {"uid": 0, "gid": 0}, "args": ["/bin/true"], "cwd": "/",
+	    "env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
+	    "capabilities": {
+	      "bounding": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"],
+	      "effective": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"],
+	      "permitted": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"]
+	    },
+	    "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}],
+	    "noNewPrivileges": true
+	  },
+	  "root": {"path": "$image", "readonly": true},
+	  "hostname": "bench",
+	  "mounts": [
+	    {"destination": "/proc", "type": "proc", "source": "proc"},
+	    {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
+	    {"destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]},
+	    {"destination": "/dev/shm", "type": "tmpfs", "source": "shm", "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]},
+	    {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]}
+	  ],
+	  "linux": {
+	    "cgroupsPath": "$cgpath",
+	    "resources": {"memory": {"limit": 67108864}, "pids": {"limit": 100}},
+	    "namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}],
+	    "maskedPaths": ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"],
+	    "readonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
+	  }
+	}
+	EOF
+	unified=()
+	grep -q ' /sys/fs/cgroup/unified cgroup2 ' /proc/mounts && unified=(--unmount=/sys/fs/cgroup/unified)
+	cmds+=(:: crun "${unified[@]}" crun --cgroup-manager=cgroupfs --root "$tmp/crun-state"
+		run --bundle "$tmp/crun" "bench-$$")
+fi
+table -n "$runs" -g startup "${cmds[@]}"
+command -v bwrap >/dev/null || echo "  (bubblewrap not installed: make bench-deps)" | show
+command -v crun >/dev/null || echo "  (crun not installed: make bench-deps)" | show
+echo | show
+
+# --- tracing: what the trace costs ---
+table -n "$runs" -g tracing \
+	:: quiet "${run_ns[@]}" \
+	:: "default (stderr)" "$nutshell" run "${limits[@]}" -- /bin/true \
+	:: "--json FILE" "$nutshell" -q --json "$tmp/trace.json" run "${limits[@]}" -- /bin/true
+echo | show
+
+# --- layers: 1, 8, 32 (the image and 0, 7, 31 layers over it) ---
+layers8=() layers32=()
+for i in $(seq 1 31); do
+	mkdir -p "$tmp/layer$i/etc/layer$i"
+	echo "$i" >"$tmp/layer$i/etc/layer$i/id"
+	((i <= 7)) && layers8+=(--layer "$tmp/layer$i")
+	layers32+=(--layer "$tmp/layer$i")
+done
+table -n "$half" -g layers \
+	:: "1 layer" "${run_ns[@]}" \
+	:: "8 layers" "$nutshell" -q run "${limits[@]}" "${layers8[@]}" -- /bin/true \
+	:: "32 layers" "$nutshell" -q run "${limits[@]}" "${layers32[@]}" -- /bin/true
+awk -F, '$1 == "layers" { m[$2] = $5 } END {
+	printf "  per extra layer: %.3f ms (from 1 to 32)\n", (m["32 layers"] - m["1 layer"]) / 31 }' "$csv" | show
+echo | show
+
+# --- parallel: 1, 4, 16 at once ---
+for j in 1 4 16; do
+	table -n $((half / 2 > 5 ? half / 2 : 5)) -w 1 -j "$j" -g "parallel -j $j" \
+		:: "floor x$j" "${floor[@]}" :: "nutshell x$j" "${run_ns[@]}"
+done
+echo | show
+
+# --- network: none and veth, in a network namespace of the benchmark's ---
+# The whole table in a new network namespace, which takes every veth made
+# in it along when it ends.
+wrap=(unshare --net)
+table -n "$half" -g network \
+	:: "--network none" "${run_ns[@]}" \
+	:: "--network veth" "$nutshell" -q run "${limits[@]}" --network veth -- /bin/true
+wrap=(env)
+echo | show
+
+# --- phases: where the time of one start goes ---
+echo "phases (NUTSHELL_TIMINGS=1, median of $half starts; stamps the launcher records)" | show
+for _ in $(seq "$half"); do
+	NUTSHELL_TIMINGS=1 "$nutshell" -q run "${limits[@]}" -- /bin/true 2>&1 >/dev/null | grep 'timing:' || true
+done | awk '{ print $3, $4 }' | sort -k1,1 -k2,2g | awk -v csv="$csv" '
+	{ v[$1] = v[$1] " " $2; if (!($1 in seen)) { seen[$1] = 1; names[++n] = $1 } }
+	END {
+		for (i = 1; i <= n; i++) {
+			k = names[i]; m = split(v[k], a, " "); med = a[int((m + 1) / 2)]
+			unit = k == "peak_rss" ? "KiB" : "ms"
+			printf "  %-14s %9.3f %s\n", k, med, unit
+			printf "phases,%s,1,%d,%.3f,,,,,,,\n", k, m, med >>csv
+		}
+	}' | show
+echo "  (before main: the rest of the startup median - loading and linking the program)" | show
+echo | show
+echo "written: $txt $csv" | show
+exit "$failed"

@@ -1,0 +1,685 @@
+/*
+ * test_nutshell_reliability.c - issue #9: nutshell run refuses bad input
+ * before anything exists, leaves nothing when it is killed at any stage of
+ * a start (what the kernel does not reclaim, `nutshell cleanup` and the
+ * next run do), runs rootless, and stops the known escape classes - one
+ * test per class, named after it. As in test_nutshell.c, the container is
+ * looked at from inside with inspect --json - or busybox.
+ */
+#include "../suites.h"
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NUTSHELL "05-full-container/nutshell"
+
+static void
+nap(int ms)
+{
+	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&t, NULL);
+}
+
+/* The value of fact KEY among the JSON lines inspect wrote to stdout. */
+static const char *
+ifact(const struct run *r, const char *key)
+{
+	static char value[4096];
+	const char *line = r->out;
+
+	value[0] = '\0';
+	while (line && *line) {
+		size_t len = strcspn(line, "\n");
+		json_t *obj = json_loadb(line, len, 0, NULL);
+		const char *k = obj ? json_string_value(json_object_get(obj, "key")) : NULL;
+
+		if (k && strcmp(k, key) == 0)
+			snprintf(value, sizeof(value), "%s",
+				 json_string_value(json_object_get(obj, "value")));
+		json_decref(obj);
+		if (value[0])
+			return value;
+		line += len + (line[len] == '\n');
+	}
+	return value;
+}
+
+/* The container id: "container 0123456789ab:" in the trace (stderr). */
+static const char *
+id_in(const char *text)
+{
+	static char id[16];
+	const char *p = text;
+
+	id[0] = '\0';
+	while (p && (p = strstr(p, "container ")))
+		if (sscanf(p += 10, "%12[0-9a-f]:", id) == 1 && strlen(id) == 12)
+			break;
+	return id;
+}
+
+/* How many of ID's scratch directories and cgroups exist. */
+static int
+left_of(const char *id)
+{
+	char pattern[128], cmd[256], line[512];
+	glob_t g;
+	int n = 0;
+
+	snprintf(pattern, sizeof(pattern), "/tmp/nutshell-run-%s.*", id);
+	if (glob(pattern, 0, NULL, &g) == 0)
+		n += (int)g.gl_pathc;
+	globfree(&g);
+	snprintf(cmd, sizeof(cmd),
+		 "find /sys/fs/cgroup -maxdepth 6 -type d -name 'nutshell-%s' 2>/dev/null", id);
+	FILE *f = popen(cmd, "r");
+	while (f && fgets(line, sizeof(line), f))
+		n++;
+	if (f)
+		pclose(f);
+	return n;
+}
+
+static void
+assert_nothing_left(const char *id)
+{
+	ck_assert_msg(strlen(id) == 12, "no container id in the trace");
+	ck_assert_msg(left_of(id) == 0, "container %s left a cgroup or scratch directory", id);
+}
+
+/* ---- bad input: 125, one line naming the value, nothing made ---- */
+
+struct bad_case {
+	const char *args[6]; /* options after "run", NULL-terminated */
+	const char *expected;
+	int no_command; /* the case is about COMMAND: add none */
+};
+
+/* Images for the cases that need one, beneath one temporary directory:
+ * good/ (with a symlink "out" to /etc), proc-link/ (/proc -> /proc),
+ * dev-climb/ (/dev -> ../../../dev), link -> good, file (not a directory). */
+static char img[64];
+
+static void
+make_images(void)
+{
+	char p[160];
+	const char *dirs[] = {"good",	   "good/proc",	     "good/dev",
+			      "good/sys",  "proc-link",	     "proc-link/dev",
+			      "dev-climb", "dev-climb/proc", NULL};
+
+	snprintf(img, sizeof(img), "/tmp/nutshell-test-img.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(img));
+	for (size_t i = 0; dirs[i]; i++) {
+		snprintf(p, sizeof(p), "%s/%s", img, dirs[i]);
+		ck_assert_int_eq(mkdir(p, 0755), 0);
+	}
+	snprintf(p, sizeof(p), "%s/good/out", img);
+	ck_assert_int_eq(symlink("/etc", p), 0);
+	snprintf(p, sizeof(p), "%s/proc-link/proc", img);
+	ck_assert_int_eq(symlink("/proc", p), 0);
+	snprintf(p, sizeof(p), "%s/dev-climb/dev", img);
+	ck_assert_int_eq(symlink("../../../dev", p), 0);
+	snprintf(p, sizeof(p), "%s/link", img);
+	ck_assert_int_eq(symlink("good", p), 0);
+	snprintf(p, sizeof(p), "%s/file", img);
+	close(open(p, O_WRONLY | O_CREAT, 0644));
+}
+
+static void
+remove_images(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", img);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(badinput_refused_before_anything_exists)
+{
+	/* "@" in an argument stands for the image directory made above. */
+	static const struct bad_case cases[] = {
+	    {{"--bogus"}, "unknown option '--bogus'", 0},
+	    {{"-x"}, "unknown option", 0},
+	    {{"--memory"}, "'--memory' needs a value", 1},
+	    {{"--memory", "--cpus", "1"}, "--memory '--cpus': expected a value", 0},
+	    {{"--memory", "lots"}, "--memory 'lots'", 0},
+	    {{"--memory", "-5M"}, "--memory '-5M'", 0},
+	    {{"--memory", "0"}, "--memory '0': expected at least 6M", 0},
+	    {{"--memory", "1k"}, "--memory '1k': expected at least 6M", 0},
+	    {{"--memory", "5000000"}, "--memory '5000000': expected at least 6M", 0},
+	    {{"--memory", "99999999999999999999"}, "--memory '99999999999999999999'", 0},
+	    {{"--memory", "12Q"}, "--memory '12Q'", 0},
+	    {{"--memory-swap", "64M"}, "needs --memory too", 0},
+	    {{"--memory", "64M", "--memory-swap", "8M"}, "--memory-swap '8388608'", 0},
+	    {{"--cpus", "0"}, "--cpus '0'", 0},
+	    {{"--cpus", "-1"}, "--cpus '-1'", 0},
+	    {{"--cpus", "100000"}, "--cpus '100000'", 0},
+	    {{"--cpus", "abc"}, "--cpus 'abc'", 0},
+	    {{"--cpu-weight", "0"}, "--cpu-weight '0'", 0},
+	    {{"--cpu-weight", "10001"}, "--cpu-weight '10001'", 0},
+	    {{"--pids-limit", "0"}, "--pids-limit '0': expected 1 to 4194304, or -1", 0},
+	    {{"--pids-limit", "-5"}, "--pids-limit '-5'", 0},
+	    {{"--pids-limit", "99999999999"}, "--pids-limit '99999999999'", 0},
+	    {{"--pids-limit", "12x"}, "--pids-limit '12x'", 0},
+	    {{"--cap-add", "CAP_FLY"}, "--cap-add 'CAP_FLY': unknown capability", 0},
+	    {{"--cap-drop", "NET_RAWW"}, "--cap-drop 'NET_RAWW': unknown capability", 0},
+	    {{"--cap-add", ""}, "--cap-add '': unknown capability", 0},
+	    {{"--rootfs", "/no/such/image"}, "--rootfs '/no/such/image'", 0},
+	    {{"--rootfs", "images/busybox"}, "--rootfs 'images/busybox': expected an absolute", 0},
+	    {{"--rootfs", "@/file"}, "expected an existing directory", 0},
+	    {{"--rootfs", "@/link"}, "a symlink; expected the image directory itself", 0},
+	    {{"--rootfs", "@/proc-link"}, "proc is a symlink to '/proc', outside the root", 0},
+	    {{"--rootfs", "@/dev-climb"}, "climbs above the root", 0},
+	    {{"--volume", "/no/such/dir:/x"}, "host path '/no/such/dir'", 0},
+	    {{"--volume", "relative:/x"}, "expected an absolute path", 0},
+	    {{"--volume", "/tmp:/x/../../etc"}, "without '..'", 0},
+	    {{"--volume", "/tmp:/"}, "other than /", 0},
+	    {{"--rootfs", "@/good", "--volume", "/tmp:/out/x"}, "'/etc', outside the root", 0},
+	    {{"--volume", "/tmp"}, "--volume '/tmp': expected HOST:CONTAINER[:ro]", 0},
+	    {{"--volume", "/tmp:/x:rx"}, "mode 'rx': expected ro or rw", 0},
+	    {{"--hostname", "a123456789b123456789c123456789d123456789e123456789f123456789g1234", 0},
+	     "expected 1 to 64 letters",
+	     0},
+	    {{"--hostname", "bad_name"}, "--hostname 'bad_name'", 0},
+	    {{"--hostname", "-lead"}, "--hostname '-lead'", 0},
+	    {{"--uidmap", "0:100000:65536", "--uidmap", "100:200000:10", 0},
+	     "--uidmap '100:200000:10': id map line 2 overlaps line 1",
+	     0},
+	    {{"--gidmap", "0:100000:10", "--gidmap", "10:100005:10"}, "--gidmap '10:100005:10'", 0},
+	    {{"--uidmap", "0:4294967295:2"}, "--uidmap '0:4294967295:2': id map line 1: range", 0},
+	    {{"--uidmap", "0:100000:0"}, "count 0", 0},
+	    {{"--uidmap", "0:-1:5"}, "--uidmap '0:-1:5': expected INSIDE:OUTSIDE:COUNT", 0},
+	    {{"--uidmap", "1:100000:10"}, "no range maps id 0", 0},
+	    {{"--network", "bridge"}, "--network 'bridge': expected none, host or veth", 0},
+	    {{"--network", ""}, "--network ''", 0},
+	    {{"--network", "veth", "--subnet", "10.0.0.0/33"}, "--subnet '10.0.0.0/33'", 0},
+	    {{"--network", "veth", "--subnet", "10.0.0/24"}, "--subnet '10.0.0/24'", 0},
+	    {{"--subnet", "10.9.0.0/24"}, "only with --network veth", 0},
+	    {{"--user", "root"}, "--user 'root'", 0},
+	    {{"--workdir", "rel"}, "--workdir 'rel'", 0},
+	    {{"--env", "=x"}, "--env '=x'", 0},
+	    {{"--time-offset", "1e99"}, "--time-offset '1e99'", 0},
+	    {{"--security-opt", "apparmor=x"}, "--security-opt 'apparmor=x'", 0},
+	    {{"--", ""}, "COMMAND '': expected a program name or path", 1},
+	    {{NULL}, "expected a COMMAND", 1},
+	};
+	struct run r;
+
+	make_images();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *argv[16];
+		char args[6][256];
+		int n = 0;
+
+		argv[n++] = NUTSHELL;
+		argv[n++] = "run";
+		for (int k = 0; cases[i].args[k]; k++) {
+			const char *a = cases[i].args[k];
+			snprintf(args[k], sizeof(args[k]), "%s%s", a[0] == '@' ? img : "",
+				 a + (a[0] == '@'));
+			argv[n++] = args[k];
+		}
+		if (!cases[i].no_command) {
+			argv[n++] = "--";
+			argv[n++] = "true";
+		}
+		argv[n] = NULL;
+		/* Under strace: not one clone, mkdir, mount or symlink. */
+		ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
+		ck_assert_msg(r.status == 125, "case %zu (%s %s): exit %d:\n%.1500s", i, argv[2],
+			      argv[3] ? argv[3] : "", r.status, r.err);
+		ck_assert_msg(strstr(r.err, cases[i].expected),
+			      "case %zu: stderr lacks '%s':\n%.1500s", i, cases[i].expected, r.err);
+		ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1,
+			      "case %zu: not one line:\n%.1500s", i, r.err);
+		const char *made[] = {"\nclone(",   "\nclone3(",  "\nmkdir(", "\nmount(",
+				      "\nsymlink(", "\nunshare(", "\nrmdir(", NULL};
+		for (size_t k = 0; made[k]; k++) {
+			char *hit = strstr(r.strace, made[k]);
+			ck_assert_msg(!hit, "case %zu: %s in strace:\n%.200s", i, made[k] + 1,
+				      hit ? hit : "");
+		}
+		ck_assert_ptr_null(run_find(&r, "syscall", "name", "clone"));
+		ck_assert_ptr_null(run_find(&r, "syscall", "name", "mkdir"));
+		run_free(&r);
+	}
+	remove_images();
+}
+END_TEST
+
+/* ---- faults: nutshell SIGKILLed at each stage of a start ---- */
+
+/* Reads a whole small file into buf ("" when missing). */
+static const char *
+slurp_small(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+/* Dead: gone, or a zombie waiting for its new parent. */
+static int
+dead(pid_t pid)
+{
+	char path[64], stat[512];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	slurp_small(path, stat, sizeof(stat));
+	const char *p = strrchr(stat, ')');
+	return stat[0] == '\0' || (p && (p[2] == 'Z' || p[2] == 'X'));
+}
+
+/*
+ * Starts nutshell with NUTSHELL_TEST_PAUSE=STAGE ("running": none; the
+ * command says "started"), waits until it is there, SIGKILLs it, checks that
+ * every process of the container died with it, then runs CLEANUP (either
+ * `nutshell cleanup` or another `nutshell run`) and checks that nothing of
+ * the container is left.
+ */
+static void
+kill_at(const char *stage, int next_run)
+{
+	char dir[] = "/tmp/nutshell-test-fault.XXXXXX", out[64], err[64], text[65536],
+	     kids[256] = "";
+	const char *prog = getenv("NUTSHELL_ROOT");
+	char path[512];
+	int running = strcmp(stage, "running") == 0;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(err, sizeof(err), "%s/err", dir);
+	snprintf(path, sizeof(path), "%s/%s", prog ? prog : ".", NUTSHELL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(o, 1);
+		dup2(e, 2);
+		if (!running)
+			setenv("NUTSHELL_TEST_PAUSE", stage, 1);
+		execl(path, NUTSHELL, "run", "--", "sh", "-c", "echo started; exec sleep 60", NULL);
+		_exit(98);
+	}
+	ck_assert_int_gt(pid, 0);
+	const char *want = running ? "started" : "paused at";
+	for (int i = 0; i < 200; i++) {
+		if (strstr(slurp_small(running ? out : err, text, sizeof(text)), want))
+			break;
+		nap(25);
+	}
+	ck_assert_msg(strstr(text, want), "%s: never got there:\n%.1000s", stage,
+		      slurp_small(err, text, sizeof(text)));
+	/* The container's pid 1, as the host sees it: nutshell's child. */
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	slurp_small(path, kids, sizeof(kids));
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	for (char *k = strtok(kids, " \n"); k; k = strtok(NULL, " \n")) {
+		int i;
+		for (i = 0; i < 100 && !dead((pid_t)atoi(k)); i++)
+			nap(20);
+		ck_assert_msg(dead((pid_t)atoi(k)), "%s: container process %s outlived nutshell",
+			      stage, k);
+	}
+	char id[16];
+	snprintf(id, sizeof(id), "%s", id_in(slurp_small(err, text, sizeof(text))));
+	ck_assert_msg(strlen(id) == 12, "%s: no container id:\n%.1000s", stage, text);
+
+	struct run r;
+	if (next_run) {
+		const char *argv[] = {NUTSHELL, "run", "--", "true", NULL};
+		ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+		ck_assert_int_eq(r.status, 0);
+		/* Reclaimed by this run - or by a concurrent one first. */
+		if (!strstr(r.err, "reclaimed /tmp/nutshell-run-"))
+			printf("note: %s: reclaimed by another nutshell before this run\n", stage);
+	} else {
+		const char *argv[] = {NUTSHELL, "cleanup", NULL};
+		char line[64];
+		ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
+		ck_assert_msg(r.status == 0, "cleanup: exit %d:\n%.1500s", r.status, r.err);
+		/* Reported - unless a nutshell of a concurrent test run
+		 * reclaimed it first (run does, quietly); either way it is gone. */
+		snprintf(line, sizeof(line), "removed /tmp/nutshell-run-%s.", id);
+		int reported = strstr(r.out, line) != NULL;
+		if (!reported)
+			printf("note: %s: reclaimed by another nutshell before cleanup\n", stage);
+		snprintf(line, sizeof(line), "nutshell-%s\n", id);
+		if (reported && strcmp(stage, "scratch") != 0)
+			ck_assert_msg(strstr(r.out, line), "%s: no cgroup reported:\n%.1500s",
+				      stage, r.out);
+		char why[256];
+		ck_assert_msg(run_honest(&r, why, sizeof(why)) == 0, "cleanup lies: %s", why);
+	}
+	run_free(&r);
+	assert_nothing_left(id);
+	unlink(out);
+	unlink(err);
+	rmdir(dir);
+}
+
+START_TEST(fault_sigkill_at_each_stage)
+{
+	const char *stages[] = {"scratch", "cgroup", "clone", "mounts", "running"};
+
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
+			kill_at(stages[i], 0);
+	/* The next run reclaims it too, without being asked. */
+	kill_at("cgroup", 1);
+}
+END_TEST
+
+/* A live container is not "cleaned up" by someone else's cleanup. */
+START_TEST(fault_cleanup_spares_live_containers)
+{
+	char dir[] = "/tmp/nutshell-test-live.XXXXXX", out[64], text[65536];
+	const char *prog = getenv("NUTSHELL_ROOT");
+	char path[512];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(path, sizeof(path), "%s/%s", prog ? prog : ".", NUTSHELL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(o, 1);
+		dup2(o, 2);
+		execl(path, NUTSHELL, "run", "--", "sh", "-c", "echo started; sleep 2; echo done",
+		      NULL);
+		_exit(98);
+	}
+	for (int i = 0; i < 200 && !strstr(slurp_small(out, text, sizeof(text)), "started"); i++)
+		nap(25);
+	char id[16];
+	snprintf(id, sizeof(id), "%s", id_in(text));
+	struct run r;
+	const char *argv[] = {NUTSHELL, "cleanup", NULL};
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(!strstr(r.out, id), "cleanup removed a live container's:\n%.500s", r.out);
+	run_free(&r);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x:\n%.1000s", status,
+		      slurp_small(out, text, sizeof(text)));
+	ck_assert_ptr_nonnull(strstr(slurp_small(out, text, sizeof(text)), "done"));
+	assert_nothing_left(id);
+	unlink(out);
+	rmdir(dir);
+}
+END_TEST
+
+/* Killed by the OOM killer: 137 and a line that names the likely cause. */
+START_TEST(fault_oom_at_start)
+{
+	const char *argv[] = {
+	    NUTSHELL, "run", "--memory", "8M",
+	    "--",     "sh",  "-c",	 "x=$(head -c 100000000 /dev/zero | tr '\\0' a)",
+	    NULL};
+	struct run r;
+
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_msg(r.status == 137, "exit %d:\n%.1500s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "killed by the OOM killer: its memory limit (--memory, "
+				    "8388608 bytes) is probably too low"),
+		      "no clear message:\n%.1500s", r.err);
+	assert_nothing_left(id_in(r.err));
+	run_free(&r);
+}
+END_TEST
+
+/* Processes still dying at teardown: cgroup kill, then rmdir retried with
+ * back-off, bounded (cg_kill, cg_remove: 5 s each). */
+START_TEST(fault_busy_cgroup_at_teardown)
+{
+	const char *argv[] = {NUTSHELL, "run",
+			      "--",	"sh",
+			      "-c",	"for i in 1 2 3 4 5 6 7 8; do sleep 30 & done; exit 3",
+			      NULL};
+	struct run r;
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ck_assert_msg(r.status == 3, "exit %d:\n%.1500s", r.status, r.err);
+	ck_assert_msg(b.tv_sec - a.tv_sec < 10, "teardown took %ld s", (long)(b.tv_sec - a.tv_sec));
+	assert_nothing_left(id_in(r.err));
+	run_free(&r);
+}
+END_TEST
+
+/* ---- rootless: run by an ordinary user ---- */
+
+START_TEST(rootless_run_as_nobody)
+{
+	const char *argv[] = {NUTSHELL, "run", "--", "inspect", "--json", "-", NULL};
+	char buf[64];
+	struct run r;
+
+	if (strcmp(read_line_file("/proc/sys/kernel/unprivileged_userns_clone", buf, sizeof(buf)),
+		   "0") == 0) {
+		printf("skipped: rootless: kernel.unprivileged_userns_clone is 0 here\n");
+		return;
+	}
+	ck_assert_int_eq(run_program(&r, RUN_AS_NOBODY, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d:\n%.1500s", r.status, r.err);
+	/* Root inside, which is nobody outside: one id mapped. */
+	ck_assert_str_eq(ifact(&r, "uid"), "0");
+	ck_assert_str_eq(ifact(&r, "uid_map"), "0 65534 1");
+	ck_assert_str_eq(ifact(&r, "gid_map"), "0 65534 1");
+	ck_assert_str_eq(ifact(&r, "pid"), "1");
+	ck_assert_str_eq(ifact(&r, "root_fstype"), "overlay");
+	ck_assert_str_eq(ifact(&r, "no_new_privs"), "1");
+	/* No cgroup limits, said once, in one line. */
+	const char *skip = strstr(r.err, "rootless: no cgroup limits");
+	ck_assert_msg(skip, "no line about cgroup limits:\n%.1500s", r.err);
+	ck_assert_ptr_null(strstr(skip + 1, "rootless: no cgroup limits"));
+	ck_assert_ptr_nonnull(run_find(&r, "syscall", "name", "clone"));
+	assert_nothing_left(id_in(r.err));
+	run_free(&r);
+}
+END_TEST
+
+/* ---- hardening: one test per escape class ---- */
+
+/* A directory of the host open in nutshell's caller (fd 9, no O_CLOEXEC)
+ * must not become the container's way out, neither as --workdir
+ * /proc/self/fd/N nor as an fd COMMAND inherits. nutshell's own host
+ * directory fds (the scratch lock) are tried too. */
+START_TEST(hardening_cve_2024_21626_leaked_fd_workdir)
+{
+	char dir[] = "/tmp/nutshell-test-leak.XXXXXX", marker[96], wd[32];
+	struct run r;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(marker, sizeof(marker), "%s/HOST-MARKER", dir);
+	close(open(marker, O_WRONLY | O_CREAT, 0644));
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(dup2(fd, 9), 9);
+	close(fd);
+	for (int n = 3; n <= 9; n++) {
+		snprintf(wd, sizeof(wd), "/proc/self/fd/%d", n);
+		const char *argv[] = {NUTSHELL, "run", "--workdir", wd, "--", "ls", NULL};
+		ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+		ck_assert_msg(!strstr(r.out, "HOST-MARKER"), "fd %d: the host directory:\n%.1500s",
+			      n, r.out);
+		ck_assert_msg(r.status == 125, "fd %d: exit %d:\n%.1500s", n, r.status, r.err);
+		assert_nothing_left(id_in(r.err));
+		run_free(&r);
+	}
+	const char *argv[] = {NUTSHELL, "run", "--", "inspect", "--json", "-", NULL};
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_str_eq(ifact(&r, "extra_fds"), "none");
+	run_free(&r);
+	close(9);
+	unlink(marker);
+	rmdir(dir);
+}
+END_TEST
+
+/* The launcher's binary is not reachable from inside: with --init its code
+ * is pid 1, which is not dumpable, so /proc/1/exe cannot be opened, read or
+ * written; the binary is unchanged afterwards. */
+START_TEST(hardening_cve_2019_5736_proc_exe)
+{
+	const char *argv[] = {NUTSHELL,
+			      "run",
+			      "--init",
+			      "--",
+			      "sh",
+			      "-c",
+			      "cat /proc/1/comm; readlink /proc/1/exe || echo no-link;"
+			      " cat /proc/1/exe >/dev/null 2>&1 && echo READ;"
+			      " echo x 2>/dev/null >>/proc/1/exe && echo WRITTEN;"
+			      " ls /proc | grep -c '^[0-9]'",
+			      NULL};
+	const char *prog = getenv("NUTSHELL_ROOT");
+	char path[512];
+	struct stat before, after;
+	struct run r;
+
+	snprintf(path, sizeof(path), "%s/%s", prog ? prog : ".", NUTSHELL);
+	ck_assert_int_eq(stat(path, &before), 0);
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d:\n%.1500s", r.status, r.err);
+	ck_assert_msg(strncmp(r.out, "nutshell\nno-link\n", 17) == 0, "pid 1's exe:\n%.1500s",
+		      r.out);
+	ck_assert_ptr_null(strstr(r.out, "READ"));
+	ck_assert_ptr_null(strstr(r.out, "WRITTEN"));
+	ck_assert_int_eq(stat(path, &after), 0);
+	ck_assert(before.st_size == after.st_size && before.st_mtime == after.st_mtime);
+	assert_nothing_left(id_in(r.err));
+	run_free(&r);
+}
+END_TEST
+
+/* A mount made inside (CAP_SYS_ADMIN granted on purpose) never shows in the
+ * host's mount table, and neither does the container's own tmpfs: the
+ * mount namespace's propagation is private. */
+START_TEST(hardening_mount_propagation_leak)
+{
+	char dir[] = "/tmp/nutshell-test-prop.XXXXXX", out[64], text[4096], mounts[1 << 16];
+	const char *prog = getenv("NUTSHELL_ROOT");
+	char path[512];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(path, sizeof(path), "%s/%s", prog ? prog : ".", NUTSHELL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(o, 1);
+		dup2(o, 2);
+		execl(path, NUTSHELL, "-q", "run", "--cap-add", "SYS_ADMIN", "--", "sh", "-c",
+		      "mkdir -p /mnt/x && mount -t tmpfs leak-marker /mnt/x && echo mounted;"
+		      " sleep 1",
+		      NULL);
+		_exit(98);
+	}
+	for (int i = 0; i < 200 && !strstr(slurp_small(out, text, sizeof(text)), "mounted"); i++)
+		nap(25);
+	ck_assert_msg(strstr(text, "mounted"), "the mount inside failed:\n%.1500s", text);
+	const char *tables[] = {"/proc/self/mountinfo", "/proc/1/mountinfo"};
+	for (size_t i = 0; i < 2; i++) {
+		slurp_small(tables[i], mounts, sizeof(mounts));
+		ck_assert_msg(!strstr(mounts, "leak-marker"), "%s shows the mount", tables[i]);
+		ck_assert_msg(!strstr(mounts, "nutshell-run-"), "%s shows the scratch tmpfs",
+			      tables[i]);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+	unlink(out);
+	rmdir(dir);
+}
+END_TEST
+
+/* An image whose /proc or /dev is a symlink out of the root is refused
+ * before anything is mounted (runc's CVE-2019-19921). */
+START_TEST(hardening_cve_2019_19921_symlinked_proc)
+{
+	struct run r;
+	char root[96];
+
+	make_images();
+	const char *which[] = {"proc-link", "dev-climb"};
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(root, sizeof(root), "%s/%s", img, which[i]);
+		const char *argv[] = {NUTSHELL, "run", "--rootfs", root, "--", "true", NULL};
+		ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+		ck_assert_msg(r.status == 125, "%s: exit %d", which[i], r.status);
+		ck_assert_msg(strstr(r.err, "refusing to follow it"), "%s:\n%.1500s", which[i],
+			      r.err);
+		ck_assert_ptr_null(run_find(&r, "syscall", "name", "mount"));
+		run_free(&r);
+	}
+	remove_images();
+}
+END_TEST
+
+/* The masks hold whatever the path: through /proc/1/root, /proc/self/..,
+ * /proc/./ - the same mount - and they cannot be unmounted. */
+START_TEST(hardening_masked_paths_bypass)
+{
+	const char *argv[] = {NUTSHELL,
+			      "run",
+			      "--",
+			      "sh",
+			      "-c",
+			      "for f in /proc/1/root/proc/interrupts /proc/self/../interrupts"
+			      " /proc/./keys /proc/1/root/proc/keys /proc/self/root/proc/timer_list"
+			      " /proc/1/root/proc/kcore; do cat $f 2>/dev/null; done | wc -c;"
+			      " ls /proc/1/root/sys/firmware | wc -l;"
+			      " umount /proc/interrupts 2>/dev/null && echo UNMASKED;"
+			      " mount -t proc proc /mnt 2>/dev/null && echo NEWPROC; true",
+			      NULL};
+	struct run r;
+
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d:\n%.1500s", r.status, r.err);
+	ck_assert_str_eq(r.out, "0\n0\n");
+	assert_nothing_left(id_in(r.err));
+	run_free(&r);
+}
+END_TEST
+
+Suite *
+suite_reliability(void)
+{
+	Suite *s = suite_create("reliability");
+	TCase *tc = tcase_create("run");
+
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, badinput_refused_before_anything_exists);
+	tcase_add_test(tc, fault_sigkill_at_each_stage);
+	tcase_add_test(tc, fault_cleanup_spares_live_containers);
+	tcase_add_test(tc, fault_oom_at_start);
+	tcase_add_test(tc, fault_busy_cgroup_at_teardown);
+	tcase_add_test(tc, rootless_run_as_nobody);
+	tcase_add_test(tc, hardening_cve_2024_21626_leaked_fd_workdir);
+	tcase_add_test(tc, hardening_cve_2019_5736_proc_exe);
+	tcase_add_test(tc, hardening_mount_propagation_leak);
+	tcase_add_test(tc, hardening_cve_2019_19921_symlinked_proc);
+	tcase_add_test(tc, hardening_masked_paths_bypass);
+	suite_add_tcase(s, tc);
+	return s;
+}
