@@ -282,6 +282,12 @@ cg_normalize(const char *file, const char *value, char *out, size_t outsize, cha
 		char quota[64];
 
 		if (space) {
+			/* A quota too long for the buffer would be cut, and the cut
+			 * one checked instead: refuse it whole. */
+			if ((size_t)(space - value) >= sizeof(quota))
+				return fail(EINVAL, err, size,
+					    "cpu.max '%.80s...': expected QUOTA PERIOD in us",
+					    value);
 			snprintf(quota, sizeof(quota), "%.*s", (int)(space - value), value);
 			if (cg_parse_count(space + 1, &period, NULL, 0) != 0 || period < 1000 ||
 			    period > 1000000)

@@ -71,9 +71,12 @@ struct ctr_config {
 	char uidmap[512], gidmap[512];
 	int time_set;
 	long long time_offset; /* --time-offset SECS: monotonic and boottime */
-	/* --layer DIR...: read-only layers over rootfs, in the order given. */
+	/* --layer DIR...: read-only layers over rootfs, in the order given.
+	 * Their paths live in layer_text: overlayfs takes all of them in one
+	 * mount option string of at most a page anyway. */
 	const char *layers[CTR_MAX_LAYERS];
-	size_t nlayers;
+	size_t nlayers, layer_used;
+	char layer_text[4096];
 	int cleanup; /* `nutshell cleanup` rather than run */
 };
 

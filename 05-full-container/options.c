@@ -259,14 +259,22 @@ on_option(int opt, const char *arg)
 	switch (opt) {
 	case OPT_LAYER: {
 		struct stat st;
-		char *dir = arg[0] == '/' && lstat(arg, &st) == 0 && S_ISDIR(st.st_mode)
-				? realpath(arg, NULL)
-				: NULL;
-		if (!dir || strpbrk(dir, ",:\\") || cfg->nlayers == CTR_MAX_LAYERS)
-			return free(dir), bad("--layer '%s': expected an absolute path of a "
-					      "directory, without ',' ':' '\\' (at most %d)",
-					      arg, CTR_MAX_LAYERS);
-		cfg->layers[cfg->nlayers++] = dir;
+		char dir[PATH_MAX];
+		if (arg[0] != '/' || lstat(arg, &st) != 0 || !S_ISDIR(st.st_mode) ||
+		    !realpath(arg, dir) || strpbrk(dir, ",:\\") || cfg->nlayers == CTR_MAX_LAYERS)
+			return bad(
+			    "--layer '%s': expected an absolute path of a directory, without "
+			    "',' ':' '\\' (at most %d)",
+			    arg, CTR_MAX_LAYERS);
+		size_t len = strlen(dir) + 1;
+		if (cfg->layer_used + len > sizeof(cfg->layer_text))
+			return bad("--layer '%s': the layers' paths together exceed %zu bytes, "
+				   "the most one overlay mount takes",
+				   arg, sizeof(cfg->layer_text));
+		char *copy = cfg->layer_text + cfg->layer_used;
+		memcpy(copy, dir, len);
+		cfg->layer_used += len;
+		cfg->layers[cfg->nlayers++] = copy;
 		return 0;
 	}
 	case OPT_ROOTFS: {

@@ -162,6 +162,11 @@ START_TEST(cgroup_normalize)
 	ck_assert_int_eq(cg_normalize("memory.max", "-1", out, sizeof(out), err, sizeof(err)), -1);
 	ck_assert_int_eq(cg_normalize("memory.bogus", "1", out, sizeof(out), err, sizeof(err)), -1);
 	ck_assert_int_eq(errno, ENOTSUP);
+	/* A quota longer than the parser's buffer is refused, not cut. */
+	char longq[200];
+	memset(longq, '0', 100);
+	snprintf(longq + 100, sizeof(longq) - 100, "25000x 100000");
+	ck_assert_int_eq(cg_normalize("cpu.max", longq, out, sizeof(out), err, sizeof(err)), -1);
 }
 END_TEST
 
