@@ -344,6 +344,48 @@ double_chroot(void)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
+/* A probe that would change this process if it were allowed (a new
+ * namespace) runs in a child of its own: one that works must not change
+ * what the next probe finds. The result comes back on a pipe. */
+static long
+in_child(long (*try)(void))
+{
+	struct {
+		long ret;
+		int err;
+	} r = {-1, EIO};
+	int fds[2];
+
+	if (pipe(fds) == -1)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		r.ret = try();
+		r.err = errno;
+		_exit(write(fds[1], &r, sizeof(r)) == sizeof(r) ? 0 : 1);
+	}
+	close(fds[1]);
+	if (pid < 0 || read(fds[0], &r, sizeof(r)) != sizeof(r))
+		r.ret = -1, r.err = EIO;
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	errno = r.err;
+	return r.ret;
+}
+
+static long
+try_unshare_user(void)
+{
+	return unshare(CLONE_NEWUSER);
+}
+
+static long
+try_unshare_mnt(void)
+{
+	return unshare(CLONE_NEWNS);
+}
+
 static void
 probes(void)
 {
@@ -352,8 +394,8 @@ probes(void)
 	int fd;
 
 	probe("mount", mount("none", "/tmp", "tmpfs", 0, NULL));
-	probe("unshare_user", unshare(CLONE_NEWUSER));
-	probe("unshare_mnt", unshare(CLONE_NEWNS));
+	probe("unshare_user", in_child(try_unshare_user));
+	probe("unshare_mnt", in_child(try_unshare_mnt));
 	probe("keyctl", syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0));
 	probe("add_key", syscall(SYS_add_key, "user", "probe", "x", 1, -3));
 	fh->handle_bytes = 8;
