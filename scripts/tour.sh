@@ -30,6 +30,34 @@ END
 pause
 ./01-namespaces/uts || exit 1
 
+# The next three run with -q: only what each program shows, not its trace.
+cat <<'END'
+
+Lesson 02, cgroups: what a process can use.
+  ./02-cgroups/pids -q  a fork bomb inside pids.max: forks past the limit fail
+  with EAGAIN; nobody is killed, and the host's process count does not move.
+END
+pause
+./02-cgroups/pids -q || exit 1
+
+cat <<'END'
+
+Lesson 03, capabilities: what a process may ask the kernel.
+  ./03-capabilities/drop -q  root without one capability is refused exactly
+  there: chown without CAP_CHOWN, port 80 without CAP_NET_BIND_SERVICE.
+END
+pause
+./03-capabilities/drop -q || exit 1
+
+cat <<'END'
+
+Lesson 04, layers and roots: what filesystem a process stands on.
+  ./04-overlay-chroot/escape -q  the classic chroot escape works under chroot
+  and fails after pivot_root with the old root detached.
+END
+pause
+./04-overlay-chroot/escape -q || exit 1
+
 cat <<'END'
 
 Lesson 05, the full container: every lesson's helpers in one start.
@@ -49,8 +77,10 @@ echo "--- inspect inside: nutshell run -- inspect ---"
 
 cat <<'END'
 
-That was the whole tour so far. Next:
-  lessons/01-namespaces.md   the worksheet (run each step yourself, try --step)
+That was the tour. Next:
+  lessons/01-namespaces.md   the first worksheet (run each step yourself, try
+                             --step); 02 to 05 follow
+  make grade EX=01-hostname  the first graded exercise (lessons/exercises/)
   make book                  the book, in build/book.html
   sudo make check            the test suite
 END
