@@ -35,7 +35,7 @@ cat <<'END'
 
 Lesson 02, cgroups: what a process can use.
   ./02-cgroups/pids -q  a fork bomb inside pids.max: forks past the limit fail
-  with EAGAIN; nobody is killed, and the host's process count does not move.
+  with EAGAIN, and nobody is killed by the limit.
 END
 pause
 ./02-cgroups/pids -q || exit 1
