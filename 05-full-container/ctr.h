@@ -95,7 +95,7 @@ struct ctr_child {
 	int go_fd;	  /* read end: the parent says "go" once we are set up from outside */
 	int go_wr;	  /* the write end, which the child closes: EOF = parent gone */
 	int lock_fd;	  /* the scratch directory's lock: a host directory, closed too */
-	int tty_slave;	  /* -t: the terminal the command gets as 0, 1, 2; -1 without */
+	int tty_sock;	  /* -t: the socket its pty's master goes out on; -1 without */
 	char tmpdir[256]; /* the host directory the container's tmpfs is mounted on */
 	/* The filter, made by the parent before clone(2); len 0: none. */
 	struct sc_bpf seccomp;
@@ -133,8 +133,14 @@ void ctr_pause_point(const char *stage);
 
 /* --- the terminal (tty.c) --- */
 
-/* Opens a pseudo-terminal pair (posix_openpt); the slave's fd, -1 on error. */
-int ctr_tty_open(int *master);
+/* In the container, after its /dev is mounted: opens a pty of the
+ * container's own devpts, sends the master to nutshell over SOCK
+ * (SCM_RIGHTS), and returns the slave, or -1. */
+int ctr_tty_open_inside(int sock);
+
+/* In nutshell: the master the container sent over SOCK, or -1 (the
+ * container ended before it had one). */
+int ctr_tty_receive(int sock);
 
 /* The caller's terminal in raw mode, restored by ctr_tty_restore() (which is
  * also registered with atexit(3)); a no-op when stdin is no terminal. */

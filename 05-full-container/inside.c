@@ -250,17 +250,19 @@ setup_process(const struct ctr_child *ch)
 	if (TRACE(setrlimit(RLIMIT_NOFILE, &nofile), "prlimit64",
 		  "0, RLIMIT_NOFILE, {rlim_cur=1024, rlim_max=1024}, NULL") == -1)
 		return fail_step("setrlimit");
-	if (ch->tty_slave >= 0) {
+	if (ch->tty_sock >= 0) {
+		int tty = ctr_tty_open_inside(ch->tty_sock);
+		close(ch->tty_sock);
 		/* A session of its own with the pty as controlling terminal:
 		 * Ctrl-C in the relayed terminal reaches the container's
 		 * foreground process group, not us. */
-		if (setsid() == -1 || ioctl(ch->tty_slave, TIOCSCTTY, 0) == -1)
+		if (tty == -1 || setsid() == -1 || ioctl(tty, TIOCSCTTY, 0) == -1)
 			return fail_step("the terminal");
 		for (int fd = 0; fd < 3; fd++)
-			if (dup2(ch->tty_slave, fd) == -1)
+			if (dup2(tty, fd) == -1)
 				return fail_step("dup2");
-		if (ch->tty_slave > 2)
-			close(ch->tty_slave);
+		if (tty > 2)
+			close(tty);
 	}
 	if (TRACE(chdir(dir), "chdir", "%s", trace_str(dir)) == -1) {
 		/* docker run -w makes the directory when the image lacks it. */

@@ -44,6 +44,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,7 +53,7 @@ static struct ctr_config cfg;
 static struct cg_layout layout;
 static struct cg cgroup;
 static int have_cgroup;
-static struct ctr_child child = {.tty_slave = -1};
+static struct ctr_child child = {.tty_sock = -1};
 static int scratch_lock = -1; /* flock(2) on the scratch directory: we live */
 volatile long long *ctr_stamps;
 
@@ -394,10 +395,14 @@ main(int argc, char **argv)
 		trace_fail(child.tmpdir);
 		goto out;
 	}
-	if (cfg.tty && (child.tty_slave = ctr_tty_open(&master)) == -1) {
-		trace_fail("-t: a pseudo-terminal");
+	/* -t: the container makes its terminal itself, in its own devpts, and
+	 * sends us the master over this socket. */
+	int tty_sock[2] = {-1, -1};
+	if (cfg.tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tty_sock) == -1) {
+		trace_fail("-t: socketpair");
 		goto out;
 	}
+	child.tty_sock = tty_sock[1];
 	if (cfg.time_set && make_time_namespace() == -1)
 		goto out;
 	ctr_stamp(CTR_T_CGROUP);
@@ -420,19 +425,14 @@ main(int argc, char **argv)
 	ctr_stamp(CTR_T_CLONE);
 	ctr_pause_point("clone");
 	close(go[0]);
-	if (child.tty_slave >= 0)
-		close(child.tty_slave); /* the container holds it now */
+	if (child.tty_sock >= 0)
+		close(child.tty_sock); /* the container's end */
 
 	/* 5. From outside: cgroup, id maps, veth; then let the child go. */
 	if (setup_from_outside(pid) == -1) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		goto out;
-	}
-	if (cfg.tty) {
-		ctr_tty_winsize(master);
-		if (ctr_tty_raw() == -1)
-			trace_fail("-t: raw mode");
 	}
 	if (write(go[1], "g", 1) != 1) {
 		trace_fail("starting the container");
@@ -442,6 +442,17 @@ main(int argc, char **argv)
 	}
 	close(go[1]);
 	go[1] = -1;
+	if (cfg.tty) {
+		/* If the container fails before it has a terminal, master stays
+		 * -1 and the wait below reports its exit. */
+		master = ctr_tty_receive(tty_sock[0]);
+		close(tty_sock[0]);
+		if (master >= 0) {
+			ctr_tty_winsize(master);
+			if (ctr_tty_raw() == -1)
+				trace_fail("-t: raw mode");
+		}
+	}
 	ctr_stamp(CTR_T_OUTSIDE);
 
 	/* 6. happens in inside.c; 7. we wait, forwarding signals. */

@@ -2,42 +2,91 @@
  * tty.c - nutshell run -t: a pseudo-terminal for the container, the
  * caller's terminal in raw mode, and the relay between them (see ctr.h).
  *
- * The container's shell gets the pty's slave as its controlling terminal;
- * we hold the master and copy bytes both ways. Our own terminal goes raw
+ * The container opens a pty in its own devpts and gives its shell the
+ * slave as controlling terminal; it passes the master out to us over a
+ * unix socket, and we copy bytes both ways. Our own terminal goes raw
  * (no echo, no line editing, no signals from Ctrl-C): the container's pty
  * does all of that, as if the shell ran on our terminal directly. Read:
  * pty(7), termios(3), tty_ioctl(4) (TIOCGWINSZ, TIOCSWINSZ, TIOCSCTTY).
  */
+#include "../common/decode.h"
+#include "../common/trace.h"
 #include "ctr.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
 
 static struct termios saved;
 static int raw_on;
 
+/* <<< tty-inside */
 int
-ctr_tty_open(int *master)
+ctr_tty_open_inside(int sock)
 {
-	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), s = -1;
-	char *name;
+	char buf[CMSG_SPACE(sizeof(int))] = {0}, *name, byte = 't';
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf, .msg_controllen = sizeof(buf)};
+	int m, s = -1;
 
+	/* The container's own devpts (newinstance): its /dev/ptmx, so the
+	 * terminal's name is one of the container's (/dev/pts/0), not a host
+	 * pty that does not exist in here. */
+	m = (int)TRACE(open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), "openat",
+		       "AT_FDCWD, \"/dev/ptmx\", %s", dec_open(O_RDWR | O_NOCTTY | O_CLOEXEC));
 	if (m == -1)
 		return -1;
-	if (grantpt(m) == -1 || unlockpt(m) == -1 || !(name = ptsname(m)) ||
-	    (s = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1) {
-		int e = errno;
-		close(m);
-		errno = e;
+	if (unlockpt(m) == -1 || !(name = ptsname(m)) ||
+	    (s = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+		goto fail;
+	/* Hand the master to nutshell, which relays it to the caller's
+	 * terminal: SCM_RIGHTS (unix(7)) copies the descriptor across. */
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &m, sizeof(int));
+	if (TRACE(sendmsg(sock, &msg, 0), "sendmsg", "%d, {SCM_RIGHTS [%d]}, 0", sock, m) != 1)
+		goto fail;
+	close(m);
+	return s;
+fail:;
+	int e = errno;
+	close(m);
+	if (s >= 0)
+		close(s);
+	errno = e;
+	return -1;
+}
+/* >>> tty-inside */
+
+int
+ctr_tty_receive(int sock)
+{
+	char buf[CMSG_SPACE(sizeof(int))] = {0}, byte;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf, .msg_controllen = sizeof(buf)};
+	int m = -1;
+
+	/* 0 bytes: the container died before it had a terminal. */
+	if (TRACE(recvmsg(sock, &msg, MSG_CMSG_CLOEXEC), "recvmsg", "%d, {...}, MSG_CMSG_CLOEXEC",
+		  sock) != 1)
+		return -1;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS) {
+		errno = EPROTO;
 		return -1;
 	}
-	*master = m;
-	return s;
+	memcpy(&m, CMSG_DATA(c), sizeof(int));
+	return m;
 }
 
 void

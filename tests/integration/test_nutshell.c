@@ -491,11 +491,27 @@ START_TEST(nutshell_network)
 }
 END_TEST
 
+/* Reads the pty's master into buf until NEEDLE shows up, for up to 5 s. */
+static int
+read_until(int master, char *buf, size_t size, size_t *len, const char *needle)
+{
+	for (int i = 0; i < 100 && !strstr(buf, needle); i++) {
+		struct timespec t = {0, 50 * 1000 * 1000};
+		ssize_t n = read(master, buf + *len, size - *len - 1);
+		if (n > 0)
+			*len += (size_t)n;
+		buf[*len] = '\0';
+		if (n <= 0)
+			nanosleep(&t, NULL);
+	}
+	return strstr(buf, needle) != NULL;
+}
+
 START_TEST(nutshell_tty)
 {
 	int master, status;
 	struct termios before, after;
-	char buf[4096], *name;
+	char buf[8192] = "", *name;
 	size_t len = 0;
 
 	pid_t pid = forkpty(&master, NULL, NULL, NULL);
@@ -504,20 +520,16 @@ START_TEST(nutshell_tty)
 		_exit(98);
 	}
 	ck_assert_int_gt(pid, 0);
+	fcntl(master, F_SETFL, O_NONBLOCK);
 	name = ptsname(master);
 	int slave = open(name, O_RDWR | O_NOCTTY);
 	tcgetattr(slave, &before);
-	/* Wait for the prompt "/ # ", then exit 3 from the shell. */
-	for (int i = 0; i < 100 && !strstr(buf, "# "); i++) {
-		struct timespec t = {0, 50 * 1000 * 1000};
-		ssize_t n = read(master, buf + len, sizeof(buf) - len - 1);
-		if (n > 0)
-			len += (size_t)n;
-		buf[len] = '\0';
-		if (n <= 0)
-			nanosleep(&t, NULL);
-	}
-	ck_assert_msg(strstr(buf, "# "), "no prompt: '%s'", buf);
+	/* The prompt "/ # "; then the shell's terminal is one of the
+	 * container's own devpts (newinstance), not a host pty; then exit 3. */
+	ck_assert_msg(read_until(master, buf, sizeof(buf), &len, "# "), "no prompt: '%s'", buf);
+	ck_assert_int_eq(write(master, "tty\r", 4), 4);
+	ck_assert_msg(read_until(master, buf, sizeof(buf), &len, "/dev/pts/0"),
+		      "the shell's terminal is not the container's /dev/pts/0: '%s'", buf);
 	ck_assert_int_eq(write(master, "exit 3\r", 7), 7);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 3, "status %#x", status);
