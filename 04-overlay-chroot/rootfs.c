@@ -80,10 +80,9 @@ quote(const char *s)
 	return s ? trace_str(s) : "NULL";
 }
 
-/* mount(2), traced, with the failure named for rootfs_error(). */
-static int
-do_mount(const char *source, const char *target, const char *fstype, unsigned long flags,
-	 const char *data)
+int
+rootfs_mount(const char *source, const char *target, const char *fstype, unsigned long flags,
+	     const char *data)
 {
 	if (TRACE(mount(source, target, fstype, flags, data), "mount", "%s, %s, %s, %s, %s",
 		  quote(source), trace_str(target), quote(fstype), dec_mount(flags),
@@ -179,7 +178,7 @@ rootfs_mount_overlay(const struct rootfs_layers *l, const char *target)
 		return refuse(ENOMEM, "overlay: out of memory");
 	if (rootfs_overlay_options(l, opts, 8192) == 0) {
 		trace_note("overlay options: %s", opts);
-		ret = do_mount("overlay", target, "overlay", 0, opts);
+		ret = rootfs_mount("overlay", target, "overlay", 0, opts);
 	}
 	free(opts);
 	return ret;
@@ -308,7 +307,7 @@ target_in(const char *root, const char *path, int create, int want_dir, char *ou
 int
 rootfs_bind_self(const char *root)
 {
-	return do_mount(root, root, NULL, MS_BIND | MS_REC, NULL);
+	return rootfs_mount(root, root, NULL, MS_BIND | MS_REC, NULL);
 }
 
 /* <<< pivot */
@@ -365,8 +364,8 @@ rootfs_mount_sys(const char *root)
 
 	if (target_in(root, "/sys", 1, 1, target, sizeof(target)) == -1)
 		return -1;
-	return do_mount("sysfs", target, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			NULL);
+	return rootfs_mount("sysfs", target, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			    NULL);
 }
 
 /* <<< dev */
@@ -404,7 +403,7 @@ make_node(const char *dev, const char *name, unsigned int major, unsigned int mi
 	if (fd == -1)
 		return failed("open", path);
 	close(fd);
-	return do_mount(host, path, NULL, MS_BIND, NULL);
+	return rootfs_mount(host, path, NULL, MS_BIND, NULL);
 }
 
 /* Is group ID in this user namespace's gid_map? In the initial namespace
@@ -436,8 +435,8 @@ rootfs_mount_dev(const char *root)
 	int ret = -1;
 
 	if (target_in(root, "/dev", 1, 1, dev, sizeof(dev)) == -1 ||
-	    do_mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k") ==
-		-1)
+	    rootfs_mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME,
+			 "mode=755,size=65536k") == -1)
 		return -1;
 	mode_t saved = umask(0); /* the nodes are 0666, as on any host */
 	for (size_t i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++)
@@ -454,17 +453,17 @@ rootfs_mount_dev(const char *root)
 		failed("mkdir", path);
 		goto out;
 	}
-	if (do_mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
-		     gid_mapped(5) ? "newinstance,ptmxmode=0666,mode=0620,gid=5"
-				   : "newinstance,ptmxmode=0666,mode=0620") == -1)
+	if (rootfs_mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
+			 gid_mapped(5) ? "newinstance,ptmxmode=0666,mode=0620,gid=5"
+				       : "newinstance,ptmxmode=0666,mode=0620") == -1)
 		goto out;
 	snprintf(path, sizeof(path), "%s/shm", dev);
 	if (TRACE(mkdir(path, 01777), "mkdir", "%s, 01777", trace_str(path)) == -1) {
 		failed("mkdir", path);
 		goto out;
 	}
-	if (do_mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		     "mode=1777,size=65536k") == -1)
+	if (rootfs_mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			 "mode=1777,size=65536k") == -1)
 		goto out;
 	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dev, dev_links[i].name);
@@ -494,10 +493,11 @@ rootfs_mask(const char *root, const char *path)
 		return failed("lstat", target);
 	/* A directory: an empty tmpfs, read-only so nothing can be put there. */
 	if (S_ISDIR(st.st_mode))
-		return do_mount("tmpfs", target, "tmpfs",
-				MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755,size=4k");
+		return rootfs_mount("tmpfs", target, "tmpfs",
+				    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				    "mode=755,size=4k");
 	/* A file: reads give nothing, writes vanish. */
-	return do_mount("/dev/null", target, NULL, MS_BIND, NULL);
+	return rootfs_mount("/dev/null", target, NULL, MS_BIND, NULL);
 }
 
 int
@@ -511,7 +511,7 @@ rootfs_readonly(const char *root, const char *path)
 		return found;
 	/* A bind mount first: MS_RDONLY then applies to this view only, not to
 	 * the filesystem (mount(2), "Creating a bind mount"). */
-	if (do_mount(target, target, NULL, MS_BIND | MS_REC, NULL) == -1)
+	if (rootfs_mount(target, target, NULL, MS_BIND | MS_REC, NULL) == -1)
 		return -1;
 	if (statvfs(target, &sv) == -1)
 		return failed("statvfs", target);
@@ -526,7 +526,7 @@ rootfs_readonly(const char *root, const char *path)
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
 		if (sv.f_flag & keep[i].st)
 			flags |= keep[i].ms;
-	return do_mount(NULL, target, NULL, flags, NULL);
+	return rootfs_mount(NULL, target, NULL, flags, NULL);
 }
 
 int

@@ -160,6 +160,11 @@ int rootfs_interrupted(void);
  * status, or -1. The lesson programs do their mounting this way. */
 int rootfs_run_isolated(int (*fn)(void *), void *arg);
 
+/* mount(2), traced, its failure named for rootfs_error(): every mount of
+ * this lesson and of the launcher goes through here. */
+int rootfs_mount(const char *source, const char *target, const char *fstype, unsigned long flags,
+		 const char *data);
+
 /* One line saying why the last helper failed ("" when none has). */
 const char *rootfs_error(void);
 

@@ -51,22 +51,18 @@ fail_step(const char *what)
 }
 
 static int
-rootfs_fail(const char *what)
+fail_rootfs(const char *what)
 {
 	trace_error("%s: %s", what, rootfs_error());
 	return -1;
 }
 
-/* mount(2), traced; the launcher's own few mounts. */
+/* mount(2) through lesson 04's traced helper; a failure ends the step. */
 static int
 do_mount(const char *src, const char *target, const char *type, unsigned long flags,
 	 const char *data)
 {
-	if (TRACE(mount(src, target, type, flags, data), "mount", "%s, %s, %s, %s, %s",
-		  src ? trace_str(src) : "NULL", trace_str(target), type ? trace_str(type) : "NULL",
-		  dec_mount(flags), data ? trace_str(data) : "NULL") == -1)
-		return fail_step(target);
-	return 0;
+	return rootfs_mount(src, target, type, flags, data) == -1 ? fail_rootfs(target) : 0;
 }
 
 /* A --volume: the target is resolved inside the root (a symlink in the
@@ -79,7 +75,7 @@ mount_volume(const char *root, const struct ctr_volume *v)
 	struct stat src, st;
 
 	if (rootfs_resolve(root, v->inside, target, sizeof(target)) == -1)
-		return rootfs_fail(v->inside);
+		return fail_rootfs(v->inside);
 	if (stat(v->host, &src) == -1)
 		return fail_step(v->host);
 	if (lstat(target, &st) == -1) {
@@ -106,7 +102,7 @@ mount_volume(const char *root, const struct ctr_volume *v)
 	    do_mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_NODEV | MS_NOSUID, NULL) == -1)
 		return -1;
 	if (v->read_only && rootfs_readonly(root, v->inside) == -1)
-		return rootfs_fail(v->inside);
+		return fail_rootfs(v->inside);
 	return 0;
 }
 
@@ -178,7 +174,7 @@ setup_root(const struct ctr_child *ch)
 	layers.upper = upper;
 	layers.work = work;
 	if (rootfs_mount_overlay(&layers, root) == -1)
-		return rootfs_fail("overlay");
+		return fail_rootfs("overlay");
 	/* No devices policy in a cgroup here, so no device node outside /dev
 	 * may be opened at all: nodev on every writable mount (an image's or a
 	 * mknod'ed /tmp/sda would reach the host's disk), and /dev itself
@@ -190,25 +186,25 @@ setup_root(const struct ctr_child *ch)
 		if (mount_volume(root, &cfg->vol[i]) == -1)
 			return -1;
 	if (rootfs_mount_proc(root) == -1 || rootfs_mount_sys(root) == -1)
-		return rootfs_fail("/proc, /sys");
+		return fail_rootfs("/proc, /sys");
 	if (mount_cgroups(root) == -1)
 		return -1;
 	if (rootfs_mount_dev(root) == -1)
-		return rootfs_fail("/dev");
+		return fail_rootfs("/dev");
 	snprintf(dev, sizeof(dev), "%s/dev", root);
 	if (do_mount(NULL, dev, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID, NULL) == -1)
 		return -1;
 	if (rootfs_mask_all(root, rootfs_masked_paths) == -1)
-		return rootfs_fail("masking");
+		return fail_rootfs("masking");
 	if (rootfs_readonly_all(root, rootfs_readonly_paths) == -1)
-		return rootfs_fail("read-only paths");
+		return fail_rootfs("read-only paths");
 	if (cfg->read_only &&
 	    do_mount(NULL, root, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NODEV | MS_NOSUID,
 		     NULL) == -1)
 		return -1;
 	ctr_stamp(CTR_T_MOUNTS);
 	if (rootfs_pivot(root) == -1)
-		return rootfs_fail("pivot_root");
+		return fail_rootfs("pivot_root");
 	ctr_stamp(CTR_T_PIVOT);
 	return 0;
 }
