@@ -53,9 +53,14 @@ const char *const caps_default_names[] = {
 int
 caps_last_cap(void)
 {
+	/* The kernel's number cannot change while we run: read it once (the
+	 * launcher checks a dozen capability names per start). */
+	static int last = -1;
 	char buf[32];
 	char *end;
 
+	if (last >= 0)
+		return last;
 	if (proc_read("/proc/sys/kernel/cap_last_cap", buf, sizeof(buf)) < 0)
 		return -1;
 	errno = 0;
@@ -64,7 +69,7 @@ caps_last_cap(void)
 		errno = ERANGE;
 		return -1;
 	}
-	return (int)v;
+	return last = (int)v;
 }
 
 /* <<< from-name */

@@ -11,8 +11,9 @@
  * times until the last has exited. A run's time is from just before
  * fork(2) to wait4(2) returning, on CLOCK_MONOTONIC; its peak resident
  * memory is wait4's ru_maxrss: the largest of the process and of the
- * children it waited for (getrusage(2)). Output on stdout and stderr of the
- * commands goes to /dev/null; a nonzero exit counts as a failure.
+ * children it waited for (getrusage(2)). Output on stdout goes to
+ * /dev/null, on stderr to a memory file; a nonzero exit counts as a
+ * failure, and the row shows the first line the last failed run wrote.
  *
  * A command that starts with --unmount=PATH runs in a private mount
  * namespace of its own in which PATH is unmounted (crun 1.8 refuses a
@@ -30,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -48,6 +50,7 @@ struct cmd {
 	long *rss;	     /* KiB, largest of the round's processes */
 	int failed;	     /* runs that did not exit 0 */
 	int last_rc;	     /* the last failure's wait status */
+	char last_err[160];  /* and the first line it wrote on stderr */
 };
 
 static double
@@ -64,6 +67,15 @@ static double
 run_once(struct cmd *c, int par, long *rss)
 {
 	pid_t pids[MAX_PAR];
+	int errs[MAX_PAR];
+	/* Each copy's stderr goes to a memory file, read only when it failed:
+	 * a failure's reason is printed, not thrown away. Made before the
+	 * clock starts. */
+	for (int i = 0; i < par; i++)
+		if ((errs[i] = memfd_create("stderr", MFD_CLOEXEC)) == -1) {
+			perror("memfd_create");
+			exit(1);
+		}
 	double start = now_ms();
 
 	*rss = 0;
@@ -73,7 +85,7 @@ run_once(struct cmd *c, int par, long *rss)
 			int null = open("/dev/null", O_RDWR);
 			dup2(null, 0);
 			dup2(null, 1);
-			dup2(null, 2);
+			dup2(errs[i], 2);
 			if (c->unmount &&
 			    (unshare(CLONE_NEWNS) == -1 ||
 			     mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
@@ -96,7 +108,11 @@ run_once(struct cmd *c, int par, long *rss)
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 			c->failed++;
 			c->last_rc = status;
+			ssize_t n = pread(errs[i], c->last_err, sizeof(c->last_err) - 1, 0);
+			c->last_err[n > 0 ? n : 0] = '\0';
+			c->last_err[strcspn(c->last_err, "\n")] = '\0';
 		}
+		close(errs[i]);
 		if (ru.ru_maxrss > *rss)
 			*rss = ru.ru_maxrss;
 	}
@@ -227,7 +243,9 @@ main(int argc, char **argv)
 		       c->label, rounds, med, p25, p75, c->ms[0], c->ms[rounds - 1], med / floor,
 		       (double)rss / 1024);
 		if (c->failed) {
-			printf("  FAILED %d (status %d)", c->failed, c->last_rc);
+			printf("  FAILED %d (exit %d: %s)", c->failed,
+			       WIFEXITED(c->last_rc) ? WEXITSTATUS(c->last_rc) : 128 + WTERMSIG(c->last_rc),
+			       c->last_err[0] ? c->last_err : "nothing on stderr");
 			failed = 1;
 		}
 		printf("\n");

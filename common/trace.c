@@ -314,12 +314,6 @@ trace_begin(const char *name, const char *fmt, ...)
 	va_list ap;
 
 	pending.name = name;
-	/* Quiet and no JSON: nobody reads the arguments, so they are not
-	 * formatted either (a start makes about a hundred traced calls). */
-	if (trace_cfg.quiet && trace_cfg.json_fd < 0 && !trace_cfg.step) {
-		pending.args[0] = '\0';
-		return;
-	}
 	va_start(ap, fmt);
 	vsnprintf(pending.args, sizeof(pending.args), fmt, ap);
 	va_end(ap);
