@@ -12,7 +12,7 @@
  * host service, or the first step of listening in on its traffic (a packet
  * socket on host-eth0 would see every frame).
  *
- * System calls: clone(2) with and without CLONE_NEWNET; sendto/recvmsg on
+ * System calls: clone(2) with and without CLONE_NEWNET; sendmsg/recvmsg on
  *               rtnetlink (RTM_NEWLINK, RTM_NEWADDR, RTM_GETLINK); socket(2),
  *               bind(2).
  * /proc:        /proc/PID/ns/net of the host and both containers.
@@ -45,7 +45,7 @@ container(void *arg)
 	const char *label = arg;
 	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(HOST_PORT)};
 	char links[256], key[64];
-	struct mnl_socket *nl = ns_rtnl_open();
+	struct nl_sock *nl = ns_rtnl_open();
 
 	/* lo up, as container runtimes do. Until a namespace has a local routing
 	 * table (made with its first address: 127.0.0.1 when lo comes up),
@@ -78,7 +78,7 @@ host(void *arg)
 {
 	char ns_host[64], ns_shared[64], ns_own[64];
 	int status, failed = 0;
-	struct mnl_socket *nl = ns_rtnl_open();
+	struct nl_sock *nl = ns_rtnl_open();
 
 	(void)arg;
 	if (!nl || ns_link_up(nl, "lo") == -1 ||

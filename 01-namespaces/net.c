@@ -10,7 +10,7 @@
  * bring it up, and A sends B a UDP datagram over the cable. The host's
  * namespace is never touched: the veths die with the namespaces.
  *
- * System calls: clone(2) with CLONE_NEWNET; sendto(2)/recvmsg(2) on a
+ * System calls: clone(2) with CLONE_NEWNET; sendmsg(2)/recvmsg(2) on a
  *               NETLINK_ROUTE socket (RTM_GETLINK, RTM_NEWLINK,
  *               RTM_NEWADDR; ns_net.c); socket, bind, sendto, recvfrom on UDP.
  * /proc:        /proc/PID/ns/net of the parent and both children;
@@ -59,11 +59,11 @@ host_links(char *out, size_t size)
 }
 
 /* The links of a new namespace; reported to the parent. */
-static struct mnl_socket *
+static struct nl_sock *
 show_links(struct ns_sync *sync)
 {
 	char links[256];
-	struct mnl_socket *nl = ns_rtnl_open();
+	struct nl_sock *nl = ns_rtnl_open();
 
 	if (!nl || ns_link_list(nl, links, sizeof(links)) == -1) {
 		trace_fail("rtnetlink");
@@ -83,7 +83,7 @@ child_a(void *arg)
 	char go[8];
 
 	ns_sync_in_child(sync);
-	struct mnl_socket *nl = show_links(sync);
+	struct nl_sock *nl = show_links(sync);
 	/* One end here, the other created directly in B's namespace: no link
 	 * ever exists in the host's namespace. */
 	if (!nl || ns_veth_create(nl, "veth0", "veth1", pid_b) == -1 ||
@@ -117,7 +117,7 @@ child_b(void *arg)
 	char go[8], msg[128], report[192];
 
 	ns_sync_in_child(sync);
-	struct mnl_socket *nl = show_links(sync);
+	struct nl_sock *nl = show_links(sync);
 	if (!nl || ns_sync_hear(sync->to_child[0], go, sizeof(go)) <= 0) /* veth1 is here */
 		return EXIT_DEMO_FAILED;
 	if (ns_addr_add(nl, "veth1", ADDR_B "/24") == -1 || ns_link_up(nl, "veth1") == -1)
@@ -146,7 +146,7 @@ static const struct trace_prog prog = {
     .name = "net",
     .synopsis = "",
     .about = "Creates two children in new network namespaces: each starts with only lo,\n"
-	     "down. A veth pair (rtnetlink, libmnl) joins them, they get 10.200.1.1/24\n"
+	     "down. A veth pair (rtnetlink, libnl) joins them, they get 10.200.1.1/24\n"
 	     "and 10.200.1.2/24, and A sends B a UDP datagram. The host's network\n"
 	     "namespace is never changed. Needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN).",
 };

@@ -104,26 +104,27 @@ int ns_write_setgroups(pid_t pid, const char *value);
 /* ---- network (ns_net.c) ---- */
 
 /*
- * rtnetlink through libmnl: one request per helper, each sent with
- * NLM_F_ACK and its answer read before returning, both traced under the
- * names strace shows (sendto, recvmsg). The socket belongs to the network
- * namespace of the process that opened it, whatever it joins later.
+ * rtnetlink through libnl's core (libnl-3): one request per helper, each
+ * sent with NLM_F_ACK and its answer read before returning, both traced
+ * under the names strace shows (sendmsg, recvmsg). The socket belongs to
+ * the network namespace of the process that opened it, whatever it joins
+ * later.
  */
-struct mnl_socket;
-struct mnl_socket *ns_rtnl_open(void);
-void ns_rtnl_close(struct mnl_socket *nl);
+struct nl_sock;
+struct nl_sock *ns_rtnl_open(void);
+void ns_rtnl_close(struct nl_sock *nl);
 
 /* A veth pair NAME <-> PEER; with peer_pid > 0 the kernel creates PEER
  * directly in the network namespace of peer_pid (IFLA_NET_NS_PID). */
-int ns_veth_create(struct mnl_socket *nl, const char *name, const char *peer, pid_t peer_pid);
+int ns_veth_create(struct nl_sock *nl, const char *name, const char *peer, pid_t peer_pid);
 
 /* IFF_UP on link NAME (RTM_NEWLINK with ifi_change = IFF_UP). */
-int ns_link_up(struct mnl_socket *nl, const char *name);
+int ns_link_up(struct nl_sock *nl, const char *name);
 
 /* Adds an IPv4 address "10.200.1.1/24" to link NAME (RTM_NEWADDR). */
-int ns_addr_add(struct mnl_socket *nl, const char *name, const char *cidr);
+int ns_addr_add(struct nl_sock *nl, const char *name, const char *cidr);
 
 /* Every link of the namespace, as "lo:DOWN veth0:UP" (RTM_GETLINK dump). */
-int ns_link_list(struct mnl_socket *nl, char *out, size_t size);
+int ns_link_list(struct nl_sock *nl, char *out, size_t size);
 
 #endif

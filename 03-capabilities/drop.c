@@ -172,7 +172,7 @@ child_main(void *arg)
 	char key[64];
 
 	/* A new network namespace has only lo, and it is down. */
-	struct mnl_socket *nl = ns_rtnl_open();
+	struct nl_sock *nl = ns_rtnl_open();
 	if (!nl || ns_link_up(nl, "lo") == -1)
 		return EXIT_DEMO_FAILED;
 	ns_rtnl_close(nl);

@@ -8,7 +8,8 @@ set -eu
 #   libseccomp-dev  seccomp filters (lesson 03, the launcher)
 #   check           the test framework
 #   libjansson-dev  JSON Lines traces
-#   libmnl-dev      netlink: veth pairs and addresses (lesson 01 net, the launcher)
+#   libnl-3-dev     netlink (libnl core, with libnl-3.a for the static launcher):
+#                   veth pairs and addresses (lesson 01 net, the launcher)
 #   busybox-static  the default container image
 #   pandoc          the book
 #   graphviz        the book's diagrams (book/diagrams/*.dot to SVG)
@@ -17,7 +18,7 @@ set -eu
 #   clang-format    make format-check
 #   clang, libclang-rt-14-dev  make fuzz: libFuzzer and the sanitizers (the runtime is
 #                   only a Recommends of clang, which --no-install-recommends skips)
-PACKAGES="build-essential pkg-config libcap-dev libseccomp-dev check libjansson-dev libmnl-dev
+PACKAGES="build-essential pkg-config libcap-dev libseccomp-dev check libjansson-dev libnl-3-dev
 busybox-static pandoc graphviz strace qemu-system-x86 cpio xz-utils clang-format iproute2
 clang libclang-rt-14-dev"
 

@@ -14,7 +14,7 @@
 
 FUZZ_CC      = clang
 FUZZ_FLAGS   = -O1 -g -Wall -Wextra -Werror -std=c11 -D_GNU_SOURCE -MMD -MP \
-	       -fno-omit-frame-pointer -fno-sanitize-recover=all
+	       -fno-omit-frame-pointer -fno-sanitize-recover=all $(NL_CFLAGS)
 FUZZ_SECONDS ?= 7
 FUZZ_NAMES   = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_OBJ = $(patsubst %.c,build/fuzz/obj/%.o,$(COMMON_SRC) $(HELPERS) \
