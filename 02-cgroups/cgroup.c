@@ -8,6 +8,7 @@
 #include "../common/trace.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -592,7 +594,10 @@ cg_layout_parse(struct cg_layout *l, const char *root, const char *mountinfo,
 	char *copy = strdup(self_cgroup), *save = NULL;
 	int v1_controllers = 0, v2 = 0;
 
-	*l = (struct cg_layout){0};
+	/* Not *l = (struct cg_layout){0}: that writes all 100 KiB of it, and
+	 * the launcher's peak memory is measured. Each h[] we use is set below. */
+	l->kind = CG_NONE;
+	l->n = 0;
 	if (!copy)
 		return fail(ENOMEM, err, size, "out of memory");
 	for (char *line = strtok_r(copy, "\n", &save); line && l->n < CG_MAX_HIER;
@@ -603,7 +608,7 @@ cg_layout_parse(struct cg_layout *l, const char *root, const char *mountinfo,
 		if (proc_parse_cgroup(line, &c) != 0 || find_mount(root, mountinfo, &c, h) != 0)
 			continue;
 		_Static_assert(sizeof(h->base) == sizeof(h->dir), "base starts as a copy of dir");
-		memcpy(h->base, h->dir, sizeof(h->base));
+		memcpy(h->base, h->dir, strlen(h->dir) + 1);
 		if (h->version == 2) {
 			char path[sizeof(h->dir) + 32], text[512];
 
@@ -739,9 +744,18 @@ locate(const struct cg *cg, const char *file, const char **v1)
 
 /* ---- a cgroup of our own ---- */
 
+/* Appends WORD to the space-separated list in buf. */
+static void
+add_word(char *buf, size_t size, const char *word)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, size - len, "%s%s", len ? " " : "", word);
+}
+
 int
-cg_create(struct cg *cg, const struct cg_layout *l, const struct cg *parent, const char *name,
-	  const char *const controllers[], char *err, size_t size)
+cg_plan(struct cg *cg, const struct cg_layout *l, const struct cg *parent, const char *name,
+	const char *const controllers[], char *err, size_t size)
 {
 	*cg = (struct cg){.layout = l};
 	snprintf(cg->name, sizeof(cg->name), "%s", name);
@@ -758,18 +772,19 @@ cg_create(struct cg *cg, const struct cg_layout *l, const struct cg *parent, con
 			;
 		if (i == cg->n)
 			cg->d[cg->n++].hier = h;
+		/* Freezing is no controller on v2: nothing to enable for it. */
+		if (l->h[h].version == 2 && strcmp(controllers[c], "freezer") != 0)
+			add_word(cg->d[i].want, sizeof(cg->d[i].want), controllers[c]);
 	}
 	for (size_t i = 0; i < cg->n; i++) {
-		const struct cg_hier *h = &l->h[cg->d[i].hier];
-		const char *pdir = h->base;
+		const char *pdir = l->h[cg->d[i].hier].base;
 
 		if (parent) {
 			size_t k;
 			for (k = 0; k < parent->n && parent->d[k].hier != cg->d[i].hier; k++)
 				;
 			if (k == parent->n) {
-				cg->n = i;
-				cg_remove(cg);
+				cg->n = 0;
 				return fail(EINVAL, err, size, "%s: the parent lacks a controller",
 					    name);
 			}
@@ -777,25 +792,74 @@ cg_create(struct cg *cg, const struct cg_layout *l, const struct cg *parent, con
 		}
 		snprintf(cg->d[i].parent, sizeof(cg->d[i].parent), "%s", pdir);
 		snprintf(cg->d[i].dir, sizeof(cg->d[i].dir), "%s/%s", pdir, name);
-		if (h->version == 2) {
-			/* A v2 cgroup offers its children only the controllers
-			 * enabled in its cgroup.subtree_control. */
-			char path[sizeof(cg->d[i].parent) + 32], on[256];
+		/* What is off in the parent now, cg_make() will probably turn on. */
+		char path[sizeof(cg->d[i].parent) + 32], on[256], want[128], *save = NULL;
+		snprintf(path, sizeof(path), "%s/cgroup.subtree_control", pdir);
+		if (!cg->d[i].want[0] || proc_read(path, on, sizeof(on)) < 0)
+			on[0] = '\0';
+		on[strcspn(on, "\n")] = '\0';
+		snprintf(want, sizeof(want), "%s", cg->d[i].want);
+		for (char *c = strtok_r(want, " ", &save); c; c = strtok_r(NULL, " ", &save))
+			if (!has_word(on, c, ' '))
+				add_word(cg->d[i].enabled, sizeof(cg->d[i].enabled), c);
+	}
+	return 0;
+}
 
+/* flock(2) on DIR (a cgroup directory: cgroupfs takes it like any other
+ * file system); the descriptor to close, or -1. Plumbing: not traced. */
+static int
+lock_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0 && flock(fd, LOCK_EX) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int
+cg_make(struct cg *cg, char *err, size_t size)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		const char *pdir = cg->d[i].parent;
+		int lock = -1;
+
+		cg->d[i].enabled[0] = '\0';
+		if (cg->d[i].want[0]) {
+			/* A v2 cgroup offers its children only the controllers
+			 * enabled in its cgroup.subtree_control. Locked: another
+			 * cg_remove() must not turn one off before our mkdir. */
+			char path[sizeof(cg->d[i].parent) + 32], on[256], want[128], *save = NULL;
+
+			if ((lock = lock_dir(pdir)) < 0) {
+				int e = errno;
+				cg->d[i].dir[0] = '\0';
+				cg->n = i + 1;
+				cg_remove(cg);
+				return fail(e, err, size, "cannot lock %s: %s", pdir, strerror(e));
+			}
 			snprintf(path, sizeof(path), "%s/cgroup.subtree_control", pdir);
 			if (proc_read(path, on, sizeof(on)) < 0)
 				on[0] = '\0';
 			on[strcspn(on, "\n")] = '\0';
-			for (size_t c = 0; controllers[c]; c++) {
+			snprintf(want, sizeof(want), "%s", cg->d[i].want);
+			for (char *c = strtok_r(want, " ", &save); c;
+			     c = strtok_r(NULL, " ", &save)) {
 				char plus[32];
 
-				if (strcmp(controllers[c], "freezer") == 0 ||
-				    has_word(on, controllers[c], ' '))
+				if (has_word(on, c, ' '))
 					continue;
-				snprintf(plus, sizeof(plus), "+%s", controllers[c]);
+				snprintf(plus, sizeof(plus), "+%s", c);
 				if (write_file(pdir, "cgroup.subtree_control", plus) != 0) {
 					int e = errno;
-					cg->n = i;
+					close(lock); /* cg_remove() takes it again */
+					cg->d[i].dir[0] = '\0';
+					cg->n = i + 1;
 					cg_remove(cg);
 					if (e == EBUSY)
 						return fail(
@@ -804,25 +868,36 @@ cg_create(struct cg *cg, const struct cg_layout *l, const struct cg *parent, con
 						    "it holds processes (no internal "
 						    "processes, cgroups(7)); run in a "
 						    "delegated or empty cgroup",
-						    controllers[c], pdir);
-					return fail(e, err, size, "cannot enable %s in %s: %s",
-						    controllers[c], path, strerror(e));
+						    c, pdir);
+					return fail(e, err, size, "cannot enable %s in %s: %s", c,
+						    path, strerror(e));
 				}
-				size_t len = strlen(cg->d[i].enabled);
-				snprintf(cg->d[i].enabled + len, sizeof(cg->d[i].enabled) - len,
-					 "%s%s", len ? " " : "", controllers[c]);
+				add_word(cg->d[i].enabled, sizeof(cg->d[i].enabled), c);
 			}
 		}
-		if (TRACE(mkdir(cg->d[i].dir, 0755), "mkdir", "\"%s\", 0755", cg->d[i].dir) != 0) {
-			int e = errno;
+		int made =
+		    (int)TRACE(mkdir(cg->d[i].dir, 0755), "mkdir", "\"%s\", 0755", cg->d[i].dir);
+		int e = errno;
+		if (lock >= 0)
+			close(lock);
+		if (made != 0) {
 			/* This one was not made: only undo what it enabled. */
 			cg->d[i].dir[0] = '\0';
 			cg->n = i + 1;
 			cg_remove(cg);
-			return fail(e, err, size, "mkdir %s/%s: %s", pdir, name, strerror(e));
+			return fail(e, err, size, "mkdir %s: %s", cg->d[i].parent, strerror(e));
 		}
 	}
 	return 0;
+}
+
+int
+cg_create(struct cg *cg, const struct cg_layout *l, const struct cg *parent, const char *name,
+	  const char *const controllers[], char *err, size_t size)
+{
+	if (cg_plan(cg, l, parent, name, controllers, err, size) != 0)
+		return -1;
+	return cg_make(cg, err, size);
 }
 
 int
@@ -894,6 +969,26 @@ cg_attach(struct cg *cg, pid_t pid)
 			return -1;
 	return 0;
 }
+
+/* <<< join */
+int
+cg_join(struct cg *cg)
+{
+	/* Moving another process (a pid) or a whole thread group takes the
+	 * kernel's global cgroup_threadgroup_rwsem for writing, which waits
+	 * for an RCU grace period: about a millisecond here. A thread moving
+	 * itself ("0") to a v1 tasks file needs no such lock - it cannot exit
+	 * or exec while it writes (cgroup_procs_write_start() in
+	 * kernel/cgroup/cgroup.c). v2 has no per-thread file outside threaded
+	 * cgroups: cgroup.procs there. For a single-threaded caller only. */
+	for (size_t i = 0; i < cg->n; i++)
+		if (write_file(cg->d[i].dir,
+			       cg->layout->h[cg->d[i].hier].version == 1 ? "tasks" : "cgroup.procs",
+			       "0") != 0)
+			return -1;
+	return 0;
+}
+/* >>> join */
 
 /* Reads FILE (or its v1 name) into buf; the path read into path. */
 static int
@@ -1045,6 +1140,54 @@ remove_dir(const char *dir)
 	}
 }
 
+/* A cgroup beneath PARENT other than SELF that may rely on what PARENT
+ * enables: one of ours (cgroup.h, CG_PREFIX); its name, or NULL. */
+static const char *
+user_beside(const char *parent, const char *self)
+{
+	static char name[256];
+	const char *base = strrchr(parent, '/'), *me = strrchr(self, '/');
+	int ours = base && strncmp(base + 1, CG_PREFIX, strlen(CG_PREFIX)) == 0;
+	DIR *d = opendir(parent);
+	struct dirent *e;
+
+	name[0] = '\0';
+	while (d && (e = readdir(d)) && !name[0])
+		if (e->d_type == DT_DIR && e->d_name[0] != '.' &&
+		    (!me || strcmp(e->d_name, me + 1) != 0) &&
+		    (ours || strncmp(e->d_name, CG_PREFIX, strlen(CG_PREFIX)) == 0))
+			snprintf(name, sizeof(name), "%s", e->d_name);
+	if (d)
+		closedir(d);
+	return name[0] ? name : NULL;
+}
+
+/* Disables ENABLED again in PARENT's cgroup.subtree_control, if nobody
+ * else of ours (user_beside) is there; SELF is gone already. */
+static int
+give_back(const char *parent, const char *self, const char *enabled)
+{
+	char list[128], *save = NULL;
+	int lock = lock_dir(parent), ret = 0;
+
+	if (lock < 0)
+		return errno == ENOENT ? 0 : -1; /* no parent: nothing to give back */
+	const char *user = user_beside(parent, self);
+	if (user)
+		trace_note("%s stay enabled in %s/cgroup.subtree_control: %s may rely on them",
+			   enabled, parent, user);
+	snprintf(list, sizeof(list), "%s", user ? "" : enabled);
+	for (char *c = strtok_r(list, " ", &save); c; c = strtok_r(NULL, " ", &save)) {
+		char minus[32];
+
+		snprintf(minus, sizeof(minus), "-%s", c);
+		if (write_file(parent, "cgroup.subtree_control", minus) != 0)
+			ret = -1;
+	}
+	close(lock);
+	return ret;
+}
+
 int
 cg_remove(struct cg *cg)
 {
@@ -1052,17 +1195,10 @@ cg_remove(struct cg *cg)
 
 	for (size_t k = cg->n; k-- > 0;) {
 		if (cg->d[k].dir[0] && remove_dir(cg->d[k].dir) != 0)
+			ret = -1; /* still there: it keeps what it has */
+		else if (cg->d[k].enabled[0] &&
+			 give_back(cg->d[k].parent, cg->d[k].dir, cg->d[k].enabled) != 0)
 			ret = -1;
-		/* Give back what cg_create() enabled in the parent. */
-		char enabled[128], *save = NULL;
-		snprintf(enabled, sizeof(enabled), "%s", cg->d[k].enabled);
-		for (char *c = strtok_r(enabled, " ", &save); c; c = strtok_r(NULL, " ", &save)) {
-			char minus[32];
-
-			snprintf(minus, sizeof(minus), "-%s", c);
-			if (write_file(cg->d[k].parent, "cgroup.subtree_control", minus) != 0)
-				ret = -1;
-		}
 		cg->d[k].enabled[0] = '\0';
 		cg->d[k].dir[0] = '\0';
 	}

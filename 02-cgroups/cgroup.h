@@ -146,8 +146,9 @@ struct cg {
 	struct {
 		int hier;		    /* index into layout->h */
 		char dir[2 * CG_PATH + 80]; /* the directory we made */
-		char enabled[128];	    /* v2: controllers we enabled in the parent, "+a +b" */
+		char enabled[128];	    /* v2: controllers we enabled in the parent, "a b" */
 		char parent[2 * CG_PATH + 80];
+		char want[128]; /* v2: the controllers the cgroup needs from the parent */
 	} d[CG_MAX_HIER];
 };
 
@@ -158,9 +159,29 @@ struct cg {
  * cgroup.subtree_control first. That is refused (EBUSY) when the parent is
  * not the root and holds processes - "no internal processes" (cgroups(7)) -
  * which is what err then says. Every mkdir and write is traced.
+ * cg_create() is cg_plan() then cg_make().
  */
 int cg_create(struct cg *cg, const struct cg_layout *l, const struct cg *parent, const char *name,
 	      const char *const controllers[], char *err, size_t size);
+
+/*
+ * The first half of cg_create(), which changes nothing: fills CG with the
+ * directories it will make and (v2) the controllers it will probably have
+ * to enable in each parent (d[].enabled: those off now). A program that
+ * must be able to clean up after being killed (the launcher) writes this
+ * plan down before cg_make(): a SIGKILL can fall between any two calls.
+ */
+int cg_plan(struct cg *cg, const struct cg_layout *l, const struct cg *parent, const char *name,
+	    const char *const controllers[], char *err, size_t size);
+
+/*
+ * The second half: on v2 enables what the cgroup needs in each parent (then
+ * d[].enabled says what it really enabled), and makes the directories. On
+ * v2 it holds flock(2) on the parent's directory meanwhile, as cg_remove()
+ * does while it gives controllers back, so that no other user of these
+ * helpers sees a controller on and then loses it before its mkdir.
+ */
+int cg_make(struct cg *cg, char *err, size_t size);
 
 /* Sets v2 FILE to VALUE (cg_normalize() first; on v1 the translated files). */
 int cg_set(struct cg *cg, const char *file, const char *value, char *err, size_t size);
@@ -170,6 +191,10 @@ int cg_has(const struct cg *cg, const char *file);
 
 /* Moves PID into the cgroup: writes it to cgroup.procs in every hierarchy. */
 int cg_attach(struct cg *cg, pid_t pid);
+
+/* Moves the calling (single-threaded) process into the cgroup itself:
+ * cheaper than cg_attach() from outside on v1 (see cgroup.c). */
+int cg_join(struct cg *cg);
 
 /* Reads FILE (v2 name, the v1 equivalent on v1) into buf; shows it as
  * "proc" events, line by line. */
@@ -200,10 +225,19 @@ int cg_kill(struct cg *cg);
 
 /*
  * Removes it: rmdir(2) in each hierarchy, retrying while the kernel says
- * EBUSY (dying processes still charged), for up to 5 s; on v2 also disables
- * again the controllers cg_create() enabled in the parent. Children first.
+ * EBUSY (dying processes still charged), for up to 5 s; a directory that is
+ * not there counts as removed. On v2 it also disables again the controllers
+ * cg_create() enabled in the parent (d[].enabled) - unless another cgroup
+ * of ours there may rely on them: disabling a controller takes its files,
+ * and so its limits, from every child (cgroup-v2.rst). Ours: named
+ * CG_PREFIX..., or any child of a parent so named. It checks that under
+ * flock(2) on the parent's directory, as cg_make() enables under it.
+ * Children first.
  */
 int cg_remove(struct cg *cg);
+
+/* The names of the cgroups these helpers' users make begin with it. */
+#define CG_PREFIX "nutshell-"
 
 /*
  * fork(2) (traced: strace shows clone) a child that runs fn(arg) and

@@ -165,6 +165,38 @@ int rootfs_run_isolated(int (*fn)(void *), void *arg);
 int rootfs_mount(const char *source, const char *target, const char *fstype, unsigned long flags,
 		 const char *data);
 
+/*
+ * An idmapped copy of the tree at DIR (mount_setattr(2), "Idmapped mount
+ * tree"; Linux 5.12): open_tree(DIR, OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC|
+ * AT_RECURSIVE) makes a detached copy of the mounts there, and
+ * mount_setattr(fd, "", AT_EMPTY_PATH|AT_RECURSIVE, {MOUNT_ATTR_IDMAP|
+ * MOUNT_ATTR_RDONLY, USERNS_FD}) makes it show every file's owner through
+ * the id map of the user namespace USERNS_FD (/proc/PID/ns/user): with
+ * "0 100000 65536", a file of host uid 0 belongs to uid 0 inside that
+ * namespace, and a file it creates there is written as host uid 0.
+ * Nothing on disk changes. The copy is read-only: it is meant as an
+ * overlay's lower layer, which is never written.
+ *
+ * Needs CAP_SYS_ADMIN over the filesystem's own user namespace (the host's
+ * for a disk), and a filesystem that supports idmapped mounts (ext4, xfs,
+ * btrfs from 5.12-5.15; tmpfs from 6.3; never ramfs). Returns the tree's
+ * file descriptor - closing it unmounts the copy - or -1: the kernel's
+ * errno (EINVAL or EOPNOTSUPP where the kernel or the filesystem cannot,
+ * EPERM without the privilege), with rootfs_error() naming the call, DIR and
+ * its filesystem type. Nothing is left on failure.
+ */
+int rootfs_idmapped_tree(const char *dir, int userns_fd);
+
+/* move_mount(FD, "", AT_FDCWD, TARGET, MOVE_MOUNT_F_EMPTY_PATH) (Linux
+ * 5.2): attaches a detached tree, from open_tree(2) or
+ * rootfs_idmapped_tree(), at TARGET in the caller's mount namespace - also
+ * when another process made it and passed the descriptor over. */
+int rootfs_attach_tree(int fd, const char *target);
+
+/* The type of the filesystem DIR is on, as /proc/self/mountinfo names it
+ * ("ext4", "tmpfs", "rootfs"), into out; "unknown" when it cannot tell. */
+const char *rootfs_fstype(const char *dir, char *out, size_t size);
+
 /* One line saying why the last helper failed ("" when none has). */
 const char *rootfs_error(void);
 

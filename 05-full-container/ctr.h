@@ -28,6 +28,8 @@ enum { CTR_EXIT_SETUP = 125, CTR_EXIT_NOEXEC = 126, CTR_EXIT_NOTFOUND = 127 };
 
 /* --layer: overlayfs stacks up to 500; a command line needs far fewer. */
 #define CTR_MAX_LAYERS 64
+/* The trees of a start: the image and each --layer. */
+#define CTR_MAX_TREES (CTR_MAX_LAYERS + 1)
 
 enum ctr_net { CTR_NET_NONE, CTR_NET_HOST, CTR_NET_VETH };
 
@@ -92,10 +94,16 @@ void ctr_parse(struct ctr_config *cfg, int argc, char **argv);
 /* What the child of clone(2) needs. */
 struct ctr_child {
 	const struct ctr_config *cfg;
-	int go_fd;	  /* read end: the parent says "go" once we are set up from outside */
-	int go_wr;	  /* the write end, which the child closes: EOF = parent gone */
-	int lock_fd;	  /* the scratch directory's lock: a host directory, closed too */
-	int tty_sock;	  /* -t: the socket its pty's master goes out on; -1 without */
+	int go_fd;	 /* read end: the parent says "go" once we are set up from outside */
+	int go_wr;	 /* the write end, which the child closes: EOF = parent gone */
+	int lock_fd;	 /* the scratch directory's lock: a host directory, closed too */
+	int tty_sock;	 /* -t: the socket its pty's master goes out on; -1 without */
+	struct cg *join; /* the cgroup to move itself into (cg_join); NULL: the parent does */
+	int idmap_sock;	 /* --userns: the socket the idmapped layers come in on; -1 */
+	/* The idmapped layers received (idmap.c): the image, then each
+	 * --layer in the order given; none: the host's directories. */
+	int tree_fd[CTR_MAX_TREES];
+	size_t ntrees;
 	char tmpdir[256]; /* the host directory the container's tmpfs is mounted on */
 	/* The filter, made by the parent before clone(2); len 0: none. */
 	struct sc_bpf seccomp;
@@ -106,6 +114,19 @@ struct ctr_child {
  * failure (125, 126, 127). */
 int ctr_child_main(void *arg);
 
+/* --- --userns: idmapped layers (idmap.c) --- */
+
+/* In nutshell, once the id maps of PID are written: an idmapped copy of the
+ * image and of each --layer (rootfs_idmapped_tree), sent to the container
+ * over SOCK; or, rootless or where the kernel or filesystem refuses, one
+ * line saying the files will appear owned by nobody, and none sent. 0, or
+ * -1 after one line (a setup error). No mount or descriptor stays here. */
+int ctr_idmap_send(const struct ctr_config *cfg, pid_t pid, int sock);
+
+/* In the container: the descriptors sent over SOCK into fds (at most max,
+ * close-on-exec); how many (0: stand on the host's directories), or -1. */
+int ctr_idmap_receive(int sock, int *fds, size_t max);
+
 /* --- what a killed nutshell leaves (reclaim.c) --- */
 
 /* Makes the scratch directory /tmp/nutshell-run-ID.XXXXXX (into out) and
@@ -113,9 +134,11 @@ int ctr_child_main(void *arg);
  * container. The locked fd, or -1 after one line on stderr. */
 int ctr_make_scratch(const char *id, char *out, size_t size);
 
-/* Writes the cgroup's directories into the scratch directory, so whoever
- * reclaims them knows where they are; ctr_unrecord() removes that file
- * before the directory is removed. */
+/* Writes the cgroup's directories (and, v2, what it enables in each parent)
+ * into the scratch directory, so whoever reclaims them knows where they are:
+ * first the plan (cg_plan), before anything is made, then what cg_make()
+ * did, replacing it. ctr_unrecord() removes that file before the directory
+ * is removed. */
 struct cg;
 int ctr_record_cgroups(const char *scratch, const struct cg *cg);
 void ctr_unrecord(const char *scratch);

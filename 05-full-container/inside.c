@@ -11,6 +11,7 @@
  * parent passes that status on.
  */
 #include "../01-namespaces/ns.h"
+#include "../02-cgroups/cgroup.h"
 #include "../03-capabilities/caps.h"
 #include "../03-capabilities/sc.h"
 #include "../04-overlay-chroot/rootfs.h"
@@ -42,6 +43,9 @@
 #endif
 
 extern char **environ;
+
+/* Where an idmapped layer is attached: the scratch directory, "/layer64". */
+#define TREE_PATH (sizeof(((struct ctr_child *)0)->tmpdir) + 16)
 
 static int
 fail_step(const char *what)
@@ -146,6 +150,39 @@ mount_cgroups(const char *root)
 			"mode=755,size=4k");
 }
 
+/* <<< trees */
+/* --userns: the image and each --layer as the parent idmapped them
+ * (idmap.c), attached in our scratch tmpfs, stand in for the host's
+ * directories as the overlay's lower layers: root's files are root's. */
+static int
+attach_trees(const struct ctr_child *ch, char trees[][TREE_PATH], struct rootfs_layers *l)
+{
+	size_t n = ch->ntrees, i;
+
+	for (i = 0; i < n; i++) {
+		if (i == 0)
+			snprintf(trees[i], TREE_PATH, "%s/image", ch->tmpdir);
+		else
+			snprintf(trees[i], TREE_PATH, "%s/layer%zu", ch->tmpdir, i);
+		if (mkdir(trees[i], 0755) == -1) {
+			fail_step(trees[i]);
+			break;
+		}
+		if (rootfs_attach_tree(ch->tree_fd[i], trees[i]) == -1) {
+			fail_rootfs("--userns: attaching an idmapped layer");
+			break;
+		}
+		/* Attached: the mount table holds it now. The image goes to
+		 * the bottom, the last --layer to the top. */
+		close(ch->tree_fd[i]);
+		l->lower[n - 1 - i] = trees[i];
+	}
+	for (size_t j = i; j < n; j++)
+		close(ch->tree_fd[j]);
+	return i == n ? 0 : -1;
+}
+/* >>> trees */
+
 /* <<< root */
 /* Lesson 04, in order: a private mount namespace, an overlay of the image
  * with a fresh upper layer on a tmpfs (discarded with the namespace), the
@@ -155,7 +192,8 @@ setup_root(const struct ctr_child *ch)
 {
 	const struct ctr_config *cfg = ch->cfg;
 	char upper[PATH_MAX], work[PATH_MAX], root[PATH_MAX], dev[PATH_MAX + 8];
-	struct rootfs_layers layers = {.lower = {cfg->rootfs}, .nlower = 1};
+	char trees[CTR_MAX_TREES][TREE_PATH];
+	struct rootfs_layers layers = {.lower = {cfg->rootfs}, .nlower = 1}, host;
 
 	if (ns_make_private() == -1)
 		return fail_step("mount --make-rprivate /");
@@ -173,8 +211,20 @@ setup_root(const struct ctr_child *ch)
 	layers.nlower = cfg->nlayers + 1;
 	layers.upper = upper;
 	layers.work = work;
-	if (rootfs_mount_overlay(&layers, root) == -1)
-		return fail_rootfs("overlay");
+	host = layers;
+	if (ch->ntrees && attach_trees(ch, trees, &layers) == -1)
+		return -1;
+	if (rootfs_mount_overlay(&layers, root) == -1) {
+		if (!ch->ntrees || errno != EINVAL)
+			return fail_rootfs("overlay");
+		/* Linux 5.12 to 5.18 idmap, but overlayfs refuses such layers. */
+		trace_error("--userns: the image's files will appear owned by nobody (65534) "
+			    "inside: overlayfs refused the idmapped layers (%s; it takes them "
+			    "from Linux 5.19)",
+			    rootfs_error());
+		if (rootfs_mount_overlay(&host, root) == -1)
+			return fail_rootfs("overlay");
+	}
 	/* No devices policy in a cgroup here, so no device node outside /dev
 	 * may be opened at all: nodev on every writable mount (an image's or a
 	 * mknod'ed /tmp/sda would reach the host's disk), and /dev itself
@@ -216,7 +266,7 @@ setup_network(const struct ctr_config *cfg)
 {
 	if (cfg->net == CTR_NET_HOST)
 		return 0;
-	struct mnl_socket *nl = ns_rtnl_open();
+	struct nl_sock *nl = ns_rtnl_open();
 	int ret = -1;
 
 	if (!nl)
@@ -411,6 +461,10 @@ ctr_child_main(void *arg)
 	if (read(ch->go_fd, &go, 1) != 1)
 		return CTR_EXIT_SETUP;
 	close(ch->go_fd);
+	/* Into the cgroup first, before anything is charged to it: ourselves,
+	 * which is cheaper than the parent moving us (cg_join, lesson 02). */
+	if (ch->join && cg_join(ch->join) == -1)
+		return fail_step("joining the cgroup"), CTR_EXIT_SETUP;
 	/* Not dumpable: no one in the container may open our /proc/PID/exe -
 	 * the launcher's binary (CVE-2019-5736). Only now: a non-dumpable
 	 * process's /proc files belong to root, and an ordinary user's
@@ -422,6 +476,20 @@ ctr_child_main(void *arg)
 	if (cfg->userns && (TRACE(setresgid(0, 0, 0), "setresgid", "0, 0, 0") == -1 ||
 			    TRACE(setresuid(0, 0, 0), "setresuid", "0, 0, 0") == -1))
 		return fail_step("becoming root in the user namespace"), CTR_EXIT_SETUP;
+	/* The image's layers, idmapped by the parent for our id map. */
+	if (ch->idmap_sock >= 0) {
+		int n = ctr_idmap_receive(ch->idmap_sock, ch->tree_fd, CTR_MAX_TREES);
+		close(ch->idmap_sock);
+		if (n > 0 && (size_t)n != cfg->nlayers + 1) {
+			for (int i = 0; i < n; i++)
+				close(ch->tree_fd[i]);
+			errno = EPROTO;
+			n = -1;
+		}
+		if (n == -1)
+			return fail_step("receiving the idmapped layers"), CTR_EXIT_SETUP;
+		ch->ntrees = (size_t)n;
+	}
 	/* 2. A cgroup namespace now, so its root is the container's cgroup. */
 	if (ns_unshare(CLONE_NEWCGROUP) == -1)
 		return fail_step("unshare(CLONE_NEWCGROUP)"), CTR_EXIT_SETUP;

@@ -13,6 +13,7 @@
  *   3. a cgroup beneath ours, with its limits       cg_create, cg_set (02)
  *   4. clone(2) into new namespaces                 ns_clone (01): mnt uts ipc pid net (user)
  *   5. from outside: cgroup, id maps, veth          cg_attach (02), ns_write_idmap, ns_veth_create (01)
+ *      (--userns: the image's layers idmapped)      ctr_idmap_send: rootfs_idmapped_tree (04)
  *   6. inside: cgroup ns, hostname, network, root,  inside.c: ns_unshare (01), rootfs_* (04),
  *      process, privileges, execve                  caps_keep_only, sc_load (03)
  *   7. wait, forwarding signals (and relaying -t)
@@ -53,7 +54,8 @@ static struct ctr_config cfg;
 static struct cg_layout layout;
 static struct cg cgroup;
 static int have_cgroup;
-static struct ctr_child child = {.tty_sock = -1};
+static struct ctr_child child = {.tty_sock = -1, .idmap_sock = -1};
+static int idmap_sock = -1;   /* --userns: our end, the idmapped layers go out */
 static int scratch_lock = -1; /* flock(2) on the scratch directory: we live */
 volatile long long *ctr_stamps;
 
@@ -77,11 +79,24 @@ make_cgroup(void)
 		return -1;
 	}
 	snprintf(name, sizeof(name), "nutshell-%s", cfg.id);
-	if (cg_create(&cgroup, &layout, NULL, name, wanted, err, sizeof(err)) == -1) {
+	/* Planned, written down, then made: killed between any two calls, we
+	 * leave a record the next nutshell reclaims by (reclaim.c). */
+	if (cg_plan(&cgroup, &layout, NULL, name, wanted, err, sizeof(err)) == -1) {
+		trace_error("cgroup: %s", err);
+		return -1;
+	}
+	if (ctr_record_cgroups(child.tmpdir, &cgroup) == -1) {
+		trace_fail("recording the cgroup");
+		return -1;
+	}
+	ctr_pause_point("cgroup-planned");
+	if (cg_make(&cgroup, err, sizeof(err)) == -1) {
 		trace_error("cgroup: %s", err);
 		return -1;
 	}
 	have_cgroup = 1;
+	ctr_pause_point("cgroup-made");
+	/* Now what cg_make() really enabled (v2), no longer what it might. */
 	if (ctr_record_cgroups(child.tmpdir, &cgroup) == -1) {
 		trace_fail("recording the cgroup");
 		return -1;
@@ -142,14 +157,15 @@ make_filter(char *err, size_t size)
 
 /* <<< outside */
 /* What only the parent can do for the child, while it waits: move it into
- * the cgroup (before it makes its cgroup namespace), write its id maps, and
- * give it the other end of a veth pair. */
+ * the cgroup when it cannot (--userns), write its id maps and
+ * hand it the image's layers idmapped to them, and give it the other end of
+ * a veth pair. */
 static int
 setup_from_outside(pid_t pid)
 {
 	char err[256], map[64], host_if[IFNAMSIZ];
 
-	if (have_cgroup && cg_attach(&cgroup, pid) == -1)
+	if (have_cgroup && !child.join && cg_attach(&cgroup, pid) == -1)
 		return trace_fail("attaching to the cgroup"), -1;
 	if (cfg.userns) {
 		snprintf(map, sizeof(map), "0 %u %lu\n", (unsigned)cfg.outer_uid, cfg.userns_count);
@@ -163,9 +179,17 @@ setup_from_outside(pid_t pid)
 		if (ns_write_idmap(pid, "gid_map", cfg.gidmap[0] ? cfg.gidmap : map, err,
 				   sizeof(err)) == -1)
 			return trace_error("gid_map: %s", err), -1;
+		/* The image as the container's root sees it: root's files are
+		 * root's (idmapped mounts need the host's CAP_SYS_ADMIN). */
+		int ret = ctr_idmap_send(&cfg, pid, idmap_sock);
+		if (idmap_sock >= 0)
+			close(idmap_sock);
+		idmap_sock = -1;
+		if (ret == -1)
+			return -1;
 	}
 	if (cfg.net == CTR_NET_VETH && !cfg.rootless) {
-		struct mnl_socket *nl = ns_rtnl_open();
+		struct nl_sock *nl = ns_rtnl_open();
 		int ret = -1;
 
 		snprintf(host_if, sizeof(host_if), "nsh%.8s", cfg.id);
@@ -403,6 +427,15 @@ main(int argc, char **argv)
 		goto out;
 	}
 	child.tty_sock = tty_sock[1];
+	/* --userns: the image's idmapped layers go in over this one. */
+	int layer_sock[2] = {-1, -1};
+	if (cfg.userns && !cfg.rootless &&
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, layer_sock) == -1) {
+		trace_fail("--userns: socketpair");
+		goto out;
+	}
+	idmap_sock = layer_sock[0];
+	child.idmap_sock = layer_sock[1];
 	if (cfg.time_set && make_time_namespace() == -1)
 		goto out;
 	ctr_stamp(CTR_T_CGROUP);
@@ -417,6 +450,10 @@ main(int argc, char **argv)
 	child.go_fd = go[0];
 	child.go_wr = go[1];
 	child.lock_fd = scratch_lock;
+	/* The child moves itself into the cgroup (cheaper, lesson 02's
+	 * cg_join) - unless it is in a user namespace, whose root may not
+	 * write the host's cgroup files: then we move it from outside. */
+	child.join = have_cgroup && !cfg.userns ? &cgroup : NULL;
 	pid = ns_clone(flags, ctr_child_main, &child);
 	if (pid == -1) {
 		trace_fail("clone");
@@ -427,8 +464,10 @@ main(int argc, char **argv)
 	close(go[0]);
 	if (child.tty_sock >= 0)
 		close(child.tty_sock); /* the container's end */
+	if (child.idmap_sock >= 0)
+		close(child.idmap_sock);
 
-	/* 5. From outside: cgroup, id maps, veth; then let the child go. */
+	/* 5. From outside: cgroup, id maps, idmapped layers, veth; then go. */
 	if (setup_from_outside(pid) == -1) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);

@@ -48,15 +48,24 @@
 int
 ctr_record_cgroups(const char *scratch, const struct cg *cg)
 {
-	char path[4200];
+	char path[4200], next[4210];
 	FILE *f;
 
+	/* Written aside and renamed over the last one: whenever we die, the
+	 * record is whole, the plan or what was made. */
 	snprintf(path, sizeof(path), "%s/" RECORD, scratch);
-	if (!(f = fopen(path, "wxe")))
+	snprintf(next, sizeof(next), "%s.new", path);
+	if (!(f = fopen(next, "wxe")))
 		return -1;
+	/* "VERSION DIR", then on v2 a tab and what it enables in the parent. */
 	for (size_t i = 0; i < cg->n; i++)
-		fprintf(f, "%d %s\n", cg->layout->h[cg->d[i].hier].version, cg->d[i].dir);
-	return fclose(f) == 0 ? 0 : -1;
+		fprintf(f, "%d %s%s%s\n", cg->layout->h[cg->d[i].hier].version, cg->d[i].dir,
+			cg->d[i].enabled[0] ? "\t" : "", cg->d[i].enabled);
+	if (fclose(f) != 0 || rename(next, path) != 0) {
+		unlink(next);
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -64,6 +73,8 @@ ctr_unrecord(const char *scratch)
 {
 	char path[4200];
 
+	snprintf(path, sizeof(path), "%s/" RECORD ".new", scratch);
+	unlink(path); /* one half written when its writer was killed */
 	snprintf(path, sizeof(path), "%s/" RECORD, scratch);
 	unlink(path);
 }
@@ -157,12 +168,15 @@ remove_dirs(struct cg *cg, int report)
 	struct stat st;
 	int removed = 0;
 
+	/* A record is written before its cgroup is made: one that never was
+	 * is no news. */
 	for (size_t i = 0; i < n; i++)
-		snprintf(dirs[i], sizeof(dirs[i]), "%s", cg->d[i].dir);
-	cg_kill(cg); /* PR_SET_PDEATHSIG should have killed them all; make sure */
-	cg_remove(cg);
+		snprintf(dirs[i], sizeof(dirs[i]), "%s",
+			 stat(cg->d[i].dir, &st) == 0 ? cg->d[i].dir : "");
+	cg_kill(cg);   /* PR_SET_PDEATHSIG should have killed them all; make sure */
+	cg_remove(cg); /* and gives back what the record says it enabled */
 	for (size_t i = 0; i < n; i++)
-		if (stat(dirs[i], &st) != 0) {
+		if (dirs[i][0] && stat(dirs[i], &st) != 0) {
 			removed++;
 			if (report)
 				printf("removed cgroup %s\n", dirs[i]);
@@ -170,7 +184,7 @@ remove_dirs(struct cg *cg, int report)
 				trace_note(
 				    "reclaimed cgroup %s, left by a nutshell that was killed",
 				    dirs[i]);
-		} else
+		} else if (dirs[i][0])
 			trace_error("cleanup: cannot remove cgroup %s", dirs[i]);
 	return removed;
 }
@@ -180,34 +194,46 @@ remove_dirs(struct cg *cg, int report)
 static int
 remove_recorded(const char *scratch, const char *id, int report)
 {
-	char path[4200], line[sizeof(recorded.h[0].dir) + 16], name[32];
+	char path[4200], line[sizeof(recorded.h[0].dir) + 160], name[32];
 	struct cg cg = {.layout = &recorded};
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/" RECORD, scratch);
-	if (!(f = fopen(path, "re")))
+	if (!(f = fopen(path, "re"))) {
+		ctr_unrecord(scratch); /* a half-written first one, maybe */
 		return -1;
+	}
 	snprintf(name, sizeof(name), "/nutshell-%s", id);
 	recorded.n = 0;
 	while (fgets(line, sizeof(line), f) && cg.n < CG_MAX_HIER) {
 		int version = line[0] - '0';
-		char *dir = line + 2;
+		char *dir = line + 2, *enabled = "";
 		dir[strcspn(dir, "\n")] = '\0';
+		if (strchr(dir, '\t')) {
+			enabled = strchr(dir, '\t') + 1;
+			enabled[-1] = '\0';
+		}
 		size_t len = strlen(dir);
 		if ((version != 1 && version != 2) || line[1] != ' ' ||
+		    len >= sizeof(cg.d[0].dir) || strlen(enabled) >= sizeof(cg.d[0].enabled) ||
 		    strncmp(dir, "/sys/fs/cgroup/", 15) != 0 || strstr(dir, "/..") ||
 		    len < strlen(name) || strcmp(dir + len - strlen(name), name) != 0)
 			continue; /* not what nutshell writes: leave it */
 		recorded.h[recorded.n].version = version;
 		cg.d[cg.n].hier = (int)recorded.n++;
-		snprintf(cg.d[cg.n].dir, sizeof(cg.d[cg.n].dir), "%s", dir);
+		memcpy(cg.d[cg.n].dir, dir, len + 1);
 		snprintf(cg.d[cg.n].parent, sizeof(cg.d[cg.n].parent), "%.*s",
 			 (int)(len - strlen(name)), dir);
+		/* Controllers only a v2 parent has: "memory pids", nothing else. */
+		if (version == 2 &&
+		    strspn(enabled, "abcdefghijklmnopqrstuvwxyz_ ") == strlen(enabled))
+			memcpy(cg.d[cg.n].enabled, enabled, strlen(enabled) + 1);
 		cg.n++;
 	}
 	fclose(f);
-	unlink(path);
-	return remove_dirs(&cg, report);
+	int n = remove_dirs(&cg, report);
+	ctr_unrecord(scratch);
+	return n;
 }
 
 /* Is there a scratch directory of container ID? (Then its lock decides.) */

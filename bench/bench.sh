@@ -14,7 +14,8 @@
 #             --memory 64M --pids-limit 100) against the floor
 #             unshare --mount --uts --ipc --net --pid --cgroup --fork /bin/true,
 #             bubblewrap and crun when installed (make bench-deps)
-#   tracing   the default human trace, -q, and --json FILE
+#   tracing   -q, the default human trace and --json FILE, against the
+#             launcher built with TRACE() compiled out (build/untraced)
 #   layers    1, 8 and 32 image layers (--layer)
 #   parallel  1, 4 and 16 containers started at once (timer -j), floor too
 #   network   --network none against veth, inside a network namespace made
@@ -38,7 +39,8 @@ csv=$out/bench.csv
 txt=$out/bench.txt
 
 [[ $(id -u) == 0 ]] || { echo "bench: needs root (containers); run: sudo make bench" >&2; exit 1; }
-[[ -x $nutshell && -x $timer && -d $image ]] || { echo "bench: run 'make all image bench/timer' first" >&2; exit 1; }
+[[ -x $nutshell && -x $timer && -d $image && -x $top/build/untraced/nutshell ]] ||
+	{ echo "bench: run 'make bench' (it builds what this needs)" >&2; exit 1; }
 
 tmp=$(mktemp -d /tmp/nutshell-bench.XXXXXX)
 made_cgroups=()
@@ -145,8 +147,10 @@ command -v crun >/dev/null || echo "  (crun not installed: make bench-deps)" | s
 echo | show
 
 # --- tracing: what the trace costs ---
+untraced=$top/build/untraced/nutshell
 table -n "$runs" -g tracing \
-	:: quiet "${run_ns[@]}" \
+	:: "untraced build" "$untraced" -q run --rootfs "$image" "${limits[@]}" -- /bin/true \
+	:: quiet "$nutshell" -q run --rootfs "$image" "${limits[@]}" -- /bin/true \
 	:: "default (stderr)" "$nutshell" run "${limits[@]}" -- /bin/true \
 	:: "--json FILE" "$nutshell" -q --json "$tmp/trace.json" run "${limits[@]}" -- /bin/true
 echo | show

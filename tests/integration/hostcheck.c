@@ -53,15 +53,35 @@ add_dir(struct snapshot *s, const char *kind, const char *dir, const char *prefi
 	return 0;
 }
 
-/* nftw() has no user argument: the snapshot being filled. */
+/* nftw() has no user argument: the snapshot being filled, and whether the
+ * hierarchy walked is cgroup v2. */
 static struct snapshot *walking;
+static int walking_v2;
+
+/* v2: the controllers DIR hands to its children. A program that enables
+ * one (cg_create) must give it back; cgroup.c says when it may not. */
+static void
+add_subtree_control(const char *dir)
+{
+	char path[4200], text[512];
+
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+	if (proc_read(path, text, sizeof(text)) < 0)
+		return;
+	text[strcspn(text, "\n")] = '\0';
+	add(walking, "subtree_control %s '%s'", dir, text);
+}
 
 static int
 add_cgroup_dir(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
 	(void)st;
-	if (type == FTW_D && ftw->level > 0)
+	if (type != FTW_D)
+		return 0;
+	if (ftw->level > 0)
 		add(walking, "cgroup %s", path);
+	if (walking_v2)
+		add_subtree_control(path);
 	return 0;
 }
 
@@ -82,6 +102,7 @@ add_cgroups(struct snapshot *s)
 		if (strncmp(l.h[i].controllers, "name=", 5) == 0)
 			continue;
 		walking = s;
+		walking_v2 = l.h[i].version == 2;
 		nftw(l.h[i].base, add_cgroup_dir, 16, FTW_PHYS);
 	}
 	return 0;

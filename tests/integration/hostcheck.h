@@ -5,6 +5,8 @@
  *   mount POINT FSTYPE        every mount in our mount namespace (mountinfo)
  *   cgroup DIR                every cgroup where new ones go (our own; on v2 the
  *                             nearest ancestor without processes), each hierarchy
+ *   subtree_control DIR 'C'   v2: the controllers that place and each cgroup beneath
+ *                             it enable for their children
  *   link NAME                 every network interface of the host (/sys/class/net)
  *   netns NAME                every named network namespace (/run/netns)
  *   tmp NAME                  every /tmp/nutshell* entry

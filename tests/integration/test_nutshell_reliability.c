@@ -6,6 +6,7 @@
  * test per class, named after it. As in test_nutshell.c, the container is
  * looked at from inside with inspect --json - or busybox.
  */
+#include "../../02-cgroups/cgroup.h"
 #include "../suites.h"
 #include "harness.h"
 
@@ -292,6 +293,9 @@ dead(pid_t pid)
  * `nutshell cleanup` or another `nutshell run`) and checks that nothing of
  * the container is left.
  */
+/* A file kill_at() reads right after the kill, into probed. */
+static char probe[1200], probed[256];
+
 static void
 kill_at(const char *stage, int next_run)
 {
@@ -341,6 +345,8 @@ kill_at(const char *stage, int next_run)
 	char id[16];
 	snprintf(id, sizeof(id), "%s", id_in(slurp_small(err, text, sizeof(text))));
 	ck_assert_msg(strlen(id) == 12, "%s: no container id:\n%.1000s", stage, text);
+	if (probe[0])
+		slurp_small(probe, probed, sizeof(probed));
 
 	struct run r;
 	if (next_run) {
@@ -362,7 +368,8 @@ kill_at(const char *stage, int next_run)
 		if (!reported)
 			printf("note: %s: reclaimed by another nutshell before cleanup\n", stage);
 		snprintf(line, sizeof(line), "nutshell-%s\n", id);
-		if (reported && strcmp(stage, "scratch") != 0)
+		if (reported && strcmp(stage, "scratch") != 0 &&
+		    strcmp(stage, "cgroup-planned") != 0)
 			ck_assert_msg(strstr(r.out, line), "%s: no cgroup reported:\n%.1500s",
 				      stage, r.out);
 		char why[256];
@@ -377,13 +384,142 @@ kill_at(const char *stage, int next_run)
 
 START_TEST(fault_sigkill_at_each_stage)
 {
-	const char *stages[] = {"scratch", "cgroup", "clone", "mounts", "running"};
+	const char *stages[] = {"scratch", "cgroup-planned", "cgroup-made", "cgroup",
+				"clone",   "mounts",	     "running"};
 
 	for (int round = 0; round < 2; round++)
 		for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
 			kill_at(stages[i], 0);
 	/* The next run reclaims it too, without being asked. */
 	kill_at("cgroup", 1);
+}
+END_TEST
+
+/* Killed between planning the cgroup and making it, and between making it
+ * and recording what was made: the plan, written first, is enough for the
+ * next run to reclaim it (and one never made is no trouble). */
+START_TEST(fault_sigkill_between_cgroup_and_record)
+{
+	for (int round = 0; round < 2; round++) {
+		kill_at("cgroup-planned", 1);
+		kill_at("cgroup-made", 1);
+	}
+}
+END_TEST
+
+/* Starts nutshell with ARGV (after the program), stdout and stderr into
+ * OUT; waits until OUT says "started". */
+static pid_t
+spawn(const char *out, const char *const argv[])
+{
+	const char *prog = getenv("NUTSHELL_ROOT");
+	char path[512], text[65536];
+
+	snprintf(path, sizeof(path), "%s/%s", prog ? prog : ".", NUTSHELL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(o, 1);
+		dup2(o, 2);
+		execv(path, (char *const *)argv);
+		_exit(98);
+	}
+	ck_assert_int_gt(pid, 0);
+	for (int i = 0; i < 200 && !strstr(slurp_small(out, text, sizeof(text)), "started"); i++)
+		nap(25);
+	ck_assert_msg(strstr(text, "started"), "never started:\n%.1500s", text);
+	return pid;
+}
+
+/* The first line of DIR/FILE. */
+static const char *
+cg_line(const char *dir, const char *file, char *buf, size_t size)
+{
+	char path[1400];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	slurp_small(path, buf, size);
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+static int
+cg_put(const char *dir, const char *file, const char *text)
+{
+	char path[1400];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	FILE *f = fopen(path, "w");
+	return f && fputs(text, f) >= 0 && fclose(f) == 0 ? 0 : -1;
+}
+
+/*
+ * cgroup v2: nutshell enables memory and pids in the parent's
+ * cgroup.subtree_control and gives them back - also when it was killed (the
+ * next run reads what it enabled from its record), and not while another
+ * container there relies on them (disabling takes its memory.max away).
+ * The parent is one of the test's: a cgroup with no controllers on, above
+ * the leaf this test (and so nutshell) runs in.
+ */
+START_TEST(fault_subtree_control_given_back)
+{
+	struct cg_layout l;
+	char err[CG_ERR], parent[1100], leaf[1200], own[1100], me[32], before[256], now[256];
+	int h;
+
+	if (cg_layout_detect(&l, err, sizeof(err)) != 0 || (h = cg_layout_find(&l, "memory")) < 0 ||
+	    l.h[h].version != 2 || cg_layout_find(&l, "pids") != h) {
+		printf("skipped: subtree_control: memory and pids are not on cgroup v2 here\n");
+		return;
+	}
+	snprintf(own, sizeof(own), "%s", l.h[h].dir);
+	snprintf(parent, sizeof(parent), "%s/reltest-subtree-%d", l.h[h].base, (int)getpid());
+	snprintf(leaf, sizeof(leaf), "%s/leaf", parent);
+	snprintf(me, sizeof(me), "%d", (int)getpid());
+	ck_assert_int_eq(mkdir(parent, 0755), 0);
+	ck_assert_int_eq(mkdir(leaf, 0755), 0);
+	ck_assert_int_eq(cg_put(leaf, "cgroup.procs", me), 0);
+	cg_line(parent, "cgroup.subtree_control", before, sizeof(before));
+	ck_assert_msg(!strstr(before, "memory"), "a fresh cgroup has '%s' on", before);
+
+	/* Killed with them on: the next run gives them back. */
+	snprintf(probe, sizeof(probe), "%s/cgroup.subtree_control", parent);
+	kill_at("cgroup", 1);
+	probe[0] = '\0';
+	ck_assert_msg(strstr(probed, "memory") && strstr(probed, "pids"),
+		      "nutshell did not enable memory and pids in %s: '%s'", parent, probed);
+	ck_assert_str_eq(cg_line(parent, "cgroup.subtree_control", now, sizeof(now)), before);
+
+	/* A enables them; B, started after, finds them on; A ends first and
+	 * must leave them to B. */
+	char dir[] = "/tmp/nutshell-test-subtree.XXXXXX", out_a[64], out_b[64], text[65536];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(out_a, sizeof(out_a), "%s/a", dir);
+	snprintf(out_b, sizeof(out_b), "%s/b", dir);
+	const char *a_argv[] = {NUTSHELL, "run", "--", "sh", "-c", "echo started; sleep 1", NULL};
+	const char *b_argv[] = {
+	    NUTSHELL, "run", "--memory", "64M", "--", "sh", "-c", "echo started; sleep 4", NULL};
+	pid_t a = spawn(out_a, a_argv), b = spawn(out_b, b_argv);
+	char b_cg[1300], value[64];
+	snprintf(b_cg, sizeof(b_cg), "%s/nutshell-%s", parent,
+		 id_in(slurp_small(out_b, text, sizeof(text))));
+	int status;
+	ck_assert_int_eq(waitpid(a, &status, 0), a);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "A: %#x", status);
+	cg_line(b_cg, "memory.max", value, sizeof(value));
+	ck_assert_int_eq(waitpid(b, &status, 0), b);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "B: %#x", status);
+	ck_assert_msg(strcmp(value, "67108864") == 0,
+		      "B's memory.max once A had ended: '%s' (A took the controller away)", value);
+	/* Known limit: B did not enable them, so B does not give them back. */
+	if (strcmp(cg_line(parent, "cgroup.subtree_control", now, sizeof(now)), before) != 0)
+		printf("note: subtree_control after A and B: '%s' (before: '%s')\n", now, before);
+	unlink(out_a);
+	unlink(out_b);
+	rmdir(dir);
+	ck_assert_int_eq(cg_put(own, "cgroup.procs", me), 0);
+	ck_assert_int_eq(rmdir(leaf), 0);
+	ck_assert_int_eq(rmdir(parent), 0);
 }
 END_TEST
 
@@ -467,6 +603,72 @@ START_TEST(fault_busy_cgroup_at_teardown)
 }
 END_TEST
 
+/* A process the pid namespace does not hold - one of the host's, moved into
+ * the container's cgroup - keeps the cgroup busy at teardown: nutshell
+ * kills it (cg_kill) before it removes the cgroup. */
+START_TEST(fault_intruder_in_cgroup_at_teardown)
+{
+	char dir[] = "/tmp/nutshell-test-busy.XXXXXX", out[64], text[65536], cmd[256];
+	const char *prog = getenv("NUTSHELL_ROOT");
+	char path[512];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(path, sizeof(path), "%s/%s", prog ? prog : ".", NUTSHELL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(o, 1);
+		dup2(o, 2);
+		execl(path, NUTSHELL, "run", "--", "sh", "-c", "echo started; sleep 1", NULL);
+		_exit(98);
+	}
+	for (int i = 0; i < 200 && !strstr(slurp_small(out, text, sizeof(text)), "started"); i++)
+		nap(25);
+	ck_assert_msg(strstr(text, "started"), "never started:\n%.1500s", text);
+	char id[16];
+	snprintf(id, sizeof(id), "%s", id_in(text));
+	pid_t intruder = fork();
+	if (intruder == 0) {
+		execlp("sleep", "sleep", "30", NULL);
+		_exit(98);
+	}
+	snprintf(cmd, sizeof(cmd),
+		 "find /sys/fs/cgroup -maxdepth 6 -type d -name 'nutshell-%s' 2>/dev/null", id);
+	FILE *f = popen(cmd, "r");
+	char dirs[4][512];
+	int moved = 0, n = 0;
+	while (f && n < 4 && fgets(dirs[n], sizeof(dirs[n]), f)) {
+		char procs[600], num[32];
+		dirs[n][strcspn(dirs[n], "\n")] = '\0';
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", dirs[n++]);
+		snprintf(num, sizeof(num), "%d", (int)intruder);
+		FILE *w = fopen(procs, "w");
+		moved += w && fputs(num, w) >= 0 && fclose(w) == 0;
+	}
+	if (f)
+		pclose(f);
+	ck_assert_msg(moved > 0, "could not move pid %d into nutshell-%s", (int)intruder, id);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x:\n%.1500s", status,
+		      slurp_small(out, text, sizeof(text)));
+	/* Killed by nutshell's teardown, not left for its 30 s. */
+	int killed = waitpid(intruder, &status, WNOHANG) == intruder && WIFSIGNALED(status) &&
+		     WTERMSIG(status) == SIGKILL;
+	if (!killed) { /* what nutshell should have done, so that the failure leaves nothing */
+		kill(intruder, SIGKILL);
+		waitpid(intruder, NULL, 0);
+		for (int i = 0; i < n; i++)
+			rmdir(dirs[i]);
+	}
+	ck_assert_msg(killed, "the intruder outlived the container's teardown");
+	assert_nothing_left(id);
+	unlink(out);
+	rmdir(dir);
+}
+END_TEST
+
 /* ---- rootless: run by an ordinary user ---- */
 
 START_TEST(rootless_run_as_nobody)
@@ -532,6 +734,60 @@ START_TEST(hardening_cve_2024_21626_leaked_fd_workdir)
 	run_free(&r);
 	close(9);
 	unlink(marker);
+	rmdir(dir);
+}
+END_TEST
+
+/* The first line of defence against the same: the host directory open in
+ * nutshell's caller never even reaches the container's process (closed at
+ * nutshell's start). Seen from outside, with the container's pid 1 paused
+ * in the middle of its setup (NUTSHELL_TEST_PAUSE=mounts). */
+START_TEST(hardening_cve_2024_21626_no_host_fd_inside)
+{
+	char dir[] = "/tmp/nutshell-test-leak.XXXXXX", out[64], text[65536], kids[256] = "";
+	char path[512], link[512];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(dup2(fd, 9), 9);
+	close(fd);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	setenv("NUTSHELL_TEST_PAUSE", "mounts", 1);
+	const char *argv[] = {NUTSHELL, "run", "--", "true", NULL};
+	pid_t pid = fork();
+	if (pid == 0) {
+		const char *prog = getenv("NUTSHELL_ROOT");
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		snprintf(path, sizeof(path), "%s/%s", prog ? prog : ".", NUTSHELL);
+		dup2(o, 1);
+		dup2(o, 2);
+		execv(path, (char *const *)argv);
+		_exit(98);
+	}
+	unsetenv("NUTSHELL_TEST_PAUSE");
+	close(9);
+	for (int i = 0; i < 200 && !strstr(slurp_small(out, text, sizeof(text)), "paused at"); i++)
+		nap(25);
+	ck_assert_msg(strstr(text, "paused at"), "never paused:\n%.1500s", text);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	slurp_small(path, kids, sizeof(kids));
+	int child = atoi(kids), leaked = 0;
+	for (int n = 0; child > 0 && n < 64; n++) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", child, n);
+		ssize_t len = readlink(path, link, sizeof(link) - 1);
+		link[len > 0 ? len : 0] = '\0';
+		leaked |= strcmp(link, dir) == 0;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	struct run r;
+	const char *clean[] = {NUTSHELL, "cleanup", NULL};
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, clean), 0);
+	run_free(&r);
+	ck_assert_msg(child > 0, "no container process found");
+	ck_assert_msg(!leaked, "the container's pid 1 holds the caller's host directory fd");
+	assert_nothing_left(id_in(text));
+	unlink(out);
 	rmdir(dir);
 }
 END_TEST
@@ -662,24 +918,35 @@ START_TEST(hardening_masked_paths_bypass)
 }
 END_TEST
 
+/* One test case per test, named after it: CK_RUN_CASE=NAME runs one
+ * (scripts/mutants.sh does, for each deliberately broken defence). */
+#define ADD(s, test)                                                                               \
+	do {                                                                                       \
+		TCase *tc = tcase_create(#test);                                                   \
+		tcase_set_timeout(tc, 240);                                                        \
+		tcase_add_test(tc, test);                                                          \
+		suite_add_tcase(s, tc);                                                            \
+	} while (0)
+
 Suite *
 suite_reliability(void)
 {
 	Suite *s = suite_create("reliability");
-	TCase *tc = tcase_create("run");
 
-	tcase_set_timeout(tc, 240);
-	tcase_add_test(tc, badinput_refused_before_anything_exists);
-	tcase_add_test(tc, fault_sigkill_at_each_stage);
-	tcase_add_test(tc, fault_cleanup_spares_live_containers);
-	tcase_add_test(tc, fault_oom_at_start);
-	tcase_add_test(tc, fault_busy_cgroup_at_teardown);
-	tcase_add_test(tc, rootless_run_as_nobody);
-	tcase_add_test(tc, hardening_cve_2024_21626_leaked_fd_workdir);
-	tcase_add_test(tc, hardening_cve_2019_5736_proc_exe);
-	tcase_add_test(tc, hardening_mount_propagation_leak);
-	tcase_add_test(tc, hardening_cve_2019_19921_symlinked_proc);
-	tcase_add_test(tc, hardening_masked_paths_bypass);
-	suite_add_tcase(s, tc);
+	ADD(s, badinput_refused_before_anything_exists);
+	ADD(s, fault_sigkill_at_each_stage);
+	ADD(s, fault_sigkill_between_cgroup_and_record);
+	ADD(s, fault_subtree_control_given_back);
+	ADD(s, fault_cleanup_spares_live_containers);
+	ADD(s, fault_oom_at_start);
+	ADD(s, fault_busy_cgroup_at_teardown);
+	ADD(s, fault_intruder_in_cgroup_at_teardown);
+	ADD(s, rootless_run_as_nobody);
+	ADD(s, hardening_cve_2024_21626_leaked_fd_workdir);
+	ADD(s, hardening_cve_2024_21626_no_host_fd_inside);
+	ADD(s, hardening_cve_2019_5736_proc_exe);
+	ADD(s, hardening_mount_propagation_leak);
+	ADD(s, hardening_cve_2019_19921_symlinked_proc);
+	ADD(s, hardening_masked_paths_bypass);
 	return s;
 }

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# scripts/mutants.sh - `sudo make mutants`: is every defence of the launcher
+# really tested? Each mutant below breaks one defence with a small edit; the
+# test case named for it must then FAIL. One line per mutant:
+#
+#   killed    NAME  (SUITE/CASE)   the test failed, as wanted
+#   SURVIVED  NAME  (SUITE/CASE)   the test passed with the defence broken
+#
+# Exit 1 if any mutant survived, did not apply (the code it edits changed:
+# update its pattern) or did not build. The work happens in a copy of the
+# tree under ${TMPDIR:-/var/tmp}: this tree's files are never touched. First
+# the copy, unbroken, must pass every case used (else a failure proves
+# nothing). At the end the copy is removed and `nutshell cleanup` run (what
+# a mutant leaves is a nutshell's leftovers). Slow (a build and a test run
+# per mutant): not part of `make check`.
+#
+#   sudo scripts/mutants.sh [NAME...]     only these mutants
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+
+names=() files=() suites=() cases=() edits=()
+# mutant NAME FILE SUITE CASE PERL: PERL is a perl -0 substitution on FILE.
+mutant() { names+=("$1") files+=("$2") suites+=("$3") cases+=("$4") edits+=("$5"); }
+
+mutant reclaim-recorded 05-full-container/reclaim.c reliability \
+	fault_sigkill_between_cgroup_and_record \
+	's/int n = remove_dirs\(&cg, report\);/int n = 0 * report;/'
+mutant record-after-mkdir 05-full-container/nutshell.c reliability \
+	fault_sigkill_between_cgroup_and_record \
+	's/\tif \(ctr_record_cgroups\(child.tmpdir, &cgroup\) == -1\) \{\n\t\ttrace_fail\("recording the cgroup"\);\n\t\treturn -1;\n\t\}\n(\tctr_pause_point\("cgroup-planned"\);)/$1/'
+mutant teardown-no-kill 05-full-container/nutshell.c reliability \
+	fault_intruder_in_cgroup_at_teardown \
+	's/\t\tcg_kill\(&cgroup\);[^\n]*\n//'
+mutant no-pdeathsig 05-full-container/inside.c reliability fault_sigkill_at_each_stage \
+	's/PR_SET_PDEATHSIG, SIGKILL/PR_SET_PDEATHSIG, 0/g'
+mutant pids-limit-0 05-full-container/options.c reliability \
+	badinput_refused_before_anything_exists \
+	's/if \(strcmp\(arg, "0"\) == 0\)(\n\t+return bad\("--pids-limit)/if (0)$1/'
+mutant no-oom-message 05-full-container/nutshell.c reliability fault_oom_at_start \
+	's/cg_stat\(&cgroup, "oom_kill"\) > 0/cg_stat(&cgroup, "oom_kill") > 1000/'
+mutant tty-not-restored 05-full-container/tty.c nutshell run \
+	's/tcsetattr\(STDIN_FILENO, TCSAFLUSH, &saved\);/(void)saved;/'
+mutant no-masked-paths 05-full-container/inside.c reliability hardening_masked_paths_bypass \
+	's/if \(rootfs_mask_all\(root, rootfs_masked_paths\) == -1\)/if (0)/'
+mutant scratch-dir-left 05-full-container/nutshell.c reliability fault_busy_cgroup_at_teardown \
+	's/if \(TRACE\(rmdir\(child.tmpdir\)/if (0 && TRACE(rmdir(child.tmpdir)/'
+mutant fd-leaked-inside 05-full-container/nutshell.c reliability \
+	hardening_cve_2024_21626_no_host_fd_inside \
+	's/syscall\(SYS_close_range, 3U, ~0U, 0U\);/(void)0;/'
+mutant fds-kept-at-exec 05-full-container/inside.c reliability \
+	hardening_cve_2024_21626_leaked_fd_workdir \
+	's/if \(syscall\(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC\) == -1\)/if (0)/'
+mutant workdir-outside-root 05-full-container/inside.c reliability \
+	hardening_cve_2024_21626_leaked_fd_workdir \
+	's/if \(!getcwd\(cwd, sizeof\(cwd\)\) \|\| cwd\[0\] != .\/.\)/if (0 && !getcwd(cwd, sizeof(cwd)))/'
+mutant symlinked-proc 05-full-container/options.c reliability \
+	hardening_cve_2019_19921_symlinked_proc \
+	's/if \(ok && rootfs_check_image\(cfg->rootfs\) == -1\)/if (0)/'
+mutant no-removal-retries 02-cgroups/cgroup.c reliability fault_intruder_in_cgroup_at_teardown \
+	's/if \(errno != EBUSY \|\| cg_now\(\) > deadline\)/if (1 || cg_now() > deadline)/'
+mutant same-id-in-parallel 05-full-container/options.c nutshell-load load \
+	's/"%02x", rnd\[i\]\)/"%02x", (unsigned char)(i * 17))/'
+
+if [[ $(id -u) != 0 ]]; then
+	echo "mutants: needs root (the tests it runs create namespaces and cgroups)" >&2
+	exit 1
+fi
+want=("$@")
+chosen() {
+	((${#want[@]} == 0)) && return 0
+	local w
+	for w in "${want[@]}"; do [[ $w == "$1" ]] && return 0; done
+	return 1
+}
+
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/nutshell-mutants.XXXXXX")
+tree=$work/tree
+cleanup() {
+	[[ -x $tree/05-full-container/nutshell ]] && "$tree/05-full-container/nutshell" -q cleanup >/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The copy, with its build (timestamps kept, so only what a mutant touches
+# is rebuilt); not the VM's kernel or the fuzzers.
+mkdir -p "$tree"
+tar -C "$top" --exclude=./.git --exclude=./build/vm --exclude=./build/fuzz -cf - . |
+	tar -C "$tree" -xf -
+build() { make -C "$tree" -s all image tests/check >"$work/build.log" 2>&1; }
+# Runs SUITE/CASE in the copy; 0 when it passed, 1 failed, 2 ran no test.
+run_case() {
+	(cd "$tree" && CK_RUN_SUITE=$1 CK_RUN_CASE=$2 timeout 900 tests/check) >"$work/run.log" 2>&1
+	local status=$?
+	grep -q '^100%: Checks: [1-9]\|^[0-9]*%: Checks: [1-9]' "$work/run.log" || return 2
+	return $((status != 0))
+}
+
+if ! build; then
+	echo "mutants: the unbroken copy does not build:" >&2
+	tail -n 20 "$work/build.log" >&2
+	exit 1
+fi
+declare -A checked
+for i in "${!names[@]}"; do
+	chosen "${names[$i]}" || continue
+	key=${suites[$i]}/${cases[$i]}
+	[[ -n ${checked[$key]:-} ]] && continue
+	run_case "${suites[$i]}" "${cases[$i]}"
+	case $? in
+	0) checked[$key]=1 ;;
+	2) echo "mutants: $key ran no test: no such suite or case" >&2 && exit 1 ;;
+	*) echo "mutants: $key fails even unbroken:" >&2 && tail -n 20 "$work/run.log" >&2 && exit 1 ;;
+	esac
+done
+
+bad=0 count=0
+for i in "${!names[@]}"; do
+	chosen "${names[$i]}" || continue
+	name=${names[$i]} file=$tree/${files[$i]} key=${suites[$i]}/${cases[$i]}
+	count=$((count + 1))
+	cp -p "$file" "$work/original"
+	perl -0pi -e "${edits[$i]}" "$file"
+	if cmp -s "$file" "$work/original"; then
+		printf '%-9s %-20s %s: the pattern no longer matches %s\n' "NOT-APPLIED" "$name" \
+			"($key)" "${files[$i]}"
+		bad=1
+	elif ! build; then
+		printf '%-9s %-20s (%s)\n' "NO-BUILD" "$name" "$key"
+		tail -n 5 "$work/build.log" | sed 's/^/    /'
+		bad=1
+	else
+		run_case "${suites[$i]}" "${cases[$i]}"
+		case $? in
+		1) printf '%-9s %-20s (%s)\n' killed "$name" "$key" ;;
+		*)
+			printf '%-9s %-20s (%s)\n' SURVIVED "$name" "$key"
+			bad=1
+			;;
+		esac
+	fi
+	# Back to the original, newer than the mutant's object: rebuilt next time.
+	cp "$work/original" "$file"
+	touch "$file"
+	# What a mutant's run left (a cgroup, a scratch directory): what
+	# `nutshell cleanup` finds is gone before the next one runs.
+	build && "$tree/05-full-container/nutshell" -q cleanup >/dev/null
+done
+echo "mutants: $count run, $( ((bad)) && echo "some not killed" || echo "all killed")"
+exit $bad
