@@ -129,7 +129,8 @@ int ctr_idmap_receive(int sock, int *fds, size_t max);
 
 /* --- what a killed nutshell leaves (reclaim.c) --- */
 
-/* Makes the scratch directory /tmp/nutshell-run-ID.XXXXXX (into out) and
+/* Makes the scratch directory /dev/shm/nutshell-run-ID.XXXXXX (/tmp where
+ * there is no /dev/shm) into out, and
  * holds flock(2) on it while this nutshell lives: the mark of a live
  * container. The locked fd, or -1 after one line on stderr. */
 int ctr_make_scratch(const char *id, char *out, size_t size);

@@ -93,7 +93,7 @@ static const struct trace_prog prog = {
 	     "when it is not found, 128+N when it was killed by signal N. Try:\n"
 	     "  sudo 05-full-container/nutshell run -- inspect\n"
 	     "'nutshell cleanup' removes what a nutshell killed half-way left (its cgroup,\n"
-	     "its /tmp/nutshell-run-* directory) and says what it removed; run does the same,\n"
+	     "its /dev/shm/nutshell-run-* directory) and says what it removed; run does the same,\n"
 	     "quietly, before it starts. Without root it runs rootless: a user namespace that\n"
 	     "maps only your uid to root, no cgroup limits, no veth.",
     .options =
@@ -636,8 +636,8 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 		p.shortopts = NULL;
 		p.options = NULL;
 		p.synopsis = "cleanup";
-		p.about = "Removes the cgroups and /tmp/nutshell-run-* directories of nutshells\n"
-			  "that were killed before they could clean up (no live nutshell holds\n"
+		p.about = "Removes the cgroups and /dev/shm/nutshell-run-* (or /tmp/...) directories\n"
+			  "of nutshells that were killed before they could clean up (no live nutshell holds\n"
 			  "them), one line on standard output per thing removed.";
 		if (trace_main(&p, n, argv) < n) {
 			trace_error("cleanup: expected no arguments; see 'nutshell --help'");

@@ -10,7 +10,8 @@
  * process the mount namespace, its tmpfs and overlay, and the network
  * namespace with its veth. Two things are not the kernel's to reclaim: the
  * cgroup directories (a cgroup outlives its processes until rmdir(2)) and
- * the scratch directory /tmp/nutshell-run-ID.XXXXXX the tmpfs was mounted on.
+ * the scratch directory /dev/shm/nutshell-run-ID.XXXXXX the tmpfs was mounted
+ * on (/tmp/... where there is no /dev/shm).
  *
  * Which of them are orphans? The name says "nutshell made this" (the
  * 12-digit container id in both names), and a lock says "someone is still
@@ -39,7 +40,23 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SCRATCH_GLOB "/tmp/nutshell-run-*.*"
+/* Where scratch directories go: /dev/shm, the tmpfs every Linux system has
+ * (shm_overview(7)), so that making and removing one costs no disk journal -
+ * on an ext4 /tmp that was half a millisecond of every start; /tmp where
+ * there is no /dev/shm (a bare chroot). `nutshell cleanup` looks in both. */
+static const char *const scratch_bases[] = {"/dev/shm", "/tmp"};
+#define N_BASES (sizeof(scratch_bases) / sizeof(scratch_bases[0]))
+
+static const char *
+scratch_base(void)
+{
+	struct stat st;
+
+	if (stat(scratch_bases[0], &st) == 0 && S_ISDIR(st.st_mode) &&
+	    access(scratch_bases[0], W_OK) == 0)
+		return scratch_bases[0];
+	return scratch_bases[1];
+}
 /* In the scratch directory (hidden inside the container by its tmpfs): the
  * cgroup directories made for it. A reclaiming nutshell may run in another
  * cgroup and so look beneath other directories than the one that made them. */
@@ -82,16 +99,17 @@ ctr_unrecord(const char *scratch)
 int
 ctr_make_scratch(const char *id, char *out, size_t size)
 {
-	char prefix[32];
+	const char *base = scratch_base();
 	struct stat path_st, fd_st;
 
-	snprintf(prefix, sizeof(prefix), "run-%s", id);
 	/* Between mkdtemp and flock another nutshell's reclaim may take the
 	 * new directory for an orphan and remove it: once locked, it must
 	 * still be the directory at that path, else make another. */
 	for (int tries = 0; tries < 5; tries++) {
-		if (rootfs_tmpdir(prefix, out, size) == -1)
-			return trace_error("%s", rootfs_error()), -1;
+		if ((size_t)snprintf(out, size, "%s/nutshell-run-%s.XXXXXX", base, id) >= size)
+			return trace_error("%s: scratch directory name too long", base), -1;
+		if (!mkdtemp(out))
+			return trace_error("%s: %s", out, strerror(errno)), -1;
 		int fd = open(out, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd == -1)
 			continue;
@@ -242,10 +260,13 @@ scratch_exists(const char *id)
 {
 	char pattern[64];
 	glob_t g;
+	int found = 0;
 
-	snprintf(pattern, sizeof(pattern), "/tmp/nutshell-run-%s.*", id);
-	int found = glob(pattern, GLOB_NOSORT, NULL, &g) == 0;
-	globfree(&g);
+	for (size_t b = 0; b < N_BASES && !found; b++) {
+		snprintf(pattern, sizeof(pattern), "%s/nutshell-run-%s.*", scratch_bases[b], id);
+		found = glob(pattern, GLOB_NOSORT, NULL, &g) == 0;
+		globfree(&g);
+	}
 	return found;
 }
 
@@ -265,51 +286,64 @@ abandoned(const char *base, const char *name)
 	return empty && stat(path, &st) == 0 && time(NULL) - st.st_mtime > 60;
 }
 
+/* The scratch directory PATH, if it is an orphan: its recorded cgroups,
+ * then itself. How many things were removed. */
+static int
+reclaim_scratch(const char *path, int report)
+{
+	struct stat st;
+	char id[13];
+	int removed = 0;
+
+	/* Ours by name, a real directory of this user, and not locked: its
+	 * nutshell is dead. */
+	if (!id_of(strrchr(path, '/') + 1, "nutshell-run-", ".", id) || lstat(path, &st) != 0 ||
+	    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		return 0;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd); /* a live nutshell's */
+		return 0;
+	}
+	/* The cgroups first, as recorded, then the directory. No record:
+	 * killed before its cgroup existed (or just after - the scan in
+	 * ctr_reclaim finds that one). Never by name alone: the directory may
+	 * be one its maker is about to lock, retrying under the same id. */
+	int n = remove_recorded(path, id, report);
+	removed += n > 0 ? n : 0;
+	if (TRACE(rmdir(path), "rmdir", "%s", trace_str(path)) == 0) {
+		removed++;
+		if (report)
+			printf("removed %s\n", path);
+		else
+			trace_note("reclaimed %s, left by a nutshell that was killed", path);
+	} else if (errno != ENOENT) /* its maker gave it up */
+		trace_error("cleanup: cannot remove %s: %s", path, strerror(errno));
+	close(fd);
+	return removed;
+}
+
 int
 ctr_reclaim(int report)
 {
-	glob_t g;
 	int removed = 0;
 	char id[13];
 
-	if (glob(SCRATCH_GLOB, GLOB_NOSORT, NULL, &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc; i++) {
-			const char *path = g.gl_pathv[i];
-			struct stat st;
+	/* A start looks where it makes its own; cleanup in every place. */
+	for (size_t b = 0; b < N_BASES; b++) {
+		char pattern[64];
+		glob_t g;
 
-			/* Ours by name, a real directory of this user, and not
-			 * locked: its nutshell is dead. */
-			if (!id_of(path, "/tmp/nutshell-run-", ".", id) || lstat(path, &st) != 0 ||
-			    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
-				continue;
-			int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd == -1)
-				continue;
-			if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-				close(fd); /* a live nutshell's */
-				continue;
-			}
-			/* The cgroups first, as recorded, then the directory.
-			 * No record: killed before its cgroup existed (or just
-			 * after - the scan below finds that one). Never by name
-			 * alone: the directory may be one its maker is about to
-			 * lock, retrying under the same id. */
-			int n = remove_recorded(path, id, report);
-			removed += n > 0 ? n : 0;
-			if (TRACE(rmdir(path), "rmdir", "%s", trace_str(path)) == 0) {
-				removed++;
-				if (report)
-					printf("removed %s\n", path);
-				else
-					trace_note("reclaimed %s, left by a nutshell that was "
-						   "killed",
-						   path);
-			} else if (errno != ENOENT) /* its maker gave it up */
-				trace_error("cleanup: cannot remove %s: %s", path, strerror(errno));
-			close(fd);
-		}
+		if (!report && strcmp(scratch_bases[b], scratch_base()) != 0)
+			continue;
+		snprintf(pattern, sizeof(pattern), "%s/nutshell-run-*.*", scratch_bases[b]);
+		if (glob(pattern, GLOB_NOSORT, NULL, &g) == 0)
+			for (size_t i = 0; i < g.gl_pathc; i++)
+				removed += reclaim_scratch(g.gl_pathv[i], report);
+		globfree(&g);
 	}
-	globfree(&g);
 	/* `nutshell cleanup` also looks at the cgroups themselves: one whose
 	 * scratch directory is gone (a /tmp cleaner) has no owner either - if
 	 * it is empty and older than a minute: a live nutshell made and

@@ -136,6 +136,7 @@ hostcheck_snapshot(struct snapshot *s)
 	add_dir(s, "link", "/sys/class/net", "");
 	add_dir(s, "netns", "/run/netns", "");
 	add_dir(s, "tmp", "/tmp", "nutshell");
+	add_dir(s, "shm", "/dev/shm", "nutshell"); /* the launcher's scratch directories */
 	qsort(s->lines, s->n, sizeof(*s->lines), by_text);
 	ret = 0;
 out:

@@ -10,6 +10,7 @@
  *   link NAME                 every network interface of the host (/sys/class/net)
  *   netns NAME                every named network namespace (/run/netns)
  *   tmp NAME                  every /tmp/nutshell* entry
+ *   shm NAME                  every /dev/shm/nutshell* entry
  */
 #ifndef NUTSHELL_HOSTCHECK_H
 #define NUTSHELL_HOSTCHECK_H

@@ -62,7 +62,7 @@ assert_nothing_left(const char *id)
 	char line[512], pattern[128], cmd[256];
 
 	ck_assert_msg(strlen(id) == 12, "no container id in the trace");
-	snprintf(pattern, sizeof(pattern), "/tmp/nutshell-run-%s.*", id);
+	snprintf(pattern, sizeof(pattern), "/dev/shm/nutshell-run-%s.*", id);
 	ck_assert_msg(glob(pattern, 0, NULL, &g) == GLOB_NOMATCH, "scratch directory left: %s",
 		      g.gl_pathc ? g.gl_pathv[0] : "");
 	globfree(&g);
@@ -100,14 +100,14 @@ assert_none_left(void)
 {
 	for (int i = 0; i < 60; i++) {
 		glob_t g;
-		int left = glob("/tmp/nutshell-run-*", 0, NULL, &g) != GLOB_NOMATCH;
+		int left = glob("/dev/shm/nutshell-run-*", 0, NULL, &g) != GLOB_NOMATCH;
 		globfree(&g);
 		if (!left)
 			return;
 		struct timespec t = {0, 50 * 1000 * 1000};
 		nanosleep(&t, NULL);
 	}
-	ck_abort_msg("a container scratch directory stays in /tmp");
+	ck_abort_msg("a container scratch directory stays in /dev/shm");
 }
 
 /* nutshell [--json trace] run OPTS... -- CMD...: argv from a NULL-separated

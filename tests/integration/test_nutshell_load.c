@@ -244,7 +244,7 @@ assert_gone(const char *id, const char *cgroups, char *why, size_t size)
 	char pattern[128], name[32];
 	glob_t g;
 
-	snprintf(pattern, sizeof(pattern), "/tmp/nutshell-run-%s.*", id);
+	snprintf(pattern, sizeof(pattern), "/dev/shm/nutshell-run-%s.*", id);
 	if (glob(pattern, 0, NULL, &g) != GLOB_NOMATCH)
 		snprintf(why, size, "scratch directory left: %s", g.gl_pathv[0]);
 	globfree(&g);
