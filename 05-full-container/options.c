@@ -636,9 +636,10 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 		p.shortopts = NULL;
 		p.options = NULL;
 		p.synopsis = "cleanup";
-		p.about = "Removes the cgroups and /dev/shm/nutshell-run-* (or /tmp/...) directories\n"
-			  "of nutshells that were killed before they could clean up (no live nutshell holds\n"
-			  "them), one line on standard output per thing removed.";
+		p.about = "Removes the cgroups and /dev/shm/nutshell-run-* (or /tmp/...)\n"
+			  "directories of nutshells that were killed before they could clean\n"
+			  "up (no live nutshell holds them), one line on standard output per\n"
+			  "thing removed.";
 		if (trace_main(&p, n, argv) < n) {
 			trace_error("cleanup: expected no arguments; see 'nutshell --help'");
 			exit(CTR_EXIT_SETUP);
