@@ -134,6 +134,65 @@ run_ctr(struct run *r, int flags, const char *const opts[], const char *const cm
 #define CMD(...)  ((const char *const[]){__VA_ARGS__, NULL})
 #define INSPECT	  CMD("inspect", "--json", "-")
 
+/* Worksheet 05, step 2: `nutshell run --step -- true` shows the start in
+ * this order - the parent's cgroup and clone, then pid 1 moving itself into
+ * its cgroup and on to seccomp, then the parent's rmdir. (Without a terminal
+ * --step does not pause.) */
+START_TEST(nutshell_start_order)
+{
+	static const struct {
+		const char *name, *args; /* args: a substring, or NULL */
+		int inside;		 /* 1: made by pid 1, the container; 0: by nutshell */
+	} want[] = {
+	    {"mkdir", "/nutshell-", 0},
+	    {"clone", "CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNET", 0},
+	    {"write", "\"0\"", 1}, /* into its cgroup: tasks (v1) or cgroup.procs (v2) */
+	    {"unshare", "CLONE_NEWCGROUP", 1},
+	    {"sethostname", NULL, 1},
+	    {"mount", "\"overlay\"", 1},
+	    {"mount", "\"proc\"", 1},
+	    {"mount", "\"sysfs\"", 1},
+	    {"mount", "/dev\"", 1},
+	    {"mount", "/proc/keys", 1}, /* a masked path */
+	    {"pivot_root", "\".\", \".\"", 1},
+	    {"umount2", "MNT_DETACH", 1},
+	    {"prctl", "PR_CAPBSET_DROP", 1},
+	    {"prctl", "PR_SET_NO_NEW_PRIVS", 1},
+	    {"seccomp", NULL, 1},
+	    {"rmdir", "/nutshell-", 0},
+	};
+	size_t next = 0, i;
+	json_t *obj;
+	struct run r;
+
+	run_ctr(&r, RUN_PLAIN, OPTS("--step"), CMD("true"));
+	ck_assert_msg(r.status == 0, "exit %d:\n%s", r.status, r.err);
+	json_array_foreach(r.events, i, obj)
+	{
+		const char *name = json_string_value(json_object_get(obj, "name"));
+		const char *args = json_string_value(json_object_get(obj, "args"));
+		json_int_t pid = json_integer_value(json_object_get(obj, "pid"));
+
+		if (next == sizeof(want) / sizeof(want[0]) || !name || !args ||
+		    strcmp(json_string_value(json_object_get(obj, "ev")), "syscall") != 0)
+			continue;
+		if (strcmp(name, want[next].name) == 0 &&
+		    (!want[next].args || strstr(args, want[next].args)) &&
+		    (pid == 1) == want[next].inside)
+			next++;
+	}
+	ck_assert_msg(next == sizeof(want) / sizeof(want[0]),
+		      "the start's calls are not in the worksheet's order: no %s(%s) by %s after "
+		      "the ones before it",
+		      want[next].name, want[next].args ? want[next].args : "",
+		      want[next].inside ? "pid 1" : "nutshell");
+	/* And the write of "0" went to the container's own cgroup. */
+	ck_assert_ptr_nonnull(strstr(r.err, "/tasks\", O_WRONLY")
+				  ?: strstr(r.err, "/cgroup.procs\", O_WRONLY"));
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(nutshell_exit_codes)
 {
 	static const struct {
@@ -674,6 +733,7 @@ suite_nutshell(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, nutshell_exit_codes);
+	tcase_add_test(tc, nutshell_start_order);
 	tcase_add_test(tc, nutshell_bad_input);
 	tcase_add_test(tc, nutshell_default_isolation);
 	tcase_add_test(tc, nutshell_escapes_fail);
