@@ -77,7 +77,7 @@ left_of(const char *id)
 	glob_t g;
 	int n = 0;
 
-	snprintf(pattern, sizeof(pattern), "/tmp/nutshell-run-%s.*", id);
+	snprintf(pattern, sizeof(pattern), "/dev/shm/nutshell-run-%s.*", id);
 	if (glob(pattern, 0, NULL, &g) == 0)
 		n += (int)g.gl_pathc;
 	globfree(&g);
@@ -354,7 +354,7 @@ kill_at(const char *stage, int next_run)
 		ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
 		ck_assert_int_eq(r.status, 0);
 		/* Reclaimed by this run - or by a concurrent one first. */
-		if (!strstr(r.err, "reclaimed /tmp/nutshell-run-"))
+		if (!strstr(r.err, "reclaimed /dev/shm/nutshell-run-"))
 			printf("note: %s: reclaimed by another nutshell before this run\n", stage);
 	} else {
 		const char *argv[] = {NUTSHELL, "cleanup", NULL};
@@ -363,7 +363,7 @@ kill_at(const char *stage, int next_run)
 		ck_assert_msg(r.status == 0, "cleanup: exit %d:\n%.1500s", r.status, r.err);
 		/* Reported - unless a nutshell of a concurrent test run
 		 * reclaimed it first (run does, quietly); either way it is gone. */
-		snprintf(line, sizeof(line), "removed /tmp/nutshell-run-%s.", id);
+		snprintf(line, sizeof(line), "removed /dev/shm/nutshell-run-%s.", id);
 		int reported = strstr(r.out, line) != NULL;
 		if (!reported)
 			printf("note: %s: reclaimed by another nutshell before cleanup\n", stage);
