@@ -262,6 +262,12 @@ wait_container(pid_t pid, int sigfd, int master)
 		if (si.ssi_signo == SIGWINCH) {
 			if (master >= 0)
 				ctr_tty_winsize(master);
+		} else if (si.ssi_signo == SIGINT && trace_cfg.step) {
+			/* Ctrl-C in a --step walk ends the walk: the container
+			 * too (its pid 1 ignores a SIGINT it has no handler for,
+			 * pid_namespaces(7)), then the cleanup. */
+			trace_cfg.interrupted = true;
+			TRACE(kill(pid, SIGKILL), "kill", "%d, SIGKILL", (int)pid);
 		} else if (si.ssi_signo != SIGCHLD) {
 			trace_note("%s: passing it on to the container",
 				   dec_signal((int)si.ssi_signo));
@@ -283,6 +289,8 @@ wait_container(pid_t pid, int sigfd, int master)
 		trace_error("the container was killed by the OOM killer: its memory limit "
 			    "(--memory, %s bytes) is probably too low",
 			    cfg.memory);
+	if (trace_cfg.interrupted)
+		return 128 + SIGINT;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 /* >>> wait */
@@ -419,7 +427,7 @@ main(int argc, char **argv)
 	}
 	ctr_pause_point("scratch");
 	/* The cgroup and its limits (lesson 02). */
-	if (make_cgroup() == -1)
+	if (make_cgroup() == -1 || trace_cfg.interrupted) /* Ctrl-C in --step */
 		goto out;
 	ctr_pause_point("cgroup");
 	/* With --userns the container's root is an unprivileged host uid: it
@@ -446,7 +454,7 @@ main(int argc, char **argv)
 	}
 	idmap_sock = layer_sock[0];
 	child.idmap_sock = layer_sock[1];
-	if (cfg.time_set && make_time_namespace() == -1)
+	if ((cfg.time_set && make_time_namespace() == -1) || trace_cfg.interrupted)
 		goto out;
 	ctr_stamp(CTR_T_CGROUP);
 
@@ -478,7 +486,7 @@ main(int argc, char **argv)
 		close(child.idmap_sock);
 
 	/* 5. From outside: cgroup, id maps, idmapped layers, veth; then go. */
-	if (setup_from_outside(pid) == -1) {
+	if (setup_from_outside(pid) == -1 || trace_cfg.interrupted) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		goto out;
@@ -510,6 +518,8 @@ main(int argc, char **argv)
 out:
 	/* 8. Whatever the path: nothing of the container stays behind. */
 	cleanup();
+	if (trace_cfg.interrupted)
+		status = 128 + SIGINT;
 	ctr_stamp(CTR_T_TEARDOWN);
 	if (ctr_stamps && status != CTR_EXIT_SETUP)
 		report_timings();

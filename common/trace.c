@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,7 +292,12 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
 /* ---- events ---- */
 
 /* --step: wait for Enter on the terminal. Without a terminal (a test, a
- * pipe, CI) there is nobody to wait for, so it does not pause. */
+ * pipe, CI) there is nobody to wait for, so it does not pause. A program
+ * that blocks SIGINT (the launcher, which takes signals from a signalfd)
+ * would never see Ctrl-C while paused: so the pause looks for a pending
+ * SIGINT too, sets trace_cfg.interrupted and stops pausing; the program
+ * finishes the step it is in, cleans up and exits. (A program that does not
+ * block SIGINT simply dies of it, as without --step.) */
 static void
 step_pause(void)
 {
@@ -300,12 +307,24 @@ step_pause(void)
 
 	if (tty == -2)
 		tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
-	if (tty < 0)
+	if (tty < 0 || trace_cfg.interrupted)
 		return;
 	human("%s--step: next %s(%s) - press Enter%s", COLOR("7"), pending.name, pending.args,
 	      RESET);
-	while ((n = read(tty, buf, sizeof(buf))) > 0 && memchr(buf, '\n', (size_t)n) == NULL)
-		;
+	for (;;) {
+		struct pollfd p = {.fd = tty, .events = POLLIN};
+		sigset_t sigs;
+
+		if (sigpending(&sigs) == 0 && sigismember(&sigs, SIGINT)) {
+			trace_cfg.interrupted = true;
+			human("--step: Ctrl-C: %s finishes this step, cleans up and exits", prog_name);
+			return;
+		}
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		if ((n = read(tty, buf, sizeof(buf))) <= 0 || memchr(buf, '\n', (size_t)n))
+			return;
+	}
 }
 
 void

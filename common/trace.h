@@ -49,7 +49,8 @@ struct trace_settings {
 	bool verbose;
 	bool step;
 	bool color;
-	int json_fd; /* -1 when there is no JSON output */
+	int json_fd;	  /* -1 when there is no JSON output */
+	bool interrupted; /* Ctrl-C during a --step pause (with SIGINT blocked) */
 };
 extern struct trace_settings trace_cfg;
 

@@ -604,6 +604,129 @@ START_TEST(nutshell_tty)
 }
 END_TEST
 
+/* The terminal closed under -t (issue 9): nutshell ends within 5 s and
+ * leaves nothing. (There is no terminal left to restore.) */
+START_TEST(nutshell_tty_closed)
+{
+	char buf[8192] = "";
+	size_t len = 0;
+	int master, status = -1;
+
+	pid_t pid = forkpty(&master, NULL, NULL, NULL);
+	if (pid == 0) {
+		execl(nutshell_path(), NUTSHELL, "-q", "run", "-t", "--", "/bin/sh", NULL);
+		_exit(98);
+	}
+	ck_assert_int_gt(pid, 0);
+	fcntl(master, F_SETFL, O_NONBLOCK);
+	ck_assert_msg(read_until(master, buf, sizeof(buf), &len, "# "), "no prompt: '%s'", buf);
+	close(master); /* the terminal window closed */
+	for (int i = 0; i < 100 && waitpid(pid, &status, WNOHANG) == 0; i++) {
+		struct timespec t = {0, 50 * 1000 * 1000};
+		nanosleep(&t, NULL);
+	}
+	if (status == -1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		ck_abort_msg("nutshell still runs 5 s after its terminal closed");
+	}
+	ck_assert_msg(WIFEXITED(status), "status %#x", status);
+	assert_none_left();
+}
+END_TEST
+
+/* Appends what the pty says to buf (len bytes so far) until NEEDLE shows
+ * up at or after buf + from, for up to 5 s; where it is, or NULL. */
+static char *
+pty_wait_for(int master, char *buf, size_t size, size_t *len, size_t from, const char *needle)
+{
+	for (int i = 0; i < 100; i++) {
+		char *at = strstr(buf + from, needle);
+		if (at)
+			return at;
+		ssize_t n = read(master, buf + *len, size - *len - 1);
+		if (n > 0) {
+			*len += (size_t)n;
+			buf[*len] = '\0';
+		} else {
+			struct timespec t = {0, 50 * 1000 * 1000};
+			nanosleep(&t, NULL);
+		}
+	}
+	return NULL;
+}
+
+/* Ctrl-C during a --step walk (issue 9): at a pause of nutshell's own once
+ * its cgroup exists, and at a pause of the container's pid 1 - each time
+ * exit 130, the terminal says why, and nothing of the container is left. */
+START_TEST(nutshell_step_interrupted)
+{
+	static const struct {
+		const char *at;	   /* Ctrl-C at the pause that shows this */
+		const char *shows; /* and then this is on the terminal */
+	} cases[] = {
+	    {"--step: next clone(",
+	     "--step: Ctrl-C: nutshell finishes this step, cleans up and exits"},
+	    {"[pid 1] --step: next pivot_root(", "kill("},
+	};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		static char buf[1 << 17];
+		size_t len = 0, from = 0;
+		int master, status = -1;
+		char id[16] = "";
+
+		buf[0] = '\0';
+		pid_t pid = forkpty(&master, NULL, NULL, NULL);
+		if (pid == 0) {
+			execl(nutshell_path(), NUTSHELL, "--no-color", "--step", "run", "--",
+			      "true", NULL);
+			_exit(98);
+		}
+		ck_assert_int_gt(pid, 0);
+		fcntl(master, F_SETFL, O_NONBLOCK);
+		/* Enter at every pause, until the one to interrupt. */
+		for (int pauses = 0;; pauses++) {
+			char *prompt =
+			    pty_wait_for(master, buf, sizeof(buf), &len, from, "press Enter");
+			ck_assert_msg(prompt && pauses < 400, "no pause showing '%s':\n%s",
+				      cases[c].at, buf);
+			char *line = prompt;
+			while (line > buf && line[-1] != '\n')
+				line--;
+			from = (size_t)(prompt - buf) + strlen("press Enter");
+			char *mark = strstr(line, cases[c].at);
+			if (mark && mark < prompt) {
+				ck_assert_int_eq(write(master, "\003", 1), 1);
+				break;
+			}
+			ck_assert_int_eq(write(master, "\r", 1), 1);
+		}
+		/* Then it ends, saying so, within 5 s. */
+		for (int i = 0; i < 100 && waitpid(pid, &status, WNOHANG) == 0; i++) {
+			struct timespec t = {0, 50 * 1000 * 1000};
+			ssize_t n = read(master, buf + len, sizeof(buf) - len - 1);
+			if (n > 0)
+				buf[len += (size_t)n] = '\0';
+			nanosleep(&t, NULL);
+		}
+		ssize_t n = read(master, buf + len, sizeof(buf) - len - 1);
+		if (n > 0)
+			buf[len += (size_t)n] = '\0';
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 130,
+			      "Ctrl-C at '%s': status %#x:\n%s", cases[c].at, status, buf);
+		ck_assert_msg(strstr(buf + from, cases[c].shows),
+			      "Ctrl-C at '%s': no '%s' after it:\n%s", cases[c].at, cases[c].shows,
+			      buf);
+		ck_assert_msg(sscanf(strstr(buf, "container ") ? strstr(buf, "container ") : "",
+				     "container %12[0-9a-f]", id) == 1,
+			      "no container id in:\n%s", buf);
+		assert_nothing_left(id);
+		close(master);
+	}
+}
+END_TEST
+
 START_TEST(nutshell_userns_and_time)
 {
 	struct run r;
@@ -744,6 +867,8 @@ suite_nutshell(void)
 	tcase_add_test(tc, nutshell_init_and_signals);
 	tcase_add_test(tc, nutshell_network);
 	tcase_add_test(tc, nutshell_tty);
+	tcase_add_test(tc, nutshell_tty_closed);
+	tcase_add_test(tc, nutshell_step_interrupted);
 	tcase_add_test(tc, nutshell_userns_and_time);
 	tcase_add_test(tc, nutshell_userns_idmapped);
 	suite_add_tcase(s, tc);
