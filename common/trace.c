@@ -317,7 +317,8 @@ step_pause(void)
 
 		if (sigpending(&sigs) == 0 && sigismember(&sigs, SIGINT)) {
 			trace_cfg.interrupted = true;
-			human("--step: Ctrl-C: %s finishes this step, cleans up and exits", prog_name);
+			human("--step: Ctrl-C: %s finishes this step, cleans up and exits",
+			      prog_name);
 			return;
 		}
 		if (poll(&p, 1, 100) <= 0)
