@@ -114,6 +114,11 @@ struct ctr_child {
  * failure (125, 126, 127). */
 int ctr_child_main(void *arg);
 
+/* Closes every descriptor above 2 (cloexec: marks them close-on-exec
+ * instead): close_range(2), or, where the kernel has none, each one
+ * /proc/self/fd lists. 0, or -1 when neither works. */
+int ctr_close_fds(int cloexec);
+
 /* --- --userns: idmapped layers (idmap.c) --- */
 
 /* In nutshell, once the id maps of PID are written: an idmapped copy of the

@@ -19,6 +19,7 @@
 #include "../common/trace.h"
 #include "ctr.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -46,6 +47,32 @@ extern char **environ;
 
 /* Where an idmapped layer is attached: the scratch directory, "/layer64". */
 #define TREE_PATH (sizeof(((struct ctr_child *)0)->tmpdir) + 16)
+
+int
+ctr_close_fds(int cloexec)
+{
+	/* close_range(2) came in Linux 5.9 (CLOSE_RANGE_CLOEXEC in 5.11).
+	 * Before it, or where a seccomp profile refuses it, the descriptors
+	 * /proc/self/fd lists, whatever their number: a loop up to the
+	 * RLIMIT_NOFILE of the moment would miss one above it. */
+	if (syscall(SYS_close_range, 3U, ~0U, cloexec ? CLOSE_RANGE_CLOEXEC : 0U) == 0)
+		return 0;
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return -1;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+		if (fd < 3 || fd == dirfd(d))
+			continue;
+		if (cloexec)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+		else
+			close(fd);
+	}
+	closedir(d);
+	return 0;
+}
 
 static int
 fail_step(const char *what)
@@ -336,9 +363,10 @@ setup_process(const struct ctr_child *ch)
 	/* Only 0, 1 and 2 pass into COMMAND: everything else is marked
 	 * close-on-exec (the trace still writes until execve). A leaked
 	 * directory fd of the host is an escape (CVE-2024-21626). */
-	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == -1)
-		for (int fd = 3; fd < 1024; fd++)
-			fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (ctr_close_fds(1) == -1) {
+		trace_fail("marking descriptors close-on-exec");
+		return -1;
+	}
 	return 0;
 }
 
@@ -415,7 +443,8 @@ run_init(const struct ctr_config *cfg)
 		_exit(exec_command(cfg));
 	}
 	/* Nothing of the launcher stays open in pid 1 (trace files, pipes). */
-	syscall(SYS_close_range, 3U, ~0U, 0U);
+	if (ctr_close_fds(0) == -1)
+		return fail_step("closing descriptors"), CTR_EXIT_SETUP;
 	if ((fd = signalfd(-1, &set, SFD_CLOEXEC)) == -1)
 		return CTR_EXIT_SETUP;
 	for (;;) {

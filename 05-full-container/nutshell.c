@@ -372,7 +372,10 @@ main(int argc, char **argv)
 	/* Only 0, 1 and 2 come in: any other descriptor our caller left open
 	 * - a directory of the host above all - would be the container's way
 	 * out through /proc/self/fd/N (CVE-2024-21626). */
-	syscall(SYS_close_range, 3U, ~0U, 0U);
+	if (ctr_close_fds(0) == -1) {
+		trace_fail("closing the descriptors we were given");
+		return CTR_EXIT_SETUP;
+	}
 	if (getenv("NUTSHELL_TIMINGS")) {
 		/* Shared with the child of clone(2), which stamps its own steps. */
 		void *page =

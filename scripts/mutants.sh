@@ -7,6 +7,8 @@
 #   SURVIVED  NAME  (SUITE/CASE)   the test passed with the defence broken
 #   NOT-HERE  NAME  (SUITE/CASE)   the defence only matters where this host
 #                                  is not (NEED below): not run, not a failure
+#   UNCLEAR   NAME  (SUITE/CASE)   a second line's case fails with only the
+#                                  first line broken (NEED with:)
 #
 # Exit 1 if any mutant survived, did not apply (the code it edits changed:
 # update its pattern) or did not build. The work happens in a copy of the
@@ -28,7 +30,9 @@ top=$PWD
 
 names=() files=() suites=() cases=() edits=() needs=()
 # mutant NAME FILE SUITE CASE PERL [NEED]: PERL is a perl -0 substitution on
-# FILE; NEED "cgroup2": run only where /sys/fs/cgroup is cgroup v2 alone.
+# FILE; NEED "cgroup2": run only where /sys/fs/cgroup is cgroup v2 alone;
+# NEED "with:OTHER": a second line of defence, broken together with mutant
+# OTHER, the first line (whose own case shows the second line holds alone).
 mutant() {
 	names+=("$1") files+=("$2") suites+=("$3") cases+=("$4") edits+=("$5") needs+=("${6:-}")
 }
@@ -57,17 +61,18 @@ mutant scratch-dir-left 05-full-container/nutshell.c reliability fault_busy_cgro
 	's/if \(TRACE\(rmdir\(child.tmpdir\)/if (0 && TRACE(rmdir(child.tmpdir)/'
 mutant fd-leaked-inside 05-full-container/nutshell.c reliability \
 	hardening_cve_2024_21626_no_host_fd_inside \
-	's/syscall\(SYS_close_range, 3U, ~0U, 0U\);/(void)0;/'
+	's/if \(ctr_close_fds\(0\) == -1\) \{/if (0) {/'
 # The next two are second lines of defence, behind the close of the
-# caller's fds at nutshell's start: their cases take that first line away
-# as a kernel before 5.9 (or an old seccomp profile) does, with
-# close_range(2) failing ENOSYS.
+# caller's fds at nutshell's start (ctr_close_fds): with that first line
+# broken too (fd-leaked-inside), the caller's host directory reaches the
+# container's setup, and only they keep it from COMMAND.
 mutant fds-kept-at-exec 05-full-container/inside.c reliability \
 	hardening_cve_2024_21626_no_close_range_fds \
-	's/if \(syscall\(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC\) == -1\)/if (0)/'
+	's/if \(ctr_close_fds\(1\) == -1\) \{/if (0) {/' with:fd-leaked-inside
 mutant workdir-outside-root 05-full-container/inside.c reliability \
 	hardening_cve_2024_21626_no_close_range_workdir \
-	's/if \(!getcwd\(cwd, sizeof\(cwd\)\) \|\| cwd\[0\] != .\/.\)/if (0 && !getcwd(cwd, sizeof(cwd)))/'
+	's/if \(!getcwd\(cwd, sizeof\(cwd\)\) \|\| cwd\[0\] != .\/.\)/if (0 \&\& !getcwd(cwd, sizeof(cwd)))/' \
+	with:fd-leaked-inside
 mutant symlinked-proc 05-full-container/options.c reliability \
 	hardening_cve_2019_19921_symlinked_proc \
 	's/if \(ok && rootfs_check_image\(cfg->rootfs\) == -1\)/if (0)/'
@@ -113,6 +118,10 @@ reclaim() {
 	local nutshell=$tree/05-full-container/nutshell
 	[[ -x $nutshell ]] || return 0
 	"$nutshell" -q cleanup >/dev/null
+	# A killed mutant is a failed test case, which stops before removing
+	# its own directories.
+	host_state | sort | grep '^dir /tmp/nutshell-test-' | comm -13 "$work/before" - |
+		cut -d' ' -f2- | xargs -r rm -rf --
 	if [[ -n $(new_cgroups) ]]; then
 		echo "mutants: a cgroup was left; waiting a minute for \`nutshell cleanup\`:" >&2
 		new_cgroups | sed 's/^/    /' >&2
@@ -182,9 +191,28 @@ for i in "${!names[@]}"; do
 		continue
 	fi
 	count=$((count + 1))
+	# with:OTHER - OTHER's edit first (its file kept as original2).
+	with=-1
+	if [[ ${needs[$i]} == with:* ]]; then
+		for k in "${!names[@]}"; do [[ ${names[$k]} == "${needs[$i]#with:}" ]] && with=$k; done
+		cp -p "$tree/${files[$with]}" "$work/original2"
+		perl -0pi -e "${edits[$with]}" "$tree/${files[$with]}"
+		# The first line broken alone, the case must still pass: the
+		# second line holds by itself.
+		if ! build || ! run_case "${suites[$i]}" "${cases[$i]}"; then
+			printf '%-9s %-20s (%s): fails with %s alone\n' "UNCLEAR" "$name" "$key" \
+				"${names[$with]}"
+			bad=1
+			cp "$work/original2" "$tree/${files[$with]}"
+			touch "$tree/${files[$with]}"
+			build && reclaim
+			continue
+		fi
+	fi
 	cp -p "$file" "$work/original"
 	perl -0pi -e "${edits[$i]}" "$file"
-	if cmp -s "$file" "$work/original"; then
+	if cmp -s "$file" "$work/original" ||
+		{ ((with >= 0)) && cmp -s "$tree/${files[$with]}" "$work/original2"; }; then
 		printf '%-9s %-20s %s: the pattern no longer matches %s\n' "NOT-APPLIED" "$name" \
 			"($key)" "${files[$i]}"
 		bad=1
@@ -205,6 +233,10 @@ for i in "${!names[@]}"; do
 	# Back to the original, newer than the mutant's object: rebuilt next time.
 	cp "$work/original" "$file"
 	touch "$file"
+	if ((with >= 0)); then
+		cp "$work/original2" "$tree/${files[$with]}"
+		touch "$tree/${files[$with]}"
+	fi
 	# What a mutant's run left (a cgroup, a scratch directory) is gone
 	# before the next one runs.
 	build && reclaim
