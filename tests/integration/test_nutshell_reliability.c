@@ -709,6 +709,80 @@ dying_process(int ready)
 	_exit(98);
 }
 
+/* The cgroup still busy at teardown, for a known while: a child cgroup made
+ * in it from outside (by a monitoring agent, say) is removed only 300 ms
+ * after the container has exited. rmdir(2) fails with EBUSY meanwhile;
+ * nutshell retries with back-off (remove_dir in cgroup.c, up to 5 s) and
+ * removes it all the same. On v1 and v2 alike. */
+START_TEST(fault_busy_subcgroup_at_teardown)
+{
+	char dir[] = "/tmp/nutshell-test-busy.XXXXXX", out[64], text[65536], cmd[256];
+	const char *prog = getenv("NUTSHELL_ROOT");
+	char path[512], dirs[4][512], subs[4][600];
+	int n = 0, status;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(path, sizeof(path), "%s/%s", prog ? prog : ".", NUTSHELL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(o, 1);
+		dup2(o, 2);
+		execl(path, NUTSHELL, "run", "--", "sh", "-c", "echo started; sleep 1", NULL);
+		_exit(98);
+	}
+	for (int i = 0; i < 200 && !strstr(slurp_small(out, text, sizeof(text)), "started"); i++)
+		nap(25);
+	ck_assert_msg(strstr(text, "started"), "never started:\n%.1500s", text);
+	char id[16];
+	snprintf(id, sizeof(id), "%s", id_in(text));
+	snprintf(cmd, sizeof(cmd),
+		 "find /sys/fs/cgroup -maxdepth 6 -type d -name 'nutshell-%s' 2>/dev/null", id);
+	FILE *f = popen(cmd, "r");
+	while (f && n < 4 && fgets(dirs[n], sizeof(dirs[n]), f)) {
+		dirs[n][strcspn(dirs[n], "\n")] = '\0';
+		snprintf(subs[n], sizeof(subs[n]), "%s/reltest-hold", dirs[n]);
+		ck_assert_msg(mkdir(subs[n], 0755) == 0, "mkdir %s: %s", subs[n], strerror(errno));
+		n++;
+	}
+	if (f)
+		pclose(f);
+	ck_assert_msg(n > 0, "no cgroup nutshell-%s found", id);
+	/* The holder: once the container's processes are gone, 300 ms more. */
+	pid_t holder = fork();
+	if (holder == 0) {
+		char procs[700], buf[64];
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", dirs[0]);
+		for (int i = 0; i < 1000 && slurp_small(procs, buf, sizeof(buf))[0]; i++)
+			nap(10);
+		nap(300);
+		for (int i = 0; i < n; i++)
+			rmdir(subs[i]);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	waitpid(holder, NULL, 0);
+	slurp_small(out, text, sizeof(text));
+	int busy = strstr(text, "EBUSY") != NULL;
+	int gone = 1;
+	for (int i = 0; i < n; i++) {
+		rmdir(subs[i]); /* should the holder not have: leave nothing */
+		if (access(dirs[i], F_OK) == 0) {
+			gone = 0;
+			rmdir(dirs[i]);
+		}
+	}
+	ck_assert_msg(busy, "rmdir never found the cgroup busy:\n%.3000s", text);
+	ck_assert_msg(gone, "the cgroup stayed: removal was not retried:\n%.3000s", text);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x:\n%.1500s", status,
+		      text);
+	assert_nothing_left(id);
+	unlink(out);
+	rmdir(dir);
+}
+END_TEST
+
 /*
  * A killed process is still leaving when its cgroup is removed: the rmdir
  * fails with EBUSY for a moment, and nutshell's teardown retries it (cg_remove:
@@ -1202,6 +1276,7 @@ suite_reliability(void)
 	ADD(s, fault_oom_at_start);
 	ADD(s, fault_busy_cgroup_at_teardown);
 	ADD(s, fault_intruder_in_cgroup_at_teardown);
+	ADD(s, fault_busy_subcgroup_at_teardown);
 	ADD(s, fault_dying_process_at_teardown);
 	ADD(s, rootless_run_as_nobody);
 	ADD(s, hardening_cve_2024_21626_leaked_fd_workdir);
