@@ -21,6 +21,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -822,6 +823,38 @@ lock_dir(const char *dir)
 	return fd;
 }
 
+/*
+ * v2: the controllers these helpers turned on in a parent's
+ * cgroup.subtree_control and have not given back, kept on the parent
+ * itself as an extended attribute (cgroupfs keeps trusted.* ones,
+ * xattr(7)). It outlives the cgroup that turned them on: when that one
+ * goes first while another of ours still relies on them, the last of ours
+ * to go gives them back. Where the attribute cannot be kept, each cgroup
+ * gives back only what it turned on itself. Called with the parent locked.
+ */
+#define ENABLED_XATTR "trusted.nutshell.enabled"
+
+static void
+enabled_get(const char *parent, char *list, size_t size)
+{
+	ssize_t n = getxattr(parent, ENABLED_XATTR, list, size - 1);
+	list[n > 0 ? n : 0] = '\0';
+}
+
+static void
+enabled_add(const char *parent, const char *more)
+{
+	char list[128], copy[128], *save = NULL;
+
+	enabled_get(parent, list, sizeof(list));
+	snprintf(copy, sizeof(copy), "%s", more);
+	for (char *c = strtok_r(copy, " ", &save); c; c = strtok_r(NULL, " ", &save))
+		if (!has_word(list, c, ' '))
+			add_word(list, sizeof(list), c);
+	TRACE(setxattr(parent, ENABLED_XATTR, list, strlen(list), 0), "setxattr",
+	      "\"%s\", \"%s\", \"%s\", %zu, 0", parent, ENABLED_XATTR, list, strlen(list));
+}
+
 int
 cg_make(struct cg *cg, char *err, size_t size)
 {
@@ -874,6 +907,8 @@ cg_make(struct cg *cg, char *err, size_t size)
 				}
 				add_word(cg->d[i].enabled, sizeof(cg->d[i].enabled), c);
 			}
+			if (cg->d[i].enabled[0])
+				enabled_add(pdir, cg->d[i].enabled);
 		}
 		int made =
 		    (int)TRACE(mkdir(cg->d[i].dir, 0755), "mkdir", "\"%s\", 0755", cg->d[i].dir);
@@ -1166,21 +1201,33 @@ user_beside(const char *parent, const char *self)
 	return name[0] ? name : NULL;
 }
 
-/* Disables ENABLED again in PARENT's cgroup.subtree_control, if nobody
- * else of ours (user_beside) is there; SELF is gone already. */
+/* Disables what ours turned on in PARENT's cgroup.subtree_control (ENABLED,
+ * by SELF, and what ENABLED_XATTR says), if nobody else of ours
+ * (user_beside) is there; SELF is gone already. */
 static int
 give_back(const char *parent, const char *self, const char *enabled)
 {
-	char list[128], *save = NULL;
+	char list[128], kept[128], *save = NULL;
 	int lock = lock_dir(parent), ret = 0;
 
 	if (lock < 0)
 		return errno == ENOENT ? 0 : -1; /* no parent: nothing to give back */
+	enabled_get(parent, kept, sizeof(kept));
+	snprintf(list, sizeof(list), "%s", kept);
+	char mine[128], *s2 = NULL;
+	snprintf(mine, sizeof(mine), "%s", enabled);
+	for (char *c = strtok_r(mine, " ", &s2); c; c = strtok_r(NULL, " ", &s2))
+		if (!has_word(list, c, ' '))
+			add_word(list, sizeof(list), c);
 	const char *user = user_beside(parent, self);
-	if (user)
-		trace_note("%s stay enabled in %s/cgroup.subtree_control: %s may rely on them",
-			   enabled, parent, user);
-	snprintf(list, sizeof(list), "%s", user ? "" : enabled);
+	if (user) {
+		if (list[0])
+			trace_note("%s stay enabled in %s/cgroup.subtree_control: %s may rely "
+				   "on them",
+				   list, parent, user);
+		close(lock);
+		return 0;
+	}
 	for (char *c = strtok_r(list, " ", &save); c; c = strtok_r(NULL, " ", &save)) {
 		char minus[32];
 
@@ -1188,8 +1235,18 @@ give_back(const char *parent, const char *self, const char *enabled)
 		if (write_file(parent, "cgroup.subtree_control", minus) != 0)
 			ret = -1;
 	}
+	if (kept[0])
+		TRACE(removexattr(parent, ENABLED_XATTR), "removexattr", "\"%s\", \"%s\"", parent,
+		      ENABLED_XATTR);
 	close(lock);
 	return ret;
+}
+
+/* Is there anything of ours to give back in PARENT (v2)? */
+static int
+kept_in(const char *parent)
+{
+	return getxattr(parent, ENABLED_XATTR, NULL, 0) > 0;
 }
 
 int
@@ -1200,7 +1257,7 @@ cg_remove(struct cg *cg)
 	for (size_t k = cg->n; k-- > 0;) {
 		if (cg->d[k].dir[0] && remove_dir(cg->d[k].dir) != 0)
 			ret = -1; /* still there: it keeps what it has */
-		else if (cg->d[k].enabled[0] &&
+		else if ((cg->d[k].enabled[0] || kept_in(cg->d[k].parent)) &&
 			 give_back(cg->d[k].parent, cg->d[k].dir, cg->d[k].enabled) != 0)
 			ret = -1;
 		cg->d[k].enabled[0] = '\0';
