@@ -83,6 +83,12 @@ mutant symlinked-proc 05-full-container/options.c reliability \
 # cgroup v2 only and not on cue (fault_dying_process_at_teardown).
 mutant no-removal-retries 02-cgroups/cgroup.c reliability fault_busy_subcgroup_at_teardown \
 	's/if \(errno != EBUSY \|\| cg_now\(\) > deadline\)/if (1 || cg_now() > deadline)/'
+mutant step-ctrl-c-ignored common/trace.c nutshell run \
+	's/sigismember\(&sigs, SIGINT\)\)/sigismember(&sigs, SIGINT) \&\& 0)/'
+# Turned-on controllers handed to the last of ours (cgroup v2 only).
+mutant subtree-not-handed-over 02-cgroups/cgroup.c reliability fault_subtree_control_given_back \
+	's/if \(cg->d\[i\]\.enabled\[0\]\)(\n\t+enabled_add)/if (0)$1/' \
+	cgroup2
 mutant same-id-in-parallel 05-full-container/options.c nutshell-load load \
 	's/"%02x", rnd\[i\]\)/"%02x", (unsigned char)(i * 17))/'
 
