@@ -10,12 +10,14 @@
  *
  *   1. check every option                           options.c, before anything is made
  *   2. build the seccomp filter                     sc_build (03), checked before clone
- *   3. a cgroup beneath ours, with its limits       cg_create, cg_set (02)
+ *   3. a cgroup beneath ours, with its limits       cg_plan, cg_make, cg_set (02)
  *   4. clone(2) into new namespaces                 ns_clone (01): mnt uts ipc pid net (user)
- *   5. from outside: cgroup, id maps, veth          cg_attach (02), ns_write_idmap, ns_veth_create (01)
- *      (--userns: the image's layers idmapped)      ctr_idmap_send: rootfs_idmapped_tree (04)
- *   6. inside: cgroup ns, hostname, network, root,  inside.c: ns_unshare (01), rootfs_* (04),
- *      process, privileges, execve                  caps_keep_only, sc_load (03)
+ *   5. from outside: id maps, veth                  ns_write_idmap, ns_veth_create (01)
+ *      (--userns: the image's layers idmapped,      ctr_idmap_send: rootfs_idmapped_tree (04),
+ *      and the child moved into its cgroup)         cg_attach (02)
+ *   6. inside: into the cgroup, cgroup ns,          inside.c: cg_join (02), ns_unshare (01),
+ *      hostname, network, root, process,            rootfs_* (04), caps_keep_only, sc_load (03)
+ *      privileges, execve
  *   7. wait, forwarding signals (and relaying -t)
  *   8. clean up whatever the exit path: cgroup, scratch directory
  *
