@@ -56,7 +56,7 @@ all: $(PROGRAMS) $(CTR_PROGRAMS)
 # Lesson 05 links everything: the launcher from its few files and every
 # lesson's helpers; inspect static, so it runs inside any image (the default
 # image gets it as /bin/inspect).
-CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o tty.o reclaim.o idmap.o)
+CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o tty.o reclaim.o idmap.o nss.o)
 CTR_PROGRAMS = 05-full-container/nutshell 05-full-container/inspect 05-full-container/mkfilter
 GEN_FILTERS = build/gen/filters.c
 # (all: above was read before CTR_PROGRAMS had a value)
@@ -64,9 +64,9 @@ all: $(CTR_PROGRAMS)
 # Linked fully static (Debian ships libcap.a, libseccomp.a, libjansson.a,
 # libnl-3.a): no dynamic loader mapping and relocating shared objects at
 # every start, fewer pages touched. -static-pie keeps ASLR for the launcher's
-# own code and data. ld warns that libnl-3.a's nl_addr_info() and
-# nl_ip_proto2str() use getaddrinfo/getprotobyname, which need glibc's NSS
-# libraries at run time: the launcher never calls them.
+# own code and data. libnl-3.a's name lookups (getaddrinfo and the like,
+# which a static glibc could only do with NSS libraries loaded at run
+# time) are answered by 05-full-container/nss.c: the launcher never asks.
 CTR_LDLIBS = -static-pie -lcap -lseccomp -ljansson -lnl-3
 05-full-container/nutshell: $(CTR_OBJ) $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ) $(GEN_FILTERS:.c=.o)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(CTR_LDLIBS)

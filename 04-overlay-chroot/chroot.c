@@ -150,12 +150,13 @@ main(int argc, char **argv)
 		trace_error("unexpected argument '%s'; see 'chroot --help'", argv[optind]);
 		return EXIT_USAGE;
 	}
+	/* Root first: the image may sit where only its owner can look. */
+	trace_need_root();
 	if ((!image[0] && rootfs_default_image(image, sizeof(image)) == -1) ||
 	    rootfs_check_image(image) == -1) {
 		trace_error("%s", rootfs_error());
 		return EXIT_USAGE;
 	}
-	trace_need_root();
 	if (rootfs_tmpdir("chroot", tmp, sizeof(tmp)) == -1) {
 		trace_error("%s", rootfs_error());
 		return EXIT_DEMO_FAILED;

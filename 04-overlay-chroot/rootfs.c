@@ -728,9 +728,13 @@ rootfs_default_image(char *out, size_t size)
 	exe[n] = '\0';
 	*strrchr(exe, '/') = '\0'; /* the lesson's directory */
 	snprintf(path, sizeof(path), "%s/../images/busybox", exe);
-	if (!realpath(path, exe))
+	if (!realpath(path, exe)) {
+		if (errno == EACCES) /* a directory above it closed to us: a 0700 home */
+			return refuse(EACCES, "the default image %s cannot be reached: EACCES",
+				      path);
 		return refuse(ENOENT, "the default image %s is missing; build it with 'make image'",
 			      path);
+	}
 	if ((size_t)snprintf(out, size, "%s", exe) >= size)
 		return refuse(ENAMETOOLONG, "%s: too long", exe);
 	return 0;

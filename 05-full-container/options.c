@@ -578,10 +578,15 @@ default_rootfs(void)
 	self[n] = '\0';
 	*strrchr(self, '/') = '\0'; /* 05-full-container */
 	snprintf(path, sizeof(path), "%s/../images/busybox", self);
-	if (!realpath(path, cfg->rootfs) || stat(cfg->rootfs, &st) != 0 || !S_ISDIR(st.st_mode))
+	if (!realpath(path, cfg->rootfs) || stat(cfg->rootfs, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		if (errno == EACCES) /* a directory above it closed to us: a 0700 home */
+			return bad("the default image %s cannot be reached as uid %u: EACCES; "
+				   "give --rootfs DIR, or put the tree where you can read it",
+				   path, (unsigned)geteuid());
 		return bad(
 		    "the default image %s is missing: run 'make image', or give --rootfs DIR",
 		    path);
+	}
 	return 0;
 }
 

@@ -916,6 +916,14 @@ START_TEST(rootless_run_as_nobody)
 		return;
 	}
 	ck_assert_int_eq(run_program(&r, RUN_AS_NOBODY, argv), 0);
+	/* A tree in a home only its owner may enter (Debian's adduser makes
+	 * them 0700): nobody cannot reach the image, and nutshell says so. */
+	if (r.status == 125 && strstr(r.err, "cannot be reached as uid 65534: EACCES")) {
+		printf("skipped: rootless: the image is not reachable by nobody here (a 0700 "
+		       "home?)\n");
+		run_free(&r);
+		return;
+	}
 	ck_assert_msg(r.status == 0, "exit %d:\n%.1500s", r.status, r.err);
 	/* Root inside, which is nobody outside: one id mapped. */
 	ck_assert_str_eq(ifact(&r, "uid"), "0");
