@@ -57,8 +57,17 @@ ns_make_private(void)
 {
 	unsigned long flags = MS_REC | MS_PRIVATE;
 
-	return (int)TRACE(mount(NULL, "/", NULL, flags, NULL), "mount",
-			  "NULL, \"/\", NULL, %s, NULL", dec_mount(flags));
+	if (TRACE(mount(NULL, "/", NULL, flags, NULL), "mount", "NULL, \"/\", NULL, %s, NULL",
+		  dec_mount(flags)) == 0)
+		return 0;
+	/* EINVAL: "/" is not a mount point - a chroot(2), not a real root. */
+	if (errno == EINVAL) {
+		int e = errno;
+		trace_note("/ is not a mount point here: in a chroot? Run from a real root "
+			   "(or pivot_root into one)");
+		errno = e;
+	}
+	return -1;
 }
 /* >>> ns-private */
 
