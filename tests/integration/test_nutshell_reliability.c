@@ -437,6 +437,26 @@ spawn(const char *out, const char *const argv[])
 	return pid;
 }
 
+/* The directories of cgroup nutshell-ID, one per hierarchy, into dirs (at
+ * most 4); how many. */
+static int
+container_cgroups(const char *id, char dirs[4][512])
+{
+	char cmd[256];
+	int n = 0;
+
+	snprintf(cmd, sizeof(cmd),
+		 "find /sys/fs/cgroup -maxdepth 6 -type d -name 'nutshell-%s' 2>/dev/null", id);
+	FILE *f = popen(cmd, "r");
+	while (f && n < 4 && fgets(dirs[n], sizeof(dirs[n]), f)) {
+		dirs[n][strcspn(dirs[n], "\n")] = '\0';
+		n++;
+	}
+	if (f)
+		pclose(f);
+	return n;
+}
+
 /* The first line of DIR/FILE. */
 static const char *
 cg_line(const char *dir, const char *file, char *buf, size_t size)
@@ -618,24 +638,13 @@ END_TEST
  * kills it (cg_kill) before it removes the cgroup. */
 START_TEST(fault_intruder_in_cgroup_at_teardown)
 {
-	char dir[] = "/tmp/nutshell-test-busy.XXXXXX", out[64], text[65536], cmd[256];
-	const char *prog = getenv("NUTSHELL_ROOT");
-	char path[512];
+	char dir[] = "/tmp/nutshell-test-busy.XXXXXX", out[64], text[65536];
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(out, sizeof(out), "%s/out", dir);
-	snprintf(path, sizeof(path), "%s/%s", prog ? prog : ".", NUTSHELL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(o, 1);
-		dup2(o, 2);
-		execl(path, NUTSHELL, "run", "--", "sh", "-c", "echo started; sleep 1", NULL);
-		_exit(98);
-	}
-	for (int i = 0; i < 200 && !strstr(slurp_small(out, text, sizeof(text)), "started"); i++)
-		nap(25);
-	ck_assert_msg(strstr(text, "started"), "never started:\n%.1500s", text);
+	const char *argv[] = {NUTSHELL, "run", "--", "sh", "-c", "echo started; sleep 1", NULL};
+	pid_t pid = spawn(out, argv);
+	slurp_small(out, text, sizeof(text));
 	char id[16];
 	snprintf(id, sizeof(id), "%s", id_in(text));
 	pid_t intruder = fork();
@@ -643,21 +652,11 @@ START_TEST(fault_intruder_in_cgroup_at_teardown)
 		execlp("sleep", "sleep", "30", NULL);
 		_exit(98);
 	}
-	snprintf(cmd, sizeof(cmd),
-		 "find /sys/fs/cgroup -maxdepth 6 -type d -name 'nutshell-%s' 2>/dev/null", id);
-	FILE *f = popen(cmd, "r");
-	char dirs[4][512];
-	int moved = 0, n = 0;
-	while (f && n < 4 && fgets(dirs[n], sizeof(dirs[n]), f)) {
-		char procs[600], num[32];
-		dirs[n][strcspn(dirs[n], "\n")] = '\0';
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", dirs[n++]);
-		snprintf(num, sizeof(num), "%d", (int)intruder);
-		FILE *w = fopen(procs, "w");
-		moved += w && fputs(num, w) >= 0 && fclose(w) == 0;
-	}
-	if (f)
-		pclose(f);
+	char dirs[4][512], num[32];
+	int moved = 0, n = container_cgroups(id, dirs);
+	snprintf(num, sizeof(num), "%d", (int)intruder);
+	for (int i = 0; i < n; i++)
+		moved += cg_put(dirs[i], "cgroup.procs", num) == 0;
 	ck_assert_msg(moved > 0, "could not move pid %d into nutshell-%s", (int)intruder, id);
 	int status;
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -721,38 +720,22 @@ dying_process(int ready)
  * removes it all the same. On v1 and v2 alike. */
 START_TEST(fault_busy_subcgroup_at_teardown)
 {
-	char dir[] = "/tmp/nutshell-test-busy.XXXXXX", out[64], text[65536], cmd[256];
-	const char *prog = getenv("NUTSHELL_ROOT");
-	char path[512], dirs[4][512], subs[4][600];
+	char dir[] = "/tmp/nutshell-test-busy.XXXXXX", out[64], text[65536];
+	char dirs[4][512], subs[4][600];
 	int n = 0, status;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(out, sizeof(out), "%s/out", dir);
-	snprintf(path, sizeof(path), "%s/%s", prog ? prog : ".", NUTSHELL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(o, 1);
-		dup2(o, 2);
-		execl(path, NUTSHELL, "run", "--", "sh", "-c", "echo started; sleep 1", NULL);
-		_exit(98);
-	}
-	for (int i = 0; i < 200 && !strstr(slurp_small(out, text, sizeof(text)), "started"); i++)
-		nap(25);
-	ck_assert_msg(strstr(text, "started"), "never started:\n%.1500s", text);
+	const char *argv[] = {NUTSHELL, "run", "--", "sh", "-c", "echo started; sleep 1", NULL};
+	pid_t pid = spawn(out, argv);
+	slurp_small(out, text, sizeof(text));
 	char id[16];
 	snprintf(id, sizeof(id), "%s", id_in(text));
-	snprintf(cmd, sizeof(cmd),
-		 "find /sys/fs/cgroup -maxdepth 6 -type d -name 'nutshell-%s' 2>/dev/null", id);
-	FILE *f = popen(cmd, "r");
-	while (f && n < 4 && fgets(dirs[n], sizeof(dirs[n]), f)) {
-		dirs[n][strcspn(dirs[n], "\n")] = '\0';
-		snprintf(subs[n], sizeof(subs[n]), "%s/reltest-hold", dirs[n]);
-		ck_assert_msg(mkdir(subs[n], 0755) == 0, "mkdir %s: %s", subs[n], strerror(errno));
-		n++;
+	n = container_cgroups(id, dirs);
+	for (int i = 0; i < n; i++) {
+		snprintf(subs[i], sizeof(subs[i]), "%s/reltest-hold", dirs[i]);
+		ck_assert_msg(mkdir(subs[i], 0755) == 0, "mkdir %s: %s", subs[i], strerror(errno));
 	}
-	if (f)
-		pclose(f);
 	ck_assert_msg(n > 0, "no cgroup nutshell-%s found", id);
 	/* The holder: once the container's processes are gone, 300 ms more. */
 	pid_t holder = fork();
@@ -801,10 +784,8 @@ END_TEST
  */
 START_TEST(fault_dying_process_at_teardown)
 {
-	char dir[] = "/tmp/nutshell-test-dying.XXXXXX", out[64], text[65536], cmd[256],
-	     meminfo[4096];
-	const char *prog = getenv("NUTSHELL_ROOT");
-	char path[512], busy[64];
+	char dir[] = "/tmp/nutshell-test-dying.XXXXXX", out[64], text[65536], meminfo[4096];
+	char busy[64];
 	struct cg_layout l;
 	int h, v2 = 0;
 
@@ -830,33 +811,16 @@ START_TEST(fault_dying_process_at_teardown)
 	ck_assert_int_eq(read(ready[0], &r, 1), 1);
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(out, sizeof(out), "%s/out", dir);
-	snprintf(path, sizeof(path), "%s/%s", prog ? prog : ".", NUTSHELL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(o, 1);
-		dup2(o, 2);
-		execl(path, NUTSHELL, "run", "--", "sh", "-c", "echo started; sleep 2", NULL);
-		_exit(98);
-	}
-	for (int i = 0; i < 200 && !strstr(slurp_small(out, text, sizeof(text)), "started"); i++)
-		nap(25);
-	ck_assert_msg(strstr(text, "started"), "never started:\n%.1500s", text);
+	const char *argv[] = {NUTSHELL, "run", "--", "sh", "-c", "echo started; sleep 2", NULL};
+	pid_t pid = spawn(out, argv);
+	slurp_small(out, text, sizeof(text));
 	char id[16];
 	snprintf(id, sizeof(id), "%s", id_in(text));
-	snprintf(cmd, sizeof(cmd),
-		 "find /sys/fs/cgroup -maxdepth 6 -type d -name 'nutshell-%s' 2>/dev/null", id);
-	FILE *f = popen(cmd, "r");
-	char dirs[4][512];
-	int moved = 0, n = 0;
-	while (f && n < 4 && fgets(dirs[n], sizeof(dirs[n]), f)) {
-		char num[32];
-		dirs[n][strcspn(dirs[n], "\n")] = '\0';
-		snprintf(num, sizeof(num), "%d", (int)dying);
-		moved += cg_put(dirs[n++], "cgroup.procs", num) == 0;
-	}
-	if (f)
-		pclose(f);
+	char dirs[4][512], num[32];
+	int moved = 0, n = container_cgroups(id, dirs);
+	snprintf(num, sizeof(num), "%d", (int)dying);
+	for (int i = 0; i < n; i++)
+		moved += cg_put(dirs[i], "cgroup.procs", num) == 0;
 	ck_assert_int_eq(write(go[1], "g", 1), 1);
 	close(go[1]);
 	int status;
