@@ -841,16 +841,25 @@ enabled_get(const char *parent, char *list, size_t size)
 	list[n > 0 ? n : 0] = '\0';
 }
 
+/* The words of MORE that LIST lacks, added to it (a set union). */
 static void
-enabled_add(const char *parent, const char *more)
+add_words(char *list, size_t size, const char *more)
 {
-	char list[128], copy[128], *save = NULL;
+	char copy[128], *save = NULL;
 
-	enabled_get(parent, list, sizeof(list));
 	snprintf(copy, sizeof(copy), "%s", more);
 	for (char *c = strtok_r(copy, " ", &save); c; c = strtok_r(NULL, " ", &save))
 		if (!has_word(list, c, ' '))
-			add_word(list, sizeof(list), c);
+			add_word(list, size, c);
+}
+
+static void
+enabled_add(const char *parent, const char *more)
+{
+	char list[128];
+
+	enabled_get(parent, list, sizeof(list));
+	add_words(list, sizeof(list), more);
 	TRACE(setxattr(parent, ENABLED_XATTR, list, strlen(list), 0), "setxattr",
 	      "\"%s\", \"%s\", \"%s\", %zu, 0", parent, ENABLED_XATTR, list, strlen(list));
 }
@@ -1214,11 +1223,7 @@ give_back(const char *parent, const char *self, const char *enabled)
 		return errno == ENOENT ? 0 : -1; /* no parent: nothing to give back */
 	enabled_get(parent, kept, sizeof(kept));
 	snprintf(list, sizeof(list), "%s", kept);
-	char mine[128], *s2 = NULL;
-	snprintf(mine, sizeof(mine), "%s", enabled);
-	for (char *c = strtok_r(mine, " ", &s2); c; c = strtok_r(NULL, " ", &s2))
-		if (!has_word(list, c, ' '))
-			add_word(list, sizeof(list), c);
+	add_words(list, sizeof(list), enabled);
 	const char *user = user_beside(parent, self);
 	if (user) {
 		if (list[0])
