@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct trace_settings trace_cfg = {.json_fd = -1};
@@ -24,10 +25,16 @@ struct trace_settings trace_cfg = {.json_fd = -1};
 static const char *prog_name = "nutshell";
 static pid_t main_pid;
 
-/* The call between trace_begin() and trace_end(). */
+/* CLOCK_MONOTONIC when the program started (trace_main()), in microseconds:
+ * the origin of every event's "t". Children forked later inherit it, so the
+ * events of all the processes of one run share one time axis. */
+static long long start_us = -1;
+
+/* The call between trace_begin() and trace_end(); t is when it began. */
 static struct {
 	const char *name;
 	char args[1024];
+	long long t;
 } pending;
 
 enum { OPT_STEP = 0x1000, OPT_JSON, OPT_NO_COLOR };
@@ -132,6 +139,23 @@ json_set_str(json_t *obj, const char *key, const char *value)
 	free(clean);
 }
 
+/* Microseconds since the program started, CLOCK_MONOTONIC (clock_gettime(2):
+ * never jumps when someone sets the date). Only called when JSON is written,
+ * so quiet tracing never reads the clock. */
+static long long
+since_start_us(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	long long now = (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+
+	if (start_us < 0) /* a test that sets json_fd without trace_main() */
+		start_us = now;
+	return now - start_us;
+}
+
 /* Writes obj as one JSON line and frees it. */
 static void
 emit(json_t *obj)
@@ -166,6 +190,7 @@ event(const char *ev)
 	json_t *obj = json_object();
 
 	json_object_set_new(obj, "ev", json_string(ev));
+	json_object_set_new(obj, "t", json_integer(since_start_us()));
 	return obj;
 }
 
@@ -279,6 +304,8 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
 
 	trace_cfg.color = trace_color_wanted(no_color, isatty(STDERR_FILENO));
 	if (json_path && json_path[0] != '\0') {
+		start_us = -1;
+		(void)since_start_us(); /* "t": 0 is now */
 		trace_cfg.json_fd = open_json(json_path);
 		if (trace_cfg.json_fd < 0) {
 			trace_error("cannot write the JSON trace to '%s': %s", json_path,
@@ -339,6 +366,8 @@ trace_begin(const char *name, const char *fmt, ...)
 	va_end(ap);
 	if (trace_cfg.step)
 		step_pause();
+	/* "t" of a syscall event is when the call began (after any --step pause). */
+	pending.t = trace_cfg.json_fd >= 0 ? since_start_us() : 0;
 }
 
 long
@@ -356,6 +385,8 @@ trace_end(long ret)
 	}
 
 	json_t *obj = event("syscall");
+	if (obj)
+		json_object_set_new(obj, "t", json_integer(pending.t));
 	json_set_str(obj, "name", pending.name);
 	json_set_str(obj, "args", pending.args);
 	if (obj)

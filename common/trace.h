@@ -14,8 +14,12 @@
  * the call's result with errno untouched. The name given must be the name
  * strace(1) shows, so the trace can be held against strace -f.
  *
- * JSON events (DESIGN.md, "The trace contract"): every object has "ev" and
- * "pid" (getpid() as the process itself sees it). Each event is written with
+ * JSON events (DESIGN.md, "The trace contract"): every object has "ev",
+ * "t" and "pid" (getpid() as the process itself sees it). "t" is the time
+ * of the event in microseconds since the program started (trace_main()),
+ * from CLOCK_MONOTONIC; for a syscall, when the call began. Processes forked
+ * by the program share that origin, so make view can draw every process of
+ * a run on one time axis. The clock is read only when JSON is written. Each event is written with
  * a single write(2) on a file opened with O_APPEND, so lines written by a
  * parent and its children after fork never interleave.
  */

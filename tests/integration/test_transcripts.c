@@ -3,7 +3,9 @@
  *
  * Every program output BOOK.md shows is a file in book/transcripts/, written
  * by a real run: NAME.trace (standard error, the human trace), NAME.out
- * (standard output) and NAME.calls (the system calls of that run, below).
+ * (standard output), NAME.calls (the system calls of that run, below) and
+ * NAME.json (its --json trace, one event a line, which the web book draws
+ * with the trace viewer, book/viewer.js).
  *
  *   sudo make transcripts     runs each program and rewrites its three files
  *   sudo make check           (this suite) runs each program again and fails
@@ -301,6 +303,29 @@ body(const char *text)
 	return text;
 }
 
+/* The events as JSON Lines, in the order they were written. */
+static void
+write_json_lines(const char *path, json_t *events)
+{
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&text, &len);
+	json_t *ev;
+
+	ck_assert_ptr_nonnull(f);
+	json_array_foreach(events, i, ev)
+	{
+		char *line = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+		ck_assert_ptr_nonnull(line);
+		fprintf(f, "%s\n", line);
+		free(line);
+	}
+	fclose(f);
+	write_file(path, text);
+	free(text);
+}
+
 START_TEST(transcript_matches)
 {
 	const struct shown *s = &shown[_i];
@@ -345,6 +370,8 @@ START_TEST(transcript_matches)
 		write_file(path, r.err);
 		snprintf(path, sizeof(path), "%s/book/transcripts/%s.out", root, s->name);
 		write_file(path, r.out);
+		snprintf(path, sizeof(path), "%s/book/transcripts/%s.json", root, s->name);
+		write_json_lines(path, r.events);
 		printf("transcripts: %s: exit %d, %s\n", s->name, r.status, cmd);
 	} else {
 		char *stored = slurp_file(path);

@@ -193,9 +193,14 @@ START_TEST(trace_call_line_and_event)
 	ck_assert_int_eq(json_integer_value(json_object_get(ev, "ret")), -1);
 	ck_assert_str_eq(json_string_value(json_object_get(ev, "errno")), "EBADF");
 	ck_assert_int_eq(json_integer_value(json_object_get(ev, "pid")), getpid());
+	/* "t": microseconds since the start, never negative, never going back */
+	ck_assert(json_is_integer(json_object_get(ev, "t")));
+	json_int_t t1 = json_integer_value(json_object_get(ev, "t"));
+	ck_assert_int_ge(t1, 0);
 	json_decref(ev);
 	ev = json_loads(nl + 1, 0, NULL);
 	ck_assert_ptr_nonnull(ev);
+	ck_assert_int_ge(json_integer_value(json_object_get(ev, "t")), t1);
 	ck_assert_ptr_null(json_object_get(ev, "errno")); /* only when the call failed */
 	json_decref(ev);
 	free(text);
