@@ -41,7 +41,7 @@ EX_DIRS     = $(patsubst %/grader.c,%,$(wildcard lessons/exercises/*/grader.c))
 EX_PROGRAMS = $(addsuffix /skeleton,$(EX_DIRS) $(addsuffix /solution,$(EX_DIRS))) \
 	      $(addsuffix /grader,$(EX_DIRS))
 
-.PHONY: all deps bench bench-deps image demo check transcripts book format format-check clean distclean grade
+.PHONY: all deps bench bench-deps image demo check transcripts book view check-book book-deps format format-check clean distclean grade
 all: $(PROGRAMS) $(CTR_PROGRAMS)
 
 01-namespaces/%: 01-namespaces/%.o $(NS_OBJ) $(COMMON_OBJ)
@@ -159,33 +159,63 @@ transcripts: all image tests/check
 	@NUTSHELL_TRANSCRIPTS=write CK_RUN_SUITE=transcripts tests/check
 
 # The book and the worksheets, each in two editions (participant, and
-# instructor with the "::: instructor" notes), as HTML and EPUB. Code comes
-# from the sources by marker (book/include-code.lua), output from the real
-# runs in book/transcripts/ (book/transcript.lua, make transcripts), and the
-# diagrams from book/diagrams/*.dot (Graphviz). The HTML is self-contained:
-# diagrams and style inside one file. scripts/book.sh check then fails on a
-# link to a missing anchor or a lesson program the book or its worksheet
-# never names.
+# instructor with the "::: instructor" notes), as a web site and as EPUB.
+# Code comes from the sources by marker (book/include-code.lua), output from
+# the real runs in book/transcripts/ (book/transcript.lua, make transcripts),
+# and the diagrams from book/diagrams/*.dot (Graphviz). The site is
+# build/web/{book,book-instructor,worksheets,worksheets-instructor}/, one page
+# a chapter (book/web.lua with the template book/web.html, the style
+# book/web.css, the sidebar and search book/web.js, the trace viewer
+# book/viewer.js): no file from outside build/web, so it works offline.
+# -f markdown-smart: "--userns" stays two hyphens, straight quotes stay
+# straight, as a reader must type them. scripts/book.sh check then fails on
+# a link to a missing page or anchor, or a lesson program the book or its
+# worksheet never names; make check-book looks at the pages in Chromium.
 BOOK_FILTERS = --lua-filter=book/include-code.lua --lua-filter=book/transcript.lua \
 	--lua-filter=book/instructor.lua
-BOOK_OPTS = --standalone --toc --toc-depth=2 --number-sections --metadata-file=book/metadata.yaml $(BOOK_FILTERS)
-SHEET_OPTS = --standalone --toc --toc-depth=1 --metadata-file=book/metadata.yaml \
-	-M title="nutshell: worksheets" -M subtitle="Lessons 01 to 05" $(BOOK_FILTERS)
+BOOK_OPTS = -f markdown-smart --standalone --toc --toc-depth=2 --number-sections \
+	--metadata-file=book/metadata.yaml $(BOOK_FILTERS)
+SHEET_META = -M title="nutshell: worksheets" -M subtitle="Lessons 01 to 05"
+SHEET_OPTS = -f markdown-smart --standalone --toc --toc-depth=1 --metadata-file=book/metadata.yaml \
+	$(SHEET_META) $(BOOK_FILTERS)
+WEB_OPTS = -f markdown-smart -t html --metadata-file=book/metadata.yaml $(BOOK_FILTERS) \
+	--lua-filter=book/web.lua -o /dev/null
+WEB = build/web
 WORKSHEETS = $(sort $(wildcard lessons/0*.md))
 book:
-	@mkdir -p build
+	@mkdir -p $(WEB)
 	@scripts/book.sh diagrams build/diagrams
-	pandoc $(BOOK_OPTS) --self-contained -o build/book.html BOOK.md
-	pandoc $(BOOK_OPTS) --self-contained -M instructor=true -o build/book-instructor.html BOOK.md
+	cp book/web.css book/web.js book/viewer.js $(WEB)/
+	pandoc $(WEB_OPTS) -M number-sections=true -M site=$(WEB)/book BOOK.md
+	pandoc $(WEB_OPTS) -M number-sections=true -M site=$(WEB)/book-instructor \
+		-M instructor=true -M edition="instructor edition" BOOK.md
+	pandoc $(WEB_OPTS) $(SHEET_META) -M site=$(WEB)/worksheets $(WORKSHEETS)
+	pandoc $(WEB_OPTS) $(SHEET_META) -M site=$(WEB)/worksheets-instructor \
+		-M instructor=true -M edition="instructor edition" $(WORKSHEETS)
 	pandoc $(BOOK_OPTS) -o build/book.epub BOOK.md
 	pandoc $(BOOK_OPTS) -M instructor=true -o build/book-instructor.epub BOOK.md
-	pandoc $(SHEET_OPTS) --self-contained -o build/worksheets.html $(WORKSHEETS)
-	pandoc $(SHEET_OPTS) --self-contained -M instructor=true -o build/worksheets-instructor.html $(WORKSHEETS)
 	pandoc $(SHEET_OPTS) -o build/worksheets.epub $(WORKSHEETS)
 	pandoc $(SHEET_OPTS) -M instructor=true -o build/worksheets-instructor.epub $(WORKSHEETS)
-	@scripts/book.sh check build/book.html build/book-instructor.html \
-		build/worksheets.html build/worksheets-instructor.html
-	@echo "book: build/{book,book-instructor,worksheets,worksheets-instructor}.{html,epub}"
+	@scripts/book.sh check $(WEB)/book $(WEB)/book-instructor $(WEB)/worksheets \
+		$(WEB)/worksheets-instructor
+	@echo "book: $(WEB)/{book,book-instructor,worksheets,worksheets-instructor}/index.html," \
+		"build/{book,book-instructor,worksheets,worksheets-instructor}.epub"
+
+# A --json trace drawn by the trace viewer, one self-contained page:
+#   make view TRACE=trace.json     writes build/view-trace.html
+# (from any lesson program's --json FILE, or nutshell run's).
+view:
+	@test -n "$(TRACE)" || { echo "view: usage: make view TRACE=FILE.json" >&2; exit 2; }
+	@mkdir -p build
+	@scripts/book.sh view "$(TRACE)" build/view-$(basename $(notdir $(TRACE))).html
+
+# The web book in headless Chromium (scripts/check-book.py): every chapter at
+# 375 and 1280 pixels wide, overflow, images, links, search, console errors,
+# and the trace viewer; screenshots in build/screens/. Needs make book-deps.
+check-book: book
+	@scripts/book.sh view book/transcripts/05-timings.json build/view-05-timings.html
+	@scripts/book.sh view book/transcripts/01-uts.json build/view-01-uts.html
+	/usr/bin/python3 scripts/check-book.py $(WEB)
 
 FORMAT_FILES = $(shell find common 0[1-5]-* tests lessons -name '*.[ch]' 2>/dev/null)
 format:
@@ -195,7 +225,7 @@ format-check:
 
 # clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:
-	rm -rf build/asan build/untraced build/book* build/worksheets* build/diagrams build/gen images tests/check bench/timer $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
+	rm -rf build/asan build/untraced build/book* build/worksheets* build/web build/view-* build/screens build/diagrams build/gen images tests/check bench/timer $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
 	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -delete
 distclean: clean
 	rm -rf build

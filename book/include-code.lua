@@ -5,7 +5,10 @@
 --
 -- replaces the empty block with the lines between "/* <<< clone */" and
 -- "/* >>> clone */" in that file (without a marker, the whole file), common
--- indentation removed, other markers dropped, and names the file above it.
+-- indentation removed, tabs as 4 columns (clang-format's lines of 100
+-- columns then fit), other markers dropped, and names the file above it.
+-- The result is a Div of class "source" (attributes file, marker and line,
+-- the first line's number) that book/web.lua turns into a link to the file.
 -- A missing file or marker stops the build, naming both.
 
 local function fail(msg)
@@ -30,15 +33,35 @@ local function is_marker(line)
   return line:match("/%* <<< [%w_-]+ %*/") or line:match("/%* >>> [%w_-]+ %*/")
 end
 
+-- Indentation tabs as 4 columns (the width a reader's screen can afford);
+-- tabs after the indentation (aligned comments, clang-format's "UseTab:
+-- Always") keep their 8-column stops, shifted with the indentation, so what
+-- clang-format aligned stays aligned.
+local function expand_tabs(line)
+  local tabs, rest = line:match("^(\t*)(.*)$")
+  local out, col = { string.rep(" ", 4 * #tabs) }, 8 * #tabs
+  for ch in rest:gmatch("[^\128-\191][\128-\191]*") do
+    if ch == "\t" then
+      local n = 8 - col % 8
+      out[#out + 1] = string.rep(" ", n)
+      col = col + n
+    else
+      out[#out + 1] = ch
+      col = col + 1
+    end
+  end
+  return table.concat(out)
+end
+
 local function extract(path, marker)
-  local lines, out, inside, found = lines_of(path), {}, (marker == nil), false
-  for _, line in ipairs(lines) do
+  local lines, out, inside, found, first = lines_of(path), {}, (marker == nil), false, 1
+  for n, line in ipairs(lines) do
     if marker and line:find("/* <<< " .. marker .. " */", 1, true) then
-      inside, found = true, true
+      inside, found, first = true, true, n + 1
     elseif marker and line:find("/* >>> " .. marker .. " */", 1, true) then
       inside = false
     elseif inside and not is_marker(line) then
-      out[#out + 1] = line:gsub("\t", "        ")
+      out[#out + 1] = expand_tabs(line)
     end
   end
   if marker and not found then
@@ -55,7 +78,7 @@ local function extract(path, marker)
   for i, line in ipairs(out) do
     out[i] = line:sub((indent or 0) + 1)
   end
-  return table.concat(out, "\n")
+  return table.concat(out, "\n"), first
 end
 
 function CodeBlock(el)
@@ -64,9 +87,12 @@ function CodeBlock(el)
     return nil
   end
   local marker = el.attributes["marker"]
-  el.text = extract(path, marker)
+  local text, first = extract(path, marker)
+  el.text = text
   el.attributes["include"] = nil
   el.attributes["marker"] = nil
   local label = path .. (marker and (" (" .. marker .. ")") or "")
-  return { pandoc.Para({ pandoc.Emph({ pandoc.Str(label) }) }), el }
+  local attr = { file = path, marker = marker or "", line = tostring(first) }
+  return pandoc.Div({ pandoc.Para({ pandoc.Emph({ pandoc.Str(label) }) }), el },
+    pandoc.Attr("", { "source" }, attr))
 end
