@@ -109,6 +109,9 @@ tests/check: $(ASAN_OBJ)
 
 deps:
 	@scripts/deps.sh
+# make check-book's browser, large, so not part of make deps (CI runs both).
+book-deps:
+	@scripts/deps.sh book
 
 # make bench: start-up cost against unshare, bubblewrap and crun (see
 # bench/bench.sh); make bench-deps installs the last two from Debian.

@@ -96,3 +96,20 @@ function CodeBlock(el)
   return pandoc.Div({ pandoc.Para({ pandoc.Emph({ pandoc.Str(label) }) }), el },
     pandoc.Attr("", { "source" }, attr))
 end
+
+-- A link to a file of the toolkit (an exercise's README) cannot go into an
+-- EPUB, which holds only its own files (epubcheck RSC-007): there it
+-- becomes the link's text and the file's path. The web book (book/web.lua)
+-- gives such a file a page of its own.
+function Link(el)
+  if not FORMAT:match("^epub") or el.target:match("^#") or el.target:match("^%a[%w+.-]*:") then
+    return nil
+  end
+  local dir = (PANDOC_STATE.input_files[1] or ""):match("^(.*/)") or ""
+  local out = el.content
+  out:insert(pandoc.Space())
+  out:insert(pandoc.Str("("))
+  out:insert(pandoc.Code(dir .. el.target))
+  out:insert(pandoc.Str(")"))
+  return out
+end

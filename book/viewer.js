@@ -73,11 +73,13 @@ body.viewer-page { margin: 0; background: #fdfdfc; color: #1d1f21; }
 		return e;
 	};
 
-	// A colour per namespace value, stable across pages: a hue from its number.
+	// A colour per namespace value, in the order the values first appear in
+	// the trace: two different namespaces never share a colour (up to eight).
+	const PALETTE = ["#f2c46d", "#8ecae6", "#b5e48c", "#f4a3c0", "#cdb4f7", "#ffb077", "#9fe3d6", "#d9d9d9"];
+	const colours = new Map();
 	const colour = (value) => {
-		let h = 0;
-		for (const c of value) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-		return `hsl(${(h * 137) % 360} 70% 72%)`;
+		if (!colours.has(value)) colours.set(value, PALETTE[colours.size % PALETTE.length]);
+		return colours.get(value);
 	};
 
 	const fmtTime = (us) => (us >= 1000000 ? (us / 1e6).toFixed(2) + " s" : us >= 1000 ? (us / 1000).toFixed(1) + " ms" : us + " µs");
@@ -190,6 +192,8 @@ body.viewer-page { margin: 0; background: #fdfdfc; color: #1d1f21; }
 			svg.setAttribute("width", width);
 			svg.setAttribute("height", height);
 			svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+			// on make view's page a short trace fills the screen; a long one scrolls
+			if (root.dataset.step === "on") svg.style.width = `max(100%, ${width}px)`;
 
 			// the time axis: ticks with the real time since the start
 			el("line", { class: "tv-axis-line", x1: LEFT, x2: width - 10, y1: TOP - 6, y2: TOP - 6 }, svg);

@@ -20,7 +20,7 @@
         arrow keys move the current event;
     then three broken fixture pages (an overflowing code block, broken
     links, a missing image) that must each FAIL, so a check that stopped
-    seeing anything fails too. Screenshots of each page's first screen go
+    seeing anything fails too; and epubcheck on the four EPUBs. Screenshots of each page's first screen go
     to build/screens/. Exit 1 and one line per problem on failure.
 
 Needs Debian's chromium, chromium-driver and python3-selenium (make book-deps).
@@ -280,6 +280,25 @@ def check_fixtures(drv, web):
     return problems
 
 
+def check_epubs():
+    """epubcheck's errors about the four EPUBs (make book-deps installs it)."""
+    import subprocess
+
+    jar = "/usr/share/java/epubcheck.jar"
+    if not os.path.exists(jar):
+        return ["epubcheck is not installed (make book-deps)"]
+    problems = []
+    for name in ("book", "book-instructor", "worksheets", "worksheets-instructor"):
+        run = subprocess.run(["java", "-jar", jar, f"build/{name}.epub"], capture_output=True, text=True)
+        lines = (run.stdout + run.stderr).splitlines()
+        problems += [f"build/{name}.epub: {l}" for l in lines if l.startswith(("ERROR", "FATAL"))][:5]
+        summary = [l for l in lines if l.startswith("Messages:")]
+        print(f"check-book: epubcheck build/{name}.epub: {summary[0] if summary else run.returncode}")
+        if run.returncode != 0 and not problems:
+            problems.append(f"build/{name}.epub: epubcheck exited {run.returncode}")
+    return problems
+
+
 def main(argv):
     if len(argv) > 1 and argv[1] == "--links":
         problems = check_links(argv[2:])
@@ -303,6 +322,7 @@ def main(argv):
         problems += check_fixtures(drv, web)
     finally:
         drv.quit()
+    problems += check_epubs()
     for p in problems:
         print(f"check-book: {p}", file=sys.stderr)
     print(f"check-book: {len(chapters)} pages at {' and '.join(map(str, WIDTHS))} px, "

@@ -12,6 +12,7 @@ set -eu
 #                   veth pairs and addresses (lesson 01 net, the launcher)
 #   busybox-static  the default container image
 #   pandoc          the book
+#   python3         the book's link check (scripts/check-book.py --links)
 #   graphviz        the book's diagrams (book/diagrams/*.dot to SVG)
 #   strace          the trace-honesty tests
 #   qemu-system-x86, cpio, xz-utils  the cgroup v2 test lane in a VM
@@ -19,8 +20,17 @@ set -eu
 #   clang, libclang-rt-14-dev  make fuzz: libFuzzer and the sanitizers (the runtime is
 #                   only a Recommends of clang, which --no-install-recommends skips)
 PACKAGES="build-essential pkg-config libcap-dev libseccomp-dev check libjansson-dev libnl-3-dev
-busybox-static pandoc graphviz strace qemu-system-x86 cpio xz-utils clang-format iproute2
+busybox-static pandoc python3 graphviz strace qemu-system-x86 cpio xz-utils clang-format iproute2
 clang libclang-rt-14-dev"
+
+# scripts/deps.sh book (make book-deps): the browser make check-book looks at
+# the web book with, kept apart because it is large (about 300 MB):
+#   chromium, chromium-driver, python3-selenium   headless Chromium, driven
+#   fonts-dejavu-core                              the monospace font of the code
+#   epubcheck                                      the EPUBs, checked
+if [ "${1:-}" = book ]; then
+	PACKAGES="chromium chromium-driver python3-selenium fonts-dejavu-core epubcheck"
+fi
 
 missing=""
 for p in $PACKAGES; do
