@@ -81,6 +81,6 @@ That was the tour. Next:
   lessons/01-namespaces.md   the first worksheet (run each step yourself, try
                              --step); 02 to 05 follow
   make grade EX=01-hostname  the first graded exercise (lessons/exercises/)
-  make book                  the book, in build/book.html
+  make book                  the book, in build/web/book/index.html
   sudo make check            the test suite
 END
