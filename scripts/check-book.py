@@ -3,8 +3,10 @@
 
   check-book.py --links SITEDIR...   (make book) every href and src of every
                                      page resolves: the file exists, and the
-                                     #id names an element of it. Standard
-                                     library only.
+                                     #id names an element of it; and no
+                                     option lost a hyphen to typography
+                                     ("--userns" shown as a dash and
+                                     "userns"). Standard library only.
   check-book.py WEBDIR               (make check-book) the links as above,
                                      then every chapter of WEBDIR/book in
                                      headless Chromium at 375 and 1280 px:
@@ -29,6 +31,7 @@ Needs Debian's chromium, chromium-driver and python3-selenium (make book-deps).
 import html.parser
 import json
 import os
+import re
 import sys
 import time
 import urllib.parse
@@ -79,8 +82,15 @@ def check_links(dirs):
     return problems
 
 
+# "--userns" after smart punctuation: an en or em dash glued to a word.
+DASHED_OPTION = re.compile("(?:^|[\\s(>])([\u2013\u2014][a-z][a-z-]*)")
+
+
 def links_of(path):
     problems = []
+    with open(path, encoding="utf-8") as f:
+        for m in DASHED_OPTION.finditer(f.read()):
+            problems.append(f"{path}: \"{m.group(1)}\": an option's \"--\" became a dash (pandoc -f markdown-smart)")
     for tag, ref in parse(path).refs:
         url = urllib.parse.urlsplit(ref)
         if url.scheme in ("http", "https", "mailto"):
@@ -192,9 +202,27 @@ def check_page(drv, path, width, shots=None):
     problems += drv.execute_script(IMAGES_JS)
     problems += drv.execute_script(ANCHORS_JS)
     if shots:
+        edition = os.path.basename(os.path.dirname(path))
         name = os.path.splitext(os.path.basename(path))[0]
-        drv.save_screenshot(os.path.join(shots, f"{name}-{width}.png"))
+        drv.save_screenshot(os.path.join(shots, f"{edition}-{name}-{width}.png"))
     return [f"{path} at {width} px: {p}" for p in problems]
+
+
+def check_dark(drv, web, shots):
+    """The system's dark setting followed: a dark page, and its screenshot."""
+    set_width(drv, 1280)
+    drv.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    try:
+        drv.get("file://" + os.path.abspath(f"{web}/book/what-is-a-container.html"))
+        drv.execute_script("document.querySelector('figure.diagram').scrollIntoView()")
+        time.sleep(0.2)
+        drv.save_screenshot(os.path.join(shots, "dark-what-is-a-container-1280.png"))
+        bg = drv.execute_script("return getComputedStyle(document.body).backgroundColor")
+    finally:
+        drv.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+    # rgb(r, g, b): dark means every channel below half
+    channels = [int(c) for c in bg[bg.index("(") + 1:bg.index(")")].split(",")[:3]]
+    return [] if max(channels) < 128 else [f"dark mode: the page background is {bg}"]
 
 
 def check_search(drv, web):
@@ -310,13 +338,14 @@ def main(argv):
     os.makedirs(shots, exist_ok=True)
     start = time.time()
     problems = check_links([f"{web}/{d}" for d in ("book", "book-instructor", "worksheets", "worksheets-instructor")])
-    chapters = sorted(os.path.join(f"{web}/book", p) for p in os.listdir(f"{web}/book")
-                      if p.endswith(".html") and not p.startswith("fixture-"))
+    chapters = sorted(os.path.join(f"{web}/{d}", p) for d in ("book", "worksheets")
+                      for p in os.listdir(f"{web}/{d}") if p.endswith(".html") and not p.startswith("fixture-"))
     drv = browser()
     try:
         for path in chapters:
             for width in WIDTHS:
                 problems += check_page(drv, path, width, shots)
+        problems += check_dark(drv, web, shots)
         problems += check_search(drv, web)
         problems += check_viewer(drv, shots)
         problems += check_fixtures(drv, web)
@@ -325,7 +354,7 @@ def main(argv):
     problems += check_epubs()
     for p in problems:
         print(f"check-book: {p}", file=sys.stderr)
-    print(f"check-book: {len(chapters)} pages at {' and '.join(map(str, WIDTHS))} px, "
+    print(f"check-book: {len(chapters)} pages (book and worksheets) at {' and '.join(map(str, WIDTHS))} px, "
           f"screenshots in {shots}/, {len(problems)} problems, {time.time() - start:.0f} s")
     return 1 if problems else 0
 
