@@ -155,7 +155,7 @@ check: all image tests/check $(EX_PROGRAMS)
 mutants: all image tests/check
 	@scripts/mutants.sh
 
-# The book's transcripts (book/transcripts/NAME.{trace,out,calls}): each
+# The book's transcripts (book/transcripts/NAME.{trace,out,calls,json}): each
 # program the book shows, run for real, as root; the suite "transcripts" of
 # make check fails when a program's calls no longer match its transcript.
 transcripts: all image tests/check

@@ -52,15 +52,15 @@
 .tv-error { color: #d93025; padding: .6rem; font-family: var(--mono, monospace); }
 .trace-view:fullscreen, body.viewer-page .trace-view { display: flex; flex-direction: column;
   margin: 0; border: none; border-radius: 0; }
-body.viewer-page { margin: 0; background: #fdfdfc; color: #1d1f21; }
+body.viewer-page { margin: 0; background: var(--bg); color: var(--fg); --bg: #fdfdfc; --fg: #1d1f21;
+  --muted: #5f6368; --line: #dadce0; --link: #1a5fb4; }
 .trace-view:fullscreen .tv-now, body.viewer-page .tv-now { font-size: clamp(18px, 3.2vw, 40px);
   min-height: 30vh; display: flex; flex-direction: column; justify-content: center; }
 @media (prefers-color-scheme: dark) {
-  body.viewer-page { background: #17191c; color: #e2e4e7; }
-  body.viewer-page .tv-lane-label, body.viewer-page .mark .name { fill: #e2e4e7; }
+  body.viewer-page { --bg: #17191c; --fg: #e2e4e7; --muted: #a0a6ad; --line: #3a3f45; --link: #8ab4f8; }
 }`;
 
-	const LANE_H = 64;
+	const LANE_H = 84;
 	const BAND_H = 14;
 	const LEFT = 92;
 	const SLOT = 34;
@@ -222,7 +222,7 @@ body.viewer-page { margin: 0; background: #fdfdfc; color: #1d1f21; }
 					if (m && !kinds.includes(m[1])) kinds.push(m[1]);
 				}
 				kinds.slice(0, 3).forEach((kind, row) => {
-					const by = y + 40 + row * (BAND_H / 1.4) - (kinds.length > 1 ? 4 : 0);
+					const by = y + 50 + row * (BAND_H - 2);
 					let seg = null;
 					const close = (x) => {
 						if (!seg) return;
@@ -246,7 +246,9 @@ body.viewer-page { margin: 0; background: #fdfdfc; color: #1d1f21; }
 					const r = e.ev === "syscall" ? 7 : 5;
 					if (e.ev === "syscall") el("circle", { class: "dot", r }, m);
 					else el("rect", { class: "dot", x: -r, y: -r, width: 2 * r, height: 2 * r, transform: "rotate(45)" }, m);
-					if (e.ev === "syscall") el("text", { class: "name", x: 0, y: -11, "text-anchor": "middle" }, m).textContent = e.name.length > 9 ? e.name.slice(0, 8) + "…" : e.name;
+					// names alternate above and below the lane, so neighbours never overlap
+					const below = mode === "event" && e.i % 2 === 1;
+					if (e.ev === "syscall") el("text", { class: "name", x: 0, y: below ? 20 : -11, "text-anchor": "middle" }, m).textContent = e.name.length > 10 ? e.name.slice(0, 9) + "…" : e.name;
 					el("title", {}, m).textContent = `[pid ${e.pid}] +${fmtTime(e.t - t0)}  ${describe(e)}`;
 					m.addEventListener("mouseenter", () => show(e.i, false));
 					m.addEventListener("focus", () => show(e.i, false));

@@ -13,6 +13,7 @@
       - nothing overflows the viewport, except inside a scrolling box (a
         code block, a table, a trace);
       - every image and inline SVG has decoded (a non-zero size);
+      - at 1280 px, every code block shows 80 columns without scrolling;
       - every #link and sidebar entry lands on an element of the page;
       - no console errors;
       - the search box finds "pivot_root" and "CAP_SYS_ADMIN", and the
@@ -147,6 +148,22 @@ for (const s of document.querySelectorAll('svg')) {
 return out;
 """
 
+# On a laptop screen a code block shows 80 columns without scrolling.
+COLUMNS_JS = """
+const out = [];
+for (const pre of document.querySelectorAll('#content pre')) {
+  const probe = document.createElement('code');
+  probe.style.cssText = 'position:absolute;visibility:hidden;white-space:pre';
+  probe.textContent = 'x'.repeat(80);
+  pre.append(probe);
+  const need = probe.getBoundingClientRect().width, cs = getComputedStyle(pre);
+  const have = pre.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+  probe.remove();
+  if (have + 0.5 < need) { out.push(`a code block shows ${Math.floor(80 * have / need)} of 80 columns`); break; }
+}
+return out;
+"""
+
 ANCHORS_JS = """
 const out = [];
 for (const a of document.querySelectorAll('a[href^="#"]')) {
@@ -164,28 +181,17 @@ def browser():
     opts = webdriver.ChromeOptions()
     opts.binary_location = "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--hide-scrollbars", "--force-device-scale-factor=1", "--allow-file-access-from-files"):
+                "--hide-scrollbars", "--force-device-scale-factor=1", "--window-size=1400,900"):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 
 
 def set_width(drv, width):
-    # The window is larger than the viewport by the browser's frame: size it
-    # so the page itself is WIDTH wide.
-    drv.set_window_size(width, HEIGHT)
-    inner = drv.execute_script("return window.innerWidth")
-    if inner != width:
-        drv.set_window_size(2 * width - inner, HEIGHT)
-
-
-def load(drv, path):
-    drv.get("file://" + os.path.abspath(path))
-    for _ in range(50):
-        if drv.execute_script("return document.readyState") == "complete":
-            break
-        time.sleep(0.1)
-    drv.get_log("browser")  # (read again by console_errors)
+    # The viewport itself, exactly (the window's frame varies): DevTools'
+    # device metrics, as its device toolbar sets them.
+    drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                        {"width": width, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False})
 
 
 def console_errors(drv):
@@ -201,6 +207,8 @@ def check_page(drv, path, width, shots=None):
     problems += drv.execute_script(OVERFLOW_JS)
     problems += drv.execute_script(IMAGES_JS)
     problems += drv.execute_script(ANCHORS_JS)
+    if width >= 1024:
+        problems += drv.execute_script(COLUMNS_JS)
     if shots:
         edition = os.path.basename(os.path.dirname(path))
         name = os.path.splitext(os.path.basename(path))[0]
@@ -340,7 +348,11 @@ def main(argv):
     problems = check_links([f"{web}/{d}" for d in ("book", "book-instructor", "worksheets", "worksheets-instructor")])
     chapters = sorted(os.path.join(f"{web}/{d}", p) for d in ("book", "worksheets")
                       for p in os.listdir(f"{web}/{d}") if p.endswith(".html") and not p.startswith("fixture-"))
-    drv = browser()
+    try:
+        drv = browser()
+    except Exception as err:  # no chromium, driver or selenium: say which
+        print(f"check-book: cannot start headless Chromium (make book-deps): {err}".strip(), file=sys.stderr)
+        return 1
     try:
         for path in chapters:
             for width in WIDTHS:
