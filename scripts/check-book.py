@@ -16,6 +16,7 @@
       - at 1280 px, every code block shows 80 columns without scrolling;
       - every #link and sidebar entry lands on an element of the page;
       - no console errors;
+      - on a phone the sidebar is a menu its button opens;
       - the search box finds "pivot_root" and "CAP_SYS_ADMIN", and the
         first result lands on its element;
       - the trace viewer (make view) draws one lane per pid of the start
@@ -233,6 +234,22 @@ def check_dark(drv, web, shots):
     return [] if max(channels) < 128 else [f"dark mode: the page background is {bg}"]
 
 
+def check_menu(drv, web, shots):
+    """On a phone the sidebar is a menu: hidden, then shown by its button."""
+    from selenium.webdriver.common.by import By
+
+    set_width(drv, 375)
+    drv.get("file://" + os.path.abspath(f"{web}/book/namespaces.html"))
+    shown = "return document.getElementById('sidebar').getBoundingClientRect().width > 0"
+    before = drv.execute_script(shown)
+    drv.find_element(By.ID, "menu").click()
+    after = drv.execute_script(shown)
+    drv.save_screenshot(os.path.join(shots, "book-menu-375.png"))
+    if before or not after:
+        return [f"menu at 375 px: sidebar shown {before} before the button, {after} after"]
+    return []
+
+
 def check_search(drv, web):
     from selenium.webdriver.common.by import By
 
@@ -358,6 +375,7 @@ def main(argv):
             for width in WIDTHS:
                 problems += check_page(drv, path, width, shots)
         problems += check_dark(drv, web, shots)
+        problems += check_menu(drv, web, shots)
         problems += check_search(drv, web)
         problems += check_viewer(drv, shots)
         problems += check_fixtures(drv, web)
