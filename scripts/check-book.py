@@ -113,7 +113,7 @@ def links_of(path):
 
 # Elements wider than the viewport, outside a box that scrolls or clips.
 OVERFLOW_JS = """
-const vw = document.documentElement.clientWidth, out = [];
+const vw = document.documentElement.clientWidth, out = [], seen = new Set();
 const clipped = (e) => {
   for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
     const o = getComputedStyle(p).overflowX;
@@ -124,8 +124,11 @@ const clipped = (e) => {
 for (const e of document.body.querySelectorAll('*')) {
   const r = e.getBoundingClientRect();
   if (r.width === 0 || r.height === 0 || e.closest('svg') && e.tagName.toLowerCase() !== 'svg') continue;
+  let inside = false; // only the outermost of an overflowing tree is named
+  for (let p = e.parentElement; p && !inside; p = p.parentElement) inside = seen.has(p);
+  if (inside) continue;
   if ((r.right > vw + 1 || r.left < -1) && !clipped(e) && getComputedStyle(e).position !== 'fixed')
-    out.push(`<${e.tagName.toLowerCase()}${e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : ''}> `
+    seen.add(e), out.push(`<${e.tagName.toLowerCase()}${e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : ''}> `
       + `${Math.round(r.left)}..${Math.round(r.right)} px in a ${vw} px viewport: `
       + JSON.stringify((e.textContent || '').trim().slice(0, 60)));
 }
