@@ -16,7 +16,8 @@
       - at 1280 px, every code block shows 80 columns without scrolling;
       - every #link and sidebar entry lands on an element of the page;
       - no console errors;
-      - on a phone the sidebar is a menu its button opens;
+      - on a phone the sidebar is a menu its button opens; on a laptop the
+        section being read is highlighted in it;
       - the search box finds "pivot_root" and "CAP_SYS_ADMIN", and the
         first result lands on its element;
       - the trace viewer (make view) draws one lane per pid of the start
@@ -237,6 +238,18 @@ def check_dark(drv, web, shots):
     return [] if max(channels) < 128 else [f"dark mode: the page background is {bg}"]
 
 
+def check_current_section(drv, web):
+    """Reading a section highlights its entry in the sidebar."""
+    set_width(drv, 1280)
+    drv.get("file://" + os.path.abspath(f"{web}/book/namespaces.html"))
+    target = drv.execute_script("return document.querySelectorAll('#sidebar .sections a')[2].getAttribute('href')")
+    drv.execute_script("document.getElementById(arguments[0].slice(1)).scrollIntoView();"
+                       "window.dispatchEvent(new Event('scroll')); document.dispatchEvent(new Event('scroll'))", target)
+    time.sleep(0.2)
+    active = drv.execute_script("const a = document.querySelector('#sidebar a.active'); return a && a.getAttribute('href')")
+    return [] if active == target else [f"current section: at {target} the sidebar highlights {active}"]
+
+
 def check_menu(drv, web, shots):
     """On a phone the sidebar is a menu: hidden, then shown by its button."""
     from selenium.webdriver.common.by import By
@@ -379,6 +392,7 @@ def main(argv):
                 problems += check_page(drv, path, width, shots)
         problems += check_dark(drv, web, shots)
         problems += check_menu(drv, web, shots)
+        problems += check_current_section(drv, web)
         problems += check_search(drv, web)
         problems += check_viewer(drv, shots)
         problems += check_fixtures(drv, web)
