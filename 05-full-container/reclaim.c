@@ -94,6 +94,11 @@ ctr_unrecord(const char *scratch)
 	unlink(path); /* one half written when its writer was killed */
 	snprintf(path, sizeof(path), "%s/" RECORD, scratch);
 	unlink(path);
+	/* What alloc.c recorded: the ids and subnet are free again. */
+	snprintf(path, sizeof(path), "%s/alloc.new", scratch);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/alloc", scratch);
+	unlink(path);
 }
 
 int
