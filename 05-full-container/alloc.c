@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define RECORD	     "alloc"
@@ -84,7 +85,27 @@ struct held {
 static struct held held[MAX_RECORDED];
 static size_t nheld;
 
-/* The records of every other scratch directory beside ours. */
+int
+ctr_alloc_owned_by(const char *scratch, uid_t uid)
+{
+	char path[4200], line[128];
+	unsigned long first = 0, count;
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "%s/" RECORD, scratch);
+	if (!(f = fopen(path, "re")))
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "uid %lu %lu", &first, &count) == 2 && first == uid;
+	fclose(f);
+	return found;
+}
+
+/* The records of every other scratch directory beside ours: made by us
+ * (root), or - --userns - given to the container's root, whose id the
+ * record itself names. Another user's directory with a record would
+ * otherwise hold ranges and subnets away from every container. */
 static void
 read_records(const char *base, const char *scratch)
 {
@@ -96,9 +117,17 @@ read_records(const char *base, const char *scratch)
 	if (glob(pattern, GLOB_NOSORT, NULL, &g) != 0)
 		return;
 	for (size_t i = 0; i < g.gl_pathc; i++) {
-		if (strncmp(g.gl_pathv[i], scratch, strlen(scratch)) == 0)
+		char *dir = g.gl_pathv[i];
+		struct stat st;
+		if (strncmp(dir, scratch, strlen(scratch)) == 0)
 			continue; /* ours: none yet */
-		FILE *f = fopen(g.gl_pathv[i], "re");
+		*strrchr(dir, '/') = '\0';
+		int trusted = lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+			      (st.st_uid == geteuid() || ctr_alloc_owned_by(dir, st.st_uid));
+		dir[strlen(dir)] = '/';
+		if (!trusted)
+			continue;
+		FILE *f = fopen(dir, "re");
 		const char *name = strstr(g.gl_pathv[i], "nutshell-run-") + 13;
 		while (f && nheld < MAX_RECORDED && fgets(line, sizeof(line), f)) {
 			struct held *h = &held[nheld];

@@ -164,6 +164,10 @@ int ctr_subid_owned(const char *file, unsigned long first, unsigned long count, 
  * ctr_reclaim). 0, or -1 after one line. */
 int ctr_allocate(struct ctr_config *cfg, const char *scratch);
 
+/* Does the record in SCRATCH give the container host uid UID (the owner
+ * of a --userns container's scratch directory)? 1 or 0. */
+int ctr_alloc_owned_by(const char *scratch, uid_t uid);
+
 /* --- what a killed nutshell leaves (reclaim.c) --- */
 
 /* Makes the scratch directory /dev/shm/nutshell-run-ID.XXXXXX (/tmp where

@@ -300,10 +300,12 @@ reclaim_scratch(const char *path, int report)
 	char id[13];
 	int removed = 0;
 
-	/* Ours by name, a real directory of this user, and not locked: its
-	 * nutshell is dead. */
+	/* Ours by name, a real directory of this user (or, --userns, of the
+	 * container root its record names: nutshell gave it away), and not
+	 * locked: its nutshell is dead. */
 	if (!id_of(strrchr(path, '/') + 1, "nutshell-run-", ".", id) || lstat(path, &st) != 0 ||
-	    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+	    !S_ISDIR(st.st_mode) ||
+	    (st.st_uid != geteuid() && !(geteuid() == 0 && ctr_alloc_owned_by(path, st.st_uid))))
 		return 0;
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
