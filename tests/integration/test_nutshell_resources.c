@@ -246,8 +246,8 @@ START_TEST(resources_storage_size_limit)
 	ck_assert_int_eq(sscanf(r.out, "overlay %ld", &kib), 1);
 	ck_assert_msg(kib == 16384, "df / inside: %ld KiB, expected 16384:\n%s", kib, r.out);
 	ck_assert_msg(strstr(r.err, "No space left on device") && strstr(r.out, "dd=1"),
-		      "a write beyond --storage-size did not fail with ENOSPC:\n%s\n%.2000s",
-		      r.out, r.err);
+		      "a write beyond --storage-size did not fail with ENOSPC:\n%s\n%.2000s", r.out,
+		      r.err);
 	/* inspect says so too (statfs of / inside). */
 	ck_assert_msg(strstr(r.out, "\"key\":\"root_size\",\"value\":\"16777216 bytes"),
 		      "inspect's root_size:\n%s", r.out);
@@ -379,9 +379,9 @@ START_TEST(resources_veth_ignores_router_advertisement)
 	if (stat("/proc/sys/net/ipv6/conf/all", &st) != 0)
 		ck_abort_msg("IPv6 is off on this host: the router advertisement case needs it");
 	close(mkstemp(out));
-	pid_t pid = start(out, OPTS("run", "--network", "veth", "--", "sh", "-c",
-				    "echo started; exec sleep 30"),
-			  NULL);
+	pid_t pid = start(
+	    out, OPTS("run", "--network", "veth", "--", "sh", "-c", "echo started; exec sleep 30"),
+	    NULL);
 	const char *text = wait_for(out, "started");
 	ck_assert_int_eq(sscanf(strstr(text, "veth: "), "veth: %31s", host_if), 1);
 	id_in(text, id);
@@ -398,16 +398,14 @@ START_TEST(resources_veth_ignores_router_advertisement)
 	/* /proc/PID/net/if_inet6: "20010db80001... IDX 40 00 FLAGS IF";
 	 * ipv6_route: "DEST LEN SRC LEN NEXTHOP ... IF". */
 	int addrs = net_lines(pid, "if_inet6", host_if, "20010db80001", line, sizeof(line));
-	ck_assert_msg(addrs == 0, "the host end took an address from the container's RA: %s",
-		      line);
+	ck_assert_msg(addrs == 0, "the host end took an address from the container's RA: %s", line);
 	int routes = net_lines(pid, "ipv6_route", host_if, "20010db8000100000000000000000000 40",
 			       line, sizeof(line));
 	ck_assert_msg(routes == 0, "the host end took a prefix route from the container's RA: %s",
 		      line);
-	int dflt = net_lines(pid, "ipv6_route", host_if, "00000000000000000000000000000000 00", line,
-			     sizeof(line));
-	ck_assert_msg(dflt == 0, "the host took a default route through the container: %s",
-		      line);
+	int dflt = net_lines(pid, "ipv6_route", host_if, "00000000000000000000000000000000 00",
+			     line, sizeof(line));
+	ck_assert_msg(dflt == 0, "the host took a default route through the container: %s", line);
 	finish(pid);
 	assert_gone(id);
 	unlink(out);
@@ -424,8 +422,7 @@ outside_of(pid_t pid, unsigned long *count)
 	unsigned long inside = 1, outside = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
-	if (sscanf(slurp(path, text, sizeof(text)), "%lu %lu %lu", &inside, &outside, count) !=
-		3 ||
+	if (sscanf(slurp(path, text, sizeof(text)), "%lu %lu %lu", &inside, &outside, count) != 3 ||
 	    inside != 0)
 		return 0;
 	return outside;
@@ -441,9 +438,9 @@ START_TEST(resources_userns_ranges_distinct)
 	private_host();
 	for (int i = 0; i < 2; i++) {
 		close(mkstemp(out[i]));
-		pid[i] = start(out[i],
-			       OPTS("run", "--userns", "--", "sh", "-c", "echo started; exec sleep 30"),
-			       NULL);
+		pid[i] = start(
+		    out[i],
+		    OPTS("run", "--userns", "--", "sh", "-c", "echo started; exec sleep 30"), NULL);
 		id_in(wait_for(out[i], "started"), id[i]);
 		first[i] = outside_of(pid1_of(pid[i]), &count[i]);
 	}
@@ -452,9 +449,9 @@ START_TEST(resources_userns_ranges_distinct)
 		ck_assert_msg(first[i] + count[i] <= 100000 || first[i] >= 165536,
 			      "container %d is host uid %lu, in bob's /etc/subuid range", i,
 			      first[i]);
-		ck_assert_msg(first[i] >= 1610612736UL + 65536 || first[i] + count[i] <= 1610612736UL,
-			      "container %d is host uid %lu, in alice's /etc/subuid range", i,
-			      first[i]);
+		ck_assert_msg(
+		    first[i] >= 1610612736UL + 65536 || first[i] + count[i] <= 1610612736UL,
+		    "container %d is host uid %lu, in alice's /etc/subuid range", i, first[i]);
 	}
 	ck_assert_msg(first[0] + count[0] <= first[1] || first[1] + count[1] <= first[0],
 		      "two running containers share host ids: %lu+%lu and %lu+%lu", first[0],
@@ -501,8 +498,8 @@ START_TEST(resources_uidmap_over_subuid_refused)
 	const char *gid[] = {NUTSHELL, "run", "--gidmap", "0:130000:10", "--", "true", NULL};
 	run_expect_usage_error(gid, 125, "overlap bob's subordinate range");
 	/* Forced, it runs, as asked. */
-	const char *forced[] = {NUTSHELL,  "run", "--userns-force", "--uidmap", "0:100000:65536",
-				"--",	   "cat", "/proc/self/uid_map",	    NULL};
+	const char *forced[] = {NUTSHELL, "run", "--userns-force",     "--uidmap", "0:100000:65536",
+				"--",	  "cat", "/proc/self/uid_map", NULL};
 	ck_assert_int_eq(run_program(&r, RUN_PLAIN, forced), 0);
 	ck_assert_msg(r.status == 0 && strstr(r.out, "100000"), "forced: exit %d:\n%.2000s",
 		      r.status, r.err);
@@ -530,10 +527,10 @@ START_TEST(resources_veth_subnets_distinct)
 	    "ping -c 1 -W 2 $h >/dev/null; echo ping=$?";
 	for (int i = 0; i < 2; i++) {
 		close(mkstemp(out[i]));
-		pid[i] =
-		    start(out[i],
-			  OPTS("run", "--network", "veth", "--volume", vol, "--", "sh", "-c", script),
-			  NULL);
+		pid[i] = start(
+		    out[i],
+		    OPTS("run", "--network", "veth", "--volume", vol, "--", "sh", "-c", script),
+		    NULL);
 		const char *t = wait_for(out[i], "started");
 		sscanf(strstr(t, "veth: "), "veth: %*s %31s", host[i]);
 		id_in(t, id[i]);
@@ -559,8 +556,9 @@ START_TEST(resources_veth_subnets_distinct)
 		      "after both: not %s again:\n%s", host[0], r.out);
 	run_free(&r);
 	/* An explicit --subnet that a running container holds: refused. */
-	pid_t holder = start(out[0], OPTS("run", "--network", "veth", "--subnet", "10.200.7.0/24",
-					  "--", "sh", "-c", "echo started; exec sleep 30"),
+	pid_t holder = start(out[0],
+			     OPTS("run", "--network", "veth", "--subnet", "10.200.7.0/24", "--",
+				  "sh", "-c", "echo started; exec sleep 30"),
 			     NULL);
 	id_in(wait_for(out[0], "started"), id[0]);
 	run_sh(&r, OPTS("--network", "veth", "--subnet", "10.200.7.0/24"), "true");
@@ -618,20 +616,27 @@ START_TEST(resources_allocation_reclaimed_after_sigkill)
 }
 END_TEST
 
+/* One test case per test, named after it: CK_RUN_CASE=NAME runs one
+ * (scripts/mutants.sh does). */
+#define ADD(s, test)                                                                               \
+	do {                                                                                       \
+		TCase *tc = tcase_create(#test);                                                   \
+		tcase_set_timeout(tc, 120);                                                        \
+		tcase_add_test(tc, test);                                                          \
+		suite_add_tcase(s, tc);                                                            \
+	} while (0)
+
 Suite *
 suite_resources(void)
 {
 	Suite *s = suite_create("resources");
-	TCase *tc = tcase_create("resources");
 
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, resources_storage_size_limit);
-	tcase_add_test(tc, resources_storage_charged_to_memcg);
-	tcase_add_test(tc, resources_veth_ignores_router_advertisement);
-	tcase_add_test(tc, resources_userns_ranges_distinct);
-	tcase_add_test(tc, resources_uidmap_over_subuid_refused);
-	tcase_add_test(tc, resources_veth_subnets_distinct);
-	tcase_add_test(tc, resources_allocation_reclaimed_after_sigkill);
-	suite_add_tcase(s, tc);
+	ADD(s, resources_storage_size_limit);
+	ADD(s, resources_storage_charged_to_memcg);
+	ADD(s, resources_veth_ignores_router_advertisement);
+	ADD(s, resources_userns_ranges_distinct);
+	ADD(s, resources_uidmap_over_subuid_refused);
+	ADD(s, resources_veth_subnets_distinct);
+	ADD(s, resources_allocation_reclaimed_after_sigkill);
 	return s;
 }
