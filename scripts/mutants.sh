@@ -99,7 +99,7 @@ mutant accept-ra-kept 05-full-container/nutshell.c resources \
 mutant userns-same-range 05-full-container/alloc.c resources resources_userns_ranges_distinct \
 	's/if \(holder\("ug", first, USERNS_SIZE\) \|\|/if (0 ||/'
 mutant userns-over-subuid 05-full-container/alloc.c resources resources_userns_ranges_distinct \
-	's/\|\|\n\t\t    ctr_subid_owned\("\/etc\/subuid"[^\n]*\n[^\n]*\)\)/)/'
+	's/(ctr_subid_owned\("\/etc\/sub[ug]id", first, USERNS_SIZE, who, sizeof\(who\)\))/($1 \&\& 0)/g'
 mutant uidmap-over-subuid 05-full-container/options.c resources \
 	resources_uidmap_over_subuid_refused 's/if \(ok && !cfg->userns_force\)/if (0)/'
 mutant subnet-shared 05-full-container/alloc.c resources resources_veth_subnets_distinct \
