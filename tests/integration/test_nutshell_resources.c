@@ -259,6 +259,28 @@ START_TEST(resources_storage_size_limit)
 }
 END_TEST
 
+/* A size that is not one, or too small for the overlay's own directories:
+ * one line, 125, nothing made. */
+START_TEST(resources_storage_size_bad_input)
+{
+	static const struct {
+		const char *value, *expected;
+	} cases[] = {
+	    {"0", "--storage-size '0': expected at least 1M"},
+	    {"512k", "--storage-size '512k': expected at least 1M"},
+	    {"lots", "--storage-size 'lots'"},
+	    {"-5M", "--storage-size '-5M'"},
+	    {"99999999999999999999", "--storage-size '99999999999999999999'"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *argv[] = {NUTSHELL, "run", "--storage-size", cases[i].value, "--",
+				      "true",	NULL};
+		run_expect_usage_error(argv, 125, cases[i].expected);
+	}
+}
+END_TEST
+
 /* The upper layer's pages are the container's memory: with --memory 32m a
  * 128 MiB file cannot be written, whatever --storage-size allows - the
  * writer is in the container's cgroup when it first touches them. */
@@ -632,6 +654,7 @@ suite_resources(void)
 	Suite *s = suite_create("resources");
 
 	ADD(s, resources_storage_size_limit);
+	ADD(s, resources_storage_size_bad_input);
 	ADD(s, resources_storage_charged_to_memcg);
 	ADD(s, resources_veth_ignores_router_advertisement);
 	ADD(s, resources_userns_ranges_distinct);
