@@ -285,12 +285,9 @@ out:
 static int
 write_record(const struct ctr_config *cfg, const char *scratch)
 {
-	char path[4200], next[4210];
-	FILE *f;
+	FILE *f = ctr_record_begin(scratch, RECORD);
 
-	snprintf(path, sizeof(path), "%s/" RECORD, scratch);
-	snprintf(next, sizeof(next), "%s.new", path);
-	if (!(f = fopen(next, "wxe")))
+	if (!f)
 		return -1;
 	if (cfg->userns && cfg->uidmap[0]) {
 		struct ns_idmap maps[NS_IDMAP_MAX];
@@ -310,11 +307,7 @@ write_record(const struct ctr_config *cfg, const char *scratch)
 		fprintf(f, "net %lu.%lu.%lu.%lu/%d\n", net >> 24, net >> 16 & 255, net >> 8 & 255,
 			net & 255, 32 - __builtin_ctzl(count));
 	}
-	if (fclose(f) != 0 || rename(next, path) != 0) {
-		unlink(next);
-		return -1;
-	}
-	return 0;
+	return ctr_record_commit(f, scratch, RECORD);
 }
 
 int

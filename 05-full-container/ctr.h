@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "../03-capabilities/sc.h"
 
 #include <sys/capability.h>
@@ -183,6 +184,12 @@ int ctr_make_scratch(const char *id, char *out, size_t size);
  * is removed. */
 struct cg;
 int ctr_record_cgroups(const char *scratch, const struct cg *cg);
+
+/* A record NAME in the scratch directory: written to NAME.new (begin,
+ * then fprintf), and renamed over NAME by commit, which closes it; 0, or
+ * -1 with NAME.new removed. */
+FILE *ctr_record_begin(const char *scratch, const char *name);
+int ctr_record_commit(FILE *f, const char *scratch, const char *name);
 void ctr_unrecord(const char *scratch);
 
 /* Removes the cgroups and scratch directories of nutshells that are gone

@@ -53,18 +53,6 @@ nap(int ms)
 	nanosleep(&t, NULL);
 }
 
-static const char *
-slurp(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
-
-	buf[n] = '\0';
-	if (f)
-		fclose(f);
-	return buf;
-}
-
 /* This case's own network namespace and private mounts, SUBIDS as both
  * /etc/subuid and /etc/subgid. */
 static void
@@ -129,7 +117,7 @@ wait_for(const char *out, const char *what)
 {
 	static char text[65536];
 
-	for (int i = 0; i < 400 && !strstr(slurp(out, text, sizeof(text)), what); i++)
+	for (int i = 0; i < 400 && !strstr(read_text_file(out, text, sizeof(text)), what); i++)
 		nap(25);
 	ck_assert_msg(strstr(text, what), "never said '%s':\n%.2000s", what, text);
 	return text;
@@ -142,7 +130,7 @@ pid1_of(pid_t nutshell)
 	char path[64], kids[256];
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)nutshell, (int)nutshell);
-	return (pid_t)atoi(slurp(path, kids, sizeof(kids)));
+	return (pid_t)atoi(read_text_file(path, kids, sizeof(kids)));
 }
 
 /* Ends a started container from outside and waits for its nutshell. */
@@ -215,7 +203,7 @@ static long
 host_shmem_kib(void)
 {
 	char text[8192];
-	const char *p = strstr(slurp("/proc/meminfo", text, sizeof(text)), "Shmem:");
+	const char *p = strstr(read_text_file("/proc/meminfo", text, sizeof(text)), "Shmem:");
 
 	return p ? atol(p + 6) : -1;
 }
@@ -385,7 +373,7 @@ net_lines(pid_t pid, const char *file, const char *ifname, const char *what, cha
 	int n = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/net/%s", (int)pid, file);
-	slurp(path, text, sizeof(text));
+	read_text_file(path, text, sizeof(text));
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
 		if (strstr(line, ifname) && strncmp(line, what, strlen(what)) == 0 && n++ == 0)
 			snprintf(first, size, "%s", line);
@@ -444,7 +432,8 @@ outside_of(pid_t pid, unsigned long *count)
 	unsigned long inside = 1, outside = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
-	if (sscanf(slurp(path, text, sizeof(text)), "%lu %lu %lu", &inside, &outside, count) != 3 ||
+	if (sscanf(read_text_file(path, text, sizeof(text)), "%lu %lu %lu", &inside, &outside,
+		   count) != 3 ||
 	    inside != 0)
 		return 0;
 	return outside;
@@ -563,7 +552,7 @@ START_TEST(resources_veth_subnets_distinct)
 	for (int i = 0; i < 2; i++) {
 		int status;
 		ck_assert_int_eq(waitpid(pid[i], &status, 0), pid[i]);
-		ck_assert_msg(strstr(slurp(out[i], text, sizeof(text)), "ping=0"),
+		ck_assert_msg(strstr(read_text_file(out[i], text, sizeof(text)), "ping=0"),
 			      "container %d (%s) could not reach its host end:\n%.2000s", i,
 			      host[i], text);
 		assert_gone(id[i]);
@@ -618,7 +607,7 @@ START_TEST(resources_allocation_reclaimed_after_sigkill)
 		ck_assert_int_eq(glob(pattern, 0, NULL, &g), 0);
 		snprintf(rec, sizeof(rec), "%s/alloc", g.gl_pathv[0]);
 		globfree(&g);
-		slurp(rec, text, sizeof(text));
+		read_text_file(rec, text, sizeof(text));
 		ck_assert_msg(strstr(text, "uid 1610678272 65536\n") &&
 				  strstr(text, "net 10.200.0.0/24\n"),
 			      "%s: record:\n%s", stages[round], text);
@@ -640,26 +629,22 @@ END_TEST
 
 /* One test case per test, named after it: CK_RUN_CASE=NAME runs one
  * (scripts/mutants.sh does). */
-#define ADD(s, test)                                                                               \
-	do {                                                                                       \
-		TCase *tc = tcase_create(#test);                                                   \
-		tcase_set_timeout(tc, 120);                                                        \
-		tcase_add_test(tc, test);                                                          \
-		suite_add_tcase(s, tc);                                                            \
-	} while (0)
-
 Suite *
 suite_resources(void)
 {
+	const TTest *const tests[] = {
+	    resources_storage_size_limit,	resources_storage_size_bad_input,
+	    resources_storage_charged_to_memcg, resources_veth_ignores_router_advertisement,
+	    resources_userns_ranges_distinct,	resources_uidmap_over_subuid_refused,
+	    resources_veth_subnets_distinct,	resources_allocation_reclaimed_after_sigkill,
+	};
 	Suite *s = suite_create("resources");
 
-	ADD(s, resources_storage_size_limit);
-	ADD(s, resources_storage_size_bad_input);
-	ADD(s, resources_storage_charged_to_memcg);
-	ADD(s, resources_veth_ignores_router_advertisement);
-	ADD(s, resources_userns_ranges_distinct);
-	ADD(s, resources_uidmap_over_subuid_refused);
-	ADD(s, resources_veth_subnets_distinct);
-	ADD(s, resources_allocation_reclaimed_after_sigkill);
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		TCase *tc = tcase_create(tests[i]->name);
+		tcase_set_timeout(tc, 120);
+		tcase_add_test(tc, tests[i]);
+		suite_add_tcase(s, tc);
+	}
 	return s;
 }
