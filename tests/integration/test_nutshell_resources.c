@@ -502,6 +502,9 @@ START_TEST(resources_uidmap_over_subuid_refused)
 	/* bob's range: refused before anything exists, one line. */
 	const char *const bad[] = {"--uidmap", "0:100000:65536", NULL};
 	const char *argv[] = {NUTSHELL, "run", bad[0], bad[1], "--", "true", NULL};
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_msg(r.status == 125, "bob's ids mapped: exit %d, expected 125", r.status);
+	run_free(&r);
 	run_expect_usage_error(argv, 125,
 			       "--uidmap '0:100000:65536': host ids 100000-165535 overlap bob's "
 			       "subordinate range bob:100000:65536 in /etc/subuid");
