@@ -274,8 +274,8 @@ pick_subnet(struct ctr_config *cfg)
 		ret = 0;
 		goto out;
 	}
-	trace_error("--network veth: every subnet 10.200.0.0/24 to 10.200.255.0/24 is in use; "
-		    "give --subnet");
+	trace_error("--network veth: every subnet 10.200.0.0/24 to 10.200.255.0/24 is held by a "
+		    "running container or overlaps an address of this host; give --subnet");
 out:
 	freeifaddrs(ifs);
 	return ret;
