@@ -124,6 +124,14 @@ int ns_link_up(struct nl_sock *nl, const char *name);
 /* Adds an IPv4 address "10.200.1.1/24" to link NAME (RTM_NEWADDR). */
 int ns_addr_add(struct nl_sock *nl, const char *name, const char *cidr);
 
+/* Link NAME of this network namespace takes no IPv6 router advertisement:
+ * "0" into /proc/sys/net/ipv6/conf/NAME/accept_ra and .../autoconf, so
+ * whoever is at the other end cannot give this namespace an address, a
+ * route or a default router (CVE-2020-13401). rtnetlink cannot set these
+ * (the kernel's inet6_set_link_af takes only the token and the address
+ * generation mode). 0 also where IPv6 is off (no such directory). */
+int ns_ipv6_refuse_ra(const char *name);
+
 /* Every link of the namespace, as "lo:DOWN veth0:UP" (RTM_GETLINK dump). */
 int ns_link_list(struct nl_sock *nl, char *out, size_t size);
 

@@ -18,6 +18,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -28,6 +29,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Room for any datagram the kernel sends: it sizes dumps to the reader's
  * buffer, at most 32 KiB (netlink_dump() in net/netlink/af_netlink.c). */
@@ -240,6 +243,29 @@ ns_link_up(struct nl_sock *nl, const char *name)
 nla_put_failure:
 	nlmsg_free(msg);
 	return errno = EMSGSIZE, -1;
+}
+
+int
+ns_ipv6_refuse_ra(const char *name)
+{
+	const char *knobs[] = {"accept_ra", "autoconf"};
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s", name);
+	if (stat(path, &st) == -1 && errno == ENOENT)
+		return 0; /* IPv6 is off (disable_ipv6, or ipv6.disable=1): nothing to accept */
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", name, knobs[i]);
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd == -1)
+			return -1;
+		ssize_t n = TRACE(write(fd, "0", 1), "write", "%d, \"0\", 1", fd);
+		close(fd);
+		if (n != 1)
+			return -1;
+	}
+	return 0;
 }
 
 int

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "../03-capabilities/sc.h"
 
 #include <sys/capability.h>
@@ -62,12 +63,18 @@ struct ctr_config {
 	size_t ncaps;
 	int seccomp; /* 1: the default profile; 0: --security-opt seccomp=unconfined */
 	enum ctr_net net;
-	char host_cidr[32], ctr_cidr[32]; /* --network veth: "10.200.0.1/24", ".2/24" */
-	int userns;			  /* a user namespace: --userns, or rootless */
-	int rootless;			  /* run by an ordinary user */
-	uid_t outer_uid;		  /* the host uid mapped to root inside */
+	/* --network veth: "10.200.N.1/24", ".2/24"; "" until --subnet or
+	 * ctr_allocate() fills them. */
+	char host_cidr[32], ctr_cidr[32];
+	int userns;	 /* a user namespace: --userns, or rootless */
+	int rootless;	 /* run by an ordinary user */
+	uid_t outer_uid; /* the host uid mapped to root inside */
 	gid_t outer_gid;
 	unsigned long userns_count; /* ids mapped: 65536 for --userns, 1 rootless */
+	int userns_force;	    /* --userns-force: map ids others own anyway */
+	/* --storage-size: the bytes the container's root may take (the size=
+	 * of the tmpfs its upper layer is on). */
+	unsigned long long storage_size;
 	/* --uidmap/--gidmap: uid_map/gid_map text ("0 100000 65536\n..."),
 	 * checked by ns_idmap_parse(); "" for the default above. */
 	char uidmap[512], gidmap[512];
@@ -132,6 +139,36 @@ int ctr_idmap_send(const struct ctr_config *cfg, pid_t pid, int sock);
  * close-on-exec); how many (0: stand on the host's directories), or -1. */
 int ctr_idmap_receive(int sock, int *fds, size_t max);
 
+/* --- what running containers must not share (alloc.c) --- */
+
+/* nutshell's own host id range for --userns: CTR_USERNS_SLOTS ranges of
+ * 65536 ids from CTR_USERNS_BASE (in systemd's range for container ids,
+ * UIDS-GIDS.md), each given to one running container. */
+#define CTR_USERNS_BASE	 1610612736UL /* 0x60000000 */
+#define CTR_USERNS_SLOTS 256
+
+/* Where ID's host ids FIRST..FIRST+COUNT-1 overlap an entry of FILE
+ * (/etc/subuid, /etc/subgid) that is not root's: 1 and the entry
+ * ("name:first:count") in who; 0 when none (or no FILE). */
+int ctr_subid_owned(const char *file, unsigned long first, unsigned long count, char *who,
+		    size_t size);
+
+/* For a container about to start (its scratch directory made and locked):
+ * --userns without --uidmap gets a range of nutshell's own that no
+ * /etc/subuid or /etc/subgid entry owns and no running container uses;
+ * --network veth without --subnet the first 10.200.N.0/24 (N 0..255) that
+ * no running container and no host address uses. An explicit --uidmap,
+ * --gidmap or --subnet another running container uses is refused (the
+ * maps: unless --userns-force). What it took is recorded in the scratch
+ * directory, under flock(2) on the directory the scratch directories are
+ * in, so the next start sees it; it is freed with the directory (also by
+ * ctr_reclaim). 0, or -1 after one line. */
+int ctr_allocate(struct ctr_config *cfg, const char *scratch);
+
+/* Does the record in SCRATCH give the container host uid UID (the owner
+ * of a --userns container's scratch directory)? 1 or 0. */
+int ctr_alloc_owned_by(const char *scratch, uid_t uid);
+
 /* --- what a killed nutshell leaves (reclaim.c) --- */
 
 /* Makes the scratch directory /dev/shm/nutshell-run-ID.XXXXXX (/tmp where
@@ -147,6 +184,12 @@ int ctr_make_scratch(const char *id, char *out, size_t size);
  * is removed. */
 struct cg;
 int ctr_record_cgroups(const char *scratch, const struct cg *cg);
+
+/* A record NAME in the scratch directory: written to NAME.new (begin,
+ * then fprintf), and renamed over NAME by commit, which closes it; 0, or
+ * -1 with NAME.new removed. */
+FILE *ctr_record_begin(const char *scratch, const char *name);
+int ctr_record_commit(FILE *f, const char *scratch, const char *name);
 void ctr_unrecord(const char *scratch);
 
 /* Removes the cgroups and scratch directories of nutshells that are gone
@@ -157,7 +200,8 @@ int ctr_reclaim(int report);
 
 /* NUTSHELL_TEST_PAUSE=STAGE: at STAGE, one line on stderr, then stop
  * (SIGSTOP; pid 1 of the container waits in pause(2)) so that a test can
- * SIGKILL nutshell there. Stages: scratch cgroup clone mounts. */
+ * SIGKILL nutshell there. Stages: scratch allocated cgroup-planned cgroup-made
+ * cgroup clone mounts. */
 void ctr_pause_point(const char *stage);
 
 /* --- the terminal (tty.c) --- */

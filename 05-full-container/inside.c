@@ -218,13 +218,21 @@ static int
 setup_root(const struct ctr_child *ch)
 {
 	const struct ctr_config *cfg = ch->cfg;
-	char upper[PATH_MAX], work[PATH_MAX], root[PATH_MAX], dev[PATH_MAX + 8];
+	char upper[PATH_MAX], work[PATH_MAX], root[PATH_MAX], dev[PATH_MAX + 8], opts[96];
 	char trees[CTR_MAX_TREES][TREE_PATH];
 	struct rootfs_layers layers = {.lower = {cfg->rootfs}, .nlower = 1}, host;
 
 	if (ns_make_private() == -1)
 		return fail_step("mount --make-rprivate /");
-	if (do_mount("tmpfs", ch->tmpdir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=700") == -1)
+	/* The upper layer's tmpfs has a size (--storage-size): else it may
+	 * take half the host's RAM, as shared memory the OOM killer cannot
+	 * pin on any process. Its pages are charged to the memory cgroup of
+	 * the process that first writes them (tmpfs(5), "Memory accounting"
+	 * in cgroup-v2.rst): the container's, which we joined above. Inodes
+	 * as ext4 makes them, one per 16 KiB: they are kernel memory too. */
+	snprintf(opts, sizeof(opts), "mode=700,size=%llu,nr_inodes=%llu", cfg->storage_size,
+		 cfg->storage_size / 16384 < 1024 ? 1024 : cfg->storage_size / 16384);
+	if (do_mount("tmpfs", ch->tmpdir, "tmpfs", MS_NOSUID | MS_NODEV, opts) == -1)
 		return -1;
 	snprintf(upper, sizeof(upper), "%s/upper", ch->tmpdir);
 	snprintf(work, sizeof(work), "%s/work", ch->tmpdir);

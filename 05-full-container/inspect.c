@@ -208,6 +208,14 @@ filesystem(void)
 	struct statvfs sv;
 	show("root_readonly", "%s",
 	     statvfs("/", &sv) == 0 && (sv.f_flag & ST_RDONLY) ? "yes" : "no");
+	/* What / may hold: an overlay reports its upper layer's filesystem
+	 * (ovl_statfs), so this is nutshell's --storage-size tmpfs - or, on
+	 * the host, the disk. */
+	struct statfs sf;
+	if (statfs("/", &sf) == 0)
+		show("root_size", "%llu bytes, %llu free",
+		     (unsigned long long)sf.f_blocks * (unsigned long long)sf.f_bsize,
+		     (unsigned long long)sf.f_bavail * (unsigned long long)sf.f_bsize);
 }
 
 /* How a path of the default masks looks: masked (/dev/null over a file, an

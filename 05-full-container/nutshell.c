@@ -196,7 +196,12 @@ setup_from_outside(pid_t pid)
 		int ret = -1;
 
 		snprintf(host_if, sizeof(host_if), "nsh%.8s", cfg.id);
+		/* The host end takes no router advertisement from the
+		 * container (accept_ra 0, autoconf 0), set before it is up:
+		 * else one makes the host add an address, a route and a
+		 * default router through the container (CVE-2020-13401). */
 		if (nl && ns_veth_create(nl, host_if, "eth0", pid) == 0 &&
+		    ns_ipv6_refuse_ra(host_if) == 0 &&
 		    ns_addr_add(nl, host_if, cfg.host_cidr) == 0 && ns_link_up(nl, host_if) == 0)
 			ret = 0;
 		else
@@ -431,6 +436,11 @@ main(int argc, char **argv)
 		goto out;
 	}
 	ctr_pause_point("scratch");
+	/* --userns: host ids, --network veth: a subnet, no other running
+	 * container has (alloc.c), recorded in the scratch directory. */
+	if (ctr_allocate(&cfg, child.tmpdir) == -1)
+		goto out;
+	ctr_pause_point("allocated");
 	/* The cgroup and its limits (lesson 02). */
 	if (make_cgroup() == -1 || trace_cfg.interrupted) /* Ctrl-C in --step */
 		goto out;

@@ -29,8 +29,9 @@
 /* The pids limit when --pids-limit is not given: a fork bomb stops there
  * (podman and crun use 2048 too; Docker has none). */
 #define CTR_DEFAULT_PIDS "2048"
-/* --network veth without --subnet. */
-#define CTR_DEFAULT_SUBNET "10.200.0.0/24"
+/* The size of the container's writable layer when --storage-size is not
+ * given: a tmpfs of this size= (BOOK.md, "The defaults, and why"). */
+#define CTR_DEFAULT_STORAGE "1G"
 
 enum {
 	OPT_ROOTFS = 0x2000,
@@ -53,6 +54,8 @@ enum {
 	OPT_LAYER,
 	OPT_UIDMAP,
 	OPT_GIDMAP,
+	OPT_USERNS_FORCE,
+	OPT_STORAGE,
 };
 
 static const struct option options[] = {
@@ -80,6 +83,8 @@ static const struct option options[] = {
     {"layer", required_argument, NULL, OPT_LAYER},
     {"uidmap", required_argument, NULL, OPT_UIDMAP},
     {"gidmap", required_argument, NULL, OPT_GIDMAP},
+    {"userns-force", no_argument, NULL, OPT_USERNS_FORCE},
+    {"storage-size", required_argument, NULL, OPT_STORAGE},
     {NULL, 0, NULL, 0},
 };
 
@@ -116,15 +121,26 @@ static const struct trace_prog prog = {
 	"  --security-opt seccomp=unconfined   no seccomp filter (warned)\n"
 	"  --volume HOST:DIR[:ro]  bind HOST at DIR inside (resolved inside the root)\n"
 	"  --read-only           the root filesystem read-only\n"
+	"  --storage-size SIZE   what the container may write to its root, e.g. 256M\n"
+	"                        (default " CTR_DEFAULT_STORAGE
+	", at least 1M): the size of the tmpfs under\n"
+	"                        it, charged to its memory cgroup; 'df /' inside shows it\n"
 	"  --network MODE        none (default: own namespace, lo up), host (shared,\n"
 	"                        warned), veth (a pair to this namespace)\n"
-	"  --subnet CIDR         for veth: host .1, container .2 (default " CTR_DEFAULT_SUBNET ")\n"
+	"  --subnet CIDR         for veth: host .1, container .2 (default: the first\n"
+	"                        10.200.N.0/24 no running container or host address uses;\n"
+	"                        one in use is refused)\n"
 	"  -t, --tty             a pseudo-terminal, this terminal in raw mode\n"
 	"  --init                a tiny init as pid 1: reaps zombies, forwards signals\n"
-	"  --userns              container root is host uid 100000 (65536 ids mapped);\n"
-	"                        the image idmapped so its files stay root's inside\n"
+	"  --userns              container root is a host uid of nutshell's own: 65536 ids\n"
+	"                        from 1610612736 up, no /etc/subuid or /etc/subgid entry's,\n"
+	"                        none another running container's; the image idmapped so\n"
+	"                        its files stay root's inside\n"
 	"  --uidmap IN:OUT:COUNT a user namespace with this uid_map line (repeatable; must\n"
-	"                        map 0); --gidmap likewise (default: as --uidmap)\n"
+	"                        map 0); --gidmap likewise (default: as --uidmap); ids a\n"
+	"                        user owns in /etc/subuid (subgid) or a running container\n"
+	"                        uses are refused\n"
+	"  --userns-force        map such ids all the same\n"
 	"  --time-offset SECS    a time namespace: CLOCK_MONOTONIC/BOOTTIME + SECS\n"
 	"  --layer DIR           a read-only layer over the image (repeatable; the last\n"
 	"                        given is the top one), as an image's layers stack\n",
@@ -327,6 +343,16 @@ on_option(int opt, const char *arg)
 			return bad("--memory '%s': expected at least 6M", arg);
 		return set_value(cfg->memory, sizeof(cfg->memory), "memory.max", "--memory", arg);
 	}
+	case OPT_STORAGE: {
+		uint64_t bytes;
+		if (cg_parse_size(arg, &bytes, err, sizeof(err)) != 0)
+			return bad("--storage-size '%s': %s", arg, err);
+		/* Room for the overlay's upper and work directories at least. */
+		if (bytes < 1024 * 1024)
+			return bad("--storage-size '%s': expected at least 1M", arg);
+		cfg->storage_size = bytes;
+		return 0;
+	}
 	case OPT_MEMORY_SWAP:
 		if (strcmp(arg, "-1") == 0)
 			arg = "max";
@@ -402,6 +428,9 @@ on_option(int opt, const char *arg)
 		return 0;
 	case OPT_USERNS:
 		cfg->userns = 1;
+		return 0;
+	case OPT_USERNS_FORCE:
+		cfg->userns_force = 1;
 		return 0;
 	case OPT_UIDMAP:
 		return add_idmap(cfg->uidmap, sizeof(cfg->uidmap), "--uidmap", arg);
@@ -565,6 +594,26 @@ check_root_mapped(void)
 	return 0;
 }
 
+/* An explicit map's host ids must be nobody else's: a user that
+ * /etc/subuid gives them to could read the container's files, plant its
+ * own and signal its processes (issue 23, 7). MAP is uid_map text. */
+static int
+check_subids(const char *opt, const char *map, const char *file)
+{
+	struct ns_idmap maps[NS_IDMAP_MAX];
+	char err[256], who[256];
+	int n = map[0] ? ns_idmap_parse(map, maps, NS_IDMAP_MAX, err, sizeof(err)) : 0;
+
+	for (int i = 0; i < n; i++)
+		if (ctr_subid_owned(file, maps[i].outside, maps[i].count, who, sizeof(who)))
+			return bad("%s '%lu:%lu:%lu': host ids %lu-%lu overlap %.*s's subordinate "
+				   "range %s in %s; expected ids no user owns, or --userns-force",
+				   opt, maps[i].inside, maps[i].outside, maps[i].count,
+				   maps[i].outside, maps[i].outside + maps[i].count - 1,
+				   (int)strcspn(who, ":"), who, who, file);
+	return 0;
+}
+
 /* The default image: images/busybox next to the directory nutshell is in. */
 static int
 default_rootfs(void)
@@ -674,8 +723,9 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 		ok = parse_volume(volumes[i], &cfg->vol[i]) == 0;
 	if (ok && subnet && cfg->net != CTR_NET_VETH)
 		ok = bad("--subnet '%s': only with --network veth", subnet) == 0;
-	if (ok && cfg->net == CTR_NET_VETH)
-		ok = parse_subnet(subnet ? subnet : CTR_DEFAULT_SUBNET) == 0;
+	/* Without --subnet, ctr_allocate() picks a free one at the start. */
+	if (ok && subnet)
+		ok = parse_subnet(subnet) == 0;
 	if (ok && cfg->memory_swap[0] && !cfg->memory[0])
 		ok = bad("--memory-swap '%s': needs --memory too", cfg->memory_swap) == 0;
 	if (ok && cfg->memory_swap[0] && strcmp(cfg->memory_swap, "max") != 0 &&
@@ -687,6 +737,16 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 			 "expected root") == 0;
 	if (ok && (cfg->uidmap[0] || cfg->gidmap[0]))
 		ok = check_root_mapped() == 0;
+	if (ok && !cfg->userns_force)
+		ok = check_subids("--uidmap", cfg->uidmap, "/etc/subuid") == 0 &&
+		     check_subids("--gidmap", cfg->gidmap[0] ? cfg->gidmap : cfg->uidmap,
+				  "/etc/subgid") == 0;
+	if (ok && !cfg->storage_size) {
+		uint64_t bytes = 0;
+		char err[CG_ERR];
+		cg_parse_size(CTR_DEFAULT_STORAGE, &bytes, err, sizeof(err));
+		cfg->storage_size = bytes;
+	}
 	if (!ok)
 		exit(CTR_EXIT_SETUP);
 
@@ -704,8 +764,9 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 	cfg->rootless = geteuid() != 0;
 	if (cfg->rootless || cfg->userns) {
 		cfg->userns = 1;
-		cfg->outer_uid = cfg->rootless ? geteuid() : 100000;
-		cfg->outer_gid = cfg->rootless ? getegid() : 100000;
+		/* As root, ctr_allocate() picks the range at the start. */
+		cfg->outer_uid = cfg->rootless ? geteuid() : (uid_t)-1;
+		cfg->outer_gid = cfg->rootless ? getegid() : (gid_t)-1;
 		cfg->userns_count = cfg->rootless ? 1 : 65536;
 	}
 	if (cfg->uidmap[0] || cfg->gidmap[0]) {

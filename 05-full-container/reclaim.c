@@ -62,27 +62,43 @@ scratch_base(void)
  * cgroup and so look beneath other directories than the one that made them. */
 #define RECORD "cgroups"
 
+FILE *
+ctr_record_begin(const char *scratch, const char *name)
+{
+	char next[4200];
+
+	snprintf(next, sizeof(next), "%s/%s.new", scratch, name);
+	return fopen(next, "wxe");
+}
+
 int
-ctr_record_cgroups(const char *scratch, const struct cg *cg)
+ctr_record_commit(FILE *f, const char *scratch, const char *name)
 {
 	char path[4200], next[4210];
-	FILE *f;
 
-	/* Written aside and renamed over the last one: whenever we die, the
-	 * record is whole, the plan or what was made. */
-	snprintf(path, sizeof(path), "%s/" RECORD, scratch);
+	/* Renamed over the last one: whenever we die, the record is whole. */
+	snprintf(path, sizeof(path), "%s/%s", scratch, name);
 	snprintf(next, sizeof(next), "%s.new", path);
-	if (!(f = fopen(next, "wxe")))
-		return -1;
-	/* "VERSION DIR", then on v2 a tab and what it enables in the parent. */
-	for (size_t i = 0; i < cg->n; i++)
-		fprintf(f, "%d %s%s%s\n", cg->layout->h[cg->d[i].hier].version, cg->d[i].dir,
-			cg->d[i].enabled[0] ? "\t" : "", cg->d[i].enabled);
 	if (fclose(f) != 0 || rename(next, path) != 0) {
 		unlink(next);
 		return -1;
 	}
 	return 0;
+}
+
+int
+ctr_record_cgroups(const char *scratch, const struct cg *cg)
+{
+	/* The plan first, then what was made. */
+	FILE *f = ctr_record_begin(scratch, RECORD);
+
+	if (!f)
+		return -1;
+	/* "VERSION DIR", then on v2 a tab and what it enables in the parent. */
+	for (size_t i = 0; i < cg->n; i++)
+		fprintf(f, "%d %s%s%s\n", cg->layout->h[cg->d[i].hier].version, cg->d[i].dir,
+			cg->d[i].enabled[0] ? "\t" : "", cg->d[i].enabled);
+	return ctr_record_commit(f, scratch, RECORD);
 }
 
 void
@@ -93,6 +109,11 @@ ctr_unrecord(const char *scratch)
 	snprintf(path, sizeof(path), "%s/" RECORD ".new", scratch);
 	unlink(path); /* one half written when its writer was killed */
 	snprintf(path, sizeof(path), "%s/" RECORD, scratch);
+	unlink(path);
+	/* What alloc.c recorded: the ids and subnet are free again. */
+	snprintf(path, sizeof(path), "%s/alloc.new", scratch);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/alloc", scratch);
 	unlink(path);
 }
 
@@ -295,10 +316,12 @@ reclaim_scratch(const char *path, int report)
 	char id[13];
 	int removed = 0;
 
-	/* Ours by name, a real directory of this user, and not locked: its
-	 * nutshell is dead. */
+	/* Ours by name, a real directory of this user (or, --userns, of the
+	 * container root its record names: nutshell gave it away), and not
+	 * locked: its nutshell is dead. */
 	if (!id_of(strrchr(path, '/') + 1, "nutshell-run-", ".", id) || lstat(path, &st) != 0 ||
-	    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+	    !S_ISDIR(st.st_mode) ||
+	    (st.st_uid != geteuid() && !(geteuid() == 0 && ctr_alloc_owned_by(path, st.st_uid))))
 		return 0;
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)

@@ -91,6 +91,23 @@ mutant subtree-not-handed-over 02-cgroups/cgroup.c reliability fault_subtree_con
 	cgroup2
 mutant same-id-in-parallel 05-full-container/options.c nutshell-load load \
 	's/"%02x", rnd\[i\]\)/"%02x", (unsigned char)(i * 17))/'
+# Issue 23, items 5, 6, 7, 9 (tests/integration/test_nutshell_resources.c).
+mutant storage-unlimited 05-full-container/inside.c resources resources_storage_size_limit \
+	's/"mode=700,size=%llu,nr_inodes=%llu"/"mode=700%.0llu%.0llu"/'
+mutant accept-ra-kept 05-full-container/nutshell.c resources \
+	resources_veth_ignores_router_advertisement 's/ns_ipv6_refuse_ra\(host_if\) == 0 &&\s*//'
+mutant userns-same-range 05-full-container/alloc.c resources resources_userns_ranges_distinct \
+	's/if \(holder\("ug", first, USERNS_SIZE\) \|\|/if (0 ||/'
+mutant userns-over-subuid 05-full-container/alloc.c resources resources_userns_ranges_distinct \
+	's/(ctr_subid_owned\("\/etc\/sub[ug]id", first, USERNS_SIZE, who, sizeof\(who\)\))/($1 \&\& 0)/g'
+mutant uidmap-over-subuid 05-full-container/options.c resources \
+	resources_uidmap_over_subuid_refused 's/if \(ok && !cfg->userns_force\)/if (0)/'
+mutant subnet-shared 05-full-container/alloc.c resources resources_veth_subnets_distinct \
+	's/if \(holder\("n", net, 256\) \|\| host_address_in\(ifs, net, 256\)\)/if (0)/'
+mutant alloc-not-freed 05-full-container/reclaim.c resources \
+	resources_allocation_reclaimed_after_sigkill 's/snprintf\(path, sizeof\(path\), "%s\/alloc", scratch\);\n\tunlink\(path\);//'
+mutant userns-orphan-kept 05-full-container/reclaim.c resources \
+	resources_allocation_reclaimed_after_sigkill 's/&& ctr_alloc_owned_by\(path, st.st_uid\)/\&\& 0/'
 
 if [[ $(id -u) != 0 ]]; then
 	echo "mutants: needs root (the tests it runs create namespaces and cgroups)" >&2

@@ -37,8 +37,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < cfg.nvol; i++)
 			FUZZ_ASSERT(fuzz_volume_path_ok(cfg.vol[i].inside), "volume at '%s'",
 				    cfg.vol[i].inside);
-		FUZZ_ASSERT(cfg.net != CTR_NET_VETH || (cfg.host_cidr[0] && cfg.ctr_cidr[0]),
-			    "veth without addresses");
+		/* Addresses come with --subnet, or at the start (ctr_allocate):
+		 * both or neither, and only for veth. */
+		FUZZ_ASSERT(!cfg.host_cidr[0] == !cfg.ctr_cidr[0] &&
+				(cfg.net == CTR_NET_VETH || !cfg.host_cidr[0]),
+			    "addresses half set, or without veth");
+		FUZZ_ASSERT(cfg.storage_size >= 1024 * 1024, "storage size %llu", cfg.storage_size);
 	}
 	free(text);
 	return status == -2 ? -1 : 0; /* -1: not worth keeping in the corpus */

@@ -289,6 +289,18 @@ read_line_file(const char *path, char *buf, size_t size)
 	return buf;
 }
 
+const char *
+read_text_file(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+	return buf;
+}
+
 void
 run_expect_honest(const struct run *r)
 {

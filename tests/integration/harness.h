@@ -47,6 +47,9 @@ void run_expect_honest(const struct run *r);
  * traced). */
 void run_expect_usage_error(const char *const argv[], int status, const char *expected);
 
+/* A whole small file into buf ("" when missing); buf. */
+const char *read_text_file(const char *path, char *buf, size_t size);
+
 /* The value of a one-line file, without newline, into buf. */
 const char *read_line_file(const char *path, char *buf, size_t size);
 

@@ -271,13 +271,7 @@ END_TEST
 static const char *
 slurp_small(const char *path, char *buf, size_t size)
 {
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
-
-	buf[n] = '\0';
-	if (f)
-		fclose(f);
-	return buf;
+	return read_text_file(path, buf, size);
 }
 
 /* Dead: gone, or a zombie waiting for its new parent. */

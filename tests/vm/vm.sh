@@ -238,6 +238,9 @@ root:x:0:
 nogroup:x:65534:
 EOF
 echo "127.0.0.1 localhost nutshell-vm" >"$st/etc/hosts"
+# Empty, as on a fresh Debian: the resources suite binds its own over them.
+: >"$st/etc/subuid"
+: >"$st/etc/subgid"
 
 # Shared libraries: ldd lists the whole closure, including the loader itself.
 find "$st" -type f -perm -u+x -print0 | while IFS= read -r -d '' f; do
