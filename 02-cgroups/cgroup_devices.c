@@ -92,7 +92,8 @@ cg_dev_program(const struct cg_dev_rule *rules, struct bpf_insn *insns, size_t m
 			errno = EOVERFLOW;                                                         \
 			return -1;                                                                 \
 		}                                                                                  \
-		insns[n++] = (insn);                                                               \
+		struct bpf_insn next = (insn); /* before n moves: a jump counts from n */          \
+		insns[n++] = next;                                                                 \
 	} while (0)
 	/* r1 points at struct bpf_cgroup_dev_ctx {access_type, major, minor}:
 	 * r2 = the type (low 16 bits), r3 = the access asked for (high 16),
