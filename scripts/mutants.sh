@@ -99,6 +99,8 @@ mutant device-v1-list-not-emptied 02-cgroups/cgroup_devices.c devices cgroup_den
 	's/"devices.deny", "a"\)/"devices.deny", "c 1:1 rwm")/' devices-v1
 mutant device-program-allows-all 02-cgroups/cgroup_devices.c devices cgroup_denies_device \
 	's/PUT\(MOV64_K\(BPF_REG_0, 0\)\);/PUT(MOV64_K(BPF_REG_0, 1));/' cgroup2
+mutant device-program-allows-all-unit 02-cgroups/cgroup_devices.c cgroup values \
+	's/PUT\(MOV64_K\(BPF_REG_0, 0\)\);/PUT(MOV64_K(BPF_REG_0, 1));/'
 mutant volume-nodev-not-recursive 04-overlay-chroot/rootfs.c devices volume_submount_nodev \
 	's/unsigned int at = AT_RECURSIVE \| AT_SYMLINK_NOFOLLOW;/unsigned int at = read_only ? AT_RECURSIVE | AT_SYMLINK_NOFOLLOW : AT_SYMLINK_NOFOLLOW;/'
 mutant volume-ro-not-recursive 04-overlay-chroot/rootfs.c devices volume_ro_recursive \
