@@ -272,6 +272,7 @@ struct cg_dev_rule {
 	char type;	    /* 'c' character, 'b' block, 'a' both */
 	int major, minor;   /* -1: any ("*") */
 	const char *access; /* some of "rwm": read, write, mknod; NULL ends a list */
+	const char *what;   /* what it is for: "/dev/null" */
 };
 
 /* The OCI runtime-spec's default list, as runc and crun apply it: make any

@@ -33,16 +33,18 @@
 /* <<< default-devices */
 const struct cg_dev_rule cg_dev_default[] = {
     /* Any node may be made (an image may carry or create them), none opened
-     * unless listed below: runc's and Docker's "c *:* m" and "b *:* m". */
-    {'c', -1, -1, "m"},	   {'b', -1, -1, "m"}, {'c', 1, 3, "rwm"}, /* /dev/null */
-    {'c', 1, 5, "rwm"},						   /* /dev/zero */
-    {'c', 1, 7, "rwm"},						   /* /dev/full */
-    {'c', 1, 8, "rwm"},						   /* /dev/random */
-    {'c', 1, 9, "rwm"},						   /* /dev/urandom */
-    {'c', 5, 0, "rwm"},						   /* /dev/tty */
-    {'c', 5, 2, "rwm"},	   /* /dev/ptmx (devpts's own, /dev/pts/ptmx) */
-    {'c', 136, -1, "rwm"}, /* /dev/pts/N */
-    {0, 0, 0, NULL},
+     * unless listed: runc's and Docker's "c *:* m" and "b *:* m". */
+    {'c', -1, -1, "m", "make any character node"},
+    {'b', -1, -1, "m", "make any block node"},
+    {'c', 1, 3, "rwm", "/dev/null"},
+    {'c', 1, 5, "rwm", "/dev/zero"},
+    {'c', 1, 7, "rwm", "/dev/full"},
+    {'c', 1, 8, "rwm", "/dev/random"},
+    {'c', 1, 9, "rwm", "/dev/urandom"},
+    {'c', 5, 0, "rwm", "/dev/tty"},
+    {'c', 5, 2, "rwm", "/dev/ptmx (devpts's own, /dev/pts/ptmx)"},
+    {'c', 136, -1, "rwm", "/dev/pts/N"},
+    {0, 0, 0, NULL, NULL},
 };
 /* >>> default-devices */
 

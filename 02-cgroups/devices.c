@@ -131,7 +131,7 @@ main(int argc, char **argv)
 		return EXIT_DEMO_FAILED;
 	}
 	for (const struct cg_dev_rule *r = cg_dev_default; r->access; r++)
-		trace_note("allow %s", cg_dev_rule_text(r, rule, sizeof(rule)));
+		trace_note("allow %-11s %s", cg_dev_rule_text(r, rule, sizeof(rule)), r->what);
 	/* <<< allow */
 	if (cg_devices_allow(&cg, cg_dev_default, err, sizeof(err)) != 0)
 		goto out;

@@ -668,9 +668,9 @@ START_TEST(cgroup_device_rules)
 
 	ck_assert_str_eq(cg_dev_rule_text(&cg_dev_default[0], text, sizeof(text)), "c *:* m");
 	ck_assert_str_eq(cg_dev_rule_text(&cg_dev_default[2], text, sizeof(text)), "c 1:3 rwm");
-	ck_assert_str_eq(
-	    cg_dev_rule_text(&(struct cg_dev_rule){'c', 136, -1, "rwm"}, text, sizeof(text)),
-	    "c 136:* rwm");
+	ck_assert_str_eq(cg_dev_rule_text(&(struct cg_dev_rule){'c', 136, -1, "rwm", "ptys"}, text,
+					  sizeof(text)),
+			 "c 136:* rwm");
 	ck_assert_int_gt(n, 8);
 	ck_assert_int_eq(run_dev_program(p, n, C, R | W, 1, 3), 1);   /* null */
 	ck_assert_int_eq(run_dev_program(p, n, C, R | W, 136, 7), 1); /* a pty */
