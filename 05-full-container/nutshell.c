@@ -75,10 +75,13 @@ make_cgroup(void)
 	if (cfg.cpus[0] || cfg.cpu_weight[0])
 		wanted[n++] = "cpu";
 	/* The device allow-list: a v1 devices hierarchy, or the v2 tree (a BPF
-	 * program). A hybrid host may offer neither to us: then it is left
-	 * out, said so below, and only nodev mounts keep nodes closed. */
-	int devices = cg_layout_detect(&layout, err, sizeof(err)) == 0 &&
-		      cg_layout_find(&layout, "devices") >= 0;
+	 * program). A hybrid host may offer neither to us, or not writable:
+	 * then it is left out, said so below, and only nodev mounts keep
+	 * nodes closed. */
+	int dh = cg_layout_detect(&layout, err, sizeof(err)) == 0
+		     ? cg_layout_find(&layout, "devices")
+		     : -1;
+	int devices = dh >= 0 && access(layout.h[dh].base, W_OK) == 0;
 	if (devices)
 		wanted[n++] = "devices";
 	if (cg_prepare(&layout, wanted, err, sizeof(err)) == -1) {
@@ -116,7 +119,8 @@ make_cgroup(void)
 	 * the few of its /dev, wherever a node of another lies (issue 23:
 	 * a node made below a volume opened the host's disk). */
 	if (!devices)
-		snprintf(err, sizeof(err), "no devices hierarchy (v1) or cgroup2 tree here");
+		snprintf(err, sizeof(err),
+			 "no devices hierarchy (v1) or cgroup2 tree we may write");
 	if (!devices || cg_devices_allow(&cgroup, cg_dev_default, err, sizeof(err)) == -1)
 		trace_error("devices: no device allow-list (%s); only nodev mounts keep device "
 			    "nodes closed",

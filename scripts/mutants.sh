@@ -105,6 +105,9 @@ mutant volume-nodev-not-recursive 04-overlay-chroot/rootfs.c devices volume_subm
 	's/unsigned int at = AT_RECURSIVE \| AT_SYMLINK_NOFOLLOW;/unsigned int at = read_only ? AT_RECURSIVE | AT_SYMLINK_NOFOLLOW : AT_SYMLINK_NOFOLLOW;/'
 mutant volume-ro-not-recursive 04-overlay-chroot/rootfs.c devices volume_ro_recursive \
 	's/unsigned int at = AT_RECURSIVE \| AT_SYMLINK_NOFOLLOW;/unsigned int at = read_only ? AT_SYMLINK_NOFOLLOW : AT_RECURSIVE | AT_SYMLINK_NOFOLLOW;/'
+mutant volume-fallback-top-only 04-overlay-chroot/rootfs.c devices \
+	volume_fallback_without_mount_setattr \
+	"s/m.point\\[len\\] != '\\\\0' && m.point\\[len\\] != '\\/'/m.point[len] != '\\\\0'/"
 mutant volume-remount-drops-flags 05-full-container/inside.c devices volume_keeps_source_flags \
 	's/if \(rootfs_restrict_tree\(target, v->read_only\) == -1\)/if (rootfs_mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_NODEV | MS_NOSUID, NULL) == -1)/'
 

@@ -11,12 +11,16 @@
 #include "../suites.h"
 #include "harness.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define NUTSHELL "05-full-container/nutshell"
@@ -170,6 +174,67 @@ START_TEST(volume_keeps_source_flags)
 }
 END_TEST
 
+/* Before Linux 5.12 there is no mount_setattr(2): made so here with a
+ * seccomp filter on nutshell (ENOSYS, what an old kernel answers), the
+ * launcher remounts each mount of the volume on its own, from
+ * /proc/self/mountinfo, and the submount is still read-only and nodev. */
+START_TEST(volume_fallback_without_mount_setattr)
+{
+	struct scratch s;
+	char vol[160], out[96], path[160];
+	const char *root = getenv("NUTSHELL_ROOT");
+	int status;
+
+	scratch_make(&s);
+	snprintf(vol, sizeof(vol), "%s:/v:ro", s.vol);
+	snprintf(out, sizeof(out), "%s/out", s.dir);
+	snprintf(path, sizeof(path), "%s/%s", root ? root : ".", NUTSHELL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		const char *argv[] = {
+		    NUTSHELL,
+		    "-q",
+		    "run",
+		    "--volume",
+		    vol,
+		    "--",
+		    "sh",
+		    "-c",
+		    "grep ' /v/sub ' /proc/self/mountinfo | grep -q ' ro,nosuid,nodev'"
+		    " && echo flags-ok;"
+		    "if echo x > /v/sub/planted; then echo written; else echo refused; fi",
+		    NULL};
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		/* Root may load a filter without no_new_privs (seccomp(2)). */
+		scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+		if (fd < 0 || dup2(fd, 1) != 1 || !ctx ||
+		    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) != 0 ||
+		    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(mount_setattr), 0) !=
+			0 ||
+		    seccomp_load(ctx) != 0)
+			_exit(97);
+		execv(path, (char *const *)argv);
+		_exit(96);
+	}
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	char text[256] = "";
+	FILE *f = fopen(out, "re");
+	if (f) {
+		size_t n = fread(text, 1, sizeof(text) - 1, f);
+		text[n] = '\0';
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/planted", s.sub);
+	int planted = access(path, F_OK) == 0;
+	scratch_remove(&s);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+	ck_assert_msg(strcmp(text, "flags-ok\nrefused\n") == 0 && !planted,
+		      "without mount_setattr the submount stayed writable or kept its devices:\n%s",
+		      text);
+}
+END_TEST
+
 /* inspect reports the allow-list from inside: the list itself where v1
  * shows it, and with --probes which defence refused a kmsg node - here on
  * a tmpfs the container (given CAP_SYS_ADMIN) mounted over /tmp itself,
@@ -222,6 +287,7 @@ suite_devices(void)
 	    {"cgroup_denies_device", cgroup_denies_device},
 	    {"volume_ro_recursive", volume_ro_recursive},
 	    {"volume_keeps_source_flags", volume_keeps_source_flags},
+	    {"volume_fallback_without_mount_setattr", volume_fallback_without_mount_setattr},
 	    {"inspect_shows_devices", inspect_shows_devices},
 	    {"lesson_devices", lesson_devices},
 	};
