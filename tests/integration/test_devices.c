@@ -54,9 +54,9 @@ scratch_remove(struct scratch *s)
 		fprintf(stderr, "could not remove %s\n", s->dir);
 }
 
-/* nutshell -q run [--volume VOLUME] [EXTRA] -- sh -c SCRIPT */
+/* nutshell -q run [--volume VOLUME] [EXTRA] -- sh -c SCRIPT (FLAGS: RUN_STRACE) */
 static void
-run_sh(struct run *r, const char *volume, const char *extra, const char *script)
+run_sh(struct run *r, int flags, const char *volume, const char *extra, const char *script)
 {
 	const char *argv[12];
 	int n = 0;
@@ -75,7 +75,7 @@ run_sh(struct run *r, const char *volume, const char *extra, const char *script)
 	argv[n++] = "-c";
 	argv[n++] = script;
 	argv[n] = NULL;
-	ck_assert_int_eq(run_program(r, RUN_PLAIN, argv), 0);
+	ck_assert_int_eq(run_program(r, flags, argv), 0);
 	run_expect_ctr_gone(run_ctr_id(r));
 }
 
@@ -90,7 +90,7 @@ START_TEST(volume_submount_nodev)
 
 	scratch_make(&s);
 	snprintf(vol, sizeof(vol), "%s:/v", s.vol);
-	run_sh(&r, vol, NULL,
+	run_sh(&r, RUN_STRACE, vol, NULL,
 	       "grep ' /v/sub ' /proc/self/mountinfo | grep -q 'nosuid,nodev' && echo flags-ok;"
 	       "mknod /v/sub/null c 1 3 && if echo x > /v/sub/null; then echo opened; "
 	       "else echo refused; fi");
@@ -99,6 +99,10 @@ START_TEST(volume_submount_nodev)
 		      "a device node below a volume opened (exit %d):\n%s%s", r.status, r.out,
 		      r.err);
 	ck_assert_ptr_nonnull(strstr(r.err, "Permission denied"));
+	/* The mount_setattr(2) and the devices writes (or bpf(2) calls) of
+	 * the trace are the calls strace saw. */
+	ck_assert_ptr_nonnull(run_find(&r, "syscall", "name", "mount_setattr"));
+	run_expect_honest(&r);
 	run_free(&r);
 }
 END_TEST
@@ -111,7 +115,7 @@ START_TEST(cgroup_denies_device)
 {
 	struct run r;
 
-	run_sh(&r, NULL, "--cap-add=SYS_ADMIN",
+	run_sh(&r, RUN_PLAIN, NULL, "--cap-add=SYS_ADMIN",
 	       "mkdir /m && mount -t tmpfs t /m && mknod /m/kmsg c 1 11 && mknod /m/null c 1 3 "
 	       "&& echo x > /m/null && echo null-opened;"
 	       "if printf '' > /m/kmsg; then echo kmsg-opened; else echo kmsg-refused; fi");
@@ -132,7 +136,7 @@ START_TEST(volume_ro_recursive)
 
 	scratch_make(&s);
 	snprintf(vol, sizeof(vol), "%s:/v:ro", s.vol);
-	run_sh(&r, vol, NULL,
+	run_sh(&r, RUN_PLAIN, vol, NULL,
 	       "if echo x > /v/sub/planted; then echo written; else echo refused; fi");
 	snprintf(path, sizeof(path), "%s/planted", s.sub);
 	int planted = access(path, F_OK) == 0;
@@ -160,7 +164,7 @@ START_TEST(volume_keeps_source_flags)
 	ck_assert_int_eq(mount(NULL, ro, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOEXEC, NULL),
 			 0);
 	snprintf(vol, sizeof(vol), "%s:/v", ro);
-	run_sh(&r, vol, NULL,
+	run_sh(&r, RUN_PLAIN, vol, NULL,
 	       "grep ' /v ' /proc/self/mountinfo | grep -q ' ro,.*noexec' && echo flags-kept;"
 	       "if echo x > /v/planted; then echo written; else echo refused; fi");
 	snprintf(path, sizeof(path), "%s/planted", s.vol);
@@ -243,7 +247,7 @@ START_TEST(inspect_shows_devices)
 {
 	struct run r;
 
-	run_sh(&r, NULL, "--cap-add=SYS_ADMIN",
+	run_sh(&r, RUN_PLAIN, NULL, "--cap-add=SYS_ADMIN",
 	       "mount -t tmpfs t /tmp && inspect --probes --json - | grep '\"device_'");
 	ck_assert_msg(r.status == 0, "exit %d:\n%s%s", r.status, r.out, r.err);
 	ck_assert_msg(strstr(r.out, "\"the device cgroup (EPERM)\""), "%s", r.out);
