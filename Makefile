@@ -27,7 +27,7 @@ COMMON_OBJ = $(COMMON_SRC:.c=.o)
 # launcher) and one program per idea, built from every other .c file. A
 # lesson links its own helpers and those of earlier lessons, never later ones.
 NS_OBJ   = $(patsubst %.c,%.o,$(wildcard 01-namespaces/ns.c 01-namespaces/ns_net.c))
-CG_OBJ   = $(patsubst %.c,%.o,$(wildcard 02-cgroups/cgroup.c))
+CG_OBJ   = $(patsubst %.c,%.o,$(wildcard 02-cgroups/cgroup.c 02-cgroups/cgroup_devices.c))
 CAPS_OBJ = $(patsubst %.c,%.o,$(wildcard 03-capabilities/caps.c 03-capabilities/sc.c))
 ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c))
 HELPERS  = $(NS_OBJ:.o=.c) $(CG_OBJ:.o=.c) $(CAPS_OBJ:.o=.c) $(ROOTFS_OBJ:.o=.c)

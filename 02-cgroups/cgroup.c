@@ -653,6 +653,15 @@ cg_layout_detect(struct cg_layout *l, char *err, size_t size)
 	return ret;
 }
 
+/* Part of the v2 core rather than a controller to enable: freezing
+ * (cgroup.freeze, Linux 5.2) and the device allow-list (a BPF program
+ * attached to the cgroup, Linux 4.15; cgroup_devices.c). */
+static int
+v2_core(const char *controller)
+{
+	return strcmp(controller, "freezer") == 0 || strcmp(controller, "devices") == 0;
+}
+
 /* The v1 name of a controller: io is blkio there. */
 static const char *
 v1_name(const char *controller)
@@ -669,9 +678,7 @@ cg_layout_find(const struct cg_layout *l, const char *controller)
 	for (size_t i = 0; i < l->n; i++) {
 		if (l->h[i].version != 2)
 			continue;
-		/* Freezing is part of the v2 core (cgroup.freeze, Linux 5.2). */
-		if (strcmp(controller, "freezer") == 0 ||
-		    has_word(l->h[i].controllers, controller, ' '))
+		if (v2_core(controller) || has_word(l->h[i].controllers, controller, ' '))
 			return (int)i;
 	}
 	errno = ENOENT;
@@ -682,8 +689,8 @@ cg_layout_find(const struct cg_layout *l, const char *controller)
 
 /* Writes VALUE to DIR/FILE: the openat and the write are what the lesson
  * shows, so both are traced; close(2) is not. */
-static int
-write_file(const char *dir, const char *file, const char *value)
+int
+cg_write_file(const char *dir, const char *file, const char *value)
 {
 	char path[CG_PATH * 3];
 	size_t len = strlen(value);
@@ -773,8 +780,9 @@ cg_plan(struct cg *cg, const struct cg_layout *l, const struct cg *parent, const
 			;
 		if (i == cg->n)
 			cg->d[cg->n++].hier = h;
-		/* Freezing is no controller on v2: nothing to enable for it. */
-		if (l->h[h].version == 2 && strcmp(controllers[c], "freezer") != 0)
+		/* Freezing and devices are no controllers on v2: nothing to
+		 * enable for them. */
+		if (l->h[h].version == 2 && !v2_core(controllers[c]))
 			add_word(cg->d[i].want, sizeof(cg->d[i].want), controllers[c]);
 	}
 	for (size_t i = 0; i < cg->n; i++) {
@@ -897,7 +905,7 @@ cg_make(struct cg *cg, char *err, size_t size)
 				if (has_word(on, c, ' '))
 					continue;
 				snprintf(plus, sizeof(plus), "+%s", c);
-				if (write_file(pdir, "cgroup.subtree_control", plus) != 0) {
+				if (cg_write_file(pdir, "cgroup.subtree_control", plus) != 0) {
 					int e = errno;
 					close(lock); /* cg_remove() takes it again */
 					cg->d[i].dir[0] = '\0';
@@ -969,7 +977,7 @@ cg_set(struct cg *cg, const char *file, const char *value, char *err, size_t siz
 				    controller ? controller : "such");
 		if (!exists(dir, file))
 			return fail(ENOENT, err, size, "%s does not exist in %s", file, dir);
-		if (write_file(dir, file, norm) != 0)
+		if (cg_write_file(dir, file, norm) != 0)
 			return fail(errno, err, size, "writing '%s' to %s/%s: %s", norm, dir, file,
 				    strerror(errno));
 		return 0;
@@ -995,7 +1003,7 @@ cg_set(struct cg *cg, const char *file, const char *value, char *err, size_t siz
 			return fail(ENOENT, err, size, "%s (v1 for %s) does not exist here%s",
 				    w[i].file, file,
 				    strstr(w[i].file, "memsw") ? ": swap accounting is off" : "");
-		if (write_file(d, w[i].file, w[i].value) != 0)
+		if (cg_write_file(d, w[i].file, w[i].value) != 0)
 			return fail(errno, err, size, "writing '%s' to %s/%s: %s", w[i].value, d,
 				    w[i].file, strerror(errno));
 	}
@@ -1009,7 +1017,7 @@ cg_attach(struct cg *cg, pid_t pid)
 
 	snprintf(num, sizeof(num), "%d", (int)pid);
 	for (size_t i = 0; i < cg->n; i++)
-		if (write_file(cg->d[i].dir, "cgroup.procs", num) != 0)
+		if (cg_write_file(cg->d[i].dir, "cgroup.procs", num) != 0)
 			return -1;
 	return 0;
 }
@@ -1026,9 +1034,10 @@ cg_join(struct cg *cg)
 	 * kernel/cgroup/cgroup.c). v2 has no per-thread file outside threaded
 	 * cgroups: cgroup.procs there. For a single-threaded caller only. */
 	for (size_t i = 0; i < cg->n; i++)
-		if (write_file(cg->d[i].dir,
-			       cg->layout->h[cg->d[i].hier].version == 1 ? "tasks" : "cgroup.procs",
-			       "0") != 0)
+		if (cg_write_file(cg->d[i].dir,
+				  cg->layout->h[cg->d[i].hier].version == 1 ? "tasks"
+									    : "cgroup.procs",
+				  "0") != 0)
 			return -1;
 	return 0;
 }
@@ -1136,7 +1145,7 @@ cg_kill(struct cg *cg)
 	/* cgroup.kill (Linux 5.14) kills every process at once, with no race
 	 * against a process that forks meanwhile. */
 	if (v2 && exists(v2, "cgroup.kill")) {
-		if (write_file(v2, "cgroup.kill", "1") != 0)
+		if (cg_write_file(v2, "cgroup.kill", "1") != 0)
 			return -1;
 		used_kill_file = 1;
 	}
@@ -1146,7 +1155,7 @@ cg_kill(struct cg *cg)
 	snprintf(path, sizeof(path), "%s/freezer.state", freezer ? freezer : "");
 	if (freezer && proc_read(path, state, sizeof(state)) > 0 &&
 	    strncmp(state, "THAWED", 6) != 0)
-		write_file(freezer, "freezer.state", "THAWED");
+		cg_write_file(freezer, "freezer.state", "THAWED");
 	for (;;) {
 		size_t n = 0;
 
@@ -1237,7 +1246,7 @@ give_back(const char *parent, const char *self, const char *enabled)
 		char minus[32];
 
 		snprintf(minus, sizeof(minus), "-%s", c);
-		if (write_file(parent, "cgroup.subtree_control", minus) != 0)
+		if (cg_write_file(parent, "cgroup.subtree_control", minus) != 0)
 			ret = -1;
 	}
 	if (kept[0])

@@ -186,6 +186,9 @@ int cg_make(struct cg *cg, char *err, size_t size);
 /* Sets v2 FILE to VALUE (cg_normalize() first; on v1 the translated files). */
 int cg_set(struct cg *cg, const char *file, const char *value, char *err, size_t size);
 
+/* Writes VALUE to DIR/FILE of a cgroup: openat(2) and write(2), traced. */
+int cg_write_file(const char *dir, const char *file, const char *value);
+
 /* Does the cgroup have (the equivalent of) FILE on this host? */
 int cg_has(const struct cg *cg, const char *file);
 
@@ -256,6 +259,51 @@ pid_t cg_fork(struct cg *cg, int (*fn)(void *), void *arg, unsigned timeout);
  * in err ("needs root, or a cgroup delegated to you ...").
  */
 int cg_prepare(struct cg_layout *l, const char *const controllers[], char *err, size_t size);
+
+/* ---- devices: an allow-list (cgroup_devices.c) ---- */
+
+/*
+ * Which device nodes a cgroup's processes may open (read, write) or make
+ * (mknod), whatever the node's mode and wherever it lies: the defence that
+ * holds where nodev does not (a mount the container made itself, a mount
+ * below a volume). Everything not allowed is refused with EPERM.
+ */
+struct cg_dev_rule {
+	char type;	    /* 'c' character, 'b' block, 'a' both */
+	int major, minor;   /* -1: any ("*") */
+	const char *access; /* some of "rwm": read, write, mknod; NULL ends a list */
+	const char *what;   /* what it is for: "/dev/null" */
+};
+
+/* The OCI runtime-spec's default list, as runc and crun apply it: make any
+ * node (m), open only null 1:3, zero 1:5, full 1:7, random 1:8, urandom 1:9,
+ * tty 5:0, ptmx 5:2 and the ptys 136:* - what the launcher's /dev holds
+ * (rootfs_mount_dev). Ends with a rule whose access is NULL. */
+extern const struct cg_dev_rule cg_dev_default[];
+
+/* A rule as cgroup v1's devices.allow and devices.list write it,
+ * "c 1:3 rwm", "b *:* m"; pure. */
+const char *cg_dev_rule_text(const struct cg_dev_rule *r, char *out, size_t size);
+
+/*
+ * The rules as a program of type BPF_PROG_TYPE_CGROUP_DEVICE (eBPF, loaded
+ * by bpf(2): not the classic BPF of seccomp): for each access the kernel
+ * asks it about, 1 allows, 0 refuses. Into insns (room for max); returns
+ * the number of instructions, or -1 with EOVERFLOW. Pure.
+ */
+struct bpf_insn;
+int cg_dev_program(const struct cg_dev_rule *rules, struct bpf_insn *insns, size_t max);
+
+/*
+ * Applies the allow-list to the cgroup, in the hierarchy that holds its
+ * "devices": on cgroup v1, devices.deny "a" then devices.allow for each
+ * rule; on v2, cg_dev_program() loaded with bpf(BPF_PROG_LOAD) and attached
+ * to the cgroup's directory with bpf(BPF_PROG_ATTACH, BPF_CGROUP_DEVICE,
+ * BPF_F_ALLOW_MULTI). The program needs no removing: it goes with the
+ * cgroup. -1 with errno and one line in err: no devices hierarchy in the
+ * cgroup (ENOENT), the kernel refused (the bpf(2) or write errno).
+ */
+int cg_devices_allow(struct cg *cg, const struct cg_dev_rule *rules, char *err, size_t size);
 
 /* ---- waiting with a deadline ---- */
 

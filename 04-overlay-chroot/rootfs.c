@@ -215,6 +215,12 @@ rootfs_mount_overlay(const struct rootfs_layers *l, const char *target)
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x00000001
 #endif
+#ifndef MOUNT_ATTR_NOSUID
+#define MOUNT_ATTR_NOSUID 0x00000002
+#endif
+#ifndef MOUNT_ATTR_NODEV
+#define MOUNT_ATTR_NODEV 0x00000004
+#endif
 #ifndef MOUNT_ATTR_IDMAP
 #define MOUNT_ATTR_IDMAP 0x00100000
 #endif
@@ -233,11 +239,14 @@ static const struct dec_flag open_tree_flags[] = {
 };
 static const struct dec_flag at_flags[] = {
     {AT_EMPTY_PATH, "AT_EMPTY_PATH"},
+    {AT_SYMLINK_NOFOLLOW, "AT_SYMLINK_NOFOLLOW"},
     {AT_RECURSIVE, "AT_RECURSIVE"},
     {0, NULL},
 };
 static const struct dec_flag mount_attr_flags[] = {
     {MOUNT_ATTR_RDONLY, "MOUNT_ATTR_RDONLY"},
+    {MOUNT_ATTR_NOSUID, "MOUNT_ATTR_NOSUID"},
+    {MOUNT_ATTR_NODEV, "MOUNT_ATTR_NODEV"},
     {MOUNT_ATTR_IDMAP, "MOUNT_ATTR_IDMAP"},
     {0, NULL},
 };
@@ -650,6 +659,88 @@ rootfs_mask(const char *root, const char *path)
 	return rootfs_mount("/dev/null", target, NULL, MS_BIND, NULL);
 }
 
+/* The flags a mount has, as MS_ flags for a remount that must keep them:
+ * MS_REMOUNT sets the flags to exactly those given, so a remount that
+ * names only MS_NODEV would drop the mount's ro (a read-only host mount
+ * made writable), and in a user namespace the flags are locked: dropping
+ * one fails with EPERM (mount(2), "Remounting an existing mount"). runc and
+ * bubblewrap read them with statvfs(3) the same way. */
+static unsigned long
+kept_flags(const struct statvfs *sv)
+{
+	const struct {
+		unsigned long st, ms;
+	} keep[] = {{ST_RDONLY, MS_RDONLY},    {ST_NOSUID, MS_NOSUID},
+		    {ST_NODEV, MS_NODEV},      {ST_NOEXEC, MS_NOEXEC},
+		    {ST_NOATIME, MS_NOATIME},  {ST_NODIRATIME, MS_NODIRATIME},
+		    {ST_RELATIME, MS_RELATIME}};
+	unsigned long flags = 0;
+
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		if (sv->f_flag & keep[i].st)
+			flags |= keep[i].ms;
+	return flags;
+}
+
+/* Where mount_setattr(2) is missing (before Linux 5.12): each mount at or
+ * below TARGET, from /proc/self/mountinfo, remounted with its own flags
+ * plus FLAGS. A parent is listed before the mounts on it. */
+static int
+restrict_each(const char *target, unsigned long flags)
+{
+	char *line = NULL;
+	size_t cap = 0, len = strlen(target);
+	int ret = 0;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		return failed("fopen", "/proc/self/mountinfo");
+	while (ret == 0 && getline(&line, &cap, f) > 0) {
+		struct proc_mount m;
+		struct statvfs sv;
+
+		if (proc_parse_mountinfo(line, &m) != 0 || strncmp(m.point, target, len) != 0 ||
+		    (m.point[len] != '\0' && m.point[len] != '/'))
+			continue;
+		if (statvfs(m.point, &sv) == -1)
+			ret = failed("statvfs", m.point);
+		else
+			ret = rootfs_mount(NULL, m.point, NULL,
+					   MS_BIND | MS_REMOUNT | flags | kept_flags(&sv), NULL);
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+/* <<< restrict */
+int
+rootfs_restrict_tree(const char *target, int read_only)
+{
+	struct idmap_attr attr = {.attr_set = MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID};
+	unsigned int at = AT_RECURSIVE | AT_SYMLINK_NOFOLLOW;
+
+	if (read_only)
+		attr.attr_set |= MOUNT_ATTR_RDONLY;
+	/* attr_set only adds: each mount keeps every other flag it has (a
+	 * host mount's ro, noexec), and AT_RECURSIVE reaches the mounts the
+	 * host has beneath the source, which MS_REMOUNT never does. */
+	if (TRACE(syscall(SYS_mount_setattr, AT_FDCWD, target, at, &attr, sizeof(attr)),
+		  "mount_setattr",
+		  "AT_FDCWD, %s, %s, {attr_set=%s, attr_clr=0, propagation=0, "
+		  "userns_fd=0}, %zu",
+		  trace_str(target), dec_flags(at_flags, at),
+		  dec_flags(mount_attr_flags, attr.attr_set), sizeof(attr)) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return failed_on_fs("mount_setattr", target);
+	trace_note("mount_setattr(2) is missing (Linux < 5.12): each mount under %s "
+		   "remounted on its own, from /proc/self/mountinfo",
+		   target);
+	return restrict_each(target, MS_NODEV | MS_NOSUID | (read_only ? MS_RDONLY : 0));
+}
+/* >>> restrict */
+
 int
 rootfs_readonly(const char *root, const char *path)
 {
@@ -665,18 +756,8 @@ rootfs_readonly(const char *root, const char *path)
 		return -1;
 	if (statvfs(target, &sv) == -1)
 		return failed("statvfs", target);
-	/* Keep the flags the mount has: in a user namespace they are locked,
-	 * and a remount that drops one fails with EPERM. */
-	unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
-	const struct {
-		unsigned long st, ms;
-	} keep[] = {{ST_NOSUID, MS_NOSUID},	    {ST_NODEV, MS_NODEV},
-		    {ST_NOEXEC, MS_NOEXEC},	    {ST_NOATIME, MS_NOATIME},
-		    {ST_NODIRATIME, MS_NODIRATIME}, {ST_RELATIME, MS_RELATIME}};
-	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
-		if (sv.f_flag & keep[i].st)
-			flags |= keep[i].ms;
-	return rootfs_mount(NULL, target, NULL, flags, NULL);
+	return rootfs_mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | kept_flags(&sv),
+			    NULL);
 }
 
 int

@@ -124,6 +124,17 @@ int rootfs_mask(const char *root, const char *path);
  * MS_RDONLY. A missing PATH is fine. */
 int rootfs_readonly(const char *root, const char *path);
 
+/*
+ * Makes the mount at TARGET and every mount beneath it nodev and nosuid,
+ * and read-only with READ_ONLY, keeping each one's other flags: a bind of
+ * a host directory brings the host's submounts along (MS_BIND|MS_REC), and
+ * a device node made in one of those must not open the host's disk.
+ * mount_setattr(2) with AT_RECURSIVE (Linux 5.12); where it is missing
+ * (ENOSYS), each mount of /proc/self/mountinfo at or below TARGET is
+ * remounted with its statvfs(3) flags kept, and a note says so.
+ */
+int rootfs_restrict_tree(const char *target, int read_only);
+
 /* Each path of a NULL-terminated list; stops at the first failure. */
 int rootfs_mask_all(const char *root, const char *const *paths);
 int rootfs_readonly_all(const char *root, const char *const *paths);

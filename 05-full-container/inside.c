@@ -129,10 +129,13 @@ mount_volume(const char *root, const struct ctr_volume *v)
 			close(fd);
 		}
 	}
-	if (do_mount(v->host, target, NULL, MS_BIND | MS_REC, NULL) == -1 ||
-	    do_mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_NODEV | MS_NOSUID, NULL) == -1)
+	/* The host's mounts beneath the source come along (MS_REC): nodev,
+	 * nosuid and :ro must reach them too, and the source's own ro or
+	 * noexec must stay (issue 23: a read-only host mount became writable,
+	 * a node made in a tmpfs below a volume opened the host's disk). */
+	if (do_mount(v->host, target, NULL, MS_BIND | MS_REC, NULL) == -1)
 		return -1;
-	if (v->read_only && rootfs_readonly(root, v->inside) == -1)
+	if (rootfs_restrict_tree(target, v->read_only) == -1)
 		return fail_rootfs(v->inside);
 	return 0;
 }
@@ -144,7 +147,7 @@ static int
 mount_cgroups(const char *root)
 {
 	char dir[PATH_MAX], sub[PATH_MAX + 32];
-	const char *v1[] = {"memory", "pids", NULL};
+	const char *v1[] = {"memory", "pids", "devices", NULL};
 	struct stat st;
 
 	if (rootfs_resolve(root, "/sys/fs/cgroup", dir, sizeof(dir)) == -1 || stat(dir, &st) == -1)

@@ -162,6 +162,30 @@ cgroup_limit(const char *key, const char *controller, const char *v1file, const 
 	show(key, "%s", value);
 }
 
+/* The device allow-list. cgroup v1 shows it as text (devices.list of our
+ * cgroup, the root of the devices hierarchy mounted here through the
+ * cgroup namespace). On v2 it is a BPF program, and from inside nothing
+ * can list it: bpf(BPF_PROG_QUERY) needs CAP_SYS_ADMIN and the seccomp
+ * profile refuses bpf(2); --probes then shows it at work. */
+static void
+devices(void)
+{
+	char text[2048];
+
+	if (proc_read("/sys/fs/cgroup/devices/devices.list", text, sizeof(text)) >= 0) {
+		text[strcspn(text, "\0")] = '\0';
+		for (char *p = text; (p = strchr(p, '\n'));)
+			*p = p[1] ? ';' : '\0';
+		show("device_allow_list", "v1 devices.list: %s", text);
+	} else if (access("/sys/fs/cgroup/unified", F_OK) == 0 ||
+		   access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0) {
+		show("device_allow_list", "cgroup v2: a BPF program, if any, cannot be listed "
+					  "from inside (bpf(2) needs CAP_SYS_ADMIN); see --probes");
+	} else {
+		show("device_allow_list", "not visible (no devices hierarchy mounted here)");
+	}
+}
+
 static void
 cgroups(void)
 {
@@ -174,6 +198,7 @@ cgroups(void)
 	}
 	cgroup_limit("memory_max", "memory", "memory.limit_in_bytes", "memory.max");
 	cgroup_limit("pids_max", "pids", "pids.max", "pids.max");
+	devices();
 }
 
 static void
@@ -425,6 +450,20 @@ probes(void)
 	if (fd >= 0)
 		close(fd);
 	unlink("/tmp/.probe-sda");
+	/* /dev/kmsg's numbers (c 1:11), not on the allow-list. EACCES: the
+	 * mount (nodev) refused before the cgroup was asked; EPERM: the
+	 * device cgroup refused. */
+	mknod("/tmp/.probe-kmsg", S_IFCHR | 0600, makedev(1, 11));
+	fd = open("/tmp/.probe-kmsg", O_WRONLY | O_CLOEXEC);
+	probe("open_kmsg_node", fd);
+	show("device_refused_by", "%s",
+	     fd >= 0	       ? "nothing: the node opened"
+	     : errno == EPERM  ? "the device cgroup (EPERM)"
+	     : errno == EACCES ? "nodev on the mount (EACCES); the cgroup was not asked"
+			       : dec_errno(errno));
+	if (fd >= 0)
+		close(fd);
+	unlink("/tmp/.probe-kmsg");
 	probe("double_chroot", double_chroot());
 }
 

@@ -68,11 +68,22 @@ volatile long long *ctr_stamps;
 static int
 make_cgroup(void)
 {
-	const char *wanted[] = {"memory", "pids", NULL, NULL};
+	const char *wanted[] = {"memory", "pids", NULL, NULL, NULL};
 	char err[CG_ERR], name[64];
+	size_t n = 2;
 
 	if (cfg.cpus[0] || cfg.cpu_weight[0])
-		wanted[2] = "cpu";
+		wanted[n++] = "cpu";
+	/* The device allow-list: a v1 devices hierarchy, or the v2 tree (a BPF
+	 * program). A hybrid host may offer neither to us, or not writable:
+	 * then it is left out, said so below, and only nodev mounts keep
+	 * nodes closed. */
+	int dh = cg_layout_detect(&layout, err, sizeof(err)) == 0
+		     ? cg_layout_find(&layout, "devices")
+		     : -1;
+	int devices = dh >= 0 && access(layout.h[dh].base, W_OK) == 0;
+	if (devices)
+		wanted[n++] = "devices";
 	if (cg_prepare(&layout, wanted, err, sizeof(err)) == -1) {
 		if (cfg.rootless) {
 			trace_error("rootless: no cgroup limits (%s)", err);
@@ -104,6 +115,16 @@ make_cgroup(void)
 		trace_fail("recording the cgroup");
 		return -1;
 	}
+	/* Before the container's first process joins: deny every device but
+	 * the few of its /dev, wherever a node of another lies (issue 23:
+	 * a node made below a volume opened the host's disk). */
+	if (!devices)
+		snprintf(err, sizeof(err),
+			 "no devices hierarchy (v1) or cgroup2 tree we may write");
+	if (!devices || cg_devices_allow(&cgroup, cg_dev_default, err, sizeof(err)) == -1)
+		trace_error("devices: no device allow-list (%s); only nodev mounts keep device "
+			    "nodes closed",
+			    err);
 	const struct {
 		const char *file, *value;
 	} limits[] = {

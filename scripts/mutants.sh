@@ -31,6 +31,7 @@ top=$PWD
 names=() files=() suites=() cases=() edits=() needs=()
 # mutant NAME FILE SUITE CASE PERL [NEED]: PERL is a perl -0 substitution on
 # FILE; NEED "cgroup2": run only where /sys/fs/cgroup is cgroup v2 alone;
+# NEED "devices-v1": only where a cgroup v1 devices hierarchy is mounted;
 # NEED "with:OTHER": a second line of defence, broken together with mutant
 # OTHER, the first line (whose own case shows the second line holds alone).
 mutant() {
@@ -108,6 +109,24 @@ mutant alloc-not-freed 05-full-container/reclaim.c resources \
 	resources_allocation_reclaimed_after_sigkill 's/snprintf\(path, sizeof\(path\), "%s\/alloc", scratch\);\n\tunlink\(path\);//'
 mutant userns-orphan-kept 05-full-container/reclaim.c resources \
 	resources_allocation_reclaimed_after_sigkill 's/&& ctr_alloc_owned_by\(path, st.st_uid\)/\&\& 0/'
+# Issue 23, items 1 and 2: device nodes below a volume, and :ro.
+mutant device-allow-list-off 05-full-container/nutshell.c devices cgroup_denies_device \
+	's/if \(!devices \|\| cg_devices_allow\(&cgroup, cg_dev_default, err, sizeof\(err\)\) == -1\)/if (!devices)/'
+mutant device-v1-list-not-emptied 02-cgroups/cgroup_devices.c devices cgroup_denies_device \
+	's/"devices.deny", "a"\)/"devices.deny", "c 1:1 rwm")/' devices-v1
+mutant device-program-allows-all 02-cgroups/cgroup_devices.c devices cgroup_denies_device \
+	's/PUT\(MOV64_K\(BPF_REG_0, 0\)\);/PUT(MOV64_K(BPF_REG_0, 1));/' cgroup2
+mutant device-program-allows-all-unit 02-cgroups/cgroup_devices.c cgroup values \
+	's/PUT\(MOV64_K\(BPF_REG_0, 0\)\);/PUT(MOV64_K(BPF_REG_0, 1));/'
+mutant volume-nodev-not-recursive 04-overlay-chroot/rootfs.c devices volume_submount_nodev \
+	's/unsigned int at = AT_RECURSIVE \| AT_SYMLINK_NOFOLLOW;/unsigned int at = read_only ? AT_RECURSIVE | AT_SYMLINK_NOFOLLOW : AT_SYMLINK_NOFOLLOW;/'
+mutant volume-ro-not-recursive 04-overlay-chroot/rootfs.c devices volume_ro_recursive \
+	's/unsigned int at = AT_RECURSIVE \| AT_SYMLINK_NOFOLLOW;/unsigned int at = read_only ? AT_SYMLINK_NOFOLLOW : AT_RECURSIVE | AT_SYMLINK_NOFOLLOW;/'
+mutant volume-fallback-top-only 04-overlay-chroot/rootfs.c devices \
+	volume_fallback_without_mount_setattr \
+	"s/m.point\\[len\\] != '\\\\0' && m.point\\[len\\] != '\\/'/m.point[len] != '\\\\0'/"
+mutant volume-remount-drops-flags 05-full-container/inside.c devices volume_keeps_source_flags \
+	's/if \(rootfs_restrict_tree\(target, v->read_only\) == -1\)/if (rootfs_mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_NODEV | MS_NOSUID, NULL) == -1)/'
 
 if [[ $(id -u) != 0 ]]; then
 	echo "mutants: needs root (the tests it runs create namespaces and cgroups)" >&2
@@ -207,6 +226,12 @@ for i in "${!names[@]}"; do
 	name=${names[$i]} file=$tree/${files[$i]} key=${suites[$i]}/${cases[$i]}
 	if [[ ${needs[$i]} == cgroup2 && $(stat -fc %T /sys/fs/cgroup) != cgroup2fs ]]; then
 		printf '%-9s %-20s (%s): needs cgroup v2 alone at /sys/fs/cgroup\n' NOT-HERE \
+			"$name" "$key"
+		nothere=$((nothere + 1))
+		continue
+	fi
+	if [[ ${needs[$i]} == devices-v1 && ! -e /sys/fs/cgroup/devices/devices.list ]]; then
+		printf '%-9s %-20s (%s): needs a cgroup v1 devices hierarchy\n' NOT-HERE \
 			"$name" "$key"
 		nothere=$((nothere + 1))
 		continue

@@ -70,6 +70,7 @@ main(void)
 		srunner_add_suite(sr, suite_pivot());
 		srunner_add_suite(sr, suite_chroot());
 		srunner_add_suite(sr, suite_nutshell());
+		srunner_add_suite(sr, suite_devices());
 		srunner_add_suite(sr, suite_reliability());
 		srunner_add_suite(sr, suite_resources());
 		srunner_add_suite(sr, suite_nutshell_load());

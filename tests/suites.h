@@ -46,6 +46,7 @@ Suite *suite_escape(void);
 Suite *suite_pivot(void);
 Suite *suite_chroot(void);
 Suite *suite_nutshell(void);
+Suite *suite_devices(void);
 Suite *suite_reliability(void);
 Suite *suite_resources(void);
 Suite *suite_nutshell_load(void);

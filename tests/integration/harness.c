@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,4 +327,45 @@ run_expect_usage_error(const char *const argv[], int status, const char *expecte
 		ck_assert_msg(run_find(&r, "syscall", "name", makers[i]) == NULL,
 			      "%s was called before the error", makers[i]);
 	run_free(&r);
+}
+
+/* Nothing of container ID left on the host: no scratch directory, no
+ * cgroup. (Only this container's: another run of this suite may be going
+ * on at the same time.) */
+void
+run_expect_ctr_gone(const char *id)
+{
+	glob_t g;
+	char line[512], pattern[128], cmd[256];
+
+	ck_assert_msg(strlen(id) == 12, "no container id in the trace");
+	snprintf(pattern, sizeof(pattern), "/dev/shm/nutshell-run-%s.*", id);
+	ck_assert_msg(glob(pattern, 0, NULL, &g) == GLOB_NOMATCH, "scratch directory left: %s",
+		      g.gl_pathc ? g.gl_pathv[0] : "");
+	globfree(&g);
+	snprintf(cmd, sizeof(cmd),
+		 "find /sys/fs/cgroup -maxdepth 6 -type d -name 'nutshell-%s' 2>/dev/null", id);
+	FILE *f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	int found = fgets(line, sizeof(line), f) != NULL;
+	pclose(f);
+	ck_assert_msg(!found, "cgroup left: %s", line);
+}
+
+/* The container's id, from the first note of the trace. */
+const char *
+run_ctr_id(const struct run *r)
+{
+	static char id[16];
+	size_t i;
+	json_t *obj;
+
+	id[0] = '\0';
+	json_array_foreach(r->events, i, obj)
+	{
+		const char *text = json_string_value(json_object_get(obj, "text"));
+		if (text && sscanf(text, "container %12[0-9a-f]:", id) == 1)
+			break;
+	}
+	return id;
 }

@@ -53,4 +53,12 @@ const char *read_text_file(const char *path, char *buf, size_t size);
 /* The value of a one-line file, without newline, into buf. */
 const char *read_line_file(const char *path, char *buf, size_t size);
 
+/* A launcher run's container id, from the first note of its trace
+ * ("container ID: ..."); "" when there is none. */
+const char *run_ctr_id(const struct run *r);
+
+/* Nothing of container ID left on the host: no scratch directory in
+ * /dev/shm, no cgroup. Only this container's: other runs may go on. */
+void run_expect_ctr_gone(const char *id);
+
 #endif

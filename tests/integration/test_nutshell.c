@@ -52,29 +52,6 @@ ifact(const struct run *r, const char *key)
 	return value;
 }
 
-/* Nothing of container ID left on the host: no scratch directory, no
- * cgroup. (Only this container's: another run of this suite may be going
- * on at the same time.) */
-static void
-assert_nothing_left(const char *id)
-{
-	glob_t g;
-	char line[512], pattern[128], cmd[256];
-
-	ck_assert_msg(strlen(id) == 12, "no container id in the trace");
-	snprintf(pattern, sizeof(pattern), "/dev/shm/nutshell-run-%s.*", id);
-	ck_assert_msg(glob(pattern, 0, NULL, &g) == GLOB_NOMATCH, "scratch directory left: %s",
-		      g.gl_pathc ? g.gl_pathv[0] : "");
-	globfree(&g);
-	snprintf(cmd, sizeof(cmd),
-		 "find /sys/fs/cgroup -maxdepth 6 -type d -name 'nutshell-%s' 2>/dev/null", id);
-	FILE *f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(f);
-	int found = fgets(line, sizeof(line), f) != NULL;
-	pclose(f);
-	ck_assert_msg(!found, "cgroup left: %s", line);
-}
-
 /* A uid_map line "0 FIRST 65536" with FIRST a slot of nutshell's own range
  * (alloc.c): 65536 ids from 1610612736 on. */
 static int
@@ -85,24 +62,6 @@ nutshell_range(const char *map)
 	return sscanf(map, "%lu %lu %lu", &inside, &first, &count) == 3 && inside == 0 &&
 	       count == 65536 && first >= 1610612736UL && (first - 1610612736UL) % 65536 == 0 &&
 	       first < 1610612736UL + 256 * 65536UL;
-}
-
-/* The container's id, from the first note of the trace. */
-static const char *
-ctr_id(const struct run *r)
-{
-	static char id[16];
-	size_t i;
-	json_t *obj;
-
-	id[0] = '\0';
-	json_array_foreach(r->events, i, obj)
-	{
-		const char *text = json_string_value(json_object_get(obj, "text"));
-		if (text && sscanf(text, "container %12[0-9a-f]:", id) == 1)
-			break;
-	}
-	return id;
 }
 
 /* A spawned nutshell (no trace): wait until no container scratch directory
@@ -139,7 +98,7 @@ run_ctr(struct run *r, int flags, const char *const opts[], const char *const cm
 		argv[n++] = cmd[i];
 	argv[n] = NULL;
 	ck_assert_int_eq(run_program(r, flags, argv), 0);
-	assert_nothing_left(ctr_id(r));
+	run_expect_ctr_gone(run_ctr_id(r));
 }
 
 #define OPTS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -733,7 +692,7 @@ START_TEST(nutshell_step_interrupted)
 		ck_assert_msg(sscanf(strstr(buf, "container ") ? strstr(buf, "container ") : "",
 				     "container %12[0-9a-f]", id) == 1,
 			      "no container id in:\n%s", buf);
-		assert_nothing_left(id);
+		run_expect_ctr_gone(id);
 		close(master);
 	}
 }

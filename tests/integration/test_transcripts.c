@@ -67,6 +67,7 @@ static const struct shown {
     {.name = "02-cpu", .argv = {"02-cgroups/cpu"}},
     {.name = "02-freeze", .argv = {"02-cgroups/freeze"}},
     {.name = "02-io", .argv = {"02-cgroups/io"}},
+    {.name = "02-devices", .argv = {"02-cgroups/devices"}},
     {.name = "03-sets", .argv = {"03-capabilities/sets"}},
     {.name = "03-drop", .argv = {"03-capabilities/drop"}},
     {.name = "03-sysadmin", .argv = {"03-capabilities/sysadmin"}},

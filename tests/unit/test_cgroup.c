@@ -8,6 +8,7 @@
 #include "../suites.h"
 
 #include <errno.h>
+#include <linux/bpf.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -615,6 +616,79 @@ START_TEST(cgroup_layout_none_and_container_view)
 }
 END_TEST
 
+/* The device program, run on a small interpreter of the instructions
+ * cg_dev_program() uses: what the kernel would answer for each access. */
+static int
+run_dev_program(const struct bpf_insn *p, int n, int type, int access, int major, int minor)
+{
+	uint32_t ctx[3] = {(uint32_t)(access << 16 | type), (uint32_t)major, (uint32_t)minor};
+	uint64_t r[11] = {0};
+
+	for (int pc = 0; pc < n; pc++) {
+		const struct bpf_insn *i = &p[pc];
+		switch (i->code) {
+		case BPF_LDX | BPF_MEM | BPF_W:
+			ck_assert_int_eq(i->src_reg, 1);
+			r[i->dst_reg] = ctx[i->off / 4];
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			r[i->dst_reg] = (uint32_t)r[i->dst_reg] & (uint32_t)i->imm;
+			break;
+		case BPF_ALU | BPF_RSH | BPF_K:
+			r[i->dst_reg] = (uint32_t)r[i->dst_reg] >> i->imm;
+			break;
+		case BPF_ALU | BPF_MOV | BPF_X:
+			r[i->dst_reg] = (uint32_t)r[i->src_reg];
+			break;
+		case BPF_ALU64 | BPF_MOV | BPF_K:
+			r[i->dst_reg] = (uint64_t)(int64_t)i->imm;
+			break;
+		case BPF_JMP | BPF_JNE | BPF_K:
+			if (r[i->dst_reg] != (uint64_t)(int64_t)i->imm)
+				pc += i->off;
+			break;
+		case BPF_JMP | BPF_EXIT:
+			return (int)r[0];
+		default:
+			ck_abort_msg("instruction %d: code %#x", pc, i->code);
+		}
+		ck_assert_int_lt(pc + 1, n + 1);
+	}
+	ck_abort_msg("ran off the end");
+	return -1;
+}
+
+START_TEST(cgroup_device_rules)
+{
+	struct bpf_insn p[256];
+	char text[64];
+	int n = cg_dev_program(cg_dev_default, p, 256);
+	const int C = BPF_DEVCG_DEV_CHAR, B = BPF_DEVCG_DEV_BLOCK, R = BPF_DEVCG_ACC_READ,
+		  W = BPF_DEVCG_ACC_WRITE, M = BPF_DEVCG_ACC_MKNOD;
+
+	ck_assert_str_eq(cg_dev_rule_text(&cg_dev_default[0], text, sizeof(text)), "c *:* m");
+	ck_assert_str_eq(cg_dev_rule_text(&cg_dev_default[2], text, sizeof(text)), "c 1:3 rwm");
+	ck_assert_str_eq(cg_dev_rule_text(&(struct cg_dev_rule){'c', 136, -1, "rwm", "ptys"}, text,
+					  sizeof(text)),
+			 "c 136:* rwm");
+	ck_assert_int_gt(n, 8);
+	ck_assert_int_eq(run_dev_program(p, n, C, R | W, 1, 3), 1);   /* null */
+	ck_assert_int_eq(run_dev_program(p, n, C, R | W, 136, 7), 1); /* a pty */
+	ck_assert_int_eq(run_dev_program(p, n, C, R | W, 5, 2), 1);   /* ptmx */
+	ck_assert_int_eq(run_dev_program(p, n, C, W, 1, 11), 0);      /* kmsg */
+	ck_assert_int_eq(run_dev_program(p, n, C, R, 1, 1), 0);	      /* mem */
+	ck_assert_int_eq(run_dev_program(p, n, C, M, 1, 11), 1);      /* mknod is allowed */
+	ck_assert_int_eq(run_dev_program(p, n, B, R, 8, 0), 0);	      /* sda */
+	ck_assert_int_eq(run_dev_program(p, n, B, R, 1, 3), 0);	      /* a block 1:3 is not null */
+	ck_assert_int_eq(run_dev_program(p, n, B, M, 7, 0), 1);
+	ck_assert_int_eq(run_dev_program(p, n, C, R | M, 4, 1), 0); /* m alone is allowed */
+	/* Too little room: EOVERFLOW, not a cut program. */
+	errno = 0;
+	ck_assert_int_eq(cg_dev_program(cg_dev_default, p, 10), -1);
+	ck_assert_int_eq(errno, EOVERFLOW);
+}
+END_TEST
+
 Suite *
 suite_cgroup(void)
 {
@@ -629,6 +703,7 @@ suite_cgroup(void)
 	tcase_add_test(tc, cgroup_v1_names);
 	tcase_add_test(tc, cgroup_v1_translate);
 	tcase_add_test(tc, cgroup_parse_key);
+	tcase_add_test(tc, cgroup_device_rules);
 	suite_add_tcase(s, tc);
 	tcase_add_test(trees, cgroup_layout_hybrid);
 	tcase_add_test(trees, cgroup_layout_v2_and_create);
