@@ -176,8 +176,10 @@ main(int argc, char **argv)
 	/* <<< clone */
 	pid_t pid = ns_clone(CLONE_NEWUSER | SIGCHLD, child_main, &sync);
 	if (pid == -1) {
-		trace_note("unprivileged user namespaces may be off: sysctl "
-			   "user.max_user_namespaces, or an AppArmor/SELinux policy");
+		trace_note(
+		    "unprivileged user namespaces may be off: sysctl "
+		    "user.max_user_namespaces (ENOSPC), Debian's "
+		    "kernel.unprivileged_userns_clone (EPERM), or an AppArmor/SELinux policy");
 		return EXIT_DEMO_FAILED;
 	}
 	ns_sync_in_parent(&sync);
