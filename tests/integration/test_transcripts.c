@@ -67,8 +67,15 @@ static const struct shown {
     {.name = "02-cpu", .argv = {"02-cgroups/cpu"}},
     {.name = "02-freeze", .argv = {"02-cgroups/freeze"}},
     {.name = "02-io", .argv = {"02-cgroups/io"}},
+    /* "Try it" of chapter 2: a lower fuse on the fork bomb. */
+    {.name = "02-try-pids", .argv = {"02-cgroups/pids", "--max", "4"}},
     {.name = "03-sets", .argv = {"03-capabilities/sets"}},
     {.name = "03-drop", .argv = {"03-capabilities/drop"}},
+    /* "Try it" of chapter 3: the sets inside a user namespace, and the
+     * capability whose loss changes nothing on its own. */
+    {.name = "03-try-sets-userns", .argv = {"03-capabilities/sets", "--userns"}},
+    {.name = "03-try-drop-dac-read",
+     .argv = {"03-capabilities/drop", "--cap", "CAP_DAC_READ_SEARCH"}},
     {.name = "03-sysadmin", .argv = {"03-capabilities/sysadmin"}},
     {.name = "03-gain", .argv = {"03-capabilities/gain"}},
     {.name = "03-seccomp", .argv = {"03-capabilities/seccomp"}},
@@ -83,6 +90,12 @@ static const struct shown {
     {.name = "05-userns",
      .argv = {"05-full-container/nutshell", "run", "--userns", "--", "stat", "-c", "%u:%g:%n",
 	      "/bin/busybox", "/etc"}},
+    /* "Try it" of chapter 5: the default capabilities seen from inside,
+     * and bad input costing one line. */
+    {.name = "05-try-caps",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--", "grep", "Cap", "/proc/self/status"}},
+    {.name = "05-try-bad-input",
+     .argv = {"05-full-container/nutshell", "run", "--pids-limit", "0", "--", "true"}},
     {.name = "05-timings",
      .argv = {"05-full-container/nutshell", "run", "-q", "--", "true"},
      .env = "NUTSHELL_TIMINGS=1"},
