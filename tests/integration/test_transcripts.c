@@ -69,6 +69,7 @@ static const struct shown {
     {.name = "02-io", .argv = {"02-cgroups/io"}},
     /* "Try it" of chapter 2: a lower fuse on the fork bomb. */
     {.name = "02-try-pids", .argv = {"02-cgroups/pids", "--max", "4"}},
+    {.name = "02-try-memory", .argv = {"02-cgroups/memory", "--limit", "16M"}},
     {.name = "03-sets", .argv = {"03-capabilities/sets"}},
     {.name = "03-drop", .argv = {"03-capabilities/drop"}},
     /* "Try it" of chapter 3: the sets inside a user namespace, and the
@@ -94,6 +95,13 @@ static const struct shown {
      * and bad input costing one line. */
     {.name = "05-try-caps",
      .argv = {"05-full-container/nutshell", "run", "-q", "--", "grep", "Cap", "/proc/self/status"}},
+    {.name = "05-try-hostname",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--hostname", "try", "--", "hostname"}},
+    {.name = "05-try-pids-limit",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--pids-limit", "5", "--", "sh", "-c",
+	      "for i in 1 2 3 4 5 6; do sleep 1 & done; wait"}},
+    {.name = "05-try-userns-id",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--userns", "--", "id"}},
     {.name = "05-try-bad-input",
      .argv = {"05-full-container/nutshell", "run", "--pids-limit", "0", "--", "true"}},
     {.name = "05-timings",
