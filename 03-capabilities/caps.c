@@ -23,7 +23,7 @@ const char *const caps_set_keys[CAPS_NSETS] = {"CapEff", "CapPrm", "CapInh", "Ca
  * the same execve(2) clears ambient ("Ambient capability set"). */
 const char *const caps_set_meanings[CAPS_NSETS] = {
     "what the kernel checks now, on every privileged operation",
-    "the most the process may make effective; capset(2) only shrinks it, execve(2) may grow it",
+    "the most it may make effective; capset(2) only shrinks it, execve(2) may grow it",
     "what may pass execve(2) to a program whose file marks it inheritable too",
     "the ceiling on what execve(2) can ever grant; it can only shrink",
     "kept across execve(2) unless the program is set-uid/gid or has file capabilities",
