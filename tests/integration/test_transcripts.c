@@ -70,6 +70,7 @@ static const struct shown {
     /* "Try it" of chapter 2: a lower fuse on the fork bomb. */
     {.name = "02-try-pids", .argv = {"02-cgroups/pids", "--max", "4"}},
     {.name = "02-try-memory", .argv = {"02-cgroups/memory", "--limit", "16M"}},
+    {.name = "02-try-cpu", .argv = {"02-cgroups/cpu", "--cpus", "0.5"}},
     {.name = "03-sets", .argv = {"03-capabilities/sets"}},
     {.name = "03-drop", .argv = {"03-capabilities/drop"}},
     /* "Try it" of chapter 3: the sets inside a user namespace, and the
@@ -77,6 +78,7 @@ static const struct shown {
     {.name = "03-try-sets-userns", .argv = {"03-capabilities/sets", "--userns"}},
     {.name = "03-try-drop-dac-read",
      .argv = {"03-capabilities/drop", "--cap", "CAP_DAC_READ_SEARCH"}},
+    {.name = "03-try-profile", .argv = {"03-capabilities/seccomp", "--show-profile"}},
     {.name = "03-sysadmin", .argv = {"03-capabilities/sysadmin"}},
     {.name = "03-gain", .argv = {"03-capabilities/gain"}},
     {.name = "03-seccomp", .argv = {"03-capabilities/seccomp"}},
@@ -102,6 +104,8 @@ static const struct shown {
 	      "for i in 1 2 3 4 5 6; do sleep 1 & done; wait"}},
     {.name = "05-try-userns-id",
      .argv = {"05-full-container/nutshell", "run", "-q", "--userns", "--", "id"}},
+    {.name = "05-try-read-only",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--read-only", "--", "touch", "/x"}},
     {.name = "05-try-bad-input",
      .argv = {"05-full-container/nutshell", "run", "--pids-limit", "0", "--", "true"}},
     {.name = "05-timings",
