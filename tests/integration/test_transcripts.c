@@ -64,13 +64,13 @@ static const struct shown {
     {.name = "01-break-net", .argv = {"01-namespaces/break-net"}},
     {.name = "02-memory", .argv = {"02-cgroups/memory"}},
     {.name = "02-pids", .argv = {"02-cgroups/pids"}},
-    {.name = "02-cpu", .argv = {"02-cgroups/cpu"}},
-    {.name = "02-freeze", .argv = {"02-cgroups/freeze"}},
-    {.name = "02-io", .argv = {"02-cgroups/io"}},
-    /* "Try it" of chapter 2: a lower fuse on the fork bomb. */
+    /* "Try it" of chapter 2: other limits than the chapter's runs. */
     {.name = "02-try-pids", .argv = {"02-cgroups/pids", "--max", "4"}},
     {.name = "02-try-memory", .argv = {"02-cgroups/memory", "--limit", "16M"}},
     {.name = "02-try-cpu", .argv = {"02-cgroups/cpu", "--cpus", "0.5"}},
+    {.name = "02-cpu", .argv = {"02-cgroups/cpu"}},
+    {.name = "02-freeze", .argv = {"02-cgroups/freeze"}},
+    {.name = "02-io", .argv = {"02-cgroups/io"}},
     {.name = "03-sets", .argv = {"03-capabilities/sets"}},
     {.name = "03-drop", .argv = {"03-capabilities/drop"}},
     /* "Try it" of chapter 3: the sets inside a user namespace, and the
