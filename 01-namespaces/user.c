@@ -3,7 +3,9 @@
  *
  * Runs unprivileged: started as root, it first drops to an ordinary uid
  * (--uid, default 65534, nobody). It clone(2)s a child with CLONE_NEWUSER,
- * which needs no privilege at all. From outside, the parent writes the
+ * which needs no privilege where the distribution allows it (sysctls
+ * user.max_user_namespaces, Debian's kernel.unprivileged_userns_clone,
+ * Ubuntu's kernel.apparmor_restrict_unprivileged_userns). From outside, the parent writes the
  * child's /proc/PID/setgroups ("deny"), uid_map and gid_map ("0 UID 1":
  * uid 0 inside is our uid outside). The child is then uid 0 with every
  * capability - in its own user namespace. What it still cannot do shows
@@ -176,8 +178,10 @@ main(int argc, char **argv)
 	/* <<< clone */
 	pid_t pid = ns_clone(CLONE_NEWUSER | SIGCHLD, child_main, &sync);
 	if (pid == -1) {
-		trace_note("unprivileged user namespaces may be off: sysctl "
-			   "user.max_user_namespaces, or an AppArmor/SELinux policy");
+		trace_note(
+		    "unprivileged user namespaces may be off: sysctl "
+		    "user.max_user_namespaces (ENOSPC), Debian's "
+		    "kernel.unprivileged_userns_clone (EPERM), or an AppArmor/SELinux policy");
 		return EXIT_DEMO_FAILED;
 	}
 	ns_sync_in_parent(&sync);

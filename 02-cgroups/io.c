@@ -2,10 +2,12 @@
  * io - io.max caps how fast a cgroup may read a block device.
  *
  * The program picks the first real disk in /sys/block (not loop, ram or
- * zram), makes a cgroup with io.max "MAJ:MIN rbps=2M" (v1:
- * blkio.throttle.read_bps_device "MAJ:MIN 2097152") and has a child read
- * 4 MiB of the device with O_DIRECT, which bypasses the page cache, so
- * every byte is a real request that the throttle sees. The child takes
+ * zram), makes a cgroup with io.max "MAJ:MIN rbps=2097152", 2 MiB/s (v1:
+ * blkio.throttle.read_bps_device "MAJ:MIN 2097152"); io.max takes plain
+ * integers, and the kernel parses "rbps=2M" as 2 bytes/s (blk-throttle's
+ * sscanf "%llu"; cgroup-v2.rst, "io.max"). A child reads 4 MiB of the
+ * device with O_DIRECT, which bypasses the page cache, so every byte is a
+ * real request that the throttle sees. The child takes
  * about two seconds. A machine with no disk (a VM that runs from memory)
  * has nothing to throttle: the program says so and exits 0.
  *
@@ -98,8 +100,8 @@ static const struct trace_prog prog = {
     .name = "io",
     .synopsis = "",
     .about = "Reads 4 MiB of the first disk with O_DIRECT inside a cgroup with io.max\n"
-	     "rbps=2M (v1: blkio.throttle.read_bps_device): it takes about 2 s. Without a\n"
-	     "disk it says so and exits 0. Needs root, or a cgroup delegated to you.",
+	     "rbps=2097152, 2 MiB/s (v1: blkio.throttle.read_bps_device): it takes about 2 s.\n"
+	     "Without a disk it says so and exits 0. Needs root, or a cgroup delegated to you.",
 };
 
 int

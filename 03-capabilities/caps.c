@@ -18,12 +18,15 @@
 const char *const caps_set_names[CAPS_NSETS] = {"effective", "permitted", "inheritable", "bounding",
 						"ambient"};
 const char *const caps_set_keys[CAPS_NSETS] = {"CapEff", "CapPrm", "CapInh", "CapBnd", "CapAmb"};
+/* capabilities(7): capset(2) may only remove from permitted, but execve(2)
+ * of a set-uid root program or one with file capabilities can add to it;
+ * the same execve(2) clears ambient ("Ambient capability set"). */
 const char *const caps_set_meanings[CAPS_NSETS] = {
     "what the kernel checks now, on every privileged operation",
-    "the most the process may make effective; it can only shrink",
+    "the most it may make effective; capset(2) only shrinks it, execve(2) may grow it",
     "what may pass execve(2) to a program whose file marks it inheritable too",
     "the ceiling on what execve(2) can ever grant; it can only shrink",
-    "what passes execve(2) to any program, file capabilities or not",
+    "kept across execve(2) unless the program is set-uid/gid or has file capabilities",
 };
 
 /* <<< default-caps */

@@ -7,10 +7,13 @@
  * five sets of these bits:
  *
  *   effective    what the kernel checks right now
- *   permitted    what the process may make effective (a limit it can only lower)
+ *   permitted    what the process may make effective (capset(2) only lowers it;
+ *                execve(2) of a set-uid root or setcap'ed program raises it)
  *   inheritable  what may pass through execve(2) to a program whose file allows it
  *   bounding     the ceiling for anything gained at execve(2), never raised again
- *   ambient      what passes through execve(2) to any program (Linux 4.3+)
+ *   ambient      what passes through execve(2) to a program that is neither
+ *                set-uid/set-gid nor has file capabilities; executing one of
+ *                those clears it (Linux 4.3+, capabilities(7))
  *
  * How many capabilities exist is read from /proc/sys/kernel/cap_last_cap at
  * run time, never compiled in: the kernel adds some now and then (CAP_BPF,

@@ -602,7 +602,8 @@ rootfs_mount_dev(const char *root)
 		if (make_node(dev, dev_nodes[i].name, dev_nodes[i].major, dev_nodes[i].minor) == -1)
 			goto out;
 	umask(saved);
-	/* newinstance: pty numbers of its own, not the host's /dev/pts
+	/* Every devpts mount is an instance of its own since Linux 4.7, so
+	 * "newinstance" is a no-op there, kept for older kernels
 	 * (Documentation/filesystems/devpts.rst). gid 5 is "tty"; devpts
 	 * refuses (EINVAL) a gid the user namespace does not map, as in a
 	 * rootless container that maps only root: then the ptys keep the

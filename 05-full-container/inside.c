@@ -328,7 +328,8 @@ setup_process(const struct ctr_child *ch)
 {
 	const struct ctr_config *cfg = ch->cfg;
 	const char *dir = cfg->workdir ? cfg->workdir : "/";
-	/* OCI's default: a runaway program cannot pin the host's file table. */
+	/* The value of `runc spec`'s template config.json (the runtime spec has
+	 * no rlimit default): a runaway program cannot pin the host's file table. */
 	struct rlimit nofile = {1024, 1024};
 
 	if (TRACE(setrlimit(RLIMIT_NOFILE, &nofile), "prlimit64",

@@ -27,7 +27,8 @@
 #include <unistd.h>
 
 /* The pids limit when --pids-limit is not given: a fork bomb stops there
- * (podman and crun use 2048 too; Docker has none). */
+ * (podman's --pids-limit default, containers.conf pids_limit; crun and
+ * runc set only what the config says, and Docker sets no pids limit). */
 #define CTR_DEFAULT_PIDS "2048"
 /* The size of the container's writable layer when --storage-size is not
  * given: a tmpfs of this size= (BOOK.md, "The defaults, and why"). */

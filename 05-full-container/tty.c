@@ -36,7 +36,8 @@ ctr_tty_open_inside(int sock)
 	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf, .msg_controllen = sizeof(buf)};
 	int m, s = -1;
 
-	/* The container's own devpts (newinstance): its /dev/ptmx, so the
+	/* The container's own devpts (a new instance, as every devpts mount
+	 * is since Linux 4.7): its /dev/ptmx, so the
 	 * terminal's name is one of the container's (/dev/pts/0), not a host
 	 * pty that does not exist in here. */
 	m = (int)TRACE(open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), "openat",

@@ -1,5 +1,7 @@
 -- instructor.lua: blocks marked "::: instructor" appear only in the
 -- instructor edition (pandoc -M instructor=true), headed "Instructor note".
+-- Blocks marked "::: aside" (implementation detail a first reading may
+-- skip) appear in every edition, headed "Aside." and styled apart (web.css).
 
 local instructor = false
 
@@ -9,6 +11,11 @@ function Meta(meta)
 end
 
 function Div(el)
+  if el.classes:includes("aside") then
+    table.insert(el.content, 1, pandoc.Para({ pandoc.Strong({ pandoc.Str("Aside.") }),
+      pandoc.Space(), pandoc.Emph({ pandoc.Str("Detail; skip it on a first reading.") }) }))
+    return el
+  end
   if not el.classes:includes("instructor") then
     return nil
   end

@@ -6,6 +6,7 @@
 #include "harness.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SETS "03-capabilities/sets"
@@ -82,6 +83,34 @@ START_TEST(sets_bad_input)
 }
 END_TEST
 
+/* The rule each set's line states is capabilities(7)'s, and the book's
+ * transcript shows the same text: execve(2) of a set-uid/set-gid program or
+ * one with file capabilities clears the ambient set ("Ambient capability
+ * set"), and execve(2) can grow the permitted set (issue 19, items 1, 12). */
+START_TEST(sets_state_the_execve_rules)
+{
+	static const char ambient[] =
+	    "kept across execve(2) unless the program is set-uid/gid or has file capabilities";
+	static const char permitted[] = "capset(2) only shrinks it, execve(2) may grow it";
+	struct run r;
+	char book[8192];
+	const char *root = getenv("NUTSHELL_ROOT") ? getenv("NUTSHELL_ROOT") : ".";
+	const char *argv[] = {SETS, NULL};
+	char path[512];
+
+	ck_assert_int_eq(run_program(&r, 0, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	ck_assert_msg(strstr(r.out, ambient) != NULL, "no ambient rule in:\n%s", r.out);
+	ck_assert_msg(strstr(r.out, permitted) != NULL, "no permitted rule in:\n%s", r.out);
+	ck_assert_msg(strstr(r.out, "to any program") == NULL, "old ambient rule in:\n%s", r.out);
+	snprintf(path, sizeof(path), "%s/book/transcripts/03-sets.out", root);
+	read_text_file(path, book, sizeof(book));
+	ck_assert_msg(strstr(book, ambient) != NULL && strstr(book, permitted) != NULL,
+		      "%s does not show the rules the program prints: make transcripts", path);
+	run_free(&r);
+}
+END_TEST
+
 Suite *
 suite_sets(void)
 {
@@ -93,6 +122,7 @@ suite_sets(void)
 	tcase_add_test(tc, sets_as_nobody_and_in_userns);
 	tcase_add_test(tc, sets_of_a_pid);
 	tcase_add_test(tc, sets_bad_input);
+	tcase_add_test(tc, sets_state_the_execve_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }
