@@ -104,8 +104,9 @@ ASAN_OBJ = $(patsubst %.c,build/asan/%.o,$(COMMON_SRC) $(HELPERS) $(TEST_SRC) $(
 build/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANITIZE) -c -o $@ $<
+# --wrap: the runner counts the tests of the suites it skips (tests/main.c).
 tests/check: $(ASAN_OBJ)
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS) $$(pkg-config --libs check)
+	$(CC) $(CFLAGS) $(SANITIZE) -Wl,--wrap=_tcase_add_test -o $@ $^ $(LDLIBS) $$(pkg-config --libs check)
 
 deps:
 	@scripts/deps.sh
@@ -196,11 +197,11 @@ format-check:
 # clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:
 	rm -rf build/asan build/untraced build/book* build/worksheets* build/diagrams build/gen images tests/check bench/timer $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
-	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -delete
+	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -not -path './build/fresh/*' -delete
 distclean: clean
 	rm -rf build
 
 include tests/vm/vm.mk
 include tests/fuzz/fuzz.mk
 
--include $(shell find . -name '*.d' -not -path './.git/*' 2>/dev/null)
+-include $(shell find . -path ./.git -prune -o -path ./build/fresh -prune -o -type f -name '*.d' -print 2>/dev/null)

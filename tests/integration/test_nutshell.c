@@ -463,8 +463,11 @@ START_TEST(nutshell_filesystem_options)
 	snprintf(path, sizeof(path), "%s/out", dir);
 	ck_assert_int_eq(access(path, F_OK), 0);
 
-	/* The upper layer is discarded: a file written before is gone. */
-	run_ctr(&r, RUN_PLAIN, NULL, CMD("sh", "-c", "echo x > /etc/mark"));
+	/* The upper layer is discarded: a file written before is gone (and it
+	 * was written: else "gone" below would prove nothing). */
+	run_ctr(&r, RUN_PLAIN, NULL, CMD("sh", "-c", "echo x > /etc/mark && cat /etc/mark"));
+	ck_assert_msg(r.status == 0 && strcmp(r.out, "x\n") == 0,
+		      "the writer: exit %d, out '%s':\n%.1500s", r.status, r.out, r.err);
 	run_free(&r);
 	run_ctr(&r, RUN_PLAIN, NULL,
 		CMD("sh", "-c", "test -e /etc/mark && echo kept || echo gone"));
