@@ -20,7 +20,7 @@ CFLAGS   += $(NL_CFLAGS)
 LDLIBS   = -lcap -lseccomp -ljansson -lnl-3
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-COMMON_SRC = common/trace.c common/decode.c common/procfs.c
+COMMON_SRC = common/trace.c common/decode.c common/procfs.c common/host.c
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 
 # Each lesson: helpers (linked by its programs, later lessons and the
@@ -200,6 +200,17 @@ clean:
 	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -not -path './build/fresh/*' -delete
 distclean: clean
 	rm -rf build
+
+# make check-fresh [SUITE=bookworm|trixie] [MODE=pivot|chroot]: the README's
+# two commands on a fresh Debian root made with debootstrap (scripts/fresh.sh).
+check-fresh:
+	@scripts/fresh.sh $(or $(SUITE),bookworm) $(or $(MODE),pivot)
+.PHONY: check-fresh
+
+# The lesson programs' objects are intermediate files of the pattern rules
+# above: kept, not removed at the end (make's "rm ..." list would otherwise
+# be the last thing make check prints).
+.SECONDARY:
 
 include tests/vm/vm.mk
 include tests/fuzz/fuzz.mk
