@@ -50,7 +50,7 @@ command -v debootstrap >/dev/null || die "debootstrap is missing: run 'sudo make
 # NUTSHELL_FRESH_COMMIT: another commit than HEAD (to show how an old one fares).
 commit=$(git -C "$top" rev-parse "${NUTSHELL_FRESH_COMMIT:-HEAD}")
 mirror=$(sed -n 's|^URIs: *\(http[^ ]*/debian\)$|\1|p; s|^deb \(http[^ ]*/debian\) .*|\1|p' \
-	/etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
+	/etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1 || true)
 mirror=${mirror:-http://deb.debian.org/debian}
 
 start=$SECONDS
