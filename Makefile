@@ -57,7 +57,8 @@ all: $(PROGRAMS) $(CTR_PROGRAMS)
 # lesson's helpers; inspect static, so it runs inside any image (the default
 # image gets it as /bin/inspect).
 CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o tty.o reclaim.o idmap.o nss.o)
-CTR_PROGRAMS = 05-full-container/nutshell 05-full-container/inspect 05-full-container/mkfilter
+CTR_PROGRAMS = 05-full-container/nutshell 05-full-container/inspect 05-full-container/mkfilter \
+	       05-full-container/doctor
 GEN_FILTERS = build/gen/filters.c
 # (all: above was read before CTR_PROGRAMS had a value)
 all: $(CTR_PROGRAMS)
@@ -77,6 +78,12 @@ CTR_LDLIBS = -static-pie -lcap -lseccomp -ljansson -lnl-3
 $(GEN_FILTERS): 05-full-container/mkfilter
 	@mkdir -p $(dir $@)
 	05-full-container/mkfilter >$@.tmp && mv $@.tmp $@
+# make doctor: what this machine allows, lesson by lesson (05-full-container/doctor.c).
+05-full-container/doctor: 05-full-container/doctor.o $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+doctor: 05-full-container/doctor
+	@05-full-container/doctor
+.PHONY: doctor
 05-full-container/inspect: 05-full-container/inspect.o 03-capabilities/caps.o $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -static -o $@ $^ $(LDFLAGS) -lcap -ljansson
 
@@ -138,6 +145,7 @@ images/busybox/.stamp: scripts/mkimage.sh /bin/busybox 05-full-container/inspect
 demo:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory -s all image
+	@05-full-container/doctor -q
 	@scripts/tour.sh
 
 # The exercises' skeletons, solutions and graders are built for the tests

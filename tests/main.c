@@ -64,6 +64,7 @@ static const struct {
     {"nutshell-load", suite_nutshell_load, "root to start containers"},
     {"transcripts", suite_transcripts, "root to run the programs the book shows"},
     {"exercises", suite_exercises, "root to run the graders"},
+    {"doctor", suite_doctor, "root to try user namespaces as root and as nobody"},
     /* Last: it compares the host with the baseline taken before any ran. */
     {"host", suite_host, "root: it checks what the integration suites leave behind"},
 };

@@ -1,0 +1,78 @@
+/*
+ * test_doctor.c - 05-full-container/doctor (make doctor) against the facts it
+ * reports, each found here another way: user namespaces by unshare(1), the
+ * namespaces by /proc/self/ns, the cgroup layout by /proc/self/mountinfo.
+ */
+#include "../suites.h"
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define DOCTOR "05-full-container/doctor"
+
+static const char *
+works(const char *cmd)
+{
+	return system(cmd) == 0 ? "yes" : "no";
+}
+
+START_TEST(doctor_tells_the_truth)
+{
+	const char *argv[] = {DOCTOR, NULL};
+	const char *ns[] = {"cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"};
+	char buf[64], line[4096];
+	struct run r;
+	int n = 0, v1 = 0, v2 = 0;
+
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d:\n%.1500s", r.status, r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "lessons:"));
+	/* User namespaces: allowed exactly when unshare -U true works. */
+	ck_assert_str_eq(run_fact(&r, "userns_root"), works("unshare -U true 2>/dev/null"));
+	ck_assert_str_eq(run_fact(&r, "userns_user"),
+			 works("setpriv --reuid=65534 --regid=65534 --clear-groups "
+			       "unshare -U true 2>/dev/null"));
+	/* The kernel's own chroot test (clone(2)): root refused a user namespace. */
+	ck_assert_str_eq(run_fact(&r, "in_chroot"),
+			 strcmp(run_fact(&r, "userns_root"), "no") == 0 && strstr(r.out, "a chroot")
+			     ? "yes"
+			     : "no");
+	for (size_t i = 0; i < 8; i++) {
+		struct stat st;
+		snprintf(buf, sizeof(buf), "/proc/self/ns/%s", ns[i]);
+		n += lstat(buf, &st) == 0;
+	}
+	snprintf(buf, sizeof(buf), "%d", n);
+	ck_assert_str_eq(run_fact(&r, "namespaces"), buf);
+	/* The cgroup layout: which kinds of cgroup filesystem are mounted. */
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		v1 += strstr(line, " - cgroup ") != NULL;
+		v2 += strstr(line, " - cgroup2 ") != NULL;
+	}
+	fclose(f);
+	const char *layout = run_fact(&r, "cgroup_layout");
+	if (v1 && v2)
+		ck_assert_msg(strncmp(layout, "hybrid", 6) == 0, "layout '%s', v1 and v2 mounted",
+			      layout);
+	else
+		ck_assert_str_eq(layout, v2 ? "cgroup v2" : v1 ? "cgroup v1" : "none");
+	run_free(&r);
+}
+END_TEST
+
+Suite *
+suite_doctor(void)
+{
+	Suite *s = suite_create("doctor");
+	TCase *tc = tcase_create("doctor");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, doctor_tells_the_truth);
+	suite_add_tcase(s, tc);
+	return s;
+}
