@@ -25,6 +25,7 @@
  * Read:         chroot(2) (NOTES), pivot_root(2), path_resolution(7).
  */
 #include "../01-namespaces/ns.h"
+#include "../common/host.h"
 #include "../common/trace.h"
 #include "rootfs.h"
 
@@ -220,6 +221,12 @@ main(int argc, char **argv)
 	}
 	/* Root first: the image may sit where only its owner can look. */
 	trace_need_root();
+	/* In a chroot the escape reaches the chroot's parent even after
+	 * pivot_root: the demonstration would show the opposite of its point. */
+	if (host_in_chroot()) {
+		trace_error("%s", host_chroot_line);
+		return EXIT_DEMO_FAILED;
+	}
 	if ((!image[0] && rootfs_default_image(image, sizeof(image)) == -1) ||
 	    rootfs_check_image(image) == -1) {
 		trace_error("%s", rootfs_error());
