@@ -86,18 +86,18 @@ say "root ready after $((SECONDS - start)) s: Debian $(cat "$root/etc/debian_ver
 # there is private to it and goes with its last process; cleanup() ends
 # those processes whatever happened.
 ns=""
+in_ns() { # the pids in the root's mount namespace
+	for p in /proc/[0-9]*; do
+		[[ $(readlink "$p/ns/mnt" 2>/dev/null) != "$ns" ]] || echo "${p#/proc/}"
+	done
+}
 cleanup() {
 	local status=$?
 	if [[ -n $ns ]]; then
-		for p in /proc/[0-9]*; do
-			[[ $(readlink "$p/ns/mnt" 2>/dev/null) == "$ns" ]] && kill -KILL "${p#/proc/}" 2>/dev/null
-		done
+		# shellcheck disable=SC2046 # one pid a word
+		kill -KILL $(in_ns) 2>/dev/null || true
 		for _ in $(seq 50); do
-			alive=0
-			for p in /proc/[0-9]*; do
-				[[ $(readlink "$p/ns/mnt" 2>/dev/null) == "$ns" ]] && alive=1
-			done
-			((alive)) || break
+			[[ -n $(in_ns) ]] || break
 			sleep 0.1
 		done
 	fi

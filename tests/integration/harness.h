@@ -12,6 +12,8 @@
 #ifndef NUTSHELL_HARNESS_H
 #define NUTSHELL_HARNESS_H
 
+#include "../../common/host.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 
@@ -59,6 +61,13 @@ void run_expect_usage_error(const char *const argv[], int status, const char *ex
 	do {                                                                                       \
 		harness_skip(__func__, __VA_ARGS__);                                               \
 		return;                                                                            \
+	} while (0)
+/* For a test of what a chroot forbids (user namespaces, pivot_root's
+ * point): skipped there, with the reason (common/host.h). */
+#define TEST_SKIP_IN_CHROOT()                                                                      \
+	do {                                                                                       \
+		if (host_in_chroot())                                                              \
+			TEST_SKIP("%s", host_chroot_line);                                         \
 	} while (0)
 void harness_skip(const char *test_fn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 extern int harness_skip_fd; /* -1: print only */

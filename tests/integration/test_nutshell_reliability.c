@@ -872,6 +872,7 @@ START_TEST(rootless_run_as_nobody)
 	char buf[64];
 	struct run r;
 
+	TEST_SKIP_IN_CHROOT();
 	if (strcmp(read_line_file("/proc/sys/kernel/unprivileged_userns_clone", buf, sizeof(buf)),
 		   "0") == 0)
 		TEST_SKIP("kernel.unprivileged_userns_clone is 0 here");
