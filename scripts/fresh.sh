@@ -53,7 +53,7 @@ mirror=$(sed -n 's|^URIs: *\(http[^ ]*/debian\)$|\1|p; s|^deb \(http[^ ]*/debian
 	/etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1 || true)
 mirror=${mirror:-http://deb.debian.org/debian}
 
-start=$SECONDS
+start=$SECONDS waited=0
 mkdir -p "$cache/debs"
 
 # 1. The minimal root, once: minbase and the three packages the README
@@ -114,7 +114,10 @@ trap cleanup EXIT
 if [[ -n ${NUTSHELL_LOCK:-} ]]; then
 	exec 9>"$NUTSHELL_LOCK"
 	say "waiting for the lock $NUTSHELL_LOCK"
+	waited=$SECONDS
 	flock 9
+	waited=$((SECONDS - waited))
+	say "got the lock after $waited s (not counted below)"
 fi
 
 # The learner's session: the two commands, each one's output kept.
@@ -177,7 +180,7 @@ status=$?
 set -e
 cp "$root/home/learner/demo.log" "$dir/demo.log" 2>/dev/null || true
 cp "$root/home/learner/check.log" "$dir/check.log" 2>/dev/null || true
-elapsed=$((SECONDS - start))
+elapsed=$((SECONDS - start - waited))
 ((status == 0)) || die "the README's commands failed (exit $status) after $elapsed s (logs: $dir/demo.log, check.log)"
 
 # 4. The output, as a newcomer reads it.
