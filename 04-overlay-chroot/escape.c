@@ -221,16 +221,16 @@ main(int argc, char **argv)
 	}
 	/* Root first: the image may sit where only its owner can look. */
 	trace_need_root();
+	if ((!image[0] && rootfs_default_image(image, sizeof(image)) == -1) ||
+	    rootfs_check_image(image) == -1) {
+		trace_error("%s", rootfs_error());
+		return EXIT_USAGE;
+	}
 	/* In a chroot the escape reaches the chroot's parent even after
 	 * pivot_root: the demonstration would show the opposite of its point. */
 	if (host_in_chroot()) {
 		trace_error("%s", host_chroot_line);
 		return EXIT_DEMO_FAILED;
-	}
-	if ((!image[0] && rootfs_default_image(image, sizeof(image)) == -1) ||
-	    rootfs_check_image(image) == -1) {
-		trace_error("%s", rootfs_error());
-		return EXIT_USAGE;
 	}
 	char scratch[128];
 	if (rootfs_tmpdir("escape", tmp, sizeof(tmp)) == -1) {
