@@ -167,8 +167,9 @@ main(void)
 
 	if (lane && !*lane)
 		lane = NULL;
-	/* The skip log: an anonymous file the forked tests inherit and append to. */
-	int fd = memfd_create("nutshell-skips", 0);
+	/* The skip log: an anonymous file the forked tests inherit and append to
+	 * (close-on-exec: the programs they run need not see it). */
+	int fd = memfd_create("nutshell-skips", MFD_CLOEXEC);
 	FILE *log = fd >= 0 ? fdopen(fd, "w+") : NULL;
 	if (!log) {
 		perror("tests: cannot make the skip log (memfd_create)");
