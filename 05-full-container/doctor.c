@@ -50,7 +50,7 @@ try_userns(uid_t uid, int *caps)
 	if (pid == 0) {
 		close(fds[0]);
 		if (uid && (setgroups(0, NULL) != 0 || setgid(uid) != 0 || setuid(uid) != 0))
-			res[0] = errno;
+			res[0] = -1; /* uid not mapped here (inside a user namespace) */
 		else if (unshare(CLONE_NEWUSER) != 0)
 			res[0] = errno;
 		else {
@@ -79,6 +79,10 @@ userns_verdict(uid_t uid, char *buf, size_t size, int *made)
 	*made = err == 0;
 	if (err == 0 && caps)
 		return "yes";
+	if (err == -1) {
+		snprintf(buf, size, "not tried: cannot become uid %d here", (int)uid);
+		return buf;
+	}
 	const char *w = host_userns_why(err, uid == 0, why, sizeof(why));
 	if (err == 0)
 		snprintf(buf, size, "made, but no capability in it: %s",

@@ -81,6 +81,45 @@ START_TEST(doctor_tells_the_truth)
 }
 END_TEST
 
+/* The output of sh -c CMD (stdout and stderr), run in a user namespace of
+ * our own whose user.max_user_namespaces is 0 (a per-namespace limit its
+ * root may lower, user_namespaces(7)): a host where they are turned off. */
+static char *
+with_userns_off(const char *cmd)
+{
+	const char *root = getenv("NUTSHELL_ROOT") ? getenv("NUTSHELL_ROOT") : ".";
+	char line[8192];
+	static char out[16384];
+
+	snprintf(line, sizeof(line),
+		 "cd %s && unshare -U -r sh -c 'echo 0 >/proc/sys/user/max_user_namespaces && %s' "
+		 "2>&1",
+		 root, cmd);
+	FILE *p = popen(line, "r");
+	ck_assert_ptr_nonnull(p);
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	pclose(p);
+	return out;
+}
+
+START_TEST(hosts_say_why_user_namespaces_fail)
+{
+	const char *why = "user namespaces are turned off here: user.max_user_namespaces is 0";
+
+	TEST_SKIP_IN_CHROOT();
+	/* A lesson program names the knob, not only ENOSPC (sysadmin makes
+	 * its user namespace as root, through ns_clone)... */
+	char *out = with_userns_off("./03-capabilities/sysadmin -q");
+	ck_assert_msg(strstr(out, why), "03-capabilities/sysadmin said:\n%.1500s", out);
+	/* ...and so does doctor, for root (here: root of the namespace). */
+	out = with_userns_off("./05-full-container/doctor -q");
+	ck_assert_msg(strstr(out, "user ns as root:  no (No space left on device): ") &&
+			  strstr(out, why),
+		      "doctor said:\n%.1500s", out);
+}
+END_TEST
+
 Suite *
 suite_doctor(void)
 {
@@ -89,6 +128,7 @@ suite_doctor(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, doctor_tells_the_truth);
+	tcase_add_test(tc, hosts_say_why_user_namespaces_fail);
 	suite_add_tcase(s, tc);
 	return s;
 }
