@@ -189,7 +189,7 @@ if grep -n -E '^make(\[[0-9]+\])?: \*\*\*|Error [0-9]+' "$dir/demo.log" "$dir/ch
 	say "make printed an error line (above)" >&2
 	bad=1
 fi
-if grep -n -E 'warning:|error:' "$dir/demo.log"; then
+if grep -n -E '^[^ :]+:[0-9]+:([0-9]+:)? (warning|error):' "$dir/demo.log"; then
 	say "the compiler spoke during make demo (above)" >&2
 	bad=1
 fi
