@@ -55,7 +55,7 @@ for p in $missing; do
 	candidate=$(apt-cache policy "$p" 2>/dev/null | sed -n 's/^ *Candidate: //p')
 	if [ -z "$candidate" ] || [ "$candidate" = "(none)" ]; then
 		why=$(printf '%s\n' "$PACKAGES" | sed -n "s/^$p  *//p")
-		echo "deps: package '$p' ($why) is not in the archive of $release (apt sources: /etc/apt/sources.list*); nutshell is tested on Debian 12 and 13 (README, 'Two commands')" >&2
+		echo "deps: the archive of $release has no package '$p' (apt sources: /etc/apt/sources.list*); nutshell needs it for: $why" >&2
 		exit 1
 	fi
 done
