@@ -124,19 +124,19 @@ fi
 cat >"$root/home/learner/session.sh" <<'EOF'
 #!/bin/bash
 cd ~/nutshell || exit 1
-export CI=${CI:-}
-echo "learner@fresh:~/nutshell\$ sudo make demo"
-start=$SECONDS
-sudo make demo </dev/null >~/demo.log 2>&1
+step() { # sudo make TARGET, as the README prints it; its output in ~/TARGET.log
+	local start=$SECONDS status
+	echo "learner@fresh:~/nutshell\$ sudo make $1"
+	sudo make "$1" </dev/null >~/"$1".log 2>&1
+	status=$?
+	cat ~/"$1".log
+	echo "fresh: make $1: exit $status after $((SECONDS - start)) s"
+	return $status
+}
+step demo
 demo=$?
-cat ~/demo.log
-echo "fresh: make demo: exit $demo after $((SECONDS - start)) s"
-echo "learner@fresh:~/nutshell\$ sudo make check"
-start=$SECONDS
-sudo make check </dev/null >~/check.log 2>&1
+step check
 check=$?
-cat ~/check.log
-echo "fresh: make check: exit $check after $((SECONDS - start)) s"
 exit $((demo ? demo : check))
 EOF
 chmod 755 "$root/home/learner/session.sh"
