@@ -20,7 +20,7 @@ CFLAGS   += $(NL_CFLAGS)
 LDLIBS   = -lcap -lseccomp -ljansson -lnl-3
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-COMMON_SRC = common/trace.c common/decode.c common/procfs.c
+COMMON_SRC = common/trace.c common/decode.c common/procfs.c common/host.c
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 
 # Each lesson: helpers (linked by its programs, later lessons and the
@@ -57,7 +57,8 @@ all: $(PROGRAMS) $(CTR_PROGRAMS)
 # lesson's helpers; inspect static, so it runs inside any image (the default
 # image gets it as /bin/inspect).
 CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o tty.o reclaim.o idmap.o nss.o alloc.o)
-CTR_PROGRAMS = 05-full-container/nutshell 05-full-container/inspect 05-full-container/mkfilter
+CTR_PROGRAMS = 05-full-container/nutshell 05-full-container/inspect 05-full-container/mkfilter \
+	       05-full-container/doctor
 GEN_FILTERS = build/gen/filters.c
 # (all: above was read before CTR_PROGRAMS had a value)
 all: $(CTR_PROGRAMS)
@@ -77,6 +78,12 @@ CTR_LDLIBS = -static-pie -lcap -lseccomp -ljansson -lnl-3
 $(GEN_FILTERS): 05-full-container/mkfilter
 	@mkdir -p $(dir $@)
 	05-full-container/mkfilter >$@.tmp && mv $@.tmp $@
+# make doctor: what this machine allows, lesson by lesson (05-full-container/doctor.c).
+05-full-container/doctor: 05-full-container/doctor.o $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+doctor: 05-full-container/doctor
+	@05-full-container/doctor
+.PHONY: doctor
 05-full-container/inspect: 05-full-container/inspect.o 03-capabilities/caps.o $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -static -o $@ $^ $(LDFLAGS) -lcap -ljansson
 
@@ -104,8 +111,9 @@ ASAN_OBJ = $(patsubst %.c,build/asan/%.o,$(COMMON_SRC) $(HELPERS) $(TEST_SRC) $(
 build/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANITIZE) -c -o $@ $<
+# --wrap: the runner counts the tests of the suites it skips (tests/main.c).
 tests/check: $(ASAN_OBJ)
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS) $$(pkg-config --libs check)
+	$(CC) $(CFLAGS) $(SANITIZE) -Wl,--wrap=_tcase_add_test -o $@ $^ $(LDLIBS) $$(pkg-config --libs check)
 
 deps:
 	@scripts/deps.sh
@@ -140,6 +148,7 @@ images/busybox/.stamp: scripts/mkimage.sh /bin/busybox 05-full-container/inspect
 demo:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory -s all image
+	@05-full-container/doctor -q
 	@scripts/tour.sh
 
 # The exercises' skeletons, solutions and graders are built for the tests
@@ -229,11 +238,22 @@ format-check:
 # clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:
 	rm -rf build/asan build/untraced build/book* build/worksheets* build/web build/view-* build/screens build/diagrams build/gen images tests/check bench/timer $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
-	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -delete
+	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -not -path './build/fresh/*' -delete
 distclean: clean
 	rm -rf build
+
+# make check-fresh [SUITE=bookworm|trixie] [MODE=pivot|chroot]: the README's
+# two commands on a fresh Debian root made with debootstrap (scripts/fresh.sh).
+check-fresh:
+	@scripts/fresh.sh $(or $(SUITE),bookworm) $(or $(MODE),pivot)
+.PHONY: check-fresh
+
+# The lesson programs' objects are intermediate files of the pattern rules
+# above: kept, not removed at the end (make's "rm ..." list would otherwise
+# be the last thing make check prints).
+.SECONDARY:
 
 include tests/vm/vm.mk
 include tests/fuzz/fuzz.mk
 
--include $(shell find . -name '*.d' -not -path './.git/*' 2>/dev/null)
+-include $(shell find . -path ./.git -prune -o -path ./build/fresh -prune -o -type f -name '*.d' -print 2>/dev/null)

@@ -3,6 +3,7 @@
  */
 #include "ns.h"
 #include "../common/decode.h"
+#include "../common/host.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
 
@@ -21,6 +22,18 @@ const char *const ns_types[8] = {"cgroup", "ipc", "mnt", "net", "pid", "time", "
 
 #define NS_STACK_SIZE (256 * 1024)
 
+/* When the host refused a user namespace: say why in one line (host.h). */
+static void
+explain_userns(unsigned long flags)
+{
+	int e = errno;
+	char buf[512];
+
+	if ((flags & CLONE_NEWUSER) && host_userns_why(e, geteuid() == 0, buf, sizeof(buf)))
+		trace_error("%s", buf);
+	errno = e;
+}
+
 /* <<< ns-clone */
 pid_t
 ns_clone(unsigned long flags, int (*fn)(void *), void *arg)
@@ -34,15 +47,21 @@ ns_clone(unsigned long flags, int (*fn)(void *), void *arg)
 	/* The stack grows down on every architecture Linux runs containers on
 	 * but one (HP PA-RISC): clone(2) takes its top. */
 	char *top = stack + NS_STACK_SIZE;
-	return (pid_t)TRACE(clone(fn, top, (int)flags, arg), "clone", "child_stack=%p, flags=%s",
-			    (void *)top, dec_clone(flags));
+	pid_t pid = (pid_t)TRACE(clone(fn, top, (int)flags, arg), "clone",
+				 "child_stack=%p, flags=%s", (void *)top, dec_clone(flags));
+	if (pid == -1)
+		explain_userns(flags);
+	return pid;
 }
 /* >>> ns-clone */
 
 int
 ns_unshare(unsigned long flags)
 {
-	return (int)TRACE(unshare((int)flags), "unshare", "%s", dec_unshare(flags));
+	int ret = (int)TRACE(unshare((int)flags), "unshare", "%s", dec_unshare(flags));
+	if (ret == -1)
+		explain_userns(flags);
+	return ret;
 }
 
 int
@@ -63,8 +82,7 @@ ns_make_private(void)
 	/* EINVAL: "/" is not a mount point - a chroot(2), not a real root. */
 	if (errno == EINVAL) {
 		int e = errno;
-		trace_note("/ is not a mount point here: in a chroot? Run from a real root "
-			   "(or pivot_root into one)");
+		trace_error("%s", host_chroot_line);
 		errno = e;
 	}
 	return -1;

@@ -4,6 +4,7 @@
  */
 #include "cgroup.h"
 #include "../common/decode.h"
+#include "../common/host.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
 
@@ -937,7 +938,11 @@ cg_make(struct cg *cg, char *err, size_t size)
 			cg->d[i].dir[0] = '\0';
 			cg->n = i + 1;
 			cg_remove(cg);
-			return fail(e, err, size, "mkdir %s: %s", cg->d[i].parent, strerror(e));
+			/* A read-only cgroupfs, no delegation: the host is why (host.h). */
+			char why[512];
+			const char *w = host_cgroup_why(e, cg->d[i].parent, why, sizeof(why));
+			return fail(e, err, size, "mkdir %s: %s%s%s", cg->d[i].parent, strerror(e),
+				    w ? ": " : "", w ? w : "");
 		}
 	}
 	return 0;

@@ -25,6 +25,7 @@
  * Read:         chroot(2) (NOTES), pivot_root(2), path_resolution(7).
  */
 #include "../01-namespaces/ns.h"
+#include "../common/host.h"
 #include "../common/trace.h"
 #include "rootfs.h"
 
@@ -224,6 +225,12 @@ main(int argc, char **argv)
 	    rootfs_check_image(image) == -1) {
 		trace_error("%s", rootfs_error());
 		return EXIT_USAGE;
+	}
+	/* In a chroot the escape reaches the chroot's parent even after
+	 * pivot_root: the demonstration would show the opposite of its point. */
+	if (host_in_chroot()) {
+		trace_error("%s", host_chroot_line);
+		return EXIT_DEMO_FAILED;
 	}
 	char scratch[128];
 	if (rootfs_tmpdir("escape", tmp, sizeof(tmp)) == -1) {

@@ -32,6 +32,7 @@
 #include "../03-capabilities/sc.h"
 #include "../04-overlay-chroot/rootfs.h"
 #include "../common/decode.h"
+#include "../common/host.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
 #include "ctr.h"
@@ -431,6 +432,13 @@ main(int argc, char **argv)
 		trace_error("warning: --security-opt seccomp=unconfined: no system call filter");
 	if (cfg.net == CTR_NET_HOST)
 		trace_error("warning: --network host: the container shares this host's network");
+	/* In a chroot, pivot_root cannot detach what lies above the chroot: a
+	 * container keeping CAP_SYS_CHROOT reaches it by the double-chroot
+	 * escape (04-overlay-chroot/escape). Said, since a chroot cannot be
+	 * mended from inside (host.h). */
+	if (host_in_chroot())
+		trace_error("warning: the container is not isolated from this chroot's parent: %s",
+			    host_chroot_line);
 	if (cfg.rootless && cfg.net == CTR_NET_VETH)
 		trace_error("rootless: no veth (creating one in this namespace needs "
 			    "CAP_NET_ADMIN); the container gets lo only");

@@ -6,6 +6,8 @@
  * never be cut in two by another process's line.
  */
 #include "trace.h"
+
+#include "host.h"
 #include "decode.h"
 
 #include <errno.h>
@@ -456,6 +458,12 @@ trace_fail(const char *what)
 	json_set_str(obj, "text", what);
 	json_set_str(obj, "errno", dec_errno(saved));
 	emit(obj);
+	/* When the host is why (a chroot, a sysctl, cgroups not delegated): say
+	 * so, in one more line (host.h). */
+	char buf[512];
+	const char *why = host_why(saved, buf, sizeof(buf));
+	if (why)
+		human("%s: %s", prog_name, why);
 	errno = saved;
 }
 

@@ -1,39 +1,47 @@
 #!/bin/sh
 # Installs the Debian packages nutshell needs (DESIGN.md, "Dependencies"),
 # only those missing, so a second run costs a dpkg query and nothing more.
+# Every name is the release-independent one (libclang-rt-dev, not
+# libclang-rt-14-dev: the compiler's version differs between Debian 12 and
+# 13), so one list serves every release the README names. When the archive
+# lacks one, this says which, and why nutshell needs it, in one line.
 set -eu
 
-# build tools, then one package per reason:
-#   libcap-dev      capabilities (lesson 03, the launcher)
-#   libseccomp-dev  seccomp filters (lesson 03, the launcher)
-#   check           the test framework
-#   libjansson-dev  JSON Lines traces
-#   libnl-3-dev     netlink (libnl core, with libnl-3.a for the static launcher):
-#                   veth pairs and addresses (lesson 01 net, the launcher)
-#   busybox-static  the default container image
-#   pandoc          the book
-#   python3         the book's link check (scripts/check-book.py --links)
-#   graphviz        the book's diagrams (book/diagrams/*.dot to SVG)
-#   strace          the trace-honesty tests
-#   qemu-system-x86, cpio, xz-utils  the cgroup v2 test lane in a VM
-#   clang-format    make format-check
-#   clang, libclang-rt-14-dev  make fuzz: libFuzzer and the sanitizers (the runtime is
-#                   only a Recommends of clang, which --no-install-recommends skips)
-PACKAGES="build-essential pkg-config libcap-dev libseccomp-dev check libjansson-dev libnl-3-dev
-busybox-static pandoc python3 graphviz strace qemu-system-x86 cpio xz-utils clang-format iproute2
-clang libclang-rt-14-dev"
+# One package per line: the name, then what needs it.
+PACKAGES="build-essential  the C compiler and make
+pkg-config       finds the libraries' flags
+libcap-dev       capabilities (lesson 03, the launcher)
+libseccomp-dev   seccomp filters (lesson 03, the launcher)
+check            the test framework (make check)
+libjansson-dev   JSON Lines traces
+libnl-3-dev      netlink, with libnl-3.a for the static launcher: veth pairs and addresses
+busybox-static   the default container image
+iproute2         ip(8), used by the network tests
+pandoc           the book (make book)
+python3          the book's link check (scripts/check-book.py --links)
+graphviz         the book's diagrams (book/diagrams/*.dot to SVG)
+strace           the trace-honesty tests
+qemu-system-x86  the cgroup v2 test lane in a VM (make check-vm)
+cpio             the VM's initramfs
+xz-utils         the VM's initramfs
+clang-format     make format-check
+clang            make fuzz: libFuzzer and the sanitizers
+libclang-rt-dev  make fuzz: the sanitizer runtimes (only a Recommends of clang, which --no-install-recommends skips)
+debootstrap      make check-fresh: a fresh Debian root"
 
 # scripts/deps.sh book (make book-deps): the browser make check-book looks at
-# the web book with, kept apart because it is large (about 300 MB):
-#   chromium, chromium-driver, python3-selenium   headless Chromium, driven
-#   fonts-dejavu-core                              the monospace font of the code
-#   epubcheck                                      the EPUBs, checked
+# the web book with, kept apart because it is large (about 300 MB).
 if [ "${1:-}" = book ]; then
-	PACKAGES="chromium chromium-driver python3-selenium fonts-dejavu-core epubcheck"
+	PACKAGES="chromium         headless Chromium, which make check-book drives
+chromium-driver  its WebDriver
+python3-selenium the Python side of WebDriver
+fonts-dejavu-core the monospace font of the code
+epubcheck        the EPUBs, checked"
 fi
 
+names=$(printf '%s\n' "$PACKAGES" | cut -d' ' -f1)
 missing=""
-for p in $PACKAGES; do
+for p in $names; do
 	# "install ok installed" is dpkg's word for a package that is fully there.
 	if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
 		missing="$missing $p"
@@ -50,5 +58,17 @@ fi
 echo "deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
+
+# Before apt-get install: a name the archive does not know would stop it
+# with "Unable to locate package" and install nothing. Name it, and why.
+release=$(. /etc/os-release && echo "${PRETTY_NAME:-this release}")
+for p in $missing; do
+	candidate=$(apt-cache policy "$p" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+	if [ -z "$candidate" ] || [ "$candidate" = "(none)" ]; then
+		why=$(printf '%s\n' "$PACKAGES" | sed -n "s/^$p  *//p")
+		echo "deps: the archive of $release has no package '$p' (apt sources: /etc/apt/sources.list*); nutshell needs it for: $why" >&2
+		exit 1
+	fi
+done
 # shellcheck disable=SC2086 # the list is meant to split into words
 apt-get install -y -q --no-install-recommends $missing

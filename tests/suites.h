@@ -52,6 +52,7 @@ Suite *suite_resources(void);
 Suite *suite_nutshell_load(void);
 Suite *suite_transcripts(void);
 Suite *suite_exercises(void);
+Suite *suite_doctor(void);
 Suite *suite_host(void);
 
 #endif

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <grp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,29 @@ load_events(struct run *r, const char *text)
 		}
 		line += len + (line[len] == '\n');
 	}
+}
+
+int harness_skip_fd = -1;
+
+void
+harness_skip(const char *test_fn, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	/* START_TEST(name) defines name_fn: the test's name is __func__ less "_fn". */
+	size_t len = strlen(test_fn);
+	int n = len > 3 && strcmp(test_fn + len - 3, "_fn") == 0 ? (int)len - 3 : (int)len;
+	int off = snprintf(line, sizeof(line), "skipped: %.*s: ", n, test_fn);
+
+	va_start(ap, fmt);
+	vsnprintf(line + off, sizeof(line) - off - 1, fmt, ap);
+	va_end(ap);
+	strcat(line, "\n");
+	fputs(line, stdout);
+	fflush(stdout);
+	/* One write(2) per line: the forked tests append to one shared file. */
+	if (harness_skip_fd >= 0 && write(harness_skip_fd, line, strlen(line)) < 0)
+		ck_abort_msg("cannot record the skip: %s", strerror(errno));
 }
 
 static void

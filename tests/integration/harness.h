@@ -12,6 +12,8 @@
 #ifndef NUTSHELL_HARNESS_H
 #define NUTSHELL_HARNESS_H
 
+#include "../../common/host.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 
@@ -49,6 +51,28 @@ void run_expect_usage_error(const char *const argv[], int status, const char *ex
 
 /* A whole small file into buf ("" when missing); buf. */
 const char *read_text_file(const char *path, char *buf, size_t size);
+/*
+ * A test that cannot run here says why and is counted as skipped, never as
+ * passed: TEST_SKIP("needs cgroup v2 (%s)", why); prints one line
+ * "skipped: TEST: WHY" and returns from the test. Check knows no skipped
+ * state, so the line also goes to harness_skip_fd, which tests/main.c opens
+ * (shared by the forked tests), counts, and holds against the allow-list
+ * tests/skips.allow under NUTSHELL_NO_SKIP.
+ */
+#define TEST_SKIP(...)                                                                             \
+	do {                                                                                       \
+		harness_skip(__func__, __VA_ARGS__);                                               \
+		return;                                                                            \
+	} while (0)
+/* For a test of what a chroot forbids (user namespaces, pivot_root's
+ * point): skipped there, with the reason (common/host.h). */
+#define TEST_SKIP_IN_CHROOT()                                                                      \
+	do {                                                                                       \
+		if (host_in_chroot())                                                              \
+			TEST_SKIP("%s", host_chroot_line);                                         \
+	} while (0)
+void harness_skip(const char *test_fn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+extern int harness_skip_fd; /* -1: print only */
 
 /* The value of a one-line file, without newline, into buf. */
 const char *read_line_file(const char *path, char *buf, size_t size);

@@ -488,10 +488,8 @@ START_TEST(fault_subtree_control_given_back)
 	int h;
 
 	if (cg_layout_detect(&l, err, sizeof(err)) != 0 || (h = cg_layout_find(&l, "memory")) < 0 ||
-	    l.h[h].version != 2 || cg_layout_find(&l, "pids") != h) {
-		printf("skipped: subtree_control: memory and pids are not on cgroup v2 here\n");
-		return;
-	}
+	    l.h[h].version != 2 || cg_layout_find(&l, "pids") != h)
+		TEST_SKIP("memory and pids are not on cgroup v2 here");
 	snprintf(own, sizeof(own), "%s", l.h[h].dir);
 	snprintf(parent, sizeof(parent), "%s/reltest-subtree-%d", l.h[h].base, (int)getpid());
 	snprintf(leaf, sizeof(leaf), "%s/leaf", parent);
@@ -868,19 +866,16 @@ START_TEST(rootless_run_as_nobody)
 	char buf[64];
 	struct run r;
 
+	TEST_SKIP_IN_CHROOT();
 	if (strcmp(read_line_file("/proc/sys/kernel/unprivileged_userns_clone", buf, sizeof(buf)),
-		   "0") == 0) {
-		printf("skipped: rootless: kernel.unprivileged_userns_clone is 0 here\n");
-		return;
-	}
+		   "0") == 0)
+		TEST_SKIP("kernel.unprivileged_userns_clone is 0 here");
 	ck_assert_int_eq(run_program(&r, RUN_AS_NOBODY, argv), 0);
 	/* A tree in a home only its owner may enter (Debian's adduser makes
 	 * them 0700): nobody cannot reach the image, and nutshell says so. */
 	if (r.status == 125 && strstr(r.err, "cannot be reached as uid 65534: EACCES")) {
-		printf("skipped: rootless: the image is not reachable by nobody here (a 0700 "
-		       "home?)\n");
 		run_free(&r);
-		return;
+		TEST_SKIP("the image is not reachable by nobody here (a 0700 home?)");
 	}
 	ck_assert_msg(r.status == 0, "exit %d:\n%.1500s", r.status, r.err);
 	/* Root inside, which is nobody outside: one id mapped. */

@@ -38,6 +38,7 @@ START_TEST(sets_as_nobody_and_in_userns)
 	struct run r;
 	const char *argv[] = {SETS, "--userns", NULL};
 
+	TEST_SKIP_IN_CHROOT();
 	ck_assert_int_eq(run_program(&r, RUN_STRACE | RUN_AS_NOBODY, argv), 0);
 	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
 	run_expect_honest(&r);

@@ -50,6 +50,7 @@ START_TEST(user_as_root_drops_privileges)
 	struct run r;
 	const char *argv[] = {USER, NULL};
 
+	TEST_SKIP_IN_CHROOT();
 	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	check_user_ns(&r, "65534");
 	ck_assert_ptr_nonnull(strstr(r.err, "setuid(65534) = 0"));
@@ -63,6 +64,7 @@ START_TEST(user_as_ordinary_user)
 	struct run r;
 	const char *argv[] = {USER, NULL};
 
+	TEST_SKIP_IN_CHROOT();
 	ck_assert_int_eq(run_program(&r, RUN_STRACE | RUN_AS_NOBODY, argv), 0);
 	check_user_ns(&r, "65534");
 	/* Nothing to drop: no setuid in the trace. */
@@ -76,6 +78,7 @@ START_TEST(user_uid_option)
 	struct run r;
 	const char *argv[] = {USER, "--uid", "4321", NULL};
 
+	TEST_SKIP_IN_CHROOT();
 	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	check_user_ns(&r, "4321");
 	ck_assert_ptr_nonnull(strstr(r.out, "4321"));

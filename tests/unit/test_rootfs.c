@@ -216,15 +216,48 @@ START_TEST(rootfs_resolve_refused)
 }
 END_TEST
 
+/* Every one of Docker's default masked and read-only paths (moby's
+ * oci/defaults.go), no fewer and none twice. */
+static void
+check_same_set(const char *const *got, const char *const *want)
+{
+	size_t n_got = 0, n_want = 0;
+
+	for (const char *const *p = got; *p; p++, n_got++)
+		for (const char *const *q = p + 1; *q; q++)
+			ck_assert_msg(strcmp(*p, *q) != 0, "%s is listed twice", *p);
+	for (const char *const *w = want; *w; w++, n_want++) {
+		const char *const *p = got;
+		while (*p && strcmp(*p, *w) != 0)
+			p++;
+		ck_assert_msg(*p, "%s is missing", *w);
+	}
+	ck_assert_uint_eq(n_got, n_want);
+}
+
 START_TEST(rootfs_default_paths)
 {
-	int kcore = 0, sys = 0;
+	static const char *const masked[] = {
+	    "/proc/asound",
+	    "/proc/acpi",
+	    "/proc/interrupts",
+	    "/proc/kcore",
+	    "/proc/keys",
+	    "/proc/latency_stats",
+	    "/proc/timer_list",
+	    "/proc/timer_stats",
+	    "/proc/sched_debug",
+	    "/proc/scsi",
+	    "/sys/firmware",
+	    "/sys/devices/virtual/powercap",
+	    NULL,
+	};
+	static const char *const readonly[] = {
+	    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+	};
 
-	for (const char *const *p = rootfs_masked_paths; *p; p++)
-		kcore |= strcmp(*p, "/proc/kcore") == 0;
-	for (const char *const *p = rootfs_readonly_paths; *p; p++)
-		sys |= strcmp(*p, "/proc/sys") == 0;
-	ck_assert(kcore && sys);
+	check_same_set(rootfs_masked_paths, masked);
+	check_same_set(rootfs_readonly_paths, readonly);
 }
 END_TEST
 

@@ -26,6 +26,8 @@
 #                        their memory limits and the OOM killer)
 #   NUTSHELL_VM_INJECT   fail|panic|hang: break the guest on purpose, to see that the
 #                        lane reports each kind of failure (check mode only)
+#   NUTSHELL_NO_SKIP     a lane name (CI: vm): a skip tests/skips.allow does not
+#                        allow there fails the run (tests/main.c)
 
 set -euo pipefail
 
@@ -284,6 +286,7 @@ fi
 
 [[ -z $inject ]] || cmdline+=" nutshell.inject=$inject"
 [[ -z ${NUTSHELL_VM_SUITE:-} ]] || cmdline+=" nutshell.suite=$NUTSHELL_VM_SUITE"
+[[ -z ${NUTSHELL_NO_SKIP:-} ]] || cmdline+=" nutshell.noskip=$NUTSHELL_NO_SKIP"
 log=$cache/last-run.log
 say "booting $release with only cgroup v2 (software emulation, no KVM; limit ${timeout_s} s)"
 start=$SECONDS
@@ -306,6 +309,7 @@ clean=$(tr -d '\r' <"$log")
 panic=$(grep -a -m 1 'Kernel panic' <<<"$clean" || true)
 summary=$(grep -a -E '^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' <<<"$clean" | tail -n 1 || true)
 exit_line=$(grep -a -E '^NUTSHELL-VM-EXIT=[0-9]+$' <<<"$clean" | tail -n 1 || true)
+counts=$(grep -a -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' <<<"$clean" | tail -n 1 || true)
 
 [[ -z $panic ]] || die "the guest kernel panicked after ${elapsed} s: ${panic#*] }"
 if ((qemu_status == 124 || qemu_status == 137)); then
@@ -319,4 +323,4 @@ if ((status != 0)); then
 	printf '%s: the integration suite failed in the VM (exit status %d): %s\n' "$prog" "$status" "$summary" >&2
 	exit "$status"
 fi
-say "passed in ${elapsed} s on $release, cgroup v2 only: $summary"
+say "passed in ${elapsed} s on $release, cgroup v2 only: $summary; $counts"

@@ -1,0 +1,182 @@
+/*
+ * host.c - what this machine allows, and why not (host.h).
+ */
+#include "host.h"
+
+#include "procfs.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+const char host_chroot_line[] =
+    "this runs in a chroot: its / is not the root of its mount namespace, so the kernel "
+    "refuses user namespaces (clone(2): EPERM) and pivot_root(2) leaves the chroot's "
+    "parent reachable (EINVAL on /); run nutshell on a real root: the machine, a VM or a "
+    "container (BOOK.md, Troubleshooting)";
+
+/* A one-line /proc file as a number; -1 when it is not there. */
+static long
+proc_number(const char *path)
+{
+	char buf[64];
+
+	if (proc_read(path, buf, sizeof(buf)) < 0)
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+/* Whether a seccomp filter is on this process (inside a container, say). */
+static int
+filtered(void)
+{
+	char status[8192], mode[16];
+
+	return proc_read("/proc/self/status", status, sizeof(status)) >= 0 &&
+	       proc_parse_status(status, "Seccomp", mode, sizeof(mode)) == 0 &&
+	       strcmp(mode, "0") != 0;
+}
+
+/* Whether some mount is at "/" in our mountinfo; -1 when unreadable. The
+ * kernel shows only mounts reachable from our root, so in a chroot into a
+ * plain directory none is. */
+static int
+root_is_a_mount(void)
+{
+	size_t big = 1 << 20;
+	char *text = malloc(big), *save = NULL;
+	int found = 0;
+
+	if (!text || proc_read("/proc/self/mountinfo", text, big) < 0) {
+		free(text);
+		return -1;
+	}
+	for (char *line = strtok_r(text, "\n", &save); line && !found;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct proc_mount m;
+		found = proc_parse_mountinfo(line, &m) == 0 && strcmp(m.point, "/") == 0;
+	}
+	free(text);
+	return found;
+}
+
+int
+host_in_chroot(void)
+{
+	char one[64] = "", self[64] = "";
+	struct stat r, r1;
+
+	/* Pid 1 in our own mount namespace stands at its root (an init, or a
+	 * container's first process): a different / is a chroot. */
+	if (readlink("/proc/1/ns/mnt", one, sizeof(one) - 1) > 0 &&
+	    readlink("/proc/self/ns/mnt", self, sizeof(self) - 1) > 0 && strcmp(one, self) == 0 &&
+	    stat("/", &r) == 0 && stat("/proc/1/root/", &r1) == 0)
+		return r.st_dev != r1.st_dev || r.st_ino != r1.st_ino;
+	if (root_is_a_mount() == 0)
+		return 1;
+	/* A chroot into a mount point: ask the kernel the question clone(2)
+	 * answers (create_user_ns(): EPERM when current_chrooted()). Only root
+	 * gets an answer that means nothing else. */
+	if (geteuid() != 0 || filtered())
+		return 0;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) == 0 ? 0 : errno == EPERM ? 1 : 2);
+	int status;
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 1;
+}
+
+const char *
+host_userns_why(int err, int as_root, char *buf, size_t size)
+{
+	long max = proc_number("/proc/sys/user/max_user_namespaces");
+	long debian = proc_number("/proc/sys/kernel/unprivileged_userns_clone");
+	long apparmor = proc_number("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
+
+	if (err == ENOSPC && max == 0)
+		snprintf(buf, size,
+			 "user namespaces are turned off here: user.max_user_namespaces is 0; "
+			 "allow them with 'sudo sysctl user.max_user_namespaces=15000'");
+	else if (err == ENOSPC || err == EUSERS)
+		snprintf(
+		    buf, size,
+		    "the user namespaces allowed here are used up (user.max_user_namespaces=%ld, "
+		    "or 32 nested): end some, or raise the sysctl",
+		    max);
+	else if (err == EPERM && host_in_chroot())
+		snprintf(buf, size, "%s", host_chroot_line);
+	else if (err == EPERM && !as_root && debian == 0)
+		snprintf(buf, size,
+			 "kernel.unprivileged_userns_clone is 0 (Debian's switch): only root may "
+			 "create user namespaces; 'sudo sysctl kernel.unprivileged_userns_clone=1' "
+			 "allows everyone");
+	else if (err == EPERM && filtered())
+		snprintf(buf, size,
+			 "a seccomp filter refuses it: this runs inside a container whose profile "
+			 "denies new namespaces (Docker's default does)");
+	else if ((err == 0 || err == EPERM) && !as_root && apparmor == 1)
+		snprintf(
+		    buf, size,
+		    "kernel.apparmor_restrict_unprivileged_userns is 1 (Ubuntu 23.10+): the user "
+		    "namespace is made but AppArmor denies every capability in it. For the "
+		    "workshop: 'sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0' "
+		    "(this reopens the kernel's user-namespace attack surface to every program; "
+		    "set it back to 1 after)");
+	else
+		return NULL;
+	return buf;
+}
+
+const char *
+host_cgroup_why(int err, const char *path, char *buf, size_t size)
+{
+	struct statfs s;
+	int v2 = statfs("/sys/fs/cgroup", &s) == 0 && s.f_type == CGROUP2_SUPER_MAGIC;
+
+	if (err == EROFS)
+		snprintf(buf, size,
+			 "/sys/fs/cgroup is mounted read-only: this runs inside a container that "
+			 "gave it no cgroup of its own to manage (docker run --cgroupns=private "
+			 "with a writable cgroup mount, or a VM, lets the cgroup lessons run)");
+	else if (err == EBUSY && path && strstr(path, "subtree_control"))
+		snprintf(
+		    buf, size,
+		    "no internal processes (cgroups(7)): %s holds processes, so cgroup v2 will "
+		    "not enable controllers for its children; move them into a leaf cgroup first",
+		    path);
+	else if ((err == EACCES || err == EPERM) && geteuid() != 0)
+		snprintf(buf, size,
+			 "%s: this user owns no cgroup to divide (no delegation); run as root, or "
+			 "in a delegated one: systemd-run --user --scope -p Delegate=yes ...",
+			 v2 ? "cgroup v2" : "cgroups");
+	else
+		return NULL;
+	return buf;
+}
+
+const char *
+host_why(int err, char *buf, size_t size)
+{
+	struct statvfs v;
+
+	if (err == EROFS && statvfs("/sys/fs/cgroup", &v) == 0 && (v.f_flag & ST_RDONLY))
+		return host_cgroup_why(err, NULL, buf, size);
+	if (err == EINVAL && host_in_chroot()) {
+		snprintf(buf, size, "%s", host_chroot_line);
+		return buf;
+	}
+	return host_userns_why(err, geteuid() == 0, buf, size);
+}
