@@ -196,11 +196,11 @@ format-check:
 # clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:
 	rm -rf build/asan build/untraced build/book* build/worksheets* build/diagrams build/gen images tests/check bench/timer $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
-	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -delete
+	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -not -path './build/images/*' -delete
 distclean: clean
 	rm -rf build
 
 include tests/vm/vm.mk
 include tests/fuzz/fuzz.mk
 
--include $(shell find . -name '*.d' -not -path './.git/*' 2>/dev/null)
+-include $(shell find . -path ./build/images -prune -o -name '*.d' -not -path './.git/*' -print 2>/dev/null)

@@ -50,9 +50,9 @@ static const struct sc_rule demo_rules[] = {
     {"getppid", SC_EPERM, SC_ALWAYS, 0, "cannot fail - unless a filter says so"},
     {"sched_yield", SC_KILL, SC_ALWAYS, 0, "kills the caller with SIGSYS"},
 };
-static const struct sc_profile demo = {"demo", demo_rules, 2, SC_ALLOW, SC_ALLOW};
+static const struct sc_profile demo = {"demo", demo_rules, 2, SC_ALLOW, SC_ALLOW, NULL, 0};
 /* >>> demo-table */
-static const struct sc_profile allow_all = {"allow-all", NULL, 0, SC_ALLOW, SC_ALLOW};
+static const struct sc_profile allow_all = {"allow-all", NULL, 0, SC_ALLOW, SC_ALLOW, NULL, 0};
 
 static const char *
 result(long ret)
