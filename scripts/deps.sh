@@ -16,11 +16,12 @@ set -eu
 #   strace          the trace-honesty tests
 #   qemu-system-x86, cpio, xz-utils  the cgroup v2 test lane in a VM
 #   clang-format    make format-check
+#   debootstrap     make image-trixie: the Debian 13 root the "profile" suite runs
 #   clang, libclang-rt-14-dev  make fuzz: libFuzzer and the sanitizers (the runtime is
 #                   only a Recommends of clang, which --no-install-recommends skips)
 PACKAGES="build-essential pkg-config libcap-dev libseccomp-dev check libjansson-dev libnl-3-dev
 busybox-static pandoc graphviz strace qemu-system-x86 cpio xz-utils clang-format iproute2
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev debootstrap"
 
 missing=""
 for p in $PACKAGES; do

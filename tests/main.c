@@ -57,6 +57,7 @@ main(void)
 		srunner_add_suite(sr, suite_sets());
 		srunner_add_suite(sr, suite_drop());
 		srunner_add_suite(sr, suite_seccomp());
+		srunner_add_suite(sr, suite_profile());
 		srunner_add_suite(sr, suite_sysadmin());
 		srunner_add_suite(sr, suite_gain());
 		srunner_add_suite(sr, suite_shocker());

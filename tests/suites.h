@@ -33,6 +33,7 @@ Suite *suite_break_net(void);
 Suite *suite_sets(void);
 Suite *suite_drop(void);
 Suite *suite_seccomp(void);
+Suite *suite_profile(void);
 Suite *suite_sysadmin(void);
 Suite *suite_gain(void);
 Suite *suite_shocker(void);
