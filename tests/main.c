@@ -33,6 +33,7 @@ main(void)
 		srunner_add_suite(sr, suite_honesty());
 		srunner_add_suite(sr, suite_ns());
 		srunner_add_suite(sr, suite_caps());
+		srunner_add_suite(sr, suite_docker());
 		srunner_add_suite(sr, suite_cgroup());
 		srunner_add_suite(sr, suite_rootfs());
 	}

@@ -16,6 +16,7 @@ Suite *suite_procfs(void);
 Suite *suite_honesty(void);
 Suite *suite_ns(void);
 Suite *suite_caps(void);
+Suite *suite_docker(void);
 Suite *suite_cgroup(void);
 Suite *suite_rootfs(void);
 
