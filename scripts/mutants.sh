@@ -91,6 +91,19 @@ mutant subtree-not-handed-over 02-cgroups/cgroup.c reliability fault_subtree_con
 	cgroup2
 mutant same-id-in-parallel 05-full-container/options.c nutshell-load load \
 	's/"%02x", rnd\[i\]\)/"%02x", (unsigned char)(i * 17))/'
+# The seccomp profile (issue 25, issue 23 item 8, issue 18): the ENOSYS
+# answer for calls newer than the profile, AF_VSOCK (also through the upper
+# half of the family), TIOCSTI, and fchmodat2 for a Debian 13 root's tar.
+mutant enosys-for-newer 03-capabilities/sc.c profile profile_answers \
+	's/\.unknown = SC_ENOSYS,/.unknown = SC_EPERM,/'
+mutant vsock-allowed 03-capabilities/sc.c profile profile_socket_families \
+	's/\{"socket", SC_EPERM, W\(0, SCMP_CMP_EQ, 40, 0\),/{"socket", SC_ALLOW, W(0, SCMP_CMP_EQ, 40, 0),/'
+mutant vsock-upper-half 03-capabilities/sc.c profile profile_socket_families \
+	's/\{"socket", SC_EPERM, W\(0, SCMP_CMP_GT, LOW32, 0\),\n[^\n]*\n//'
+mutant tiocsti-allowed 03-capabilities/sc.c profile profile_tiocsti_with_sys_admin \
+	's/\{"ioctl", SC_EPERM, W\(1, SCMP_CMP_MASKED_EQ, LOW32, 0x5412\),\n[^\n]*\n//'
+mutant fchmodat2-missing 03-capabilities/sc.c profile profile_trixie_root \
+	's/    N\("fchmodat2",\n[^\n]*\n//'
 
 if [[ $(id -u) != 0 ]]; then
 	echo "mutants: needs root (the tests it runs create namespaces and cgroups)" >&2
@@ -157,7 +170,7 @@ trap 'exit 130' INT TERM
 mkdir -p "$tree"
 tar -C "$top" --exclude=./.git --exclude=./build/vm --exclude=./build/fuzz -cf - . |
 	tar -C "$tree" -xf -
-build() { make -C "$tree" -s all image tests/check >"$work/build.log" 2>&1; }
+build() { make -C "$tree" -s all image tests/check build/probe/scprobe >"$work/build.log" 2>&1; }
 # Runs SUITE/CASE in the copy; 0 when it passed, 1 failed, 2 ran no test.
 run_case() {
 	(cd "$tree" && CK_RUN_SUITE=$1 CK_RUN_CASE=$2 timeout 900 tests/check) >"$work/run.log" 2>&1
