@@ -15,8 +15,9 @@
  *               sched_yield(2), execve(2), wait4(2), and the probes.
  * /proc:        /proc/self/status: NoNewPrivs, Seccomp, Seccomp_filters.
  * Look for:     getppid() = -1 EPERM; Seccomp 2; "killed by SIGSYS";
- *               keyctl, mount, unshare EPERM and clone3 ENOSYS under the
- *               default profile, while getpid and uname work.
+ *               keyctl, mount, unshare, socket(AF_VSOCK), ioctl(TIOCSTI)
+ *               EPERM and clone3 ENOSYS under the default profile, while
+ *               getpid and uname work.
  * Read:         seccomp(2), seccomp_rule_add(3), prctl(2), capabilities(7).
  */
 #include "../01-namespaces/ns.h"
@@ -36,7 +37,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -181,6 +184,13 @@ profile_child(void *arg)
 	    {"io_uring_setup", "EPERM",
 	     result(TRACE(syscall(SYS_io_uring_setup, 0, NULL), "io_uring_setup", "0, NULL"))},
 	    {"bpf", "EPERM", result(TRACE(syscall(SYS_bpf, -1, NULL, 0), "bpf", "-1, NULL, 0"))},
+	    /* vsock is not namespaced (the whole VM's ports); TIOCSTI types
+	     * into a terminal. Refused by argument: other families and other
+	     * requests still work. */
+	    {"socket_vsock", "EPERM",
+	     result(TRACE(socket(AF_VSOCK, SOCK_STREAM, 0), "socket", "AF_VSOCK, SOCK_STREAM, 0"))},
+	    {"ioctl_tiocsti", "EPERM",
+	     result(TRACE(ioctl(STDIN_FILENO, TIOCSTI, "x"), "ioctl", "0, TIOCSTI, \"x\""))},
 	};
 	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
 		char key[64];

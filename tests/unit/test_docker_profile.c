@@ -12,6 +12,9 @@
 #include "docker_profile.h"
 
 #include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -268,6 +271,52 @@ START_TEST(sc_filter_answers)
 }
 END_TEST
 
+/* The return a jump lands on, following unconditional jumps, from i. */
+static const struct sock_filter *
+landing(const struct sc_bpf *f, size_t i)
+{
+	while (i < f->len && f->insns[i].code == (BPF_JMP | BPF_JA))
+		i += 1 + f->insns[i].k;
+	ck_assert_uint_lt(i, f->len);
+	return &f->insns[i];
+}
+
+/*
+ * The filter's first instructions (libseccomp's) check the architecture:
+ * a call through another ABI - i386's int 0x80, where socketcall hides a
+ * socket's family in memory - kills the process; so does an x32 call
+ * (number bit 30 set, same architecture token). x86-64 only: the numbers
+ * of the other ABIs differ, hence the check.
+ */
+START_TEST(sc_filter_checks_the_architecture)
+{
+#if defined(__x86_64__)
+	const struct sc_bpf *f = &sc_default_bpf[0];
+	const struct sock_filter *i = f->insns;
+
+	/* ld [4] (seccomp_data.arch); jeq AUDIT_ARCH_X86_64, else -> kill */
+	ck_assert_uint_eq(i[0].code, BPF_LD | BPF_W | BPF_ABS);
+	ck_assert_uint_eq(i[0].k, 4);
+	ck_assert_uint_eq(i[1].code, BPF_JMP | BPF_JEQ | BPF_K);
+	ck_assert_uint_eq(i[1].k, AUDIT_ARCH_X86_64);
+	const struct sock_filter *bad = landing(f, 2 + i[1].jf);
+	ck_assert_uint_eq(bad->code, BPF_RET | BPF_K);
+	ck_assert_msg((bad->k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_KILL_THREAD ||
+			  (bad->k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_KILL_PROCESS,
+		      "another architecture's call: action 0x%x, not a kill", bad->k);
+	/* ld [0] (nr); jge 0x40000000 (x32) -> not the allow path. */
+	ck_assert_uint_eq(i[2].code, BPF_LD | BPF_W | BPF_ABS);
+	ck_assert_uint_eq(i[2].k, 0);
+	ck_assert_uint_eq(i[3].code, BPF_JMP | BPF_JGE | BPF_K);
+	ck_assert_uint_eq(i[3].k, 0x40000000);
+	/* taken: only nr == -1 (a tracer's skip) is spared; the rest is killed */
+	ck_assert_uint_eq(i[4 + i[3].jt].code, BPF_JMP | BPF_JEQ | BPF_K);
+	ck_assert_uint_eq(i[4 + i[3].jt].k, 0xffffffff);
+	ck_assert_ptr_eq(landing(f, 5 + i[3].jt + i[4 + i[3].jt].jf), bad);
+#endif
+}
+END_TEST
+
 Suite *
 suite_docker(void)
 {
@@ -277,6 +326,7 @@ suite_docker(void)
 	tcase_add_test(tc, sc_profile_follows_docker);
 	tcase_add_test(tc, sc_profile_has_issue_25);
 	tcase_add_test(tc, sc_filter_answers);
+	tcase_add_test(tc, sc_filter_checks_the_architecture);
 	suite_add_tcase(s, tc);
 	return s;
 }
