@@ -206,17 +206,25 @@ START_TEST(profile_trixie_root)
 }
 END_TEST
 
+/* One case per test: scripts/mutants.sh names a case to run. */
+static void
+add(Suite *s, const char *name, const TTest *test)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test);
+	suite_add_tcase(s, tc);
+}
+
 Suite *
 suite_profile(void)
 {
 	Suite *s = suite_create("profile");
-	TCase *tc = tcase_create("profile");
 
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, profile_socket_families);
-	tcase_add_test(tc, profile_answers);
-	tcase_add_test(tc, profile_tiocsti_with_sys_admin);
-	tcase_add_test(tc, profile_trixie_root);
-	suite_add_tcase(s, tc);
+	add(s, "profile_socket_families", profile_socket_families);
+	add(s, "profile_answers", profile_answers);
+	add(s, "profile_tiocsti_with_sys_admin", profile_tiocsti_with_sys_admin);
+	add(s, "profile_trixie_root", profile_trixie_root);
 	return s;
 }
