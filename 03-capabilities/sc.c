@@ -116,7 +116,8 @@ static const struct sc_rule default_rules[] = {
     D("process_vm_readv", CAP_SYS_PTRACE, "reads other processes' memory"),
     D("process_vm_writev", CAP_SYS_PTRACE, "writes other processes' memory"),
     D("kcmp", CAP_SYS_PTRACE, "compares kernel objects of other processes"),
-    /* Gated on CAP_SYS_PTRACE as Docker gates them (moby/profiles). */
+    /* Gated on CAP_SYS_PTRACE as Docker gates them (moby/profiles 2b6d48d,
+     * eddb6dc). */
     D("pidfd_getfd", CAP_SYS_PTRACE, "copies a file descriptor out of another process"),
     D("process_madvise", CAP_SYS_PTRACE, "advises on other processes' memory"),
     /* Linux 6.8: the caller's LSM attributes; Docker asks CAP_SYS_ADMIN
@@ -155,7 +156,8 @@ static const struct sc_rule default_rules[] = {
      * libseccomp 2.5.4 (then sc_resolve() takes the number from the
      * profile's table of numbers).
      */
-    N("cachestat", "Linux 6.6: page-cache statistics of a file the caller opened (Docker 2024)"),
+    N("cachestat",
+      "Linux 6.5: page-cache statistics of a file the caller opened (moby/profiles 371626f)"),
     N("fchmodat2",
       "Linux 6.6: glibc 2.39's fchmodat(AT_SYMLINK_NOFOLLOW) (Docker 2024, moby/profiles 91990ca)"),
     N("futex_wake", "Linux 6.7: futex2 (Docker 2024, moby/profiles 72aa98f)"),
@@ -163,30 +165,28 @@ static const struct sc_rule default_rules[] = {
     N("futex_requeue", "Linux 6.7: futex2 (Docker 2024, moby/profiles 2584525)"),
     N("map_shadow_stack",
       "Linux 6.6: CET shadow stacks, used by glibc 2.39 (Docker 2024, moby/profiles f88a0d6)"),
-    N("pkey_alloc", "memory protection keys of the caller's own memory (Docker)"),
-    N("pkey_free", "memory protection keys of the caller's own memory (Docker)"),
-    N("pkey_mprotect", "memory protection keys of the caller's own memory (Docker)"),
-    N("memfd_secret", "Linux 5.14: memory hidden even from the kernel's direct map (Docker)"),
-    N("mseal", "Linux 6.10: seals the caller's own mappings; glibc 2.41 seals its own (Docker "
-	       "2025, kernel 6.10 list)"),
-    N("listmount",
-      "Linux 6.8: mounts of the caller's own mount namespace (Docker 2025, kernel 6.8 list)"),
-    N("statmount",
-      "Linux 6.8: mounts of the caller's own mount namespace (Docker 2025, kernel 6.8 list)"),
-    N("getxattrat", "Linux 6.13: the *xattr calls relative to a directory fd (Docker 2025, "
-		    "moby/profiles c75c367)"),
-    N("setxattrat", "Linux 6.13: the *xattr calls relative to a directory fd (Docker 2025, "
-		    "moby/profiles c75c367)"),
-    N("listxattrat", "Linux 6.13: the *xattr calls relative to a directory fd (Docker 2025, "
-		     "moby/profiles c75c367)"),
-    N("removexattrat", "Linux 6.13: the *xattr calls relative to a directory fd (Docker 2025, "
-		       "moby/profiles c75c367)"),
-    N("uretprobe",
-      "Linux 6.11, x86-64: the return-probe trampoline a host tracer plants (Docker 2025)"),
-    N("get_thread_area", "x86 thread-local storage (Docker)"),
-    N("set_thread_area", "x86 thread-local storage (Docker)"),
-    N("epoll_ctl_old", "x86-64 numbers the kernel answers ENOSYS to (Docker)"),
-    N("epoll_wait_old", "x86-64 numbers the kernel answers ENOSYS to (Docker)"),
+    N("pkey_alloc", "protection keys of the caller's own memory (moby/profiles a3edcb8)"),
+    N("pkey_free", "protection keys of the caller's own memory (moby/profiles a3edcb8)"),
+    N("pkey_mprotect", "protection keys of the caller's own memory (moby/profiles a3edcb8)"),
+    N("memfd_secret",
+      "Linux 5.14: memory hidden even from the kernel's direct map (moby/profiles 147a0a7)"),
+    N("mseal", "Linux 6.10: seals the caller's own mappings (moby/profiles 4d30d2d)"),
+    N("listmount", "Linux 6.8: mounts of the caller's own mount namespace (moby/profiles 4d30d2d)"),
+    N("statmount", "Linux 6.8: mounts of the caller's own mount namespace (moby/profiles 4d30d2d)"),
+    N("getxattrat",
+      "Linux 6.13: the *xattr calls relative to a directory fd (moby/profiles c75c367)"),
+    N("setxattrat",
+      "Linux 6.13: the *xattr calls relative to a directory fd (moby/profiles c75c367)"),
+    N("listxattrat",
+      "Linux 6.13: the *xattr calls relative to a directory fd (moby/profiles c75c367)"),
+    N("removexattrat",
+      "Linux 6.13: the *xattr calls relative to a directory fd (moby/profiles c75c367)"),
+    N("uretprobe", "Linux 6.11, x86-64: the return-probe trampoline a host tracer plants "
+		   "(moby/profiles 4d30d2d)"),
+    N("get_thread_area", "x86 thread-local storage (Docker's first profile, 2016)"),
+    N("set_thread_area", "x86 thread-local storage (Docker's first profile, 2016)"),
+    N("epoll_ctl_old", "x86-64 numbers the kernel answers ENOSYS to (Docker's first profile)"),
+    N("epoll_wait_old", "x86-64 numbers the kernel answers ENOSYS to (Docker's first profile)"),
 
     /* Everything else a program ordinarily needs. */
     A("accept"),

@@ -74,7 +74,7 @@ struct sc_profile {
 	const char *name;
 	const struct sc_rule *rules;
 	size_t n_rules;
-	enum sc_action known;		/* calls libseccomp knows but the table does not list */
+	enum sc_action known;		/* calls up to sc_max_nr() the table does not list */
 	enum sc_action unknown;		/* calls newer than the profile: above sc_max_nr() */
 	const struct sc_arg_rule *args; /* rules on arguments, or NULL */
 	size_t n_args;
