@@ -194,6 +194,13 @@ START_TEST(sc_profile_has_issue_25)
 	ck_assert_int_eq(sc_max_nr(SCMP_ARCH_X86_64), 466);
 	ck_assert_int_eq(sc_max_nr(SCMP_ARCH_AARCH64), 466);
 	ck_assert_int_eq(sc_decide(p, "open_tree_attr", NULL, 0), SC_ENOSYS);
+	/* Every call with argument rules has its row, which says "allowed". */
+	for (size_t i = 0; i < p->n_args; i++) {
+		ck_assert_msg(sc_find(p, p->args[i].name) != NULL, "%s: argument rules, no row",
+			      p->args[i].name);
+		ck_assert_msg(p->args[i].why && p->args[i].why[0], "%s: a rule without reason",
+			      p->args[i].name);
+	}
 }
 END_TEST
 
