@@ -141,10 +141,10 @@ images/busybox/.stamp: scripts/mkimage.sh /bin/busybox 05-full-container/inspect
 image-trixie:
 	@scripts/mkimage-trixie.sh build/images/trixie
 
-# The static probe the "profile" suite runs inside containers (bound in
-# with --volume): system calls the seccomp profile decides on.
-build/probe/scprobe: tests/probe/scprobe.c
-	@mkdir -p $(dir $@)
+# The static probe the "profile" suite runs inside containers (its
+# directory bound in with --volume; beside its source, so the VM lane's copy
+# has it too): system calls the seccomp profile decides on.
+tests/probe/scprobe: tests/probe/scprobe.c
 	$(CC) $(CFLAGS) -static -o $@ $<
 
 demo:
@@ -155,20 +155,20 @@ demo:
 # The exercises' skeletons, solutions and graders are built for the tests
 # (each grader must pass its solution and fail the untouched skeleton), not by
 # `make`: a participant's half-edited skeleton must not break the build.
-check: all image tests/check build/probe/scprobe $(EX_PROGRAMS)
+check: all image tests/check tests/probe/scprobe $(EX_PROGRAMS)
 	@tests/check
 
 # make mutants: each defence of the launcher broken on purpose, once, and the
 # test that must then fail (scripts/mutants.sh, in a copy of the tree). Slow:
 # not part of check.
 .PHONY: mutants
-mutants: all image tests/check build/probe/scprobe
+mutants: all image tests/check tests/probe/scprobe
 	@scripts/mutants.sh
 
 # The book's transcripts (book/transcripts/NAME.{trace,out,calls}): each
 # program the book shows, run for real, as root; the suite "transcripts" of
 # make check fails when a program's calls no longer match its transcript.
-transcripts: all image tests/check build/probe/scprobe
+transcripts: all image tests/check tests/probe/scprobe
 	@NUTSHELL_TRANSCRIPTS=write CK_RUN_SUITE=transcripts tests/check
 
 # The book and the worksheets, each in two editions (participant, and
@@ -208,7 +208,7 @@ format-check:
 
 # clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:
-	rm -rf build/asan build/untraced build/book* build/worksheets* build/diagrams build/gen images tests/check bench/timer $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
+	rm -rf build/asan build/untraced build/book* build/worksheets* build/diagrams build/gen images tests/check tests/probe/scprobe bench/timer $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
 	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -not -path './build/images/*' -delete
 distclean: clean
 	rm -rf build

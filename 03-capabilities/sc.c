@@ -720,10 +720,13 @@ add_rule(scmp_filter_ctx ctx, enum sc_action def, enum sc_action a, int nr, unsi
 	return seccomp_rule_add(ctx, scmp_action(a), nr, 0);
 }
 
-/* The call fails as p->known when its first argument has BIT. */
+/* The call fails as p->known when its first argument has BIT (unless that
+ * is the context's default already: libseccomp refuses such a rule). */
 static int
-deny_bit(scmp_filter_ctx ctx, enum sc_action known, int nr, unsigned long bit)
+deny_bit(scmp_filter_ctx ctx, enum sc_action def, enum sc_action known, int nr, unsigned long bit)
 {
+	if (known == def)
+		return 0;
 	return seccomp_rule_add(ctx, scmp_action(known), nr, 1,
 				SCMP_A0(SCMP_CMP_MASKED_EQ, bit, bit));
 }
@@ -799,7 +802,7 @@ sc_build(const struct sc_profile *p, const cap_value_t *caps, size_t n, char *er
 			rc = add_rule(ctx, p->unknown, r->action, nr, r->arg0_none);
 			for (int b = 0; b < 64 && rc == 0; b++)
 				if ((r->arg0_none >> b) & 1)
-					rc = deny_bit(ctx, p->known, nr, 1UL << b);
+					rc = deny_bit(ctx, p->unknown, p->known, nr, 1UL << b);
 		} else
 			rc = add_rule(ctx, p->unknown, row_action(r, caps, n), nr, 0);
 		if (rc < 0 && rc != -ENOSYS)

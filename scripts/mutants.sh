@@ -170,7 +170,7 @@ trap 'exit 130' INT TERM
 mkdir -p "$tree"
 tar -C "$top" --exclude=./.git --exclude=./build/vm --exclude=./build/fuzz -cf - . |
 	tar -C "$tree" -xf -
-build() { make -C "$tree" -s all image tests/check build/probe/scprobe >"$work/build.log" 2>&1; }
+build() { make -C "$tree" -s all image tests/check tests/probe/scprobe >"$work/build.log" 2>&1; }
 # Runs SUITE/CASE in the copy; 0 when it passed, 1 failed, 2 ran no test.
 run_case() {
 	(cd "$tree" && CK_RUN_SUITE=$1 CK_RUN_CASE=$2 timeout 900 tests/check) >"$work/run.log" 2>&1

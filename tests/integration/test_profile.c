@@ -1,7 +1,7 @@
 /*
  * test_profile.c - the launcher's seccomp profile, asserted from inside a
  * default container (issue 25; issue 23 item 8; issue 18's seccomp half).
- * tests/probe/scprobe (static, bound in read-only with --volume) tries the
+ * tests/probe/scprobe (static, its directory bound in read-only) tries the
  * calls and prints NAME=RESULT; a Debian 13 root (make image-trixie) runs
  * the commands that broke under an EPERM for fchmodat2.
  */
@@ -50,7 +50,7 @@ said(const struct run *r, const char *name)
 	return value;
 }
 
-/* nutshell -q run [EXTRA] --volume build/probe:/probe:ro -- /probe/scprobe [MODE] */
+/* nutshell -q run [--cap-add EXTRA] --volume tests/probe:/probe:ro -- /probe/scprobe [MODE] */
 static void
 run_probe(struct run *r, const char *extra, const char *mode)
 {
@@ -58,9 +58,9 @@ run_probe(struct run *r, const char *extra, const char *mode)
 	const char *argv[16];
 	int n = 0;
 
-	ck_assert_msg(access(top_path(dir, sizeof(dir), "build/probe/scprobe"), X_OK) == 0,
-		      "build/probe/scprobe missing: run 'make check'");
-	snprintf(vol, sizeof(vol), "%s:/probe:ro", top_path(dir, sizeof(dir), "build/probe"));
+	ck_assert_msg(access(top_path(dir, sizeof(dir), "tests/probe/scprobe"), X_OK) == 0,
+		      "tests/probe/scprobe missing: run 'make check'");
+	snprintf(vol, sizeof(vol), "%s:/probe:ro", top_path(dir, sizeof(dir), "tests/probe"));
 	argv[n++] = NUTSHELL;
 	argv[n++] = "-q";
 	argv[n++] = "run";
