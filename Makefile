@@ -3,7 +3,7 @@
 #   sudo make demo    install what is missing, build, and take the guided tour
 #   sudo make check   the whole test suite (without root: what needs no root)
 #   make              build only (no root needed)
-#   make deps | image | book | format | format-check | clean | distclean
+#   make deps | image | image-trixie | book | format | format-check | clean | distclean
 #   make check-vm     the integration suite in a VM with cgroup v2 only
 #   make vm           that VM, interactive, for workshops
 #
@@ -145,6 +145,19 @@ image: images/busybox/.stamp
 images/busybox/.stamp: scripts/mkimage.sh /bin/busybox 05-full-container/inspect
 	@scripts/mkimage.sh images/busybox 05-full-container/inspect
 
+# make image-trixie: a Debian 13 minbase root (debootstrap, several minutes,
+# ~130 MB) in build/images/trixie, kept by make clean like build/vm. The
+# "profile" suite runs it with --rootfs: a modern glibc under the profile.
+.PHONY: image-trixie
+image-trixie:
+	@scripts/mkimage-trixie.sh build/images/trixie
+
+# The static probe the "profile" suite runs inside containers (its
+# directory bound in with --volume; beside its source, so the VM lane's copy
+# has it too): system calls the seccomp profile decides on.
+tests/probe/scprobe: tests/probe/scprobe.c
+	$(CC) $(CFLAGS) -static -o $@ $<
+
 demo:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory -s all image
@@ -154,20 +167,20 @@ demo:
 # The exercises' skeletons, solutions and graders are built for the tests
 # (each grader must pass its solution and fail the untouched skeleton), not by
 # `make`: a participant's half-edited skeleton must not break the build.
-check: all image tests/check $(EX_PROGRAMS)
+check: all image tests/check tests/probe/scprobe $(EX_PROGRAMS)
 	@tests/check
 
 # make mutants: each defence of the launcher broken on purpose, once, and the
 # test that must then fail (scripts/mutants.sh, in a copy of the tree). Slow:
 # not part of check.
 .PHONY: mutants
-mutants: all image tests/check
+mutants: all image tests/check tests/probe/scprobe
 	@scripts/mutants.sh
 
 # The book's transcripts (book/transcripts/NAME.{trace,out,calls,json}): each
 # program the book shows, run for real, as root; the suite "transcripts" of
 # make check fails when a program's calls no longer match its transcript.
-transcripts: all image tests/check
+transcripts: all image tests/check tests/probe/scprobe
 	@NUTSHELL_TRANSCRIPTS=write CK_RUN_SUITE=transcripts tests/check
 
 # The book and the worksheets, each in two editions (participant, and
@@ -237,8 +250,8 @@ format-check:
 
 # clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:
-	rm -rf build/asan build/untraced build/book* build/worksheets* build/web build/view-* build/screens build/diagrams build/gen images tests/check bench/timer $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
-	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -not -path './build/fresh/*' -delete
+	rm -rf build/asan build/untraced build/book* build/worksheets* build/web build/view-* build/screens build/diagrams build/gen images tests/check tests/probe/scprobe bench/timer $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
+	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -not -path './build/fresh/*' -not -path './build/images/*' -delete
 distclean: clean
 	rm -rf build
 
@@ -256,4 +269,4 @@ check-fresh:
 include tests/vm/vm.mk
 include tests/fuzz/fuzz.mk
 
--include $(shell find . -path ./.git -prune -o -path ./build/fresh -prune -o -type f -name '*.d' -print 2>/dev/null)
+-include $(shell find . -path ./.git -prune -o -path ./build/fresh -prune -o -path ./build/images -prune -o -type f -name '*.d' -print 2>/dev/null)

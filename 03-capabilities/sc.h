@@ -34,6 +34,16 @@ enum sc_action {
 /* No capability lifts the rule. */
 #define SC_ALWAYS (-1)
 
+/* One comparison on one argument of the call (seccomp_rule_add(3)): op 0
+ * is none. Only the registers are seen, all 64 bits of them: an int
+ * argument's upper half is whatever the caller put there, and the kernel
+ * ignores it, so a rule that means "the int" compares the low 32 bits. */
+struct sc_cmp {
+	unsigned int arg;     /* 0..5 */
+	enum scmp_compare op; /* SCMP_CMP_LT, _EQ, _GT, _LE, _MASKED_EQ ... */
+	uint64_t a, b;	      /* datum_a (the mask for MASKED_EQ), datum_b */
+};
+
 struct sc_rule {
 	const char *name;      /* as strace shows it: "open_by_handle_at" */
 	enum sc_action action; /* what happens to the call */
@@ -45,16 +55,48 @@ struct sc_rule {
 	const char *why; /* the reason, for denials: printed and in the book */
 };
 
+/*
+ * A rule on the arguments of a call that has a row in the table: the row
+ * says what the call is in a word (socket: allowed), these say for which
+ * values. Each is one libseccomp rule, its comparisons ANDed (as libseccomp
+ * ANDs the comparisons of one rule); the rules of one name must together
+ * cover every value, or the rest would get the "newer call" answer. No
+ * capability lifts them.
+ */
+struct sc_arg_rule {
+	const char *name;
+	enum sc_action action;
+	struct sc_cmp when[2]; /* when[1].op 0: one comparison */
+	const char *why;
+};
+
 struct sc_profile {
 	const char *name;
 	const struct sc_rule *rules;
 	size_t n_rules;
-	enum sc_action known;	/* calls libseccomp knows but the table does not list */
-	enum sc_action unknown; /* calls libseccomp does not know (newer than it) */
+	enum sc_action known;		/* calls up to sc_max_nr() the table does not list */
+	enum sc_action unknown;		/* calls newer than the profile: above sc_max_nr() */
+	const struct sc_arg_rule *args; /* rules on arguments, or NULL */
+	size_t n_args;
 };
 
 /* The launcher's default profile (see sc.c for the table and reasons). */
 extern const struct sc_profile sc_default_profile;
+
+/*
+ * The number of the call NAME on the architecture ARCH (an SCMP_ARCH_*
+ * token; 0 is the native one): libseccomp's, or for a call newer than this
+ * libseccomp (Debian 12 has 2.5.4), the profile's own table of numbers per
+ * architecture. -2 when the call does not exist on ARCH (open on arm64,
+ * socketcall on x86-64); -1 with errno ENOSYS when neither knows the name
+ * for ARCH: the profile must then be given the number, never drop the row.
+ */
+int sc_resolve(const char *name, uint32_t arch);
+
+/* The highest call number the profile knows on ARCH: libseccomp's calls
+ * and the profile's table of numbers, up to the profile's kernel. Calls
+ * above it are newer than the profile and answer p->unknown (ENOSYS). */
+int sc_max_nr(uint32_t arch);
 
 /* "allow", "EPERM", "ENOSYS", "kill". */
 const char *sc_action_name(enum sc_action a);

@@ -15,8 +15,9 @@
  *               sched_yield(2), execve(2), wait4(2), and the probes.
  * /proc:        /proc/self/status: NoNewPrivs, Seccomp, Seccomp_filters.
  * Look for:     getppid() = -1 EPERM; Seccomp 2; "killed by SIGSYS";
- *               keyctl, mount, unshare EPERM and clone3 ENOSYS under the
- *               default profile, while getpid and uname work.
+ *               keyctl, mount, unshare, socket(AF_VSOCK), ioctl(TIOCSTI)
+ *               EPERM and clone3 ENOSYS under the default profile, while
+ *               getpid and uname work.
  * Read:         seccomp(2), seccomp_rule_add(3), prctl(2), capabilities(7).
  */
 #include "../01-namespaces/ns.h"
@@ -36,7 +37,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -50,9 +53,9 @@ static const struct sc_rule demo_rules[] = {
     {"getppid", SC_EPERM, SC_ALWAYS, 0, "cannot fail - unless a filter says so"},
     {"sched_yield", SC_KILL, SC_ALWAYS, 0, "kills the caller with SIGSYS"},
 };
-static const struct sc_profile demo = {"demo", demo_rules, 2, SC_ALLOW, SC_ALLOW};
+static const struct sc_profile demo = {"demo", demo_rules, 2, SC_ALLOW, SC_ALLOW, NULL, 0};
 /* >>> demo-table */
-static const struct sc_profile allow_all = {"allow-all", NULL, 0, SC_ALLOW, SC_ALLOW};
+static const struct sc_profile allow_all = {"allow-all", NULL, 0, SC_ALLOW, SC_ALLOW, NULL, 0};
 
 static const char *
 result(long ret)
@@ -181,6 +184,13 @@ profile_child(void *arg)
 	    {"io_uring_setup", "EPERM",
 	     result(TRACE(syscall(SYS_io_uring_setup, 0, NULL), "io_uring_setup", "0, NULL"))},
 	    {"bpf", "EPERM", result(TRACE(syscall(SYS_bpf, -1, NULL, 0), "bpf", "-1, NULL, 0"))},
+	    /* vsock is not namespaced (the whole VM's ports); TIOCSTI types
+	     * into a terminal. Refused by argument: other families and other
+	     * requests still work. */
+	    {"socket_vsock", "EPERM",
+	     result(TRACE(socket(AF_VSOCK, SOCK_STREAM, 0), "socket", "AF_VSOCK, SOCK_STREAM, 0"))},
+	    {"ioctl_tiocsti", "EPERM",
+	     result(TRACE(ioctl(STDIN_FILENO, TIOCSTI, "x"), "ioctl", "0, TIOCSTI, \"x\""))},
 	};
 	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
 		char key[64];

@@ -27,7 +27,7 @@ xz-utils         the VM's initramfs
 clang-format     make format-check
 clang            make fuzz: libFuzzer and the sanitizers
 libclang-rt-dev  make fuzz: the sanitizer runtimes (only a Recommends of clang, which --no-install-recommends skips)
-debootstrap      make check-fresh: a fresh Debian root"
+debootstrap      make check-fresh and make image-trixie: fresh Debian roots"
 
 # scripts/deps.sh book (make book-deps): the browser make check-book looks at
 # the web book with, kept apart because it is large (about 300 MB).

@@ -127,6 +127,19 @@ mutant volume-fallback-top-only 04-overlay-chroot/rootfs.c devices \
 	"s/m.point\\[len\\] != '\\\\0' && m.point\\[len\\] != '\\/'/m.point[len] != '\\\\0'/"
 mutant volume-remount-drops-flags 05-full-container/inside.c devices volume_keeps_source_flags \
 	's/if \(rootfs_restrict_tree\(target, v->read_only\) == -1\)/if (rootfs_mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_NODEV | MS_NOSUID, NULL) == -1)/'
+# The seccomp profile (issue 25, issue 23 item 8, issue 18): the ENOSYS
+# answer for calls newer than the profile, AF_VSOCK (also through the upper
+# half of the family), TIOCSTI, and fchmodat2 for a Debian 13 root's tar.
+mutant enosys-for-newer 03-capabilities/sc.c profile profile_answers \
+	's/\.unknown = SC_ENOSYS,/.unknown = SC_EPERM,/'
+mutant vsock-allowed 03-capabilities/sc.c profile profile_socket_families \
+	's/\{"socket", SC_EPERM, W\(0, SCMP_CMP_EQ, 40, 0\),/{"socket", SC_ALLOW, W(0, SCMP_CMP_EQ, 40, 0),/'
+mutant vsock-upper-half 03-capabilities/sc.c profile profile_socket_families \
+	's/\{"socket", SC_EPERM, W\(0, SCMP_CMP_GT, LOW32, 0\),\n[^\n]*\n//'
+mutant tiocsti-allowed 03-capabilities/sc.c profile profile_tiocsti_with_sys_admin \
+	's/\{"ioctl", SC_EPERM, W\(1, SCMP_CMP_MASKED_EQ, LOW32, 0x5412\),\n[^\n]*\n//'
+mutant fchmodat2-missing 03-capabilities/sc.c profile profile_trixie_root \
+	's/    N\("fchmodat2",\n[^\n]*\n//'
 
 if [[ $(id -u) != 0 ]]; then
 	echo "mutants: needs root (the tests it runs create namespaces and cgroups)" >&2
@@ -193,7 +206,7 @@ trap 'exit 130' INT TERM
 mkdir -p "$tree"
 tar -C "$top" --exclude=./.git --exclude=./build/vm --exclude=./build/fuzz -cf - . |
 	tar -C "$tree" -xf -
-build() { make -C "$tree" -s all image tests/check >"$work/build.log" 2>&1; }
+build() { make -C "$tree" -s all image tests/check tests/probe/scprobe >"$work/build.log" 2>&1; }
 # Runs SUITE/CASE in the copy; 0 when it passed, 1 failed, 2 ran no test.
 run_case() {
 	(cd "$tree" && CK_RUN_SUITE=$1 CK_RUN_CASE=$2 timeout 900 tests/check) >"$work/run.log" 2>&1

@@ -47,6 +47,7 @@ static const struct {
     {"sets", suite_sets, "root to hold capabilities"},
     {"drop", suite_drop, "root to drop capabilities"},
     {"seccomp", suite_seccomp, "root to create namespaces"},
+    {"profile", suite_profile, "root to start containers"},
     {"sysadmin", suite_sysadmin, "root to hold CAP_SYS_ADMIN"},
     {"gain", suite_gain, "root to set file capabilities"},
     {"shocker", suite_shocker, "root to hold CAP_DAC_READ_SEARCH"},
@@ -189,6 +190,7 @@ main(void)
 		srunner_add_suite(sr, suite_honesty());
 		srunner_add_suite(sr, suite_ns());
 		srunner_add_suite(sr, suite_caps());
+		srunner_add_suite(sr, suite_docker());
 		srunner_add_suite(sr, suite_cgroup());
 		srunner_add_suite(sr, suite_rootfs());
 	}

@@ -16,6 +16,7 @@ Suite *suite_procfs(void);
 Suite *suite_honesty(void);
 Suite *suite_ns(void);
 Suite *suite_caps(void);
+Suite *suite_docker(void);
 Suite *suite_cgroup(void);
 Suite *suite_rootfs(void);
 
@@ -33,6 +34,7 @@ Suite *suite_break_net(void);
 Suite *suite_sets(void);
 Suite *suite_drop(void);
 Suite *suite_seccomp(void);
+Suite *suite_profile(void);
 Suite *suite_sysadmin(void);
 Suite *suite_gain(void);
 Suite *suite_shocker(void);

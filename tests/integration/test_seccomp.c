@@ -44,6 +44,8 @@ START_TEST(seccomp_filters)
 	ck_assert_str_eq(run_fact(&r, "profile_clone3"), "ENOSYS");
 	ck_assert_str_eq(run_fact(&r, "profile_io_uring_setup"), "EPERM");
 	ck_assert_str_eq(run_fact(&r, "profile_bpf"), "EPERM");
+	ck_assert_str_eq(run_fact(&r, "profile_socket_vsock"), "EPERM");
+	ck_assert_str_eq(run_fact(&r, "profile_ioctl_tiocsti"), "EPERM");
 	ck_assert_ptr_null(strstr(r.out, "UNEXPECTED"));
 	run_free(&r);
 }
@@ -58,6 +60,12 @@ START_TEST(seccomp_show_profile)
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "  open_by_handle_at    EPERM"));
 	ck_assert_ptr_nonnull(strstr(r.out, "  clone3               ENOSYS"));
+	/* Worksheet 03, step 4: the argument rules and the horizon. */
+	ck_assert_ptr_nonnull(
+	    strstr(r.out, "  socket               allow  every family but AF_ALG"));
+	ck_assert_ptr_nonnull(strstr(r.out, "EPERM  TIOCSTI: types into the terminal"));
+	ck_assert_ptr_nonnull(
+	    strstr(r.out, "any other call up to number 466: EPERM; a newer one: ENOSYS\n"));
 	run_free(&r);
 }
 END_TEST

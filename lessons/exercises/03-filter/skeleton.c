@@ -40,7 +40,7 @@ static const struct sc_rule rules[] = {
     {"getppid", SC_ALLOW, SC_ALWAYS, 0, "cannot fail - unless a filter says so"},
 };
 /* Every call the table does not list is allowed. */
-static const struct sc_profile profile = {"ex-filter", rules, 1, SC_ALLOW, SC_ALLOW};
+static const struct sc_profile profile = {"ex-filter", rules, 1, SC_ALLOW, SC_ALLOW, NULL, 0};
 
 /* The calls and the status line, as facts named WHO_getppid ... */
 static int
