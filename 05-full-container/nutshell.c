@@ -368,6 +368,18 @@ main(int argc, char **argv)
 	int status = CTR_EXIT_SETUP, master = -1;
 	pid_t pid = -1;
 
+	/* --init: pid 1 of a container, executed by its first process below
+	 * (inside.c) with a command line and environment of its own. */
+	if (getpid() == 1 && argc > 2 && strcmp(argv[0], "init") == 0 && strcmp(argv[1], "--") == 0)
+		return ctr_init_main(argv + 2);
+	/* 0. From here on we run from a sealed copy of our binary, so that a
+	 * container whose COMMAND is /proc/self/exe runs the copy, never the
+	 * host's file (CVE-2019-5736, sealed.c). Before the trace exists: a
+	 * note below says it happened. */
+	if (ctr_run_sealed(argv) == -1) {
+		trace_fail("running from a sealed copy of nutshell (memfd_create)");
+		return CTR_EXIT_SETUP;
+	}
 	/* A closed stderr (nutshell run ... | head) must end in cleanup(), not
 	 * kill us half-way; the child puts SIGPIPE back for COMMAND. */
 	signal(SIGPIPE, SIG_IGN);
@@ -392,6 +404,7 @@ main(int argc, char **argv)
 	ctr_stamp(CTR_T_OPTIONS);
 	child.cfg = &cfg;
 	trace_note("container %s: %s", cfg.id, cfg.rootfs);
+	trace_note("running from a sealed memfd copy of %s (CVE-2019-5736)", ctr_self_path());
 	/* What an earlier nutshell, killed half-way, left: reclaimed now. */
 	ctr_reclaim(0);
 
@@ -477,6 +490,12 @@ main(int argc, char **argv)
 	 * cg_join) - unless it is in a user namespace, whose root may not
 	 * write the host's cgroup files: then we move it from outside. */
 	child.join = have_cgroup && !cfg.userns ? &cgroup : NULL;
+	/* --init: the sealed copy, which the child executes as pid 1. */
+	child.self_fd = -1;
+	if (cfg.init && (child.self_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)) == -1) {
+		trace_fail("--init: /proc/self/exe");
+		goto out;
+	}
 	pid = ns_clone(flags, ctr_child_main, &child);
 	if (pid == -1) {
 		trace_fail("clone");
@@ -484,6 +503,8 @@ main(int argc, char **argv)
 	}
 	ctr_stamp(CTR_T_CLONE);
 	ctr_pause_point("clone");
+	if (child.self_fd >= 0)
+		close(child.self_fd);
 	close(go[0]);
 	if (child.tty_sock >= 0)
 		close(child.tty_sock); /* the container's end */

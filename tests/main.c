@@ -71,6 +71,7 @@ main(void)
 		srunner_add_suite(sr, suite_chroot());
 		srunner_add_suite(sr, suite_nutshell());
 		srunner_add_suite(sr, suite_reliability());
+		srunner_add_suite(sr, suite_self_exe());
 		srunner_add_suite(sr, suite_nutshell_load());
 		srunner_add_suite(sr, suite_transcripts());
 		srunner_add_suite(sr, suite_exercises());
