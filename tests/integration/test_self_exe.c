@@ -482,6 +482,39 @@ START_TEST(init_is_not_the_launcher)
 }
 END_TEST
 
+/* inspect --probes says what pid 1 runs and whether it opens for writing:
+ * under --init, pid 1 is not dumpable, so neither (EACCES). */
+START_TEST(inspect_reports_pid1_exe)
+{
+	struct lab l;
+	int status;
+	char path[PATH_MAX];
+	const char *args[] = {"--init", "--", "/x/inspect", "--probes", "--json", "-", NULL};
+	const char *root = getenv("NUTSHELL_ROOT") ? getenv("NUTSHELL_ROOT") : ".";
+
+	lab_make(&l);
+	snprintf(path, sizeof(path), "%s/05-full-container/inspect", root);
+	size_t size;
+	char *inspect = slurp_file(path, &size);
+	ck_assert_ptr_nonnull(inspect);
+	snprintf(path, sizeof(path), "%s/inspect", l.vol);
+	write_file(path, inspect, size, 0755);
+	free(inspect);
+	pid_t pid = lab_run(&l, args);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	unlink(path);
+	char *out = slurp_file(l.out, NULL);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit %#x", status);
+	ck_assert_msg(strstr(out, "\"key\":\"pid1_exe\",\"value\":\"EACCES\""), "pid1_exe:\n%s",
+		      out);
+	ck_assert_msg(strstr(out, "\"key\":\"probe:write_pid1_exe\",\"value\":\"EACCES\""),
+		      "write_pid1_exe:\n%s", out);
+	free(out);
+	lab_end(&l);
+}
+END_TEST
+
 Suite *
 suite_self_exe(void)
 {
@@ -493,6 +526,7 @@ suite_self_exe(void)
 	tcase_add_test(tc, self_exe_script_init);
 	tcase_add_test(tc, self_exe_from_a_container_process);
 	tcase_add_test(tc, init_is_not_the_launcher);
+	tcase_add_test(tc, inspect_reports_pid1_exe);
 	suite_add_tcase(s, tc);
 	return s;
 }
