@@ -64,6 +64,7 @@ is_sealed(int fd)
 	return seals != -1 && (seals & SEALS) == SEALS;
 }
 
+/* <<< sealed */
 /* A sealed memfd holding the file behind fd; -1 with errno set. */
 static int
 sealed_copy(int fd)
@@ -104,6 +105,7 @@ fail:;
 	errno = saved;
 	return -1;
 }
+/* >>> sealed */
 
 int
 ctr_run_sealed(char **argv)
