@@ -131,6 +131,10 @@ int ctr_run_sealed(char **argv);
  * known (a copy executed some other way). */
 const char *ctr_self_path(void);
 
+/* NUTSHELL_TIMINGS: when the first main() began (CLOCK_REALTIME, ns), carried
+ * across the execve of the copy; 0 when not known. */
+long long ctr_sealed_at(void);
+
 /* --init, as pid 1 of the container: argv is "init", "--", COMMAND, ARG...;
  * executed from the sealed copy with the container's environment, so that
  * none of the launcher (its command line, environment, memory) is pid 1's.
@@ -210,7 +214,8 @@ int ctr_tty_relay(int master, int stdin_open, short in_revents, short master_rev
  * time from the previous stamp to its own. The child's stamps (CTR_T_NS to
  * CTR_T_EXEC) land in a page it shares with the parent. */
 enum ctr_stamp {
-	CTR_T_MAIN,	    /* main() entered: the program is loaded and linked */
+	CTR_T_START,	    /* the first main(), before the sealed copy (sealed.c) */
+	CTR_T_MAIN,	    /* main() of the copy: it is made, loaded and linked */
 	CTR_T_OPTIONS,	    /* options parsed and checked */
 	CTR_T_FILTER,	    /* the seccomp filter ready */
 	CTR_T_CGROUP,	    /* cgroup made, limits set, scratch directory */

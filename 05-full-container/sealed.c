@@ -42,6 +42,7 @@
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef MFD_EXEC
@@ -49,11 +50,13 @@
 #endif
 
 #define SEALED_FROM "_NUTSHELL_SEALED_FROM"
+#define SEALED_AT   "_NUTSHELL_SEALED_AT" /* NUTSHELL_TIMINGS only */
 #define SEALS	    (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
 extern char **environ;
 
 static char self_path[PATH_MAX];
+static long long sealed_at;
 
 /* Is the file behind fd a copy sealed as ours are? */
 static int
@@ -118,6 +121,9 @@ ctr_run_sealed(char **argv)
 	if (is_sealed(fd)) {
 		close(fd);
 		snprintf(self_path, sizeof(self_path), "%s", from ? from : "");
+		if (getenv(SEALED_AT))
+			sealed_at = strtoll(getenv(SEALED_AT), NULL, 10);
+		unsetenv(SEALED_AT);
 		/* Not passed on: to COMMAND (which gets its own environment
 		 * anyway), to hooks, or to a nutshell started by this one. */
 		unsetenv(SEALED_FROM);
@@ -147,12 +153,24 @@ ctr_run_sealed(char **argv)
 	}
 	if (setenv(SEALED_FROM, self_path, 1) == -1)
 		return -1;
+	struct timespec t;
+	if (getenv("NUTSHELL_TIMINGS") && clock_gettime(CLOCK_REALTIME, &t) == 0) {
+		char at[32];
+		snprintf(at, sizeof(at), "%lld", t.tv_sec * 1000000000LL + t.tv_nsec);
+		setenv(SEALED_AT, at, 1);
+	}
 	fexecve(mem, argv, environ);
 	saved = errno;
 	unsetenv(SEALED_FROM);
 	close(mem);
 	errno = saved;
 	return -1;
+}
+
+long long
+ctr_sealed_at(void)
+{
+	return sealed_at;
 }
 
 const char *
