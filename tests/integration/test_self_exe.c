@@ -359,6 +359,18 @@ assert_not_reached(const struct lab *l, const char *seen, int status)
 	free(err);
 }
 
+/* The lab made, the attack run, nothing of the host's reached. */
+static void
+attack_fails(struct lab *l, const char *const args[], void (*ready)(const struct lab *, pid_t))
+{
+	int status;
+
+	lab_make(l);
+	char *seen = attack(l, args, ready, &status);
+	assert_not_reached(l, seen, status);
+	free(seen);
+}
+
 static void
 runtime_inside(const struct lab *l, pid_t ctr)
 {
@@ -371,13 +383,9 @@ runtime_inside(const struct lab *l, pid_t ctr)
 START_TEST(self_exe_symlink)
 {
 	struct lab l;
-	int status;
 	const char *args[] = {"--env", "NUTSHELL_JSON=/x/trace", "--", "/x/entry", "run", NULL};
 
-	lab_make(&l);
-	char *seen = attack(&l, args, runtime_inside, &status);
-	assert_not_reached(&l, seen, status);
-	free(seen);
+	attack_fails(&l, args, runtime_inside);
 	lab_end(&l);
 }
 END_TEST
@@ -387,13 +395,9 @@ END_TEST
 START_TEST(self_exe_script_init)
 {
 	struct lab l;
-	int status;
 	const char *args[] = {"--init", "--env", "NUTSHELL_JSON=/x/trace", "--", "/x/script", NULL};
 
-	lab_make(&l);
-	char *seen = attack(&l, args, runtime_inside, &status);
-	assert_not_reached(&l, seen, status);
-	free(seen);
+	attack_fails(&l, args, runtime_inside);
 	lab_end(&l);
 }
 END_TEST
@@ -417,7 +421,6 @@ shell_probed(const struct lab *l, pid_t ctr)
 START_TEST(self_exe_from_a_container_process)
 {
 	struct lab l;
-	int status;
 	const char *args[] = {"--init",
 			      "--cap-add",
 			      "SYS_PTRACE",
@@ -431,9 +434,7 @@ START_TEST(self_exe_from_a_container_process)
 			      NULL};
 	char line[64], host[64];
 
-	lab_make(&l);
-	char *seen = attack(&l, args, shell_probed, &status);
-	assert_not_reached(&l, seen, status);
+	attack_fails(&l, args, shell_probed);
 	char *out = slurp_file(l.out, NULL);
 	ck_assert_ptr_nonnull(out);
 	ck_assert_msg(strstr(out, "exe /proc/1 "), "pid 1's exe not seen:\n%s", out);
@@ -445,7 +446,6 @@ START_TEST(self_exe_from_a_container_process)
 	snprintf(line, sizeof(line), "WRITE-OPENED /proc/1\n");
 	ck_assert_msg(!strstr(out, line), "pid 1's exe opened for writing:\n%s", out);
 	free(out);
-	free(seen);
 	lab_end(&l);
 }
 END_TEST
