@@ -348,14 +348,14 @@ assert_not_reached(const struct lab *l, const char *seen, int status)
 		probed = atoi(p + 7);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGKILL,
 		      "launcher: %#x\n%s", status, err ? err : "");
-	ck_assert_msg(probed >= 1 && strstr(seen, "\nend\n"), "the observer saw nothing:\n%s",
+	ck_assert_msg(probed >= 1 && strstr(seen, "\nend\n"), "the observer saw nothing:\n%.3000s",
 		      seen);
 	ck_assert_msg(!strstr(seen, "HOST-BINARY"),
-		      "the host's binary is a container process's /proc/PID/exe:\n%s", seen);
+		      "the host's binary is a container process's /proc/PID/exe:\n%.3000s", seen);
 	ck_assert_msg(!strstr(seen, "HOST-WRITABLE"),
-		      "the host's binary could be opened for writing from inside:\n%s", seen);
+		      "the host's binary could be opened for writing from inside:\n%.3000s", seen);
 	ck_assert_msg(!strstr(seen, "MEMFD-WRITTEN"),
-		      "the runtime's copy is not sealed against writes:\n%s", seen);
+		      "the runtime's copy is not sealed against writes:\n%.3000s", seen);
 	free(err);
 }
 
@@ -437,14 +437,14 @@ START_TEST(self_exe_from_a_container_process)
 	attack_fails(&l, args, shell_probed);
 	char *out = slurp_file(l.out, NULL);
 	ck_assert_ptr_nonnull(out);
-	ck_assert_msg(strstr(out, "exe /proc/1 "), "pid 1's exe not seen:\n%s", out);
+	ck_assert_msg(strstr(out, "exe /proc/1 "), "pid 1's exe not seen:\n%.3000s", out);
 	snprintf(host, sizeof(host), " %lu:%lu\n", (unsigned long)l.st.st_dev,
 		 (unsigned long)l.st.st_ino);
-	ck_assert_msg(!strstr(out, host), "the host's binary%s is a process's exe inside:\n%s",
+	ck_assert_msg(!strstr(out, host), "the host's binary%s is a process's exe inside:\n%.3000s",
 		      host, out);
 	/* Busy or not the host's: the probe opened nothing of the host's. */
 	snprintf(line, sizeof(line), "WRITE-OPENED /proc/1\n");
-	ck_assert_msg(!strstr(out, line), "pid 1's exe opened for writing:\n%s", out);
+	ck_assert_msg(!strstr(out, line), "pid 1's exe opened for writing:\n%.3000s", out);
 	free(out);
 	lab_end(&l);
 }
@@ -477,13 +477,16 @@ START_TEST(init_is_not_the_launcher)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	char *out = slurp_file(l.out, NULL), *err = slurp_file(l.err, NULL);
 	ck_assert_ptr_nonnull(out);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit %#x:\n%s", status, err);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit %#x:\n%.3000s", status,
+		      err);
 	/* Each part was read: not an empty pass. */
-	ck_assert_msg(strstr(out, "\nPATH=") && strstr(out, "[stack]"), "pid 1 not read:\n%s", out);
+	ck_assert_msg(strstr(out, "\nPATH=") && strstr(out, "[stack]"), "pid 1 not read:\n%.3000s",
+		      out);
 	ck_assert_msg(!strstr(out, l.dir), "a host path (%s) in pid 1's /proc:\n%.3000s", l.dir,
 		      out);
 	ck_assert_msg(!strstr(out, secret), "the caller's environment in pid 1's:\n%.3000s", out);
-	ck_assert_msg(strstr(out, "cmdline\ninit -- sh -c "), "pid 1's command line:\n%s", out);
+	ck_assert_msg(strstr(out, "cmdline\ninit -- sh -c "), "pid 1's command line:\n%.3000s",
+		      out);
 	free(out);
 	free(err);
 	lab_end(&l);
@@ -514,10 +517,10 @@ START_TEST(inspect_reports_pid1_exe)
 	char *out = slurp_file(l.out, NULL);
 	ck_assert_ptr_nonnull(out);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit %#x", status);
-	ck_assert_msg(strstr(out, "\"key\":\"pid1_exe\",\"value\":\"EACCES\""), "pid1_exe:\n%s",
-		      out);
+	ck_assert_msg(strstr(out, "\"key\":\"pid1_exe\",\"value\":\"EACCES\""),
+		      "pid1_exe:\n%.2000s", out);
 	ck_assert_msg(strstr(out, "\"key\":\"probe:write_pid1_exe\",\"value\":\"EACCES\""),
-		      "write_pid1_exe:\n%s", out);
+		      "write_pid1_exe:\n%.2000s", out);
 	free(out);
 	lab_end(&l);
 }
