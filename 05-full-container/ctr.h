@@ -114,6 +114,7 @@ struct ctr_child {
 	char tmpdir[256]; /* the host directory the container's tmpfs is mounted on */
 	/* The filter, made by the parent before clone(2); len 0: none. */
 	struct sc_bpf seccomp;
+	int self_fd; /* --init: the sealed copy of nutshell, executed as pid 1 */
 };
 
 /* The child of clone(2): everything from "wait for the parent" to
@@ -125,6 +126,28 @@ int ctr_child_main(void *arg);
  * instead): close_range(2), or, where the kernel has none, each one
  * /proc/self/fd lists. 0, or -1 when neither works. */
 int ctr_close_fds(int cloexec);
+
+/* --- running from a sealed copy of ourselves (sealed.c, CVE-2019-5736) --- */
+
+/* Unless this process already runs from a sealed memfd copy of nutshell,
+ * makes one and executes it with the same argv and environment: never
+ * returns then. 0 when it does run from the copy; -1 with errno set. */
+int ctr_run_sealed(char **argv);
+
+/* The host path of the binary the sealed copy was made from; "" when not
+ * known (a copy executed some other way). */
+const char *ctr_self_path(void);
+
+/* NUTSHELL_TIMINGS: when the first main() began (CLOCK_REALTIME, ns), carried
+ * across the execve of the copy; 0 when not known. */
+long long ctr_sealed_at(void);
+
+/* --init, as pid 1 of the container: argv is "init", "--", COMMAND, ARG...;
+ * executed from the sealed copy with the container's environment, so that
+ * none of the launcher (its command line, environment, memory) is pid 1's.
+ * Forks COMMAND, reaps orphans, passes signals on; returns COMMAND's exit
+ * status (128+N for signal N), or 125. */
+int ctr_init_main(char **argv);
 
 /* --- --userns: idmapped layers (idmap.c) --- */
 
@@ -235,7 +258,8 @@ int ctr_tty_relay(int master, int stdin_open, short in_revents, short master_rev
  * time from the previous stamp to its own. The child's stamps (CTR_T_NS to
  * CTR_T_EXEC) land in a page it shares with the parent. */
 enum ctr_stamp {
-	CTR_T_MAIN,	    /* main() entered: the program is loaded and linked */
+	CTR_T_START,	    /* the first main(), before the sealed copy (sealed.c) */
+	CTR_T_MAIN,	    /* main() of the copy: it is made, loaded and linked */
 	CTR_T_OPTIONS,	    /* options parsed and checked */
 	CTR_T_FILTER,	    /* the seccomp filter ready */
 	CTR_T_CGROUP,	    /* cgroup made, limits set, scratch directory */

@@ -436,27 +436,60 @@ exec_command(const struct ctr_config *cfg)
 /* <<< init */
 /* --init: pid 1 forks COMMAND and stays: it reaps every orphan that the
  * kernel re-parents to it (no zombies) and passes signals on, which a
- * COMMAND as pid 1 would ignore unless it handles them (pid_namespaces(7)). */
+ * COMMAND as pid 1 would ignore unless it handles them (pid_namespaces(7)).
+ * It is a fresh execve(2) of the sealed copy (sealed.c), as docker's init
+ * is a program of its own: a fork of the launcher would show the container
+ * the launcher's command line (volume paths), its environment (the caller's
+ * secrets) and its memory through /proc/1 (issue 23, item 10). */
 static int
-run_init(const struct ctr_config *cfg)
+exec_init(const struct ctr_child *ch)
 {
+	const struct ctr_config *cfg = ch->cfg;
+	size_t n = 0;
+
+	while (cfg->argv[n])
+		n++;
+	const char **argv = calloc(n + 3, sizeof(*argv));
+	if (!argv)
+		return fail_step("--init"), CTR_EXIT_SETUP;
+	argv[0] = "init";
+	argv[1] = "--";
+	memcpy(argv + 2, cfg->argv, n * sizeof(*argv));
+	TRACE(execveat(ch->self_fd, "", (char *const *)argv, environ, AT_EMPTY_PATH), "execveat",
+	      "%d, \"\", [\"init\", \"--\", %s, ...], [...], AT_EMPTY_PATH", ch->self_fd,
+	      trace_str(cfg->argv[0]));
+	free(argv);
+	return fail_step("--init: execveat"), CTR_EXIT_SETUP;
+}
+
+int
+ctr_init_main(char **argv)
+{
+	struct ctr_config cfg = {.argv = argv};
 	sigset_t set;
 	int fd, status = 0;
 
+	/* Only errors are shown: the launcher's trace ended at our execve. */
+	trace_cfg.quiet = true;
+	/* Still non-dumpable, as the first process was: no one in the
+	 * container reads pid 1's memory or opens its /proc/1/exe without
+	 * CAP_SYS_PTRACE (proc(5)); the parent-death signal again, in case
+	 * execve cleared it; and the name ps(1) knows, not the memfd's. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1 ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1 ||
+	    prctl(PR_SET_NAME, "nutshell", 0, 0, 0) == -1)
+		return fail_step("init: prctl"), CTR_EXIT_SETUP;
 	sigfillset(&set);
 	sigdelset(&set, SIGKILL);
 	sigdelset(&set, SIGSTOP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	pid_t child = (pid_t)TRACE(fork(), "clone", "child_stack=NULL, flags=SIGCHLD");
+	pid_t child = fork();
 	if (child == -1)
-		return fail_step("fork");
+		return fail_step("fork"), CTR_EXIT_SETUP;
 	if (child == 0) {
 		sigprocmask(SIG_UNBLOCK, &set, NULL);
-		_exit(exec_command(cfg));
+		_exit(exec_command(&cfg));
 	}
-	/* Nothing of the launcher stays open in pid 1 (trace files, pipes). */
-	if (ctr_close_fds(0) == -1)
-		return fail_step("closing descriptors"), CTR_EXIT_SETUP;
 	if ((fd = signalfd(-1, &set, SFD_CLOEXEC)) == -1)
 		return CTR_EXIT_SETUP;
 	for (;;) {
@@ -552,6 +585,6 @@ ctr_child_main(void *arg)
 		return CTR_EXIT_SETUP;
 	ctr_stamp(CTR_T_SECCOMP_LOAD);
 	/* 8. COMMAND, or the init that runs it. */
-	return cfg->init ? run_init(cfg) : exec_command(cfg);
+	return cfg->init ? exec_init(ch) : exec_command(cfg);
 }
 /* >>> child */

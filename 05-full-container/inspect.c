@@ -465,6 +465,17 @@ probes(void)
 		close(fd);
 	unlink("/tmp/.probe-kmsg");
 	probe("double_chroot", double_chroot());
+	/* CVE-2019-5736: what pid 1 runs, and whether it opens for writing
+	 * (nothing is written). nutshell's --init shows "/memfd:nutshell
+	 * (deleted)", a sealed copy, when it can be read at all: pid 1 is not
+	 * dumpable, so without CAP_SYS_PTRACE the link says EACCES. */
+	char exe[256];
+	ssize_t n = readlink("/proc/1/exe", exe, sizeof(exe) - 1);
+	show("pid1_exe", "%s", n < 0 ? dec_errno(errno) : (exe[n] = '\0', exe));
+	fd = open("/proc/1/exe", O_WRONLY | O_CLOEXEC);
+	probe("write_pid1_exe", fd);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* Open fds beyond 0, 1, 2 (and the one reading the directory). */

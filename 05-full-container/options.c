@@ -620,12 +620,14 @@ static int
 default_rootfs(void)
 {
 	char self[4096], path[4200];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	struct stat st;
 
-	if (n < 0)
-		return bad("cannot find the default image: /proc/self/exe: %s", strerror(errno));
-	self[n] = '\0';
+	/* We run from a sealed copy (sealed.c): its /proc/self/exe is a
+	 * memfd, so the path is the one the copy was made from. */
+	snprintf(self, sizeof(self), "%s", ctr_self_path());
+	if (!strchr(self, '/'))
+		return bad("cannot find the default image: nutshell's own path is unknown; "
+			   "give --rootfs DIR");
 	*strrchr(self, '/') = '\0'; /* 05-full-container */
 	snprintf(path, sizeof(path), "%s/../images/busybox", self);
 	if (!realpath(path, cfg->rootfs) || stat(cfg->rootfs, &st) != 0 || !S_ISDIR(st.st_mode)) {

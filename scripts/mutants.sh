@@ -90,6 +90,14 @@ mutant step-ctrl-c-ignored common/trace.c nutshell run \
 mutant subtree-not-handed-over 02-cgroups/cgroup.c reliability fault_subtree_control_given_back \
 	's/if \(cg->d\[i\]\.enabled\[0\]\)(\n\t+enabled_add)/if (0)$1/' \
 	cgroup2
+# CVE-2019-5736 (issue 18): nutshell runs from a sealed memfd copy of itself;
+# --init is a fresh execve of it, not a fork of the launcher (issue 23, 10).
+mutant no-sealed-copy 05-full-container/nutshell.c self_exe self_exe_symlink \
+	's/if \(ctr_run_sealed\(argv\) == -1\) \{/if (0) {/'
+mutant copy-not-sealed 05-full-container/sealed.c self_exe self_exe_symlink \
+	's/F_SEAL_SHRINK \| F_SEAL_GROW \| F_SEAL_WRITE\) == -1\)/F_SEAL_SHRINK | F_SEAL_GROW) == -1)/; s/\(seals & SEALS\) == SEALS/(seals \& F_SEAL_SEAL)/'
+mutant init-is-the-launcher 05-full-container/inside.c self_exe init_is_not_the_launcher \
+	's/TRACE\(execveat\(ch->self_fd/_exit(ctr_init_main((char **)argv + 2)), TRACE(execveat(ch->self_fd/'
 mutant same-id-in-parallel 05-full-container/options.c nutshell-load load \
 	's/"%02x", rnd\[i\]\)/"%02x", (unsigned char)(i * 17))/'
 # Issue 23, items 5, 6, 7, 9 (tests/integration/test_nutshell_resources.c).

@@ -64,6 +64,7 @@ static const struct {
     {"devices", suite_devices, "root to start containers"},
     {"reliability", suite_reliability, "root to start containers"},
     {"resources", suite_resources, "root to start containers and veth pairs"},
+    {"self_exe", suite_self_exe, "root to start containers"},
     {"nutshell-load", suite_nutshell_load, "root to start containers"},
     {"transcripts", suite_transcripts, "root to run the programs the book shows"},
     {"exercises", suite_exercises, "root to run the graders"},

@@ -51,6 +51,7 @@ Suite *suite_nutshell(void);
 Suite *suite_devices(void);
 Suite *suite_reliability(void);
 Suite *suite_resources(void);
+Suite *suite_self_exe(void);
 Suite *suite_nutshell_load(void);
 Suite *suite_transcripts(void);
 Suite *suite_exercises(void);

@@ -1093,9 +1093,10 @@ START_TEST(hardening_cve_2024_21626_no_close_range_workdir)
 }
 END_TEST
 
-/* The launcher's binary is not reachable from inside: with --init its code
- * is pid 1, which is not dumpable, so /proc/1/exe cannot be opened, read or
- * written; the binary is unchanged afterwards. */
+/* With --init, pid 1 (a fresh execve of nutshell's sealed copy, sealed.c)
+ * is not dumpable, so without CAP_SYS_PTRACE /proc/1/exe cannot be opened,
+ * read or written; the binary is unchanged afterwards. test_self_exe.c has
+ * the CVE's own attacks. */
 START_TEST(hardening_cve_2019_5736_proc_exe)
 {
 	const char *argv[] = {NUTSHELL,

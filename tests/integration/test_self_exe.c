@@ -1,0 +1,549 @@
+/*
+ * test_self_exe.c - the runtime's binary, seen from inside (issue 18,
+ * CVE-2019-5736), and what the container sees of --init's pid 1 (issue 23,
+ * item 10).
+ *
+ * The attack: the container's COMMAND is /proc/self/exe (a symlink to it,
+ * or a script whose "#!" names it), which the kernel resolves in the
+ * process calling execve - the runtime's. The container then runs the
+ * runtime's binary, and a second process opens it through /proc/PID/exe,
+ * for writing once nothing executes it any more (ETXTBSY is gone).
+ *
+ * Each test runs a copy of nutshell made for it, so that a defence that
+ * failed could never let the real build be written: the probes open for
+ * writing and write nothing, and the copy's bytes are compared afterwards.
+ * The second process is an observer this test puts into the container's
+ * mount namespace (as `docker exec` or a later `nutshell exec` would): it
+ * opens /proc/N/exe of every process of the container, with every
+ * capability, during the run; holds what it opened; and after the run -
+ * when the runtime's binary is no longer busy - opens each again for
+ * writing through /proc/self/fd (what a process that outlived the run, or
+ * got the descriptor passed to it, can do).
+ */
+#include "../suites.h"
+#include "harness.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NUTSHELL "05-full-container/nutshell"
+#define MAX_HELD 64
+
+struct lab {
+	char dir[64];  /* /tmp/nutshell-test-exe.XXXXXX */
+	char bin[128]; /* the copy of nutshell that runs */
+	char vol[128]; /* mounted at /x: entry, script, trace (a fifo) */
+	char img[PATH_MAX + 32];
+	char out[128], err[128];
+	struct stat st; /* the copy, as the host sees it */
+	char *bytes;	/* and its content */
+	size_t size;
+};
+
+static void
+nap(int ms)
+{
+	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&t, NULL);
+}
+
+static char *
+slurp_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t n = 0, cap = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 65536 + 1 > cap)
+			buf = realloc(buf, cap = 2 * cap + 65536 + 1);
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+	} while (got > 0);
+	fclose(f);
+	buf[n] = '\0';
+	if (size)
+		*size = n;
+	return buf;
+}
+
+static void
+write_file(const char *path, const char *data, size_t size, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, data, size), (ssize_t)size);
+	ck_assert_int_eq(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+static void
+lab_make(struct lab *l)
+{
+	const char *root = getenv("NUTSHELL_ROOT") ? getenv("NUTSHELL_ROOT") : ".";
+	char path[PATH_MAX + 64], top[PATH_MAX];
+	static const char script[] = "#!/proc/self/exe run\n";
+
+	memset(l, 0, sizeof(*l));
+	ck_assert_ptr_nonnull(realpath(root, top));
+	snprintf(l->dir, sizeof(l->dir), "/tmp/nutshell-test-exe.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(l->dir));
+	snprintf(path, sizeof(path), "%s/%s", top, NUTSHELL);
+	l->bytes = slurp_file(path, &l->size);
+	ck_assert_ptr_nonnull(l->bytes);
+	snprintf(l->bin, sizeof(l->bin), "%s/nutshell", l->dir);
+	write_file(l->bin, l->bytes, l->size, 0755);
+	ck_assert_int_eq(stat(l->bin, &l->st), 0);
+	snprintf(l->img, sizeof(l->img), "%s/images/busybox", top);
+	snprintf(l->vol, sizeof(l->vol), "%s/vol", l->dir);
+	ck_assert_int_eq(mkdir(l->vol, 0755), 0);
+	snprintf(path, sizeof(path), "%s/entry", l->vol);
+	ck_assert_int_eq(symlink("/proc/self/exe", path), 0);
+	snprintf(path, sizeof(path), "%s/script", l->vol);
+	write_file(path, script, sizeof(script) - 1, 0755);
+	snprintf(path, sizeof(path), "%s/trace", l->vol);
+	ck_assert_int_eq(mkfifo(path, 0666), 0);
+	snprintf(l->out, sizeof(l->out), "%s/out", l->dir);
+	snprintf(l->err, sizeof(l->err), "%s/err", l->dir);
+}
+
+/* The copy is byte for byte what was built; then everything goes. */
+static void
+lab_end(struct lab *l)
+{
+	size_t size = 0;
+	char *now = slurp_file(l->bin, &size);
+	const char *names[] = {"vol/entry", "vol/script", "vol/trace", "nutshell", "out", "err"};
+	char path[256];
+
+	ck_assert_msg(now && size == l->size && memcmp(now, l->bytes, size) == 0,
+		      "the runtime's binary was changed from inside");
+	free(now);
+	free(l->bytes);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", l->dir, names[i]);
+		unlink(path);
+	}
+	rmdir(l->vol);
+	rmdir(l->dir);
+}
+
+/* The copy, run with ARGS: its own session, output into files. */
+static pid_t
+lab_run(const struct lab *l, const char *const args[])
+{
+	const char *argv[64] = {l->bin, "-q", "run", "--rootfs", l->img, "--volume"};
+	char vol[160];
+	size_t n = 6;
+
+	snprintf(vol, sizeof(vol), "%s:/x", l->vol);
+	argv[n++] = vol;
+	while (*args && n < 63)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY), out = open(l->out, O_WRONLY | O_CREAT, 0644),
+		    err = open(l->err, O_WRONLY | O_CREAT, 0644);
+		if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
+		    dup2(err, 2) < 0 || setsid() < 0)
+			_exit(99);
+		execv(argv[0], (char *const *)argv);
+		_exit(98);
+	}
+	ck_assert_int_gt(pid, 0);
+	return pid;
+}
+
+/* The container's pid 1 as the host sees it: the launcher's child. */
+static pid_t
+container_of(pid_t launcher)
+{
+	char path[64], text[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)launcher, (int)launcher);
+	for (int i = 0; i < 1000; i++, nap(10)) {
+		int pid = atoi(read_line_file(path, text, sizeof(text)));
+		if (pid > 0)
+			return pid;
+	}
+	ck_abort_msg("no container appeared");
+	return -1;
+}
+
+/* Waits until a process of the container's mount namespace runs with
+ * argv[0] one of "/x/entry" or "/proc/self/exe": COMMAND became the
+ * runtime (which then waits in open(2) of the fifo /x/trace, for ever). */
+static void
+wait_for_runtime_inside(pid_t ctr)
+{
+	char path[64];
+	struct stat ns, other;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)ctr);
+	ck_assert_int_eq(stat(path, &ns), 0);
+	for (int i = 0; i < 1000; i++, nap(10)) {
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+		int found = 0;
+
+		while (d && (e = readdir(d)) && !found) {
+			char cmd[64] = "", proc[320];
+			if (e->d_name[0] < '1' || e->d_name[0] > '9')
+				continue;
+			snprintf(proc, sizeof(proc), "/proc/%s/ns/mnt", e->d_name);
+			if (stat(proc, &other) != 0 || other.st_ino != ns.st_ino)
+				continue;
+			snprintf(proc, sizeof(proc), "/proc/%s/cmdline", e->d_name);
+			read_line_file(proc, cmd, sizeof(cmd));
+			found = strcmp(cmd, "/x/entry") == 0 || strcmp(cmd, "/proc/self/exe") == 0;
+		}
+		if (d)
+			closedir(d);
+		if (found)
+			return;
+	}
+	ck_abort_msg("COMMAND never became the runtime's binary inside");
+}
+
+/* The observer's report of one descriptor: is it the host's copy? */
+static int
+is_host_binary(int fd, const struct stat *host)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && st.st_dev == host->st_dev && st.st_ino == host->st_ino;
+}
+
+/* The second process: in the container's mount namespace, with every
+ * capability. Reports on `report`, waits for a byte on `go` (the run has
+ * ended), then tries again what it held. */
+static void
+observe(pid_t ctr, const struct stat *host, int report, int go)
+{
+	char path[PATH_MAX];
+	int held[MAX_HELD], nheld = 0;
+	FILE *r = fdopen(report, "w");
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)ctr);
+	int ns = open(path, O_RDONLY | O_CLOEXEC);
+	/* Our own /proc/self/fd, for later: the container's /proc knows only
+	 * its own pid namespace, and it goes with it. */
+	int self = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!r || ns < 0 || self < 0 || setns(ns, CLONE_NEWNS) != 0 || chdir("/") != 0)
+		_exit(97);
+	DIR *d = opendir("/proc"); /* the container's: its pid namespace */
+	struct dirent *e;
+	while (d && (e = readdir(d)) && nheld < MAX_HELD) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/exe", e->d_name);
+		int fd = open(path, O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		held[nheld++] = fd;
+		if (is_host_binary(fd, host))
+			fprintf(r, "HOST-BINARY %s\n", path);
+		int w = open(path, O_WRONLY | O_CLOEXEC);
+		if (w >= 0 && is_host_binary(w, host))
+			fprintf(r, "HOST-WRITABLE during: %s\n", path);
+		else
+			fprintf(r, "during %s: %s\n", path,
+				w >= 0 ? "not the host's" : strerror(errno));
+		if (w >= 0)
+			close(w);
+	}
+	fprintf(r, "probed %d\n", nheld);
+	fflush(r);
+	char c;
+	if (read(go, &c, 1) != 1)
+		_exit(96);
+	for (int i = 0; i < nheld; i++) {
+		snprintf(path, sizeof(path), "%d", held[i]);
+		int w = openat(self, path, O_WRONLY | O_CLOEXEC);
+		char link[64] = "";
+		if (w >= 0 && is_host_binary(w, host))
+			fprintf(r, "HOST-WRITABLE after the run: exe %d\n", i);
+		else if (w >= 0 && readlinkat(self, path, link, sizeof(link) - 1) > 0 &&
+			 strncmp(link, "/memfd:", 7) == 0 && pwrite(w, "X", 1, 0) == 1)
+			/* The runtime's own copy of a run that is over: the only
+			 * file written here, and only when its seals failed. */
+			fprintf(r, "MEMFD-WRITTEN after the run: exe %d\n", i);
+		else
+			fprintf(r, "after %d: %s\n", i,
+				w >= 0 ? "not the host's" : strerror(errno));
+		if (w >= 0)
+			close(w);
+	}
+	fprintf(r, "end\n");
+	fclose(r);
+	_exit(0);
+}
+
+/* Runs ARGS in the copy, waits until `ready` says the container is where
+ * the test wants it, lets the observer look, kills the container, lets the
+ * observer look again. What the observer said, and the launcher's status. */
+static char *
+attack(struct lab *l, const char *const args[], void (*ready)(const struct lab *, pid_t),
+       int *status)
+{
+	int report[2], go[2];
+	pid_t launcher = lab_run(l, args);
+	pid_t ctr = container_of(launcher);
+
+	ready(l, ctr);
+	ck_assert_int_eq(pipe2(report, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
+	pid_t obs = fork();
+	if (obs == 0) {
+		close(report[0]);
+		close(go[1]);
+		observe(ctr, &l->st, report[1], go[0]);
+	}
+	close(report[1]);
+	close(go[0]);
+	/* During: read up to "probed"; then the run ends. */
+	char text[8192] = "";
+	size_t n = 0;
+	ssize_t got;
+	while (!strstr(text, "probed") && n < sizeof(text) - 1 &&
+	       (got = read(report[0], text + n, sizeof(text) - 1 - n)) > 0)
+		text[n += (size_t)got] = '\0';
+	kill(ctr, SIGKILL);
+	ck_assert_int_eq(waitpid(launcher, status, 0), launcher);
+	/* After: nothing executes the copy any more. */
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	close(go[1]);
+	while (n < sizeof(text) - 1 && (got = read(report[0], text + n, sizeof(text) - 1 - n)) > 0)
+		text[n += (size_t)got] = '\0';
+	close(report[0]);
+	int ost;
+	ck_assert_int_eq(waitpid(obs, &ost, 0), obs);
+	ck_assert_msg(WIFEXITED(ost) && WEXITSTATUS(ost) == 0, "observer: %#x\n%s", ost, text);
+	return strdup(text);
+}
+
+static void
+assert_not_reached(const struct lab *l, const char *seen, int status)
+{
+	char *err = slurp_file(l->err, NULL);
+	int probed = 0;
+	const char *p = strstr(seen, "probed ");
+
+	if (p)
+		probed = atoi(p + 7);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGKILL,
+		      "launcher: %#x\n%s", status, err ? err : "");
+	ck_assert_msg(probed >= 1 && strstr(seen, "\nend\n"), "the observer saw nothing:\n%.3000s",
+		      seen);
+	ck_assert_msg(!strstr(seen, "HOST-BINARY"),
+		      "the host's binary is a container process's /proc/PID/exe:\n%.3000s", seen);
+	ck_assert_msg(!strstr(seen, "HOST-WRITABLE"),
+		      "the host's binary could be opened for writing from inside:\n%.3000s", seen);
+	ck_assert_msg(!strstr(seen, "MEMFD-WRITTEN"),
+		      "the runtime's copy is not sealed against writes:\n%.3000s", seen);
+	free(err);
+}
+
+/* The lab made, the attack run, nothing of the host's reached. */
+static void
+attack_fails(struct lab *l, const char *const args[], void (*ready)(const struct lab *, pid_t))
+{
+	int status;
+
+	lab_make(l);
+	char *seen = attack(l, args, ready, &status);
+	assert_not_reached(l, seen, status);
+	free(seen);
+}
+
+static void
+runtime_inside(const struct lab *l, pid_t ctr)
+{
+	(void)l;
+	wait_for_runtime_inside(ctr);
+}
+
+/* COMMAND is a symlink to /proc/self/exe: pid 1 runs whatever its execve
+ * resolved that to. NUTSHELL_JSON makes that runtime wait in open(2). */
+START_TEST(self_exe_symlink)
+{
+	struct lab l;
+	const char *args[] = {"--env", "NUTSHELL_JSON=/x/trace", "--", "/x/entry", "run", NULL};
+
+	attack_fails(&l, args, runtime_inside);
+	lab_end(&l);
+}
+END_TEST
+
+/* COMMAND is a script whose interpreter is /proc/self/exe, under --init:
+ * init's child executes it, and init itself is probed too. */
+START_TEST(self_exe_script_init)
+{
+	struct lab l;
+	const char *args[] = {"--init", "--env", "NUTSHELL_JSON=/x/trace", "--", "/x/script", NULL};
+
+	attack_fails(&l, args, runtime_inside);
+	lab_end(&l);
+}
+END_TEST
+
+static void
+shell_probed(const struct lab *l, pid_t ctr)
+{
+	(void)ctr;
+	for (int i = 0; i < 1000; i++, nap(10)) {
+		char *out = slurp_file(l->out, NULL);
+		int done = out && strstr(out, "probed\n");
+		free(out);
+		if (done)
+			return;
+	}
+	ck_abort_msg("the shell inside never finished probing");
+}
+
+/* A process of the container itself, with CAP_SYS_PTRACE (which lets it
+ * past a non-dumpable pid 1): /proc/1/exe and every /proc/N/exe. */
+START_TEST(self_exe_from_a_container_process)
+{
+	struct lab l;
+	const char *args[] = {"--init",
+			      "--cap-add",
+			      "SYS_PTRACE",
+			      "--",
+			      "sh",
+			      "-c",
+			      "for p in /proc/[0-9]*; do"
+			      " l=$(stat -L -c %d:%i $p/exe 2>/dev/null) && echo \"exe $p $l\";"
+			      " (: >>$p/exe) 2>/dev/null && echo \"WRITE-OPENED $p\";"
+			      " done; echo probed; read x </x/trace",
+			      NULL};
+	char line[64], host[64];
+
+	attack_fails(&l, args, shell_probed);
+	char *out = slurp_file(l.out, NULL);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_msg(strstr(out, "exe /proc/1 "), "pid 1's exe not seen:\n%.3000s", out);
+	snprintf(host, sizeof(host), " %lu:%lu\n", (unsigned long)l.st.st_dev,
+		 (unsigned long)l.st.st_ino);
+	ck_assert_msg(!strstr(out, host), "the host's binary%s is a process's exe inside:\n%.3000s",
+		      host, out);
+	/* Busy or not the host's: the probe opened nothing of the host's. */
+	snprintf(line, sizeof(line), "WRITE-OPENED /proc/1\n");
+	ck_assert_msg(!strstr(out, line), "pid 1's exe opened for writing:\n%.3000s", out);
+	free(out);
+	lab_end(&l);
+}
+END_TEST
+
+/* --init's pid 1 shows the container nothing of the launcher: not its
+ * command line (the volume's host path), not the caller's environment, not
+ * the host's binary in its memory map (issue 23, item 10). */
+START_TEST(init_is_not_the_launcher)
+{
+	struct lab l;
+	int status;
+	char secret[64];
+	const char *args[] = {"--init",
+			      "--cap-add",
+			      "SYS_PTRACE",
+			      "--",
+			      "sh",
+			      "-c",
+			      "echo cmdline; tr '\\0' ' ' </proc/1/cmdline; echo;"
+			      " echo environ; tr '\\0' '\\n' </proc/1/environ;"
+			      " echo maps; cat /proc/1/maps",
+			      NULL};
+
+	lab_make(&l);
+	snprintf(secret, sizeof(secret), "s3cr3t-%d", (int)getpid());
+	setenv("NUTSHELL_TEST_SECRET", secret, 1);
+	pid_t pid = lab_run(&l, args);
+	unsetenv("NUTSHELL_TEST_SECRET");
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	char *out = slurp_file(l.out, NULL), *err = slurp_file(l.err, NULL);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit %#x:\n%.3000s", status,
+		      err);
+	/* Each part was read: not an empty pass. */
+	ck_assert_msg(strstr(out, "\nPATH=") && strstr(out, "[stack]"), "pid 1 not read:\n%.3000s",
+		      out);
+	ck_assert_msg(!strstr(out, l.dir), "a host path (%s) in pid 1's /proc:\n%.3000s", l.dir,
+		      out);
+	ck_assert_msg(!strstr(out, secret), "the caller's environment in pid 1's:\n%.3000s", out);
+	ck_assert_msg(strstr(out, "cmdline\ninit -- sh -c "), "pid 1's command line:\n%.3000s",
+		      out);
+	free(out);
+	free(err);
+	lab_end(&l);
+}
+END_TEST
+
+/* inspect --probes says what pid 1 runs and whether it opens for writing:
+ * under --init, pid 1 is not dumpable, so neither (EACCES). */
+START_TEST(inspect_reports_pid1_exe)
+{
+	struct lab l;
+	int status;
+	char path[PATH_MAX];
+	const char *args[] = {"--init", "--", "/x/inspect", "--probes", "--json", "-", NULL};
+	const char *root = getenv("NUTSHELL_ROOT") ? getenv("NUTSHELL_ROOT") : ".";
+
+	lab_make(&l);
+	snprintf(path, sizeof(path), "%s/05-full-container/inspect", root);
+	size_t size;
+	char *inspect = slurp_file(path, &size);
+	ck_assert_ptr_nonnull(inspect);
+	snprintf(path, sizeof(path), "%s/inspect", l.vol);
+	write_file(path, inspect, size, 0755);
+	free(inspect);
+	pid_t pid = lab_run(&l, args);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	unlink(path);
+	char *out = slurp_file(l.out, NULL);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit %#x", status);
+	ck_assert_msg(strstr(out, "\"key\":\"pid1_exe\",\"value\":\"EACCES\""),
+		      "pid1_exe:\n%.2000s", out);
+	ck_assert_msg(strstr(out, "\"key\":\"probe:write_pid1_exe\",\"value\":\"EACCES\""),
+		      "write_pid1_exe:\n%.2000s", out);
+	free(out);
+	lab_end(&l);
+}
+END_TEST
+
+/* One case per test, so that scripts/mutants.sh can name each. */
+#define ADD(s, test)                                                                               \
+	do {                                                                                       \
+		TCase *tc = tcase_create(#test);                                                   \
+		tcase_set_timeout(tc, 60);                                                         \
+		tcase_add_test(tc, test);                                                          \
+		suite_add_tcase(s, tc);                                                            \
+	} while (0)
+
+Suite *
+suite_self_exe(void)
+{
+	Suite *s = suite_create("self_exe");
+
+	ADD(s, self_exe_symlink);
+	ADD(s, self_exe_script_init);
+	ADD(s, self_exe_from_a_container_process);
+	ADD(s, init_is_not_the_launcher);
+	ADD(s, inspect_reports_pid1_exe);
+	return s;
+}
