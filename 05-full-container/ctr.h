@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include "../03-capabilities/sc.h"
 
+#include <poll.h>
 #include <sys/capability.h>
 #include <sys/types.h>
 #include <time.h>
@@ -51,6 +52,11 @@ struct ctr_config {
 	int user_set;
 	uid_t uid;
 	gid_t gid;
+	/* --user USER[:GROUP] as given, and its names ("" for a number):
+	 * looked up inside, in the image's /etc/passwd and /etc/group (user.c). */
+	const char *user_spec;
+	char user_name[33], group_name[33];
+	int gid_set; /* GROUP given */
 	struct ctr_volume vol[CTR_MAX_VOL];
 	size_t nvol;
 	int read_only, tty, init;
@@ -107,6 +113,7 @@ struct ctr_child {
 	char tmpdir[256]; /* the host directory the container's tmpfs is mounted on */
 	/* The filter, made by the parent before clone(2); len 0: none. */
 	struct sc_bpf seccomp;
+	const struct ctr_stdio *stdio; /* fds 0-2 relayed through pipes */
 };
 
 /* The child of clone(2): everything from "wait for the parent" to
@@ -118,6 +125,60 @@ int ctr_child_main(void *arg);
  * instead): close_range(2), or, where the kernel has none, each one
  * /proc/self/fd lists. 0, or -1 when neither works. */
 int ctr_close_fds(int cloexec);
+
+/* --- standard input and output (stdio.c) --- */
+
+/* Which of fds 0-2 nutshell relays through a pipe, and the two ends. */
+struct ctr_stdio {
+	int inner[3]; /* the container's end (becomes its fd 0, 1, 2); -1: passed as is */
+	int outer[3]; /* ours: the write end for 0, the read end for 1 and 2; -1 */
+	int same_12;  /* 1 and 2 are one open file: one pipe serves both */
+	int use_splice[3];
+	/* Relaying: what was read and not yet written, per fd. */
+	char *buf[3];
+	size_t off[3], len[3];
+	int eof[3], broken[3]; /* broken: our file refused a write */
+};
+
+/* Before clone(2): decides, for each of fds 0-2 that is not a terminal
+ * (-t: none at all, the pty replaces them), whether the container may have
+ * it as is (a pipe or a socket) or gets a pipe that we relay, and makes
+ * those pipes. 0, or -1 with errno. */
+int ctr_stdio_prepare(struct ctr_stdio *s, int tty);
+
+/* In the container's first process: its ends onto 0-2, ours closed. */
+int ctr_stdio_child(const struct ctr_stdio *s);
+
+/* In nutshell after clone(2): closes the container's ends. */
+void ctr_stdio_parent(struct ctr_stdio *s);
+
+/* The poll(2) entries the relay wants now, into p (at most 3): how many. */
+int ctr_stdio_poll(const struct ctr_stdio *s, struct pollfd *p);
+
+/* Moves what is ready for the entries ctr_stdio_poll() made. */
+void ctr_stdio_pump(struct ctr_stdio *s, const struct pollfd *p, int n);
+
+/* After the container's pid 1 is gone: stdin closed, and whatever the
+ * container wrote copied out, to end of file. */
+void ctr_stdio_finish(struct ctr_stdio *s);
+
+/* --- the user (user.c) --- */
+
+#define CTR_MAX_GROUPS 256
+
+struct ctr_user {
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[CTR_MAX_GROUPS]; /* for setgroups(2), never empty */
+	size_t ngroups;
+	char name[33];	 /* "" when the uid has no entry */
+	char home[4096]; /* HOME unless --env sets it */
+};
+
+/* The user of cfg (--user, or root) as the files PASSWD and GROUP say,
+ * docker's rules (user.c). 0, or -1 with one line into err. */
+int ctr_user_lookup(const struct ctr_config *cfg, const char *passwd, const char *group,
+		    struct ctr_user *u, char *err, size_t size);
 
 /* --- --userns: idmapped layers (idmap.c) --- */
 

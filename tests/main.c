@@ -72,6 +72,7 @@ main(void)
 		srunner_add_suite(sr, suite_nutshell());
 		srunner_add_suite(sr, suite_reliability());
 		srunner_add_suite(sr, suite_nutshell_load());
+		srunner_add_suite(sr, suite_session());
 		srunner_add_suite(sr, suite_transcripts());
 		srunner_add_suite(sr, suite_exercises());
 		srunner_add_suite(sr, suite_host());

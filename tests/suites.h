@@ -48,6 +48,7 @@ Suite *suite_chroot(void);
 Suite *suite_nutshell(void);
 Suite *suite_reliability(void);
 Suite *suite_nutshell_load(void);
+Suite *suite_session(void);
 Suite *suite_transcripts(void);
 Suite *suite_exercises(void);
 Suite *suite_host(void);

@@ -234,7 +234,7 @@ START_TEST(nutshell_bad_input)
 	    {"--cap-add", "CAP_FLY", "CAP_FLY"},
 	    {"--cap-drop", "12x", "12x"},
 	    {"--hostname", "bad name", "--hostname 'bad name'"},
-	    {"--user", "root", "--user 'root'"},
+	    {"--user", "a b", "--user 'a b'"},
 	    {"--volume", "relative:/x", "expected an absolute path"},
 	    {"--volume", "/no/such/dir:/x", "/no/such/dir"},
 	    {"--volume", "/tmp:/", "other than /"},

@@ -213,7 +213,7 @@ START_TEST(badinput_refused_before_anything_exists)
 	    {{"--network", "veth", "--subnet", "10.0.0.0/33"}, "--subnet '10.0.0.0/33'", 0},
 	    {{"--network", "veth", "--subnet", "10.0.0/24"}, "--subnet '10.0.0/24'", 0},
 	    {{"--subnet", "10.9.0.0/24"}, "only with --network veth", 0},
-	    {{"--user", "root"}, "--user 'root'", 0},
+	    {{"--user", "a b"}, "--user 'a b'", 0},
 	    {{"--workdir", "rel"}, "--workdir 'rel'", 0},
 	    {{"--env", "=x"}, "--env '=x'", 0},
 	    {{"--time-offset", "1e99"}, "--time-offset '1e99'", 0},
