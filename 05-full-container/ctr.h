@@ -237,6 +237,10 @@ int ctr_tty_receive(int sock);
 int ctr_tty_raw(void);
 void ctr_tty_restore(void);
 
+/* Writes all of buf to fd, waiting when the other side is slow (EAGAIN);
+ * 0, or -1 when fd takes no more. */
+int ctr_write_all(int fd, const char *buf, size_t len);
+
 /* Copies the caller's window size to the pty (also on SIGWINCH). */
 void ctr_tty_winsize(int master);
 

@@ -538,6 +538,7 @@ ctr_child_main(void *arg)
 	signal(SIGPIPE, SIG_DFL);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
 		return fail_step("prctl(PR_SET_PDEATHSIG)"), CTR_EXIT_SETUP;
+	/* <<< session */
 	/* A session and process group of our own, before any code of the
 	 * image runs. Sharing the caller's, kill(0, SIG) from inside reached
 	 * the shell script that ran nutshell, its other children and nutshell
@@ -550,6 +551,7 @@ ctr_child_main(void *arg)
 	 * are no process group leader (our pgid is the caller's). */
 	if (TRACE(setsid(), "setsid", "%s", "") == -1)
 		return fail_step("setsid"), CTR_EXIT_SETUP;
+	/* >>> session */
 	/* Standard input and output the host's files: pipes instead, which
 	 * nutshell relays (stdio.c). */
 	if (ctr_stdio_child(ch->stdio) == -1)

@@ -213,22 +213,6 @@ pump_in(struct ctr_stdio *s, short revents, int host_ready)
 	}
 }
 
-/* Writes all of buf to our fd (a file: blocking is fine). */
-static int
-write_out(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* The container's output pipe out into our fd. When our file cannot take
  * more (ENOSPC, EBADF), the pipe is still emptied: the container must not
  * hang on a full pipe. */
@@ -250,7 +234,7 @@ pump_out(struct ctr_stdio *s, int fd)
 	n = read(s->outer[fd], s->buf[fd], RELAY_BUF);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 		return stop(s, fd);
-	if (n > 0 && !s->broken[fd] && write_out(fd, s->buf[fd], (size_t)n) == -1)
+	if (n > 0 && !s->broken[fd] && ctr_write_all(fd, s->buf[fd], (size_t)n) == -1)
 		s->broken[fd] = 1; /* discarded from now on */
 }
 

@@ -315,3 +315,16 @@ run_expect_usage_error(const char *const argv[], int status, const char *expecte
 			      "%s was called before the error", makers[i]);
 	run_free(&r);
 }
+
+const char *
+run_container_id(const char *text)
+{
+	static char id[16];
+	const char *p = text;
+
+	id[0] = '\0';
+	while (p && (p = strstr(p, "container ")))
+		if (sscanf(p += 10, "%12[0-9a-f]:", id) == 1 && strlen(id) == 12)
+			break;
+	return id;
+}

@@ -47,6 +47,10 @@ void run_expect_honest(const struct run *r);
  * traced). */
 void run_expect_usage_error(const char *const argv[], int status, const char *expected);
 
+/* The container id in nutshell's trace ("container 0123456789ab: IMAGE"
+ * on stderr); "" when there is none. */
+const char *run_container_id(const char *text);
+
 /* The value of a one-line file, without newline, into buf. */
 const char *read_line_file(const char *path, char *buf, size_t size);
 

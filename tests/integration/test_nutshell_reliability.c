@@ -61,18 +61,11 @@ ifact(const struct run *r, const char *key)
 	return value;
 }
 
-/* The container id: "container 0123456789ab:" in the trace (stderr). */
+/* The container id in nutshell's trace (harness.h). */
 static const char *
 id_in(const char *text)
 {
-	static char id[16];
-	const char *p = text;
-
-	id[0] = '\0';
-	while (p && (p = strstr(p, "container ")))
-		if (sscanf(p += 10, "%12[0-9a-f]:", id) == 1 && strlen(id) == 12)
-			break;
-	return id;
+	return run_container_id(text);
 }
 
 /* How many of ID's scratch directories and cgroups exist. */

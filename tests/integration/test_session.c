@@ -34,6 +34,7 @@
 
 #define NUTSHELL       "05-full-container/nutshell"
 #define TIOCSTI_HELPER "tests/helpers/tiocsti"
+#define INSPECT	       "05-full-container/inspect"
 
 static char dir[64]; /* this case's temporary directory */
 
@@ -149,20 +150,6 @@ run_files(const char *in_path, char *out, char *err, size_t size, const char *co
 	return status;
 }
 
-/* The container id, from "container 0123456789ab:" in the trace. */
-static const char *
-id_in(const char *text)
-{
-	static char id[16];
-	const char *p = text;
-
-	id[0] = '\0';
-	while (p && (p = strstr(p, "container ")))
-		if (sscanf(p += 10, "%12[0-9a-f]:", id) == 1 && strlen(id) == 12)
-			break;
-	return id;
-}
-
 /* Nothing of container ID is left: `nutshell cleanup` (which finds every
  * unlocked nutshell-ID cgroup and scratch directory) has nothing of it. */
 static void
@@ -239,7 +226,11 @@ run_on_pty(const char *const args[], char *out, size_t size, char *injected, siz
 		argv[n] = NULL;
 		if (dup2(tty, 0) < 0 || dup2(tty, 1) < 0 || dup2(tty, 2) < 0)
 			_exit(98);
-		execv(top(NUTSHELL), (char *const *)argv);
+		/* "inspect" alone: the host's view, for comparison. */
+		if (strcmp(args[0], "inspect") == 0)
+			execv(top(INSPECT), (char *const *)args);
+		else
+			execv(top(NUTSHELL), (char *const *)argv);
 		_exit(99);
 	}
 	size_t len = 0;
@@ -306,15 +297,27 @@ START_TEST(tiocsti_refused_without_seccomp)
 }
 END_TEST
 
-/* The worksheet's step 10, on a real terminal: inside, a session and
- * process group of its own (sid = pgid = its pid 1), no controlling
- * terminal, stdin the caller's terminal; -t: its own pty as controlling
- * terminal. */
+/* The worksheet's step 10 (lessons/05-full-container.md), on a real
+ * terminal: on the host, inspect started by the session's leader (a shell)
+ * shows the shell's session and the terminal as controlling terminal;
+ * inside, a session and process group of its own (sid = pgid = its pid 1),
+ * no controlling terminal, stdin the caller's terminal; -t: its own pty as
+ * controlling terminal. */
 START_TEST(tiocsti_session_seen_by_inspect)
 {
 	char out[16384], injected[64];
+	const char *host[] = {"inspect", NULL};
 	const char *args[] = {"-q", "--", "inspect", NULL};
 
+	ck_assert_int_eq(run_on_pty(host, out, sizeof(out), injected, sizeof(injected)), 0);
+	char sid[32];
+	snprintf(sid, sizeof(sid), "%s", row(out, "sid"));
+	ck_assert_msg(sid[0] && strcmp(sid, row(out, "pid")) == 0, "sid %s, pid %s", sid,
+		      row(out, "pid"));
+	ck_assert_str_eq(row(out, "session"), "own");
+	ck_assert_msg(strcmp(row(out, "controlling_terminal"), "none") != 0,
+		      "the host's inspect has no controlling terminal:\n%.1500s", out);
+	ck_assert_str_eq(row(out, "stdin"), "terminal");
 	ck_assert_int_eq(run_on_pty(args, out, sizeof(out), injected, sizeof(injected)), 0);
 	ck_assert_str_eq(row(out, "sid"), "1");
 	ck_assert_str_eq(row(out, "pgid"), "1");
@@ -384,7 +387,7 @@ START_TEST(session_kill0_spares_callers_group)
 	ck_assert_msg(atoi(line) == 0, "nutshell exit '%s', expected 0:\n%.1500s", line, text);
 	ck_assert_str_eq(slurp(path_in("out"), text, sizeof(text)), "survived\n");
 	slurp(path_in("err"), text, sizeof(text));
-	assert_nothing_left(id_in(text));
+	assert_nothing_left(run_container_id(text));
 }
 END_TEST
 
@@ -415,7 +418,7 @@ START_TEST(session_signalled_nutshell_cleans_up)
 		slurp(path_in("err"), text, sizeof(text));
 		ck_assert_msg(status == 128 + sigs[i], "signal %d: exit %d:\n%.1500s", sigs[i],
 			      status, text);
-		assert_nothing_left(id_in(text));
+		assert_nothing_left(run_container_id(text));
 	}
 }
 END_TEST
@@ -678,7 +681,7 @@ START_TEST(user_unknown_name)
 		ck_assert_int_eq(run_files(NULL, out, err, sizeof(out), args), 125);
 		ck_assert_msg(strstr(err, cases[i].want), "--user %s:\n%.1500s", cases[i].user,
 			      err);
-		assert_nothing_left(id_in(err));
+		assert_nothing_left(run_container_id(err));
 	}
 }
 END_TEST
