@@ -34,7 +34,10 @@
  * the container reads end of file too; when the container's pid 1 has
  * gone, every process of its pid namespace is gone (pid_namespaces(7)), so
  * what they wrote is all in the pipes, and nutshell copies it out to end
- * of file before it exits, with COMMAND's status unchanged.
+ * of file before it exits, with COMMAND's status unchanged. One thing
+ * differs, as with docker run -i: we read a file on stdin ahead of the
+ * container (a pipe's worth), so a caller that shares that file's offset
+ * with later commands finds it further on than COMMAND read.
  * Read: pipe(7), splice(2), proc(5) (/proc/PID/fd), kcmp(2).
  */
 #include "../common/trace.h"
