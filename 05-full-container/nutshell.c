@@ -383,6 +383,14 @@ main(int argc, char **argv)
 		trace_fail("closing the descriptors we were given");
 		return CTR_EXIT_SETUP;
 	}
+	/* A closed 0, 1 or 2 gets /dev/null: else the next descriptor we
+	 * open (the signalfd, a pipe) would take its number, and pass into
+	 * COMMAND as its standard input or output. */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", O_RDWR) != fd) {
+			trace_fail("/dev/null for a closed standard descriptor");
+			return CTR_EXIT_SETUP;
+		}
 	if (getenv("NUTSHELL_TIMINGS")) {
 		/* Shared with the child of clone(2), which stamps its own steps. */
 		void *page =

@@ -114,7 +114,7 @@ start(int in, int out, int err, const char *const args[])
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		if ((in < 0 ? close(0) : dup2(in, 0)) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 			_exit(98);
 		if (before_exec)
 			before_exec();
@@ -521,6 +521,17 @@ START_TEST(stdio_what_the_container_holds)
 	char want[64];
 	snprintf(want, sizeof(want), "pipe:[%lu]\n", (unsigned long)st.st_ino);
 	ck_assert_str_eq(out, want);
+
+	/* Started with stdin closed: /dev/null in its place, relayed - not
+	 * one of nutshell's own descriptors that took the number 0. */
+	int o = open(path_in("out"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	e = open(path_in("err"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	const char *closed[] = {"-q", "--", "readlink", "/proc/self/fd/0", NULL};
+	ck_assert_int_eq(status_of(start(-1, o, e, closed)), 0);
+	close(o);
+	close(e);
+	ck_assert_msg(strncmp(slurp(path_in("out"), out, sizeof(out)), "pipe:[", 6) == 0,
+		      "stdin closed: the container's fd 0 is '%.200s'", out);
 }
 END_TEST
 
