@@ -56,7 +56,8 @@ all: $(PROGRAMS) $(CTR_PROGRAMS)
 # Lesson 05 links everything: the launcher from its few files and every
 # lesson's helpers; inspect static, so it runs inside any image (the default
 # image gets it as /bin/inspect).
-CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o tty.o reclaim.o idmap.o nss.o alloc.o sealed.o)
+CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o tty.o reclaim.o idmap.o nss.o \
+	alloc.o sealed.o stdio.o user.o)
 CTR_PROGRAMS = 05-full-container/nutshell 05-full-container/inspect 05-full-container/mkfilter \
 	       05-full-container/doctor
 GEN_FILTERS = build/gen/filters.c
@@ -111,8 +112,13 @@ ASAN_OBJ = $(patsubst %.c,build/asan/%.o,$(COMMON_SRC) $(HELPERS) $(TEST_SRC) $(
 build/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANITIZE) -c -o $@ $<
+# Programs the integration tests put into a container (--volume): static,
+# so they run in any image.
+TEST_HELPERS = tests/helpers/tiocsti
+tests/helpers/%: tests/helpers/%.c
+	$(CC) $(CFLAGS) -static -o $@ $<
 # --wrap: the runner counts the tests of the suites it skips (tests/main.c).
-tests/check: $(ASAN_OBJ)
+tests/check: $(ASAN_OBJ) | $(TEST_HELPERS)
 	$(CC) $(CFLAGS) $(SANITIZE) -Wl,--wrap=_tcase_add_test -o $@ $^ $(LDLIBS) $$(pkg-config --libs check)
 
 deps:
@@ -250,7 +256,7 @@ format-check:
 
 # clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:
-	rm -rf build/asan build/untraced build/book* build/worksheets* build/web build/view-* build/screens build/diagrams build/gen images tests/check tests/probe/scprobe bench/timer $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
+	rm -rf build/asan build/untraced build/book* build/worksheets* build/web build/view-* build/screens build/diagrams build/gen images tests/check tests/probe/scprobe $(TEST_HELPERS) bench/timer $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
 	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -not -path './build/fresh/*' -not -path './build/images/*' -delete
 distclean: clean
 	rm -rf build

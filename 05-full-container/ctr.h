@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include "../03-capabilities/sc.h"
 
+#include <poll.h>
 #include <sys/capability.h>
 #include <sys/types.h>
 #include <time.h>
@@ -52,6 +53,11 @@ struct ctr_config {
 	int user_set;
 	uid_t uid;
 	gid_t gid;
+	/* --user USER[:GROUP] as given, and its names ("" for a number):
+	 * looked up inside, in the image's /etc/passwd and /etc/group (user.c). */
+	const char *user_spec;
+	char user_name[33], group_name[33];
+	int gid_set; /* GROUP given */
 	struct ctr_volume vol[CTR_MAX_VOL];
 	size_t nvol;
 	int read_only, tty, init;
@@ -114,7 +120,8 @@ struct ctr_child {
 	char tmpdir[256]; /* the host directory the container's tmpfs is mounted on */
 	/* The filter, made by the parent before clone(2); len 0: none. */
 	struct sc_bpf seccomp;
-	int self_fd; /* --init: the sealed copy of nutshell, executed as pid 1 */
+	int self_fd;		       /* --init: the sealed copy of nutshell, executed as pid 1 */
+	const struct ctr_stdio *stdio; /* fds 0-2 relayed through pipes */
 };
 
 /* The child of clone(2): everything from "wait for the parent" to
@@ -148,6 +155,60 @@ long long ctr_sealed_at(void);
  * Forks COMMAND, reaps orphans, passes signals on; returns COMMAND's exit
  * status (128+N for signal N), or 125. */
 int ctr_init_main(char **argv);
+
+/* --- standard input and output (stdio.c) --- */
+
+/* Which of fds 0-2 nutshell relays through a pipe, and the two ends. */
+struct ctr_stdio {
+	int inner[3]; /* the container's end (becomes its fd 0, 1, 2); -1: passed as is */
+	int outer[3]; /* ours: the write end for 0, the read end for 1 and 2; -1 */
+	int same_12;  /* 1 and 2 are one open file: one pipe serves both */
+	int use_splice[3];
+	/* Relaying: what was read and not yet written, per fd. */
+	char *buf[3];
+	size_t off[3], len[3];
+	int eof[3], broken[3]; /* broken: our file refused a write */
+};
+
+/* Before clone(2): decides, for each of fds 0-2 that is not a terminal
+ * (-t: none at all, the pty replaces them), whether the container may have
+ * it as is (a pipe or a socket) or gets a pipe that we relay, and makes
+ * those pipes. 0, or -1 with errno. */
+int ctr_stdio_prepare(struct ctr_stdio *s, int tty);
+
+/* In the container's first process: its ends onto 0-2, ours closed. */
+int ctr_stdio_child(const struct ctr_stdio *s);
+
+/* In nutshell after clone(2): closes the container's ends. */
+void ctr_stdio_parent(struct ctr_stdio *s);
+
+/* The poll(2) entries the relay wants now, into p (at most 3): how many. */
+int ctr_stdio_poll(const struct ctr_stdio *s, struct pollfd *p);
+
+/* Moves what is ready for the entries ctr_stdio_poll() made. */
+void ctr_stdio_pump(struct ctr_stdio *s, const struct pollfd *p, int n);
+
+/* After the container's pid 1 is gone: stdin closed, and whatever the
+ * container wrote copied out, to end of file. */
+void ctr_stdio_finish(struct ctr_stdio *s);
+
+/* --- the user (user.c) --- */
+
+#define CTR_MAX_GROUPS 256
+
+struct ctr_user {
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[CTR_MAX_GROUPS]; /* for setgroups(2), never empty */
+	size_t ngroups;
+	char name[33];	 /* "" when the uid has no entry */
+	char home[4096]; /* HOME unless --env sets it */
+};
+
+/* The user of cfg (--user, or root) as the files PASSWD and GROUP say,
+ * docker's rules (user.c). 0, or -1 with one line into err. */
+int ctr_user_lookup(const struct ctr_config *cfg, const char *passwd, const char *group,
+		    struct ctr_user *u, char *err, size_t size);
 
 /* --- --userns: idmapped layers (idmap.c) --- */
 
@@ -242,6 +303,10 @@ int ctr_tty_receive(int sock);
  * also registered with atexit(3)); a no-op when stdin is no terminal. */
 int ctr_tty_raw(void);
 void ctr_tty_restore(void);
+
+/* Writes all of buf to fd, waiting when the other side is slow (EAGAIN);
+ * 0, or -1 when fd takes no more. */
+int ctr_write_all(int fd, const char *buf, size_t len);
 
 /* Copies the caller's window size to the pty (also on SIGWINCH). */
 void ctr_tty_winsize(int master);

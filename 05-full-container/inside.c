@@ -159,8 +159,9 @@ mount_cgroups(const char *root)
 	    access("/sys/fs/cgroup/unified", F_OK) != 0) {
 		/* cgroup v2 only: one tree. */
 		snprintf(sub, sizeof(sub), "%s/unified", dir);
-		if (mkdir(sub, 0755) == -1 ||
-		    do_mount("cgroup2", sub, "cgroup2",
+		if (mkdir(sub, 0755) == -1)
+			return fail_step(sub);
+		if (do_mount("cgroup2", sub, "cgroup2",
 			     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
 			return -1;
 	}
@@ -171,8 +172,9 @@ mount_cgroups(const char *root)
 		if (access(host, F_OK) != 0)
 			continue; /* not a v1 hierarchy here */
 		snprintf(sub, sizeof(sub), "%s/%.*s", dir, (int)strcspn(v1[i], ","), v1[i]);
-		if (mkdir(sub, 0755) == -1 ||
-		    do_mount("cgroup", sub, "cgroup", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		if (mkdir(sub, 0755) == -1)
+			return fail_step(sub);
+		if (do_mount("cgroup", sub, "cgroup", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			     v1[i]) == -1)
 			return -1;
 	}
@@ -240,8 +242,12 @@ setup_root(const struct ctr_child *ch)
 	snprintf(upper, sizeof(upper), "%s/upper", ch->tmpdir);
 	snprintf(work, sizeof(work), "%s/work", ch->tmpdir);
 	snprintf(root, sizeof(root), "%s/root", ch->tmpdir);
-	if (mkdir(upper, 0755) == -1 || mkdir(work, 0700) == -1 || mkdir(root, 0755) == -1)
-		return fail_step("mkdir in the scratch tmpfs");
+	if (mkdir(upper, 0755) == -1)
+		return fail_step(upper);
+	if (mkdir(work, 0700) == -1)
+		return fail_step(work);
+	if (mkdir(root, 0755) == -1)
+		return fail_step(root);
 	/* overlayfs wants the top layer first: the last --layer given. */
 	for (size_t i = 0; i < cfg->nlayers; i++)
 		layers.lower[i] = cfg->layers[cfg->nlayers - 1 - i];
@@ -273,8 +279,10 @@ setup_root(const struct ctr_child *ch)
 	for (size_t i = 0; i < cfg->nvol; i++)
 		if (mount_volume(root, &cfg->vol[i]) == -1)
 			return -1;
-	if (rootfs_mount_proc(root) == -1 || rootfs_mount_sys(root) == -1)
-		return fail_rootfs("/proc, /sys");
+	if (rootfs_mount_proc(root) == -1)
+		return fail_rootfs("/proc");
+	if (rootfs_mount_sys(root) == -1)
+		return fail_rootfs("/sys");
 	if (mount_cgroups(root) == -1)
 		return -1;
 	if (rootfs_mount_dev(root) == -1)
@@ -322,12 +330,40 @@ out:
 	return ret;
 }
 
+/* Who COMMAND runs as (user.c), read from the image's files once our root
+ * is the image; drop_privileges() takes the ids and groups from it. */
+static struct ctr_user user;
+/* The environment COMMAND gets: cfg's, and HOME when --env did not set it. */
+static const char *env[CTR_MAX_ENV + 1];
+static char home_env[sizeof(user.home) + 8];
+
+/* HOME as docker sets it: the user's home directory from the image's
+ * /etc/passwd, or "/" (a --env HOME=... wins). */
+static void
+set_environment(const struct ctr_config *cfg)
+{
+	size_t n = 0;
+	int have_home = 0;
+
+	for (size_t i = 0; i < cfg->nenv && n < CTR_MAX_ENV - 1; i++) {
+		have_home |= strncmp(cfg->env[i], "HOME=", 5) == 0;
+		env[n++] = cfg->env[i];
+	}
+	if (!have_home) {
+		snprintf(home_env, sizeof(home_env), "HOME=%s", user.home);
+		env[n++] = home_env;
+	}
+	env[n] = NULL;
+	environ = (char **)env;
+}
+
 /* The terminal (-t), the working directory, the environment, fd hygiene. */
 static int
 setup_process(const struct ctr_child *ch)
 {
 	const struct ctr_config *cfg = ch->cfg;
 	const char *dir = cfg->workdir ? cfg->workdir : "/";
+	char err[4200];
 	/* The value of `runc spec`'s template config.json (the runtime spec has
 	 * no rlimit default): a runaway program cannot pin the host's file table. */
 	struct rlimit nofile = {1024, 1024};
@@ -338,11 +374,13 @@ setup_process(const struct ctr_child *ch)
 	if (ch->tty_sock >= 0) {
 		int tty = ctr_tty_open_inside(ch->tty_sock);
 		close(ch->tty_sock);
-		/* A session of its own with the pty as controlling terminal:
-		 * Ctrl-C in the relayed terminal reaches the container's
-		 * foreground process group, not us. */
-		if (tty == -1 || setsid() == -1 || ioctl(tty, TIOCSCTTY, 0) == -1)
-			return fail_step("the terminal");
+		if (tty == -1)
+			return fail_step("-t: a pty in the container");
+		/* Our session (setsid at the start) gets the pty as controlling
+		 * terminal: Ctrl-C in the relayed terminal reaches the
+		 * container's foreground process group, not nutshell. */
+		if (ioctl(tty, TIOCSCTTY, 0) == -1)
+			return fail_step("-t: ioctl(TIOCSCTTY)");
 		for (int fd = 0; fd < 3; fd++)
 			if (dup2(tty, fd) == -1)
 				return fail_step("dup2");
@@ -371,7 +409,15 @@ setup_process(const struct ctr_child *ch)
 		trace_error("--workdir '%s': outside the container's root; refused", dir);
 		return -1;
 	}
-	environ = (char **)cfg->env;
+	/* The image's /etc/passwd and /etc/group, now our own. */
+	if (ctr_user_lookup(cfg, "/etc/passwd", "/etc/group", &user, err, sizeof(err)) == -1) {
+		trace_error("%s", err);
+		return -1;
+	}
+	set_environment(cfg);
+	/* docker's umask: files COMMAND makes are 0644, not whatever mask the
+	 * caller of nutshell had (0000 would make them world-writable). */
+	TRACE(umask(022), "umask", "022");
 	/* Only 0, 1 and 2 pass into COMMAND: everything else is marked
 	 * close-on-exec (the trace still writes until execve). A leaked
 	 * directory fd of the host is an escape (CVE-2024-21626). */
@@ -392,6 +438,15 @@ drop_privileges(const struct ctr_child *ch)
 	size_t n = cfg->ncaps;
 
 	memcpy(keep, cfg->caps, n * sizeof(*keep));
+	/* The supplementary groups the image gives the user (user.c) - for
+	 * root too: the caller's own groups must not come in. While we still
+	 * have CAP_SETGID. A rootless container may not (setgroups is denied
+	 * before its gid_map is written, user_namespaces(7)) and has only
+	 * the one gid mapped anyway. */
+	if (!cfg->rootless &&
+	    TRACE(setgroups(user.ngroups, user.groups), "setgroups", "%zu, [%u%s]", user.ngroups,
+		  (unsigned)user.groups[0], user.ngroups > 1 ? ", ..." : "") == -1)
+		return fail_step("setgroups");
 	if (cfg->user_set) {
 		/* Changing ids needs CAP_SETUID/SETGID for a moment; setresuid
 		 * to a non-zero uid then clears the permitted and effective
@@ -402,13 +457,14 @@ drop_privileges(const struct ctr_child *ch)
 	if (caps_keep_only(keep, n) == -1)
 		return fail_step("dropping capabilities");
 	if (cfg->user_set) {
-		gid_t gid = cfg->gid;
-		if (TRACE(setgroups(1, &gid), "setgroups", "1, [%u]", (unsigned)gid) == -1 ||
-		    TRACE(setresgid(gid, gid, gid), "setresgid", "%u, %u, %u", (unsigned)gid,
-			  (unsigned)gid, (unsigned)gid) == -1 ||
-		    TRACE(setresuid(cfg->uid, cfg->uid, cfg->uid), "setresuid", "%u, %u, %u",
-			  (unsigned)cfg->uid, (unsigned)cfg->uid, (unsigned)cfg->uid) == -1)
-			return fail_step("--user");
+		gid_t gid = user.gid;
+		uid_t uid = user.uid;
+		if (TRACE(setresgid(gid, gid, gid), "setresgid", "%u, %u, %u", (unsigned)gid,
+			  (unsigned)gid, (unsigned)gid) == -1)
+			return fail_step("--user: setresgid");
+		if (TRACE(setresuid(uid, uid, uid), "setresuid", "%u, %u, %u", (unsigned)uid,
+			  (unsigned)uid, (unsigned)uid) == -1)
+			return fail_step("--user: setresuid");
 	}
 	if (caps_set_no_new_privs() == -1)
 		return fail_step("no_new_privs");
@@ -525,7 +581,26 @@ ctr_child_main(void *arg)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+		return fail_step("prctl(PR_SET_PDEATHSIG)"), CTR_EXIT_SETUP;
+	/* <<< session */
+	/* A session and process group of our own, before any code of the
+	 * image runs. Sharing the caller's, kill(0, SIG) from inside reached
+	 * the shell script that ran nutshell, its other children and nutshell
+	 * itself (which then skipped its cleanup); and the caller's terminal
+	 * stayed our controlling terminal, so ioctl(TIOCSTI) typed into it
+	 * whatever the container liked, for the user's shell to run after we
+	 * exit (CVE-2017-5226; bubblewrap's --new-session, runc). Outside our
+	 * session, TIOCSTI on that terminal needs CAP_SYS_ADMIN (tty_ioctl(4)),
+	 * which the container does not have. setsid(2) cannot fail here: we
+	 * are no process group leader (our pgid is the caller's). */
+	if (TRACE(setsid(), "setsid", "%s", "") == -1)
+		return fail_step("setsid"), CTR_EXIT_SETUP;
+	/* >>> session */
+	/* Standard input and output the host's files: pipes instead, which
+	 * nutshell relays (stdio.c). */
+	if (ctr_stdio_child(ch->stdio) == -1)
+		return fail_step("standard input/output"), CTR_EXIT_SETUP;
 	/* 1. Wait until the parent has put us in the cgroup, written the id
 	 * maps and moved our veth end in; end of file means it failed - or
 	 * died before PR_SET_PDEATHSIG above - so our copy of the write end
@@ -543,13 +618,15 @@ ctr_child_main(void *arg)
 	 * the launcher's binary (CVE-2019-5736). Only now: a non-dumpable
 	 * process's /proc files belong to root, and an ordinary user's
 	 * nutshell could not have written our uid_map (rootless). */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		return fail_step("prctl(PR_SET_DUMPABLE)"), CTR_EXIT_SETUP;
 	/* In a user namespace our ids are still the host's until we take the
 	 * mapped root (user_namespaces(7)): kernel ids follow the map only
 	 * for ids set after it was written. */
-	if (cfg->userns && (TRACE(setresgid(0, 0, 0), "setresgid", "0, 0, 0") == -1 ||
-			    TRACE(setresuid(0, 0, 0), "setresuid", "0, 0, 0") == -1))
-		return fail_step("becoming root in the user namespace"), CTR_EXIT_SETUP;
+	if (cfg->userns && TRACE(setresgid(0, 0, 0), "setresgid", "0, 0, 0") == -1)
+		return fail_step("setresgid(0) in the user namespace"), CTR_EXIT_SETUP;
+	if (cfg->userns && TRACE(setresuid(0, 0, 0), "setresuid", "0, 0, 0") == -1)
+		return fail_step("setresuid(0) in the user namespace"), CTR_EXIT_SETUP;
 	/* The image's layers, idmapped by the parent for our id map. */
 	if (ch->idmap_sock >= 0) {
 		int n = ctr_idmap_receive(ch->idmap_sock, ch->tree_fd, CTR_MAX_TREES);

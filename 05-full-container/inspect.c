@@ -8,7 +8,10 @@
  * /proc/self/cgroup and the limits under /sys/fs/cgroup, /proc/self/mountinfo
  * (the root's filesystem, and whether it sits on another visible mount),
  * the masked and read-only paths of the default container, the hostname,
- * /proc (the processes it can see) and /proc/net/dev (network interfaces).
+ * /proc (the processes it can see), its session, process group and
+ * controlling terminal (/proc/self/stat), what its fds 0-2 are (a terminal
+ * from outside, a pipe, a file of the host ...) and /proc/net/dev (network
+ * interfaces).
  *
  * Built static, so it runs in any image; the default image has it as
  * /bin/inspect. --json - gives every observation as a "fact" (the tests'
@@ -478,6 +481,74 @@ probes(void)
 		close(fd);
 }
 
+/* The session and process group: 0 means their leader is in a parent pid
+ * namespace, i.e. outside - the caller's, whose members kill(0, SIG) would
+ * reach. A container's first process makes its own (setsid(2)). And the
+ * controlling terminal (tty_nr, field 7 of /proc/self/stat, proc_pid_stat(5)):
+ * with none, ioctl(TIOCSTI) on a terminal needs CAP_SYS_ADMIN
+ * (CVE-2017-5226). */
+static void
+session(void)
+{
+	char stat[1024];
+	long tty_nr = -1;
+	pid_t sid = getsid(0), pgid = getpgrp();
+
+	if (proc_read("/proc/self/stat", stat, sizeof(stat)) > 0 && strrchr(stat, ')'))
+		sscanf(strrchr(stat, ')') + 2, "%*c %*d %*d %*d %ld", &tty_nr);
+	show("sid", "%d", (int)sid);
+	show("pgid", "%d", (int)pgid);
+	show("session", "%s", sid == 0 ? "outside (the caller's)" : "own");
+	show("process_group", "%s", pgid == 0 ? "outside (the caller's)" : "own");
+	if (tty_nr <= 0)
+		show("controlling_terminal", "%s", tty_nr == 0 ? "none" : "?");
+	else
+		show("controlling_terminal", "%u:%u", major((dev_t)tty_nr), minor((dev_t)tty_nr));
+}
+
+/* What fd is: a terminal (the container's own pty, or one from outside,
+ * whose node is not in our /dev: the caller's), an anonymous pipe, a
+ * socket, or a file of some filesystem (a regular file, a device, a FIFO). */
+static const char *
+fd_kind(int fd)
+{
+	char link[64], path[256];
+	struct stat st, node;
+	struct statfs fs;
+	ssize_t n;
+
+	if (fstat(fd, &st) == -1)
+		return "closed";
+	if (isatty(fd)) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, path, sizeof(path) - 1);
+		if (n > 0)
+			path[n] = '\0';
+		if (n > 0 && stat(path, &node) == 0 && node.st_dev == st.st_dev &&
+		    node.st_ino == st.st_ino)
+			return "terminal";
+		return "terminal (from outside: the caller's)";
+	}
+	if (S_ISSOCK(st.st_mode))
+		return "socket";
+	if (S_ISFIFO(st.st_mode))
+		return fstatfs(fd, &fs) == 0 && fs.f_type == 0x50495045 /* PIPEFS_MAGIC */
+			   ? "pipe"
+			   : "fifo (a file)";
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return "device (a file)";
+	return S_ISREG(st.st_mode) ? "file" : "other (a file)";
+}
+
+static void
+stdio(void)
+{
+	static const char *names[] = {"stdin", "stdout", "stderr"};
+
+	for (int fd = 0; fd < 3; fd++)
+		show(names[fd], "%s", fd_kind(fd));
+}
+
 /* Open fds beyond 0, 1, 2 (and the one reading the directory). */
 static void
 fds(void)
@@ -546,7 +617,9 @@ main(int argc, char **argv)
 	filesystem();
 	paths();
 	processes();
+	session();
 	network();
+	stdio();
 	fds();
 	if (want_probes)
 		probes();

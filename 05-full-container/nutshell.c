@@ -58,7 +58,9 @@ static struct ctr_config cfg;
 static struct cg_layout layout;
 static struct cg cgroup;
 static int have_cgroup;
-static struct ctr_child child = {.tty_sock = -1, .idmap_sock = -1};
+/* fds 0-2 that are files of the host: relayed through pipes (stdio.c). */
+static struct ctr_stdio stdio = {.inner = {-1, -1, -1}, .outer = {-1, -1, -1}};
+static struct ctr_child child = {.tty_sock = -1, .idmap_sock = -1, .stdio = &stdio};
 static int idmap_sock = -1;   /* --userns: our end, the idmapped layers go out */
 static int scratch_lock = -1; /* flock(2) on the scratch directory: we live */
 volatile long long *ctr_stamps;
@@ -273,13 +275,15 @@ wait_container(pid_t pid, int sigfd, int master)
 	int status, stdin_eof = 0, tty_gone = master < 0;
 
 	for (;;) {
-		struct pollfd p[3] = {
+		struct pollfd p[6] = {
 		    {.fd = sigfd, .events = POLLIN},
 		    {.fd = tty_gone ? -1 : master, .events = POLLIN},
 		    {.fd = tty_gone || stdin_eof ? -1 : STDIN_FILENO, .events = POLLIN}};
+		int nrelay = ctr_stdio_poll(&stdio, &p[3]);
 
-		if (poll(p, 3, -1) == -1 && errno != EINTR)
+		if (poll(p, 3 + (nfds_t)nrelay, -1) == -1 && errno != EINTR)
 			return -1;
+		ctr_stdio_pump(&stdio, &p[3], nrelay);
 		if (!tty_gone && (p[1].revents || p[2].revents) &&
 		    ctr_tty_relay(master, !stdin_eof, p[2].revents, p[1].revents, &stdin_eof) == -1)
 			tty_gone = 1;
@@ -310,6 +314,7 @@ wait_container(pid_t pid, int sigfd, int master)
 	/* What the container still wrote before its end. */
 	while (!tty_gone && ctr_tty_relay(master, 0, 0, POLLIN, &stdin_eof) == 0)
 		;
+	ctr_stdio_finish(&stdio);
 	trace_note("container %s", dec_wait_status(status));
 	/* SIGKILL and an OOM kill counted in the cgroup: most often a limit
 	 * too low for the program even to start. */
@@ -420,6 +425,14 @@ main(int argc, char **argv)
 		trace_fail("closing the descriptors we were given");
 		return CTR_EXIT_SETUP;
 	}
+	/* A closed 0, 1 or 2 gets /dev/null: else the next descriptor we
+	 * open (the signalfd, a pipe) would take its number, and pass into
+	 * COMMAND as its standard input or output. */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", O_RDWR) != fd) {
+			trace_fail("/dev/null for a closed standard descriptor");
+			return CTR_EXIT_SETUP;
+		}
 	if (getenv("NUTSHELL_TIMINGS")) {
 		/* Shared with the child of clone(2), which stamps its own steps. */
 		void *page =
@@ -520,6 +533,12 @@ main(int argc, char **argv)
 		goto out;
 	ctr_stamp(CTR_T_CGROUP);
 
+	/* Standard input and output that are files of the host go in as
+	 * pipes (stdio.c): the container never holds the host's inode. */
+	if (ctr_stdio_prepare(&stdio, cfg.tty) == -1) {
+		trace_fail("pipes for standard input and output");
+		goto out;
+	}
 	/* 4. The namespaces (lesson 01); the cgroup namespace comes later,
 	 * from inside, once the child is in its cgroup. */
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | SIGCHLD;
@@ -550,6 +569,7 @@ main(int argc, char **argv)
 	if (child.self_fd >= 0)
 		close(child.self_fd);
 	close(go[0]);
+	ctr_stdio_parent(&stdio);
 	if (child.tty_sock >= 0)
 		close(child.tty_sock); /* the container's end */
 	if (child.idmap_sock >= 0)
@@ -586,7 +606,9 @@ main(int argc, char **argv)
 	status = wait_container(pid, sigfd, master);
 	ctr_stamp(CTR_T_EXITED);
 out:
-	/* 8. Whatever the path: nothing of the container stays behind. */
+	/* 8. Whatever the path: nothing of the container stays behind - and
+	 * what it wrote before a failed start is not lost. */
+	ctr_stdio_finish(&stdio);
 	cleanup();
 	if (trace_cfg.interrupted)
 		status = 128 + SIGINT;

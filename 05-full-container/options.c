@@ -107,7 +107,9 @@ static const struct trace_prog prog = {
 	"  --hostname NAME       (default: the container's id)\n"
 	"  -e, --env KEY[=VALUE] set a variable (KEY alone: take it from here)\n"
 	"  -w, --workdir DIR     working directory inside (default /)\n"
-	"  -u, --user UID[:GID]  run COMMAND as this user (numbers)\n"
+	"  -u, --user USER[:GROUP]\n"
+	"                        run COMMAND as USER (a name in the image's /etc/passwd,\n"
+	"                        or a uid) and GROUP (likewise, /etc/group)\n"
 	"  --memory SIZE         memory.max, e.g. 64M (at least 6M; a number alone is\n"
 	"                        bytes, as docker)\n"
 	"  --memory-swap SIZE    memory plus swap, as docker (-1: unlimited; default:\n"
@@ -179,27 +181,49 @@ set_value(char *out, size_t size, const char *file, const char *opt, const char 
 	return 0;
 }
 
+/* One half of --user: a number 0..4294967294, or a name as passwd(5) and
+ * useradd(8) allow ([A-Za-z0-9_.-], not starting with '-', at most 32),
+ * looked up later in the image (user.c). 0, or -1 when it is neither. */
+static int
+parse_id(const char *text, size_t len, unsigned long *id, char *name, size_t size)
+{
+	char buf[40], *end;
+
+	if (len == 0 || len >= sizeof(buf) || len >= size)
+		return -1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	name[0] = '\0';
+	if (buf[0] >= '0' && buf[0] <= '9') {
+		errno = 0;
+		*id = strtoul(buf, &end, 10);
+		if (errno == 0 && *end == '\0' && *id <= 4294967294UL)
+			return 0;
+	}
+	if (buf[0] == '-' || strspn(buf, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					 "0123456789_.-") != len)
+		return -1;
+	memcpy(name, buf, len + 1);
+	*id = 0;
+	return 0;
+}
+
 static int
 parse_user(const char *arg)
 {
-	char *end;
-	unsigned long uid, gid;
+	size_t ulen = strcspn(arg, ":");
+	unsigned long uid, gid = 0;
 
-	errno = 0;
-	uid = strtoul(arg, &end, 10);
-	if (errno || end == arg || arg[0] == '-' || uid > 4294967294UL ||
-	    (*end != '\0' && *end != ':'))
-		return bad("--user '%s': expected UID[:GID], numbers 0..4294967294", arg);
-	gid = uid;
-	if (*end == ':') {
-		const char *g = end + 1;
-		errno = 0;
-		gid = strtoul(g, &end, 10);
-		if (errno || end == g || *g == '-' || *end != '\0' || gid > 4294967294UL)
-			return bad("--user '%s': expected UID[:GID], numbers 0..4294967294", arg);
-	}
+	if (parse_id(arg, ulen, &uid, cfg->user_name, sizeof(cfg->user_name)) == -1 ||
+	    (arg[ulen] == ':' && parse_id(arg + ulen + 1, strlen(arg + ulen + 1), &gid,
+					  cfg->group_name, sizeof(cfg->group_name)) == -1))
+		return bad("--user '%s': expected USER[:GROUP], each a name in the image's "
+			   "/etc/passwd or /etc/group or a number 0..4294967294",
+			   arg);
 	cfg->user_set = 1;
+	cfg->user_spec = arg;
 	cfg->uid = (uid_t)uid;
+	cfg->gid_set = arg[ulen] == ':';
 	cfg->gid = (gid_t)gid;
 	return 0;
 }

@@ -126,9 +126,8 @@ ctr_tty_winsize(int master)
 		ioctl(master, TIOCSWINSZ, &ws);
 }
 
-/* Writes all of buf, waiting when the other side is slow. */
-static int
-write_all(int fd, const char *buf, size_t len)
+int
+ctr_write_all(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(fd, buf, len);
@@ -154,17 +153,17 @@ ctr_tty_relay(int master, int stdin_open, short in_revents, short master_revents
 	if (stdin_open && (in_revents & (POLLIN | POLLHUP))) {
 		n = read(STDIN_FILENO, buf, sizeof(buf));
 		if (n > 0)
-			write_all(master, buf, (size_t)n);
+			ctr_write_all(master, buf, (size_t)n);
 		else if (n == 0 || errno != EINTR) {
 			/* End of our input: the container's terminal gets ^D. */
 			*stdin_eof = 1;
-			write_all(master, "\004", 1);
+			ctr_write_all(master, "\004", 1);
 		}
 	}
 	if (master_revents & (POLLIN | POLLHUP | POLLERR)) {
 		n = read(master, buf, sizeof(buf));
 		if (n > 0)
-			write_all(STDOUT_FILENO, buf, (size_t)n);
+			ctr_write_all(STDOUT_FILENO, buf, (size_t)n);
 		else if (n == 0 || errno != EINTR)
 			return -1; /* EIO: the last holder of the slave is gone */
 	}

@@ -148,6 +148,20 @@ mutant tiocsti-allowed 03-capabilities/sc.c profile profile_tiocsti_with_sys_adm
 	's/\{"ioctl", SC_EPERM, W\(1, SCMP_CMP_MASKED_EQ, LOW32, 0x5412\),\n[^\n]*\n//'
 mutant fchmodat2-missing 03-capabilities/sc.c profile profile_trixie_root \
 	's/    N\("fchmodat2",\n[^\n]*\n//'
+# The container's own session (issues 18, 23): without it, TIOCSTI types
+# into the caller's terminal and kill(0) reaches the caller's group.
+mutant no-setsid-tiocsti 05-full-container/inside.c session tiocsti_refused_without_seccomp \
+	's/if \(TRACE\(setsid\(\), "setsid", "%s", ""\) == -1\)/if (0)/'
+mutant no-setsid-kill0 05-full-container/inside.c session session_kill0_spares_callers_group \
+	's/if \(TRACE\(setsid\(\), "setsid", "%s", ""\) == -1\)/if (0)/'
+# Standard input and output that are host files handed over as they are.
+mutant stdio-not-relayed 05-full-container/stdio.c session stdio_host_files_unreachable \
+	's/(passed_as_is\(int fd, const struct stat \*st\)\n\{\n)/$1\treturn 1;\n/'
+# docker's umask, and the image's groups for root instead of the caller's.
+mutant no-umask 05-full-container/inside.c session user_as_docker \
+	's/TRACE\(umask\(022\), "umask", "022"\);//'
+mutant callers-groups 05-full-container/inside.c session user_as_docker \
+	's/if \(!cfg->rootless &&\n\s*TRACE\(setgroups/if (0 \&\& TRACE(setgroups/'
 
 if [[ $(id -u) != 0 ]]; then
 	echo "mutants: needs root (the tests it runs create namespaces and cgroups)" >&2

@@ -393,3 +393,17 @@ run_ctr_id(const struct run *r)
 	}
 	return id;
 }
+
+/* The container id in nutshell's trace text ("container 0123456789ab: ..."). */
+const char *
+run_container_id(const char *text)
+{
+	static char id[16];
+	const char *p = text;
+
+	id[0] = '\0';
+	while (p && (p = strstr(p, "container ")))
+		if (sscanf(p += 10, "%12[0-9a-f]:", id) == 1 && strlen(id) == 12)
+			break;
+	return id;
+}

@@ -73,6 +73,9 @@ const char *read_text_file(const char *path, char *buf, size_t size);
 	} while (0)
 void harness_skip(const char *test_fn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 extern int harness_skip_fd; /* -1: print only */
+/* The container id in nutshell's trace ("container 0123456789ab: IMAGE"
+ * on stderr); "" when there is none. */
+const char *run_container_id(const char *text);
 
 /* The value of a one-line file, without newline, into buf. */
 const char *read_line_file(const char *path, char *buf, size_t size);

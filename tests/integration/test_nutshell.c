@@ -205,7 +205,7 @@ START_TEST(nutshell_bad_input)
 	    {"--cap-add", "CAP_FLY", "CAP_FLY"},
 	    {"--cap-drop", "12x", "12x"},
 	    {"--hostname", "bad name", "--hostname 'bad name'"},
-	    {"--user", "root", "--user 'root'"},
+	    {"--user", "a b", "--user 'a b'"},
 	    {"--volume", "relative:/x", "expected an absolute path"},
 	    {"--volume", "/no/such/dir:/x", "/no/such/dir"},
 	    {"--volume", "/tmp:/", "other than /"},
@@ -501,8 +501,22 @@ START_TEST(nutshell_init_and_signals)
 	/* SIGTERM to nutshell reaches COMMAND through init: 128 + 15. */
 	const char *argv[] = {NUTSHELL, "-q", "run", "--init", "--", "sleep", "30", NULL};
 	pid_t pid = spawn(argv, 0);
-	struct timespec t = {0, 300 * 1000 * 1000};
-	nanosleep(&t, NULL);
+	/* Once COMMAND runs - nutshell's child (init) has a child "sleep":
+	 * a signal that comes before init has its handlers is not passed on
+	 * (a slow VM takes more than a moment to get there). */
+	char path[96], line[64], comm[32] = "";
+	for (int i = 0; i < 400 && strcmp(comm, "sleep") != 0; i++) {
+		struct timespec t = {0, 25 * 1000 * 1000};
+		nanosleep(&t, NULL);
+		pid_t p = pid;
+		for (int depth = 0; depth < 2 && p > 0; depth++) {
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)p, (int)p);
+			p = (pid_t)atoi(read_line_file(path, line, sizeof(line)));
+		}
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)p);
+		if (p > 0)
+			read_line_file(path, comm, sizeof(comm));
+	}
 	kill(pid, SIGTERM);
 	int status;
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);

@@ -61,18 +61,11 @@ ifact(const struct run *r, const char *key)
 	return value;
 }
 
-/* The container id: "container 0123456789ab:" in the trace (stderr). */
+/* The container id in nutshell's trace (harness.h). */
 static const char *
 id_in(const char *text)
 {
-	static char id[16];
-	const char *p = text;
-
-	id[0] = '\0';
-	while (p && (p = strstr(p, "container ")))
-		if (sscanf(p += 10, "%12[0-9a-f]:", id) == 1 && strlen(id) == 12)
-			break;
-	return id;
+	return run_container_id(text);
 }
 
 /* How many of ID's scratch directories and cgroups exist. */
@@ -213,7 +206,7 @@ START_TEST(badinput_refused_before_anything_exists)
 	    {{"--network", "veth", "--subnet", "10.0.0.0/33"}, "--subnet '10.0.0.0/33'", 0},
 	    {{"--network", "veth", "--subnet", "10.0.0/24"}, "--subnet '10.0.0/24'", 0},
 	    {{"--subnet", "10.9.0.0/24"}, "only with --network veth", 0},
-	    {{"--user", "root"}, "--user 'root'", 0},
+	    {{"--user", "a b"}, "--user 'a b'", 0},
 	    {{"--workdir", "rel"}, "--workdir 'rel'", 0},
 	    {{"--env", "=x"}, "--env '=x'", 0},
 	    {{"--time-offset", "1e99"}, "--time-offset '1e99'", 0},
