@@ -301,7 +301,7 @@ START_TEST(tiocsti_refused_without_seccomp)
 }
 END_TEST
 
-/* The worksheet's step 10 (lessons/05-full-container.md), on a real
+/* The worksheet's step 11 (lessons/05-full-container.md), on a real
  * terminal: on the host, inspect started by the session's leader (a shell)
  * shows the shell's session and the terminal as controlling terminal;
  * inside, a session and process group of its own (sid = pgid = its pid 1),
