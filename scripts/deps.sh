@@ -10,6 +10,8 @@ set -eu
 #   libjansson-dev  JSON Lines traces
 #   libnl-3-dev     netlink (libnl core, with libnl-3.a for the static launcher):
 #                   veth pairs and addresses (lesson 01 net, the launcher)
+#   libarchive-dev  image layers (04-overlay-chroot/unpack): tar, pax, GNU; gzip, zstd, xz
+#   nettle-dev      sha256 of image blobs and layers (libarchive links nettle already)
 #   busybox-static  the default container image
 #   pandoc          the book
 #   graphviz        the book's diagrams (book/diagrams/*.dot to SVG)
@@ -19,7 +21,7 @@ set -eu
 #   clang, libclang-rt-14-dev  make fuzz: libFuzzer and the sanitizers (the runtime is
 #                   only a Recommends of clang, which --no-install-recommends skips)
 PACKAGES="build-essential pkg-config libcap-dev libseccomp-dev check libjansson-dev libnl-3-dev
-busybox-static pandoc graphviz strace qemu-system-x86 cpio xz-utils clang-format iproute2
+libarchive-dev nettle-dev busybox-static pandoc graphviz strace qemu-system-x86 cpio xz-utils clang-format iproute2
 clang libclang-rt-14-dev"
 
 missing=""
