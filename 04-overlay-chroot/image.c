@@ -522,7 +522,7 @@ img_check_layer(const struct img *img, size_t i, long long max_size, long long *
 	a = reader(1);
 	if (!a || archive_read_open(a, &h, NULL, hashing_read, NULL) != ARCHIVE_OK ||
 	    archive_read_next_header(a, &e) != ARCHIVE_OK) {
-		refuse(EBADMSG, "layer '%s': %s", l->blob,
+		refuse(EBADMSG, "layer '%s': corrupt or truncated: %s", l->blob,
 		       a ? archive_error_string(a) : "no memory");
 		goto out;
 	}

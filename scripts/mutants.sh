@@ -91,6 +91,21 @@ mutant subtree-not-handed-over 02-cgroups/cgroup.c reliability fault_subtree_con
 	cgroup2
 mutant same-id-in-parallel 05-full-container/options.c nutshell-load load \
 	's/"%02x", rnd\[i\]\)/"%02x", (unsigned char)(i * 17))/'
+# Hostile images (04-overlay-chroot/image.c): each refusal of unpack.
+mutant unpack-dotdot 04-overlay-chroot/image.c unpack unpack_hostile \
+	's/if \(!strcmp\(c, "\.\."\)\)/if (0)/'
+mutant unpack-through-symlink 04-overlay-chroot/image.c unpack unpack_hostile \
+	's/\} else if \(!S_ISDIR\(st\.st_mode\)\) \{/} else if (0) {/'
+mutant unpack-blob-digest 04-overlay-chroot/image.c unpack unpack_hostile \
+	's/if \(l->digest\[0\] && strcmp\(blob, l->digest\)\)/if (0)/'
+mutant unpack-diff-id 04-overlay-chroot/image.c unpack unpack_docker_save \
+	's/if \(strcmp\(diff, l->diff_id\)\)/if (0)/'
+mutant unpack-no-max-size 04-overlay-chroot/image.c unpack unpack_hostile \
+	's/if \(\*size > max_size\)/if (0)/'
+mutant unpack-devices-kept 04-overlay-chroot/image.c unpack unpack_hostile \
+	's/if \(!o->trusted\) \{/if (0) {/'
+mutant unpack-trusted-xattr 04-overlay-chroot/image.c unpack unpack_hostile \
+	's/int ok = !strcmp\(name, "security\.capability"\) \|\|/int ok = 1 ||/'
 
 if [[ $(id -u) != 0 ]]; then
 	echo "mutants: needs root (the tests it runs create namespaces and cgroups)" >&2

@@ -66,6 +66,7 @@ main(void)
 		srunner_add_suite(sr, suite_freeze());
 		srunner_add_suite(sr, suite_io());
 		srunner_add_suite(sr, suite_layers());
+		srunner_add_suite(sr, suite_unpack());
 		srunner_add_suite(sr, suite_escape());
 		srunner_add_suite(sr, suite_pivot());
 		srunner_add_suite(sr, suite_chroot());
