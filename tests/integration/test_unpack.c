@@ -421,18 +421,26 @@ START_TEST(unpack_usage)
 }
 END_TEST
 
+/* One test case per test, so that a mutant (scripts/mutants.sh) can name it. */
+static void
+add(Suite *s, const char *name, const TTest *test)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test);
+	suite_add_tcase(s, tc);
+}
+
 Suite *
 suite_unpack(void)
 {
 	Suite *s = suite_create("unpack");
-	TCase *tc = tcase_create("unpack");
 
-	tcase_set_timeout(tc, 120);
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, unpack_three_layers);
-	tcase_add_test(tc, unpack_docker_save);
-	tcase_add_test(tc, unpack_hostile);
-	tcase_add_test(tc, unpack_usage);
-	suite_add_tcase(s, tc);
+	add(s, "unpack_three_layers", unpack_three_layers);
+	add(s, "unpack_docker_save", unpack_docker_save);
+	add(s, "unpack_hostile", unpack_hostile);
+	add(s, "unpack_usage", unpack_usage);
 	return s;
 }
