@@ -158,7 +158,7 @@ demo:
 # The exercises' skeletons, solutions and graders are built for the tests
 # (each grader must pass its solution and fail the untouched skeleton), not by
 # `make`: a participant's half-edited skeleton must not break the build.
-check: all image tests/check $(EX_PROGRAMS)
+check: all image image-oci tests/check $(EX_PROGRAMS)
 	@tests/check
 
 # make mutants: each defence of the launcher broken on purpose, once, and the

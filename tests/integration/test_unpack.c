@@ -216,6 +216,7 @@ START_TEST(unpack_three_layers)
 	snprintf(p, sizeof(p), "%s/etc/a", mid_dir);
 	ck_assert_int_eq(lstat(p, &st), 0);
 	ck_assert(S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0));
+	ck_assert_int_eq(st.st_mode & 07777, 0); /* ls -l: c--------- ... 0, 0 */
 	snprintf(p, sizeof(p), "%s/opt", top_dir);
 	ck_assert_int_eq(lgetxattr(p, "trusted.overlay.opaque", value, sizeof(value)), 1);
 	/* setuid and the file capability kept; the hard link is one inode. */
@@ -421,14 +422,44 @@ START_TEST(unpack_usage)
 }
 END_TEST
 
-/* One test case per test, so that a mutant (scripts/mutants.sh) can name it. */
+/* Worksheet 04, step 7, as written: the default image as an OCI layout
+ * (make image-oci), unpacked twice into one directory. */
+START_TEST(unpack_worksheet_step7)
+{
+	char out[128];
+	const char *argv[] = {UNPACK, "images/busybox-oci", out, NULL};
+	struct run r;
+
+	snprintf(out, sizeof(out), "%s/layers", scratch);
+	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	run_expect_honest(&r);
+	ck_assert_ptr_nonnull(strstr(r.err, "# checked blobs/sha256/"));
+	ck_assert_ptr_nonnull(strstr(r.err, "# checked layer 0 blob: sha256:"));
+	ck_assert_ptr_nonnull(strstr(r.err, "# checked layer 0 diff_id: sha256:"));
+	ck_assert_ptr_nonnull(run_find(&r, "syscall", "name", "rename"));
+	ck_assert_ptr_nonnull(strstr(r.out, "lowerdir="));
+	ck_assert_int_eq(entries(out), 1);
+	run_free(&r);
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.err, "# checked layer 0 diff_id: sha256:"));
+	ck_assert_ptr_nonnull(strstr(r.err, "is there already: shared, not unpacked again"));
+	ck_assert_ptr_null(run_find(&r, "syscall", "name", "rename"));
+	run_free(&r);
+}
+END_TEST
+
+/* One test case per test, so that a mutant (scripts/mutants.sh) can name
+ * it; the fixture unchecked, so that its teardown runs in the runner even
+ * when the test failed and left its scratch directory. */
 static void
 add(Suite *s, const char *name, const TTest *test)
 {
 	TCase *tc = tcase_create(name);
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test);
 	suite_add_tcase(s, tc);
 }
@@ -442,5 +473,6 @@ suite_unpack(void)
 	add(s, "unpack_docker_save", unpack_docker_save);
 	add(s, "unpack_hostile", unpack_hostile);
 	add(s, "unpack_usage", unpack_usage);
+	add(s, "unpack_worksheet_step7", unpack_worksheet_step7);
 	return s;
 }
