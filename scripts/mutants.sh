@@ -104,6 +104,8 @@ mutant unpack-no-max-size 04-overlay-chroot/image.c unpack unpack_hostile \
 	's/if \(\*size > max_size\)/if (0)/'
 mutant unpack-devices-kept 04-overlay-chroot/image.c unpack unpack_hostile \
 	's/if \(!o->trusted\) \{/if (0) {/'
+mutant unpack-rename-race 04-overlay-chroot/unpack.c unpack unpack_concurrent \
+	's/if \(errno != EEXIST && errno != ENOTEMPTY\)/if (1)/'
 mutant unpack-trusted-xattr 04-overlay-chroot/image.c unpack unpack_hostile \
 	's/int ok = !strcmp\(name, "security\.capability"\) \|\|/int ok = 1 ||/'
 

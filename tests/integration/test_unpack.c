@@ -422,6 +422,43 @@ START_TEST(unpack_usage)
 }
 END_TEST
 
+/* Two unpacks at once into one directory, of images sharing their base
+ * layer: each layer is unpacked into a temporary directory and renamed
+ * into place, so one rename wins, the other sees the layer there
+ * (ENOTEMPTY) and drops its copy; both succeed, and the base is there
+ * once, whole. */
+START_TEST(unpack_concurrent)
+{
+	static const struct ent base[] = {{'d', "usr", 0}, {'f', "usr/big", "base\n"}, {0, 0, 0}};
+	static const struct ent a[] = {{'f', "a", "a\n"}, {0, 0, 0}};
+	static const struct ent b[] = {{'f', "b", "b\n"}, {0, 0, 0}};
+	char p[256];
+	char root[512];
+
+	/* The shell runs in the scratch directory: the programs by full path. */
+	ck_assert_ptr_nonnull(
+	    realpath(getenv("NUTSHELL_ROOT") ? getenv("NUTSHELL_ROOT") : ".", root));
+
+	snprintf(p, sizeof(p), "%s/base.tar", scratch);
+	make_tar(p, base, 0);
+	snprintf(p, sizeof(p), "%s/a.tar", scratch);
+	make_tar(p, a, 0);
+	snprintf(p, sizeof(p), "%s/b.tar", scratch);
+	make_tar(p, b, 0);
+	make_oci("ia", "base.tar a.tar");
+	make_oci("ib", "base.tar b.tar");
+	for (int round = 0; round < 5; round++) {
+		sh("rm -rf %s/out; cd %s; %s/%s -q ia out >ra 2>&1 & a=$!; "
+		   "%s/%s -q ib out >rb 2>&1 & b=$!; wait $a; ra=$?; wait $b; rb=$?; "
+		   "test $ra = 0 -a $rb = 0 || { cat ra rb; false; }",
+		   scratch, scratch, root, UNPACK, root, UNPACK);
+		snprintf(p, sizeof(p), "%s/out", scratch);
+		ck_assert_int_eq(entries(p), 3); /* base, a, b: no temporary left */
+	}
+	sh("rm -rf %s/out %s/ra %s/rb", scratch, scratch, scratch);
+}
+END_TEST
+
 /* Worksheet 04, step 7, as written: the default image as an OCI layout
  * (make image-oci), unpacked twice into one directory. */
 START_TEST(unpack_worksheet_step7)
@@ -473,6 +510,7 @@ suite_unpack(void)
 	add(s, "unpack_docker_save", unpack_docker_save);
 	add(s, "unpack_hostile", unpack_hostile);
 	add(s, "unpack_usage", unpack_usage);
+	add(s, "unpack_concurrent", unpack_concurrent);
 	add(s, "unpack_worksheet_step7", unpack_worksheet_step7);
 	return s;
 }
