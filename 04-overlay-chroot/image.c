@@ -347,6 +347,7 @@ read_blob(const char *dir, const char *rel, const char *digest, char **buf, size
 	struct sha256_ctx c;
 	FILE *f;
 
+	*buf = NULL;
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	/* O_NOFOLLOW: the image directory is not trusted either. */
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -361,13 +362,13 @@ read_blob(const char *dir, const char *rel, const char *digest, char **buf, size
 			fclose(f);
 		else
 			close(fd);
-		free(*buf);
+		free(*buf), *buf = NULL;
 		return failed("read", path);
 	}
 	*len = fread(*buf, 1, IMG_MAX_JSON + 1, f);
 	fclose(f);
 	if (*len > IMG_MAX_JSON) {
-		free(*buf);
+		free(*buf), *buf = NULL;
 		return refuse(E2BIG, "'%s': longer than %d bytes", rel, IMG_MAX_JSON);
 	}
 	if (digest[0]) {
@@ -375,7 +376,7 @@ read_blob(const char *dir, const char *rel, const char *digest, char **buf, size
 		sha256_update(&c, *len, (const uint8_t *)*buf);
 		sha256_hex(&c, got);
 		if (strcmp(got, digest)) {
-			free(*buf);
+			free(*buf), *buf = NULL;
 			return refuse(EBADMSG, "'%s': digest %s, expected %s", rel, got, digest);
 		}
 		trace_note("checked %s: %s", rel, digest);
@@ -421,7 +422,7 @@ img_open(const char *src, const char *ref, const char *scratch, long long max_si
 		if (read_blob(img->dir, "index.json", "", &buf, &len) ||
 		    img_parse_index(buf, len, ref, img))
 			goto out;
-		free(buf);
+		free(buf), buf = NULL;
 		char rel[IMG_PATH_MAX];
 		blob_path(rel, img->manifest);
 		if (read_blob(img->dir, rel, img->manifest, &buf, &len) ||
@@ -438,7 +439,7 @@ img_open(const char *src, const char *ref, const char *scratch, long long max_si
 			      "archive (manifest.json)",
 			      src);
 	}
-	free(buf);
+	free(buf), buf = NULL;
 	buf = NULL;
 	if (read_blob(img->dir, img->config_blob, img->config_digest, &buf, &len) ||
 	    img_parse_config(buf, len, img))

@@ -18,6 +18,7 @@ mkdir -p "$out/blobs/sha256"
 blob() {
 	hex=$(sha256sum <"$1" | cut -d' ' -f1)
 	cp "$1" "$out/blobs/sha256/$hex"
+	chmod 644 "$out/blobs/sha256/$hex"
 	echo "sha256:$hex $(wc -c <"$1")"
 }
 

@@ -356,6 +356,10 @@ START_TEST(unpack_hostile)
 	   "true",
 	   scratch);
 	expect_refused("gone", NULL, "named by the image is missing");
+	/* The manifest itself missing (the index names it). */
+	hostile("nomanifest", ok);
+	sh("cd %s/nomanifest && rm blobs/sha256/$(grep -o '[0-9a-f]\\{64\\}' index.json)", scratch);
+	expect_refused("nomanifest", NULL, "named by the image is missing");
 	/* Not an image at all. */
 	sh("mkdir %s/empty", scratch);
 	expect_refused("empty", NULL, "expected an OCI layout (index.json)");
