@@ -3,7 +3,7 @@
 #   sudo make demo    install what is missing, build, and take the guided tour
 #   sudo make check   the whole test suite (without root: what needs no root)
 #   make              build only (no root needed)
-#   make deps | image | book | format | format-check | clean | distclean
+#   make deps | image | image-oci | book | format | format-check | clean | distclean
 #   make check-vm     the integration suite in a VM with cgroup v2 only
 #   make vm           that VM, interactive, for workshops
 #
