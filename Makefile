@@ -3,7 +3,7 @@
 #   sudo make demo    install what is missing, build, and take the guided tour
 #   sudo make check   the whole test suite (without root: what needs no root)
 #   make              build only (no root needed)
-#   make deps | image | image-trixie | book | format | format-check | clean | distclean
+#   make deps | image | image-oci | image-trixie | book | format | format-check | clean | distclean
 #   make check-vm     the integration suite in a VM with cgroup v2 only
 #   make vm           that VM, interactive, for workshops
 #
@@ -30,7 +30,12 @@ NS_OBJ   = $(patsubst %.c,%.o,$(wildcard 01-namespaces/ns.c 01-namespaces/ns_net
 CG_OBJ   = $(patsubst %.c,%.o,$(wildcard 02-cgroups/cgroup.c 02-cgroups/cgroup_devices.c))
 CAPS_OBJ = $(patsubst %.c,%.o,$(wildcard 03-capabilities/caps.c 03-capabilities/sc.c))
 ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c))
-HELPERS  = $(NS_OBJ:.o=.c) $(CG_OBJ:.o=.c) $(CAPS_OBJ:.o=.c) $(ROOTFS_OBJ:.o=.c)
+# Reading images (04-overlay-chroot/image.c): libarchive for the tarballs,
+# nettle (which libarchive links already) for sha256. Linked only by what
+# imports images, dynamically: never by the launcher's static start path.
+IMG_OBJ  = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/image.c))
+IMG_LDLIBS = -larchive -lnettle
+HELPERS  = $(NS_OBJ:.o=.c) $(CG_OBJ:.o=.c) $(CAPS_OBJ:.o=.c) $(ROOTFS_OBJ:.o=.c) $(IMG_OBJ:.o=.c)
 LESSONS  = 01-namespaces 02-cgroups 03-capabilities 04-overlay-chroot
 PROGRAMS = $(basename $(filter-out $(HELPERS),$(wildcard $(addsuffix /*.c,$(LESSONS)))))
 
@@ -41,7 +46,7 @@ EX_DIRS     = $(patsubst %/grader.c,%,$(wildcard lessons/exercises/*/grader.c))
 EX_PROGRAMS = $(addsuffix /skeleton,$(EX_DIRS) $(addsuffix /solution,$(EX_DIRS))) \
 	      $(addsuffix /grader,$(EX_DIRS))
 
-.PHONY: all deps bench bench-deps image demo check transcripts book view check-book book-deps format format-check clean distclean grade
+.PHONY: all deps bench bench-deps image image-oci demo check transcripts book view check-book book-deps format format-check clean distclean grade
 all: $(PROGRAMS) $(CTR_PROGRAMS)
 
 01-namespaces/%: 01-namespaces/%.o $(NS_OBJ) $(COMMON_OBJ)
@@ -50,6 +55,8 @@ all: $(PROGRAMS) $(CTR_PROGRAMS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 03-capabilities/%: 03-capabilities/%.o $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+04-overlay-chroot/unpack: 04-overlay-chroot/unpack.o $(IMG_OBJ) $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS) $(IMG_LDLIBS)
 04-overlay-chroot/%: 04-overlay-chroot/%.o $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
@@ -119,7 +126,7 @@ tests/helpers/%: tests/helpers/%.c
 	$(CC) $(CFLAGS) -static -o $@ $<
 # --wrap: the runner counts the tests of the suites it skips (tests/main.c).
 tests/check: $(ASAN_OBJ) | $(TEST_HELPERS)
-	$(CC) $(CFLAGS) $(SANITIZE) -Wl,--wrap=_tcase_add_test -o $@ $^ $(LDLIBS) $$(pkg-config --libs check)
+	$(CC) $(CFLAGS) $(SANITIZE) -Wl,--wrap=_tcase_add_test -o $@ $^ $(LDLIBS) $(IMG_LDLIBS) $$(pkg-config --libs check)
 
 deps:
 	@scripts/deps.sh
@@ -164,6 +171,15 @@ image-trixie:
 tests/probe/scprobe: tests/probe/scprobe.c
 	$(CC) $(CFLAGS) -static -o $@ $<
 
+# The default image as an OCI image layout of one gzip layer, named
+# busybox:latest (scripts/mkoci.sh): what 04-overlay-chroot/unpack reads.
+image-oci: images/busybox-oci/index.json
+images/busybox-oci/index.json: images/busybox/.stamp scripts/mkoci.sh
+	@rm -rf images/busybox-oci images/busybox-layer.tar.gz
+	tar -C images/busybox --exclude=./.stamp --numeric-owner -czf images/busybox-layer.tar.gz .
+	scripts/mkoci.sh images/busybox-oci busybox:latest images/busybox-layer.tar.gz
+	@rm -f images/busybox-layer.tar.gz
+
 demo:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory -s all image
@@ -173,7 +189,7 @@ demo:
 # The exercises' skeletons, solutions and graders are built for the tests
 # (each grader must pass its solution and fail the untouched skeleton), not by
 # `make`: a participant's half-edited skeleton must not break the build.
-check: all image tests/check tests/probe/scprobe $(EX_PROGRAMS)
+check: all image image-oci tests/check tests/probe/scprobe $(EX_PROGRAMS)
 	@tests/check
 
 # make mutants: each defence of the launcher broken on purpose, once, and the

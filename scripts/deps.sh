@@ -15,6 +15,8 @@ libseccomp-dev   seccomp filters (lesson 03, the launcher)
 check            the test framework (make check)
 libjansson-dev   JSON Lines traces
 libnl-3-dev      netlink, with libnl-3.a for the static launcher: veth pairs and addresses
+libarchive-dev   image layers (04-overlay-chroot/unpack): tar, pax, GNU; gzip, zstd, xz
+nettle-dev       sha256 of image blobs and layers (libarchive links nettle already)
 busybox-static   the default container image
 iproute2         ip(8), used by the network tests
 pandoc           the book (make book)

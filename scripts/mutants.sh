@@ -162,6 +162,23 @@ mutant no-umask 05-full-container/inside.c session user_as_docker \
 	's/TRACE\(umask\(022\), "umask", "022"\);//'
 mutant callers-groups 05-full-container/inside.c session user_as_docker \
 	's/if \(!cfg->rootless &&\n\s*TRACE\(setgroups/if (0 \&\& TRACE(setgroups/'
+# Hostile images (04-overlay-chroot/image.c): each refusal of unpack.
+mutant unpack-dotdot 04-overlay-chroot/image.c unpack unpack_hostile \
+	's/if \(!strcmp\(c, "\.\."\)\)/if (0)/'
+mutant unpack-through-symlink 04-overlay-chroot/image.c unpack unpack_hostile \
+	's/\} else if \(!S_ISDIR\(st\.st_mode\)\) \{/} else if (0) {/'
+mutant unpack-blob-digest 04-overlay-chroot/image.c unpack unpack_hostile \
+	's/if \(l->digest\[0\] && strcmp\(blob, l->digest\)\)/if (0)/'
+mutant unpack-diff-id 04-overlay-chroot/image.c unpack unpack_docker_save \
+	's/if \(strcmp\(diff, l->diff_id\)\)/if (0)/'
+mutant unpack-no-max-size 04-overlay-chroot/image.c unpack unpack_hostile \
+	's/if \(\*size > max_size\)/if (0)/'
+mutant unpack-devices-kept 04-overlay-chroot/image.c unpack unpack_hostile \
+	's/if \(!o->trusted\) \{/if (0) {/'
+mutant unpack-rename-race 04-overlay-chroot/unpack.c unpack unpack_concurrent \
+	's/if \(errno != EEXIST && errno != ENOTEMPTY\)/if (1)/'
+mutant unpack-trusted-xattr 04-overlay-chroot/image.c unpack unpack_hostile \
+	's/int ok = !strcmp\(name, "security\.capability"\) \|\|/int ok = 1 ||/'
 
 if [[ $(id -u) != 0 ]]; then
 	echo "mutants: needs root (the tests it runs create namespaces and cgroups)" >&2

@@ -57,6 +57,7 @@ static const struct {
     {"freeze", suite_freeze, "root to create cgroups"},
     {"io", suite_io, "root to create cgroups"},
     {"layers", suite_layers, "root to mount overlays"},
+    {"unpack", suite_unpack, "root to make whiteout devices and trusted xattrs"},
     {"escape", suite_escape, "root to chroot"},
     {"pivot", suite_pivot, "root to pivot_root"},
     {"chroot", suite_chroot, "root to chroot"},

@@ -44,6 +44,7 @@ Suite *suite_cpu(void);
 Suite *suite_freeze(void);
 Suite *suite_io(void);
 Suite *suite_layers(void);
+Suite *suite_unpack(void);
 Suite *suite_escape(void);
 Suite *suite_pivot(void);
 Suite *suite_chroot(void);

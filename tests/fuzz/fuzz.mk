@@ -27,7 +27,7 @@ build/fuzz/obj/%.o: %.c
 
 build/fuzz/%: build/fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -Wl,--wrap=exit \
-		-o $@ $^ $(LDLIBS)
+		-o $@ $^ $(LDLIBS) $(IMG_LDLIBS)
 
 fuzz: $(addprefix build/fuzz/,$(FUZZ_NAMES))
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
