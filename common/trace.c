@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,6 +26,13 @@ struct trace_settings trace_cfg = {.json_fd = -1};
 
 static const char *prog_name = "nutshell";
 static pid_t main_pid;
+
+/* --step: one prompt at a time. A pause holds a POSIX record lock on this
+ * file (created in trace_main(), inherited by every child): record locks
+ * belong to a process, not to the open file, so a parent and its children
+ * sharing the descriptor still exclude each other (fcntl(2), "Advisory
+ * record locking"), and the lock goes with a process that dies. */
+static int step_lock_fd = -1;
 
 /* CLOCK_MONOTONIC when the program started (trace_main()), in microseconds:
  * the origin of every event's "t". Children forked later inherit it, so the
@@ -277,6 +286,8 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
 			break;
 		case OPT_STEP:
 			trace_cfg.step = true;
+			if (step_lock_fd < 0)
+				step_lock_fd = memfd_create("nutshell-step", MFD_CLOEXEC);
 			break;
 		case OPT_JSON:
 			json_path = optarg;
@@ -325,34 +336,68 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
  * SIGINT too, sets trace_cfg.interrupted and stops pausing; the program
  * finishes the step it is in, cleans up and exits. (A program that does not
  * block SIGINT simply dies of it, as without --step.) */
+static bool
+step_interrupted(void)
+{
+	sigset_t sigs;
+
+	if (sigpending(&sigs) == 0 && sigismember(&sigs, SIGINT)) {
+		trace_cfg.interrupted = true;
+		human("--step: Ctrl-C: %s finishes this step, cleans up and exits", prog_name);
+		return true;
+	}
+	return false;
+}
+
+/* Takes (F_WRLCK) or gives back (F_UNLCK) the pause lock; polls rather than
+ * F_SETLKW so that a blocked SIGINT is still noticed while waiting. Without
+ * the lock file (memfd_create failed, or a program closed it) it pauses
+ * unlocked, as before. Returns false on Ctrl-C. */
+static bool
+step_lock(short type)
+{
+	struct flock l = {.l_type = type, .l_whence = SEEK_SET};
+
+	while (step_lock_fd >= 0 && fcntl(step_lock_fd, F_SETLK, &l) == -1) {
+		if (errno != EACCES && errno != EAGAIN && errno != EINTR)
+			break;
+		if (step_interrupted())
+			return false;
+		struct timespec t = {0, 50 * 1000 * 1000};
+		nanosleep(&t, NULL);
+	}
+	return true;
+}
+
 static void
 step_pause(void)
 {
 	static int tty = -2;
-	char buf[64];
+	char buf[64], who[32] = "";
 	ssize_t n;
 
 	if (tty == -2)
 		tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
-	if (tty < 0 || trace_cfg.interrupted)
+	if (tty < 0 || trace_cfg.interrupted || !step_lock(F_WRLCK))
 		return;
-	human("%s--step: next %s(%s) - press Enter%s", COLOR("7"), pending.name, pending.args,
-	      RESET);
+	/* Input typed while another process had the prompt was meant for it. */
+	tcflush(tty, TCIFLUSH);
+	/* The prompt names the pid that waits (children have "[pid N]" already). */
+	if (main_pid == 0 || getpid() == main_pid)
+		snprintf(who, sizeof(who), "[pid %d] ", (int)getpid());
+	human("%s%s--step: next %s(%s) - press Enter%s", who, COLOR("7"), pending.name,
+	      pending.args, RESET);
 	for (;;) {
 		struct pollfd p = {.fd = tty, .events = POLLIN};
-		sigset_t sigs;
 
-		if (sigpending(&sigs) == 0 && sigismember(&sigs, SIGINT)) {
-			trace_cfg.interrupted = true;
-			human("--step: Ctrl-C: %s finishes this step, cleans up and exits",
-			      prog_name);
-			return;
-		}
+		if (step_interrupted())
+			break;
 		if (poll(&p, 1, 100) <= 0)
 			continue;
 		if ((n = read(tty, buf, sizeof(buf))) <= 0 || memchr(buf, '\n', (size_t)n))
-			return;
+			break;
 	}
+	step_lock(F_UNLCK);
 }
 
 void

@@ -50,4 +50,15 @@ void run_expect_usage_error(const char *const argv[], int status, const char *ex
 /* The value of a one-line file, without newline, into buf. */
 const char *read_line_file(const char *path, char *buf, size_t size);
 
+/*
+ * Runs ARGV with --no-color --step on a new pseudo-terminal (its
+ * controlling terminal, so --step pauses), as at a projector, pressing
+ * Enter at every pause. Asserts that every prompt names its pid and that
+ * no second prompt shows while one waits. Before answering a prompt that
+ * contains AT, calls at_pause with the prompt's line. Returns the exit
+ * status; the terminal's text in *text (malloc'd) when text is not NULL.
+ */
+int run_step_walk(const char *const argv[], const char *at, void (*at_pause)(const char *, void *),
+		  void *data, char **text);
+
 #endif

@@ -4,6 +4,7 @@
 #include "../suites.h"
 #include "harness.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define PROG "01-namespaces/pid"
@@ -57,6 +58,23 @@ START_TEST(pid_orphan_reparenting_every_run)
 }
 END_TEST
 
+/* --step on a projector: pid 1 waits in wait4 while pid 2 is about to
+ * clone; one prompt at a time, each naming its pid, and Enter always moves
+ * the process that asked. */
+START_TEST(pid_step_one_prompt_at_a_time)
+{
+	const char *argv[] = {PROG, NULL};
+	char *text = NULL;
+
+	int status = run_step_walk(argv, NULL, NULL, NULL, &text);
+	ck_assert_msg(status == 0, "exit %d:\n%s", status, text);
+	ck_assert_msg(strstr(text, "[pid 1] --step: next wait4("), "%s", text);
+	ck_assert_msg(strstr(text, "[pid 2] --step: next clone("), "%s", text);
+	ck_assert_msg(strstr(text, "grandchild: my parent was pid 2, now it is pid 1"), "%s", text);
+	free(text);
+}
+END_TEST
+
 START_TEST(pid_bad_input)
 {
 	const char *argv[] = {PROG, "--bogus", NULL};
@@ -77,6 +95,7 @@ suite_pid(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, pid_shows_the_difference);
 	tcase_add_test(tc, pid_orphan_reparenting_every_run);
+	tcase_add_test(tc, pid_step_one_prompt_at_a_time);
 	tcase_add_test(tc, pid_bad_input);
 	suite_add_tcase(s, tc);
 	return s;
