@@ -109,7 +109,14 @@ main(int argc, char **argv)
 		return EXIT_DEMO_FAILED;
 	}
 	pid_t pid = cg_fork(&cg, count, NULL, 30);
-	if (pid < 0 || cg_sleep(0.3, sigfd) != 0)
+	if (pid < 0)
+		goto out;
+	/* Only the child moved (the write of its pid to cgroup.procs above);
+	 * we stay where we were. Worksheet 02, step 6 looks from outside. */
+	trace_note("parent: pid %d (us) stays in its cgroup; the child, pid %d, is now in %s: "
+		   "cat /proc/%d/cgroup",
+		   (int)getpid(), (int)pid, cg.d[0].dir, (int)pid);
+	if (cg_sleep(0.3, sigfd) != 0)
 		goto out;
 	char running = state_of(pid);
 
