@@ -415,6 +415,16 @@ trace_begin(const char *name, const char *fmt, ...)
 	pending.t = trace_cfg.json_fd >= 0 ? since_start_us() : 0;
 }
 
+void
+trace_out(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(pending.args, sizeof(pending.args), fmt, ap);
+	va_end(ap);
+}
+
 long
 trace_end(long ret)
 {
