@@ -55,7 +55,8 @@ const char *read_line_file(const char *path, char *buf, size_t size);
  * controlling terminal, so --step pauses), as at a projector, pressing
  * Enter at every pause. Asserts that every prompt names its pid and that
  * no second prompt shows while one waits. Before answering a prompt that
- * contains AT, calls at_pause with the prompt's line. Returns the exit
+ * contains AT, calls at_pause with the prompt's line; with at_pause NULL,
+ * types Ctrl-C there instead of Enter. Returns the exit
  * status; the terminal's text in *text (malloc'd) when text is not NULL.
  */
 int run_step_walk(const char *const argv[], const char *at, void (*at_pause)(const char *, void *),

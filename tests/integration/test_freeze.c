@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define FREEZE "02-cgroups/freeze"
 
@@ -107,6 +108,25 @@ START_TEST(freeze_needs_a_cgroup)
 }
 END_TEST
 
+/* Ctrl-C at a --step pause: it stops at once, removes its cgroup, says
+ * so in one line and exits 130, as nutshell does. */
+START_TEST(freeze_ctrl_c_at_a_pause)
+{
+	const char *argv[] = {"02-cgroups/freeze", NULL};
+	char *text = NULL, dir[512] = "";
+
+	int status = run_step_walk(argv, "--step: next clone(", NULL, NULL, &text);
+	ck_assert_msg(status == 130, "exit %d:\n%s", status, text);
+	ck_assert_msg(strstr(text, "interrupted; cleaned up"), "%s", text);
+	ck_assert_msg(!strstr(text, "Unexpected"), "%s", text);
+	const char *mk = strstr(text, "mkdir(\"");
+	ck_assert_msg(mk && sscanf(mk, "mkdir(\"%511[^\"]", dir) == 1, "no mkdir in:\n%s", text);
+	ck_assert_msg(strstr(dir, "nutshell-freeze-") && access(dir, F_OK) != 0,
+		      "%s is left behind", dir);
+	free(text);
+}
+END_TEST
+
 Suite *
 suite_freeze(void)
 {
@@ -114,6 +134,7 @@ suite_freeze(void)
 	TCase *tc = tcase_create("freeze");
 
 	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, freeze_ctrl_c_at_a_pause);
 	tcase_add_test(tc, freeze_stops_and_thaws);
 	tcase_add_test(tc, freeze_step_6_look_from_outside);
 	tcase_add_test(tc, freeze_bad_input);
