@@ -243,6 +243,8 @@ START_TEST(nutshell_bad_input)
 	    {"--security-opt", "apparmor=x", "apparmor=x"},
 	    {"--workdir", "rel", "--workdir 'rel'"},
 	    {"--bogus", NULL, "--bogus"},
+	    /* Standard input here is /dev/null, no terminal: as docker. */
+	    {"-t", NULL, "-t: the input device is not a TTY"},
 	};
 	struct run r;
 
