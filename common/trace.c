@@ -369,16 +369,47 @@ step_lock(short type)
 	return true;
 }
 
+/* A run of the same call with the same first argument (26 times
+ * prctl(PR_CAPBSET_DROP, ...)) pauses once, unless a reply began with "e"
+ * (expand): then every call pauses. */
+static bool step_expand;
+
+static bool
+step_folded(void)
+{
+	static char last[64];
+	char key[64];
+	size_t len = strcspn(pending.args, ",");
+
+	snprintf(key, sizeof(key), "%s(%.*s", pending.name, (int)(len < 40 ? len : 40),
+		 pending.args);
+	bool same = strcmp(key, last) == 0;
+	snprintf(last, sizeof(last), "%s", key);
+	return same && !step_expand;
+}
+
 static void
 step_pause(void)
 {
 	static int tty = -2;
+	static bool told;
 	char buf[64], who[32] = "";
 	ssize_t n;
 
 	if (tty == -2)
 		tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
-	if (tty < 0 || trace_cfg.interrupted || !step_lock(F_WRLCK))
+	if (tty < 0 || trace_cfg.interrupted)
+		return;
+	if (step_folded()) {
+		if (!told)
+			human("--step: %s(%.*s...) again: one pause for the run (reply e and "
+			      "Enter at a pause to stop at each)",
+			      pending.name, (int)strcspn(pending.args, ","), pending.args);
+		told = true;
+		return;
+	}
+	told = false;
+	if (!step_lock(F_WRLCK))
 		return;
 	/* Input typed while another process had the prompt was meant for it. */
 	tcflush(tty, TCIFLUSH);
@@ -394,7 +425,9 @@ step_pause(void)
 			break;
 		if (poll(&p, 1, 100) <= 0)
 			continue;
-		if ((n = read(tty, buf, sizeof(buf))) <= 0 || memchr(buf, '\n', (size_t)n))
+		if ((n = read(tty, buf, sizeof(buf))) > 0 && buf[0] == 'e')
+			step_expand = true;
+		if (n <= 0 || memchr(buf, '\n', (size_t)n))
 			break;
 	}
 	step_lock(F_UNLCK);
