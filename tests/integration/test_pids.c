@@ -67,18 +67,7 @@ END_TEST
  * so in one line and exits 130, as nutshell does. */
 START_TEST(pids_ctrl_c_at_a_pause)
 {
-	const char *argv[] = {"02-cgroups/pids", NULL};
-	char *text = NULL, dir[512] = "";
-
-	int status = run_step_walk(argv, "--step: next clone(", NULL, NULL, &text);
-	ck_assert_msg(status == 130, "exit %d:\n%s", status, text);
-	ck_assert_msg(strstr(text, "interrupted; cleaned up"), "%s", text);
-	ck_assert_msg(!strstr(text, "Unexpected"), "%s", text);
-	const char *mk = strstr(text, "mkdir(\"");
-	ck_assert_msg(mk && sscanf(mk, "mkdir(\"%511[^\"]", dir) == 1, "no mkdir in:\n%s", text);
-	ck_assert_msg(strstr(dir, "nutshell-pids-") && access(dir, F_OK) != 0, "%s is left behind",
-		      dir);
-	free(text);
+	cg_check_ctrl_c_at_a_pause("02-cgroups/pids", "nutshell-pids-");
 }
 END_TEST
 
