@@ -25,6 +25,7 @@
 #include "../common/trace.h"
 #include "ns.h"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -97,9 +98,10 @@ child_main(void *arg)
 }
 /* >>> child */
 
-/* One inner namespace: returns 1 if the child's mount showed up here. */
+/* One inner namespace: returns 1 if the child's mount showed up here. With
+ * keep, *keep becomes a descriptor of the child's namespace. */
 static int
-run_round(int private, char *child_ns, char *child_opt)
+run_round(int private, char *child_ns, char *child_opt, int *keep)
 {
 	const char *where = private ? STAGE "/private" : STAGE "/shared";
 	struct child_arg a = {.private = private};
@@ -118,6 +120,16 @@ run_round(int private, char *child_ns, char *child_opt)
 	ns_sync_hear(sync->to_parent[0], child_opt, 128);
 	const char *id = proc_ns(pid, "mnt");
 	snprintf(child_ns, 64, "%s", id ? id : "?");
+	if (keep) {
+		/* An open /proc/PID/ns file keeps the namespace alive after the
+		 * child exits; a dead one's inode number is free and the next
+		 * namespace may get the same id (namespaces(7), "The
+		 * /proc/[pid]/ns/ directory"). */
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+		*keep = (int)TRACE(open(path, O_RDONLY | O_CLOEXEC), "openat", "AT_FDCWD, %s, %s",
+				   trace_str(path), dec_open(O_RDONLY | O_CLOEXEC));
+	}
 	seen = show_mount(where, opt, sizeof(opt));
 	ns_sync_close(sync);
 	if (ns_wait(pid, &status) == -1 || status != 0)
@@ -169,15 +181,20 @@ main(int argc, char **argv)
 		return EXIT_DEMO_FAILED;
 	}
 
-	int leaked_shared = run_round(0, ns1, in1);
-	int leaked_private = run_round(1, ns2, in2);
+	int first = -1;
+	int leaked_shared = run_round(0, ns1, in1, &first);
+	int leaked_private = run_round(1, ns2, in2, NULL);
 	if (leaked_shared < 0 || leaked_private < 0)
 		return EXIT_DEMO_FAILED;
+	/* Both ids are read: the first namespace may go now. */
+	if (first >= 0)
+		close(first);
 
 	int differs = strcmp(host_ns, ns2) != 0 && strcmp(outer_ns, ns2) != 0;
 	trace_fact("mnt_ns_parent", "%s", host_ns);
 	trace_fact("mnt_ns_outer", "%s", outer_ns);
 	trace_fact("mnt_ns_child", "%s", ns2);
+	trace_fact("mnt_ns_first_child", "%s", ns1);
 	trace_fact("mnt_ns_differs", "%s", differs ? "yes" : "no");
 	trace_fact("root_optional_before_private", "%s", before);
 	trace_fact("root_optional_after_private", "%s", after);

@@ -60,7 +60,7 @@ host_links(char *out, size_t size)
 
 /* The links of a new namespace; reported to the parent. */
 static struct nl_sock *
-show_links(struct ns_sync *sync)
+show_links(struct ns_sync *sync, const char *who)
 {
 	char links[256];
 	struct nl_sock *nl = ns_rtnl_open();
@@ -69,7 +69,7 @@ show_links(struct ns_sync *sync)
 		trace_fail("rtnetlink");
 		return NULL;
 	}
-	trace_note("links in this new namespace: %s", links);
+	trace_note("%s: links in this new namespace: %s", who, links);
 	ns_sync_tell(sync->to_parent[1], links);
 	return nl;
 }
@@ -83,7 +83,7 @@ child_a(void *arg)
 	char go[8];
 
 	ns_sync_in_child(sync);
-	struct nl_sock *nl = show_links(sync);
+	struct nl_sock *nl = show_links(sync, "child A");
 	/* One end here, the other created directly in B's namespace: no link
 	 * ever exists in the host's namespace. */
 	if (!nl || ns_veth_create(nl, "veth0", "veth1", pid_b) == -1 ||
@@ -117,7 +117,7 @@ child_b(void *arg)
 	char go[8], msg[128], report[192];
 
 	ns_sync_in_child(sync);
-	struct nl_sock *nl = show_links(sync);
+	struct nl_sock *nl = show_links(sync, "child B");
 	if (!nl || ns_sync_hear(sync->to_child[0], go, sizeof(go)) <= 0) /* veth1 is here */
 		return EXIT_DEMO_FAILED;
 	if (ns_addr_add(nl, "veth1", ADDR_B "/24") == -1 || ns_link_up(nl, "veth1") == -1)
@@ -176,12 +176,15 @@ main(int argc, char **argv)
 	pid_b = ns_clone(CLONE_NEWNET | SIGCHLD, child_b, &sb);
 	if (pid_b == -1)
 		return EXIT_DEMO_FAILED;
+	/* Named in the trace: the question of step 11 is which pid is which. */
+	trace_note("parent: child B is pid %d", (int)pid_b);
 	ns_sync_in_parent(&sb);
 	ns_sync_hear(sb.to_parent[0], links_b, sizeof(links_b));
 	pid_t pid_a = ns_clone(CLONE_NEWNET | SIGCHLD, child_a, &sa);
 	/* >>> clone */
 	if (pid_a == -1)
 		return EXIT_DEMO_FAILED;
+	trace_note("parent: child A is pid %d", (int)pid_a);
 	ns_sync_in_parent(&sa);
 	ns_sync_hear(sa.to_parent[0], links_a, sizeof(links_a));
 	snprintf(ns[1], sizeof(ns[1]), "%s", proc_ns(pid_a, "net") ?: "?");
@@ -208,6 +211,7 @@ main(int argc, char **argv)
 	if (from)
 		*from++ = '\0';
 	printf("%-18s %-20s %-20s %s\n", "", "parent (host)", "child A", "child B");
+	printf("%-18s %-20d %-20d %d\n", "pid", (int)getpid(), (int)pid_a, (int)pid_b);
 	printf("%-18s %-20s %-20s %s\n", "/proc/PID/ns/net", ns[0], ns[1], ns[2]);
 	printf("%-18s %-20s %-20s %s\n", "links at start", "(the host's)", links_a, links_b);
 	printf("%-18s %-20s %-20s %s\n", "veth end", "-", "veth0 " ADDR_A, "veth1 " ADDR_B);

@@ -53,9 +53,14 @@ list_pids(char *out, size_t size)
 static int
 grandchild_main(void *arg)
 {
-	pid_t old_parent = getppid();
+	struct ns_sync *sync = arg;
 
-	(void)arg;
+	ns_sync_in_child(sync);
+	/* Our parent waits until we have looked: otherwise it may exit first
+	 * and we would only ever see our new parent. */
+	pid_t old_parent = getppid();
+	ns_sync_tell(sync->to_parent[1], "");
+	ns_sync_close(sync);
 	/* Wait (at most 2 s) for our parent to exit; then we are an orphan. */
 	for (int i = 0; i < 2000 && getppid() == old_parent; i++)
 		usleep(1000);
@@ -68,9 +73,18 @@ grandchild_main(void *arg)
 static int
 middle_main(void *arg)
 {
+	struct ns_sync sync;
+	char msg[8];
+
 	(void)arg;
-	/* Leave a child behind and exit at once. */
-	return ns_clone(SIGCHLD, grandchild_main, NULL) == -1 ? 1 : 0;
+	if (ns_sync_init(&sync) == -1)
+		return 1;
+	/* Leave a child behind and exit, once it has seen us as its parent. */
+	if (ns_clone(SIGCHLD, grandchild_main, &sync) == -1)
+		return 1;
+	ns_sync_in_parent(&sync);
+	ns_sync_hear(sync.to_parent[0], msg, sizeof(msg));
+	return 0;
 }
 
 /* <<< init */

@@ -86,7 +86,7 @@ main(int argc, char **argv)
 	char name[64], err[CG_ERR] = "", text[256];
 	struct cg_layout l;
 	struct cg cg;
-	int status, ok = 0;
+	int status, ok = 0, interrupted = 0;
 
 	if (trace_main(&prog, argc, argv) != argc) {
 		trace_error("unexpected argument '%s'; see 'freeze --help'", argv[optind]);
@@ -108,9 +108,18 @@ main(int argc, char **argv)
 		trace_error("%s", err);
 		return EXIT_DEMO_FAILED;
 	}
-	pid_t pid = cg_fork(&cg, count, NULL, 30);
-	if (pid < 0 || cg_sleep(0.3, sigfd) != 0)
+	pid_t pid = trace_cfg.interrupted ? -1 : cg_fork(&cg, count, NULL, 30);
+	if (pid < 0)
 		goto out;
+	/* Only the child moved (the write of its pid to cgroup.procs above);
+	 * we stay where we were. Worksheet 02, step 6 looks from outside. */
+	trace_note("parent: pid %d (us) stays in its cgroup; the child, pid %d, is now in %s: "
+		   "cat /proc/%d/cgroup",
+		   (int)getpid(), (int)pid, cg.d[0].dir, (int)pid);
+	if (cg_sleep(0.3, sigfd) != 0) {
+		interrupted = 1;
+		goto out;
+	}
 	char running = state_of(pid);
 
 	/* <<< freeze */
@@ -119,15 +128,19 @@ main(int argc, char **argv)
 	cg_read(&cg, "cgroup.events", text, sizeof(text));
 	char frozen_state = state_of(pid);
 	unsigned long c1 = *counter;
-	if (cg_sleep(0.5, sigfd) != 0)
+	if (cg_sleep(0.5, sigfd) != 0) {
+		interrupted = 1;
 		goto out;
+	}
 	unsigned long c2 = *counter;
 	/* >>> freeze */
 	if (set_frozen(&cg, 0, err, sizeof(err)) != 0)
 		goto out;
 	cg_read(&cg, "cgroup.events", text, sizeof(text));
-	if (cg_sleep(0.3, sigfd) != 0)
+	if (cg_sleep(0.3, sigfd) != 0) {
+		interrupted = 1;
 		goto out;
+	}
 	unsigned long c3 = *counter;
 	char thawed_state = state_of(pid);
 
@@ -150,6 +163,11 @@ out:
 		cg_wait(pid, &status, 5, -1);
 	if (cg_remove(&cg) != 0)
 		trace_fail("removing the cgroup"), ok = 0;
+	/* Ctrl-C (or SIGTERM, SIGHUP): stop at once, as nutshell does. */
+	if (interrupted || trace_cfg.interrupted) {
+		trace_error("interrupted; cleaned up");
+		return 130;
+	}
 	if (!ok) {
 		printf("\nUnexpected: see the trace above.\n");
 		return EXIT_DEMO_FAILED;

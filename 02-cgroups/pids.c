@@ -119,7 +119,7 @@ main(int argc, char **argv)
 	char name[64], err[CG_ERR] = "", text[256], num[32];
 	struct cg_layout l;
 	struct cg cg;
-	int status, ok = 0;
+	int status, ok = 0, interrupted = 0;
 
 	if (trace_main(&prog, argc, argv) != argc) {
 		trace_error("unexpected argument '%s'; see 'pids --help'", argv[optind]);
@@ -151,6 +151,9 @@ main(int argc, char **argv)
 	if (cg_set(&cg, "pids.max", num, err, sizeof(err)) != 0)
 		goto out;
 	/* >>> limit */
+	/* Ctrl-C at a --step pause: no bomb after it. */
+	if (trace_cfg.interrupted)
+		goto out;
 	trace_note("child: fork %d times; each grandchild waits", attempts);
 	pid_t pid = cg_fork(&cg, bomb, NULL, 20);
 	if (pid < 0) {
@@ -158,8 +161,10 @@ main(int argc, char **argv)
 		goto out;
 	}
 	for (double end = cg_now() + 10; !res->done && cg_now() < end;)
-		if (cg_sleep(0.05, sigfd) != 0)
+		if (cg_sleep(0.05, sigfd) != 0) {
+			interrupted = 1;
 			goto out;
+		}
 	cg_read(&cg, "pids.current", text, sizeof(text));
 	long current = strtol(text, NULL, 10);
 	cg_read(&cg, "pids.events", text, sizeof(text));
@@ -197,6 +202,11 @@ out:
 	cg_kill(&cg);
 	if (cg_remove(&cg) != 0)
 		trace_fail("removing the cgroup"), ok = 0;
+	/* Ctrl-C (or SIGTERM, SIGHUP): stop at once, as nutshell does. */
+	if (interrupted || trace_cfg.interrupted) {
+		trace_error("interrupted; cleaned up");
+		return 130;
+	}
 	if (!ok) {
 		printf("\nUnexpected: see the trace above.\n");
 		return EXIT_DEMO_FAILED;

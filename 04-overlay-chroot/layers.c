@@ -154,10 +154,15 @@ child_main(void *arg)
 	    put(merged, "/app/config/new.conf", "mode=new\n") == -1)
 		return EXIT_DEMO_FAILED;
 	path_in(p, upper, "/app/config");
-	long n = TRACE(lgetxattr(p, "trusted.overlay.opaque", opaque, sizeof(opaque) - 1),
-		       "lgetxattr", "%s, \"trusted.overlay.opaque\", %p, %zu", trace_str(p),
-		       (void *)opaque, sizeof(opaque) - 1);
+	/* TRACE() by halves, to show the value read ("y"), as strace does. */
+	trace_begin("lgetxattr", "%s, \"trusted.overlay.opaque\", %p, %zu", trace_str(p),
+		    (void *)opaque, sizeof(opaque) - 1);
+	long n = lgetxattr(p, "trusted.overlay.opaque", opaque, sizeof(opaque) - 1);
 	opaque[n > 0 ? n : 0] = '\0';
+	if (n > 0)
+		trace_out("%s, \"trusted.overlay.opaque\", %s, %zu", trace_str(p),
+			  trace_str(opaque), sizeof(opaque) - 1);
+	trace_end(n);
 	/* >>> opaque */
 	table("after the three changes: only the upper changed", upper, merged);
 

@@ -269,10 +269,16 @@ make_time_namespace(void)
 /* <<< wait */
 /* Waits for the container's pid 1, passing SIGINT, SIGTERM, SIGHUP and
  * SIGQUIT on to it and, with -t, relaying the terminal and its size. */
+/* After SIGTERM, how long the container has to end before SIGKILL: docker
+ * stop's default grace period (docker stop --time, 10 s). A pid 1 without a
+ * SIGTERM handler never sees it (pid_namespaces(7)). */
+#define STOP_GRACE_S 10
+
 static int
 wait_container(pid_t pid, int sigfd, int master)
 {
 	int status, stdin_eof = 0, tty_gone = master < 0;
+	double kill_at = 0; /* cg_now() when SIGKILL follows a SIGTERM */
 
 	for (;;) {
 		struct pollfd p[6] = {
@@ -280,10 +286,20 @@ wait_container(pid_t pid, int sigfd, int master)
 		    {.fd = tty_gone ? -1 : master, .events = POLLIN},
 		    {.fd = tty_gone || stdin_eof ? -1 : STDIN_FILENO, .events = POLLIN}};
 		int nrelay = ctr_stdio_poll(&stdio, &p[3]);
+		double left = kill_at > 0 ? kill_at - cg_now() : -1;
+		int timeout = kill_at > 0 ? (left > 0 ? (int)(left * 1000) + 1 : 0) : -1;
 
-		if (poll(p, 3 + (nfds_t)nrelay, -1) == -1 && errno != EINTR)
+		if (poll(p, 3 + (nfds_t)nrelay, timeout) == -1 && errno != EINTR)
 			return -1;
 		ctr_stdio_pump(&stdio, &p[3], nrelay);
+		if (kill_at > 0 && cg_now() >= kill_at) {
+			trace_note(
+			    "the container did not end %d s after SIGTERM: SIGKILL, as docker "
+			    "stop does",
+			    STOP_GRACE_S);
+			TRACE(kill(pid, SIGKILL), "kill", "%d, SIGKILL", (int)pid);
+			kill_at = 0;
+		}
 		if (!tty_gone && (p[1].revents || p[2].revents) &&
 		    ctr_tty_relay(master, !stdin_eof, p[2].revents, p[1].revents, &stdin_eof) == -1)
 			tty_gone = 1;
@@ -304,6 +320,11 @@ wait_container(pid_t pid, int sigfd, int master)
 		} else if (si.ssi_signo != SIGCHLD) {
 			trace_note("%s: passing it on to the container",
 				   dec_signal((int)si.ssi_signo));
+			if (si.ssi_signo == SIGTERM && kill_at == 0) {
+				trace_note("SIGKILL in %d s if it has not ended by then",
+					   STOP_GRACE_S);
+				kill_at = cg_now() + STOP_GRACE_S;
+			}
 			TRACE(kill(pid, (int)si.ssi_signo), "kill", "%d, %s", (int)pid,
 			      dec_signal((int)si.ssi_signo));
 		}

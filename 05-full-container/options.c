@@ -446,6 +446,10 @@ on_option(int opt, const char *arg)
 		subnet = arg;
 		return 0;
 	case 't':
+		/* Docker's words: with input from a pipe, the shell would wait for
+		 * an end of file that a terminal in raw mode never passes on. */
+		if (!isatty(STDIN_FILENO))
+			return bad("-t: the input device is not a TTY (drop -t to pipe input)");
 		cfg->tty = 1;
 		return 0;
 	case OPT_INIT:

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +28,13 @@ struct trace_settings trace_cfg = {.json_fd = -1};
 
 static const char *prog_name = "nutshell";
 static pid_t main_pid;
+
+/* --step: one prompt at a time. A pause holds a POSIX record lock on this
+ * file (created in trace_main(), inherited by every child): record locks
+ * belong to a process, not to the open file, so a parent and its children
+ * sharing the descriptor still exclude each other (fcntl(2), "Advisory
+ * record locking"), and the lock goes with a process that dies. */
+static int step_lock_fd = -1;
 
 /* CLOCK_MONOTONIC when the program started (trace_main()), in microseconds:
  * the origin of every event's "t". Children forked later inherit it, so the
@@ -279,6 +288,8 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
 			break;
 		case OPT_STEP:
 			trace_cfg.step = true;
+			if (step_lock_fd < 0)
+				step_lock_fd = memfd_create("nutshell-step", MFD_CLOEXEC);
 			break;
 		case OPT_JSON:
 			json_path = optarg;
@@ -327,34 +338,101 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
  * SIGINT too, sets trace_cfg.interrupted and stops pausing; the program
  * finishes the step it is in, cleans up and exits. (A program that does not
  * block SIGINT simply dies of it, as without --step.) */
+static bool
+step_interrupted(void)
+{
+	sigset_t sigs;
+
+	if (sigpending(&sigs) == 0 && sigismember(&sigs, SIGINT)) {
+		trace_cfg.interrupted = true;
+		human("--step: Ctrl-C: %s finishes this step, cleans up and exits", prog_name);
+		return true;
+	}
+	return false;
+}
+
+/* Takes (F_WRLCK) or gives back (F_UNLCK) the pause lock; polls rather than
+ * F_SETLKW so that a blocked SIGINT is still noticed while waiting. Without
+ * the lock file (memfd_create failed, or a program closed it) it pauses
+ * unlocked, as before. Returns false on Ctrl-C. */
+static bool
+step_lock(short type)
+{
+	struct flock l = {.l_type = type, .l_whence = SEEK_SET};
+
+	while (step_lock_fd >= 0 && fcntl(step_lock_fd, F_SETLK, &l) == -1) {
+		if (errno != EACCES && errno != EAGAIN && errno != EINTR)
+			break;
+		if (step_interrupted())
+			return false;
+		struct timespec t = {0, 50 * 1000 * 1000};
+		nanosleep(&t, NULL);
+	}
+	return true;
+}
+
+/* A run of the same call with the same first argument (26 times
+ * prctl(PR_CAPBSET_DROP, ...)) pauses once, unless a reply began with "e"
+ * (expand): then every call pauses. */
+static bool step_expand;
+
+static bool
+step_folded(void)
+{
+	static char last[64];
+	char key[64];
+	size_t len = strcspn(pending.args, ",");
+
+	snprintf(key, sizeof(key), "%s(%.*s", pending.name, (int)(len < 40 ? len : 40),
+		 pending.args);
+	bool same = strcmp(key, last) == 0;
+	snprintf(last, sizeof(last), "%s", key);
+	return same && !step_expand;
+}
+
 static void
 step_pause(void)
 {
 	static int tty = -2;
-	char buf[64];
+	static bool told;
+	char buf[64], who[32] = "";
 	ssize_t n;
 
 	if (tty == -2)
 		tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	if (tty < 0 || trace_cfg.interrupted)
 		return;
-	human("%s--step: next %s(%s) - press Enter%s", COLOR("7"), pending.name, pending.args,
-	      RESET);
+	if (step_folded()) {
+		if (!told)
+			human("--step: %s(%.*s...) again: one pause for the run (reply e and "
+			      "Enter at a pause to stop at each)",
+			      pending.name, (int)strcspn(pending.args, ","), pending.args);
+		told = true;
+		return;
+	}
+	told = false;
+	if (!step_lock(F_WRLCK))
+		return;
+	/* Input typed while another process had the prompt was meant for it. */
+	tcflush(tty, TCIFLUSH);
+	/* The prompt names the pid that waits (children have "[pid N]" already). */
+	if (main_pid == 0 || getpid() == main_pid)
+		snprintf(who, sizeof(who), "[pid %d] ", (int)getpid());
+	human("%s%s--step: next %s(%s) - press Enter%s", who, COLOR("7"), pending.name,
+	      pending.args, RESET);
 	for (;;) {
 		struct pollfd p = {.fd = tty, .events = POLLIN};
-		sigset_t sigs;
 
-		if (sigpending(&sigs) == 0 && sigismember(&sigs, SIGINT)) {
-			trace_cfg.interrupted = true;
-			human("--step: Ctrl-C: %s finishes this step, cleans up and exits",
-			      prog_name);
-			return;
-		}
+		if (step_interrupted())
+			break;
 		if (poll(&p, 1, 100) <= 0)
 			continue;
-		if ((n = read(tty, buf, sizeof(buf))) <= 0 || memchr(buf, '\n', (size_t)n))
-			return;
+		if ((n = read(tty, buf, sizeof(buf))) > 0 && buf[0] == 'e')
+			step_expand = true;
+		if (n <= 0 || memchr(buf, '\n', (size_t)n))
+			break;
 	}
+	step_lock(F_UNLCK);
 }
 
 void
@@ -370,6 +448,16 @@ trace_begin(const char *name, const char *fmt, ...)
 		step_pause();
 	/* "t" of a syscall event is when the call began (after any --step pause). */
 	pending.t = trace_cfg.json_fd >= 0 ? since_start_us() : 0;
+}
+
+void
+trace_out(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(pending.args, sizeof(pending.args), fmt, ap);
+	va_end(ap);
 }
 
 long

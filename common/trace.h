@@ -72,6 +72,10 @@ enum { EXIT_DEMO_OK = 0, EXIT_DEMO_FAILED = 1, EXIT_USAGE = 2 };
 
 /* The two halves of TRACE(); use the macro. */
 void trace_begin(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Between the call and trace_end(): the arguments again, now showing what
+ * the call wrote into an output buffer, as strace prints such a call
+ * (lgetxattr's value) once it has returned. */
+void trace_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 long trace_end(long ret);
 
 /* <<< trace-macro */

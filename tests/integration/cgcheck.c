@@ -3,9 +3,12 @@
  */
 #include "cgcheck.h"
 #include "../suites.h"
+#include "harness.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 void
 cg_check_trace(const struct run *r)
@@ -88,4 +91,20 @@ cg_check_needs_cgroup(const char *prog)
 	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
 	ck_assert_ptr_null(run_find(&r, "syscall", "name", "mkdir"));
 	run_free(&r);
+}
+
+void
+cg_check_ctrl_c_at_a_pause(const char *prog, const char *prefix)
+{
+	const char *argv[] = {prog, NULL};
+	char *text = NULL, dir[512] = "";
+
+	int status = run_step_walk(argv, "--step: next clone(", NULL, NULL, &text);
+	ck_assert_msg(status == 130, "exit %d:\n%s", status, text);
+	ck_assert_msg(strstr(text, "interrupted; cleaned up"), "%s", text);
+	ck_assert_msg(!strstr(text, "Unexpected"), "%s", text);
+	const char *mk = strstr(text, "mkdir(\"");
+	ck_assert_msg(mk && sscanf(mk, "mkdir(\"%511[^\"]", dir) == 1, "no mkdir in:\n%s", text);
+	ck_assert_msg(strstr(dir, prefix) && access(dir, F_OK) != 0, "%s is left behind", dir);
+	free(text);
 }

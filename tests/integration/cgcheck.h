@@ -25,4 +25,9 @@ void cg_check_usage_error(const char *const argv[], const char *expected);
  * says what is needed. */
 void cg_check_needs_cgroup(const char *prog);
 
+/* Ctrl-C at PROG's first --step pause before clone, on a terminal: exit
+ * 130, "interrupted; cleaned up", no "Unexpected", and the cgroup it made
+ * (named PREFIX<pid>, from the trace's mkdir) is gone. */
+void cg_check_ctrl_c_at_a_pause(const char *prog, const char *prefix);
+
 #endif

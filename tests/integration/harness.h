@@ -88,4 +88,16 @@ const char *run_ctr_id(const struct run *r);
  * /dev/shm, no cgroup. Only this container's: other runs may go on. */
 void run_expect_ctr_gone(const char *id);
 
+/*
+ * Runs ARGV with --no-color --step on a new pseudo-terminal (its
+ * controlling terminal, so --step pauses), as at a projector, pressing
+ * Enter at every pause. Asserts that every prompt names its pid and that
+ * no second prompt shows while one waits. Before answering a prompt that
+ * contains AT, calls at_pause with the prompt's line; with at_pause NULL,
+ * types Ctrl-C there instead of Enter. Returns the exit
+ * status; the terminal's text in *text (malloc'd) when text is not NULL.
+ */
+int run_step_walk(const char *const argv[], const char *at, void (*at_pause)(const char *, void *),
+		  void *data, char **text);
+
 #endif

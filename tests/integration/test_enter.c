@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -153,6 +154,40 @@ START_TEST(enter_bad_input)
 }
 END_TEST
 
+/* Worksheet 01, step 13 as written (without "sudo": the suite runs as root):
+ * the sleeper's pid comes from its pid file, so enter joins that sleeper and
+ * prints its hostname; with no pid file, one line about the empty pid. */
+START_TEST(enter_worksheet_step_13)
+{
+	const char *root = getenv("NUTSHELL_ROOT");
+	char cmd[1024], out[256] = "", host[256];
+	FILE *p;
+
+	ck_assert_int_eq(gethostname(host, sizeof(host)), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && rm -f target.pid && "
+		 "{ unshare --uts sh -c 'echo $$ > target.pid; hostname target-ns; exec sleep "
+		 "60' & } && sleep 1 && "
+		 "./01-namespaces/enter --no-color --target \"$(cat target.pid)\" --ns uts -- "
+		 "hostname 2>/dev/null; echo \"status $?\"; hostname; "
+		 "kill \"$(cat target.pid)\"; rm -f target.pid; "
+		 "./01-namespaces/enter --target \"$(cat target.pid 2>/dev/null)\" --ns uts -- "
+		 "hostname 2>&1; echo \"status $?\"",
+		 root ? root : ".");
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	pclose(p);
+	char expected[600];
+	snprintf(expected, sizeof(expected),
+		 "target-ns\nstatus 0\n%s\nenter: --target '': expected a process id\n"
+		 "status 2\n",
+		 host);
+	ck_assert_str_eq(out, expected);
+}
+END_TEST
+
 Suite *
 suite_enter(void)
 {
@@ -165,6 +200,7 @@ suite_enter(void)
 	tcase_add_test(tc, enter_defaults_to_what_differs_and_hostname);
 	tcase_add_test(tc, enter_passes_on_the_commands_status);
 	tcase_add_test(tc, enter_bad_input);
+	tcase_add_test(tc, enter_worksheet_step_13);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -35,6 +35,9 @@ START_TEST(layers_copyup_whiteout_opaque)
 	ck_assert_str_eq(run_fact(&r, "whiteout"), "char 0:0");
 	ck_assert_str_eq(run_fact(&r, "whiteout_hides"), "yes");
 	ck_assert_str_eq(run_fact(&r, "opaque_xattr"), "y");
+	/* Worksheet 04, step 1 asks for the marker "y" in the trace: decoded. */
+	ck_assert_msg(strstr(r.err, "/upper/app/config\", \"trusted.overlay.opaque\", \"y\", "),
+		      "no decoded opaque marker in:\n%s", r.err);
 	ck_assert_ptr_nonnull(run_find(&r, "syscall", "name", "lgetxattr"));
 	/* Two containers on shared layers: far below two copies. */
 	long long layers = atoll(run_fact(&r, "disk_layers"));

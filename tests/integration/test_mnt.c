@@ -44,6 +44,33 @@ START_TEST(mnt_shows_the_difference)
 }
 END_TEST
 
+/* Worksheet 01, step 7: the two columns of "child's /proc/PID/ns/mnt" are
+ * two namespaces alive at once, so their ids differ in every run (a dead
+ * namespace's inode number used to be reused by the second). */
+START_TEST(mnt_two_children_two_ids)
+{
+	const char *argv[] = {"01-namespaces/mnt", NULL};
+
+	for (int i = 0; i < 10; i++) {
+		struct run r;
+		char first[64] = "", second[64] = "";
+		const char *row;
+
+		ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+		ck_assert_msg(r.status == 0, "exit %d:\n%s", r.status, r.err);
+		row = strstr(r.out, "child's /proc/PID/ns/mnt");
+		ck_assert_ptr_nonnull(row);
+		ck_assert_int_eq(
+		    sscanf(row + strlen("child's /proc/PID/ns/mnt"), "%63s %63s", first, second),
+		    2);
+		ck_assert_msg(strcmp(first, second) != 0, "run %d: the same id twice: %s", i + 1,
+			      first);
+		ck_assert_str_eq(run_fact(&r, "mnt_ns_first_child"), first);
+		run_free(&r);
+	}
+}
+END_TEST
+
 START_TEST(mnt_bad_input)
 {
 	const char *argv[] = {PROG, "--bogus", NULL};
@@ -63,6 +90,7 @@ suite_mnt(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, mnt_shows_the_difference);
+	tcase_add_test(tc, mnt_two_children_two_ids);
 	tcase_add_test(tc, mnt_bad_input);
 	suite_add_tcase(s, tc);
 	return s;

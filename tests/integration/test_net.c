@@ -4,6 +4,7 @@
 #include "../suites.h"
 #include "harness.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define NET "01-namespaces/net"
@@ -28,6 +29,22 @@ START_TEST(net_veth_between_two_namespaces)
 							: NULL);
 	ck_assert_ptr_nonnull(run_find(&r, "syscall", "name", "sendmsg"));
 	ck_assert_ptr_nonnull(strstr(r.err, "{RTM_NEWLINK veth0 type veth peer veth1 netns_pid="));
+	/* Step 11's question answered from the trace: the labels name the
+	 * pids, and netns_pid is child B's. */
+	int pid_b = 0, pid_a = 0;
+	const char *lb = strstr(r.err, "parent: child B is pid ");
+	const char *la = strstr(r.err, "parent: child A is pid ");
+	ck_assert_msg(lb && la, "the trace does not say which pid is A and B:\n%s", r.err);
+	sscanf(lb, "parent: child B is pid %d", &pid_b);
+	sscanf(la, "parent: child A is pid %d", &pid_a);
+	char peer[96];
+	snprintf(peer, sizeof(peer), "peer veth1 netns_pid=%d}", pid_b);
+	ck_assert_msg(strstr(r.err, peer), "no '%s' in:\n%s", peer, r.err);
+	ck_assert_ptr_nonnull(strstr(r.err, "child A: links in this new namespace: lo:DOWN"));
+	ck_assert_ptr_nonnull(strstr(r.err, "child B: links in this new namespace: lo:DOWN"));
+	char row[96];
+	snprintf(row, sizeof(row), " %d ", pid_a);
+	ck_assert_ptr_nonnull(strstr(strstr(r.out, "pid "), row));
 	ck_assert_ptr_nonnull(strstr(r.err, "{RTM_NEWADDR veth0 10.200.1.1/24}"));
 	ck_assert_ptr_nonnull(strstr(r.err, "{RTM_NEWADDR veth1 10.200.1.2/24}"));
 	ck_assert_ptr_nonnull(strstr(r.err, "{RTM_NEWLINK veth1 flags=IFF_UP}"));

@@ -214,6 +214,8 @@ START_TEST(nutshell_bad_input)
 	    {"--security-opt", "apparmor=x", "apparmor=x"},
 	    {"--workdir", "rel", "--workdir 'rel'"},
 	    {"--bogus", NULL, "--bogus"},
+	    /* Standard input here is /dev/null, no terminal: as docker. */
+	    {"-t", NULL, "-t: the input device is not a TTY"},
 	};
 	struct run r;
 
@@ -645,6 +647,26 @@ pty_wait_for(int master, char *buf, size_t size, size_t *len, size_t from, const
 	return NULL;
 }
 
+/* Worksheet 05, step 2 on a projector: `nutshell run --step -- true` pauses
+ * once for the run of 26-odd prctl(PR_CAPBSET_DROP, ...), says so, one
+ * prompt at a time, each with its pid. */
+START_TEST(nutshell_step_folds_repeated_calls)
+{
+	const char *argv[] = {NUTSHELL, "run", "--", "true", NULL};
+	char *text = NULL;
+	int drops = 0;
+
+	int status = run_step_walk(argv, NULL, NULL, NULL, &text);
+	ck_assert_msg(status == 0, "exit %d:\n%s", status, text);
+	for (const char *p = text; (p = strstr(p, "--step: next prctl(PR_CAPBSET_DROP")); p++)
+		drops++;
+	ck_assert_msg(drops == 1, "%d pauses for PR_CAPBSET_DROP:\n%s", drops, text);
+	ck_assert_msg(strstr(text, "prctl(PR_CAPBSET_DROP...) again: one pause for the run"), "%s",
+		      text);
+	free(text);
+}
+END_TEST
+
 /* Ctrl-C during a --step walk (issue 9): at a pause of nutshell's own once
  * its cgroup exists, and at a pause of the container's pid 1 - each time
  * exit 130, the terminal says why, and nothing of the container is left. */
@@ -860,6 +882,7 @@ suite_nutshell(void)
 	tcase_add_test(tc, nutshell_tty);
 	tcase_add_test(tc, nutshell_tty_closed);
 	tcase_add_test(tc, nutshell_step_interrupted);
+	tcase_add_test(tc, nutshell_step_folds_repeated_calls);
 	tcase_add_test(tc, nutshell_userns_and_time);
 	tcase_add_test(tc, nutshell_userns_idmapped);
 	suite_add_tcase(s, tc);

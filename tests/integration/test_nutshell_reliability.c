@@ -1213,6 +1213,48 @@ START_TEST(hardening_masked_paths_bypass)
 }
 END_TEST
 
+/* SIGTERM to nutshell, as docker stop sends it: a pid 1 that ignores it (no
+ * handler: pid_namespaces(7)) is killed after the grace period, the trace
+ * says so, and nothing is left. */
+START_TEST(sigterm_then_sigkill_after_grace)
+{
+	const char *root = getenv("NUTSHELL_ROOT");
+	char prog[512], err_path[] = "/tmp/nutshell-test-stop.XXXXXX", text[16384];
+	int status = -1;
+
+	snprintf(prog, sizeof(prog), "%s/" NUTSHELL, root ? root : ".");
+	int fd = mkstemp(err_path);
+	ck_assert_int_ge(fd, 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		setsid();
+		int in = open("/dev/null", O_RDONLY);
+		if (in < 0 || dup2(in, 0) < 0 || dup2(fd, 2) < 0 || dup2(fd, 1) < 0)
+			_exit(98);
+		execl(prog, NUTSHELL, "--no-color", "run", "--", "sleep", "60", NULL);
+		_exit(98);
+	}
+	ck_assert_int_gt(pid, 0);
+	nap(1500); /* started */
+	double t0 = cg_now();
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	for (int i = 0; i < 300 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		nap(100);
+	double took = cg_now() - t0;
+	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+	text[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(err_path);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGKILL,
+		      "status %#x after %.1f s:\n%s", status, took, text);
+	ck_assert_msg(took >= 9.5 && took < 20, "ended %.1f s after SIGTERM", took);
+	ck_assert_msg(strstr(text, "SIGKILL in 10 s if it has not ended by then"), "%s", text);
+	ck_assert_msg(strstr(text, "did not end 10 s after SIGTERM: SIGKILL, as docker stop does"),
+		      "%s", text);
+	assert_nothing_left(id_in(text));
+}
+END_TEST
+
 /* One test case per test, named after it: CK_RUN_CASE=NAME runs one
  * (scripts/mutants.sh does, for each deliberately broken defence). */
 #define ADD(s, test)                                                                               \
@@ -1247,5 +1289,6 @@ suite_reliability(void)
 	ADD(s, hardening_mount_propagation_leak);
 	ADD(s, hardening_cve_2019_19921_symlinked_proc);
 	ADD(s, hardening_masked_paths_bypass);
+	ADD(s, sigterm_then_sigkill_after_grace);
 	return s;
 }

@@ -4,6 +4,7 @@
 #include "../suites.h"
 #include "harness.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define PROG "01-namespaces/pid"
@@ -37,6 +38,43 @@ START_TEST(pid_shows_the_difference)
 }
 END_TEST
 
+/* The step is about re-parenting: the grandchild must see its first parent
+ * (pid 2) and then pid 1, in every run, not only when pid 2 happens to exit
+ * after the grandchild's first getppid(). */
+START_TEST(pid_orphan_reparenting_every_run)
+{
+	const char *argv[] = {PROG, NULL};
+
+	for (int i = 0; i < 30; i++) {
+		struct run r;
+
+		ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+		ck_assert_msg(r.status == 0, "run %d: exit %d, stderr:\n%s", i + 1, r.status,
+			      r.err);
+		ck_assert_msg(strstr(r.err, "grandchild: my parent was pid 2, now it is pid 1"),
+			      "run %d of 30 did not show the re-parenting:\n%s", i + 1, r.err);
+		run_free(&r);
+	}
+}
+END_TEST
+
+/* --step on a projector: pid 1 waits in wait4 while pid 2 is about to
+ * clone; one prompt at a time, each naming its pid, and Enter always moves
+ * the process that asked. */
+START_TEST(pid_step_one_prompt_at_a_time)
+{
+	const char *argv[] = {PROG, NULL};
+	char *text = NULL;
+
+	int status = run_step_walk(argv, NULL, NULL, NULL, &text);
+	ck_assert_msg(status == 0, "exit %d:\n%s", status, text);
+	ck_assert_msg(strstr(text, "[pid 1] --step: next wait4("), "%s", text);
+	ck_assert_msg(strstr(text, "[pid 2] --step: next clone("), "%s", text);
+	ck_assert_msg(strstr(text, "grandchild: my parent was pid 2, now it is pid 1"), "%s", text);
+	free(text);
+}
+END_TEST
+
 START_TEST(pid_bad_input)
 {
 	const char *argv[] = {PROG, "--bogus", NULL};
@@ -56,6 +94,8 @@ suite_pid(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, pid_shows_the_difference);
+	tcase_add_test(tc, pid_orphan_reparenting_every_run);
+	tcase_add_test(tc, pid_step_one_prompt_at_a_time);
 	tcase_add_test(tc, pid_bad_input);
 	suite_add_tcase(s, tc);
 	return s;

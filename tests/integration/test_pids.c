@@ -4,9 +4,12 @@
  */
 #include "../suites.h"
 #include "cgcheck.h"
+#include "harness.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PIDS "02-cgroups/pids"
 
@@ -60,6 +63,14 @@ START_TEST(pids_needs_a_cgroup)
 }
 END_TEST
 
+/* Ctrl-C at a --step pause: it stops at once, removes its cgroup, says
+ * so in one line and exits 130, as nutshell does. */
+START_TEST(pids_ctrl_c_at_a_pause)
+{
+	cg_check_ctrl_c_at_a_pause("02-cgroups/pids", "nutshell-pids-");
+}
+END_TEST
+
 Suite *
 suite_pids(void)
 {
@@ -67,6 +78,7 @@ suite_pids(void)
 	TCase *tc = tcase_create("pids");
 
 	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, pids_ctrl_c_at_a_pause);
 	tcase_add_test(tc, pids_fork_fails_with_eagain);
 	tcase_add_test(tc, pids_bad_input);
 	tcase_add_test(tc, pids_needs_a_cgroup);

@@ -4,7 +4,9 @@
 #include "../suites.h"
 #include "harness.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define UTS "01-namespaces/uts"
 
@@ -100,6 +102,43 @@ START_TEST(uts_quiet_and_step_without_terminal)
 }
 END_TEST
 
+/* Exercise 2 as the worksheet writes it: while `uts --step` waits before the
+ * child's sethostname, the child is alive and readlink of its
+ * /proc/PID/ns/uts shows another namespace than the parent's (here, the
+ * test's: the parent did not unshare). */
+static void
+readlink_child_uts(const char *line, void *data)
+{
+	char path[64], child[128], parent[128];
+	int pid = 0;
+	ssize_t n;
+
+	ck_assert_msg(sscanf(line, "[pid %d]", &pid) == 1, "no pid in: %s", line);
+	snprintf(path, sizeof(path), "/proc/%d/ns/uts", pid);
+	n = readlink(path, child, sizeof(child) - 1);
+	ck_assert_msg(n > 0, "readlink %s printed nothing: the child is gone", path);
+	child[n] = '\0';
+	n = readlink("/proc/self/ns/uts", parent, sizeof(parent) - 1);
+	ck_assert_int_gt(n, 0);
+	parent[n] = '\0';
+	ck_assert_str_ne(child, parent);
+	*(int *)data = 1;
+}
+
+START_TEST(uts_exercise_2_readlink_at_sethostname)
+{
+	const char *argv[] = {UTS, NULL};
+	char *text = NULL;
+	int seen = 0;
+
+	int status =
+	    run_step_walk(argv, "--step: next sethostname(", readlink_child_uts, &seen, &text);
+	ck_assert_msg(status == 0, "exit %d:\n%s", status, text);
+	ck_assert_msg(seen, "no pause before sethostname:\n%s", text);
+	free(text);
+}
+END_TEST
+
 Suite *
 suite_uts(void)
 {
@@ -112,6 +151,7 @@ suite_uts(void)
 	tcase_add_test(tc, uts_bad_input);
 	tcase_add_test(tc, uts_needs_root);
 	tcase_add_test(tc, uts_quiet_and_step_without_terminal);
+	tcase_add_test(tc, uts_exercise_2_readlink_at_sethostname);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,8 +7,8 @@
 #
 # Why a VM: this build machine, WSL2 and older distributions mount cgroup v1 next to v2,
 # while most participants' laptops run a stock distribution kernel with cgroup v2 only.
-# The VM gives every machine the second kind. qemu emulates the CPU in software, so no
-# KVM is needed; it is slow (a minute to boot) but runs anywhere.
+# The VM gives every machine the second kind. KVM is used when /dev/kvm can be
+# opened, software emulation otherwise (slow, a minute to boot, but it runs anywhere).
 #
 # Nothing here needs root on the host or leaves anything behind: no mounts, no loop
 # devices, no device nodes (the initramfs is a cpio archive written by an ordinary
@@ -268,14 +268,23 @@ say "  $(du -h "$initrd" | cut -f1) compressed"
 # -nic none: the guest needs no network to the host, only its own namespaces.
 # The nutshell.* words are read by tests/vm/init from /proc/cmdline.
 cmdline="console=ttyS0 panic=-1 quiet cgroup_no_v1=all nutshell.mode=$mode"
-qemu=(qemu-system-x86_64 -nographic -no-reboot -accel tcg -m "$memory" -smp 2 -nic none
+# KVM when /dev/kvm can be opened for reading and writing (it exists but is
+# refused without the kvm group, or inside a VM without nested virtualisation);
+# software emulation (TCG) otherwise: slower, but it runs anywhere.
+# (-c first: "<>" would create a missing /dev/kvm as a plain file.)
+if [[ -c /dev/kvm ]] && { : <>/dev/kvm; } 2>/dev/null; then
+	accel=(-accel kvm -cpu host) how="with KVM"
+else
+	accel=(-accel tcg) how="software emulation, no KVM: give it a minute"
+fi
+qemu=(qemu-system-x86_64 -nographic -no-reboot "${accel[@]}" -m "$memory" -smp 2 -nic none
 	-kernel "$kdir/vmlinuz" -initrd "$initrd")
 
 if [[ $mode == shell ]]; then
 	# Tell the guest this terminal's size and type; a serial line cannot ask.
 	read -r rows cols < <(stty size 2>/dev/null || true)
 	[[ ${rows:-0} -gt 0 && ${cols:-0} -gt 0 ]] || rows=24 cols=80
-	say "booting $release (software emulation, no KVM: give it a minute)"
+	say "booting $release ($how)"
 	say "in the VM: 'poweroff -f' (or exit the shell) to leave, or Ctrl-a x to stop qemu"
 	status=0
 	"${qemu[@]}" -append "$cmdline nutshell.rows=$rows nutshell.cols=$cols nutshell.term=${TERM:-vt100}" || status=$?
@@ -288,7 +297,7 @@ fi
 [[ -z ${NUTSHELL_VM_SUITE:-} ]] || cmdline+=" nutshell.suite=$NUTSHELL_VM_SUITE"
 [[ -z ${NUTSHELL_NO_SKIP:-} ]] || cmdline+=" nutshell.noskip=$NUTSHELL_NO_SKIP"
 log=$cache/last-run.log
-say "booting $release with only cgroup v2 (software emulation, no KVM; limit ${timeout_s} s)"
+say "booting $release with only cgroup v2 ($how; limit ${timeout_s} s)"
 start=$SECONDS
 # --foreground keeps qemu in our process group, so Ctrl-C stops it too. The guest's
 # console goes to the terminal as it comes, and to the log that is judged below.

@@ -42,8 +42,9 @@ START_TEST(pivoted)
 			  "TRACE(syscall(SYS_pivot_root, \".\", \".\"), \"pivot_root\", ...) "
 			  "(TODO 2)");
 	ck_assert_msg(json_integer_value(json_object_get(ev, "ret")) == 0,
-		      "pivot_root(%s) = %s: EINVAL means root/ is no mount point yet (TODO 1) "
-		      "or \".\" is not root/ (chdir first, TODO 2)",
+		      "pivot_root(%s) = %s: EBUSY means \".\" is still the old root: "
+		      "chdir(root) first (TODO 2); EINVAL means root/ is no mount point yet "
+		      "(TODO 1)",
 		      grade_args(ev), grade_result(ev));
 	ck_assert_msg(fact_is("pivoted", "yes"),
 		      "after pivot_root, \"/\" is not root/: chdir(root) before it (TODO 2)");
