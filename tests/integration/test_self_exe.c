@@ -169,16 +169,24 @@ lab_run(const struct lab *l, const char *const args[])
 	return pid;
 }
 
-/* The container's pid 1 as the host sees it: the launcher's child. */
+/* The container's pid 1 as the host sees it: the launcher's child in a pid
+ * namespace of its own. Not just its first child: where / is not pid 1's
+ * (a fresh root entered with pivot_root), nutshell first forks a short
+ * probe of whether this is a chroot (common/host.c). */
 static pid_t
 container_of(pid_t launcher)
 {
-	char path[64], text[64];
+	char path[64], text[64], mine[64] = "", theirs[64] = "";
 
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)launcher);
+	ck_assert_int_gt(readlink(path, mine, sizeof(mine) - 1), 0);
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)launcher, (int)launcher);
 	for (int i = 0; i < 1000; i++, nap(10)) {
+		char ns[64];
 		int pid = atoi(read_line_file(path, text, sizeof(text)));
-		if (pid > 0)
+		snprintf(ns, sizeof(ns), "/proc/%d/ns/pid", pid);
+		memset(theirs, 0, sizeof(theirs));
+		if (pid > 0 && readlink(ns, theirs, sizeof(theirs) - 1) > 0 && strcmp(theirs, mine))
 			return pid;
 	}
 	ck_abort_msg("no container appeared");

@@ -230,11 +230,17 @@ START_TEST(unpack_three_layers)
 	run_free(&r);
 
 	/* What a container on this stack sees: exactly the spec's files. */
-	char cmd[2048], seen[512] = "";
+	/* The layers' names relative to their directory: mount(8) of
+	 * util-linux 2.39+ passes lowerdir through fsconfig(2), which takes at
+	 * most 256 bytes a value (Debian 13 refused the absolute paths). */
+	char cmd[2048], seen[512] = "", dir[256];
+	snprintf(dir, sizeof(dir), "%s", top_dir);
+	*strrchr(dir, '/') = '\0';
 	snprintf(cmd, sizeof(cmd),
-		 "unshare -m sh -c 'mkdir -p %s/m && mount -t overlay overlay -o lowerdir=%s "
-		 "%s/m && cd %s/m && find . | sort | tr \"\\n\" \" \"'",
-		 scratch, lower, scratch, scratch);
+		 "unshare -m sh -c 'mkdir -p %s/m && cd %s && mount -t overlay overlay -o "
+		 "lowerdir=%s:%s:%s %s/m && cd %s/m && find . | sort | tr \"\\n\" \" \"'",
+		 scratch, dir, strrchr(top_dir, '/') + 1, strrchr(mid_dir, '/') + 1,
+		 strrchr(base_dir, '/') + 1, scratch, scratch);
 	FILE *f = popen(cmd, "r");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(fgets(seen, sizeof(seen), f));
