@@ -373,7 +373,7 @@ START_TEST(unpack_hostile)
 	expect_refused("empty", NULL, "expected an OCI layout (index.json)");
 
 	/* A decompression bomb: 8 MiB of zeros, a few KiB gzipped. */
-	sh("cd %s && head -c 8M /dev/zero >zeros && tar -czf bomb.tar.gz zeros && "
+	sh("cd %s && head -c 8388608 /dev/zero >zeros && tar -czf bomb.tar.gz zeros && "
 	   "%s/scripts/mkoci.sh bomb test:1 bomb.tar.gz",
 	   scratch, getenv("NUTSHELL_ROOT") ? getenv("NUTSHELL_ROOT") : "$OLDPWD");
 	expect_refused("bomb", "--max-size=1M",
