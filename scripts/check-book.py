@@ -35,7 +35,9 @@ import html.parser
 import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 import urllib.parse
 
@@ -381,9 +383,14 @@ def main(argv):
     problems = check_links([f"{web}/{d}" for d in ("book", "book-instructor", "worksheets", "worksheets-instructor")])
     chapters = sorted(os.path.join(f"{web}/{d}", p) for d in ("book", "worksheets")
                       for p in os.listdir(f"{web}/{d}") if p.endswith(".html") and not p.startswith("fixture-"))
+    # Chromium leaves its profile's singleton socket directory in TMPDIR:
+    # one of our own, removed after, so that nothing stays in /tmp.
+    tmp = tempfile.mkdtemp(prefix="nutshell-check-book.")
+    os.environ["TMPDIR"] = tmp
     try:
         drv = browser()
     except Exception as err:  # no chromium, driver or selenium: say which
+        shutil.rmtree(tmp, ignore_errors=True)
         print(f"check-book: cannot start headless Chromium (make book-deps): {err}".strip(), file=sys.stderr)
         return 1
     try:
@@ -398,6 +405,7 @@ def main(argv):
         problems += check_fixtures(drv, web)
     finally:
         drv.quit()
+        shutil.rmtree(tmp, ignore_errors=True)
     problems += check_epubs()
     for p in problems:
         print(f"check-book: {p}", file=sys.stderr)
