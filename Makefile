@@ -20,7 +20,7 @@ CFLAGS   += $(NL_CFLAGS)
 LDLIBS   = -lcap -lseccomp -ljansson -lnl-3
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-COMMON_SRC = common/trace.c common/decode.c common/procfs.c common/host.c
+COMMON_SRC = common/trace.c common/decode.c common/procfs.c common/host.c common/err.c
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 
 # Each lesson: helpers (linked by its programs, later lessons and the

@@ -536,22 +536,33 @@ trace_note(const char *fmt, ...)
 }
 
 void
-trace_fail(const char *what)
+trace_report(int errnum, const char *text)
 {
 	int saved = errno;
 
-	human("%s%s: %s: %s (%s)%s", COLOR("31"), prog_name, what, dec_errno(saved),
-	      strerror(saved), RESET);
+	human("%s%s: %s%s", COLOR("31"), prog_name, text, RESET);
 	json_t *obj = event("note");
-	json_set_str(obj, "text", what);
-	json_set_str(obj, "errno", dec_errno(saved));
+	json_set_str(obj, "text", text);
+	if (errnum)
+		json_set_str(obj, "errno", dec_errno(errnum));
 	emit(obj);
 	/* When the host is why (a chroot, a sysctl, cgroups not delegated): say
 	 * so, in one more line (host.h). */
 	char buf[512];
-	const char *why = host_why(saved, buf, sizeof(buf));
+	const char *why = errnum ? host_why(errnum, buf, sizeof(buf)) : NULL;
 	if (why)
 		human("%s: %s", prog_name, why);
+	errno = saved;
+}
+
+void
+trace_fail(const char *what)
+{
+	int saved = errno;
+	char text[1024];
+
+	snprintf(text, sizeof(text), "%s: %s (%s)", what, dec_errno(saved), strerror(saved));
+	trace_report(saved, text);
 	errno = saved;
 }
 

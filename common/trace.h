@@ -105,6 +105,11 @@ void trace_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * on stderr, always shown, and a "note" event. Uses errno. */
 void trace_fail(const char *what);
 
+/* The printing half of trace_fail and err_print (err.h): "name: TEXT" on
+ * stderr in red, always shown, a "note" event with ERRNUM's name (when not
+ * 0), and the host's reason when host.h knows one. */
+void trace_report(int errnum, const char *text);
+
 /* One-line error for bad input, always shown: "name: message". */
 void trace_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

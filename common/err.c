@@ -1,0 +1,90 @@
+/*
+ * err.c - the error record (see err.h): filled where a failure happens,
+ * printed once by whoever gives up.
+ */
+#include "err.h"
+#include "decode.h"
+#include "trace.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static struct err last;
+
+static int
+fill(int errnum, const char *fmt, va_list ap)
+{
+	vsnprintf(last.msg, sizeof(last.msg), fmt, ap);
+	last.errnum = errnum;
+	if (errnum)
+		errno = errnum;
+	return -1;
+}
+
+int
+err_set(int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fill(errnum, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+err_sys(const char *fmt, ...)
+{
+	int saved = errno;
+	char what[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	/* As trace_fail and strace write it: the errno's name, then its text. */
+	return err_set(saved, "%s: %s (%s)", what, dec_errno(saved), strerror(saved));
+}
+
+int
+err_prefix(const char *fmt, ...)
+{
+	int saved = errno;
+	char head[512], old[sizeof(last.msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(head, sizeof(head), fmt, ap);
+	va_end(ap);
+	memcpy(old, last.msg, sizeof(old));
+	/* Cut at the record's size: a long message loses its end, never its
+	 * start. */
+	size_t n = (size_t)snprintf(last.msg, sizeof(last.msg), "%s: ", head);
+	if (n < sizeof(last.msg))
+		memccpy(last.msg + n, old, '\0', sizeof(last.msg) - n);
+	last.msg[sizeof(last.msg) - 1] = '\0';
+	errno = saved;
+	return -1;
+}
+
+const struct err *
+err_last(void)
+{
+	return &last;
+}
+
+void
+err_print(void)
+{
+	trace_report(last.errnum, last.msg[0] ? last.msg : "failed");
+	err_clear();
+}
+
+void
+err_clear(void)
+{
+	last.errnum = 0;
+	last.msg[0] = '\0';
+}
