@@ -121,6 +121,10 @@ int ns_veth_create(struct nl_sock *nl, const char *name, const char *peer, pid_t
 /* IFF_UP on link NAME (RTM_NEWLINK with ifi_change = IFF_UP). */
 int ns_link_up(struct nl_sock *nl, const char *name);
 
+/* Deletes link NAME (RTM_DELLINK); a veth's peer goes with it. ENODEV
+ * when there is no such link. */
+int ns_link_delete(struct nl_sock *nl, const char *name);
+
 /* Adds an IPv4 address "10.200.1.1/24" to link NAME (RTM_NEWADDR). */
 int ns_addr_add(struct nl_sock *nl, const char *name, const char *cidr);
 

@@ -246,6 +246,27 @@ nla_put_failure:
 }
 
 int
+ns_link_delete(struct nl_sock *nl, const char *name)
+{
+	/* Deleting one end of a veth deletes its peer too, whatever namespace
+	 * it is in (veth(4)); the kernel does it before it answers. */
+	struct ifinfomsg ifm = {.ifi_family = AF_UNSPEC};
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_DELLINK, NLM_F_ACK);
+	char what[128];
+
+	if (!msg)
+		return errno = ENOMEM, -1;
+	if (nlmsg_append(msg, &ifm, sizeof(ifm), NLMSG_ALIGNTO) < 0)
+		goto nla_put_failure;
+	NLA_PUT_STRING(msg, IFLA_IFNAME, name);
+	snprintf(what, sizeof(what), "RTM_DELLINK %s", name);
+	return talk(nl, msg, what);
+nla_put_failure:
+	nlmsg_free(msg);
+	return errno = EMSGSIZE, -1;
+}
+
+int
 ns_ipv6_refuse_ra(const char *name)
 {
 	const char *knobs[] = {"accept_ra", "autoconf"};

@@ -345,3 +345,44 @@ out:
 		close(lock); /* and with it the flock */
 	return ret;
 }
+
+void
+ctr_veth_name(const char *id, char name[16])
+{
+	/* IFNAMSIZ is 16 with its NUL: "nsh" and 8 of the id's 12 digits. */
+	snprintf(name, 16, "nsh%.8s", id);
+}
+
+void
+ctr_alloc_release(const char *scratch)
+{
+	char path[4200], line[128], name[16];
+	const char *id = strstr(scratch, "nutshell-run-");
+	FILE *f;
+	int veth = 0;
+
+	snprintf(path, sizeof(path), "%s/" RECORD, scratch);
+	if ((f = fopen(path, "re"))) {
+		while (fgets(line, sizeof(line), f))
+			veth |= strncmp(line, "net ", 4) == 0;
+		fclose(f);
+	}
+	/* The host end of its veth goes now, not when the kernel gets round
+	 * to it: the network namespace is freed from a workqueue after its
+	 * last process (net/core/net_namespace.c, cleanup_net), and until then
+	 * the old pair holds the subnet's address on this host, so the next
+	 * start would skip the subnet just freed. Deleting one end deletes the
+	 * other (veth(4)); ENODEV: already gone. */
+	if (veth && id && geteuid() == 0) {
+		struct nl_sock *nl = ns_rtnl_open();
+		ctr_veth_name(id + strlen("nutshell-run-"), name);
+		if (nl && ns_link_delete(nl, name) == -1 && errno != ENODEV)
+			trace_fail(name);
+		if (nl)
+			ns_rtnl_close(nl);
+	}
+	snprintf(path, sizeof(path), "%s/" RECORD ".new", scratch);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/" RECORD, scratch);
+	unlink(path);
+}

@@ -253,6 +253,13 @@ int ctr_allocate(struct ctr_config *cfg, const char *scratch);
  * of a --userns container's scratch directory)? 1 or 0. */
 int ctr_alloc_owned_by(const char *scratch, uid_t uid);
 
+/* The host end of container ID's veth pair: "nsh" and 8 of its digits. */
+void ctr_veth_name(const char *id, char name[16]);
+
+/* Frees what SCRATCH's record holds: its veth pair deleted at once (see
+ * alloc.c), then the record removed. */
+void ctr_alloc_release(const char *scratch);
+
 /* --- what a killed nutshell leaves (reclaim.c) --- */
 
 /* Makes the scratch directory /dev/shm/nutshell-run-ID.XXXXXX (/tmp where

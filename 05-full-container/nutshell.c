@@ -219,7 +219,7 @@ setup_from_outside(pid_t pid)
 		struct nl_sock *nl = ns_rtnl_open();
 		int ret = -1;
 
-		snprintf(host_if, sizeof(host_if), "nsh%.8s", cfg.id);
+		ctr_veth_name(cfg.id, host_if);
 		/* The host end takes no router advertisement from the
 		 * container (accept_ra 0, autoconf 0), set before it is up:
 		 * else one makes the host add an address, a route and a
@@ -352,8 +352,9 @@ wait_container(pid_t pid, int sigfd, int master)
 
 /* <<< cleanup */
 /* Every exit path after the first resource ends here. The namespaces die
- * with their last process, and with them the mounts, the tmpfs holding the
- * upper layer and the container's veth end (which takes ours with it). */
+ * with their last process, and with them the mounts and the tmpfs holding
+ * the upper layer; the veth pair is deleted with the allocation record
+ * (ctr_unrecord, alloc.c), not left for the kernel's deferred clean-up. */
 static void
 cleanup(void)
 {

@@ -111,10 +111,7 @@ ctr_unrecord(const char *scratch)
 	snprintf(path, sizeof(path), "%s/" RECORD, scratch);
 	unlink(path);
 	/* What alloc.c recorded: the ids and subnet are free again. */
-	snprintf(path, sizeof(path), "%s/alloc.new", scratch);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/alloc", scratch);
-	unlink(path);
+	ctr_alloc_release(scratch);
 }
 
 int
