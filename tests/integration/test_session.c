@@ -120,6 +120,12 @@ start(int in, int out, int err, const char *const args[])
 	if (pid == 0) {
 		if ((in < 0 ? close(0) : dup2(in, 0)) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 			_exit(98);
+		/* An ignored signal stays ignored across execve (signal(7)): a
+		 * test run under nohup would hand nutshell a SIGHUP it never
+		 * sees, and these tests send it. */
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
 		if (before_exec)
 			before_exec();
 		execv(top(NUTSHELL), (char *const *)argv);
