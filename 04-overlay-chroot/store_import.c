@@ -76,12 +76,15 @@ add_layer(const char *root, const char *scratch, size_t i, const struct store_im
 	struct stat sb;
 	long long unpacked;
 
+	/* Checked even when the store has it: the files used would be the
+	 * stored ones, but an image whose blob does not match its digest is
+	 * corrupt or forged, and refused as a whole. */
+	if (img_check_layer(&img, i, o->max_size, &unpacked) == -1)
+		return err_set(errno, "%s", img_error());
 	snprintf(final, sizeof(final), "%s/layers/%s", root, hex);
 	if (lstat(final, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		trace_note("layer %zu: sha256:%.12s is in the store already: shared", i, hex);
 	} else {
-		if (img_check_layer(&img, i, o->max_size, &unpacked) == -1)
-			return err_set(errno, "%s", img_error());
 		snprintf(tmp, sizeof(tmp), "%.600s/layer-%.12s.XXXXXX", scratch, hex);
 		if (!mkdtemp(tmp))
 			return err_sys("mkdtemp %s", tmp);

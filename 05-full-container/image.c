@@ -90,17 +90,32 @@ int
 main(int argc, char **argv)
 {
 	char root[STORE_ROOT_MAX + 1], name[STORE_NAME_MAX];
-	int first = trace_main(&prog, argc, argv);
-	const char *cmd = first < argc ? argv[first] : "";
-	int n = argc - first - 1;
+	const char *cmd = "";
 	long long freed;
+
+	/* The command word out first, so that its options may follow it
+	 * (nutshell image import --name N FILE) and the common ones precede
+	 * it (nutshell --json F image ls). */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "--name") ||
+		    !strcmp(argv[i], "--ref") || !strcmp(argv[i], "--max-size"))
+			i++;
+		else if (argv[i][0] != '-') {
+			cmd = argv[i];
+			memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof(*argv));
+			argc--;
+			break;
+		}
+	}
+	int first = trace_main(&prog, argc, argv);
+	int n = argc - first;
 
 	if (store_root(root, sizeof(root)) == -1) {
 		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	if (!strcmp(cmd, "import") && n == 1) {
-		if (store_import(root, argv[first + 1], &opts, name, sizeof(name)) == -1) {
+		if (store_import(root, argv[first], &opts, name, sizeof(name)) == -1) {
 			err_print();
 			return EXIT_DEMO_FAILED;
 		}
@@ -115,7 +130,7 @@ main(int argc, char **argv)
 		return EXIT_DEMO_OK;
 	}
 	if (!strcmp(cmd, "rm") && n >= 1) {
-		for (int i = first + 1; i < argc; i++) {
+		for (int i = first; i < argc; i++) {
 			if (store_remove(root, argv[i], &freed) == -1) {
 				err_print();
 				return EXIT_DEMO_FAILED;
