@@ -438,6 +438,59 @@ START_TEST(store_import_killed)
 }
 END_TEST
 
+/* lessons/04-overlay-chroot.md step 8 as written, with the store and
+ * /tmp/ex in the scratch directory: each "you will see" checked. */
+START_TEST(store_worksheet_step8)
+{
+	struct run r;
+	char path[4200], ex[128];
+
+	snprintf(path, sizeof(path), "%s/images/busybox-oci", root_dir());
+	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
+	ck_assert_str_eq(r.out, "busybox:latest\n");
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"image", "ls", NULL});
+	ck_assert_msg(strstr(r.out, "busybox:latest") && strstr(r.out, "      1       0B\n"),
+		      "ls:\n%s", r.out);
+	run_free(&r);
+	nutshell(&r, 0,
+		 (const char *[]){"run", "--image", "busybox:latest", "--", "ls", "/", NULL});
+	ck_assert_msg(strstr(r.out, "bin\ndev\netc\n") && strstr(r.out, "proc\n") &&
+			  strstr(r.out, "sys\n"),
+		      "ls /:\n%s", r.out);
+	run_free(&r);
+	ck_assert_int_eq(entries("%s/layers", store), 1);
+	shell("ls %s/layers | grep -qxE '[0-9a-f]{64}'", store);
+
+	/* The image built by hand. */
+	snprintf(ex, sizeof(ex), "%s/ex", scratch);
+	shell(
+	    "mkdir -p %s/up/etc && : >%s/up/etc/.wh.group && echo hi >%s/up/etc/motd && "
+	    "tar -C %s/images/busybox --exclude=./.stamp --numeric-owner -czf %s/base.tar.gz . && "
+	    "tar -C %s/up --numeric-owner -cf %s/up.tar . && "
+	    "%s/scripts/mkoci.sh %s/img mine:1 %s/base.tar.gz %s/up.tar",
+	    ex, ex, ex, root_dir(), ex, ex, ex, root_dir(), ex, ex, ex);
+	snprintf(path, sizeof(path), "%s/img", ex);
+	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
+	ck_assert_str_eq(r.out, "mine:1\n");
+	ck_assert_msg(strstr(r.err, "layer 0: sha256:") &&
+			  strstr(r.err, "is in the store already: shared"),
+		      "%s", r.err);
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"image", "ls", NULL});
+	ck_assert_msg(strstr(r.out, "mine:1") && strstr(r.out, "      2 ") &&
+			  !strstr(r.out, " 0B\n"),
+		      "ls:\n%s", r.out);
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"run", "--image", "mine:1", "--", "ls", "/etc", NULL});
+	ck_assert_msg(strstr(r.out, "motd\n") && !strstr(r.out, "group"), "ls /etc:\n%s", r.out);
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"image", "rm", "mine:1", "busybox:latest", NULL});
+	run_free(&r);
+	expect_store_empty();
+}
+END_TEST
+
 static void
 add(Suite *s, const char *name, const TTest *test)
 {
@@ -459,5 +512,6 @@ suite_store(void)
 	add(s, "store_docker_save", store_docker_save);
 	add(s, "store_refused", store_refused);
 	add(s, "store_import_killed", store_import_killed);
+	add(s, "store_worksheet_step8", store_worksheet_step8);
 	return s;
 }
