@@ -36,10 +36,11 @@ ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c))
 IMG_OBJ  = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/image.c))
 IMG_LDLIBS = -larchive -lnettle
 # The image store (04-overlay-chroot/store.h): store.c reads it with jansson
-# and is linked into the launcher; store_import.c writes it with image.c and
-# is linked, like it, only into what imports (05-full-container/nutshell-image).
+# and is all the launcher links of it; store_write.c and store_import.c (with
+# image.c) write it, linked only into 05-full-container/nutshell-image.
 STORE_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/store.c))
-STORE_IMPORT_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/store_import.c))
+STORE_IMPORT_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/store_write.c \
+	04-overlay-chroot/store_import.c))
 HELPERS  = $(NS_OBJ:.o=.c) $(CG_OBJ:.o=.c) $(CAPS_OBJ:.o=.c) $(ROOTFS_OBJ:.o=.c) $(IMG_OBJ:.o=.c) \
 	   $(STORE_OBJ:.o=.c) $(STORE_IMPORT_OBJ:.o=.c)
 LESSONS  = 01-namespaces 02-cgroups 03-capabilities 04-overlay-chroot
@@ -87,7 +88,7 @@ CTR_LDLIBS = -static-pie -lcap -lseccomp -ljansson -lnl-3
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(CTR_LDLIBS)
 # `nutshell image ...` executes this: the store's commands, with libarchive
 # and nettle linked dynamically, out of the launcher's static start path.
-05-full-container/nutshell-image: 05-full-container/image.o $(STORE_IMPORT_OBJ) $(STORE_OBJ) $(IMG_OBJ) $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
+05-full-container/nutshell-image: 05-full-container/nutshell-image.o $(STORE_IMPORT_OBJ) $(STORE_OBJ) $(IMG_OBJ) $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS) $(IMG_LDLIBS)
 # The default seccomp filters as BPF arrays, compiled from sc.c's profile
 # at build time (mkfilter.c): a start loads one instead of building it.

@@ -29,9 +29,10 @@
  * the next writer, under the lock. Readers (nutshell run --image, image ls)
  * take no lock.
  *
- * This half reads and removes (jansson only), so the launcher can link it
- * statically; store_import() is in store_import.c, with libarchive and
- * nettle (image.c), linked only into nutshell-image.
+ * store.c reads (jansson only), so the launcher links it statically and
+ * nothing more; store_write.c (lock, index, removal, listing) and
+ * store_import.c (libarchive and nettle, through image.c) are linked only
+ * into nutshell-image.
  *
  * Helpers return -1 with the error record set (common/err.h); they never
  * print or exit.
@@ -64,6 +65,11 @@ struct store_image {
  * holds ',' ':' or '\' (its layers become overlay options). */
 int store_root(char *out, size_t size);
 
+/* The hex digits of a layer entry's diff_id ({"diff_id": "sha256:..."}),
+ * or NULL when it is not sha256 and 64 lowercase hex digits (it names a
+ * directory). */
+const char *store_layer_hex(json_t *layer);
+
 /* The index (STORE/images.json), or an empty one when there is none yet. */
 json_t *store_load(const char *root);
 
@@ -74,6 +80,8 @@ json_t *store_lookup(json_t *index, const char *name, size_t *at);
 /* The image NAME, its layers as paths in the store; -1 when it is not
  * there. Release im->config with json_decref. */
 int store_find(const char *root, const char *name, struct store_image *im);
+
+/* --- store_write.c --- */
 
 /* Makes STORE, layers/ and tmp/, and takes the writers' lock (blocking):
  * the descriptor to close when done, or -1. Removes what an interrupted

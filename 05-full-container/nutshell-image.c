@@ -1,5 +1,5 @@
 /*
- * image.c - `nutshell image import|ls|rm`: the image store's commands
+ * nutshell-image.c - `nutshell image import|ls|rm`: the image store's commands
  * (04-overlay-chroot/store.h has the store's layout and invariants).
  *
  * Built as its own program, 05-full-container/nutshell-image, which
