@@ -94,7 +94,8 @@ static const struct option options[] = {
 
 static const struct trace_prog prog = {
     .name = "nutshell",
-    .synopsis = "run [OPTIONS] [--] COMMAND [ARG...]  |  nutshell cleanup",
+    .synopsis = "run [OPTIONS] [--] COMMAND [ARG...]  |  nutshell cleanup  |  nutshell image "
+		"import|ls|rm (see 'nutshell image --help')",
     .about = "Runs COMMAND in a new container: namespaces (lesson 01), a cgroup with limits\n"
 	     "(02), capabilities, no_new_privs and seccomp (03), an overlay root with\n"
 	     "pivot_root, /proc, /sys, /dev, masked and read-only paths (04). Exits with\n"
