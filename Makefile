@@ -35,7 +35,14 @@ ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c))
 # imports images, dynamically: never by the launcher's static start path.
 IMG_OBJ  = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/image.c))
 IMG_LDLIBS = -larchive -lnettle
-HELPERS  = $(NS_OBJ:.o=.c) $(CG_OBJ:.o=.c) $(CAPS_OBJ:.o=.c) $(ROOTFS_OBJ:.o=.c) $(IMG_OBJ:.o=.c)
+# The image store (04-overlay-chroot/store.h): store.c reads it with jansson
+# and is all the launcher links of it; store_write.c and store_import.c (with
+# image.c) write it, linked only into 05-full-container/nutshell-image.
+STORE_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/store.c))
+STORE_IMPORT_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/store_write.c \
+	04-overlay-chroot/store_import.c))
+HELPERS  = $(NS_OBJ:.o=.c) $(CG_OBJ:.o=.c) $(CAPS_OBJ:.o=.c) $(ROOTFS_OBJ:.o=.c) $(IMG_OBJ:.o=.c) \
+	   $(STORE_OBJ:.o=.c) $(STORE_IMPORT_OBJ:.o=.c)
 LESSONS  = 01-namespaces 02-cgroups 03-capabilities 04-overlay-chroot
 PROGRAMS = $(basename $(filter-out $(HELPERS),$(wildcard $(addsuffix /*.c,$(LESSONS)))))
 
@@ -64,9 +71,9 @@ all: $(PROGRAMS) $(CTR_PROGRAMS)
 # lesson's helpers; inspect static, so it runs inside any image (the default
 # image gets it as /bin/inspect).
 CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o tty.o reclaim.o idmap.o nss.o \
-	alloc.o sealed.o stdio.o user.o)
+	alloc.o sealed.o stdio.o user.o image_run.o) $(STORE_OBJ)
 CTR_PROGRAMS = 05-full-container/nutshell 05-full-container/inspect 05-full-container/mkfilter \
-	       05-full-container/doctor
+	       05-full-container/doctor 05-full-container/nutshell-image
 GEN_FILTERS = build/gen/filters.c
 # (all: above was read before CTR_PROGRAMS had a value)
 all: $(CTR_PROGRAMS)
@@ -79,6 +86,10 @@ all: $(CTR_PROGRAMS)
 CTR_LDLIBS = -static-pie -lcap -lseccomp -ljansson -lnl-3
 05-full-container/nutshell: $(CTR_OBJ) $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ) $(GEN_FILTERS:.c=.o)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(CTR_LDLIBS)
+# `nutshell image ...` executes this: the store's commands, with libarchive
+# and nettle linked dynamically, out of the launcher's static start path.
+05-full-container/nutshell-image: 05-full-container/nutshell-image.o $(STORE_IMPORT_OBJ) $(STORE_OBJ) $(IMG_OBJ) $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS) $(IMG_LDLIBS)
 # The default seccomp filters as BPF arrays, compiled from sc.c's profile
 # at build time (mkfilter.c): a start loads one instead of building it.
 05-full-container/mkfilter: 05-full-container/mkfilter.o $(CAPS_OBJ) $(COMMON_OBJ)

@@ -142,6 +142,7 @@ int
 img_parse_index(const char *buf, size_t len, const char *ref, struct img *img)
 {
 	json_t *j = parse(buf, len, "index.json"), *ms, *m, *chosen = NULL;
+	const char *chosen_name = NULL;
 	size_t i, n = 0;
 	int ret = -1;
 
@@ -160,6 +161,7 @@ img_parse_index(const char *buf, size_t len, const char *ref, struct img *img)
 		n++;
 		if (!ref || (name && !strcmp(name, ref))) {
 			chosen = m;
+			chosen_name = name;
 			if (ref)
 				break;
 		}
@@ -180,7 +182,8 @@ img_parse_index(const char *buf, size_t len, const char *ref, struct img *img)
 	}
 	if (copy_digest(img->manifest, json_object_get(chosen, "digest"), "index.json digest"))
 		goto out;
-	snprintf(img->ref, sizeof(img->ref), "%s", ref ? ref : "");
+	/* The name it was picked by, or the one it has (a store names it so). */
+	snprintf(img->ref, sizeof(img->ref), "%s", chosen_name ? chosen_name : "");
 	ret = 0;
 out:
 	json_decref(j);
@@ -295,7 +298,8 @@ img_parse_docker(const char *buf, size_t len, const char *ref, struct img *img)
 		img->layer[i].digest[0] = '\0';
 	}
 	img->nlayers = i;
-	snprintf(img->ref, sizeof(img->ref), "%s", ref ? ref : "");
+	const char *tag = json_string_value(json_array_get(json_object_get(chosen, "RepoTags"), 0));
+	snprintf(img->ref, sizeof(img->ref), "%s", ref ? ref : tag ? tag : "");
 	ret = 0;
 out:
 	json_decref(j);
@@ -448,6 +452,12 @@ img_open(const char *src, const char *ref, const char *scratch, long long max_si
 out:
 	free(buf);
 	return ret;
+}
+
+int
+img_read_config(const struct img *img, char **buf, size_t *len)
+{
+	return read_blob(img->dir, img->config_blob, img->config_digest, buf, len);
 }
 
 /* ------------------------------------------------------------ layers */

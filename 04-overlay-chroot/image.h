@@ -61,7 +61,7 @@ struct img_layer {
 struct img {
 	char dir[4096];		       /* the layout (or the tarball extracted) */
 	char format[16];	       /* "oci" or "docker" */
-	char ref[IMG_PATH_MAX];	       /* the name it was picked by, or "" */
+	char ref[IMG_PATH_MAX];	       /* the name it was picked by or has, or "" */
 	char manifest[IMG_DIGEST_MAX]; /* OCI: the manifest's digest */
 	char config_digest[IMG_DIGEST_MAX];
 	char config_blob[IMG_PATH_MAX];
@@ -104,6 +104,10 @@ int img_digest_valid(const char *digest);
  */
 int img_open(const char *src, const char *ref, const char *scratch, long long max_size,
 	     struct img *img);
+
+/* The config blob of an opened image, read again and checked against its
+ * digest (LEN bytes, not NUL-terminated; the caller frees *buf). */
+int img_read_config(const struct img *img, char **buf, size_t *len);
 
 /* The layer's blob read once: its sha256 against layer.digest (when
  * known) and its uncompressed stream's against layer.diff_id, refused past

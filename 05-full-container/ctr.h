@@ -362,4 +362,19 @@ ctr_stamp(enum ctr_stamp s)
 		ctr_stamps[s] = t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
+/* --- the image store (image_run.c; 04-overlay-chroot/store.h) --- */
+
+/* `nutshell [COMMON] image ...`: executes nutshell-image (beside this
+ * binary) without the word "image"; returns 0 when argv is not an image
+ * command, -1 (error record set) when it could not be executed. */
+int ctr_image_command(int argc, char **argv);
+
+/* --image NAME: the stored image's layers as rootfs and the lowest
+ * --layers, its config's Entrypoint/Cmd (CMD, ncmd words, replaces Cmd),
+ * Env (under --env), WorkingDir and User (unless --workdir, --user) into
+ * cfg; *user the USER[:GROUP] to parse, or NULL. 0, or -1 with the error
+ * record set. */
+int ctr_image_use(struct ctr_config *cfg, const char *name, char **cmd, int ncmd,
+		  const char **user);
+
 #endif

@@ -32,6 +32,7 @@
 #include "../03-capabilities/sc.h"
 #include "../04-overlay-chroot/rootfs.h"
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/host.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
@@ -429,6 +430,12 @@ main(int argc, char **argv)
 	 * (inside.c) with a command line and environment of its own. */
 	if (getpid() == 1 && argc > 2 && strcmp(argv[0], "init") == 0 && strcmp(argv[1], "--") == 0)
 		return ctr_init_main(argv + 2);
+	/* `nutshell image ...`: the store's commands are a program of their
+	 * own (image_run.c), so the archive code stays out of this binary. */
+	if (ctr_image_command(argc, argv) == -1) {
+		err_print();
+		return CTR_EXIT_SETUP;
+	}
 	/* 0. From here on we run from a sealed copy of our binary, so that a
 	 * container whose COMMAND is /proc/self/exe runs the copy, never the
 	 * host's file (CVE-2019-5736, sealed.c). Before the trace exists: a

@@ -11,6 +11,7 @@
 #include "../02-cgroups/cgroup.h"
 #include "../03-capabilities/caps.h"
 #include "../04-overlay-chroot/rootfs.h"
+#include "../common/err.h"
 #include "../common/trace.h"
 #include "ctr.h"
 
@@ -57,6 +58,7 @@ enum {
 	OPT_GIDMAP,
 	OPT_USERNS_FORCE,
 	OPT_STORAGE,
+	OPT_IMAGE,
 };
 
 static const struct option options[] = {
@@ -86,12 +88,14 @@ static const struct option options[] = {
     {"gidmap", required_argument, NULL, OPT_GIDMAP},
     {"userns-force", no_argument, NULL, OPT_USERNS_FORCE},
     {"storage-size", required_argument, NULL, OPT_STORAGE},
+    {"image", required_argument, NULL, OPT_IMAGE},
     {NULL, 0, NULL, 0},
 };
 
 static const struct trace_prog prog = {
     .name = "nutshell",
-    .synopsis = "run [OPTIONS] [--] COMMAND [ARG...]  |  nutshell cleanup",
+    .synopsis = "run [OPTIONS] [--] COMMAND [ARG...]  |  nutshell cleanup  |  nutshell image "
+		"import|ls|rm (see 'nutshell image --help')",
     .about = "Runs COMMAND in a new container: namespaces (lesson 01), a cgroup with limits\n"
 	     "(02), capabilities, no_new_privs and seccomp (03), an overlay root with\n"
 	     "pivot_root, /proc, /sys, /dev, masked and read-only paths (04). Exits with\n"
@@ -146,7 +150,11 @@ static const struct trace_prog prog = {
 	"  --userns-force        map such ids all the same\n"
 	"  --time-offset SECS    a time namespace: CLOCK_MONOTONIC/BOOTTIME + SECS\n"
 	"  --layer DIR           a read-only layer over the image (repeatable; the last\n"
-	"                        given is the top one), as an image's layers stack\n",
+	"                        given is the top one), as an image's layers stack\n"
+	"  --image NAME          a stored image ('nutshell image import', 'nutshell image\n"
+	"                        ls'): its layers as the overlay's lower directories, its\n"
+	"                        Entrypoint, Cmd, Env, WorkingDir, User as defaults (a\n"
+	"                        COMMAND given replaces Cmd); COMMAND is then optional\n",
     .longopts = options,
     .on_option = NULL, /* set below: it needs the config */
     .usage_exit = CTR_EXIT_SETUP,
@@ -157,6 +165,7 @@ static struct ctr_config *cfg;
 static const char *cap_add[CTR_MAX_CAPS], *cap_drop[CTR_MAX_CAPS];
 static size_t n_add, n_drop;
 static const char *subnet, *volumes[CTR_MAX_VOL];
+static const char *image_name; /* --image */
 
 /* One line, exit 125: bad input never creates anything. */
 static int __attribute__((format(printf, 1, 2))) bad(const char *fmt, ...)
@@ -319,6 +328,9 @@ on_option(int opt, const char *arg)
 		cfg->layers[cfg->nlayers++] = copy;
 		return 0;
 	}
+	case OPT_IMAGE:
+		image_name = arg;
+		return 0;
 	case OPT_ROOTFS: {
 		struct stat st;
 		/* Relative or a symlink: what it names could change between
@@ -709,6 +721,7 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 	cfg->net = CTR_NET_NONE;
 	n_add = n_drop = 0; /* a second call starts afresh too (tests/fuzz) */
 	subnet = NULL;
+	image_name = NULL;
 	cfg->env[cfg->nenv++] = base_env[0];
 	p.on_option = on_option;
 	int n = drop_run_word(argc, argv);
@@ -733,17 +746,25 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 		return;
 	}
 	int first = trace_main(&p, n, argv);
-	if (first >= n) {
+	if (first >= n && !image_name) {
 		trace_error("run: expected a COMMAND to run; see 'nutshell --help'");
 		exit(CTR_EXIT_SETUP);
 	}
 	cfg->argv = &argv[first];
-	if (argv[first][0] == '\0') {
+	if (first < n && argv[first][0] == '\0') {
 		trace_error("run: COMMAND '': expected a program name or path");
 		exit(CTR_EXIT_SETUP);
 	}
 
 	int ok = resolve_caps() == 0;
+	const char *image_user = NULL;
+	if (ok && image_name &&
+	    ctr_image_use(cfg, image_name, &argv[first], n - first, &image_user)) {
+		err_print();
+		ok = 0;
+	}
+	if (ok && image_user)
+		ok = parse_user(image_user) == 0;
 	if (ok && !cfg->rootfs[0])
 		ok = default_rootfs() == 0;
 	/* The image's /proc, /dev and /sys must stay inside it: a symlink

@@ -58,6 +58,7 @@ static const struct {
     {"io", suite_io, "root to create cgroups"},
     {"layers", suite_layers, "root to mount overlays"},
     {"unpack", suite_unpack, "root to make whiteout devices and trusted xattrs"},
+    {"store", suite_store, "root to make whiteout devices and run containers"},
     {"escape", suite_escape, "root to chroot"},
     {"pivot", suite_pivot, "root to pivot_root"},
     {"chroot", suite_chroot, "root to chroot"},

@@ -45,6 +45,7 @@ Suite *suite_freeze(void);
 Suite *suite_io(void);
 Suite *suite_layers(void);
 Suite *suite_unpack(void);
+Suite *suite_store(void);
 Suite *suite_escape(void);
 Suite *suite_pivot(void);
 Suite *suite_chroot(void);

@@ -19,6 +19,7 @@ FUZZ_SECONDS ?= 7
 FUZZ_NAMES   = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_OBJ = $(patsubst %.c,build/fuzz/obj/%.o,$(COMMON_SRC) $(HELPERS) \
 		 05-full-container/options.c 05-full-container/alloc.c 05-full-container/reclaim.c 05-full-container/sealed.c \
+		 05-full-container/image_run.c \
 		 tests/fuzz/ctr_run.c)
 
 build/fuzz/obj/%.o: %.c

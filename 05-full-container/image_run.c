@@ -1,0 +1,176 @@
+/*
+ * image_run.c - the launcher's side of the image store: `nutshell image
+ * ...` handed to nutshell-image, and `nutshell run --image NAME` turned
+ * into what run's own options would say.
+ *
+ * A stored image is a stack of layer directories and a config
+ * (04-overlay-chroot/store.h). Running it needs no archive code: the
+ * bottom layer becomes the overlay's lowest directory (what --rootfs
+ * names), the others the read-only layers above it (what --layer adds),
+ * and the config's Entrypoint, Cmd, Env, WorkingDir and User become the
+ * defaults of COMMAND, --env, --workdir and --user, by docker's rules
+ * (image-spec config.md; docker run reference, "Defaults"): a COMMAND
+ * given replaces Cmd and follows Entrypoint, --env overrides a variable of
+ * the image, --workdir and --user replace the image's. The store is read
+ * with jansson only, which the launcher links already.
+ */
+#include "../04-overlay-chroot/store.h"
+#include "../common/err.h"
+#include "../common/trace.h"
+#include "ctr.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int
+ctr_image_command(int argc, char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX + 32];
+	int i;
+
+	/* The first word after the common options (the harness puts --json
+	 * FILE first). */
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			i++;
+		else if (argv[i][0] != '-')
+			break;
+	}
+	if (i >= argc || strcmp(argv[i], "image"))
+		return 0;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return err_sys("readlink /proc/self/exe");
+	self[n] = '\0';
+	*strrchr(self, '/') = '\0';
+	snprintf(path, sizeof(path), "%s/nutshell-image", self);
+	memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof(*argv));
+	execv(path, argv);
+	return err_sys("executing %s (run 'make')", path);
+}
+
+static struct store_image image;
+
+/* KEY=VALUE's key is among ENV[0..N-1]. */
+static int
+has_key(const char *const *env, size_t n, const char *kv)
+{
+	size_t len = strcspn(kv, "=");
+
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(env[i], kv, len) && env[i][len] == '=')
+			return 1;
+	return 0;
+}
+
+/* The image's Env under cfg's: a variable --env sets is the user's. */
+static int
+merge_env(struct ctr_config *cfg, json_t *img_env)
+{
+	const char *env[CTR_MAX_ENV], *user[CTR_MAX_ENV];
+	size_t n = 0, nuser = cfg->nenv - 1, i;
+	json_t *v;
+
+	/* cfg->env[0] is run's default PATH; the rest came from --env. */
+	memcpy(user, cfg->env + 1, nuser * sizeof(*user));
+	json_array_foreach(img_env, i, v)
+	{
+		const char *kv = json_string_value(v);
+		if (!kv || !strchr(kv, '=') || kv[0] == '=')
+			return err_set(EINVAL, "Env entry %zu: expected KEY=VALUE", i);
+		if (has_key(user, nuser, kv))
+			continue;
+		if (n + nuser + 8 >= CTR_MAX_ENV)
+			return err_set(E2BIG, "Env: at most %d variables", CTR_MAX_ENV - 8);
+		env[n++] = kv;
+	}
+	if (!has_key(env, n, cfg->env[0]) && !has_key(user, nuser, cfg->env[0]))
+		env[n++] = cfg->env[0];
+	memcpy(env + n, user, nuser * sizeof(*user));
+	memcpy(cfg->env, env, (n + nuser) * sizeof(*env));
+	cfg->nenv = n + nuser;
+	return 0;
+}
+
+/* The strings of ARR (a JSON array, or nothing) onto ARGV at *n. */
+static int
+add_strings(char **argv, size_t *n, json_t *arr, const char *what)
+{
+	json_t *v;
+	size_t i;
+
+	if (arr && !json_is_array(arr) && !json_is_null(arr))
+		return err_set(EINVAL, "%s: expected an array of strings", what);
+	json_array_foreach(arr, i, v)
+	{
+		if (!json_is_string(v))
+			return err_set(EINVAL, "%s: expected an array of strings", what);
+		argv[(*n)++] = (char *)json_string_value(v);
+	}
+	return 0;
+}
+
+/* Entrypoint, then CMD (given) or Cmd (the image's). */
+static int
+make_argv(struct ctr_config *cfg, char **cmd, int ncmd)
+{
+	json_t *ep = json_object_get(image.config, "Entrypoint");
+	json_t *dflt = json_object_get(image.config, "Cmd");
+	size_t n = 0, max = json_array_size(ep) + (ncmd ? (size_t)ncmd : json_array_size(dflt));
+	char **argv = calloc(max + 1, sizeof(*argv));
+
+	if (!argv)
+		return err_sys("calloc");
+	if (add_strings(argv, &n, ep, "Entrypoint") == -1)
+		return -1;
+	for (int k = 0; k < ncmd; k++)
+		argv[n++] = cmd[k];
+	if (!ncmd && add_strings(argv, &n, dflt, "Cmd") == -1)
+		return -1;
+	if (n == 0 || !argv[0][0])
+		return err_set(EINVAL, "the image has no Entrypoint or Cmd: give a COMMAND");
+	cfg->argv = argv;
+	return 0;
+}
+
+int
+ctr_image_use(struct ctr_config *cfg, const char *name, char **cmd, int ncmd, const char **user)
+{
+	char root[STORE_ROOT_MAX + 1];
+	const char *wd, *u;
+
+	if (cfg->rootfs[0])
+		return err_set(EINVAL, "--image '%s': not with --rootfs (the image is the root)",
+			       name);
+	if (store_root(root, sizeof(root)) == -1 || store_find(root, name, &image) == -1)
+		return err_prefix("--image");
+	if (cfg->nlayers + image.nlayers - 1 > CTR_MAX_LAYERS)
+		return err_set(E2BIG, "--image '%s': %zu layers and %zu --layer: at most %d", name,
+			       image.nlayers, cfg->nlayers, CTR_MAX_LAYERS + 1);
+	/* Bottom layer where --rootfs would be, the others beneath the
+	 * --layer directories given (those stay on top). */
+	snprintf(cfg->rootfs, sizeof(cfg->rootfs), "%s", image.layer[0]);
+	memmove(cfg->layers + image.nlayers - 1, cfg->layers, cfg->nlayers * sizeof(*cfg->layers));
+	for (size_t i = 1; i < image.nlayers; i++)
+		cfg->layers[i - 1] = image.layer[i];
+	cfg->nlayers += image.nlayers - 1;
+	if (merge_env(cfg, json_object_get(image.config, "Env")) == -1 ||
+	    make_argv(cfg, cmd, ncmd) == -1)
+		return err_prefix("--image '%s'", name);
+	wd = json_string_value(json_object_get(image.config, "WorkingDir"));
+	if (!cfg->workdir && wd && wd[0]) {
+		if (wd[0] != '/')
+			return err_set(EINVAL,
+				       "--image '%s': WorkingDir '%s': expected an absolute path",
+				       name, wd);
+		cfg->workdir = wd;
+	}
+	u = json_string_value(json_object_get(image.config, "User"));
+	*user = !cfg->user_set && u && u[0] ? u : NULL;
+	trace_note("image %s (%.19s): %zu layers from %s", image.name, image.id, image.nlayers,
+		   root);
+	return 0;
+}

@@ -1,0 +1,517 @@
+/*
+ * test_store.c - the image store (04-overlay-chroot/store.h) through
+ * `nutshell image import|ls|rm` and `nutshell run --image`, on images the
+ * tests build themselves: layer tars made with tar(1) (one is the default
+ * image's tree), packed by scripts/mkoci.sh or as a docker save tarball.
+ * Nothing comes from a registry. Each test has a store of its own
+ * (NUTSHELL_STORE in a scratch directory) and checks it is left as it was:
+ * after `image rm` no layer, no temporary directory.
+ */
+#include "../suites.h"
+#include "harness.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NUTSHELL "05-full-container/nutshell"
+
+static char scratch[64], store[128];
+
+static void
+shell(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	ck_assert_msg(system(cmd) == 0, "failed: %s", cmd);
+}
+
+/* The toolkit's root, absolute: the shell commands run elsewhere. */
+static const char *
+root_dir(void)
+{
+	static char dir[4096];
+	const char *root = getenv("NUTSHELL_ROOT");
+
+	if (!realpath(root ? root : ".", dir))
+		ck_abort_msg("realpath of the toolkit root");
+	return dir;
+}
+
+static void
+setup(void)
+{
+	strcpy(scratch, "/tmp/nutshell-store-test.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(scratch));
+	snprintf(store, sizeof(store), "%s/store", scratch);
+	setenv("NUTSHELL_STORE", store, 1);
+}
+
+static void
+teardown(void)
+{
+	unsetenv("NUTSHELL_STORE");
+	shell("rm -rf %s", scratch);
+}
+
+static int
+entries(const char *fmt, ...)
+{
+	char dir[512];
+	va_list ap;
+	struct dirent *de;
+	int n = 0;
+
+	va_start(ap, fmt);
+	vsnprintf(dir, sizeof(dir), fmt, ap);
+	va_end(ap);
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/* SCRATCH/l1.tar.gz: the default image's tree, the base of every image
+ * here (it has the shell the containers run). */
+static void
+make_base(void)
+{
+	shell("tar -C %s/images/busybox --exclude=./.stamp --numeric-owner -czf %s/l1.tar.gz .",
+	      root_dir(), scratch);
+}
+
+/* An OCI layout SCRATCH/DIR named REF, of LAYERS (in SCRATCH), with
+ * CONFIG as the config's "config" object. */
+static void
+make_oci(const char *dir, const char *ref, const char *layers, const char *config)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.config", scratch, dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(config, f);
+	fclose(f);
+	shell("cd %s && CONFIG_JSON=\"$(cat %s.config)\" %s/scripts/mkoci.sh %s %s %s", scratch,
+	      dir, root_dir(), dir, ref, layers);
+}
+
+/* Runs nutshell with ARGV (after the program), expects exit STATUS. */
+static void
+nutshell(struct run *r, int status, const char *const *args)
+{
+	const char *argv[32] = {NUTSHELL};
+	size_t n = 1;
+
+	for (; *args && n < 31; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	ck_assert_int_eq(run_program(r, RUN_PLAIN, argv), 0);
+	ck_assert_msg(r->status == status, "%s %s: exit %d, expected %d; stderr:\n%s", argv[1],
+		      argv[2] ? argv[2] : "", r->status, status, r->err);
+}
+
+/* The store holds nothing but its empty skeleton: as it was. */
+static void
+expect_store_empty(void)
+{
+	ck_assert_int_eq(entries("%s/layers", store), 0);
+	ck_assert_int_eq(entries("%s/tmp", store), 0);
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s/images.json", store);
+	char text[4096];
+	read_text_file(buf, text, sizeof(text));
+	ck_assert_msg(strstr(text, "\"images\": []"), "images left:\n%s", text);
+}
+
+/* The three-layer image of issue 17: a base, a layer adding files, and one
+ * deleting a file (whiteout) and replacing a directory (opaque). */
+START_TEST(store_three_layers)
+{
+	struct run r;
+	struct stat st;
+	char path[512];
+
+	make_base();
+	shell("cd %s && mkdir -p l2/data l2/opt/keep && echo a >l2/data/a && echo b >l2/data/b && "
+	      "echo k >l2/opt/keep/k && tar -C l2 --numeric-owner -cf l2.tar . && "
+	      "mkdir -p l3/data l3/opt && : >l3/data/.wh.a && : >l3/opt/.wh..wh..opq && "
+	      "echo n >l3/opt/new && tar -C l3 --numeric-owner -cf l3.tar .",
+	      scratch);
+	make_oci("three", "three:1", "l1.tar.gz l2.tar l3.tar",
+		 "{\"Entrypoint\":[\"/bin/sh\",\"-c\"],\"Cmd\":[\"echo cmd:$GREETING; pwd\"],"
+		 "\"Env\":[\"PATH=/usr/sbin:/usr/bin:/sbin:/bin\",\"GREETING=hello\"],"
+		 "\"WorkingDir\":\"/data\"}");
+	snprintf(path, sizeof(path), "%s/three", scratch);
+
+	/* Imported under its own name (the layout's ref.name). */
+	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
+	ck_assert_str_eq(r.out, "three:1\n");
+	run_free(&r);
+	ck_assert_int_eq(entries("%s/layers", store), 3);
+	ck_assert_int_eq(entries("%s/tmp", store), 0);
+
+	/* The whiteout became a 0/0 character device in the top layer. */
+	shell("find %s/layers -path '*/data/a' -type c >%s/wh.txt", store, scratch);
+	char wh[512] = "";
+	read_text_file(strcat(strcpy(path, scratch), "/wh.txt"), wh, sizeof(wh));
+	wh[strcspn(wh, "\n")] = '\0';
+	ck_assert_int_eq(lstat(wh, &st), 0);
+	ck_assert_msg(S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0), "%s: not a whiteout", wh);
+
+	nutshell(&r, 0, (const char *[]){"image", "ls", NULL});
+	ck_assert_msg(strstr(r.out, "three:1") && strstr(r.out, "      3 "), "ls:\n%s", r.out);
+	run_free(&r);
+
+	/* Entrypoint + Cmd, Env, WorkingDir: the image's defaults. */
+	nutshell(&r, 0, (const char *[]){"run", "--image", "three:1", NULL});
+	ck_assert_str_eq(r.out, "cmd:hello\n/data\n");
+	run_expect_ctr_gone(run_ctr_id(&r));
+	run_free(&r);
+
+	/* A COMMAND replaces Cmd (after the Entrypoint); --env overrides;
+	 * the container sees exactly what the layers say: data/a deleted,
+	 * opt/ replaced by the top layer's. */
+	nutshell(&r, 0,
+		 (const char *[]){"run", "--image", "three:1", "--env", "GREETING=bye", "--",
+				  "ls -A /data /opt; cat /data/b; echo $GREETING", NULL});
+	ck_assert_str_eq(r.out, "/data:\nb\n\n/opt:\nnew\nb\nbye\n");
+	run_free(&r);
+
+	nutshell(&r, 0, (const char *[]){"image", "rm", "three:1", NULL});
+	ck_assert_ptr_nonnull(strstr(r.out, "removed three:1"));
+	run_free(&r);
+	expect_store_empty();
+	nutshell(&r, 1, (const char *[]){"image", "rm", "three:1", NULL});
+	ck_assert_ptr_nonnull(strstr(r.err, "image 'three:1': not in the store"));
+	run_free(&r);
+}
+END_TEST
+
+/* Two images on one base: the base is stored once (one inode), ls says
+ * it is shared, and rm keeps it while the other image uses it. */
+START_TEST(store_shared_base)
+{
+	struct run r;
+	char path[512], la[512] = "";
+
+	make_base();
+	shell("cd %s && mkdir -p a/etc b/etc && echo A >a/etc/which && echo B >b/etc/which && "
+	      "tar -C a -cf a.tar . && tar -C b -cf b.tar .",
+	      scratch);
+	make_oci("ia", "a:1", "l1.tar.gz a.tar", "{\"Cmd\":[\"cat\",\"/etc/which\"]}");
+	make_oci("ib", "b:1", "l1.tar.gz b.tar", "{\"Cmd\":[\"id\",\"-u\"],\"User\":\"65534\"}");
+	snprintf(path, sizeof(path), "%s/ia", scratch);
+	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
+	run_free(&r);
+	snprintf(path, sizeof(path), "%s/ib", scratch);
+	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
+	ck_assert_ptr_nonnull(strstr(r.err, "is in the store already: shared"));
+	run_free(&r);
+
+	/* Three layers for four: the base once, and so one busybox on disk
+	 * for both images. */
+	ck_assert_int_eq(entries("%s/layers", store), 3);
+	shell("test $(find %s/layers -name busybox -type f | wc -l) = 1", store);
+	shell("grep -o '\"sha256:[0-9a-f]*\"' %s/images.json | sort | uniq -d | tr -d '\"' "
+	      "| cut -c8- >%s/shared.txt",
+	      store, scratch);
+	snprintf(path, sizeof(path), "%s/shared.txt", scratch);
+	read_text_file(path, la, sizeof(la));
+	ck_assert_msg(strlen(la) == 65, "expected one shared layer, got '%s'", la);
+	la[64] = '\0';
+
+	nutshell(&r, 0, (const char *[]){"image", "ls", NULL});
+	/* Each image shares its base: SHARED is not 0B for either. */
+	ck_assert_msg(strstr(r.out, "a:1") && strstr(r.out, "b:1") && !strstr(r.out, " 0B\n"),
+		      "ls:\n%s", r.out);
+	run_free(&r);
+
+	nutshell(&r, 0, (const char *[]){"run", "--image", "a:1", NULL});
+	ck_assert_str_eq(r.out, "A\n");
+	run_free(&r);
+	/* User from the config; --user replaces it. */
+	nutshell(&r, 0, (const char *[]){"run", "--image", "b:1", NULL});
+	ck_assert_str_eq(r.out, "65534\n");
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"run", "--image", "b:1", "--user", "0", NULL});
+	ck_assert_str_eq(r.out, "0\n");
+	run_free(&r);
+
+	nutshell(&r, 0, (const char *[]){"image", "rm", "a:1", NULL});
+	run_free(&r);
+	ck_assert_int_eq(entries("%s/layers", store), 2);
+	ck_assert_int_eq(entries("%s/layers/%s", store, la) > 0, 1);
+	nutshell(&r, 0, (const char *[]){"run", "--image", "b:1", "cat", "/bin/busybox", NULL});
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"image", "rm", "b:1", NULL});
+	run_free(&r);
+	expect_store_empty();
+}
+END_TEST
+
+/* docker save: named by its RepoTags; an archive without a name by its
+ * file; --name wins. */
+START_TEST(store_docker_save)
+{
+	struct run r;
+	char path[256];
+
+	make_base();
+	shell(
+	    "cd %s && mkdir d && gunzip -c l1.tar.gz >d/layer.tar && "
+	    "h=$(sha256sum <d/layer.tar | cut -c1-64) && "
+	    "printf '{\"config\":{\"Cmd\":[\"echo\",\"docker\"]},\"rootfs\":{\"type\":\"layers\","
+	    "\"diff_ids\":[\"sha256:%%s\"]}}' $h >c && c=$(sha256sum <c | cut -c1-64) && "
+	    "mv c d/$c.json && printf '[{\"Config\":\"%%s.json\",\"RepoTags\":[\"dock:v1\"],"
+	    "\"Layers\":[\"layer.tar\"]}]' $c >d/manifest.json && tar -C d -cf docker.tar . && "
+	    "sed 's/\"RepoTags\":\\[\"dock:v1\"\\],//' d/manifest.json >m && mv m d/manifest.json "
+	    "&& tar -C d -cf unnamed.tar .",
+	    scratch);
+	snprintf(path, sizeof(path), "%s/docker.tar", scratch);
+	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
+	ck_assert_str_eq(r.out, "dock:v1\n");
+	run_free(&r);
+	snprintf(path, sizeof(path), "%s/unnamed.tar", scratch);
+	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
+	ck_assert_str_eq(r.out, "unnamed\n");
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"image", "import", "--name", "mine:2", path, NULL});
+	ck_assert_str_eq(r.out, "mine:2\n");
+	run_free(&r);
+	ck_assert_int_eq(entries("%s/layers", store), 1);
+	nutshell(&r, 0, (const char *[]){"run", "--image", "dock:v1", NULL});
+	ck_assert_str_eq(r.out, "docker\n");
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"image", "rm", "dock:v1", "unnamed", "mine:2", NULL});
+	run_free(&r);
+	expect_store_empty();
+}
+END_TEST
+
+/* A listing of the store (names, inodes, sizes) into SCRATCH/NAME. */
+static void
+snapshot(const char *name)
+{
+	shell("cd %s && find . -printf '%%p %%i %%s %%m\\n' | sort >%s/%s", store, scratch, name);
+}
+
+static void
+expect_same(const char *x, const char *y)
+{
+	static char a[1 << 16], b[1 << 16];
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", scratch, x);
+	read_text_file(path, a, sizeof(a));
+	snprintf(path, sizeof(path), "%s/%s", scratch, y);
+	read_text_file(path, b, sizeof(b));
+	ck_assert_str_eq(a, b);
+}
+
+/* A refused import leaves the store as it was; so do bad options. */
+START_TEST(store_refused)
+{
+	struct run r;
+	char path[256];
+
+	make_base();
+	make_oci("good", "good:1", "l1.tar.gz", "{\"Cmd\":[\"true\"]}");
+	snprintf(path, sizeof(path), "%s/good", scratch);
+	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
+	run_free(&r);
+	snapshot("before");
+
+	/* A layer blob changed after the manifest named it. */
+	shell("cp -r %s/good %s/bad && f=$(ls -S %s/bad/blobs/sha256 | head -1) && "
+	      "echo x >>%s/bad/blobs/sha256/$f",
+	      scratch, scratch, scratch, scratch);
+	snprintf(path, sizeof(path), "%s/bad", scratch);
+	nutshell(&r, 1, (const char *[]){"image", "import", "--name", "bad:1", path, NULL});
+	ck_assert_msg(strstr(r.err, "digest") && strstr(r.err, "expected sha256:"), "%s", r.err);
+	run_free(&r);
+	snapshot("after");
+	expect_same("before", "after");
+
+	/* A layer past --max-size (a decompression bomb: 8M of zeros) over
+	 * the shared base: the base is shared, the bomb refused, and the
+	 * store is as it was. */
+	shell("cd %s && mkdir bomb && head -c 8M /dev/zero >bomb/zeros && "
+	      "tar -C bomb -czf bomb.tar.gz .",
+	      scratch);
+	make_oci("withbomb", "bomb:1", "l1.tar.gz bomb.tar.gz", "{\"Cmd\":[\"true\"]}");
+	snprintf(path, sizeof(path), "%s/withbomb", scratch);
+	nutshell(&r, 1, (const char *[]){"-q", "image", "import", "--max-size", "4M", path, NULL});
+	ck_assert_msg(strstr(r.err, "4194304"), "%s", r.err);
+	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	run_free(&r);
+	snapshot("after");
+	expect_same("before", "after");
+
+	/* Bad options: one line, exit 125 (run) or 2 (image), nothing made. */
+	run_expect_usage_error((const char *[]){NUTSHELL, "run", "--image", "nope:1", NULL}, 125,
+			       "--image: image 'nope:1': not in the store");
+	run_expect_usage_error(
+	    (const char *[]){NUTSHELL, "run", "--image", "good:1", "--rootfs", "/", "true", NULL},
+	    125, "--image 'good:1': not with --rootfs");
+	run_expect_usage_error((const char *[]){NUTSHELL, "image", "frobnicate", NULL}, 2,
+			       "expected 'import FILE|DIR', 'ls' or 'rm NAME...'");
+	nutshell(&r, 1, (const char *[]){"image", "import", "--name", "a b", path, NULL});
+	ck_assert_ptr_nonnull(strstr(r.err, "--name 'a b': expected a name"));
+	run_free(&r);
+}
+END_TEST
+
+/* An import killed with SIGKILL at any moment: the store stays
+ * consistent (every image's layers are there), the next import finishes
+ * the job and tidies, and the result is the same as a clean import's. */
+START_TEST(store_import_killed)
+{
+	char path[256], exe[4200];
+	static char a[1 << 16], b[1 << 16];
+	struct run r;
+
+	make_base();
+	shell("cd %s && mkdir -p l2/etc && echo x >l2/etc/x && tar -C l2 -cf l2.tar .", scratch);
+	make_oci("img", "k:1", "l1.tar.gz l2.tar", "{\"Cmd\":[\"cat\",\"/etc/x\"]}");
+	snprintf(path, sizeof(path), "%s/img", scratch);
+	snprintf(exe, sizeof(exe), "%s/05-full-container/nutshell-image", root_dir());
+	for (int i = 0; i < 12; i++) {
+		pid_t pid = fork();
+		ck_assert_int_ne(pid, -1);
+		if (pid == 0) {
+			int null = open("/dev/null", O_WRONLY);
+			dup2(null, 1);
+			dup2(null, 2);
+			execl(exe, exe, "import", path, (char *)NULL);
+			_exit(127);
+		}
+		/* 0 to 55 ms: before, during and after the layers. */
+		struct timespec ts = {0, i * 5 * 1000 * 1000L};
+		nanosleep(&ts, NULL);
+		kill(pid, SIGKILL);
+		int status;
+		waitpid(pid, &status, 0);
+		/* Every image the index names has all its layers. */
+		shell("cd %s 2>/dev/null || exit 0; [ ! -e images.json ] || for l in $(grep -o "
+		      "'\"diff_id\": \"sha256:[0-9a-f]*' images.json | cut -d: -f3); do "
+		      "[ -d layers/$l ] || exit 1; done",
+		      store);
+		nutshell(&r, 0, (const char *[]){"image", "ls", NULL});
+		run_free(&r);
+	}
+	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
+	run_free(&r);
+	ck_assert_int_eq(entries("%s/tmp", store), 0);
+	nutshell(&r, 0, (const char *[]){"run", "--image", "k:1", NULL});
+	ck_assert_str_eq(r.out, "x\n");
+	run_free(&r);
+	/* The same files as an import that was never interrupted. */
+	shell("cd %s/layers && find . | sort >%s/killed.txt", store, scratch);
+	snprintf(store, sizeof(store), "%s/clean", scratch);
+	setenv("NUTSHELL_STORE", store, 1);
+	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
+	run_free(&r);
+	shell("cd %s/layers && find . | sort >%s/clean.txt", store, scratch);
+	snprintf(path, sizeof(path), "%s/killed.txt", scratch);
+	read_text_file(path, a, sizeof(a));
+	snprintf(path, sizeof(path), "%s/clean.txt", scratch);
+	read_text_file(path, b, sizeof(b));
+	ck_assert_str_eq(a, b);
+}
+END_TEST
+
+/* lessons/04-overlay-chroot.md step 8 as written, with the store and
+ * /tmp/ex in the scratch directory: each "you will see" checked. */
+START_TEST(store_worksheet_step8)
+{
+	struct run r;
+	char path[4200], ex[128];
+
+	snprintf(path, sizeof(path), "%s/images/busybox-oci", root_dir());
+	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
+	ck_assert_str_eq(r.out, "busybox:latest\n");
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"image", "ls", NULL});
+	ck_assert_msg(strstr(r.out, "busybox:latest") && strstr(r.out, "      1       0B\n"),
+		      "ls:\n%s", r.out);
+	run_free(&r);
+	nutshell(&r, 0,
+		 (const char *[]){"run", "--image", "busybox:latest", "--", "ls", "/", NULL});
+	ck_assert_msg(strstr(r.out, "bin\ndev\netc\n") && strstr(r.out, "proc\n") &&
+			  strstr(r.out, "sys\n"),
+		      "ls /:\n%s", r.out);
+	run_free(&r);
+	ck_assert_int_eq(entries("%s/layers", store), 1);
+	shell("ls %s/layers | grep -qxE '[0-9a-f]{64}'", store);
+
+	/* The image built by hand. */
+	snprintf(ex, sizeof(ex), "%s/ex", scratch);
+	shell(
+	    "mkdir -p %s/up/etc && : >%s/up/etc/.wh.group && echo hi >%s/up/etc/motd && "
+	    "tar -C %s/images/busybox --exclude=./.stamp --numeric-owner -czf %s/base.tar.gz . && "
+	    "tar -C %s/up --numeric-owner -cf %s/up.tar . && "
+	    "%s/scripts/mkoci.sh %s/img mine:1 %s/base.tar.gz %s/up.tar",
+	    ex, ex, ex, root_dir(), ex, ex, ex, root_dir(), ex, ex, ex);
+	snprintf(path, sizeof(path), "%s/img", ex);
+	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
+	ck_assert_str_eq(r.out, "mine:1\n");
+	ck_assert_msg(strstr(r.err, "layer 0: sha256:") &&
+			  strstr(r.err, "is in the store already: shared"),
+		      "%s", r.err);
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"image", "ls", NULL});
+	ck_assert_msg(strstr(r.out, "mine:1") && strstr(r.out, "      2 ") &&
+			  !strstr(r.out, " 0B\n"),
+		      "ls:\n%s", r.out);
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"run", "--image", "mine:1", "--", "ls", "/etc", NULL});
+	ck_assert_msg(strstr(r.out, "motd\n") && !strstr(r.out, "group"), "ls /etc:\n%s", r.out);
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"image", "rm", "mine:1", "busybox:latest", NULL});
+	run_free(&r);
+	expect_store_empty();
+}
+END_TEST
+
+static void
+add(Suite *s, const char *name, const TTest *test)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test);
+	suite_add_tcase(s, tc);
+}
+
+Suite *
+suite_store(void)
+{
+	Suite *s = suite_create("store");
+
+	add(s, "store_three_layers", store_three_layers);
+	add(s, "store_shared_base", store_shared_base);
+	add(s, "store_docker_save", store_docker_save);
+	add(s, "store_refused", store_refused);
+	add(s, "store_import_killed", store_import_killed);
+	add(s, "store_worksheet_step8", store_worksheet_step8);
+	return s;
+}
