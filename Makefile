@@ -213,7 +213,9 @@ demo:
 # The exercises' skeletons, solutions and graders are built for the tests
 # (each grader must pass its solution and fail the untouched skeleton), not by
 # `make`: a participant's half-edited skeleton must not break the build.
-check: all image image-oci tests/check tests/probe/scprobe $(EX_PROGRAMS)
+# What the integration suite needs, here and in the VM lanes (tests/vm/vm.mk).
+CHECK_DEPS = all image image-oci tests/check tests/probe/scprobe $(EX_PROGRAMS)
+check: $(CHECK_DEPS)
 	@tests/check
 
 # make mutants: each defence of the launcher broken on purpose, once, and the

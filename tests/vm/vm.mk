@@ -9,8 +9,8 @@
 
 .PHONY: check-vm vm
 
-check-vm: all image tests/check $(EX_PROGRAMS)
+check-vm: $(CHECK_DEPS)
 	tests/vm/vm.sh check
 
-vm: all image tests/check $(EX_PROGRAMS)
+vm: $(CHECK_DEPS)
 	tests/vm/vm.sh shell
