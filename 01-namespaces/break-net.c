@@ -121,6 +121,8 @@ static const struct trace_prog prog = {
 	     "container that shares the host's network namespace sees host-eth0 and binds\n"
 	     "the host's address; one with its own namespace sees only lo. The real\n"
 	     "host's network is never touched. Needs root.",
+    .look_for = "The sharing container lists host-eth0 and binds to 10.200.2.1; the other\n"
+		"sees only lo and gets EADDRNOTAVAIL.",
 };
 
 int

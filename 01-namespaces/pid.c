@@ -154,6 +154,9 @@ static const struct trace_prog prog = {
     .about = "unshare(CLONE_NEWPID), then a child that is pid 1 of the new namespace:\n"
 	     "its own /proc, orphans re-parented to it, SIGTERM ignored, and every\n"
 	     "other process killed when it exits. Needs root (CAP_SYS_ADMIN).",
+    .look_for = "Getpid() is the same before and after unshare; the child is 1 inside and N\n"
+		"outside; kill(1, SIGTERM) returns 0 and pid 1 lives on; the sibling ends\n"
+		"\"killed by SIGKILL\".",
 };
 
 int

@@ -143,6 +143,8 @@ static const struct trace_prog prog = {
 	     "ours: it is root with all capabilities there, yet root's files show as the\n"
 	     "overflow uid and sethostname fails until it owns a UTS namespace.\n"
 	     "Runs as any user; started as root, it first drops to UID.",
+    .look_for = "Uid 0 and all capabilities inside, none outside; /etc/passwd owned by 65534\n"
+		"inside; EPERM, then success, for sethostname.",
     .options = "  --uid UID  the uid (and gid) to drop to when started as root (default 65534)\n",
     .longopts = options,
     .on_option = on_option,

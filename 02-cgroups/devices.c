@@ -98,6 +98,8 @@ static const struct trace_prog prog = {
 	     "nodes on a tmpfs without nodev; null opens, kmsg fails with EPERM. cgroup v1\n"
 	     "writes devices.deny/devices.allow; v2 loads a BPF program with bpf(2).\n"
 	     "Needs root.",
+    .look_for = "Both mknodat calls work; openat of null works, openat of kmsg fails with\n"
+		"EPERM - the cgroup, not the file's mode or the mount, refuses it.",
 };
 
 int

@@ -48,6 +48,7 @@ static const struct trace_prog prog = {
     .about = "Freezes and thaws a counting child through its cgroup (cgroup.freeze, or\n"
 	     "the v1 freezer): the counter stands still, then moves on. Needs root, or a\n"
 	     "cgroup delegated to you.",
+    .look_for = "The counter unchanged while frozen, and moving after the thaw.",
 };
 
 /* The state letter of /proc/PID/stat, shown. */

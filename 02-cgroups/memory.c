@@ -87,6 +87,8 @@ static const struct trace_prog prog = {
     .about = "A child allocates past memory.max and the OOM killer kills it inside its\n"
 	     "cgroup; then (cgroup v2) memory.high below its demand throttles it instead.\n"
 	     "Needs root, or a cgroup delegated to you.",
+    .look_for = "\"killed by SIGKILL\" and oom_kill 1; then, under memory.high, a live child in\n"
+		"state D with \"high\" events counted.",
     .options = "  --limit SIZE  memory.max of part 1, 8M to 1G (default 32M)\n",
     .longopts = options,
     .on_option = on_option,

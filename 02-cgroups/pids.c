@@ -96,6 +96,8 @@ static const struct trace_prog prog = {
     .about = "A fork bomb inside pids.max: forks past the limit fail with EAGAIN, nobody is\n"
 	     "killed, the host's process count is not touched. Needs root, or a cgroup\n"
 	     "delegated to you.",
+    .look_for = "Clone(...) = -1 EAGAIN in the [pid N] lines of the child; forks that worked\n"
+		"= pids.max - 1; pids.events \"max\" counts the refusals.",
     .options = "  --max N  pids.max of the cgroup, 2 to 32 (default 8)\n",
     .longopts = options,
     .on_option = on_option,

@@ -220,6 +220,8 @@ static const struct trace_prog prog = {
     .about = "As root, in a network namespace of its own, chowns a file, binds port 80 and\n"
 	     "reads a mode-000 file; then drops one capability and shows which of them\n"
 	     "fails, and with which errno. Needs root.",
+    .look_for = "\"= 0\" before, \"= -1 EPERM\" (chown) or \"EACCES\" (bind, open) after;\n"
+		"DAC_OVERRIDE alone is not enough to stop reading.",
     .options = "  --cap NAME  drop NAME (CHOWN, CAP_KILL, ...) and try all three instead\n",
     .longopts = options,
     .on_option = on_option,

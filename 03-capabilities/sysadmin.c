@@ -106,6 +106,8 @@ static const struct trace_prog prog = {
     .about = "In a user and mount namespace of its own, a child with CAP_SYS_ADMIN mounts\n"
 	     "a tmpfs and sees a different directory; without the capability the same\n"
 	     "mount fails with EPERM. The host sees nothing change.",
+    .look_for = "Mount(... \"tmpfs\" ...) = 0 with the capability, = -1 EPERM without; the\n"
+		"host's mountinfo has no such mount.",
 };
 
 int

@@ -204,6 +204,9 @@ static const struct trace_prog prog = {
 	     "out (mkdir, chroot, chdir .., chroot .) and finds the scratch root's marker;\n"
 	     "after pivot_root with the old root detached, the same steps stay in the\n"
 	     "image. The host is never reached. Needs root.",
+    .look_for = "Under chroot the root after the escape is the scratch root and the marker is\n"
+		"found; after pivot_root the root is still the image's, though the same calls\n"
+		"all return 0.",
     .options = "  --image DIR  the image, an absolute path (default: images/busybox of this\n"
 	       "               toolkit, found from the program's own path)\n",
     .longopts = options,

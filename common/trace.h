@@ -33,7 +33,8 @@
 struct trace_prog {
 	const char *name;	       /* "uts" */
 	const char *synopsis;	       /* "[--hostname NAME]" */
-	const char *about;	       /* what it shows and what to look for (--help) */
+	const char *about;	       /* what it shows (--help) */
+	const char *look_for;	       /* what to look for in its output (--help; DESIGN.md) */
 	const char *options;	       /* help lines for the program's own options, or NULL */
 	const struct option *longopts; /* the program's own long options, or NULL */
 	/* Called for each of the program's own options; returns 0, or -1 after
