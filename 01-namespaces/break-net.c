@@ -143,7 +143,7 @@ main(int argc, char **argv)
 	if (pid == -1 || ns_wait(pid, &status) == -1)
 		return EXIT_DEMO_FAILED;
 	if (status != 0) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nThe shared container could answer for the host on " HOST_ADDR " and, with\n"

@@ -231,7 +231,7 @@ main(int argc, char **argv)
 	trace_fact("host_links_unchanged", "%s", unchanged ? "yes" : "no");
 
 	if (!differs || !unchanged || status_a != 0 || status_b != 0 || strcmp(msg, HELLO)) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("Each namespace has its own lo and its own end of the cable; the host's\n"

@@ -233,7 +233,7 @@ main(int argc, char **argv)
 
 	if (!ok || !differs || status != 0 || uid_in != 0 || caps_in != caps_all ||
 	    strcmp(first, "EPERM") != 0 || strcmp(second, "0") != 0) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nRoot in a user namespace holds capabilities only over resources that\n"

@@ -150,7 +150,7 @@ main(int argc, char **argv)
 	trace_fact("host_unchanged", "%s", host_unchanged ? "yes" : "no");
 
 	if (!ns_differs || !host_unchanged || !set_inside || status != 0) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nThe child has a UTS namespace of its own: it calls itself \"%s\",\n"

@@ -243,7 +243,7 @@ out:
 			trace_fail("removing a cgroup"), ok = 0;
 	}
 	if (!ok) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\ncpu.max throttled the spinner to its quota; cpu.weight shared a busy CPU.\n");

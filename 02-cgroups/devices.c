@@ -165,7 +165,7 @@ out:
 		trace_fail("removing the cgroup"), ok = 0;
 	rmdir(dir);
 	if (!ok) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nThe node's mode said 0666 and the mount allowed devices: the cgroup's\n"

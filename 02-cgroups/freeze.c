@@ -170,7 +170,7 @@ out:
 		return 130;
 	}
 	if (!ok) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nFrozen, the child did not run at all; thawed, it went on where it stopped.\n");

@@ -185,7 +185,7 @@ out:
 		ok = 0;
 	}
 	if (!ok) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nOver memory.high the kernel only slowed the child down.\n");

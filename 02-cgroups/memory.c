@@ -175,7 +175,7 @@ main(int argc, char **argv)
 	int sigfd = cg_block_signals();
 
 	if (!part_max(&l, sigfd)) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nOver memory.max the kernel killed the child (the OOM killer, inside its "

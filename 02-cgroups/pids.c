@@ -210,7 +210,7 @@ out:
 		return 130;
 	}
 	if (!ok) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nfork(2) failed with EAGAIN at the limit; nobody was killed by pids.max,\n"

@@ -231,6 +231,7 @@ int
 main(int argc, char **argv)
 {
 	int status, ret = EXIT_DEMO_FAILED;
+	sigset_t guard, old;
 
 	if (trace_main(&prog, argc, argv) != argc) {
 		trace_error("unexpected argument '%s'; see 'drop --help'", argv[optind]);
@@ -239,9 +240,19 @@ main(int argc, char **argv)
 	trace_need_root();
 	caps_show(0, NULL);
 
+	/* Our directory must not outlive us: Ctrl-C (or a kill) waits for the
+	 * cleanup below, and then ends us as it would have. The children
+	 * inherit the mask and finish their few probes first. */
+	sigemptyset(&guard);
+	sigaddset(&guard, SIGINT);
+	sigaddset(&guard, SIGTERM);
+	sigaddset(&guard, SIGHUP);
+	sigaddset(&guard, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &guard, &old);
 	/* The file the probes use: root's, mode 000, in a directory of ours. */
 	if (!mkdtemp(dir)) {
 		trace_fail("mkdtemp");
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		return EXIT_DEMO_FAILED;
 	}
 	snprintf(file, sizeof(file), "%s/secret", dir);
@@ -263,10 +274,11 @@ main(int argc, char **argv)
 		printf("\nEach capability opens one door; root without it is refused there and\n"
 		       "nowhere else.\n");
 	} else {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 	}
 out:
 	unlink(file);
 	rmdir(dir);
+	sigprocmask(SIG_SETMASK, &old, NULL); /* a pending Ctrl-C ends us now */
 	return ret;
 }

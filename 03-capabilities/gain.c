@@ -329,7 +329,7 @@ main(int argc, char **argv)
 		    "already had. The launcher reduces bounding to Docker's 14, clears ambient\n"
 		    "and inheritable, and sets no_new_privs.\n");
 	} else {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 	}
 out:
 	for (int w = 0; w < N_WAYS; w++)

@@ -289,6 +289,6 @@ main(int argc, char **argv)
 	printf("\n%s\n",
 	       ok ? "Capabilities gate privileged operations; seccomp decides which calls\n"
 		    "may be made at all, and for good."
-		  : "Unexpected: see the trace above.");
+		  : trace_unexpected());
 	return ok ? EXIT_DEMO_OK : EXIT_DEMO_FAILED;
 }

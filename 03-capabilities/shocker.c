@@ -265,7 +265,7 @@ main(int argc, char **argv)
 	if (ok)
 		ret = EXIT_DEMO_OK;
 	else
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 out:
 	if (fd >= 0)
 		close(fd);

@@ -150,7 +150,7 @@ main(int argc, char **argv)
 		    "may get it inside a new user namespace, the launcher's seccomp profile also\n"
 		    "refuses unshare, setns, clone with CLONE_NEW* flags, and mount.\n");
 	} else {
-		printf("Unexpected: see the trace above.\n");
+		printf("%s\n", trace_unexpected());
 	}
 out:
 	unlink(file);

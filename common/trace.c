@@ -588,6 +588,13 @@ trace_error(const char *fmt, ...)
 	human("%s: %s", prog_name, text);
 }
 
+const char *
+trace_unexpected(void)
+{
+	return trace_cfg.quiet ? "Unexpected: run it again without -q to see the trace."
+			       : "Unexpected: see the trace above.";
+}
+
 void
 trace_need_root(void)
 {

@@ -118,6 +118,11 @@ void trace_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * effective uid is 0; most lessons need root. */
 void trace_need_root(void);
 
+/* What a program says on standard output when its demonstration did not go
+ * as intended: "Unexpected: see the trace above.", or, under -q, where no
+ * trace was printed, how to get one. */
+const char *trace_unexpected(void);
+
 /*
  * Quote a string for a trace line, C style, like strace does: "abc\n".
  * Returns one of a small ring of static buffers, so a few can be used in one

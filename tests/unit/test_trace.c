@@ -170,6 +170,20 @@ START_TEST(every_program_help_says_what_to_look_for)
 }
 END_TEST
 
+/* Under -q no trace was printed: the closing line must not point at one. */
+START_TEST(trace_unexpected_fits_quiet)
+{
+	bool quiet = trace_cfg.quiet;
+
+	trace_cfg.quiet = false;
+	ck_assert_str_eq(trace_unexpected(), "Unexpected: see the trace above.");
+	trace_cfg.quiet = true;
+	ck_assert_ptr_null(strstr(trace_unexpected(), "above"));
+	ck_assert_ptr_nonnull(strstr(trace_unexpected(), "without -q"));
+	trace_cfg.quiet = quiet;
+}
+END_TEST
+
 START_TEST(trace_colour_rules)
 {
 	unsetenv("NO_COLOR");
@@ -327,6 +341,7 @@ suite_trace(void)
 	tcase_add_test(tc, trace_options_help);
 	tcase_add_test(tc, trace_help_shows_look_for);
 	tcase_add_test(tc, every_program_help_says_what_to_look_for);
+	tcase_add_test(tc, trace_unexpected_fits_quiet);
 	tcase_add_test(tc, trace_colour_rules);
 	tcase_add_test(tc, trace_colour_on_a_real_terminal);
 	tcase_add_test(tc, trace_call_line_and_event);
