@@ -67,23 +67,8 @@ static const struct trace_prog prog = {
 		"memory.events: high N (N > 0), oom_kill 0.",
 };
 
-/* The one-letter state of /proc/PID/stat: R running, S sleeping, D waiting
- * in the kernel (here: reclaim and throttling), Z zombie. */
-static char
-state_of(pid_t pid)
-{
-	char path[64], text[512], *paren;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (proc_read(path, text, sizeof(text)) < 0 || !(paren = strrchr(text, ')')))
-		return '?';
-	char state = paren[2];
-	paren[3] = '\0'; /* "1234 (name) S": the rest is numbers */
-	trace_proc(path, text);
-	return state;
-}
-
-/* Watches the throttled child for two seconds; 1 when it was as expected. */
+/* Watches the throttled child for two seconds; 1 when it was as expected.
+ * Its state: D while the kernel makes it reclaim, R or S between. */
 static int
 watch(struct cg *cg, pid_t pid, uint64_t demand, int sigfd)
 {
@@ -92,7 +77,7 @@ watch(struct cg *cg, pid_t pid, uint64_t demand, int sigfd)
 	trace_note("watching the child for 2 s");
 	if (cg_sleep(2, sigfd) != 0)
 		return 0;
-	char state = state_of(pid);
+	char state = proc_state(pid);
 	uint64_t got = *touched;
 	cg_read(cg, "memory.current", text, sizeof(text));
 	unsigned long long current = strtoull(text, NULL, 10);
