@@ -121,6 +121,8 @@ static const struct trace_prog prog = {
 	     "container that shares the host's network namespace sees host-eth0 and binds\n"
 	     "the host's address; one with its own namespace sees only lo. The real\n"
 	     "host's network is never touched. Needs root.",
+    .look_for = "The sharing container lists host-eth0 and binds to 10.200.2.1; the other\n"
+		"sees only lo and gets EADDRNOTAVAIL.",
 };
 
 int
@@ -141,7 +143,7 @@ main(int argc, char **argv)
 	if (pid == -1 || ns_wait(pid, &status) == -1)
 		return EXIT_DEMO_FAILED;
 	if (status != 0) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nThe shared container could answer for the host on " HOST_ADDR " and, with\n"

@@ -157,6 +157,8 @@ static const struct trace_prog prog = {
     .about = "In a pid namespace of its own making: an attacker sharing the victim's pid\n"
 	     "namespace finds and kills it; one in a separate pid namespace cannot even\n"
 	     "see it (kill: ESRCH). Signals only processes it created. Needs root.",
+    .look_for = "Attacker 1 kill(N, SIGKILL) = 0 and the victim \"killed by SIGKILL\"; attacker\n"
+		"2 kill(N, SIGKILL) = -1 ESRCH.",
 };
 
 int

@@ -191,6 +191,7 @@ static const struct trace_prog prog = {
     .about = "Moves a child into a new cgroup beneath ours; after\n"
 	     "unshare(CLONE_NEWCGROUP) its /proc/self/cgroup says \"/\", while from\n"
 	     "outside the full path shows. The cgroup is removed at the end. Needs root.",
+    .look_for = "The same process's cgroup: a long path outside, \"/\" inside.",
 };
 
 int

@@ -145,6 +145,8 @@ static const struct trace_prog prog = {
     .about = "Joins the namespaces of process PID with setns(2) and runs COMMAND there\n"
 	     "(default: hostname). Look for our /proc/self/ns ids turning into the\n"
 	     "target's. Needs root (CAP_SYS_ADMIN over the target's namespaces).",
+    .look_for = "Our ns id changes to the target's, type by type; the command prints what the\n"
+		"target sees (its hostname).",
     .options = "  --target PID    the process whose namespaces to join\n"
 	       "  --ns TYPE,...   which of cgroup, ipc, mnt, net, pid, time, user, uts\n"
 	       "                  (default: every one in which PID differs from us)\n",

@@ -131,6 +131,8 @@ static const struct trace_prog prog = {
     .about = "Makes a System V shared memory segment and a POSIX message queue, then\n"
 	     "a child in a new IPC namespace that cannot find them (and the other way\n"
 	     "round). Everything is removed at the end. Needs root (CAP_SYS_ADMIN).",
+    .look_for = "The keys and names found on one side are ENOENT on the other; `ipcs -m`\n"
+		"before and after shows the host unchanged.",
 };
 
 int

@@ -143,6 +143,8 @@ static const struct trace_prog prog = {
     .about = "In a mount namespace of its own, shows that a child's mount leaks out\n"
 	     "while propagation is shared, and stays inside once it is private\n"
 	     "(MS_REC|MS_PRIVATE). The host's mount table never changes. Needs root.",
+    .look_for = "\"shared:N\" on /tmp, the same N inside and outside; gone after\n"
+		"MS_REC|MS_PRIVATE; /tmp/shared appears outside, /tmp/private does not.",
 };
 
 int

@@ -149,6 +149,8 @@ static const struct trace_prog prog = {
 	     "down. A veth pair (rtnetlink, libnl) joins them, they get 10.200.1.1/24\n"
 	     "and 10.200.1.2/24, and A sends B a UDP datagram. The host's network\n"
 	     "namespace is never changed. Needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN).",
+    .look_for = "Three different net:[...] ids; \"lo:DOWN\" as each child's only link; the\n"
+		"datagram arriving from 10.200.1.1; the host's links unchanged.",
 };
 
 int
@@ -229,7 +231,7 @@ main(int argc, char **argv)
 	trace_fact("host_links_unchanged", "%s", unchanged ? "yes" : "no");
 
 	if (!differs || !unchanged || status_a != 0 || status_b != 0 || strcmp(msg, HELLO)) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("Each namespace has its own lo and its own end of the cable; the host's\n"

@@ -108,13 +108,6 @@ ns_wait(pid_t pid, int *status)
 	return 0;
 }
 
-void
-ns_show_all(pid_t pid)
-{
-	for (size_t i = 0; i < sizeof(ns_types) / sizeof(ns_types[0]); i++)
-		proc_ns(pid, ns_types[i]);
-}
-
 int
 ns_sync_init(struct ns_sync *s)
 {

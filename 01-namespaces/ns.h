@@ -49,9 +49,6 @@ int ns_mount_proc(const char *target);
 /* wait4(2) for the child, traced, with its end narrated ("child exited 0"). */
 int ns_wait(pid_t pid, int *status);
 
-/* Shows the ids of all eight namespaces of PID (0: self). */
-void ns_show_all(pid_t pid);
-
 /*
  * A parent and a child after clone(2) take turns: each side waits for the
  * other at a point of the demonstration. Two pipes, one each way; each side

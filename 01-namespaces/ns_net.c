@@ -13,6 +13,7 @@
  * recvmsg(2): the names strace shows, and the names traced here.
  */
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/trace.h"
 #include "ns.h"
 
@@ -98,7 +99,7 @@ ns_rtnl_open(void)
 	int err;
 
 	if (!nl) {
-		errno = ENOMEM;
+		err_set(ENOMEM, "nl_socket_alloc: no memory for a netlink socket");
 		return NULL;
 	}
 	/* Without these, libnl reads each datagram twice: a MSG_PEEK|MSG_TRUNC
@@ -191,7 +192,7 @@ ns_veth_create(struct nl_sock *nl, const char *name, const char *peer, pid_t pee
 	char what[256];
 
 	if (!msg)
-		return errno = ENOMEM, -1;
+		return err_set(ENOMEM, "%s: no memory for a netlink message", __func__);
 	if (nlmsg_append(msg, &ifm, sizeof(ifm), NLMSG_ALIGNTO) < 0)
 		goto nla_put_failure;
 	NLA_PUT_STRING(msg, IFLA_IFNAME, name);
@@ -220,7 +221,7 @@ ns_veth_create(struct nl_sock *nl, const char *name, const char *peer, pid_t pee
 	return talk(nl, msg, what);
 nla_put_failure: /* libnl's NLA_PUT_* jump here: the message is full */
 	nlmsg_free(msg);
-	return errno = EMSGSIZE, -1;
+	return err_set(EMSGSIZE, "%s: the netlink message is full", __func__);
 }
 /* >>> ns-veth */
 
@@ -234,7 +235,7 @@ ns_link_up(struct nl_sock *nl, const char *name)
 	char what[128];
 
 	if (!msg)
-		return errno = ENOMEM, -1;
+		return err_set(ENOMEM, "%s: no memory for a netlink message", __func__);
 	if (nlmsg_append(msg, &ifm, sizeof(ifm), NLMSG_ALIGNTO) < 0)
 		goto nla_put_failure;
 	NLA_PUT_STRING(msg, IFLA_IFNAME, name);
@@ -242,7 +243,7 @@ ns_link_up(struct nl_sock *nl, const char *name)
 	return talk(nl, msg, what);
 nla_put_failure:
 	nlmsg_free(msg);
-	return errno = EMSGSIZE, -1;
+	return err_set(EMSGSIZE, "%s: the netlink message is full", __func__);
 }
 
 int
@@ -303,17 +304,15 @@ ns_addr_add(struct nl_sock *nl, const char *name, const char *cidr)
 		prefix = (unsigned int)atoi(slash + 1);
 	}
 	if (index == 0)
-		return -1; /* errno ENODEV from if_nametoindex(3) */
-	if (inet_pton(AF_INET, addr, &in) != 1 || prefix > 32) {
-		errno = EINVAL;
-		return -1;
-	}
+		return err_sys("link '%s'", name); /* ENODEV from if_nametoindex(3) */
+	if (inet_pton(AF_INET, addr, &in) != 1 || prefix > 32)
+		return err_set(EINVAL, "'%s': expected an IPv4 address such as 10.0.0.1/24", cidr);
 	struct ifaddrmsg ifa = {
 	    .ifa_family = AF_INET, .ifa_prefixlen = (unsigned char)prefix, .ifa_index = index};
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
 
 	if (!msg)
-		return errno = ENOMEM, -1;
+		return err_set(ENOMEM, "%s: no memory for a netlink message", __func__);
 	if (nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0)
 		goto nla_put_failure;
 	/* IFA_LOCAL is the interface's address; on a point-to-multipoint link
@@ -324,7 +323,7 @@ ns_addr_add(struct nl_sock *nl, const char *name, const char *cidr)
 	return talk(nl, msg, what);
 nla_put_failure:
 	nlmsg_free(msg);
-	return errno = EMSGSIZE, -1;
+	return err_set(EMSGSIZE, "%s: the netlink message is full", __func__);
 }
 
 struct link_list {

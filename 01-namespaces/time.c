@@ -135,6 +135,8 @@ static const struct trace_prog prog = {
     .about = "unshare(CLONE_NEWTIME), offsets for CLOCK_MONOTONIC and CLOCK_BOOTTIME,\n"
 	     "and a child whose uptime is ahead by them while its wall clock is not.\n"
 	     "Needs root (CAP_SYS_ADMIN) and Linux 5.6 or later.",
+    .look_for = "Uptime inside = uptime outside + offset; realtime equal; the second write to\n"
+		"timens_offsets fails with EACCES.",
     .options = "  --offset SECONDS  how far the child's clocks are ahead (default 86400)\n",
     .longopts = options,
     .on_option = on_option,

@@ -143,6 +143,8 @@ static const struct trace_prog prog = {
 	     "ours: it is root with all capabilities there, yet root's files show as the\n"
 	     "overflow uid and sethostname fails until it owns a UTS namespace.\n"
 	     "Runs as any user; started as root, it first drops to UID.",
+    .look_for = "Uid 0 and all capabilities inside, none outside; /etc/passwd owned by 65534\n"
+		"inside; EPERM, then success, for sethostname.",
     .options = "  --uid UID  the uid (and gid) to drop to when started as root (default 65534)\n",
     .longopts = options,
     .on_option = on_option,
@@ -231,7 +233,7 @@ main(int argc, char **argv)
 
 	if (!ok || !differs || status != 0 || uid_in != 0 || caps_in != caps_all ||
 	    strcmp(first, "EPERM") != 0 || strcmp(second, "0") != 0) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nRoot in a user namespace holds capabilities only over resources that\n"

@@ -85,6 +85,8 @@ static const struct trace_prog prog = {
     .about = "Creates a child in a new UTS namespace, gives it its own hostname and shows\n"
 	     "both views: the namespace ids differ, the host's hostname does not change.\n"
 	     "Needs root (CAP_SYS_ADMIN) for clone(CLONE_NEWUTS).",
+    .look_for = "The two ns/uts links differ; the child's hostname is the new one; the\n"
+		"parent's is what it was before.",
     .options = "  --hostname NAME  the child's new hostname (default lesson-01)\n",
     .longopts = options,
     .on_option = on_option,
@@ -148,7 +150,7 @@ main(int argc, char **argv)
 	trace_fact("host_unchanged", "%s", host_unchanged ? "yes" : "no");
 
 	if (!ns_differs || !host_unchanged || !set_inside || status != 0) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nThe child has a UTS namespace of its own: it calls itself \"%s\",\n"

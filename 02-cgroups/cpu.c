@@ -126,6 +126,7 @@ static const struct trace_prog prog = {
     .about = "A busy loop under cpu.max gets its quota and is throttled; two loops on one\n"
 	     "CPU with cpu.weight 100 and 300 share it 1 : 3. Needs root, or a cgroup\n"
 	     "delegated to you.",
+    .look_for = "A CPU share near 0.20 and nr_throttled > 0; then a share ratio near 3.",
     .options = "  --cpus N  cpu.max of part 1 in CPUs, 0.05 to 0.9 (default 0.2)\n",
     .longopts = options,
     .on_option = on_option,
@@ -242,7 +243,7 @@ out:
 			trace_fail("removing a cgroup"), ok = 0;
 	}
 	if (!ok) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\ncpu.max throttled the spinner to its quota; cpu.weight shared a busy CPU.\n");

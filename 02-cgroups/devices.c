@@ -98,6 +98,8 @@ static const struct trace_prog prog = {
 	     "nodes on a tmpfs without nodev; null opens, kmsg fails with EPERM. cgroup v1\n"
 	     "writes devices.deny/devices.allow; v2 loads a BPF program with bpf(2).\n"
 	     "Needs root.",
+    .look_for = "Both mknodat calls work; openat of null works, openat of kmsg fails with\n"
+		"EPERM - the cgroup, not the file's mode or the mount, refuses it.",
 };
 
 int
@@ -163,7 +165,7 @@ out:
 		trace_fail("removing the cgroup"), ok = 0;
 	rmdir(dir);
 	if (!ok) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nThe node's mode said 0666 and the mount allowed devices: the cgroup's\n"

@@ -48,22 +48,8 @@ static const struct trace_prog prog = {
     .about = "Freezes and thaws a counting child through its cgroup (cgroup.freeze, or\n"
 	     "the v1 freezer): the counter stands still, then moves on. Needs root, or a\n"
 	     "cgroup delegated to you.",
+    .look_for = "The counter unchanged while frozen, and moving after the thaw.",
 };
-
-/* The state letter of /proc/PID/stat, shown. */
-static char
-state_of(pid_t pid)
-{
-	char path[64], text[512], *paren;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (proc_read(path, text, sizeof(text)) < 0 || !(paren = strrchr(text, ')')))
-		return '?';
-	char state = paren[2];
-	paren[3] = '\0'; /* "1234 (name) S": the rest is numbers */
-	trace_proc(path, text);
-	return state;
-}
 
 /* Sets cgroup.freeze and waits (2 s at most) until the kernel says it is
  * done: freezing takes effect as each task next leaves the kernel. */
@@ -120,13 +106,13 @@ main(int argc, char **argv)
 		interrupted = 1;
 		goto out;
 	}
-	char running = state_of(pid);
+	char running = proc_state(pid);
 
 	/* <<< freeze */
 	if (set_frozen(&cg, 1, err, sizeof(err)) != 0)
 		goto out;
 	cg_read(&cg, "cgroup.events", text, sizeof(text));
-	char frozen_state = state_of(pid);
+	char frozen_state = proc_state(pid);
 	unsigned long c1 = *counter;
 	if (cg_sleep(0.5, sigfd) != 0) {
 		interrupted = 1;
@@ -142,7 +128,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	unsigned long c3 = *counter;
-	char thawed_state = state_of(pid);
+	char thawed_state = proc_state(pid);
 
 	printf("%-10s %-6s %s\n", "", "state", "counter");
 	printf("%-10s %-6c %lu\n", "running", running, c1);
@@ -169,7 +155,7 @@ out:
 		return 130;
 	}
 	if (!ok) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nFrozen, the child did not run at all; thawed, it went on where it stopped.\n");

@@ -102,6 +102,7 @@ static const struct trace_prog prog = {
     .about = "Reads 4 MiB of the first disk with O_DIRECT inside a cgroup with io.max\n"
 	     "rbps=2097152, 2 MiB/s (v1: blkio.throttle.read_bps_device): it takes about 2 s.\n"
 	     "Without a disk it says so and exits 0. Needs root, or a cgroup delegated to you.",
+    .look_for = "A read rate near 2 MiB/s.",
 };
 
 int
@@ -165,7 +166,7 @@ out:
 	if (cg_remove(&cg) != 0)
 		trace_fail("removing the cgroup"), ok = 0;
 	if (!ok) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nThe reads waited for the throttle: io.max sets a rate, not a total.\n");

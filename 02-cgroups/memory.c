@@ -2,27 +2,21 @@
  * memory - what the kernel does to a process that wants more memory than
  * its cgroup may have.
  *
- * Part 1: a cgroup with memory.max (32M) and no swap; a child in it
- * allocates and touches memory, 1 MiB at a time, past the limit. The
- * kernel reclaims what it can, then the OOM killer kills the child inside
- * the cgroup: the wait status says SIGKILL, the cgroup counts an oom_kill.
- * Part 2 (cgroup v2): a cgroup with memory.high below what the child wants.
- * Nobody is killed; the kernel makes the child reclaim and sleep each time
- * it allocates past the mark, so it crawls. We look for two seconds, see it
- * alive and slowed down, then kill it ourselves.
+ * A cgroup with memory.max (32M) and no swap; a child in it allocates and
+ * touches memory, 1 MiB at a time, past the limit. The kernel reclaims what
+ * it can, then the OOM killer kills the child inside the cgroup: the wait
+ * status says SIGKILL, the cgroup counts an oom_kill. memory.high, the mark
+ * that throttles instead, is the next program's (memory-high.c).
  *
- * System calls: mkdir(2) and rmdir(2) of the cgroups, openat(2) + write(2)
- *               of memory.max, memory.swap.max, memory.high and
- *               cgroup.procs (the v1 files on v1), clone(2) (fork), wait4(2).
- * Files:        memory.events (v1: memory.oom_control), memory.current,
- *               /proc/PID/stat (the child's state).
- * Look for:     "killed by SIGKILL" and oom_kill 1; then, under memory.high,
- *               a live child in state D with "high" events counted.
+ * System calls: mkdir(2) and rmdir(2) of the cgroup, openat(2) + write(2)
+ *               of memory.max, memory.swap.max and cgroup.procs (the v1
+ *               files on v1), clone(2) (fork), wait4(2).
+ * Files:        memory.events (v1: memory.oom_control).
+ * Look for:     "killed by SIGKILL" and oom_kill 1.
  * Read:         cgroups(7), Documentation/admin-guide/cgroup-v2.rst
  *               ("memory.max", "memory.high"), cgroup-v1/memory.rst.
  */
 #include "../common/decode.h"
-#include "../common/procfs.h"
 #include "../common/trace.h"
 #include "cgroup.h"
 
@@ -85,28 +79,13 @@ static const struct trace_prog prog = {
     .name = "memory",
     .synopsis = "[--limit SIZE]",
     .about = "A child allocates past memory.max and the OOM killer kills it inside its\n"
-	     "cgroup; then (cgroup v2) memory.high below its demand throttles it instead.\n"
-	     "Needs root, or a cgroup delegated to you.",
-    .options = "  --limit SIZE  memory.max of part 1, 8M to 1G (default 32M)\n",
+	     "cgroup. Needs root, or a cgroup delegated to you.",
+    .look_for = "\"killed by SIGKILL\" in the wait status and oom_kill 1 in the cgroup's\n"
+		"counter; the child touched a little less than the limit.",
+    .options = "  --limit SIZE  memory.max, 8M to 1G (default 32M)\n",
     .longopts = options,
     .on_option = on_option,
 };
-
-/* The one-letter state of /proc/PID/stat: R running, S sleeping, D waiting
- * in the kernel (here: reclaim and throttling), Z zombie. */
-static char
-state_of(pid_t pid)
-{
-	char path[64], text[512], *paren;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (proc_read(path, text, sizeof(text)) < 0 || !(paren = strrchr(text, ')')))
-		return '?';
-	char state = paren[2];
-	paren[3] = '\0'; /* "1234 (name) S": the rest is numbers */
-	trace_proc(path, text);
-	return state;
-}
 
 static int
 part_max(const struct cg_layout *l, int sigfd)
@@ -148,7 +127,7 @@ part_max(const struct cg_layout *l, int sigfd)
 	long long kills = cg_stat(&cg, "oom_kill");
 	int killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 
-	printf("part 1: memory.max = %llu MiB (%s), no swap\n", (unsigned long long)limit / MIB,
+	printf("memory.max = %llu MiB (%s), no swap\n", (unsigned long long)limit / MIB,
 	       l->h[cg_layout_find(l, "memory")].version == 1 ? "v1: memory.limit_in_bytes"
 							      : "cgroup v2");
 	printf("  the child touched %llu MiB, then was %s (signal %d)\n",
@@ -162,72 +141,6 @@ part_max(const struct cg_layout *l, int sigfd)
 	trace_fact("oom_killed", "%s", killed && kills >= 1 ? "yes" : "no");
 	ok = killed && kills >= 1;
 	err[0] = '\0';
-out:
-	if (err[0])
-		trace_error("%s", err);
-	cg_kill(&cg);
-	if (cg_remove(&cg) != 0)
-		trace_fail("removing the cgroup"), ok = 0;
-	return ok;
-}
-
-static int
-part_high(const struct cg_layout *l, int sigfd)
-{
-	const char *const want[] = {"memory", NULL};
-	char name[64], err[CG_ERR] = "", text[1024], num[32];
-	uint64_t high = limit / 2, demand = limit / MIB;
-	struct cg cg;
-	int status, ok = 0;
-
-	snprintf(name, sizeof(name), "nutshell-memory-high-%d", (int)getpid());
-	if (cg_create(&cg, l, NULL, name, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
-		return 0;
-	}
-	/* <<< high */
-	/* A hard limit first, so the demonstration can never run away, then the
-	 * soft mark at half the child's demand. */
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)(4 * limit));
-	if (cg_set(&cg, "memory.max", num, err, sizeof(err)) != 0 ||
-	    (cg_has(&cg, "memory.swap.max") &&
-	     cg_set(&cg, "memory.swap.max", "0", err, sizeof(err)) != 0))
-		goto out;
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)high);
-	if (cg_set(&cg, "memory.high", num, err, sizeof(err)) != 0)
-		goto out;
-	/* >>> high */
-	pid_t pid = cg_fork(&cg, hog, &demand, 20);
-	if (pid < 0) {
-		snprintf(err, sizeof(err), "cannot start the child: %s", strerror(errno));
-		goto out;
-	}
-	trace_note("watching the child for 2 s");
-	if (cg_sleep(2, sigfd) != 0)
-		goto out;
-	char state = state_of(pid);
-	uint64_t got = *touched;
-	cg_read(&cg, "memory.current", text, sizeof(text));
-	unsigned long long current = strtoull(text, NULL, 10);
-	cg_read(&cg, "memory.events", text, sizeof(text));
-	long long highs = cg_stat(&cg, "high"), kills = cg_stat(&cg, "oom_kill");
-	int alive = state != '?' && state != 'Z';
-
-	printf("part 2: memory.high = %llu MiB, the child wants %llu MiB\n",
-	       (unsigned long long)high / MIB, (unsigned long long)demand);
-	printf("  after 2 s: touched %llu MiB, memory.current %llu MiB, state %c, %s\n",
-	       (unsigned long long)got, current / MIB, state, alive ? "alive" : "gone");
-	printf("  memory.events: high %lld, oom_kill %lld\n", highs, kills);
-	trace_fact("memory_high", "%llu", (unsigned long long)high);
-	trace_fact("high_child_alive", "%s", alive ? "yes" : "no");
-	trace_fact("high_child_state", "%c", state);
-	trace_fact("high_touched_mib", "%llu", (unsigned long long)got);
-	trace_fact("high_events", "%lld", highs);
-	trace_fact("high_oom_kill", "%lld", kills);
-	ok = alive && highs > 0 && kills == 0;
-	trace_note("memory.high never kills: we end the child ourselves");
-	cg_kill(&cg);
-	cg_wait(pid, &status, 5, -1);
 out:
 	if (err[0])
 		trace_error("%s", err);
@@ -261,24 +174,11 @@ main(int argc, char **argv)
 	}
 	int sigfd = cg_block_signals();
 
-	int ok = part_max(&l, sigfd);
-	int v1 = l.h[cg_layout_find(&l, "memory")].version == 1;
-	if (ok && v1) {
-		/* cgroup-v1/memory.rst: the soft limit only steers reclaim when
-		 * the whole machine is short of memory; nothing throttles. */
-		printf("part 2: skipped: cgroup v1 has no memory.high (memory.soft_limit_in_bytes "
-		       "does not throttle)\n");
-		trace_fact("memory_high", "not on cgroup v1");
-	} else if (ok) {
-		ok = part_high(&l, sigfd);
-	}
-	if (!ok) {
-		printf("\nUnexpected: see the trace above.\n");
+	if (!part_max(&l, sigfd)) {
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nOver memory.max the kernel killed the child (the OOM killer, inside its "
-	       "cgroup);\n%s\n",
-	       v1 ? "memory.high is a cgroup v2 file: try this on a v2 host."
-		  : "over memory.high it only slowed it down.");
+	       "cgroup).\n");
 	return EXIT_DEMO_OK;
 }

@@ -96,6 +96,8 @@ static const struct trace_prog prog = {
     .about = "A fork bomb inside pids.max: forks past the limit fail with EAGAIN, nobody is\n"
 	     "killed, the host's process count is not touched. Needs root, or a cgroup\n"
 	     "delegated to you.",
+    .look_for = "Clone(...) = -1 EAGAIN in the [pid N] lines of the child; forks that worked\n"
+		"= pids.max - 1; pids.events \"max\" counts the refusals.",
     .options = "  --max N  pids.max of the cgroup, 2 to 32 (default 8)\n",
     .longopts = options,
     .on_option = on_option,
@@ -208,7 +210,7 @@ out:
 		return 130;
 	}
 	if (!ok) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nfork(2) failed with EAGAIN at the limit; nobody was killed by pids.max,\n"

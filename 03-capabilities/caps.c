@@ -362,13 +362,6 @@ caps_get_securebits(void)
 	return (int)TRACE(prctl(PR_GET_SECUREBITS, 0, 0, 0, 0), "prctl", "PR_GET_SECUREBITS");
 }
 
-int
-caps_set_securebits(unsigned bits)
-{
-	return (int)TRACE(prctl(PR_SET_SECUREBITS, bits, 0, 0, 0), "prctl", "PR_SET_SECUREBITS, %s",
-			  caps_securebits_names(bits));
-}
-
 const char *
 caps_securebits_names(unsigned bits)
 {

@@ -104,10 +104,9 @@ int caps_raise_ambient(cap_value_t cap);
  * and kept across execve(2), and cannot be unset (Linux 3.5+). */
 int caps_set_no_new_privs(void);
 
-/* Securebits (capabilities(7), "The securebits flags"): get and set via
- * prctl(PR_GET_SECUREBITS / PR_SET_SECUREBITS), and "SECBIT_NOROOT|..." */
+/* Securebits (capabilities(7), "The securebits flags"): read via
+ * prctl(PR_GET_SECUREBITS), and "SECBIT_NOROOT|..." */
 int caps_get_securebits(void);
-int caps_set_securebits(unsigned bits);
 const char *caps_securebits_names(unsigned bits);
 
 /* The launcher's default: Docker's 14 capabilities (moby

@@ -220,6 +220,8 @@ static const struct trace_prog prog = {
     .about = "As root, in a network namespace of its own, chowns a file, binds port 80 and\n"
 	     "reads a mode-000 file; then drops one capability and shows which of them\n"
 	     "fails, and with which errno. Needs root.",
+    .look_for = "\"= 0\" before, \"= -1 EPERM\" (chown) or \"EACCES\" (bind, open) after;\n"
+		"DAC_OVERRIDE alone is not enough to stop reading.",
     .options = "  --cap NAME  drop NAME (CHOWN, CAP_KILL, ...) and try all three instead\n",
     .longopts = options,
     .on_option = on_option,
@@ -229,6 +231,7 @@ int
 main(int argc, char **argv)
 {
 	int status, ret = EXIT_DEMO_FAILED;
+	sigset_t guard, old;
 
 	if (trace_main(&prog, argc, argv) != argc) {
 		trace_error("unexpected argument '%s'; see 'drop --help'", argv[optind]);
@@ -237,9 +240,19 @@ main(int argc, char **argv)
 	trace_need_root();
 	caps_show(0, NULL);
 
+	/* Our directory must not outlive us: Ctrl-C (or a kill) waits for the
+	 * cleanup below, and then ends us as it would have. The children
+	 * inherit the mask and finish their few probes first. */
+	sigemptyset(&guard);
+	sigaddset(&guard, SIGINT);
+	sigaddset(&guard, SIGTERM);
+	sigaddset(&guard, SIGHUP);
+	sigaddset(&guard, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &guard, &old);
 	/* The file the probes use: root's, mode 000, in a directory of ours. */
 	if (!mkdtemp(dir)) {
 		trace_fail("mkdtemp");
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		return EXIT_DEMO_FAILED;
 	}
 	snprintf(file, sizeof(file), "%s/secret", dir);
@@ -261,10 +274,11 @@ main(int argc, char **argv)
 		printf("\nEach capability opens one door; root without it is refused there and\n"
 		       "nowhere else.\n");
 	} else {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 	}
 out:
 	unlink(file);
 	rmdir(dir);
+	sigprocmask(SIG_SETMASK, &old, NULL); /* a pending Ctrl-C ends us now */
 	return ret;
 }

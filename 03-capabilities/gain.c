@@ -258,6 +258,10 @@ static const struct trace_prog prog = {
 	     "capabilities on a copy of this program, the ambient set, a set-uid root copy;\n"
 	     "then with the bounding set reduced, which blocks all three, and with\n"
 	     "no_new_privs, which blocks all but ambient. Needs root.",
+    .look_for = "CapEff CAP_NET_BIND_SERVICE after each gain; with the bounding set reduced\n"
+		"execve = EPERM, capset = EPERM and a set-uid root without it; with\n"
+		"no_new_privs euid 65534 and nothing gained, except ambient: a capability the\n"
+		"process already had.",
 };
 
 int
@@ -325,7 +329,7 @@ main(int argc, char **argv)
 		    "already had. The launcher reduces bounding to Docker's 14, clears ambient\n"
 		    "and inheritable, and sets no_new_privs.\n");
 	} else {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 	}
 out:
 	for (int w = 0; w < N_WAYS; w++)

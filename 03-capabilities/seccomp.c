@@ -230,6 +230,9 @@ static const struct trace_prog prog = {
 	     "kill the process, shows it in /proc/self/status, shows that it survives\n"
 	     "execve and cannot be removed, then runs probes through the launcher's\n"
 	     "default profile.",
+    .look_for = "Getppid() = -1 EPERM; Seccomp 2; \"killed by SIGSYS\"; keyctl, mount, unshare,\n"
+		"socket(AF_VSOCK), ioctl(TIOCSTI) EPERM and clone3 ENOSYS under the default\n"
+		"profile, while getpid and uname work.",
     .options = "  --show-profile  print the launcher's default profile and exit\n",
     .longopts = options,
     .on_option = on_option,
@@ -286,6 +289,6 @@ main(int argc, char **argv)
 	printf("\n%s\n",
 	       ok ? "Capabilities gate privileged operations; seccomp decides which calls\n"
 		    "may be made at all, and for good."
-		  : "Unexpected: see the trace above.");
+		  : trace_unexpected());
 	return ok ? EXIT_DEMO_OK : EXIT_DEMO_FAILED;
 }

@@ -139,6 +139,9 @@ static const struct trace_prog prog = {
     .about = "Shows the five capability sets (effective, permitted, inheritable, bounding,\n"
 	     "ambient) of this process or of PID, by name, and whether it may make a\n"
 	     "namespace. Run it as root, as an ordinary user, and with --userns.",
+    .look_for = "Root: all sets full but inheritable and ambient; an ordinary user: effective\n"
+		"and permitted empty, bounding still full; in a user namespace: full again,\n"
+		"and the probe succeeds.",
     .options = "  --pid PID   show the sets of process PID instead\n"
 	       "  --userns    also show a child in a new user namespace\n",
     .longopts = options,

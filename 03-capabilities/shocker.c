@@ -190,6 +190,10 @@ static const struct trace_prog prog = {
 	     "file outside it by its file handle (open_by_handle_at), which needs only\n"
 	     "CAP_DAC_READ_SEARCH; without that capability, or under the launcher's\n"
 	     "seccomp profile, it gets EPERM. Needs root.",
+    .look_for = "Openat(AT_FDCWD, \"../secret\", ...) = -1 ENOENT in the jail, then\n"
+		"open_by_handle_at(...) = 4 and the secret read; EPERM without the\n"
+		"capability, and EPERM under the profile while CapEff still holds\n"
+		"CAP_DAC_READ_SEARCH.",
 };
 
 int
@@ -261,7 +265,7 @@ main(int argc, char **argv)
 	if (ok)
 		ret = EXIT_DEMO_OK;
 	else
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 out:
 	if (fd >= 0)
 		close(fd);

@@ -106,6 +106,8 @@ static const struct trace_prog prog = {
     .about = "In a user and mount namespace of its own, a child with CAP_SYS_ADMIN mounts\n"
 	     "a tmpfs and sees a different directory; without the capability the same\n"
 	     "mount fails with EPERM. The host sees nothing change.",
+    .look_for = "Mount(... \"tmpfs\" ...) = 0 with the capability, = -1 EPERM without; the\n"
+		"host's mountinfo has no such mount.",
 };
 
 int
@@ -148,7 +150,7 @@ main(int argc, char **argv)
 		    "may get it inside a new user namespace, the launcher's seccomp profile also\n"
 		    "refuses unshare, setns, clone with CLONE_NEW* flags, and mount.\n");
 	} else {
-		printf("Unexpected: see the trace above.\n");
+		printf("%s\n", trace_unexpected());
 	}
 out:
 	unlink(file);

@@ -135,6 +135,8 @@ static const struct trace_prog prog = {
     .about = "chroot(2)s a child into an overlay of the image with a procfs mounted in it:\n"
 	     "\"/\" looks like a container's, but the processes are the host's and\n"
 	     "/proc/PID/root leads back to the host's files. Needs root.",
+    .look_for = "The image's files at \"/\"; the same pid namespace as the host; many pids; the\n"
+		"host's /tmp reached through /proc/PID/root.",
     .options = "  --image DIR  the image, an absolute path (default: images/busybox of this\n"
 	       "               toolkit, found from the program's own path)\n",
     .longopts = options,
@@ -169,7 +171,7 @@ main(int argc, char **argv)
 	if (rootfs_remove_tree(tmp) == -1)
 		trace_error("%s", rootfs_error());
 	if (status != 0 || rootfs_interrupted()) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nchroot changed what \"/\" means, nothing else: same processes, same pid\n"

@@ -204,6 +204,9 @@ static const struct trace_prog prog = {
 	     "out (mkdir, chroot, chdir .., chroot .) and finds the scratch root's marker;\n"
 	     "after pivot_root with the old root detached, the same steps stay in the\n"
 	     "image. The host is never reached. Needs root.",
+    .look_for = "Under chroot the root after the escape is the scratch root and the marker is\n"
+		"found; after pivot_root the root is still the image's, though the same calls\n"
+		"all return 0.",
     .options = "  --image DIR  the image, an absolute path (default: images/busybox of this\n"
 	       "               toolkit, found from the program's own path)\n",
     .longopts = options,
@@ -243,7 +246,7 @@ main(int argc, char **argv)
 	if (rootfs_remove_tree(tmp) == -1)
 		trace_error("%s", rootfs_error());
 	if (status != 0 || rootfs_interrupted()) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nUnder chroot the escape reached the scratch root: chroot changes one\n"

@@ -219,6 +219,8 @@ static const struct trace_prog prog = {
     .about = "Mounts the image + an app layer + an empty upper with overlayfs in a private\n"
 	     "mount namespace; shows copy-up, a whiteout and an opaque directory in the\n"
 	     "upper, and the disk two containers share. Needs root.",
+    .look_for = "The table's upper column filling in; \"char 0:0\" for the deleted file; opaque\n"
+		"\"y\"; the disk table's last two rows.",
     .options = "  --image DIR  the base layer, an absolute path (default: images/busybox of\n"
 	       "               this toolkit, found from the program's own path)\n",
     .longopts = options,
@@ -263,7 +265,7 @@ main(int argc, char **argv)
 	if (rootfs_remove_tree(tmp) == -1)
 		trace_error("%s", rootfs_error());
 	if (status != 0 || rootfs_interrupted()) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nThe image was never written: every change went into the upper of its\n"

@@ -151,6 +151,8 @@ static const struct trace_prog prog = {
     .about = "pivot_root(\".\", \".\") into an overlay of the image in a private mount\n"
 	     "namespace, step by step, with the mount table before, in the middle and\n"
 	     "after: the old root and every host mount are gone. Needs root.",
+    .look_for = "The mount id of \"/\" before; in the middle both roots; after, two mounts, and\n"
+		"the old root's id nowhere.",
     .options = "  --image DIR  the image, an absolute path (default: images/busybox of this\n"
 	       "               toolkit, found from the program's own path)\n",
     .longopts = options,
@@ -183,7 +185,7 @@ main(int argc, char **argv)
 	if (rootfs_remove_tree(tmp) == -1)
 		trace_error("%s", rootfs_error());
 	if (status != 0 || rootfs_interrupted()) {
-		printf("\nUnexpected: see the trace above.\n");
+		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}
 	printf("\nAfter pivot_root and umount2(MNT_DETACH) nothing of the host is mounted in\n"

@@ -5,17 +5,21 @@
  * A container stands on a filesystem of its own: read-only image layers
  * joined by overlayfs under one writable layer (overlayfs docs,
  * Documentation/filesystems/overlayfs.rst), made its root with pivot_root(2)
- * and the old root detached, then given a fresh /proc, a read-only /sys and
- * a small /dev. The launcher calls them in this order, in a new mount
- * namespace:
+ * and the old root detached, given a fresh /proc, a read-only /sys and a
+ * small /dev first. The launcher (05-full-container/inside.c) calls them in
+ * this order, in a new mount namespace, on the new root while it is still a
+ * directory of the host's tree, and pivots last:
  *
- *	ns_make_private()                          nothing we mount leaks out
- *	rootfs_mount_overlay(&layers, merged)      image + fresh upper
- *	rootfs_bind_self(merged)                   pivot_root needs a mount point
- *	rootfs_pivot(merged)                       old root detached
- *	rootfs_mount_proc("/")  rootfs_mount_sys("/")  rootfs_mount_dev("/")
- *	rootfs_mask_all("/", rootfs_masked_paths)
- *	rootfs_readonly_all("/", rootfs_readonly_paths)
+ *	ns_make_private()                            nothing we mount leaks out
+ *	rootfs_mount_overlay(&layers, root)          image + fresh upper: a mount
+ *	                                             point, as pivot_root needs
+ *	rootfs_mount_proc(root)  rootfs_mount_sys(root)  rootfs_mount_dev(root)
+ *	rootfs_mask_all(root, rootfs_masked_paths)
+ *	rootfs_readonly_all(root, rootfs_readonly_paths)
+ *	rootfs_pivot(root)                           old root detached
+ *
+ * (A root that is a plain directory, as in pivot.c, first needs
+ * rootfs_bind_self(root) to be a mount point.)
  *
  * Every helper that mounts into a root takes the root directory and a path
  * inside it ("/proc"). The path is resolved inside the root, one component

@@ -131,6 +131,10 @@ static const struct trace_prog prog = {
 	     "checks every blob's digest and every layer's diff_id, and unpacks each layer\n"
 	     "into DEST/<diff_id> with its whiteouts converted for overlayfs; prints the\n"
 	     "layer stack as overlay would mount it.",
+    .look_for = "\"checked\" lines, one per blob and per diff_id; a mknodat of 0/0 per deleted\n"
+		"file and an fsetxattr per opaque directory; \"shared\" when a layer is already\n"
+		"there; the lowerdir= line. Then `ls -l DEST/<layer>/...` shows the whiteouts\n"
+		"as \"c 0, 0\".",
     .options = "  --ref NAME      the image to pick (org.opencontainers.image.ref.name, or a\n"
 	       "                  RepoTag of docker save); needed when there are several\n"
 	       "  --max-size SIZE refuse a layer (or image archive) past SIZE bytes of\n"

@@ -128,6 +128,8 @@ static const struct trace_prog prog = {
     .about = "Prints what this machine allows and which lessons run fully or partly, and\n"
 	     "why. Changes nothing. Look for: 'runs fully' for every lesson; a 'partly'\n"
 	     "line names what is refused and how to allow it. Root sees the most.",
+    .look_for = "\"runs fully\" for every lesson; a \"partly\" line says what is refused and the\n"
+		"one change that allows it (BOOK.md, Troubleshooting).",
 };
 
 int

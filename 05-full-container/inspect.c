@@ -590,6 +590,11 @@ static const struct trace_prog prog = {
 	     "capability sets, no_new_privs, seccomp, cgroup and limits, the root filesystem,\n"
 	     "masked and read-only paths, hostname, processes and network interfaces.\n"
 	     "Compare:  inspect   and   sudo 05-full-container/nutshell run -- inspect",
+    .look_for = "Inside a container: ns_* ids other than the host's, a uid_map that maps 0\n"
+		"to an unprivileged host uid (with --userns), cap_eff_names a short list,\n"
+		"no_new_privs 1, seccomp 2, memory_max and pids_max set, masked:* paths\n"
+		"\"masked\" and old_root_visible no. On the host: the host's ids, all\n"
+		"capabilities, seccomp 0, masked paths \"visible\".",
     .options = "  --probes  also try the classic escapes (mount, keyctl, open_by_handle_at,\n"
 	       "            module loading, double chroot, raw disk ...) and say how each ended;\n"
 	       "            only inside a container: on the host some would work\n",

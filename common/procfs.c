@@ -127,6 +127,23 @@ show_status_line(const char *path, char *line, const void *arg)
 	return 0;
 }
 
+char
+proc_state(pid_t pid)
+{
+	char path[64], text[512], *paren;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	/* The name in parentheses may hold spaces and ')': the state follows
+	 * the last ')'. */
+	if (proc_read(path, text, sizeof(text)) < 0 || !(paren = strrchr(text, ')')) ||
+	    paren[1] != ' ' || !paren[2])
+		return '?';
+	char state = paren[2];
+	paren[3] = '\0'; /* "1234 (name) S": the rest is numbers */
+	trace_proc(path, text);
+	return state;
+}
+
 int
 proc_show_status(pid_t pid)
 {

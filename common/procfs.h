@@ -35,6 +35,11 @@ const char *proc_ns(pid_t pid, const char *ns);
 /* Same, without showing it (for comparisons a program does not narrate). */
 const char *proc_ns_quiet(pid_t pid, const char *ns);
 
+/* The one-letter state of /proc/PID/stat (proc(5)): R running, S sleeping,
+ * D waiting in the kernel, T stopped, Z zombie; shown as "PID (name) S".
+ * '?' when the process is gone or the line cannot be read. */
+char proc_state(pid_t pid);
+
 /* The Cap*, NoNewPrivs and Seccomp lines of /proc/PID/status. */
 int proc_show_status(pid_t pid);
 

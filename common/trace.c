@@ -213,6 +213,16 @@ usage(const struct trace_prog *prog, FILE *out)
 	fprintf(out, "usage: %s [-hqv] [--step] [--json FILE] [--no-color]%s%s\n\n%s\n\n",
 		prog->name, prog->synopsis && prog->synopsis[0] ? " " : "",
 		prog->synopsis ? prog->synopsis : "", prog->about);
+	if (prog->look_for) {
+		/* Indented as the options are: "  " before each line. */
+		fprintf(out, "what to look for:\n");
+		for (const char *l = prog->look_for; *l;) {
+			size_t n = strcspn(l, "\n");
+			fprintf(out, "  %.*s\n", (int)n, l);
+			l += n + (l[n] == '\n');
+		}
+		fprintf(out, "\n");
+	}
 	if (prog->options)
 		fprintf(out, "options:\n%s", prog->options);
 	fprintf(out, "%s",
@@ -576,6 +586,13 @@ trace_error(const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	human("%s: %s", prog_name, text);
+}
+
+const char *
+trace_unexpected(void)
+{
+	return trace_cfg.quiet ? "Unexpected: run it again without -q to see the trace."
+			       : "Unexpected: see the trace above.";
 }
 
 void

@@ -33,7 +33,8 @@
 struct trace_prog {
 	const char *name;	       /* "uts" */
 	const char *synopsis;	       /* "[--hostname NAME]" */
-	const char *about;	       /* what it shows and what to look for (--help) */
+	const char *about;	       /* what it shows (--help) */
+	const char *look_for;	       /* what to look for in its output (--help; DESIGN.md) */
 	const char *options;	       /* help lines for the program's own options, or NULL */
 	const struct option *longopts; /* the program's own long options, or NULL */
 	/* Called for each of the program's own options; returns 0, or -1 after
@@ -116,6 +117,11 @@ void trace_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Exits 1 with one line ("needs root: run it with sudo") unless the
  * effective uid is 0; most lessons need root. */
 void trace_need_root(void);
+
+/* What a program says on standard output when its demonstration did not go
+ * as intended: "Unexpected: see the trace above.", or, under -q, where no
+ * trace was printed, how to get one. */
+const char *trace_unexpected(void);
 
 /*
  * Quote a string for a trace line, C style, like strace does: "abc\n".

@@ -138,15 +138,15 @@ mutant volume-remount-drops-flags 05-full-container/inside.c devices volume_keep
 # The seccomp profile (issue 25, issue 23 item 8, issue 18): the ENOSYS
 # answer for calls newer than the profile, AF_VSOCK (also through the upper
 # half of the family), TIOCSTI, and fchmodat2 for a Debian 13 root's tar.
-mutant enosys-for-newer 03-capabilities/sc.c profile profile_answers \
+mutant enosys-for-newer 03-capabilities/sc_profile.c profile profile_answers \
 	's/\.unknown = SC_ENOSYS,/.unknown = SC_EPERM,/'
-mutant vsock-allowed 03-capabilities/sc.c profile profile_socket_families \
+mutant vsock-allowed 03-capabilities/sc_profile.c profile profile_socket_families \
 	's/\{"socket", SC_EPERM, W\(0, SCMP_CMP_EQ, 40, 0\),/{"socket", SC_ALLOW, W(0, SCMP_CMP_EQ, 40, 0),/'
-mutant vsock-upper-half 03-capabilities/sc.c profile profile_socket_families \
+mutant vsock-upper-half 03-capabilities/sc_profile.c profile profile_socket_families \
 	's/\{"socket", SC_EPERM, W\(0, SCMP_CMP_GT, LOW32, 0\),\n[^\n]*\n//'
-mutant tiocsti-allowed 03-capabilities/sc.c profile profile_tiocsti_with_sys_admin \
+mutant tiocsti-allowed 03-capabilities/sc_profile.c profile profile_tiocsti_with_sys_admin \
 	's/\{"ioctl", SC_EPERM, W\(1, SCMP_CMP_MASKED_EQ, LOW32, 0x5412\),\n[^\n]*\n//'
-mutant fchmodat2-missing 03-capabilities/sc.c profile profile_trixie_root \
+mutant fchmodat2-missing 03-capabilities/sc_profile.c profile profile_trixie_root \
 	's/    N\("fchmodat2",\n[^\n]*\n//'
 # The container's own session (issues 18, 23): without it, TIOCSTI types
 # into the caller's terminal and kill(0) reaches the caller's group.

@@ -5,6 +5,8 @@
 #include "../suites.h"
 #include "harness.h"
 
+#include <glob.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DROP "03-capabilities/drop"
@@ -49,6 +51,33 @@ START_TEST(drop_named_capability)
 }
 END_TEST
 
+/* How many /tmp/nutshell-drop.* directories there are. */
+static size_t
+drop_dirs(void)
+{
+	glob_t g;
+	size_t n = glob("/tmp/nutshell-drop.*", 0, NULL, &g) == 0 ? g.gl_pathc : 0;
+
+	globfree(&g);
+	return n;
+}
+
+/* Ctrl-C in the middle (at the first chown, the scratch directory made):
+ * the program still removes its directory, then ends by the signal. */
+START_TEST(drop_ctrl_c_leaves_nothing)
+{
+	const char *argv[] = {DROP, NULL};
+	char *text = NULL;
+	size_t before = drop_dirs();
+
+	int status = run_step_walk(argv, "--step: next chown(", NULL, NULL, &text);
+	ck_assert_msg(status == 130, "exit %d:\n%s", status, text);
+	ck_assert_msg(drop_dirs() == before, "/tmp/nutshell-drop.* left behind after Ctrl-C:\n%s",
+		      text);
+	free(text);
+}
+END_TEST
+
 START_TEST(drop_bad_input)
 {
 	const char *unknown[] = {DROP, "--cap", "CAP_FLY", NULL};
@@ -83,6 +112,7 @@ suite_drop(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, drop_each_capability);
 	tcase_add_test(tc, drop_named_capability);
+	tcase_add_test(tc, drop_ctrl_c_leaves_nothing);
 	tcase_add_test(tc, drop_bad_input);
 	tcase_add_test(tc, drop_needs_root);
 	suite_add_tcase(s, tc);

@@ -1,7 +1,8 @@
 /*
- * test_memory.c - 02-cgroups/memory, as the worksheet runs it: the OOM
- * kill with its counter (and on v2 the throttled, living child under
- * memory.high), a trace strace confirms, nothing left, bad input.
+ * test_memory.c - 02-cgroups/memory and memory-high, as the worksheet runs
+ * them: the OOM kill with its counter, and on v2 the throttled, living child
+ * under memory.high (on v1 the one line saying why not), a trace strace
+ * confirms, nothing left, bad input.
  */
 #include "../suites.h"
 #include "cgcheck.h"
@@ -9,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MEMORY "02-cgroups/memory"
+#define MEMORY	    "02-cgroups/memory"
+#define MEMORY_HIGH "02-cgroups/memory-high"
 
 START_TEST(memory_oom_kill_inside_the_cgroup)
 {
@@ -32,16 +34,35 @@ START_TEST(memory_oom_kill_inside_the_cgroup)
 	ck_assert_ptr_nonnull(strstr(r.err, "killed by SIGKILL"));
 	ck_assert_ptr_nonnull(strstr(r.err, "oom_kill 1"));
 	ck_assert_ptr_nonnull(strstr(r.out, "killed by SIGKILL (signal 9)"));
-	if (v1) {
-		ck_assert_str_eq(run_fact(&r, "memory_high"), "not on cgroup v1");
-	} else {
-		/* memory.high: throttled, alive, not killed. */
-		ck_assert_str_eq(run_fact(&r, "high_child_alive"), "yes");
-		ck_assert_int_ge(atoi(run_fact(&r, "high_events")), 1);
-		ck_assert_str_eq(run_fact(&r, "high_oom_kill"), "0");
-		ck_assert_msg(cg_wrote(&r, "memory.high", "16777216"), "no memory.high write:\n%s",
-			      r.err);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(memory_high_throttles)
+{
+	struct run r;
+	const char *argv[] = {MEMORY_HIGH, NULL};
+
+	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
+	if (cg_is_v1("memory")) {
+		/* One line saying why, and nothing made. */
+		ck_assert_msg(r.status == 1, "exit %d, stderr:\n%s", r.status, r.err);
+		ck_assert_ptr_nonnull(strstr(r.err,
+					     "memory-high: the memory controller is cgroup v1 "
+					     "here, which has no memory.high"));
+		ck_assert_ptr_null(run_find(&r, "syscall", "name", "mkdir"));
+		run_free(&r);
+		return;
 	}
+	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	cg_check_trace(&r);
+	/* memory.high: throttled, alive, not killed. */
+	ck_assert_msg(cg_wrote(&r, "memory.high", "16777216"), "no memory.high write:\n%s", r.err);
+	ck_assert_str_eq(run_fact(&r, "high_child_alive"), "yes");
+	ck_assert_int_ge(atoi(run_fact(&r, "high_events")), 1);
+	ck_assert_str_eq(run_fact(&r, "high_oom_kill"), "0");
+	ck_assert_ptr_nonnull(strstr(r.out, "alive"));
+	ck_assert_ptr_nonnull(strstr(r.out, "oom_kill 0"));
 	run_free(&r);
 }
 END_TEST
@@ -59,12 +80,15 @@ START_TEST(memory_bad_input)
 	cg_check_usage_error(big, "too large");
 	cg_check_usage_error(small, "--limit '1M': expected 8M to 1G");
 	cg_check_usage_error(extra, "unexpected argument 'surplus'");
+	const char *extra_high[] = {MEMORY_HIGH, "surplus", NULL};
+	cg_check_usage_error(extra_high, "unexpected argument 'surplus'");
 }
 END_TEST
 
 START_TEST(memory_needs_a_cgroup)
 {
 	cg_check_needs_cgroup(MEMORY);
+	cg_check_needs_cgroup(MEMORY_HIGH);
 }
 END_TEST
 
@@ -76,6 +100,7 @@ suite_memory(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, memory_oom_kill_inside_the_cgroup);
+	tcase_add_test(tc, memory_high_throttles);
 	tcase_add_test(tc, memory_bad_input);
 	tcase_add_test(tc, memory_needs_a_cgroup);
 	suite_add_tcase(s, tc);

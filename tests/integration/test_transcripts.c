@@ -53,6 +53,7 @@ static const struct shown {
     {.name = "01-uts", .argv = {"01-namespaces/uts"}},
     {.name = "01-ipc", .argv = {"01-namespaces/ipc"}},
     {.name = "01-pid", .argv = {"01-namespaces/pid"}},
+    {.name = "01-pid1", .argv = {"01-namespaces/pid1"}},
     {.name = "01-mnt", .argv = {"01-namespaces/mnt"}},
     {.name = "01-cgroupns", .argv = {"01-namespaces/cgroupns"}},
     {.name = "01-time", .argv = {"01-namespaces/time", "--offset", "86400"}},

@@ -1,7 +1,7 @@
 /*
  * test_docker_profile.c - the seccomp profile against Docker's (issue 25).
  * The names Docker allows are a fact kept in docker_profile.h; this suite
- * prints every difference from nutshell's profile (03-capabilities/sc.c)
+ * prints every difference from nutshell's profile (03-capabilities/sc_profile.c)
  * with its reason, and fails on one without a reason, or on a reason whose
  * difference is gone: the next new system call is a visible decision, not
  * a silent EPERM. No root needed.

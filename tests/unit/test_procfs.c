@@ -4,7 +4,10 @@
 #include "../../common/procfs.h"
 #include "../suites.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 START_TEST(procfs_mountinfo_with_optional_fields)
 {
@@ -101,6 +104,25 @@ START_TEST(procfs_idmap_and_status)
 }
 END_TEST
 
+START_TEST(procfs_state_letter)
+{
+	/* We are running while we read it; a stopped child is T; the dead '?'. */
+	ck_assert_int_eq(proc_state(getpid()), 'R');
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, WUNTRACED), pid);
+	ck_assert_int_eq(proc_state(pid), 'T');
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	ck_assert_int_eq(proc_state(pid), '?');
+}
+END_TEST
+
 Suite *
 suite_procfs(void)
 {
@@ -112,6 +134,7 @@ suite_procfs(void)
 	tcase_add_test(tc, procfs_mountinfo_escapes_and_errors);
 	tcase_add_test(tc, procfs_cgroup_lines);
 	tcase_add_test(tc, procfs_idmap_and_status);
+	tcase_add_test(tc, procfs_state_letter);
 	suite_add_tcase(s, tc);
 	return s;
 }

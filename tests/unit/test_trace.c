@@ -5,6 +5,7 @@
 #include "../suites.h"
 
 #include <errno.h>
+#include <glob.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -23,7 +24,8 @@ static const struct trace_prog test_prog = {
 /* Runs trace_main() on argv in a child with stdout and stderr captured;
  * the child prints the settings it ended with. Returns the exit status. */
 static int
-parse(const char *const argv[], char *out, size_t size, int stderr_fd)
+parse_as(const struct trace_prog *prog, const char *const argv[], char *out, size_t size,
+	 int stderr_fd)
 {
 	int fds[2], status, argc = 0;
 
@@ -35,7 +37,7 @@ parse(const char *const argv[], char *out, size_t size, int stderr_fd)
 	if (pid == 0) {
 		dup2(fds[1], 1);
 		dup2(stderr_fd >= 0 ? stderr_fd : fds[1], 2);
-		int first = trace_main(&test_prog, argc, (char **)argv);
+		int first = trace_main(prog, argc, (char **)argv);
 		printf("first=%d quiet=%d verbose=%d step=%d json=%d color=%d\n", first,
 		       trace_cfg.quiet, trace_cfg.verbose, trace_cfg.step, trace_cfg.json_fd,
 		       trace_cfg.color);
@@ -50,6 +52,12 @@ parse(const char *const argv[], char *out, size_t size, int stderr_fd)
 	close(fds[0]);
 	waitpid(pid, &status, 0);
 	return WEXITSTATUS(status);
+}
+
+static int
+parse(const char *const argv[], char *out, size_t size, int stderr_fd)
+{
+	return parse_as(&test_prog, argv, out, size, stderr_fd);
 }
 
 START_TEST(trace_options_common)
@@ -107,6 +115,72 @@ START_TEST(trace_options_help)
 	ck_assert_ptr_nonnull(strstr(out, "usage: testprog [-hqv] [--step] [--json FILE]"));
 	ck_assert_ptr_nonnull(strstr(out, "A program for the tests."));
 	ck_assert_ptr_nonnull(strstr(out, "NUTSHELL_JSON"));
+}
+END_TEST
+
+START_TEST(trace_help_shows_look_for)
+{
+	const char *argv[] = {"testprog", "--help", NULL};
+	struct trace_prog p = test_prog;
+	char out[4096];
+
+	p.look_for = "the first line\nand the second";
+	ck_assert_int_eq(parse_as(&p, argv, out, sizeof(out), -1), 0);
+	ck_assert_ptr_nonnull(
+	    strstr(out, "what to look for:\n  the first line\n  and the second\n\n"));
+}
+END_TEST
+
+/* DESIGN.md: every program's --help says what to look for in its output.
+ * Each built program whose main is trace_main()'s is asked. The launcher's
+ * help (options.c) is the docker-style option list instead. */
+START_TEST(every_program_help_says_what_to_look_for)
+{
+	const char *root = getenv("NUTSHELL_ROOT");
+	char pattern[4096];
+	glob_t g;
+	int n = 0;
+
+	snprintf(pattern, sizeof(pattern), "%s/0[1-5]-*/*.c", root ? root : ".");
+	ck_assert_int_eq(glob(pattern, 0, NULL, &g), 0);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *src = g.gl_pathv[i];
+		char text[65536], bin[4096], cmd[8192], help[16384];
+		FILE *f = fopen(src, "re");
+		ck_assert_ptr_nonnull(f);
+		size_t len = fread(text, 1, sizeof(text) - 1, f);
+		fclose(f);
+		text[len] = '\0';
+		if (!strstr(text, "trace_main(") || strstr(src, "/options.c"))
+			continue;
+		snprintf(bin, sizeof(bin), "%.*s", (int)(strlen(src) - 2), src);
+		ck_assert_msg(access(bin, X_OK) == 0, "%s: not built (run make)", bin);
+		snprintf(cmd, sizeof(cmd), "'%s' --help 2>&1", bin);
+		FILE *p = popen(cmd, "r");
+		ck_assert_ptr_nonnull(p);
+		len = fread(help, 1, sizeof(help) - 1, p);
+		help[len] = '\0';
+		ck_assert_int_eq(pclose(p), 0);
+		ck_assert_msg(strstr(help, "\nwhat to look for:\n  ") != NULL,
+			      "%s --help does not say what to look for", bin);
+		n++;
+	}
+	globfree(&g);
+	ck_assert_int_ge(n, 25);
+}
+END_TEST
+
+/* Under -q no trace was printed: the closing line must not point at one. */
+START_TEST(trace_unexpected_fits_quiet)
+{
+	bool quiet = trace_cfg.quiet;
+
+	trace_cfg.quiet = false;
+	ck_assert_str_eq(trace_unexpected(), "Unexpected: see the trace above.");
+	trace_cfg.quiet = true;
+	ck_assert_ptr_null(strstr(trace_unexpected(), "above"));
+	ck_assert_ptr_nonnull(strstr(trace_unexpected(), "without -q"));
+	trace_cfg.quiet = quiet;
 }
 END_TEST
 
@@ -265,6 +339,9 @@ suite_trace(void)
 	tcase_add_test(tc, trace_options_json);
 	tcase_add_test(tc, trace_options_bad);
 	tcase_add_test(tc, trace_options_help);
+	tcase_add_test(tc, trace_help_shows_look_for);
+	tcase_add_test(tc, every_program_help_says_what_to_look_for);
+	tcase_add_test(tc, trace_unexpected_fits_quiet);
 	tcase_add_test(tc, trace_colour_rules);
 	tcase_add_test(tc, trace_colour_on_a_real_terminal);
 	tcase_add_test(tc, trace_call_line_and_event);
