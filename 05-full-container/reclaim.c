@@ -24,6 +24,7 @@
  */
 #include "../02-cgroups/cgroup.h"
 #include "../04-overlay-chroot/rootfs.h"
+#include "../common/err.h"
 #include "../common/trace.h"
 #include "ctr.h"
 
@@ -165,10 +166,11 @@ static int have_layout = -1; /* -1: not looked yet; 0: no cgroups for us */
 static int
 detect_layout(void)
 {
-	char err[CG_ERR];
-
-	if (have_layout < 0)
-		have_layout = cg_layout_detect(&layout, err, sizeof(err)) == 0;
+	if (have_layout < 0) {
+		/* No cgroups for us: nothing of ours to reclaim, no error. */
+		have_layout = cg_layout_detect(&layout) == 0;
+		err_clear();
+	}
 	return have_layout;
 }
 
