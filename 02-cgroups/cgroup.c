@@ -64,7 +64,7 @@ dir_of(const struct cg *cg, const char *controller, int *version)
 		const struct cg_hier *h = &cg->layout->h[cg->d[i].hier];
 
 		if ((h->version == 1 && controller &&
-		     cg_word_in(h->controllers, controller, ',')) ||
+		     proc_has_words(h->controllers, controller, ',')) ||
 		    (h->version == 2 && !controller)) {
 			if (version)
 				*version = h->version;
@@ -148,7 +148,7 @@ cg_plan(struct cg *cg, const struct cg_layout *l, const struct cg *parent, const
 		on[strcspn(on, "\n")] = '\0';
 		snprintf(want, sizeof(want), "%s", cg->d[i].want);
 		for (char *c = strtok_r(want, " ", &save); c; c = strtok_r(NULL, " ", &save))
-			if (!cg_word_in(on, c, ' '))
+			if (!proc_has_words(on, c, ' '))
 				add_word(cg->d[i].enabled, sizeof(cg->d[i].enabled), c);
 	}
 	return 0;
@@ -196,7 +196,7 @@ add_words(char *list, size_t size, const char *more)
 
 	snprintf(copy, sizeof(copy), "%s", more);
 	for (char *c = strtok_r(copy, " ", &save); c; c = strtok_r(NULL, " ", &save))
-		if (!cg_word_in(list, c, ' '))
+		if (!proc_has_words(list, c, ' '))
 			add_word(list, size, c);
 }
 
@@ -241,7 +241,7 @@ cg_make(struct cg *cg)
 			     c = strtok_r(NULL, " ", &save)) {
 				char plus[32];
 
-				if (cg_word_in(on, c, ' '))
+				if (proc_has_words(on, c, ' '))
 					continue;
 				snprintf(plus, sizeof(plus), "+%s", c);
 				if (cg_write_file(pdir, "cgroup.subtree_control", plus) != 0) {
@@ -622,8 +622,11 @@ cg_remove(struct cg *cg)
 	return ret;
 }
 
-int
-cg_check_access(const struct cg_layout *l, const char *const controllers[])
+/* For a program run by a user who may not create cgroups: 0 when the
+ * caller may write its own cgroup in each hierarchy of CONTROLLERS, else -1
+ * with one line saying what is needed. */
+static int
+check_access(const struct cg_layout *l, const char *const controllers[])
 {
 	for (size_t c = 0; controllers[c]; c++) {
 		int h = cg_layout_find(l, controllers[c]);
@@ -686,7 +689,7 @@ cg_fork(struct cg *cg, int (*fn)(void *), void *arg, unsigned timeout)
 int
 cg_prepare(struct cg_layout *l, const char *const controllers[])
 {
-	if (cg_layout_detect(l) != 0 || cg_check_access(l, controllers) != 0)
+	if (cg_layout_detect(l) != 0 || check_access(l, controllers) != 0)
 		return -1;
 	trace_note("cgroup layout: %s", cg_kind_name(l->kind));
 	for (size_t c = 0; controllers[c]; c++) {

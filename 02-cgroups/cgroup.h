@@ -31,6 +31,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define CG_PATH	    1024
@@ -137,6 +138,19 @@ int cg_layout_parse(struct cg_layout *l, const char *root, const char *mountinfo
 int cg_layout_detect(struct cg_layout *l);
 
 /*
+ * What a container's own /sys/fs/cgroup is to show, guessed from the
+ * directories of ROOT's ("" for the host's) /sys/fs/cgroup, for a process
+ * that can no longer read the host's layout (the container's child, in its
+ * cgroup namespace): first a v2 tree, unless the host is hybrid (its
+ * cgroup2 at unified holds none of our controllers), then a v1 hierarchy
+ * for each of the controllers V1 (NULL-terminated) that has a directory of
+ * its own. In each h[]: version, controllers (v1: the mount option), and
+ * mount, the name of the directory to mount it on ("unified", "memory").
+ * Nothing else is filled. Returns 0.
+ */
+int cg_layout_guess(struct cg_layout *l, const char *root, const char *const v1[]);
+
+/*
  * The hierarchy that holds CONTROLLER (v2 names: memory pids cpu io, and
  * "freezer" for freezing), or -1 with errno ENOENT. On a hybrid host a
  * controller bound to a v1 hierarchy is not available in the v2 tree.
@@ -192,9 +206,6 @@ int cg_make(struct cg *cg);
 /* Sets v2 FILE to VALUE (cg_normalize() first; on v1 the translated files). */
 int cg_set(struct cg *cg, const char *file, const char *value);
 
-/* Writes VALUE to DIR/FILE of a cgroup: openat(2) and write(2), traced. */
-int cg_write_file(const char *dir, const char *file, const char *value);
-
 /* Does the cgroup have (the equivalent of) FILE on this host? */
 int cg_has(const struct cg *cg, const char *file);
 
@@ -244,6 +255,33 @@ int cg_remove(struct cg *cg);
 
 /* The names of the cgroups these helpers' users make begin with it. */
 #define CG_PREFIX "nutshell-"
+
+/* ---- a cgroup made before: the record (cgroup_record.c) ---- */
+
+/*
+ * A program that must be able to clean up after being killed writes down
+ * what it makes (cg_plan's plan first, then what cg_make did) and whoever
+ * reclaims reads it back into a struct cg for cg_kill and cg_remove.
+ *
+ * cg_record_write: one line per directory into F, "VERSION DIR", on v2
+ * then a tab and the controllers it enabled in the parent. 0, or -1.
+ */
+int cg_record_write(const struct cg *cg, FILE *f);
+
+/*
+ * The record in F back into CG. L is filled with only what cg_remove()
+ * needs to know of each hierarchy, its version: the reader may see another
+ * layout than the writer did. Only lines naming a directory NAME beneath
+ * UNDER ("/sys/fs/cgroup/"), not climbing out of it ("/.."), are taken:
+ * the record may lie where others can write. The number of directories
+ * taken, or -1.
+ */
+int cg_record_read(struct cg *cg, struct cg_layout *l, FILE *f, const char *under,
+		   const char *name);
+
+/* The cgroup NAME beneath our base in each hierarchy of L where it exists,
+ * into CG (made by another process: to kill and remove). How many. */
+int cg_lookup(struct cg *cg, const struct cg_layout *l, const char *name);
 
 /*
  * fork(2) (traced: strace shows clone) a child that runs fn(arg) and
@@ -307,12 +345,5 @@ int cg_dev_program(const struct cg_dev_rule *rules, struct bpf_insn *insns, size
  * cgroup (ENOENT), the kernel refused (the bpf(2) or write errno).
  */
 int cg_devices_allow(struct cg *cg, const struct cg_dev_rule *rules);
-
-/*
- * For a program run by a user who may not create cgroups: 0 when the
- * caller may write its own cgroup in each hierarchy of CONTROLLERS,
- * else -1 with one line in the error record saying what is needed.
- */
-int cg_check_access(const struct cg_layout *l, const char *const controllers[]);
 
 #endif

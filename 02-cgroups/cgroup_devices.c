@@ -22,6 +22,7 @@
 #include "../common/err.h"
 #include "../common/trace.h"
 #include "cgroup.h"
+#include "cgroup_impl.h"
 
 #include <errno.h>
 #include <fcntl.h>

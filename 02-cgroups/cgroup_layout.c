@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- the layout ---- */
 
@@ -29,71 +30,20 @@ cg_kind_name(enum cg_kind kind)
 	}
 }
 
-/* cgroup_impl.h */
-int
-cg_word_in(const char *list, const char *name, char sep)
-{
-	size_t len = strlen(name);
-
-	for (const char *p = list; p && *p;) {
-		size_t n = strcspn(p, (char[]){sep, '\0'});
-
-		if (n == len && strncmp(p, name, len) == 0)
-			return 1;
-		p += n;
-		if (*p == sep)
-			p++;
-	}
-	return 0;
-}
-
-/* Every controller of "cpu,cpuacct" among the super options "rw,cpu,cpuacct". */
-static int
-has_all(const char *super, const char *controllers)
-{
-	char want[256], *save = NULL;
-
-	snprintf(want, sizeof(want), "%s", controllers);
-	for (char *c = strtok_r(want, ",", &save); c; c = strtok_r(NULL, ",", &save))
-		if (!cg_word_in(super, c, ','))
-			return 0;
-	return 1;
-}
-
-/* Finds the mount of one /proc/self/cgroup line and fills h; 0 when found. */
+/* Finds the mount of one /proc/self/cgroup line (procfs.h) and fills h;
+ * 0 when found. */
 static int
 find_mount(const char *root, const char *mountinfo, const struct proc_cgroup *cg, struct cg_hier *h)
 {
-	char *copy = strdup(mountinfo), *save = NULL;
-	int found = -1;
+	char dir[sizeof(h->dir)];
 
-	for (char *line = copy ? strtok_r(copy, "\n", &save) : NULL; line && found;
-	     line = strtok_r(NULL, "\n", &save)) {
-		struct proc_mount m;
-
-		if (proc_parse_mountinfo(line, &m) != 0)
-			continue;
-		int v2 = cg->hierarchy == 0 && strcmp(m.fstype, "cgroup2") == 0;
-		int v1 = cg->hierarchy != 0 && strcmp(m.fstype, "cgroup") == 0 &&
-			 has_all(m.super, cg->controllers);
-		if (!v1 && !v2)
-			continue;
-		/* Our path is relative to the hierarchy's root; the mount may
-		 * show only a sub-tree of it (a container's view). */
-		size_t rlen = strcmp(m.root, "/") == 0 ? 0 : strlen(m.root);
-		if (strncmp(cg->path, m.root, rlen) != 0)
-			continue;
-		h->version = v2 ? 2 : 1;
-		snprintf(h->controllers, sizeof(h->controllers), "%s", cg->controllers);
-		snprintf(h->mount, sizeof(h->mount), "%s", m.point);
-		snprintf(h->path, sizeof(h->path), "%s", cg->path);
-		const char *rest = cg->path + rlen;
-		snprintf(h->dir, sizeof(h->dir), "%s%s%s", root, m.point,
-			 strcmp(rest, "/") == 0 ? "" : rest);
-		found = 0;
-	}
-	free(copy);
-	return found;
+	if (proc_cgroup_mount(mountinfo, cg, h->mount, sizeof(h->mount), dir, sizeof(dir)) != 0)
+		return -1;
+	h->version = cg->hierarchy == 0 ? 2 : 1;
+	snprintf(h->controllers, sizeof(h->controllers), "%s", cg->controllers);
+	snprintf(h->path, sizeof(h->path), "%s", cg->path);
+	snprintf(h->dir, sizeof(h->dir), "%s%s", root, dir);
+	return 0;
 }
 
 /*
@@ -207,14 +157,50 @@ cg_layout_find(const struct cg_layout *l, const char *controller)
 {
 	for (size_t i = 0; i < l->n; i++)
 		if (l->h[i].version == 1 &&
-		    cg_word_in(l->h[i].controllers, v1_name(controller), ','))
+		    proc_has_words(l->h[i].controllers, v1_name(controller), ','))
 			return (int)i;
 	for (size_t i = 0; i < l->n; i++) {
 		if (l->h[i].version != 2)
 			continue;
-		if (cg_v2_core(controller) || cg_word_in(l->h[i].controllers, controller, ' '))
+		if (cg_v2_core(controller) || proc_has_words(l->h[i].controllers, controller, ' '))
 			return (int)i;
 	}
 	errno = ENOENT;
 	return -1;
+}
+
+int
+cg_layout_guess(struct cg_layout *l, const char *root, const char *const v1[])
+{
+	char memory[CG_PATH], unified[CG_PATH];
+
+	l->kind = CG_NONE;
+	l->n = 0;
+	snprintf(memory, sizeof(memory), "%s/sys/fs/cgroup/memory", root);
+	snprintf(unified, sizeof(unified), "%s/sys/fs/cgroup/unified", root);
+	/* A hybrid host's cgroup2 at unified holds none of our controllers:
+	 * v1 alone then. Anywhere else a v2 tree: the whole of it on a v2
+	 * host, an empty one (the kernel always has it) beside pure v1. */
+	if (access(memory, F_OK) != 0 || access(unified, F_OK) != 0) {
+		struct cg_hier *h = &l->h[l->n++];
+
+		h->version = 2;
+		snprintf(h->controllers, sizeof(h->controllers), "%s", "");
+		snprintf(h->mount, sizeof(h->mount), "%s", "unified");
+	}
+	for (size_t i = 0; v1[i] && l->n < CG_MAX_HIER; i++) {
+		char dir[CG_PATH + 64];
+		struct cg_hier *h = &l->h[l->n];
+
+		snprintf(dir, sizeof(dir), "%s/sys/fs/cgroup/%s", root, v1[i]);
+		if (access(dir, F_OK) != 0)
+			continue; /* not a v1 hierarchy here */
+		h->version = 1;
+		snprintf(h->controllers, sizeof(h->controllers), "%s", v1[i]);
+		snprintf(h->mount, sizeof(h->mount), "%s", v1[i]);
+		l->n++;
+	}
+	int v2 = l->n && l->h[0].version == 2, v1s = l->n > (size_t)v2;
+	l->kind = v2 && v1s ? CG_HYBRID : v1s ? CG_V1 : v2 ? CG_V2 : CG_NONE;
+	return 0;
 }
