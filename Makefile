@@ -30,6 +30,7 @@ COMMON_OBJ = $(COMMON_SRC:.c=.o)
 NS_OBJ   = $(patsubst %.c,%.o,$(wildcard 01-namespaces/ns.c 01-namespaces/ns_net.c))
 CG_OBJ   = $(patsubst %.c,%.o,$(wildcard 02-cgroups/cgroup.c 02-cgroups/cgroup_value.c \
                                      02-cgroups/cgroup_layout.c 02-cgroups/cgroup_record.c \
+                                     02-cgroups/cgroup_stat.c \
                                      02-cgroups/cgroup_devices.c))
 CAPS_OBJ = $(patsubst %.c,%.o,$(wildcard 03-capabilities/caps.c 03-capabilities/sc.c))
 ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c))

@@ -1,7 +1,8 @@
 /*
  * cgroup.c - the life of a cgroup of our own: planned, made, set, joined,
- * read, killed and removed (see cgroup.h). Values are checked in
- * cgroup_value.c, the host's layout found in cgroup_layout.c.
+ * killed and removed (see cgroup.h). Values are checked in cgroup_value.c,
+ * the host's layout found in cgroup_layout.c, the files read in
+ * cgroup_stat.c.
  */
 #include "../common/decode.h"
 #include "../common/err.h"
@@ -55,10 +56,9 @@ exists(const char *dir, const char *file)
 	return access(path, F_OK) == 0;
 }
 
-/* The directory of the cgroup in the hierarchy that holds v1 controller
- * NAME, or of the v2 cgroup; NULL when it has none. */
-static const char *
-dir_of(const struct cg *cg, const char *controller, int *version)
+/* cgroup_impl.h */
+const char *
+cg_dir_of(const struct cg *cg, const char *controller, int *version)
 {
 	for (size_t i = 0; i < cg->n; i++) {
 		const struct cg_hier *h = &cg->layout->h[cg->d[i].hier];
@@ -74,20 +74,19 @@ dir_of(const struct cg *cg, const char *controller, int *version)
 	return NULL;
 }
 
-/* Where FILE of the cgroup lives: the v2 directory, or the v1 hierarchy that
- * holds its controller (v1 != NULL then). */
-static const char *
-locate(const struct cg *cg, const char *file, const char **v1)
+/* cgroup_impl.h */
+const char *
+cg_locate(const struct cg *cg, const char *file, const char **v1)
 {
 	const char *controller = cg_v1_controller(file);
-	const char *dir = controller ? dir_of(cg, controller, NULL) : NULL;
+	const char *dir = controller ? cg_dir_of(cg, controller, NULL) : NULL;
 
 	*v1 = NULL;
 	if (dir) {
 		*v1 = cg_v1_file(file);
 		return dir;
 	}
-	return dir_of(cg, NULL, NULL);
+	return cg_dir_of(cg, NULL, NULL);
 }
 
 /* ---- a cgroup of our own ---- */
@@ -302,7 +301,7 @@ cg_create(struct cg *cg, const struct cg_layout *l, const struct cg *parent, con
 int
 cg_has(const struct cg *cg, const char *file)
 {
-	const char *v1, *dir = locate(cg, file, &v1);
+	const char *v1, *dir = cg_locate(cg, file, &v1);
 
 	return dir && exists(dir, v1 ? v1 : file);
 }
@@ -316,10 +315,10 @@ cg_set(struct cg *cg, const char *file, const char *value)
 
 	if (cg_normalize(file, value, norm, sizeof(norm)) != 0)
 		return -1;
-	const char *dir = controller ? dir_of(cg, controller, &version) : NULL;
+	const char *dir = controller ? cg_dir_of(cg, controller, &version) : NULL;
 	if (!dir) {
 		/* v2 (a v1 host has a v1 directory for each controller we use). */
-		if (!(dir = dir_of(cg, NULL, NULL)))
+		if (!(dir = cg_dir_of(cg, NULL, NULL)))
 			return err_set(ENOENT, "%s: this cgroup has no %s controller", file,
 				       controller ? controller : "such");
 		if (!exists(dir, file))
@@ -344,7 +343,7 @@ cg_set(struct cg *cg, const char *file, const char *value)
 	if (n < 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
-		const char *d = dir_of(cg, w[i].controller, NULL);
+		const char *d = cg_dir_of(cg, w[i].controller, NULL);
 
 		if (!d || !exists(d, w[i].file))
 			return err_set(
@@ -390,72 +389,6 @@ cg_join(struct cg *cg)
 }
 /* >>> join */
 
-/* Reads FILE (or its v1 name) into buf; the path read into path. */
-static int
-read_quiet(const struct cg *cg, const char *file, char *buf, size_t size, char *path, size_t psize)
-{
-	const char *v1, *dir = locate(cg, file, &v1);
-
-	if (!dir) {
-		errno = ENOENT;
-		return -1;
-	}
-	snprintf(path, psize, "%s/%s", dir, v1 ? v1 : file);
-	return proc_read(path, buf, size) < 0 ? -1 : 0;
-}
-
-int
-cg_read(const struct cg *cg, const char *file, char *buf, size_t size)
-{
-	char path[CG_PATH * 3], *copy, *save = NULL;
-
-	if (read_quiet(cg, file, buf, size, path, sizeof(path)) != 0)
-		return -1;
-	if (!(copy = strdup(buf)))
-		return -1;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		trace_proc(path, line);
-	free(copy);
-	return 0;
-}
-
-long long
-cg_parse_key(const char *text, const char *key)
-{
-	size_t len = strlen(key);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (strncmp(p, key, len) == 0 && p[len] == ' ')
-			return strtoll(p + len + 1, NULL, 10);
-	return -1;
-}
-
-long long
-cg_stat(const struct cg *cg, const char *counter)
-{
-	char text[4096], path[CG_PATH * 3];
-	const char *file = strcmp(counter, "oom_kill") == 0 || strcmp(counter, "high") == 0
-			       ? "memory.events"
-			   : strcmp(counter, "pids_max") == 0 ? "pids.events"
-			   : strcmp(counter, "frozen") == 0   ? "cgroup.events"
-							      : "cpu.stat";
-	int v1 = dir_of(cg, cg_v1_controller(file), NULL) != NULL;
-
-	if (read_quiet(cg, file, text, sizeof(text), path, sizeof(path)) != 0)
-		return -1;
-	if (strcmp(counter, "frozen") == 0)
-		return v1 ? strncmp(text, "FROZEN", 6) == 0 : cg_parse_key(text, "frozen");
-	if (strcmp(counter, "pids_max") == 0)
-		return cg_parse_key(text, "max");
-	if (strcmp(counter, "high") == 0)
-		return v1 ? -1 : cg_parse_key(text, "high");
-	if (strcmp(counter, "throttled_usec") == 0 && v1) {
-		long long ns = cg_parse_key(text, "throttled_time");
-		return ns < 0 ? -1 : ns / 1000;
-	}
-	return cg_parse_key(text, counter);
-}
-
 /* Appends the pids of DIR/cgroup.procs to pids; the new count. */
 static size_t
 read_pids(const char *dir, pid_t *pids, size_t n, size_t max)
@@ -480,7 +413,7 @@ cg_kill(struct cg *cg)
 {
 	static pid_t pids[8192];
 	double deadline = wait_now() + 5;
-	const char *v2 = dir_of(cg, NULL, NULL);
+	const char *v2 = cg_dir_of(cg, NULL, NULL);
 	int used_kill_file = 0;
 
 	/* cgroup.kill (Linux 5.14) kills every process at once, with no race
@@ -491,7 +424,7 @@ cg_kill(struct cg *cg)
 		used_kill_file = 1;
 	}
 	/* A v1 frozen task does not even die of SIGKILL until thawed. */
-	const char *freezer = dir_of(cg, "freezer", NULL);
+	const char *freezer = cg_dir_of(cg, "freezer", NULL);
 	char state[64], path[CG_PATH * 3];
 	snprintf(path, sizeof(path), "%s/freezer.state", freezer ? freezer : "");
 	if (freezer && proc_read(path, state, sizeof(state)) > 0 &&

@@ -20,8 +20,9 @@
  *
  * The files: cgroup_value.c checks values and names their v1 equivalents
  * (pure), cgroup_layout.c finds the host's hierarchies, cgroup.c makes,
- * sets, kills and removes a cgroup, cgroup_record.c writes down what was
- * made and reads it back, cgroup_devices.c holds the device allow-list.
+ * sets, kills and removes a cgroup, cgroup_stat.c reads its files and
+ * counters, cgroup_record.c writes down what was made and reads it back,
+ * cgroup_devices.c holds the device allow-list.
  *
  * Read: cgroups(7), Documentation/admin-guide/cgroup-v2.rst and
  * Documentation/admin-guide/cgroup-v1/ in the kernel sources.
