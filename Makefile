@@ -20,14 +20,18 @@ CFLAGS   += $(NL_CFLAGS)
 LDLIBS   = -lcap -lseccomp -ljansson -lnl-3
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-COMMON_SRC = common/trace.c common/decode.c common/procfs.c common/host.c common/err.c
+COMMON_SRC = common/trace.c common/decode.c common/procfs.c common/host.c common/err.c \
+             common/waiting.c
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 
 # Each lesson: helpers (linked by its programs, later lessons and the
 # launcher) and one program per idea, built from every other .c file. A
 # lesson links its own helpers and those of earlier lessons, never later ones.
 NS_OBJ   = $(patsubst %.c,%.o,$(wildcard 01-namespaces/ns.c 01-namespaces/ns_net.c))
-CG_OBJ   = $(patsubst %.c,%.o,$(wildcard 02-cgroups/cgroup.c 02-cgroups/cgroup_devices.c))
+CG_OBJ   = $(patsubst %.c,%.o,$(wildcard 02-cgroups/cgroup.c 02-cgroups/cgroup_value.c \
+                                      02-cgroups/cgroup_layout.c 02-cgroups/cgroup_record.c \
+                                      02-cgroups/cgroup_stat.c \
+                                      02-cgroups/cgroup_devices.c))
 CAPS_OBJ = $(patsubst %.c,%.o,$(wildcard 03-capabilities/caps.c 03-capabilities/sc.c \
 	   03-capabilities/sc_profile.c))
 ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c))

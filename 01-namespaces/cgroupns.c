@@ -39,24 +39,6 @@ static char cg_dir[512]; /* the cgroup we make */
 static char cg_hier[64]; /* its hierarchy in /proc/PID/cgroup: "0" or "4" */
 static pid_t child = -1;
 
-/* Whether every item of the comma list WANT is in the comma list HAVE. */
-static int
-has_all(const char *have, const char *want)
-{
-	char w[128], h[256];
-
-	snprintf(w, sizeof(w), "%s", want);
-	for (char *s1 = NULL, *x = strtok_r(w, ",", &s1); x; x = strtok_r(NULL, ",", &s1)) {
-		int found = 0;
-		snprintf(h, sizeof(h), "%s", have);
-		for (char *s2 = NULL, *y = strtok_r(h, ",", &s2); y; y = strtok_r(NULL, ",", &s2))
-			found |= strcmp(x, y) == 0;
-		if (!found)
-			return 0;
-	}
-	return 1;
-}
-
 /* <<< pick */
 /* Makes NAME beneath our own cgroup in the best hierarchy (see the top). */
 static int
@@ -75,31 +57,19 @@ make_cgroup(const char *name)
 	for (char *s1 = NULL, *l = strtok_r(cg, "\n", &s1); l && n < 16;
 	     l = strtok_r(NULL, "\n", &s1)) {
 		struct proc_cgroup g;
-		if (proc_parse_cgroup(l, &g) == -1)
+		char point[512], dir[512];
+		/* The hierarchy's mount, as lesson 02's layout finds it (procfs.h). */
+		if (proc_parse_cgroup(l, &g) == -1 ||
+		    proc_cgroup_mount(mi, &g, point, sizeof(point), dir, sizeof(dir)) == -1)
 			continue;
-		char *copy = strdup(mi);
-		for (char *s2 = NULL, *m = strtok_r(copy, "\n", &s2); m;
-		     m = strtok_r(NULL, "\n", &s2)) {
-			struct proc_mount pm;
-			if (proc_parse_mountinfo(m, &pm) != 0 || strcmp(pm.root, "/") != 0)
-				continue;
-			int v2 = g.hierarchy == 0 && strcmp(pm.fstype, "cgroup2") == 0;
-			int v1 = g.hierarchy != 0 && strcmp(pm.fstype, "cgroup") == 0 &&
-				 has_all(pm.super, g.controllers);
-			if (!v2 && !v1)
-				continue;
-			snprintf(c[n].dir, sizeof(c[n].dir), "%s%s/%s", pm.point,
-				 strcmp(g.path, "/") == 0 ? "" : g.path, name);
-			snprintf(c[n].hier, sizeof(c[n].hier), "%d", g.hierarchy);
-			/* Below our own non-root cgroup first; then v2, memory, others. */
-			c[n].rank = (strcmp(g.path, "/") == 0) * 10 +
-				    (v2					? 0
-				     : has_all(g.controllers, "memory") ? 1
-									: 2);
-			n++;
-			break;
-		}
-		free(copy);
+		snprintf(c[n].dir, sizeof(c[n].dir), "%.400s/%.64s", dir, name);
+		snprintf(c[n].hier, sizeof(c[n].hier), "%d", g.hierarchy);
+		/* Below our own non-root cgroup first; then v2, memory, others. */
+		c[n].rank = (strcmp(g.path, "/") == 0) * 10 +
+			    (g.hierarchy == 0				    ? 0
+			     : proc_has_words(g.controllers, "memory", ',') ? 1
+									    : 2);
+		n++;
 	}
 	for (int rank = 0; rank < 20; rank++)
 		for (int i = 0; i < n; i++)

@@ -13,8 +13,16 @@
  * /proc/self/cgroup: in each v1 hierarchy that holds a controller the
  * program asked for, or once in the v2 tree. Every mkdir, rmdir, and every
  * openat/write of a cgroup file goes through TRACE() under the name strace
- * shows. Helpers return -1 with errno set (and often a one-line reason) and
- * never exit (DESIGN.md, "Error handling").
+ * shows. Helpers return -1 with errno set and, where a one-line reason
+ * helps (every function below that says so), that reason in the error
+ * record of common/err.h, for the caller to print once with err_print();
+ * they never print and never exit (DESIGN.md, "Error handling").
+ *
+ * The files: cgroup_value.c checks values and names their v1 equivalents
+ * (pure), cgroup_layout.c finds the host's hierarchies, cgroup.c makes,
+ * sets, kills and removes a cgroup, cgroup_stat.c reads its files and
+ * counters, cgroup_record.c writes down what was made and reads it back,
+ * cgroup_devices.c holds the device allow-list.
  *
  * Read: cgroups(7), Documentation/admin-guide/cgroup-v2.rst and
  * Documentation/admin-guide/cgroup-v1/ in the kernel sources.
@@ -24,6 +32,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define CG_PATH	    1024
@@ -40,22 +49,22 @@
  * Suffixes K M G T are powers of 1024, as in the kernel's memparse() and
  * docker run --memory; a B or iB after them is accepted. Returns 0, or -1
  * with errno EINVAL (malformed, negative) or ERANGE (overflow) and a reason
- * in err.
+ * in the error record (err.h).
  */
-int cg_parse_size(const char *s, uint64_t *bytes, char *err, size_t size);
+int cg_parse_size(const char *s, uint64_t *bytes);
 
 /* A count for pids.max: "0" .. "4194304", or "max". */
-int cg_parse_count(const char *s, uint64_t *count, char *err, size_t size);
+int cg_parse_count(const char *s, uint64_t *count);
 
 /*
  * CPUs as docker run --cpus: "0.5" is half of one CPU. Into a cpu.max quota
  * for PERIOD_US (quota = cpus * period): "0.5" with 100000 gives 50000;
  * "max" gives CG_UNLIMITED. The kernel wants a quota of at least 1000 us.
  */
-int cg_parse_cpus(const char *s, uint64_t period_us, uint64_t *quota_us, char *err, size_t size);
+int cg_parse_cpus(const char *s, uint64_t period_us, uint64_t *quota_us);
 
 /* cpu.weight: 1 .. 10000 (100 is the default). */
-int cg_parse_weight(const char *s, uint64_t *weight, char *err, size_t size);
+int cg_parse_weight(const char *s, uint64_t *weight);
 
 /*
  * The value a program gives for a v2 FILE, checked and written out the way
@@ -63,8 +72,7 @@ int cg_parse_weight(const char *s, uint64_t *weight, char *err, size_t size);
  * cpu.max "QUOTA PERIOD" or CPUs ("0.5" -> "50000 100000"); cpu.weight;
  * io.max "MAJ:MIN rbps=N wbps=N riops=N wiops=N"; cgroup.freeze 0 or 1.
  */
-int cg_normalize(const char *file, const char *value, char *out, size_t outsize, char *err,
-		 size_t size);
+int cg_normalize(const char *file, const char *value, char *out, size_t outsize);
 
 /* ---- cgroup v1 names (pure) ---- */
 
@@ -91,7 +99,7 @@ const char *cg_v1_file(const char *file);
  * "swap 0" is memsw = the memory limit.
  */
 int cg_v1_translate(const char *file, const char *value, uint64_t mem_limit, struct cg_v1_write *w,
-		    size_t max, char *err, size_t size);
+		    size_t max);
 
 /* ---- the host's layout ---- */
 
@@ -125,10 +133,23 @@ const char *cg_kind_name(enum cg_kind kind);
  * reason (no cgroup mounted, our cgroup not visible).
  */
 int cg_layout_parse(struct cg_layout *l, const char *root, const char *mountinfo,
-		    const char *self_cgroup, char *err, size_t size);
+		    const char *self_cgroup);
 
 /* cg_layout_parse() of this process's own /proc files. */
-int cg_layout_detect(struct cg_layout *l, char *err, size_t size);
+int cg_layout_detect(struct cg_layout *l);
+
+/*
+ * What a container's own /sys/fs/cgroup is to show, guessed from the
+ * directories of ROOT's ("" for the host's) /sys/fs/cgroup, for a process
+ * that can no longer read the host's layout (the container's child, in its
+ * cgroup namespace): first a v2 tree, unless the host is hybrid (its
+ * cgroup2 at unified holds none of our controllers), then a v1 hierarchy
+ * for each of the controllers V1 (NULL-terminated) that has a directory of
+ * its own. In each h[]: version, controllers (v1: the mount option), and
+ * mount, the name of the directory to mount it on ("unified", "memory").
+ * Nothing else is filled. Returns 0.
+ */
+int cg_layout_guess(struct cg_layout *l, const char *root, const char *const v1[]);
 
 /*
  * The hierarchy that holds CONTROLLER (v2 names: memory pids cpu io, and
@@ -158,11 +179,11 @@ struct cg {
  * list of v2 names). On v2 it enables those controllers in the parent's
  * cgroup.subtree_control first. That is refused (EBUSY) when the parent is
  * not the root and holds processes - "no internal processes" (cgroups(7)) -
- * which is what err then says. Every mkdir and write is traced.
+ * which is what the error record then says. Every mkdir and write is traced.
  * cg_create() is cg_plan() then cg_make().
  */
 int cg_create(struct cg *cg, const struct cg_layout *l, const struct cg *parent, const char *name,
-	      const char *const controllers[], char *err, size_t size);
+	      const char *const controllers[]);
 
 /*
  * The first half of cg_create(), which changes nothing: fills CG with the
@@ -172,7 +193,7 @@ int cg_create(struct cg *cg, const struct cg_layout *l, const struct cg *parent,
  * plan down before cg_make(): a SIGKILL can fall between any two calls.
  */
 int cg_plan(struct cg *cg, const struct cg_layout *l, const struct cg *parent, const char *name,
-	    const char *const controllers[], char *err, size_t size);
+	    const char *const controllers[]);
 
 /*
  * The second half: on v2 enables what the cgroup needs in each parent (then
@@ -181,13 +202,10 @@ int cg_plan(struct cg *cg, const struct cg_layout *l, const struct cg *parent, c
  * does while it gives controllers back, so that no other user of these
  * helpers sees a controller on and then loses it before its mkdir.
  */
-int cg_make(struct cg *cg, char *err, size_t size);
+int cg_make(struct cg *cg);
 
 /* Sets v2 FILE to VALUE (cg_normalize() first; on v1 the translated files). */
-int cg_set(struct cg *cg, const char *file, const char *value, char *err, size_t size);
-
-/* Writes VALUE to DIR/FILE of a cgroup: openat(2) and write(2), traced. */
-int cg_write_file(const char *dir, const char *file, const char *value);
+int cg_set(struct cg *cg, const char *file, const char *value);
 
 /* Does the cgroup have (the equivalent of) FILE on this host? */
 int cg_has(const struct cg *cg, const char *file);
@@ -216,9 +234,6 @@ long long cg_parse_key(const char *text, const char *key);
  */
 long long cg_stat(const struct cg *cg, const char *counter);
 
-/* The pids in the cgroup (cgroup.procs), up to max; how many, or -1. */
-int cg_pids(const struct cg *cg, pid_t *pids, size_t max);
-
 /*
  * Kills every process in it: cgroup.kill where the kernel has it (5.14+),
  * else SIGKILL to each pid of cgroup.procs, again until it is empty (a
@@ -242,6 +257,33 @@ int cg_remove(struct cg *cg);
 /* The names of the cgroups these helpers' users make begin with it. */
 #define CG_PREFIX "nutshell-"
 
+/* ---- a cgroup made before: the record (cgroup_record.c) ---- */
+
+/*
+ * A program that must be able to clean up after being killed writes down
+ * what it makes (cg_plan's plan first, then what cg_make did) and whoever
+ * reclaims reads it back into a struct cg for cg_kill and cg_remove.
+ *
+ * cg_record_write: one line per directory into F, "VERSION DIR", on v2
+ * then a tab and the controllers it enabled in the parent. 0, or -1.
+ */
+int cg_record_write(const struct cg *cg, FILE *f);
+
+/*
+ * The record in F back into CG. L is filled with only what cg_remove()
+ * needs to know of each hierarchy, its version: the reader may see another
+ * layout than the writer did. Only lines naming a directory NAME beneath
+ * UNDER ("/sys/fs/cgroup/"), not climbing out of it ("/.."), are taken:
+ * the record may lie where others can write. The number of directories
+ * taken, or -1.
+ */
+int cg_record_read(struct cg *cg, struct cg_layout *l, FILE *f, const char *under,
+		   const char *name);
+
+/* The cgroup NAME beneath our base in each hierarchy of L where it exists,
+ * into CG (made by another process: to kill and remove). How many. */
+int cg_lookup(struct cg *cg, const struct cg_layout *l, const char *name);
+
 /*
  * fork(2) (traced: strace shows clone) a child that runs fn(arg) and
  * _exit()s with its result, but only once it is in the cgroup: the parent
@@ -256,9 +298,9 @@ pid_t cg_fork(struct cg *cg, int (*fn)(void *), void *arg, unsigned timeout);
  * Everything a program does before its first cgroup: detect the layout,
  * check that the caller may create cgroups for CONTROLLERS, and narrate
  * the layout and our own cgroup in each hierarchy used. -1 with one line
- * in err ("needs root, or a cgroup delegated to you ...").
+ * in the error record ("needs root, or a cgroup delegated to you ...").
  */
-int cg_prepare(struct cg_layout *l, const char *const controllers[], char *err, size_t size);
+int cg_prepare(struct cg_layout *l, const char *const controllers[]);
 
 /* ---- devices: an allow-list (cgroup_devices.c) ---- */
 
@@ -300,41 +342,9 @@ int cg_dev_program(const struct cg_dev_rule *rules, struct bpf_insn *insns, size
  * rule; on v2, cg_dev_program() loaded with bpf(BPF_PROG_LOAD) and attached
  * to the cgroup's directory with bpf(BPF_PROG_ATTACH, BPF_CGROUP_DEVICE,
  * BPF_F_ALLOW_MULTI). The program needs no removing: it goes with the
- * cgroup. -1 with errno and one line in err: no devices hierarchy in the
+ * cgroup. -1 with errno and one line in the error record: no devices hierarchy in the
  * cgroup (ENOENT), the kernel refused (the bpf(2) or write errno).
  */
-int cg_devices_allow(struct cg *cg, const struct cg_dev_rule *rules, char *err, size_t size);
-
-/* ---- waiting with a deadline ---- */
-
-/*
- * Blocks SIGINT, SIGTERM, SIGHUP and SIGQUIT and returns a signalfd for
- * them, so Ctrl-C ends a wait (cg_wait) instead of the program, and the
- * program cleans up. A child calls cg_unblock_signals() first.
- */
-int cg_block_signals(void);
-void cg_unblock_signals(void);
-
-/*
- * Waits for child PID for at most SECONDS (or until a signal arrives on
- * sigfd, -1 for none): the one wait4(2) that reaps it is traced, its end
- * narrated. Returns 0, or -1 with ETIMEDOUT or EINTR (the child still runs:
- * kill the cgroup, then wait again).
- */
-int cg_wait(pid_t pid, int *status, double seconds, int sigfd);
-
-/* Sleeps SECONDS unless a signal arrives on sigfd: 0, or -1 with EINTR. */
-int cg_sleep(double seconds, int sigfd);
-
-/* Seconds since an arbitrary point (CLOCK_MONOTONIC). */
-double cg_now(void);
-
-/*
- * For a program run by a user who may not create cgroups: 0 when the
- * caller may write its own cgroup in each hierarchy of CONTROLLERS,
- * else -1 with one line in err saying what is needed.
- */
-int cg_check_access(const struct cg_layout *l, const char *const controllers[], char *err,
-		    size_t size);
+int cg_devices_allow(struct cg *cg, const struct cg_dev_rule *rules);
 
 #endif

@@ -19,8 +19,10 @@
  * (struct bpf_cgroup_dev_ctx).
  */
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/trace.h"
 #include "cgroup.h"
+#include "cgroup_impl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -140,33 +142,25 @@ cg_dev_program(const struct cg_dev_rule *rules, struct bpf_insn *insns, size_t m
 }
 /* >>> program */
 
-static int
-fail(int e, char *err, size_t size, const char *what, const char *dir)
-{
-	snprintf(err, size, "%s %s: %s", what, dir, strerror(e));
-	errno = e;
-	return -1;
-}
-
 /* cgroup v1: the list as text, emptied first. */
 static int
-allow_v1(const char *dir, const struct cg_dev_rule *rules, char *err, size_t size)
+allow_v1(const char *dir, const struct cg_dev_rule *rules)
 {
 	char line[64];
 
 	if (cg_write_file(dir, "devices.deny", "a") != 0)
-		return fail(errno, err, size, "devices.deny in", dir);
+		return err_set(errno, "devices.deny in %s: %s", dir, strerror(errno));
 	for (const struct cg_dev_rule *r = rules; r->access; r++)
 		if (cg_write_file(dir, "devices.allow", cg_dev_rule_text(r, line, sizeof(line))) !=
 		    0)
-			return fail(errno, err, size, "devices.allow in", dir);
+			return err_set(errno, "devices.allow in %s: %s", dir, strerror(errno));
 	return 0;
 }
 
 /* <<< attach */
 /* cgroup v2: load the program, attach it to the cgroup's directory. */
 static int
-allow_v2(const char *dir, const struct cg_dev_rule *rules, char *err, size_t size)
+allow_v2(const char *dir, const struct cg_dev_rule *rules)
 {
 	struct bpf_insn insns[256];
 	int n = cg_dev_program(rules, insns, sizeof(insns) / sizeof(insns[0]));
@@ -174,7 +168,7 @@ allow_v2(const char *dir, const struct cg_dev_rule *rules, char *err, size_t siz
 	union bpf_attr attr;
 
 	if (n < 0)
-		return fail(errno, err, size, "device program for", dir);
+		return err_set(errno, "device program for %s: %s", dir, strerror(errno));
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 	attr.insns = (unsigned long)insns;
@@ -186,13 +180,14 @@ allow_v2(const char *dir, const struct cg_dev_rule *rules, char *err, size_t siz
 			  "insns=%p, license=\"GPL\"}, %zu",
 			  n, (void *)insns, sizeof(attr));
 	if (prog < 0) {
-		fail(errno, err, size, "bpf(BPF_PROG_LOAD) of the device program for", dir);
+		err_set(errno, "bpf(BPF_PROG_LOAD) of the device program for %s: %s", dir,
+			strerror(errno));
 		goto out;
 	}
 	cgfd = (int)TRACE(open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), "openat",
 			  "AT_FDCWD, %s, O_RDONLY|O_DIRECTORY|O_CLOEXEC", trace_str(dir));
 	if (cgfd < 0) {
-		fail(errno, err, size, "open", dir);
+		err_set(errno, "open %s: %s", dir, strerror(errno));
 		goto out;
 	}
 	/* ALLOW_MULTI: a device program above ours (systemd attaches one to
@@ -206,7 +201,8 @@ allow_v2(const char *dir, const struct cg_dev_rule *rules, char *err, size_t siz
 		  "BPF_PROG_ATTACH, {target_fd=%d, attach_bpf_fd=%d, "
 		  "attach_type=BPF_CGROUP_DEVICE, attach_flags=BPF_F_ALLOW_MULTI}, %zu",
 		  cgfd, prog, sizeof(attr)) != 0) {
-		fail(errno, err, size, "bpf(BPF_PROG_ATTACH) of the device program to", dir);
+		err_set(errno, "bpf(BPF_PROG_ATTACH) of the device program to %s: %s", dir,
+			strerror(errno));
 		goto out;
 	}
 	/* Attached, the cgroup holds the program: our descriptor can go. */
@@ -221,7 +217,7 @@ out:
 /* >>> attach */
 
 int
-cg_devices_allow(struct cg *cg, const struct cg_dev_rule *rules, char *err, size_t size)
+cg_devices_allow(struct cg *cg, const struct cg_dev_rule *rules)
 {
 	int h = cg_layout_find(cg->layout, "devices");
 
@@ -229,11 +225,9 @@ cg_devices_allow(struct cg *cg, const struct cg_dev_rule *rules, char *err, size
 		if (cg->d[i].hier != h)
 			continue;
 		if (cg->layout->h[h].version == 1)
-			return allow_v1(cg->d[i].dir, rules, err, size);
-		return allow_v2(cg->d[i].dir, rules, err, size);
+			return allow_v1(cg->d[i].dir, rules);
+		return allow_v2(cg->d[i].dir, rules);
 	}
-	snprintf(err, size, "no devices hierarchy for the cgroup (%s)",
-		 cg_kind_name(cg->layout->kind));
-	errno = ENOENT;
-	return -1;
+	return err_set(ENOENT, "no devices hierarchy for the cgroup (%s)",
+		       cg_kind_name(cg->layout->kind));
 }

@@ -21,7 +21,9 @@
  * Read:         cgroups(7), Documentation/admin-guide/cgroup-v2.rst ("CPU"),
  *               Documentation/scheduler/sched-bwc.rst, sched_setaffinity(2).
  */
+#include "../common/err.h"
 #include "../common/trace.h"
+#include "../common/waiting.h"
 #include "cgroup.h"
 
 #include <errno.h>
@@ -87,11 +89,11 @@ spin(void *arg)
 			return EXIT_DEMO_FAILED;
 	}
 	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
-	double cpu0 = cpu_seconds(), t0 = cg_now();
+	double cpu0 = cpu_seconds(), t0 = wait_now();
 	setitimer(ITIMER_REAL, &run, NULL);
 	while (!stop)
 		;
-	sh->share[slot] = (cpu_seconds() - cpu0) / (cg_now() - t0);
+	sh->share[slot] = (cpu_seconds() - cpu0) / (wait_now() - t0);
 	return EXIT_DEMO_OK;
 }
 /* >>> spin */
@@ -99,12 +101,12 @@ spin(void *arg)
 static int
 on_option(int opt, const char *arg)
 {
-	char err[CG_ERR];
 	uint64_t quota;
 
 	(void)opt;
-	if (cg_parse_cpus(arg, 100000, &quota, err, sizeof(err)) != 0) {
-		trace_error("--cpus %s", err);
+	if (cg_parse_cpus(arg, 100000, &quota) != 0) {
+		err_prefix("--cpus");
+		err_print();
 		return -1;
 	}
 	if (quota == CG_UNLIMITED || quota > 90000 || quota < 5000) {
@@ -139,15 +141,15 @@ run_spinners(struct cg *cgs[], int n, int sigfd)
 	pid_t pids[2];
 	int status, ret = 0;
 
-	sh->start = cg_now() + 0.3; /* all start together, once all exist */
+	sh->start = wait_now() + 0.3; /* all start together, once all exist */
 	sh->end = sh->start + 2;
 	for (int i = 0; i < n; i++)
 		if ((pids[i] = cg_fork(cgs[i], spin, (void *)(long)i, 10)) < 0)
 			return -1;
 	for (int i = 0; i < n; i++)
-		if (cg_wait(pids[i], &status, 10, sigfd) != 0 || status != 0) {
+		if (wait_child(pids[i], &status, 10, sigfd) != 0 || status != 0) {
 			cg_kill(cgs[i]);
-			cg_wait(pids[i], &status, 5, -1);
+			wait_child(pids[i], &status, 5, -1);
 			ret = -1;
 		}
 	return ret;
@@ -157,7 +159,7 @@ int
 main(int argc, char **argv)
 {
 	const char *const want[] = {"cpu", NULL};
-	char name[64], err[CG_ERR] = "", text[512];
+	char name[64], text[512];
 	struct cg_layout l;
 	struct cg lim = {0}, top = {0}, a = {0}, b = {0};
 	int ok = 0;
@@ -166,8 +168,8 @@ main(int argc, char **argv)
 		trace_error("unexpected argument '%s'; see 'cpu --help'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (cg_prepare(&l, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_prepare(&l, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -176,12 +178,11 @@ main(int argc, char **argv)
 		return EXIT_DEMO_FAILED;
 	}
 	sh->cpu = -1;
-	int sigfd = cg_block_signals();
+	int sigfd = wait_block_signals();
 
 	/* <<< max */
 	snprintf(name, sizeof(name), "nutshell-cpu-%d", (int)getpid());
-	if (cg_create(&lim, &l, NULL, name, want, err, sizeof(err)) != 0 ||
-	    cg_set(&lim, "cpu.max", cpus, err, sizeof(err)) != 0)
+	if (cg_create(&lim, &l, NULL, name, want) != 0 || cg_set(&lim, "cpu.max", cpus) != 0)
 		goto out;
 	struct cg *one[] = {&lim};
 	if (run_spinners(one, 1, sigfd) != 0)
@@ -210,15 +211,13 @@ main(int argc, char **argv)
 	CPU_SET(cpu, &set);
 	if (TRACE(sched_setaffinity(0, sizeof(set), &set), "sched_setaffinity", "0, %zu, [%d]",
 		  sizeof(set), cpu) != 0) {
-		snprintf(err, sizeof(err), "sched_setaffinity: %s", strerror(errno));
+		err_set(errno, "sched_setaffinity: %s", strerror(errno));
 		goto out;
 	}
 	snprintf(name, sizeof(name), "nutshell-cpu-weight-%d", (int)getpid());
-	if (cg_create(&top, &l, NULL, name, want, err, sizeof(err)) != 0 ||
-	    cg_create(&a, &l, &top, "a", want, err, sizeof(err)) != 0 ||
-	    cg_create(&b, &l, &top, "b", want, err, sizeof(err)) != 0 ||
-	    cg_set(&a, "cpu.weight", "100", err, sizeof(err)) != 0 ||
-	    cg_set(&b, "cpu.weight", "300", err, sizeof(err)) != 0)
+	if (cg_create(&top, &l, NULL, name, want) != 0 || cg_create(&a, &l, &top, "a", want) != 0 ||
+	    cg_create(&b, &l, &top, "b", want) != 0 || cg_set(&a, "cpu.weight", "100") != 0 ||
+	    cg_set(&b, "cpu.weight", "300") != 0)
 		goto out;
 	sh->cpu = cpu;
 	struct cg *two[] = {&a, &b};
@@ -234,8 +233,8 @@ main(int argc, char **argv)
 	trace_fact("share_ratio", "%.2f", ratio);
 	ok = throttled > 0 && ratio > 1.5;
 out:
-	if (err[0])
-		trace_error("%s", err);
+	if (err_last()->msg[0])
+		err_print();
 	struct cg *all[] = {&b, &a, &top, &lim};
 	for (int i = 0; i < 4; i++) {
 		cg_kill(all[i]);

@@ -30,7 +30,9 @@
  */
 #include "../01-namespaces/ns.h"
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/trace.h"
+#include "../common/waiting.h"
 #include "cgroup.h"
 
 #include <errno.h>
@@ -106,7 +108,7 @@ int
 main(int argc, char **argv)
 {
 	const char *const want[] = {"devices", NULL};
-	char name[64], err[CG_ERR] = "", rule[64];
+	char name[64], rule[64];
 	struct cg_layout l;
 	struct cg cg;
 	int status, ok = 0;
@@ -116,8 +118,8 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	trace_need_root();
-	if (cg_prepare(&l, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_prepare(&l, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -125,26 +127,26 @@ main(int argc, char **argv)
 		trace_fail("mmap, mkdtemp");
 		return EXIT_DEMO_FAILED;
 	}
-	cg_block_signals();
+	wait_block_signals();
 	snprintf(name, sizeof(name), "nutshell-devices-%d", (int)getpid());
-	if (cg_create(&cg, &l, NULL, name, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_create(&cg, &l, NULL, name, want) != 0) {
+		err_print();
 		rmdir(dir);
 		return EXIT_DEMO_FAILED;
 	}
 	for (const struct cg_dev_rule *r = cg_dev_default; r->access; r++)
 		trace_note("allow %-11s %s", cg_dev_rule_text(r, rule, sizeof(rule)), r->what);
 	/* <<< allow */
-	if (cg_devices_allow(&cg, cg_dev_default, err, sizeof(err)) != 0)
+	if (cg_devices_allow(&cg, cg_dev_default) != 0)
 		goto out;
 	/* >>> allow */
 	pid_t pid = cg_fork(&cg, child, NULL, 20);
 	if (pid < 0) {
-		snprintf(err, sizeof(err), "cannot start the child: %s", strerror(errno));
+		err_set(errno, "cannot start the child: %s", strerror(errno));
 		goto out;
 	}
-	if (cg_wait(pid, &status, 10, -1) != 0) {
-		snprintf(err, sizeof(err), "the child did not end: %s", strerror(errno));
+	if (wait_child(pid, &status, 10, -1) != 0) {
+		err_set(errno, "the child did not end: %s", strerror(errno));
 		goto out;
 	}
 	printf("In a cgroup with the allow-list, on a tmpfs without nodev:\n");
@@ -158,8 +160,8 @@ main(int argc, char **argv)
 	trace_fact("denied_open", "%s", res->kmsg_err ? dec_errno(res->kmsg_err) : "ok");
 	ok = res->done && res->made == 2 && res->null_err == 0 && res->kmsg_err == EPERM;
 out:
-	if (err[0])
-		trace_error("%s", err);
+	if (err_last()->msg[0])
+		err_print();
 	cg_kill(&cg);
 	if (cg_remove(&cg) != 0)
 		trace_fail("removing the cgroup"), ok = 0;

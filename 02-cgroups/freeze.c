@@ -17,8 +17,10 @@
  * Read:         cgroups(7), Documentation/admin-guide/cgroup-v2.rst
  *               ("cgroup.freeze"), cgroup-v1/freezer-subsystem.rst.
  */
+#include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
+#include "../common/waiting.h"
 #include "cgroup.h"
 
 #include <stdio.h>
@@ -54,22 +56,21 @@ static const struct trace_prog prog = {
 /* Sets cgroup.freeze and waits (2 s at most) until the kernel says it is
  * done: freezing takes effect as each task next leaves the kernel. */
 static int
-set_frozen(struct cg *cg, int on, char *err, size_t size)
+set_frozen(struct cg *cg, int on)
 {
-	if (cg_set(cg, "cgroup.freeze", on ? "1" : "0", err, size) != 0)
+	if (cg_set(cg, "cgroup.freeze", on ? "1" : "0") != 0)
 		return -1;
-	for (double end = cg_now() + 2; cg_now() < end; cg_sleep(0.01, -1))
+	for (double end = wait_now() + 2; wait_now() < end; wait_sleep(0.01, -1))
 		if (cg_stat(cg, "frozen") == on)
 			return 0;
-	snprintf(err, size, "the cgroup did not become %s in 2 s", on ? "frozen" : "thawed");
-	return -1;
+	return err_set(0, "the cgroup did not become %s in 2 s", on ? "frozen" : "thawed");
 }
 
 int
 main(int argc, char **argv)
 {
 	const char *const want[] = {"freezer", NULL};
-	char name[64], err[CG_ERR] = "", text[256];
+	char name[64], text[256];
 	struct cg_layout l;
 	struct cg cg;
 	int status, ok = 0, interrupted = 0;
@@ -78,8 +79,8 @@ main(int argc, char **argv)
 		trace_error("unexpected argument '%s'; see 'freeze --help'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (cg_prepare(&l, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_prepare(&l, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	counter = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -87,11 +88,11 @@ main(int argc, char **argv)
 		trace_fail("mmap");
 		return EXIT_DEMO_FAILED;
 	}
-	int sigfd = cg_block_signals();
+	int sigfd = wait_block_signals();
 
 	snprintf(name, sizeof(name), "nutshell-freeze-%d", (int)getpid());
-	if (cg_create(&cg, &l, NULL, name, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_create(&cg, &l, NULL, name, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	pid_t pid = trace_cfg.interrupted ? -1 : cg_fork(&cg, count, NULL, 30);
@@ -102,28 +103,28 @@ main(int argc, char **argv)
 	trace_note("parent: pid %d (us) stays in its cgroup; the child, pid %d, is now in %s: "
 		   "cat /proc/%d/cgroup",
 		   (int)getpid(), (int)pid, cg.d[0].dir, (int)pid);
-	if (cg_sleep(0.3, sigfd) != 0) {
+	if (wait_sleep(0.3, sigfd) != 0) {
 		interrupted = 1;
 		goto out;
 	}
 	char running = proc_state(pid);
 
 	/* <<< freeze */
-	if (set_frozen(&cg, 1, err, sizeof(err)) != 0)
+	if (set_frozen(&cg, 1) != 0)
 		goto out;
 	cg_read(&cg, "cgroup.events", text, sizeof(text));
 	char frozen_state = proc_state(pid);
 	unsigned long c1 = *counter;
-	if (cg_sleep(0.5, sigfd) != 0) {
+	if (wait_sleep(0.5, sigfd) != 0) {
 		interrupted = 1;
 		goto out;
 	}
 	unsigned long c2 = *counter;
 	/* >>> freeze */
-	if (set_frozen(&cg, 0, err, sizeof(err)) != 0)
+	if (set_frozen(&cg, 0) != 0)
 		goto out;
 	cg_read(&cg, "cgroup.events", text, sizeof(text));
-	if (cg_sleep(0.3, sigfd) != 0) {
+	if (wait_sleep(0.3, sigfd) != 0) {
 		interrupted = 1;
 		goto out;
 	}
@@ -142,11 +143,11 @@ main(int argc, char **argv)
 	trace_fact("count_after_thaw", "%lu", c3 - c2);
 	ok = c2 == c1 && c3 > c2;
 out:
-	if (err[0])
-		trace_error("%s", err);
+	if (err_last()->msg[0])
+		err_print();
 	cg_kill(&cg);
 	if (pid > 0)
-		cg_wait(pid, &status, 5, -1);
+		wait_child(pid, &status, 5, -1);
 	if (cg_remove(&cg) != 0)
 		trace_fail("removing the cgroup"), ok = 0;
 	/* Ctrl-C (or SIGTERM, SIGHUP): stop at once, as nutshell does. */

@@ -20,8 +20,10 @@
  * Read:         Documentation/admin-guide/cgroup-v2.rst ("IO"),
  *               cgroup-v1/blkio-controller.rst, open(2) (O_DIRECT).
  */
+#include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
+#include "../common/waiting.h"
 #include "cgroup.h"
 
 #include <dirent.h>
@@ -87,11 +89,11 @@ reader(void *arg)
 			    "AT_FDCWD, \"%s\", O_RDONLY|O_DIRECT|O_CLOEXEC", device);
 	if (fd < 0 || buf == MAP_FAILED)
 		return EXIT_DEMO_FAILED;
-	double t0 = cg_now();
+	double t0 = wait_now();
 	for (off_t off = 0; off < TO_READ; off += 256 * 1024)
 		if (pread(fd, buf, 256 * 1024, off) != 256 * 1024)
 			return EXIT_DEMO_FAILED;
-	*rate = TO_READ / (cg_now() - t0);
+	*rate = TO_READ / (wait_now() - t0);
 	return EXIT_DEMO_OK;
 }
 /* >>> reader */
@@ -109,7 +111,7 @@ int
 main(int argc, char **argv)
 {
 	const char *const want[] = {"io", NULL};
-	char name[64], err[CG_ERR] = "", text[1024], limit[96];
+	char name[64], text[1024], limit[96];
 	struct cg_layout l;
 	struct cg cg;
 	int status, ok = 0;
@@ -118,8 +120,8 @@ main(int argc, char **argv)
 		trace_error("unexpected argument '%s'; see 'io --help'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (cg_prepare(&l, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_prepare(&l, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	if (find_disk() != 0) {
@@ -133,21 +135,21 @@ main(int argc, char **argv)
 		trace_fail("mmap");
 		return EXIT_DEMO_FAILED;
 	}
-	int sigfd = cg_block_signals();
+	int sigfd = wait_block_signals();
 
 	snprintf(name, sizeof(name), "nutshell-io-%d", (int)getpid());
-	if (cg_create(&cg, &l, NULL, name, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_create(&cg, &l, NULL, name, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	/* <<< limit */
 	snprintf(limit, sizeof(limit), "%s rbps=%d", devno, RATE_BPS);
-	if (cg_set(&cg, "io.max", limit, err, sizeof(err)) != 0)
+	if (cg_set(&cg, "io.max", limit) != 0)
 		goto out;
 	/* >>> limit */
 	pid_t pid = cg_fork(&cg, reader, NULL, 20);
-	if (pid < 0 || cg_wait(pid, &status, 25, sigfd) != 0 || status != 0) {
-		snprintf(err, sizeof(err), "the reader failed (see above)");
+	if (pid < 0 || wait_child(pid, &status, 25, sigfd) != 0 || status != 0) {
+		err_set(0, "the reader failed (see above)");
 		goto out;
 	}
 	cg_read(&cg, "io.stat", text, sizeof(text));
@@ -160,8 +162,8 @@ main(int argc, char **argv)
 	/* The throttle lets a first slice through at once: allow 50 % over. */
 	ok = *rate > 0 && *rate < 1.5 * RATE_BPS;
 out:
-	if (err[0])
-		trace_error("%s", err);
+	if (err_last()->msg[0])
+		err_print();
 	cg_kill(&cg);
 	if (cg_remove(&cg) != 0)
 		trace_fail("removing the cgroup"), ok = 0;

@@ -21,7 +21,9 @@
  *               proc(5) (/proc/PID/stat).
  */
 #include "../common/procfs.h"
+#include "../common/err.h"
 #include "../common/trace.h"
+#include "../common/waiting.h"
 #include "cgroup.h"
 
 #include <errno.h>
@@ -75,7 +77,7 @@ watch(struct cg *cg, pid_t pid, uint64_t demand, int sigfd)
 	char text[1024];
 
 	trace_note("watching the child for 2 s");
-	if (cg_sleep(2, sigfd) != 0)
+	if (wait_sleep(2, sigfd) != 0)
 		return 0;
 	char state = proc_state(pid);
 	uint64_t got = *touched;
@@ -103,7 +105,7 @@ int
 main(int argc, char **argv)
 {
 	const char *const want[] = {"memory", NULL};
-	char name[64], err[CG_ERR] = "", num[32];
+	char name[64], num[32];
 	uint64_t demand = 2 * HIGH / MIB;
 	struct cg_layout l;
 	struct cg cg;
@@ -113,8 +115,8 @@ main(int argc, char **argv)
 		trace_error("unexpected argument '%s'; see 'memory-high --help'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (cg_prepare(&l, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_prepare(&l, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	/* cgroup-v1/memory.rst: the soft limit only steers reclaim when the whole
@@ -132,38 +134,38 @@ main(int argc, char **argv)
 		trace_fail("mmap");
 		return EXIT_DEMO_FAILED;
 	}
-	int sigfd = cg_block_signals();
+	int sigfd = wait_block_signals();
 
 	snprintf(name, sizeof(name), "nutshell-memory-high-%d", (int)getpid());
-	if (cg_create(&cg, &l, NULL, name, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_create(&cg, &l, NULL, name, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	/* <<< high */
 	/* A hard limit first, so the demonstration can never run away, then the
 	 * soft mark at half the child's demand. */
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)(8 * HIGH));
-	if (cg_set(&cg, "memory.max", num, err, sizeof(err)) != 0)
+	if (cg_set(&cg, "memory.max", num) != 0)
 		goto out;
 	if (cg_has(&cg, "memory.swap.max") &&
-	    cg_set(&cg, "memory.swap.max", "0", err, sizeof(err)) != 0)
+	    cg_set(&cg, "memory.swap.max", "0") != 0)
 		goto out;
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)HIGH);
-	if (cg_set(&cg, "memory.high", num, err, sizeof(err)) != 0)
+	if (cg_set(&cg, "memory.high", num) != 0)
 		goto out;
 	/* >>> high */
 	pid_t pid = cg_fork(&cg, crawl, &demand, 20);
 	if (pid < 0) {
-		snprintf(err, sizeof(err), "cannot start the child: %s", strerror(errno));
+		err_set(errno, "cannot start the child: %s", strerror(errno));
 		goto out;
 	}
 	ok = watch(&cg, pid, demand, sigfd);
 	trace_note("memory.high never kills: we end the child ourselves");
 	cg_kill(&cg);
-	cg_wait(pid, &status, 5, -1);
+	wait_child(pid, &status, 5, -1);
 out:
-	if (err[0])
-		trace_error("%s", err);
+	if (err_last()->msg[0])
+		err_print();
 	cg_kill(&cg);
 	if (cg_remove(&cg) != 0) {
 		trace_fail("removing the cgroup");

@@ -17,7 +17,9 @@
  *               ("memory.max", "memory.high"), cgroup-v1/memory.rst.
  */
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/trace.h"
+#include "../common/waiting.h"
 #include "cgroup.h"
 
 #include <errno.h>
@@ -56,11 +58,11 @@ hog(void *arg)
 static int
 on_option(int opt, const char *arg)
 {
-	char err[CG_ERR];
 
 	(void)opt;
-	if (cg_parse_size(arg, &limit, err, sizeof(err)) != 0) {
-		trace_error("--limit %s", err);
+	if (cg_parse_size(arg, &limit) != 0) {
+		err_prefix("--limit");
+		err_print();
 		return -1;
 	}
 	if (limit < 8 * MIB || limit > 1024 * MIB) {
@@ -91,36 +93,36 @@ static int
 part_max(const struct cg_layout *l, int sigfd)
 {
 	const char *const want[] = {"memory", NULL};
-	char name[64], err[CG_ERR], text[1024], num[32];
+	char name[64], text[1024], num[32];
 	uint64_t demand = 4 * limit / MIB;
 	struct cg cg;
 	int status = 0, ok = 0;
 
 	snprintf(name, sizeof(name), "nutshell-memory-%d", (int)getpid());
-	if (cg_create(&cg, l, NULL, name, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_create(&cg, l, NULL, name, want) != 0) {
+		err_print();
 		return 0;
 	}
 	/* <<< limit */
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)limit);
-	if (cg_set(&cg, "memory.max", num, err, sizeof(err)) != 0)
+	if (cg_set(&cg, "memory.max", num) != 0)
 		goto out;
 	/* With swap the kernel would page the child out instead of killing it. */
 	if (!cg_has(&cg, "memory.swap.max"))
 		trace_note("no memory.swap.max here (swap accounting off): swap is not limited");
-	else if (cg_set(&cg, "memory.swap.max", "0", err, sizeof(err)) != 0)
+	else if (cg_set(&cg, "memory.swap.max", "0") != 0)
 		goto out;
 	/* >>> limit */
 	trace_note("child: touch up to %llu MiB, 1 MiB at a time", (unsigned long long)demand);
 	pid_t pid = cg_fork(&cg, hog, &demand, 20);
 	if (pid < 0) {
-		snprintf(err, sizeof(err), "cannot start the child: %s", strerror(errno));
+		err_set(errno, "cannot start the child: %s", strerror(errno));
 		goto out;
 	}
-	if (cg_wait(pid, &status, 30, sigfd) != 0) {
-		snprintf(err, sizeof(err), "the child did not end: %s", strerror(errno));
+	if (wait_child(pid, &status, 30, sigfd) != 0) {
+		err_set(errno, "the child did not end: %s", strerror(errno));
 		cg_kill(&cg);
-		cg_wait(pid, &status, 5, -1);
+		wait_child(pid, &status, 5, -1);
 		goto out;
 	}
 	cg_read(&cg, "memory.events", text, sizeof(text));
@@ -140,10 +142,10 @@ part_max(const struct cg_layout *l, int sigfd)
 	trace_fact("oom_kill", "%lld", kills);
 	trace_fact("oom_killed", "%s", killed && kills >= 1 ? "yes" : "no");
 	ok = killed && kills >= 1;
-	err[0] = '\0';
+	err_clear();
 out:
-	if (err[0])
-		trace_error("%s", err);
+	if (err_last()->msg[0])
+		err_print();
 	cg_kill(&cg);
 	if (cg_remove(&cg) != 0)
 		trace_fail("removing the cgroup"), ok = 0;
@@ -155,14 +157,13 @@ main(int argc, char **argv)
 {
 	const char *const want[] = {"memory", NULL};
 	struct cg_layout l;
-	char err[CG_ERR];
 
 	if (trace_main(&prog, argc, argv) != argc) {
 		trace_error("unexpected argument '%s'; see 'memory --help'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (cg_prepare(&l, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_prepare(&l, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	/* The child's counter lives in a page we share, allocated (and so
@@ -172,7 +173,7 @@ main(int argc, char **argv)
 		trace_fail("mmap");
 		return EXIT_DEMO_FAILED;
 	}
-	int sigfd = cg_block_signals();
+	int sigfd = wait_block_signals();
 
 	if (!part_max(&l, sigfd)) {
 		printf("\n%s\n", trace_unexpected());

@@ -19,8 +19,10 @@
  * Read:         cgroups(7), Documentation/admin-guide/cgroup-v1/pids.rst, fork(2).
  */
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
+#include "../common/waiting.h"
 #include "cgroup.h"
 
 #include <errno.h>
@@ -71,11 +73,11 @@ bomb(void *arg)
 static int
 on_option(int opt, const char *arg)
 {
-	char err[CG_ERR];
 
 	(void)opt;
-	if (cg_parse_count(arg, &pids_max, err, sizeof(err)) != 0) {
-		trace_error("--max %s", err);
+	if (cg_parse_count(arg, &pids_max) != 0) {
+		err_prefix("--max");
+		err_print();
 		return -1;
 	}
 	if (pids_max < 2 || pids_max > 32) {
@@ -118,7 +120,7 @@ int
 main(int argc, char **argv)
 {
 	const char *const want[] = {"pids", NULL};
-	char name[64], err[CG_ERR] = "", text[256], num[32];
+	char name[64], text[256], num[32];
 	struct cg_layout l;
 	struct cg cg;
 	int status, ok = 0, interrupted = 0;
@@ -127,8 +129,8 @@ main(int argc, char **argv)
 		trace_error("unexpected argument '%s'; see 'pids --help'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (cg_prepare(&l, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_prepare(&l, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -136,7 +138,7 @@ main(int argc, char **argv)
 		trace_fail("mmap");
 		return EXIT_DEMO_FAILED;
 	}
-	int sigfd = cg_block_signals();
+	int sigfd = wait_block_signals();
 	/* The bomb's forks outlive the child that made them; as a subreaper
 	 * (prctl(2)) we, not the host's init, become their parent, so we can
 	 * reap them all before counting the host's processes again. */
@@ -144,13 +146,13 @@ main(int argc, char **argv)
 	long before = host_processes();
 
 	snprintf(name, sizeof(name), "nutshell-pids-%d", (int)getpid());
-	if (cg_create(&cg, &l, NULL, name, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_create(&cg, &l, NULL, name, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	/* <<< limit */
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)pids_max);
-	if (cg_set(&cg, "pids.max", num, err, sizeof(err)) != 0)
+	if (cg_set(&cg, "pids.max", num) != 0)
 		goto out;
 	/* >>> limit */
 	/* Ctrl-C at a --step pause: no bomb after it. */
@@ -159,11 +161,11 @@ main(int argc, char **argv)
 	trace_note("child: fork %d times; each grandchild waits", attempts);
 	pid_t pid = cg_fork(&cg, bomb, NULL, 20);
 	if (pid < 0) {
-		snprintf(err, sizeof(err), "cannot start the child: %s", strerror(errno));
+		err_set(errno, "cannot start the child: %s", strerror(errno));
 		goto out;
 	}
-	for (double end = cg_now() + 10; !res->done && cg_now() < end;)
-		if (cg_sleep(0.05, sigfd) != 0) {
+	for (double end = wait_now() + 10; !res->done && wait_now() < end;)
+		if (wait_sleep(0.05, sigfd) != 0) {
 			interrupted = 1;
 			goto out;
 		}
@@ -172,8 +174,8 @@ main(int argc, char **argv)
 	cg_read(&cg, "pids.events", text, sizeof(text));
 	long long refused = cg_stat(&cg, "pids_max");
 	long during = host_processes();
-	if (cg_kill(&cg) != 0 || cg_wait(pid, &status, 5, -1) != 0) {
-		snprintf(err, sizeof(err), "cannot end the bomb: %s", strerror(errno));
+	if (cg_kill(&cg) != 0 || wait_child(pid, &status, 5, -1) != 0) {
+		err_set(errno, "cannot end the bomb: %s", strerror(errno));
 		goto out;
 	}
 	while (waitpid(-1, NULL, WNOHANG) > 0)
@@ -199,8 +201,8 @@ main(int argc, char **argv)
 	ok = res->done && res->ok == (int)pids_max - 1 && res->eagain == attempts - res->ok &&
 	     current == (long)pids_max && refused >= res->eagain;
 out:
-	if (err[0])
-		trace_error("%s", err);
+	if (err_last()->msg[0])
+		err_print();
 	cg_kill(&cg);
 	if (cg_remove(&cg) != 0)
 		trace_fail("removing the cgroup"), ok = 0;

@@ -53,7 +53,6 @@ static char dest[PATH_MAX], scratch[PATH_MAX], tmp[PATH_MAX];
 static int
 on_option(int opt, const char *arg)
 {
-	char err[128];
 	uint64_t n;
 
 	switch (opt) {
@@ -61,7 +60,7 @@ on_option(int opt, const char *arg)
 		ref = arg;
 		return 0;
 	case 'm':
-		if (cg_parse_size(arg, &n, err, sizeof(err)) == -1 || n == 0 || n > LLONG_MAX) {
+		if (cg_parse_size(arg, &n) == -1 || n == 0 || n > LLONG_MAX) {
 			trace_error("--max-size '%s': expected a size such as 512M or 4G", arg);
 			return -1;
 		}

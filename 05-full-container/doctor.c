@@ -22,6 +22,7 @@
  */
 #include "../01-namespaces/ns.h"
 #include "../02-cgroups/cgroup.h"
+#include "../common/err.h"
 #include "../common/host.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
@@ -135,7 +136,7 @@ static const struct trace_prog prog = {
 int
 main(int argc, char **argv)
 {
-	char buf[1024], root_v[640], user_v[640], where[256], err[CG_ERR], fs[8192];
+	char buf[1024], root_v[640], user_v[640], where[256], fs[8192];
 	char names[128] = "";
 	int n_ns = 0, root_made, user_made;
 	struct cg_layout l;
@@ -161,7 +162,7 @@ main(int argc, char **argv)
 	const char *uuser = geteuid() == 0
 				? userns_verdict(65534, user_v, sizeof(user_v), &user_made)
 				: userns_verdict(0, user_v, sizeof(user_v), &user_made);
-	int cg = cg_layout_detect(&l, err, sizeof(err));
+	int cg = cg_layout_detect(&l);
 	int overlay =
 	    proc_read("/proc/filesystems", fs, sizeof(fs)) > 0 && strstr(fs, "\toverlay\n");
 	/* mount_setattr(2) (5.12, with idmapped mounts): EBADF on fd -1 where it exists. */
@@ -187,7 +188,8 @@ main(int argc, char **argv)
 		printf("  cgroups:          %s: %s\n", cg_kind_name(l.kind), buf);
 		trace_fact("cgroup_layout", "%s", cg_kind_name(l.kind));
 	} else {
-		printf("  cgroups:          none usable: %s\n", err);
+		printf("  cgroups:          none usable: %s\n", err_last()->msg);
+		err_clear();
 		trace_fact("cgroup_layout", "none");
 	}
 	printf("  overlayfs:        %s\n", overlay ? "yes" : "no (modprobe overlay)");

@@ -147,7 +147,8 @@ static int
 mount_cgroups(const char *root)
 {
 	char dir[PATH_MAX], sub[PATH_MAX + 32];
-	const char *v1[] = {"memory", "pids", "devices", NULL};
+	const char *const v1[] = {"memory", "pids", "devices", NULL};
+	static struct cg_layout show; /* static: 100 KiB, and the child's stack is small */
 	struct stat st;
 
 	if (rootfs_resolve(root, "/sys/fs/cgroup", dir, sizeof(dir)) == -1 || stat(dir, &st) == -1)
@@ -155,27 +156,16 @@ mount_cgroups(const char *root)
 	if (do_mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755,size=4k") ==
 	    -1)
 		return -1;
-	if (access("/sys/fs/cgroup/memory", F_OK) != 0 ||
-	    access("/sys/fs/cgroup/unified", F_OK) != 0) {
-		/* cgroup v2 only: one tree. */
-		snprintf(sub, sizeof(sub), "%s/unified", dir);
+	cg_layout_guess(&show, "", v1); /* from the host's /sys/fs/cgroup (lesson 02) */
+	for (size_t i = 0; i < show.n; i++) {
+		const struct cg_hier *h = &show.h[i];
+		snprintf(sub, sizeof(sub), "%s/%s", dir, h->mount);
 		if (mkdir(sub, 0755) == -1)
 			return fail_step(sub);
-		if (do_mount("cgroup2", sub, "cgroup2",
-			     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
-			return -1;
-	}
-	for (size_t i = 0; v1[i]; i++) {
-		char host[64];
-		snprintf(host, sizeof(host), "/sys/fs/cgroup/%.*s", (int)strcspn(v1[i], ","),
-			 v1[i]);
-		if (access(host, F_OK) != 0)
-			continue; /* not a v1 hierarchy here */
-		snprintf(sub, sizeof(sub), "%s/%.*s", dir, (int)strcspn(v1[i], ","), v1[i]);
-		if (mkdir(sub, 0755) == -1)
-			return fail_step(sub);
-		if (do_mount("cgroup", sub, "cgroup", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			     v1[i]) == -1)
+		if (do_mount(h->version == 2 ? "cgroup2" : "cgroup", sub,
+			     h->version == 2 ? "cgroup2" : "cgroup",
+			     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			     h->version == 2 ? NULL : h->controllers) == -1)
 			return -1;
 	}
 	return do_mount(NULL, dir, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,

@@ -36,6 +36,7 @@
 #include "../common/host.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
+#include "../common/waiting.h"
 #include "ctr.h"
 
 #include <errno.h>
@@ -73,7 +74,7 @@ static int
 make_cgroup(void)
 {
 	const char *wanted[] = {"memory", "pids", NULL, NULL, NULL};
-	char err[CG_ERR], name[64];
+	char name[64];
 	size_t n = 2;
 
 	if (cfg.cpus[0] || cfg.cpu_weight[0])
@@ -82,25 +83,26 @@ make_cgroup(void)
 	 * program). A hybrid host may offer neither to us, or not writable:
 	 * then it is left out, said so below, and only nodev mounts keep
 	 * nodes closed. */
-	int dh = cg_layout_detect(&layout, err, sizeof(err)) == 0
-		     ? cg_layout_find(&layout, "devices")
-		     : -1;
+	int dh = cg_layout_detect(&layout) == 0 ? cg_layout_find(&layout, "devices") : -1;
 	int devices = dh >= 0 && access(layout.h[dh].base, W_OK) == 0;
 	if (devices)
 		wanted[n++] = "devices";
-	if (cg_prepare(&layout, wanted, err, sizeof(err)) == -1) {
+	if (cg_prepare(&layout, wanted) == -1) {
 		if (cfg.rootless) {
-			trace_error("rootless: no cgroup limits (%s)", err);
+			trace_error("rootless: no cgroup limits (%s)", err_last()->msg);
+			err_clear();
 			return 0;
 		}
-		trace_error("cgroup: %s", err);
+		err_prefix("cgroup");
+		err_print();
 		return -1;
 	}
 	snprintf(name, sizeof(name), "nutshell-%s", cfg.id);
 	/* Planned, written down, then made: killed between any two calls, we
 	 * leave a record the next nutshell reclaims by (reclaim.c). */
-	if (cg_plan(&cgroup, &layout, NULL, name, wanted, err, sizeof(err)) == -1) {
-		trace_error("cgroup: %s", err);
+	if (cg_plan(&cgroup, &layout, NULL, name, wanted) == -1) {
+		err_prefix("cgroup");
+		err_print();
 		return -1;
 	}
 	if (ctr_record_cgroups(child.tmpdir, &cgroup) == -1) {
@@ -108,8 +110,9 @@ make_cgroup(void)
 		return -1;
 	}
 	ctr_pause_point("cgroup-planned");
-	if (cg_make(&cgroup, err, sizeof(err)) == -1) {
-		trace_error("cgroup: %s", err);
+	if (cg_make(&cgroup) == -1) {
+		err_prefix("cgroup");
+		err_print();
 		return -1;
 	}
 	have_cgroup = 1;
@@ -123,12 +126,13 @@ make_cgroup(void)
 	 * the few of its /dev, wherever a node of another lies (issue 23:
 	 * a node made below a volume opened the host's disk). */
 	if (!devices)
-		snprintf(err, sizeof(err),
-			 "no devices hierarchy (v1) or cgroup2 tree we may write");
-	if (!devices || cg_devices_allow(&cgroup, cg_dev_default, err, sizeof(err)) == -1)
+		err_set(0, "no devices hierarchy (v1) or cgroup2 tree we may write");
+	if (!devices || cg_devices_allow(&cgroup, cg_dev_default) == -1) {
 		trace_error("devices: no device allow-list (%s); only nodev mounts keep device "
 			    "nodes closed",
-			    err);
+			    err_last()->msg);
+		err_clear();
+	}
 	const struct {
 		const char *file, *value;
 	} limits[] = {
@@ -151,8 +155,9 @@ make_cgroup(void)
 				continue;
 			snprintf(value, sizeof(value), "0");
 		}
-		if (value[0] && cg_set(&cgroup, limits[i].file, value, err, sizeof(err)) == -1) {
-			trace_error("cgroup: %s", err);
+		if (value[0] && cg_set(&cgroup, limits[i].file, value) == -1) {
+			err_prefix("cgroup");
+			err_print();
 			return -1;
 		}
 	}
@@ -279,7 +284,7 @@ static int
 wait_container(pid_t pid, int sigfd, int master)
 {
 	int status, stdin_eof = 0, tty_gone = master < 0;
-	double kill_at = 0; /* cg_now() when SIGKILL follows a SIGTERM */
+	double kill_at = 0; /* wait_now() when SIGKILL follows a SIGTERM */
 
 	for (;;) {
 		struct pollfd p[6] = {
@@ -287,13 +292,13 @@ wait_container(pid_t pid, int sigfd, int master)
 		    {.fd = tty_gone ? -1 : master, .events = POLLIN},
 		    {.fd = tty_gone || stdin_eof ? -1 : STDIN_FILENO, .events = POLLIN}};
 		int nrelay = ctr_stdio_poll(&stdio, &p[3]);
-		double left = kill_at > 0 ? kill_at - cg_now() : -1;
+		double left = kill_at > 0 ? kill_at - wait_now() : -1;
 		int timeout = kill_at > 0 ? (left > 0 ? (int)(left * 1000) + 1 : 0) : -1;
 
 		if (poll(p, 3 + (nfds_t)nrelay, timeout) == -1 && errno != EINTR)
 			return -1;
 		ctr_stdio_pump(&stdio, &p[3], nrelay);
-		if (kill_at > 0 && cg_now() >= kill_at) {
+		if (kill_at > 0 && wait_now() >= kill_at) {
 			trace_note(
 			    "the container did not end %d s after SIGTERM: SIGKILL, as docker "
 			    "stop does",
@@ -324,7 +329,7 @@ wait_container(pid_t pid, int sigfd, int master)
 			if (si.ssi_signo == SIGTERM && kill_at == 0) {
 				trace_note("SIGKILL in %d s if it has not ended by then",
 					   STOP_GRACE_S);
-				kill_at = cg_now() + STOP_GRACE_S;
+				kill_at = wait_now() + STOP_GRACE_S;
 			}
 			TRACE(kill(pid, (int)si.ssi_signo), "kill", "%d, %s", (int)pid,
 			      dec_signal((int)si.ssi_signo));

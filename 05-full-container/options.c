@@ -183,10 +183,8 @@ static int __attribute__((format(printf, 1, 2))) bad(const char *fmt, ...)
 static int
 set_value(char *out, size_t size, const char *file, const char *opt, const char *value)
 {
-	char err[CG_ERR];
-
-	if (cg_normalize(file, value, out, size, err, sizeof(err)) != 0)
-		return bad("%s '%s': %s", opt, value, err);
+	if (cg_normalize(file, value, out, size) != 0)
+		return bad("%s '%s': %s", opt, value, err_last()->msg);
 	return 0;
 }
 
@@ -373,8 +371,8 @@ on_option(int opt, const char *arg)
 		return parse_user(arg);
 	case OPT_MEMORY: {
 		uint64_t bytes;
-		if (cg_parse_size(arg, &bytes, err, sizeof(err)) != 0)
-			return bad("--memory '%s': %s", arg, err);
+		if (cg_parse_size(arg, &bytes) != 0)
+			return bad("--memory '%s': %s", arg, err_last()->msg);
 		/* Below a few MiB not even the container's setup fits (docker: 6M). */
 		if (bytes < 6 * 1024 * 1024)
 			return bad("--memory '%s': expected at least 6M", arg);
@@ -382,8 +380,8 @@ on_option(int opt, const char *arg)
 	}
 	case OPT_STORAGE: {
 		uint64_t bytes;
-		if (cg_parse_size(arg, &bytes, err, sizeof(err)) != 0)
-			return bad("--storage-size '%s': %s", arg, err);
+		if (cg_parse_size(arg, &bytes) != 0)
+			return bad("--storage-size '%s': %s", arg, err_last()->msg);
 		/* Room for the overlay's upper and work directories at least. */
 		if (bytes < 1024 * 1024)
 			return bad("--storage-size '%s': expected at least 1M", arg);
@@ -407,8 +405,8 @@ on_option(int opt, const char *arg)
 	case OPT_CPUS: {
 		uint64_t quota;
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		if (cg_parse_cpus(arg, 100000, &quota, err, sizeof(err)) != 0)
-			return bad("--cpus '%s': %s", arg, err);
+		if (cg_parse_cpus(arg, 100000, &quota) != 0)
+			return bad("--cpus '%s': %s", arg, err_last()->msg);
 		if (quota == CG_UNLIMITED || quota < 1000 || quota > (uint64_t)ncpu * 100000)
 			return bad("--cpus '%s': expected 0.01 to %ld (the CPUs here)", arg, ncpu);
 		snprintf(cfg->cpus, sizeof(cfg->cpus), "%llu 100000", (unsigned long long)quota);
@@ -795,8 +793,7 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 				  "/etc/subgid") == 0;
 	if (ok && !cfg->storage_size) {
 		uint64_t bytes = 0;
-		char err[CG_ERR];
-		cg_parse_size(CTR_DEFAULT_STORAGE, &bytes, err, sizeof(err));
+		cg_parse_size(CTR_DEFAULT_STORAGE, &bytes);
 		cfg->storage_size = bytes;
 	}
 	if (!ok)

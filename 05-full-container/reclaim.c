@@ -24,6 +24,7 @@
  */
 #include "../02-cgroups/cgroup.h"
 #include "../04-overlay-chroot/rootfs.h"
+#include "../common/err.h"
 #include "../common/trace.h"
 #include "ctr.h"
 
@@ -94,10 +95,15 @@ ctr_record_cgroups(const char *scratch, const struct cg *cg)
 
 	if (!f)
 		return -1;
-	/* "VERSION DIR", then on v2 a tab and what it enables in the parent. */
-	for (size_t i = 0; i < cg->n; i++)
-		fprintf(f, "%d %s%s%s\n", cg->layout->h[cg->d[i].hier].version, cg->d[i].dir,
-			cg->d[i].enabled[0] ? "\t" : "", cg->d[i].enabled);
+	if (cg_record_write(cg, f) == -1) {
+		char next[4200];
+
+		/* Half a record must not replace the last whole one. */
+		fclose(f);
+		snprintf(next, sizeof(next), "%s/" RECORD ".new", scratch);
+		unlink(next);
+		return -1;
+	}
 	return ctr_record_commit(f, scratch, RECORD);
 }
 
@@ -162,10 +168,11 @@ static int have_layout = -1; /* -1: not looked yet; 0: no cgroups for us */
 static int
 detect_layout(void)
 {
-	char err[CG_ERR];
-
-	if (have_layout < 0)
-		have_layout = cg_layout_detect(&layout, err, sizeof(err)) == 0;
+	if (have_layout < 0) {
+		/* No cgroups for us: nothing of ours to reclaim, no error. */
+		have_layout = cg_layout_detect(&layout) == 0;
+		err_clear();
+	}
 	return have_layout;
 }
 
@@ -176,23 +183,13 @@ static int remove_dirs(struct cg *cg, int report);
 static int
 remove_cgroup(const char *id, int report)
 {
-	struct cg cg = {.layout = &layout};
-	struct stat st;
+	struct cg cg;
+	char name[64];
 
 	if (!detect_layout())
 		return 0;
-	snprintf(cg.name, sizeof(cg.name), "nutshell-%s", id);
-	for (size_t h = 0; h < layout.n && cg.n < CG_MAX_HIER; h++) {
-		char dir[sizeof(cg.d[0].dir)];
-		snprintf(dir, sizeof(dir), "%s/%s", layout.h[h].base, cg.name);
-		if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-			continue;
-		cg.d[cg.n].hier = (int)h;
-		snprintf(cg.d[cg.n].dir, sizeof(cg.d[cg.n].dir), "%s", dir);
-		snprintf(cg.d[cg.n].parent, sizeof(cg.d[cg.n].parent), "%s", layout.h[h].base);
-		cg.n++;
-	}
-	return cg.n ? remove_dirs(&cg, report) : 0;
+	snprintf(name, sizeof(name), "nutshell-%s", id);
+	return cg_lookup(&cg, &layout, name) > 0 ? remove_dirs(&cg, report) : 0;
 }
 
 /* Kills and removes CG, reporting what went; returns how many. */
@@ -230,8 +227,8 @@ remove_dirs(struct cg *cg, int report)
 static int
 remove_recorded(const char *scratch, const char *id, int report)
 {
-	char path[4200], line[sizeof(recorded.h[0].dir) + 160], name[32];
-	struct cg cg = {.layout = &recorded};
+	char path[4200], name[32];
+	struct cg cg;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/" RECORD, scratch);
@@ -239,33 +236,11 @@ remove_recorded(const char *scratch, const char *id, int report)
 		ctr_unrecord(scratch); /* a half-written first one, maybe */
 		return -1;
 	}
-	snprintf(name, sizeof(name), "/nutshell-%s", id);
-	recorded.n = 0;
-	while (fgets(line, sizeof(line), f) && cg.n < CG_MAX_HIER) {
-		int version = line[0] - '0';
-		char *dir = line + 2, *enabled = "";
-		dir[strcspn(dir, "\n")] = '\0';
-		if (strchr(dir, '\t')) {
-			enabled = strchr(dir, '\t') + 1;
-			enabled[-1] = '\0';
-		}
-		size_t len = strlen(dir);
-		if ((version != 1 && version != 2) || line[1] != ' ' ||
-		    len >= sizeof(cg.d[0].dir) || strlen(enabled) >= sizeof(cg.d[0].enabled) ||
-		    strncmp(dir, "/sys/fs/cgroup/", 15) != 0 || strstr(dir, "/..") ||
-		    len < strlen(name) || strcmp(dir + len - strlen(name), name) != 0)
-			continue; /* not what nutshell writes: leave it */
-		recorded.h[recorded.n].version = version;
-		cg.d[cg.n].hier = (int)recorded.n++;
-		memcpy(cg.d[cg.n].dir, dir, len + 1);
-		snprintf(cg.d[cg.n].parent, sizeof(cg.d[cg.n].parent), "%.*s",
-			 (int)(len - strlen(name)), dir);
-		/* Controllers only a v2 parent has: "memory pids", nothing else. */
-		if (version == 2 &&
-		    strspn(enabled, "abcdefghijklmnopqrstuvwxyz_ ") == strlen(enabled))
-			memcpy(cg.d[cg.n].enabled, enabled, strlen(enabled) + 1);
-		cg.n++;
-	}
+	snprintf(name, sizeof(name), "nutshell-%s", id);
+	/* Only nutshell-ID beneath /sys/fs/cgroup: the record is in a
+	 * directory of /dev/shm, where another user may have put it. */
+	cg_record_read(&cg, &recorded, f, "/sys/fs/cgroup/", name);
+	err_clear(); /* a record that cannot be read names nothing to remove */
 	fclose(f);
 	int n = remove_dirs(&cg, report);
 	ctr_unrecord(scratch);

@@ -328,3 +328,64 @@ proc_parse_idmap(const char *line, struct proc_idmap *m)
 	}
 	return 0;
 }
+
+int
+proc_has_words(const char *list, const char *words, char sep)
+{
+	const char seps[] = {sep, '\0'};
+
+	for (const char *w = words; *w;) {
+		size_t wlen = strcspn(w, seps), found = 0;
+
+		for (const char *p = list; p && *p && !found;) {
+			size_t n = strcspn(p, seps);
+
+			found = wlen && n == wlen && strncmp(p, w, wlen) == 0;
+			p += n;
+			if (*p == sep)
+				p++;
+		}
+		if (wlen && !found)
+			return 0;
+		w += wlen;
+		if (*w == sep)
+			w++;
+	}
+	return 1;
+}
+
+int
+proc_cgroup_mount(const char *mountinfo, const struct proc_cgroup *cg, char *point, size_t psize,
+		  char *dir, size_t dsize)
+{
+	char *copy = strdup(mountinfo), *save = NULL;
+	int found = -1;
+
+	if (!copy)
+		return -1;
+	for (char *line = strtok_r(copy, "\n", &save); line && found;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct proc_mount m;
+
+		if (proc_parse_mountinfo(line, &m) != 0)
+			continue;
+		int v2 = cg->hierarchy == 0 && strcmp(m.fstype, "cgroup2") == 0;
+		int v1 = cg->hierarchy != 0 && strcmp(m.fstype, "cgroup") == 0 &&
+			 proc_has_words(m.super, cg->controllers, ',');
+		if (!v1 && !v2)
+			continue;
+		/* Our path is relative to the hierarchy's root; the mount may
+		 * show only a sub-tree of it (a container's view). */
+		size_t rlen = strcmp(m.root, "/") == 0 ? 0 : strlen(m.root);
+		if (strncmp(cg->path, m.root, rlen) != 0)
+			continue;
+		const char *rest = cg->path + rlen;
+		snprintf(point, psize, "%s", m.point);
+		snprintf(dir, dsize, "%s%s", m.point, strcmp(rest, "/") == 0 ? "" : rest);
+		found = 0;
+	}
+	free(copy);
+	if (found)
+		errno = ENOENT;
+	return found;
+}

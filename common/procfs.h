@@ -79,6 +79,23 @@ struct proc_cgroup {
 };
 int proc_parse_cgroup(char *line, struct proc_cgroup *c);
 
+/* Is each SEP-separated word of WORDS ("cpu,cpuacct") one of the words of
+ * LIST (super options "rw,cpu,cpuacct"; a cgroup.controllers line with
+ * ' ')? Pure. */
+int proc_has_words(const char *list, const char *words, char sep);
+
+/*
+ * Where the hierarchy of CG (one parsed line of /proc/PID/cgroup) is
+ * mounted, by the text of /proc/PID/mountinfo: a cgroup2 mount for
+ * hierarchy 0, else a cgroup (v1) one whose super options hold each of
+ * CG's controllers, and whose root is CG's path or above it (a container's
+ * view shows a sub-tree). POINT gets the mount point, DIR the cgroup's own
+ * directory beneath it. 0, or -1 with errno ENOENT (not mounted here) or
+ * ENOMEM. Read by lesson 02's layout and by 01-namespaces/cgroupns.c.
+ */
+int proc_cgroup_mount(const char *mountinfo, const struct proc_cgroup *cg, char *point,
+		      size_t psize, char *dir, size_t dsize);
+
 /* One line of uid_map or gid_map: "0 100000 65536". */
 struct proc_idmap {
 	unsigned long inside, outside, count;

@@ -5,6 +5,7 @@
  * 1024; never more than 16 EiB, never CG_UNLIMITED except for "max".
  */
 #include "../../02-cgroups/cgroup.h"
+#include "../../common/err.h"
 #include "fuzz.h"
 
 #include <errno.h>
@@ -12,10 +13,12 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = fuzz_string(data, size), err[CG_ERR] = "";
+	char *s = fuzz_string(data, size);
+
+	err_clear();
 	uint64_t bytes = 0;
 
-	if (cg_parse_size(s, &bytes, err, sizeof(err)) == 0) {
+	if (cg_parse_size(s, &bytes) == 0) {
 		FUZZ_ASSERT((bytes == CG_UNLIMITED) == (strcmp(s, "max") == 0), "'%s' -> %llu", s,
 			    (unsigned long long)bytes);
 		if (s[0] && strspn(s, "0123456789") == strlen(s)) {
@@ -25,7 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    (unsigned long long)bytes);
 		}
 	} else {
-		FUZZ_ASSERT(err[0] != '\0' && strlen(err) < sizeof(err), "'%s': no reason", s);
+		FUZZ_ASSERT(err_last()->msg[0] != '\0', "'%s': no reason", s);
 	}
 	free(s);
 	return 0;

@@ -92,9 +92,8 @@ static int
 add_cgroups(struct snapshot *s)
 {
 	struct cg_layout l;
-	char err[256];
 
-	if (cg_layout_detect(&l, err, sizeof(err)) != 0)
+	if (cg_layout_detect(&l) != 0)
 		return 0; /* no cgroup mounted: nothing to leave behind there */
 	for (size_t i = 0; i < l.n; i++) {
 		/* A named v1 hierarchy (name=systemd) has no controller: nothing

@@ -7,6 +7,7 @@
  * looked at from inside with inspect --json - or busybox.
  */
 #include "../../02-cgroups/cgroup.h"
+#include "../../common/waiting.h"
 #include "../suites.h"
 #include "harness.h"
 
@@ -477,10 +478,10 @@ cg_put(const char *dir, const char *file, const char *text)
 START_TEST(fault_subtree_control_given_back)
 {
 	struct cg_layout l;
-	char err[CG_ERR], parent[1100], leaf[1200], own[1100], me[32], before[256], now[256];
+	char parent[1100], leaf[1200], own[1100], me[32], before[256], now[256];
 	int h;
 
-	if (cg_layout_detect(&l, err, sizeof(err)) != 0 || (h = cg_layout_find(&l, "memory")) < 0 ||
+	if (cg_layout_detect(&l) != 0 || (h = cg_layout_find(&l, "memory")) < 0 ||
 	    l.h[h].version != 2 || cg_layout_find(&l, "pids") != h)
 		TEST_SKIP("memory and pids are not on cgroup v2 here");
 	snprintf(own, sizeof(own), "%s", l.h[h].dir);
@@ -774,8 +775,7 @@ START_TEST(fault_dying_process_at_teardown)
 	struct cg_layout l;
 	int h, v2 = 0;
 
-	if (cg_layout_detect(&l, text, sizeof(text)) == 0 &&
-	    (h = cg_layout_find(&l, "memory")) >= 0)
+	if (cg_layout_detect(&l) == 0 && (h = cg_layout_find(&l, "memory")) >= 0)
 		v2 = l.h[h].version == 2;
 	/* A quarter of the memory available, at most 1 GiB: freeing it takes
 	 * the kernel some 100 ms here, far longer in an emulated VM. */
@@ -1236,11 +1236,11 @@ START_TEST(sigterm_then_sigkill_after_grace)
 	}
 	ck_assert_int_gt(pid, 0);
 	nap(1500); /* started */
-	double t0 = cg_now();
+	double t0 = wait_now();
 	ck_assert_int_eq(kill(pid, SIGTERM), 0);
 	for (int i = 0; i < 300 && waitpid(pid, &status, WNOHANG) == 0; i++)
 		nap(100);
-	double took = cg_now() - t0;
+	double took = wait_now() - t0;
 	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
 	text[n > 0 ? n : 0] = '\0';
 	close(fd);

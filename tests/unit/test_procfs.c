@@ -4,6 +4,7 @@
 #include "../../common/procfs.h"
 #include "../suites.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -83,6 +84,47 @@ START_TEST(procfs_cgroup_lines)
 }
 END_TEST
 
+/* The one reader of "where is this cgroup hierarchy mounted" (lesson 02's
+ * layout, 01-namespaces/cgroupns.c). */
+START_TEST(procfs_cgroup_mount)
+{
+	const char *mountinfo =
+	    "30 25 0:26 / /sys/fs/cgroup rw - tmpfs tmpfs ro,mode=755\n"
+	    "33 30 0:29 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct\n"
+	    "34 30 0:30 /docker/abc /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+	    "35 30 0:31 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw,nsdelegate\n";
+	char v1[] = "4:cpu,cpuacct:/a/b", sub[] = "5:memory:/docker/abc/x", v2[] = "0::/",
+	     none[] = "6:pids:/";
+	char point[256], dir[256];
+	struct proc_cgroup c;
+
+	ck_assert(proc_has_words("rw,cpu,cpuacct", "cpuacct,cpu", ','));
+	ck_assert(!proc_has_words("rw,cpuacct", "cpu", ','));
+	ck_assert(proc_has_words("cpu io memory", "memory", ' '));
+	ck_assert(!proc_has_words("cpu io memory", "mem", ' '));
+
+	ck_assert_int_eq(proc_parse_cgroup(v1, &c), 0);
+	ck_assert_int_eq(proc_cgroup_mount(mountinfo, &c, point, sizeof(point), dir, sizeof(dir)),
+			 0);
+	ck_assert_str_eq(point, "/sys/fs/cgroup/cpu,cpuacct");
+	ck_assert_str_eq(dir, "/sys/fs/cgroup/cpu,cpuacct/a/b");
+	/* A mount of a sub-tree (a container's view): the path below its root. */
+	ck_assert_int_eq(proc_parse_cgroup(sub, &c), 0);
+	ck_assert_int_eq(proc_cgroup_mount(mountinfo, &c, point, sizeof(point), dir, sizeof(dir)),
+			 0);
+	ck_assert_str_eq(dir, "/sys/fs/cgroup/memory/x");
+	ck_assert_int_eq(proc_parse_cgroup(v2, &c), 0);
+	ck_assert_int_eq(proc_cgroup_mount(mountinfo, &c, point, sizeof(point), dir, sizeof(dir)),
+			 0);
+	ck_assert_str_eq(dir, "/sys/fs/cgroup/unified");
+	ck_assert_int_eq(proc_parse_cgroup(none, &c), 0);
+	errno = 0;
+	ck_assert_int_eq(proc_cgroup_mount(mountinfo, &c, point, sizeof(point), dir, sizeof(dir)),
+			 -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
 START_TEST(procfs_idmap_and_status)
 {
 	struct proc_idmap m;
@@ -133,6 +175,7 @@ suite_procfs(void)
 	tcase_add_test(tc, procfs_mountinfo_several_or_no_optional_fields);
 	tcase_add_test(tc, procfs_mountinfo_escapes_and_errors);
 	tcase_add_test(tc, procfs_cgroup_lines);
+	tcase_add_test(tc, procfs_cgroup_mount);
 	tcase_add_test(tc, procfs_idmap_and_status);
 	tcase_add_test(tc, procfs_state_letter);
 	suite_add_tcase(s, tc);

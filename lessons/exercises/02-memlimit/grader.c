@@ -41,8 +41,8 @@ START_TEST(memory_max_written)
 	json_t *write = grade_syscall("write", "\"16777216\"");
 	json_t *clone = grade_syscall("clone", NULL);
 
-	ck_assert_msg(open, "memory.max was never opened: cg_set(&cg, \"memory.max\", \"16M\", "
-			    "err, sizeof(err)) before cg_fork() (TODO 1)");
+	ck_assert_msg(open, "memory.max was never opened: cg_set(&cg, \"memory.max\", \"16M\") "
+			    "before cg_fork() (TODO 1)");
 	ck_assert_msg(write, "memory.max was opened but 16M (16777216 bytes) never written to it "
 			     "(TODO 1)");
 	ck_assert_msg(clone && index_of(write) < index_of(clone),

@@ -26,7 +26,9 @@
  */
 #include "02-cgroups/cgroup.h"
 #include "common/decode.h"
+#include "common/err.h"
 #include "common/trace.h"
+#include "common/waiting.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -66,7 +68,7 @@ int
 main(int argc, char **argv)
 {
 	const char *const want[] = {"memory", NULL};
-	char name[64], err[CG_ERR] = "", text[1024];
+	char name[64], text[1024];
 	struct cg_layout l;
 	struct cg cg;
 	int status = -1, ok = 0;
@@ -75,18 +77,18 @@ main(int argc, char **argv)
 		trace_error("unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (cg_prepare(&l, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_prepare(&l, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	/* The counter lives in a page we share, charged here, not to the child. */
 	touched = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (touched == MAP_FAILED)
 		return EXIT_DEMO_FAILED;
-	int sigfd = cg_block_signals();
+	int sigfd = wait_block_signals();
 	snprintf(name, sizeof(name), "nutshell-ex-mem-%d", (int)getpid());
-	if (cg_create(&cg, &l, NULL, name, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_create(&cg, &l, NULL, name, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	int swap_file = cg_has(&cg, "memory.swap.max");
@@ -99,10 +101,10 @@ main(int argc, char **argv)
 	pid_t pid = cg_fork(&cg, hog, NULL, 30);
 	if (pid < 0)
 		goto out;
-	if (cg_wait(pid, &status, 30, sigfd) != 0) {
+	if (wait_child(pid, &status, 30, sigfd) != 0) {
 		trace_error("the child did not end: %s", strerror(errno));
 		cg_kill(&cg);
-		cg_wait(pid, &status, 5, -1);
+		wait_child(pid, &status, 5, -1);
 		goto out;
 	}
 	cg_read(&cg, "memory.events", text, sizeof(text));

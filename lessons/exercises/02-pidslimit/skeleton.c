@@ -15,7 +15,9 @@
  * Read:             Documentation/admin-guide/cgroup-v2.rst ("PID"), fork(2), 02-cgroups/cgroup.h.
  */
 #include "02-cgroups/cgroup.h"
+#include "common/err.h"
 #include "common/trace.h"
+#include "common/waiting.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,7 +72,7 @@ int
 main(int argc, char **argv)
 {
 	const char *const want[] = {"pids", NULL};
-	char name[64], err[CG_ERR] = "", text[256];
+	char name[64], text[256];
 	struct cg_layout l;
 	struct cg cg;
 	int status;
@@ -79,17 +81,17 @@ main(int argc, char **argv)
 		trace_error("unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (cg_prepare(&l, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_prepare(&l, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (res == MAP_FAILED)
 		return EXIT_DEMO_FAILED;
-	int sigfd = cg_block_signals();
+	int sigfd = wait_block_signals();
 	snprintf(name, sizeof(name), "nutshell-ex-pids-%d", (int)getpid());
-	if (cg_create(&cg, &l, NULL, name, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_create(&cg, &l, NULL, name, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 
@@ -98,13 +100,13 @@ main(int argc, char **argv)
 	pid_t pid = cg_fork(&cg, forker, NULL, 20);
 	if (pid < 0)
 		goto out;
-	for (double end = cg_now() + 10; !res->done && cg_now() < end;)
-		if (cg_sleep(0.05, sigfd) != 0)
+	for (double end = wait_now() + 10; !res->done && wait_now() < end;)
+		if (wait_sleep(0.05, sigfd) != 0)
 			break;
 	cg_read(&cg, "pids.events", text, sizeof(text));
 	long long refused = cg_stat(&cg, "pids_max");
 	cg_kill(&cg);
-	cg_wait(pid, &status, 5, -1);
+	wait_child(pid, &status, 5, -1);
 
 	printf("%d forks worked, %d failed with EAGAIN, %d failed otherwise; "
 	       "pids.events max %lld\n",

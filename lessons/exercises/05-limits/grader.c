@@ -43,8 +43,8 @@ START_TEST(pids_max_first)
 	json_t *write = grade_syscall("write", "\"4\"");
 	json_t *clone = grade_syscall("clone", "CLONE_NEWPID");
 
-	ck_assert_msg(open, "pids.max was never opened: cg_set(&cg, \"pids.max\", \"4\", err, "
-			    "sizeof(err)) before ns_clone() (TODO 1)");
+	ck_assert_msg(open, "pids.max was never opened: cg_set(&cg, \"pids.max\", \"4\") "
+			    "before ns_clone() (TODO 1)");
 	ck_assert_msg(write, "pids.max was opened but \"4\" never written to it (TODO 1)");
 	ck_assert_msg(clone, "no clone() with CLONE_NEWPID in the trace: keep the ns_clone() call");
 	ck_assert_msg(index_of(write) < index_of(clone),

@@ -26,6 +26,7 @@
 #include "03-capabilities/caps.h"
 #include "04-overlay-chroot/rootfs.h"
 #include "common/procfs.h"
+#include "common/err.h"
 #include "common/trace.h"
 
 #include <errno.h>
@@ -148,7 +149,7 @@ int
 main(int argc, char **argv)
 {
 	const char *const want[] = {"pids", NULL};
-	char key[32], err[CG_ERR] = "", msg[48] = "";
+	char key[32], msg[48] = "";
 	struct cg_layout l;
 	struct ns_sync sync;
 	struct cg cg;
@@ -163,8 +164,8 @@ main(int argc, char **argv)
 		trace_error("%s (run 'make image')", rootfs_error());
 		return EXIT_DEMO_FAILED;
 	}
-	if (cg_prepare(&l, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_prepare(&l, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	if (rootfs_tmpdir("ex-limits", dir, sizeof(dir)) != 0) {
@@ -183,8 +184,8 @@ main(int argc, char **argv)
 	}
 	snprintf(parent_uts, sizeof(parent_uts), "%s", proc_ns_quiet(0, "uts"));
 	snprintf(cg_name, sizeof(cg_name), "nutshell-ex-limits-%d", (int)getpid());
-	if (cg_create(&cg, &l, NULL, cg_name, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_create(&cg, &l, NULL, cg_name, want) != 0) {
+		err_print();
 		goto out;
 	}
 	have_cg = 1;

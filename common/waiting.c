@@ -1,0 +1,102 @@
+/*
+ * waiting.c - waiting with a deadline, interrupted by a signalfd (see
+ * waiting.h).
+ */
+#include "waiting.h"
+#include "decode.h"
+#include "trace.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+void
+wait_stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+}
+
+int
+wait_block_signals(void)
+{
+	sigset_t set;
+
+	wait_stop_signals(&set);
+
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+		return -1;
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+void
+wait_unblock_signals(void)
+{
+	sigset_t set;
+
+	wait_stop_signals(&set);
+
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+double
+wait_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+wait_sleep(double seconds, int sigfd)
+{
+	double end = wait_now() + seconds;
+
+	for (double left = seconds; left > 0; left = end - wait_now()) {
+		struct pollfd p = {.fd = sigfd, .events = POLLIN};
+
+		if (poll(&p, sigfd >= 0 ? 1 : 0, (int)(left * 1000) + 1) > 0) {
+			struct signalfd_siginfo si;
+
+			if (read(sigfd, &si, sizeof(si)) > 0)
+				trace_note("interrupted by %s: cleaning up",
+					   dec_signal((int)si.ssi_signo));
+			errno = EINTR;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+wait_child(pid_t pid, int *status, double seconds, int sigfd)
+{
+	double end = wait_now() + seconds;
+
+	for (;;) {
+		siginfo_t si = {0};
+
+		/* WNOWAIT: only look; the wait4 below reaps, and is traced. */
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0)
+			return -1;
+		if (si.si_pid == pid)
+			break;
+		if (wait_now() > end) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (wait_sleep(0.01, sigfd) != 0)
+			return -1;
+	}
+	if (TRACE(wait4(pid, status, 0, NULL), "wait4", "%d, &status, 0, NULL", (int)pid) == -1)
+		return -1;
+	trace_note("child %d %s", (int)pid, dec_wait_status(*status));
+	return 0;
+}

@@ -1,0 +1,43 @@
+/*
+ * waiting.h - waiting with a deadline, and Ctrl-C that ends a wait instead
+ * of the program: for any program that runs a child and must clean up after
+ * it (a cgroup to remove, a scratch directory to delete), whatever lesson it
+ * belongs to.
+ *
+ * The signals that ask a program to stop (SIGINT, SIGTERM, SIGHUP, SIGQUIT)
+ * are blocked and read from a signalfd(2), so a wait sees them as EINTR and
+ * the program goes on to its cleanup. Read: signalfd(2), waitid(2).
+ */
+#ifndef NUTSHELL_WAITING_H
+#define NUTSHELL_WAITING_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+/* The signals that ask a program to stop: SIGINT, SIGTERM, SIGHUP, SIGQUIT. */
+void wait_stop_signals(sigset_t *set);
+
+/*
+ * Blocks wait_stop_signals() and returns a signalfd for them (-1 with errno
+ * on failure), so Ctrl-C ends a wait (wait_child, wait_sleep) instead of the
+ * program, and the program cleans up. A child calls wait_unblock_signals()
+ * first.
+ */
+int wait_block_signals(void);
+void wait_unblock_signals(void);
+
+/*
+ * Waits for child PID for at most SECONDS (or until a signal arrives on
+ * sigfd, -1 for none): the one wait4(2) that reaps it is traced, its end
+ * narrated. Returns 0, or -1 with ETIMEDOUT or EINTR (the child still runs:
+ * kill it, then wait again).
+ */
+int wait_child(pid_t pid, int *status, double seconds, int sigfd);
+
+/* Sleeps SECONDS unless a signal arrives on sigfd: 0, or -1 with EINTR. */
+int wait_sleep(double seconds, int sigfd);
+
+/* Seconds since an arbitrary point (CLOCK_MONOTONIC). */
+double wait_now(void);
+
+#endif
