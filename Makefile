@@ -64,7 +64,7 @@ all: $(PROGRAMS) $(CTR_PROGRAMS)
 # lesson's helpers; inspect static, so it runs inside any image (the default
 # image gets it as /bin/inspect).
 CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o tty.o reclaim.o idmap.o nss.o \
-	alloc.o sealed.o stdio.o user.o)
+	alloc.o sealed.o stdio.o user.o oci.o oci_state.o oci_spec.o oci_create.o oci_mount.o oci_seccomp.o)
 CTR_PROGRAMS = 05-full-container/nutshell 05-full-container/inspect 05-full-container/mkfilter \
 	       05-full-container/doctor
 GEN_FILTERS = build/gen/filters.c
