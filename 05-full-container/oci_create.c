@@ -245,8 +245,17 @@ init_main(void *arg)
 			return init_fail(a);
 		}
 	}
-	/* 4. Before blocking: the command found, the user and capabilities. */
-	if (find_command(s, exe, sizeof(exe)) == -1 || set_user_and_caps(s) == -1)
+	/* 4. Before blocking: the command found, the user and capabilities.
+	 * Without no_new_privs the filter can only be loaded while we hold
+	 * CAP_SYS_ADMIN (seccomp(2), EACCES): then it comes before the
+	 * capabilities go, as runc does, and must allow what follows. */
+	if (find_command(s, exe, sizeof(exe)) == -1)
+		return init_fail(a);
+	if (!s->no_new_privs && a->seccomp.len && sc_load_bpf(&a->seccomp, "linux.seccomp") == -1) {
+		err_sys("linux.seccomp");
+		return init_fail(a);
+	}
+	if (set_user_and_caps(s) == -1)
 		return init_fail(a);
 	/* Only 0-2 and --preserve-fds pass into the container. */
 	if (syscall(SYS_close_range, 3 + a->c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) == -1) {
@@ -262,8 +271,9 @@ init_main(void *arg)
 	if (w == -1 || write(w, "0", 1) != 1)
 		_exit(1);
 	close(w);
-	/* 6. The filter last: it may forbid what the steps above needed. */
-	if (a->seccomp.len && sc_load_bpf(&a->seccomp, "linux.seccomp") == -1) {
+	/* 6. With no_new_privs, the filter last: it may forbid what the
+	 * steps above needed. */
+	if (s->no_new_privs && a->seccomp.len && sc_load_bpf(&a->seccomp, "linux.seccomp") == -1) {
 		fprintf(stderr, "nutshell: seccomp: %s\n", strerror(errno));
 		_exit(1);
 	}
