@@ -46,6 +46,7 @@ EX_DIRS     = $(patsubst %/grader.c,%,$(wildcard lessons/exercises/*/grader.c))
 EX_PROGRAMS = $(addsuffix /skeleton,$(EX_DIRS) $(addsuffix /solution,$(EX_DIRS))) \
 	      $(addsuffix /grader,$(EX_DIRS))
 
+.PHONY: engine-deps
 .PHONY: all deps bench bench-deps image image-oci demo check transcripts book view check-book book-deps format format-check clean distclean grade
 all: $(PROGRAMS) $(CTR_PROGRAMS)
 
@@ -146,6 +147,9 @@ deps:
 # make check-book's browser, large, so not part of make deps (CI runs both).
 book-deps:
 	@scripts/deps.sh book
+# The engines that drive nutshell as an OCI runtime (suite oci-podman).
+engine-deps:
+	@scripts/deps.sh engines
 
 # make bench: start-up cost against unshare, bubblewrap and crun (see
 # bench/bench.sh); make bench-deps installs the last two from Debian.

@@ -85,10 +85,13 @@ find_command(const struct oci_spec *s, char *out, size_t size)
 	int denied = 0;
 
 	if (strchr(cmd, '/')) {
+		struct stat st;
 		snprintf(out, size, "%s", cmd);
-		if (access(out, X_OK) == 0)
-			return 0;
-		return err_sys("exec: \"%s\"", cmd);
+		if (stat(out, &st) == -1)
+			return err_sys("exec: \"%s\"", cmd);
+		if (!S_ISREG(st.st_mode) || access(out, X_OK) == -1)
+			return err_set(EACCES, "exec: \"%s\": permission denied", cmd);
+		return 0;
 	}
 	for (size_t i = 0; i < s->nenv; i++)
 		if (strncmp(s->env[i], "PATH=", 5) == 0)
