@@ -12,7 +12,8 @@
  * The image is imported from a tarball made here: no registry is reached.
  * Afterwards the cgroups podman made (the parent, conmon's) are removed,
  * and /run/nutshell, podman's runtime root for nutshell (its state call
- * passes no --root), if it was not there before.
+ * passes no --root), and /var/lib/containers (podman's blob info cache), if
+ * they were not there before.
  */
 #include "../suites.h"
 #include "harness.h"
@@ -26,7 +27,7 @@
 #include <unistd.h>
 
 static char dir[64], nutshell[4096], parent[64];
-static int had_run_nutshell;
+static int had_run_nutshell, had_var_lib;
 
 /* The shell command FMT; its exit status; stdout and stderr into out. */
 static int
@@ -81,6 +82,7 @@ setup(void)
 	ck_assert_ptr_nonnull(realpath(rel, nutshell));
 	snprintf(parent, sizeof(parent), "/nutshell-test-podman-%d", (int)getpid());
 	had_run_nutshell = stat("/run/nutshell", &st) == 0;
+	had_var_lib = stat("/var/lib/containers", &st) == 0;
 	FILE *f;
 	char path[128];
 	snprintf(path, sizeof(path), "%s/containers.conf", dir);
@@ -122,6 +124,10 @@ teardown(void)
 	   dir, parent + 1);
 	if (!had_run_nutshell)
 		rmdir("/run/nutshell");
+	/* podman's blob info cache goes there whatever --root says
+	 * (containers/image blobinfocache, for root). */
+	if (!had_var_lib)
+		sh(NULL, 0, "rm -rf /var/lib/containers");
 	sh(NULL, 0, "rm -rf %s", dir);
 }
 
