@@ -309,6 +309,7 @@ START_TEST(oci_bad_input)
 	snprintf(path, sizeof(path), "%s/root/evil", dir);
 	ck_assert_int_eq(symlink("/etc", path), 0);
 	ck_assert_int_eq(OCI(out, "delete evil"), 1);
+	ck_assert_str_eq(out, "nutshell: container evil does not exist\n");
 	ck_assert_int_eq(lstat("/etc", &st), 0);
 	unlink(path);
 	/* Flags an engine passes that nutshell does not use break nothing. */
