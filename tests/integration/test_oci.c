@@ -322,14 +322,22 @@ Suite *
 suite_oci(void)
 {
 	Suite *s = suite_create("oci");
-	TCase *tc = tcase_create("runtime");
+	/* One case per test, named after it: CK_RUN_CASE and the mutants
+	 * (scripts/mutants.sh) pick a test by its name. */
+	const struct {
+		const char *name;
+		const TTest *test;
+	} tests[] = {{"oci_lifecycle", oci_lifecycle},
+		     {"oci_kill_and_delete", oci_kill_and_delete},
+		     {"oci_trace", oci_trace},
+		     {"oci_bad_input", oci_bad_input}};
 
-	tcase_set_timeout(tc, 60);
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, oci_lifecycle);
-	tcase_add_test(tc, oci_kill_and_delete);
-	tcase_add_test(tc, oci_trace);
-	tcase_add_test(tc, oci_bad_input);
-	suite_add_tcase(s, tc);
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		TCase *tc = tcase_create(tests[i].name);
+		tcase_set_timeout(tc, 60);
+		tcase_add_checked_fixture(tc, setup, teardown);
+		tcase_add_test(tc, tests[i].test);
+		suite_add_tcase(s, tc);
+	}
 	return s;
 }

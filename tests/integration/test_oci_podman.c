@@ -171,7 +171,7 @@ Suite *
 suite_oci_podman(void)
 {
 	Suite *s = suite_create("oci-podman");
-	TCase *tc = tcase_create("podman");
+	TCase *tc = tcase_create("podman_runs_a_container");
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_checked_fixture(tc, setup, teardown);
