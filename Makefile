@@ -62,6 +62,7 @@ EX_PROGRAMS = $(addsuffix /skeleton,$(EX_DIRS) $(addsuffix /solution,$(EX_DIRS))
 CTR_PROGRAMS = 05-full-container/nutshell 05-full-container/inspect 05-full-container/mkfilter \
 	       05-full-container/doctor 05-full-container/nutshell-image
 
+.PHONY: engine-deps
 .PHONY: all deps bench bench-deps image image-oci demo check transcripts book view check-book book-deps format format-check clean distclean grade
 all: $(PROGRAMS) $(CTR_PROGRAMS)
 
@@ -82,7 +83,8 @@ all: $(PROGRAMS) $(CTR_PROGRAMS)
 # lesson's helpers; inspect static, so it runs inside any image (the default
 # image gets it as /bin/inspect).
 CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o tty.o reclaim.o idmap.o nss.o \
-	alloc.o sealed.o stdio.o user.o image_run.o) $(STORE_OBJ)
+	alloc.o sealed.o stdio.o user.o image_run.o oci.o oci_state.o oci_spec.o oci_create.o \
+	oci_mount.o oci_seccomp.o) $(STORE_OBJ)
 GEN_FILTERS = build/gen/filters.c
 # Linked fully static (Debian ships libcap.a, libseccomp.a, libjansson.a,
 # libnl-3.a): no dynamic loader mapping and relocating shared objects at
@@ -164,6 +166,9 @@ deps:
 # make check-book's browser, large, so not part of make deps (CI runs both).
 book-deps:
 	@scripts/deps.sh book
+# The engines that drive nutshell as an OCI runtime (suite oci-podman).
+engine-deps:
+	@scripts/deps.sh engines
 
 # make bench: start-up cost against unshare, bubblewrap and crun (see
 # bench/bench.sh); make bench-deps installs the last two from Debian.

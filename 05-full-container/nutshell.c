@@ -38,6 +38,7 @@
 #include "../common/trace.h"
 #include "../common/waiting.h"
 #include "ctr.h"
+#include "oci.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -449,6 +450,9 @@ main(int argc, char **argv)
 		trace_fail("running from a sealed copy of nutshell (memfd_create)");
 		return CTR_EXIT_SETUP;
 	}
+	/* create, start, state, kill, delete ...: the OCI runtime (oci.c). */
+	if (oci_is_command(argc, argv))
+		return oci_main(argc, argv);
 	/* A closed stderr (nutshell run ... | head) must end in cleanup(), not
 	 * kill us half-way; the child puts SIGPIPE back for COMMAND. */
 	signal(SIGPIPE, SIG_IGN);

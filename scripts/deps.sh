@@ -41,6 +41,13 @@ fonts-dejavu-core the monospace font of the code
 epubcheck        the EPUBs, checked"
 fi
 
+# scripts/deps.sh engines (make engine-deps): the container engines the OCI
+# runtime mode is tested under (tests/integration/test_oci_podman.c).
+if [ "${1:-}" = engines ]; then
+	PACKAGES="podman           drives nutshell as its OCI runtime (podman --runtime)
+conmon           podman's container monitor, which calls the runtime"
+fi
+
 names=$(printf '%s\n' "$PACKAGES" | cut -d' ' -f1)
 missing=""
 for p in $names; do

@@ -169,6 +169,10 @@ mutant unpack-through-symlink 04-overlay-chroot/image.c unpack unpack_hostile \
 	's/\} else if \(!S_ISDIR\(st\.st_mode\)\) \{/} else if (0) {/'
 mutant unpack-blob-digest 04-overlay-chroot/image.c unpack unpack_hostile \
 	's/if \(l->digest\[0\] && strcmp\(blob, l->digest\)\)/if (0)/'
+mutant oci-state-symlink 05-full-container/oci_state.c oci oci_bad_input \
+	's/if \(lstat\(s->dir, &st\)/if (stat(s->dir, &st)/'
+mutant oci-id-path 05-full-container/oci_state.c oci oci_bad_input \
+	's/0123456789_\+-\."\)/0123456789_+-.\/")/'
 mutant unpack-diff-id 04-overlay-chroot/image.c unpack unpack_docker_save \
 	's/if \(strcmp\(diff, l->diff_id\)\)/if (0)/'
 mutant unpack-no-max-size 04-overlay-chroot/image.c unpack unpack_hostile \

@@ -72,6 +72,8 @@ static const struct {
     {"transcripts", suite_transcripts, "root to run the programs the book shows"},
     {"exercises", suite_exercises, "root to run the graders"},
     {"doctor", suite_doctor, "root to try user namespaces as root and as nobody"},
+    {"oci", suite_oci, "root to create containers as an OCI runtime"},
+    {"oci-podman", suite_oci_podman, "root to run podman with nutshell as its runtime"},
     /* Last: it compares the host with the baseline taken before any ran. */
     {"host", suite_host, "root: it checks what the integration suites leave behind"},
 };

@@ -59,6 +59,8 @@ Suite *suite_session(void);
 Suite *suite_transcripts(void);
 Suite *suite_exercises(void);
 Suite *suite_doctor(void);
+Suite *suite_oci(void);
+Suite *suite_oci_podman(void);
 Suite *suite_host(void);
 
 #endif

@@ -1,0 +1,464 @@
+/*
+ * oci.c - nutshell's runtime command line: runc's, which is what podman
+ * (conmon), containerd (its shim) and docker speak (OCI.md section 1).
+ *
+ *	nutshell [GLOBAL...] create --bundle DIR [--pid-file F] [--console-socket S] ID
+ *	nutshell [GLOBAL...] start ID | state ID | kill [--all] ID [SIGNAL]
+ *	nutshell [GLOBAL...] delete [--force] ID | list | features
+ *
+ * GLOBAL: --root DIR (default /run/nutshell: podman passes none to its
+ * `state`), --log FILE, --log-format text|json, --json FILE (the trace as
+ * JSON Lines; also NUTSHELL_JSON, or the annotation org.nutshell.trace a
+ * learner gives podman: `podman run --annotation org.nutshell.trace=F`),
+ * --debug (the human trace on stderr). A flag an engine passes that
+ * nutshell has no use for (--systemd-cgroup, --no-pivot, --no-new-keyring,
+ * ...) is accepted and noted in the trace, not fatal.
+ *
+ * Errors: one line on stderr, and with --log one record appended there
+ * ({"level":"error","msg":...,"time":...} for json: podman reads the whole
+ * file as one JSON value, containerd takes the last line); exit 1.
+ */
+#include "oci.h"
+#include "../02-cgroups/cgroup.h"
+#include "../common/err.h"
+#include "../common/trace.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const commands[] = {"create", "start", "state",    "kill",
+				       "delete", "list",  "features", NULL};
+
+/* Global options that take a value (--root DIR or --root=DIR). */
+static int
+takes_value(const char *opt)
+{
+	return strcmp(opt, "--root") == 0 || strcmp(opt, "--log") == 0 ||
+	       strcmp(opt, "--log-format") == 0 || strcmp(opt, "--json") == 0 ||
+	       strcmp(opt, "--criu") == 0;
+}
+
+/* Index of the command in argv, or argc. */
+static int
+command_index(int argc, char **argv)
+{
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-' && strcmp(argv[i], "--") != 0)
+		i += takes_value(argv[i]) && !strchr(argv[i], '=') ? 2 : 1;
+	return i;
+}
+
+int
+oci_is_command(int argc, char **argv)
+{
+	int i = command_index(argc, argv);
+
+	for (size_t k = 0; i < argc && commands[k]; k++)
+		if (strcmp(argv[i], commands[k]) == 0)
+			return 1;
+	return 0;
+}
+
+static struct {
+	const char *root, *log, *json;
+	int log_json;
+} g;
+
+/* The failure, printed once (err_print), and appended to --log. */
+static int
+fail(void)
+{
+	const char *msg = err_last()->msg[0] ? err_last()->msg : "failed";
+
+	if (g.log) {
+		char when[40];
+		time_t now = time(NULL);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+		FILE *f = fopen(g.log, "ae");
+		if (f && g.log_json) {
+			json_t *o = json_pack("{s:s, s:s, s:s}", "level", "error", "msg", msg,
+					      "time", when);
+			char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+			fprintf(f, "%s\n", line ? line : "");
+			free(line);
+			json_decref(o);
+		} else if (f)
+			fprintf(f, "time=\"%s\" level=error msg=\"%s\"\n", when, msg);
+		if (f)
+			fclose(f);
+	}
+	err_print();
+	return 1;
+}
+
+/* The trace as JSON Lines into PATH (appended: create, start, kill and
+ * delete of one container write one file). */
+static void
+open_trace(const char *path)
+{
+	if (!path || !*path || trace_cfg.json_fd >= 0)
+		return;
+	trace_cfg.json_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (trace_cfg.json_fd == -1)
+		trace_error("warning: trace file %s: %s", path, strerror(errno));
+}
+
+static void
+trace_from_state(const struct oci_state *st)
+{
+	open_trace(json_string_value(json_object_get(st->annotations, "org.nutshell.trace")));
+}
+
+/* A command's own options: those in VALUED take a value; every other
+ * "-x" is a flag. Fills opt[] by name; returns the index of the first
+ * operand. */
+struct opt {
+	const char *name, *alias;
+	int valued;
+	const char *value; /* the value, or "1" for a flag given */
+};
+
+static int
+parse_opts(int argc, char **argv, int i, struct opt *opts)
+{
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1;
+		char name[64];
+		const char *eq = strchr(argv[i], '=');
+		snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - argv[i]) : 63, argv[i]);
+		struct opt *o = opts;
+		while (o->name && strcmp(o->name, name) != 0 &&
+		       !(o->alias && strcmp(o->alias, name) == 0))
+			o++;
+		if (!o->name) {
+			trace_note("option %s: accepted, not used by nutshell", argv[i]);
+			continue;
+		}
+		if (!o->valued)
+			o->value = "1";
+		else if (eq)
+			o->value = eq + 1;
+		else if (i + 1 < argc)
+			o->value = argv[++i];
+		else
+			return err_set(EINVAL, "%s: expected a value", name);
+	}
+	return i;
+}
+
+/* Exactly N operands from I; the first is the id. */
+static int
+operands(int argc, int i, int min, int max, const char *usage)
+{
+	if (argc - i < min || argc - i > max)
+		return err_set(EINVAL, "usage: nutshell %s", usage);
+	return 0;
+}
+
+static int
+cmd_create(int argc, char **argv, int i)
+{
+	struct opt opts[] = {{"--bundle", "-b", 1, NULL},
+			     {"--pid-file", NULL, 1, NULL},
+			     {"--console-socket", NULL, 1, NULL},
+			     {"--preserve-fds", NULL, 1, NULL},
+			     {NULL, NULL, 0, NULL}};
+	struct oci_create c = {.root = g.root};
+	struct oci_state st = {0};
+	struct oci_spec spec;
+	int rc;
+
+	if ((i = parse_opts(argc, argv, i, opts)) == -1 ||
+	    operands(argc, i, 1, 1, "create --bundle DIR [--pid-file FILE] ID") == -1)
+		return fail();
+	c.id = argv[i];
+	c.pid_file = opts[1].value;
+	c.console_socket = opts[2].value;
+	c.preserve_fds = opts[3].value ? atoi(opts[3].value) : 0;
+	if (c.preserve_fds < 0 || c.preserve_fds > 1024) {
+		err_set(EINVAL, "--preserve-fds '%s': expected 0..1024", opts[3].value);
+		return fail();
+	}
+	if (oci_state_path(g.root, c.id, st.dir, sizeof(st.dir)) == -1)
+		return fail();
+	snprintf(st.id, sizeof(st.id), "%s", c.id);
+	if (oci_spec_load(opts[0].value ? opts[0].value : ".", &spec) == -1) {
+		oci_spec_free(&spec);
+		return fail();
+	}
+	open_trace(json_string_value(json_object_get(spec.annotations, "org.nutshell.trace")));
+	trace_note("create %s: bundle %s, root %s", c.id, spec.bundle, spec.rootfs);
+	rc = oci_create(&c, &spec, &st);
+	oci_spec_free(&spec);
+	return rc == -1 ? fail() : 0;
+}
+
+/* <<< oci-start */
+static int
+cmd_start(struct oci_state *st)
+{
+	char fifo[4200], buf[1];
+	const char *status = oci_status(st);
+
+	if (strcmp(status, "created") != 0) {
+		err_set(EINVAL, "cannot start a container that is %s", status);
+		return fail();
+	}
+	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", st->dir);
+	/* Opening it to read lets init's blocked open(O_WRONLY) return;
+	 * O_NONBLOCK so that an init that died meanwhile cannot hang us. */
+	int fd = (int)TRACE(open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC), "openat",
+			    "AT_FDCWD, %s, O_RDONLY|O_NONBLOCK|O_CLOEXEC", trace_str(fifo));
+	if (fd == -1) {
+		err_sys("start %s: %s", st->id, fifo);
+		return fail();
+	}
+	ssize_t n = 0;
+	for (int tries = 0; tries < 100 && n <= 0; tries++) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		poll(&p, 1, 100);
+		n = read(fd, buf, 1);
+		if (n <= 0 && strcmp(oci_status(st), "stopped") == 0)
+			break;
+	}
+	close(fd);
+	unlink(fifo);
+	if (n != 1) {
+		err_set(ESRCH, "start %s: init did not start (it has ended)", st->id);
+		return fail();
+	}
+	return 0;
+}
+/* >>> oci-start */
+
+static int
+parse_signal(const char *s)
+{
+	static const struct {
+		const char *name;
+		int sig;
+	} names[] = {{"HUP", SIGHUP},	{"INT", SIGINT},     {"QUIT", SIGQUIT}, {"KILL", SIGKILL},
+		     {"USR1", SIGUSR1}, {"USR2", SIGUSR2},   {"TERM", SIGTERM}, {"CONT", SIGCONT},
+		     {"STOP", SIGSTOP}, {"WINCH", SIGWINCH}, {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}};
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*s && !*end)
+		return n > 0 && n < NSIG ? (int)n : -1;
+	if (strncmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i].name, s) == 0)
+			return names[i].sig;
+	return -1;
+}
+
+static int
+cmd_kill(struct oci_state *st, const char *sig_text, int all)
+{
+	int sig = parse_signal(sig_text ? sig_text : "TERM");
+
+	if (sig == -1) {
+		err_set(EINVAL,
+			"kill: signal '%s': expected a number or a name such as "
+			"TERM",
+			sig_text);
+		return fail();
+	}
+	if (strcmp(oci_status(st), "stopped") == 0) {
+		err_set(ESRCH, "container not running");
+		return fail();
+	}
+	/* --all: init is pid 1 of its own pid namespace; its end ends every
+	 * process there (pid_namespaces(7)), but a signal other than KILL
+	 * must reach each one itself. */
+	if (all) {
+		char path[4400], line[4200];
+		snprintf(path, sizeof(path), "%s/cgroups", st->dir);
+		FILE *f = fopen(path, "re");
+		if (f && fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\t\n")] = '\0';
+			snprintf(path, sizeof(path), "%s/cgroup.procs", line + 2);
+			FILE *p = fopen(path, "re");
+			int pid;
+			while (p && fscanf(p, "%d", &pid) == 1)
+				TRACE(kill(pid, sig), "kill", "%d, %d", pid, sig);
+			if (p)
+				fclose(p);
+		}
+		if (f)
+			fclose(f);
+	}
+	if (TRACE(kill(st->pid, sig), "kill", "%d, %d", (int)st->pid, sig) == -1) {
+		err_sys("kill %s", st->id);
+		return fail();
+	}
+	return 0;
+}
+
+static int
+cmd_delete(struct oci_state *st, int force)
+{
+	const char *status = oci_status(st);
+	char path[4200];
+
+	if (strcmp(status, "running") == 0 && !force) {
+		err_set(EBUSY, "cannot delete container %s that is not stopped: running", st->id);
+		return fail();
+	}
+	/* A created container is killed (runc delete.go), a running one with
+	 * --force; then wait until init is gone (its reaper is conmon or the
+	 * shim, not us). */
+	if (strcmp(status, "stopped") != 0) {
+		TRACE(kill(st->pid, SIGKILL), "kill", "%d, SIGKILL", (int)st->pid);
+		for (int i = 0; i < 500 && strcmp(oci_status(st), "stopped") != 0; i++)
+			usleep(10000);
+	}
+	if (oci_cgroup_remove(st->dir) == -1)
+		return fail();
+	const char *files[] = {"exec.fifo", "state.json", "state.json.tmp", "cgroups.new"};
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s", st->dir, files[i]);
+		unlink(path);
+	}
+	if (TRACE(rmdir(st->dir), "rmdir", "%s", trace_str(st->dir)) == -1) {
+		err_sys("delete %s: %s", st->id, st->dir);
+		return fail();
+	}
+	return 0;
+}
+
+static int
+cmd_list(void)
+{
+	DIR *d = opendir(g.root);
+	struct dirent *e;
+
+	printf("%-24s %-8s %-8s %s\n", "ID", "PID", "STATUS", "BUNDLE");
+	while (d && (e = readdir(d))) {
+		struct oci_state st;
+		if (e->d_name[0] == '.' || oci_state_load(g.root, e->d_name, &st) == -1)
+			continue;
+		const char *status = oci_status(&st);
+		printf("%-24s %-8d %-8s %s\n", st.id, strcmp(status, "stopped") ? (int)st.pid : 0,
+		       status, st.bundle);
+		json_decref(st.annotations);
+	}
+	err_clear();
+	if (d)
+		closedir(d);
+	return 0;
+}
+
+static int
+cmd_features(void)
+{
+	/* runtime-spec features.md: what create accepts. */
+	json_t *f = json_pack(
+	    "{s:s, s:s, s:[], s:[sssssssssssssssssssss], s:{s:[ssssss], s:{s:b, s:b}, s:{s:b, "
+	    "s:[sssssss], s:[sssssss]}}, s:{s:s}}",
+	    "ociVersionMin", "1.0.0", "ociVersionMax", "1.1.0", "hooks", "mountOptions", "ro", "rw",
+	    "nosuid", "suid", "nodev", "dev", "noexec", "exec", "bind", "rbind", "private",
+	    "rprivate", "slave", "rslave", "shared", "rshared", "relatime", "noatime",
+	    "strictatime", "nodiratime", "sync", "linux", "namespaces", "pid", "network", "mount",
+	    "ipc", "uts", "cgroup", "cgroup", "v1", 1, "v2", 1, "seccomp", "enabled", 1, "actions",
+	    "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
+	    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP", "SCMP_ACT_LOG", "operators", "SCMP_CMP_NE",
+	    "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
+	    "SCMP_CMP_MASKED_EQ", "annotations", "org.nutshell.trace",
+	    "a file the container's trace is appended to (JSON Lines)");
+	char *text = f ? json_dumps(f, JSON_INDENT(2)) : NULL;
+
+	json_decref(f);
+	if (!text) {
+		err_set(ENOMEM, "features");
+		return fail();
+	}
+	printf("%s\n", text);
+	free(text);
+	return 0;
+}
+
+/* <<< oci-main */
+int
+oci_main(int argc, char **argv)
+{
+	int i = 1;
+	char root[4096];
+
+	/* State files 0600, directories 0700 (issue 16). */
+	umask(077);
+	trace_cfg.quiet = true;
+	const char *runtime_dir = getenv("XDG_RUNTIME_DIR");
+	snprintf(root, sizeof(root), "%s", geteuid() == 0 || !runtime_dir ? "/run/nutshell" : "");
+	if (!root[0])
+		snprintf(root, sizeof(root), "%s/nutshell", runtime_dir);
+	g.root = root;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *eq = strchr(argv[i], '='), *v = NULL;
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - argv[i]) : 63, argv[i]);
+		if (takes_value(name))
+			v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : "";
+		if (strcmp(name, "--root") == 0)
+			g.root = v;
+		else if (strcmp(name, "--log") == 0)
+			g.log = v;
+		else if (strcmp(name, "--log-format") == 0)
+			g.log_json = strcmp(v, "json") == 0;
+		else if (strcmp(name, "--json") == 0)
+			g.json = v;
+		else if (strcmp(name, "--debug") == 0)
+			trace_cfg.quiet = false;
+		/* --systemd-cgroup and the rest: noted below, once the trace is open. */
+	}
+	open_trace(g.json ? g.json : getenv("NUTSHELL_JSON"));
+	if (!g.root || g.root[0] != '/') {
+		err_set(EINVAL, "--root '%s': expected an absolute path", g.root);
+		return fail();
+	}
+	const char *cmd = argv[i++];
+	if (strcmp(cmd, "create") == 0)
+		return cmd_create(argc, argv, i);
+	if (strcmp(cmd, "features") == 0)
+		return cmd_features();
+	if (strcmp(cmd, "list") == 0)
+		return cmd_list();
+
+	struct opt opts[] = {
+	    {"--all", "-a", 0, NULL}, {"--force", "-f", 0, NULL}, {NULL, NULL, 0, NULL}};
+	struct oci_state st;
+	int rc;
+	if ((i = parse_opts(argc, argv, i, opts)) == -1 ||
+	    operands(argc, i, 1, strcmp(cmd, "kill") == 0 ? 2 : 1,
+		     strcmp(cmd, "kill") == 0 ? "kill [--all] ID [SIGNAL]" : "COMMAND ID") == -1)
+		return fail();
+	if (oci_state_load(g.root, argv[i], &st) == -1)
+		return fail();
+	trace_from_state(&st);
+	if (strcmp(cmd, "state") == 0) {
+		char *text = oci_state_json(&st, oci_status(&st));
+		printf("%s\n", text ? text : "{}");
+		free(text);
+		rc = text ? 0 : 1;
+	} else if (strcmp(cmd, "start") == 0)
+		rc = cmd_start(&st);
+	else if (strcmp(cmd, "kill") == 0)
+		rc = cmd_kill(&st, i + 1 < argc ? argv[i + 1] : NULL, opts[0].value != NULL);
+	else
+		rc = cmd_delete(&st, opts[1].value != NULL);
+	json_decref(st.annotations);
+	return rc;
+}
+/* >>> oci-main */

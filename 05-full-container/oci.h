@@ -1,0 +1,168 @@
+/*
+ * oci.h - nutshell as an OCI runtime (prefix oci_): the command line that
+ * podman (through conmon), containerd (through its shim) and docker speak
+ * to runc, and the container those commands make from a bundle's
+ * config.json (runtime-spec, config.md and runtime.md).
+ *
+ *	nutshell [--root DIR] [--log FILE] [--log-format text|json] COMMAND
+ *	  create --bundle DIR [--pid-file FILE] ID    init set up, blocked
+ *	  start ID                                    init runs the process
+ *	  state ID                                    the state JSON
+ *	  kill [--all] ID [SIGNAL]                    TERM by default
+ *	  delete [--force] ID                         everything of ID gone
+ *	  features                                    what nutshell implements
+ *
+ * The files (oci.c the command line, oci_state.c the state directory,
+ * oci_spec.c config.json, oci_create.c the init process, oci_mount.c its
+ * mounts, oci_seccomp.c its filter) use the lessons' helpers: namespaces
+ * (01), cgroups (02), capabilities and seccomp (03), mounts and pivot_root
+ * (04). Runtime commands exit 1 on error with one line (runc's convention).
+ */
+#ifndef NUTSHELL_OCI_H
+#define NUTSHELL_OCI_H
+
+#include <stdint.h>
+#include <sys/capability.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <jansson.h>
+#include "../03-capabilities/sc.h"
+
+/* argv[1..] names one of the runtime's commands (after global options):
+ * 1, else 0 (then it is `nutshell run` or `cleanup`). */
+int oci_is_command(int argc, char **argv);
+
+/* The runtime's main: parses the global options and runs the command;
+ * the exit status (0, or 1 after one line). */
+int oci_main(int argc, char **argv);
+
+/* ---- the state directory (oci_state.c) ---- */
+
+/* What the runtime keeps of a container in ROOT/ID/state.json. */
+struct oci_state {
+	char id[256];
+	char dir[4096];		       /* ROOT/ID */
+	char bundle[4096];	       /* absolute */
+	pid_t pid;		       /* the init process on the host, 0 before it exists */
+	unsigned long long start_time; /* its field 22 of /proc/PID/stat */
+	char created[40];	       /* RFC 3339 */
+	json_t *annotations;	       /* object, owned */
+};
+
+/* ROOT/ID in out after checking ID (runc's rule: [\w+-\.]+, not . or
+ * ..); -1 with the record set. */
+int oci_state_path(const char *root, const char *id, char *out, size_t size);
+
+/* Writes s as ROOT/ID/state.json (mode 0600, atomically). */
+int oci_state_save(const struct oci_state *s);
+
+/* Reads ROOT/ID/state.json into s; -1 with "container ID does not exist"
+ * (the words podman and containerd match) when there is none. */
+int oci_state_load(const char *root, const char *id, struct oci_state *s);
+
+/* "created", "running" or "stopped": from the pid, its start time and the
+ * exec fifo (runc's rule, OCI.md). */
+const char *oci_status(const struct oci_state *s);
+
+/* The state JSON of runtime-spec runtime.md (plus runc's rootfs, created),
+ * as a new string to free. */
+char *oci_state_json(const struct oci_state *s, const char *status);
+
+/* The host pid's start time (field 22 of /proc/PID/stat), 0 when gone. */
+unsigned long long oci_start_time(pid_t pid);
+
+/* Writes PID to PATH atomically: PATH.tmp then rename (runc utils_linux.go). */
+int oci_write_pid_file(const char *path, pid_t pid);
+
+/* Kills what is left in the cgroups recorded in DIR and removes them. */
+int oci_cgroup_remove(const char *dir);
+
+/* ---- config.json (oci_spec.c) ---- */
+
+#define OCI_MAX_MOUNTS	64
+#define OCI_MAX_RLIMITS 16
+#define OCI_MAX_PATHS	64
+#define OCI_MAX_GROUPS	64
+
+struct oci_mount {
+	const char *dest, *type, *source;
+	unsigned long flags;	   /* MS_* of its options */
+	unsigned long propagation; /* MS_PRIVATE, MS_SLAVE, ... with MS_REC; 0 */
+	int bind;		   /* bind or rbind (MS_REC in flags for rbind) */
+	char data[512];		   /* the options mount(2) passes on (size=65536k) */
+};
+
+struct oci_rlimit {
+	int resource;
+	struct rlimit lim;
+	const char *name;
+};
+
+struct oci_spec {
+	json_t *json; /* config.json: every const char * below points into it */
+	char bundle[4096];
+	char rootfs[4096]; /* absolute, canonical */
+	int readonly;
+	/* process */
+	const char **args;
+	size_t nargs;
+	const char **env;
+	size_t nenv;
+	const char *cwd;
+	int terminal;
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[OCI_MAX_GROUPS];
+	size_t ngroups;
+	cap_value_t caps[CAP_LAST_CAP + 1]; /* bounding: what the process may keep */
+	size_t ncaps;
+	cap_value_t ambient[CAP_LAST_CAP + 1];
+	size_t nambient;
+	struct oci_rlimit rlimits[OCI_MAX_RLIMITS];
+	size_t nrlimits;
+	int no_new_privs;
+	int oom_score_adj_set, oom_score_adj;
+	/* linux */
+	const char *hostname;
+	unsigned long ns_flags; /* CLONE_NEW* to make */
+	const char *ns_path[8]; /* to join instead (setns), by ns_index() */
+	int ns_type[8];		/* CLONE_NEW* of each path */
+	size_t nns_path;
+	struct oci_mount mounts[OCI_MAX_MOUNTS];
+	size_t nmounts;
+	const char *masked[OCI_MAX_PATHS + 1], *readonly_paths[OCI_MAX_PATHS + 1];
+	const char *cgroups_path;
+	/* resources, in lesson 02's v2 vocabulary, "" when not given */
+	char memory[32], memory_swap[32], pids[32], cpu_max[48], cpu_weight[32];
+	json_t *seccomp; /* linux.seccomp, or NULL */
+	json_t *sysctl;	 /* linux.sysctl, or NULL */
+	json_t *annotations;
+};
+
+/* Reads BUNDLE/config.json into spec and checks every field nutshell
+ * implements; refuses, naming the field, what it does not. 0, or -1 with
+ * the record set. */
+int oci_spec_load(const char *bundle, struct oci_spec *spec);
+void oci_spec_free(struct oci_spec *spec);
+
+/* ---- the container (oci_create.c, oci_mount.c, oci_seccomp.c) ---- */
+
+struct oci_create {
+	const char *root, *id, *pid_file, *console_socket;
+	int preserve_fds;
+};
+
+/* `create`: the state directory, the cgroup, the init process set up and
+ * blocked on the exec fifo; then returns, leaving no nutshell process but
+ * init. 0, or -1 with the record set and nothing left behind. */
+int oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *st);
+
+/* In the init process, in its new mount namespace: spec's root and
+ * mounts, pivot_root, masked and read-only paths. 0, or -1 (record set). */
+int oci_setup_root(const struct oci_spec *spec);
+
+/* linux.seccomp compiled with libseccomp into out; 0 with out->len 0 when
+ * there is none. -1 with the record set. */
+int oci_seccomp_build(json_t *seccomp, struct sc_bpf *out);
+
+#endif

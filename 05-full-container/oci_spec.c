@@ -1,0 +1,482 @@
+/*
+ * oci_spec.c - a bundle's config.json (runtime-spec config.md,
+ * config-linux.md) read with jansson into struct oci_spec.
+ *
+ * Every field nutshell implements is checked here, before anything is
+ * made; a field it does not implement is refused with one line naming it
+ * (issue 16: "refused, not ignored") - an engine asked for it, and a
+ * learner must see that nutshell did not do it.
+ */
+#include "oci.h"
+#include "../02-cgroups/cgroup.h"
+#include "../03-capabilities/caps.h"
+#include "../common/err.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+/* The string at KEY of OBJ, or NULL when absent; -1 when not a string. */
+static int
+get_str(json_t *obj, const char *key, const char **out, const char *where)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return err_set(EINVAL, "config.json: %s.%s: expected a string", where, key);
+	*out = json_string_value(v);
+	return 0;
+}
+
+/* An array of strings at KEY into a new NULL-terminated list. */
+static int
+get_strs(json_t *obj, const char *key, const char ***out, size_t *n, const char *where)
+{
+	json_t *a = json_object_get(obj, key), *v;
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	if (!a || json_is_null(a))
+		return 0;
+	if (!json_is_array(a))
+		return err_set(EINVAL, "config.json: %s.%s: expected an array of strings", where,
+			       key);
+	if (!(*out = calloc(json_array_size(a) + 1, sizeof(**out))))
+		return err_sys("config.json");
+	json_array_foreach(a, i, v)
+	{
+		if (!json_is_string(v))
+			return err_set(EINVAL, "config.json: %s.%s[%zu]: expected a string", where,
+				       key, i);
+		(*out)[(*n)++] = json_string_value(v);
+	}
+	return 0;
+}
+
+/* Fields that must be absent (or empty): nutshell does not implement them. */
+static int
+refuse_present(json_t *obj, const char *where, const char *const keys[])
+{
+	for (size_t i = 0; keys[i]; i++) {
+		json_t *v = json_object_get(obj, keys[i]);
+		if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)) ||
+		    (json_is_array(v) && json_array_size(v) == 0) ||
+		    (json_is_object(v) && json_object_size(v) == 0))
+			continue;
+		return err_set(EOPNOTSUPP, "config.json: %s.%s: not supported by nutshell", where,
+			       keys[i]);
+	}
+	return 0;
+}
+
+static int
+parse_caps(json_t *caps, const char *set, cap_value_t *out, size_t *n)
+{
+	json_t *a = json_object_get(caps, set), *v;
+	char err[128];
+	size_t i;
+
+	*n = 0;
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return err_set(EINVAL, "config.json: process.capabilities.%s: expected an array",
+			       set);
+	json_array_foreach(a, i, v)
+	{
+		const char *name = json_string_value(v);
+		if (!name || caps_from_name(name, &out[*n], err, sizeof(err)) == -1)
+			return err_set(EINVAL, "config.json: process.capabilities.%s[%zu]: %s", set,
+				       i, name ? err : "expected a string");
+		if (++*n > CAP_LAST_CAP)
+			break;
+	}
+	return 0;
+}
+
+/* RLIMIT_NOFILE and friends by their OCI names. */
+static const struct {
+	const char *name;
+	int resource;
+} rlimit_names[] = {
+    {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_CORE", RLIMIT_CORE},
+    {"RLIMIT_CPU", RLIMIT_CPU},
+    {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},
+    {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_STACK", RLIMIT_STACK},
+};
+
+static int
+parse_process(json_t *p, struct oci_spec *s)
+{
+	static const char *const unsupported[] = {"apparmorProfile", "selinuxLabel", "ioPriority",
+						  "scheduler", NULL};
+	json_t *user = json_object_get(p, "user"), *v, *caps;
+	size_t i;
+
+	if (!json_is_object(p))
+		return err_set(EINVAL, "config.json: process: expected an object");
+	if (refuse_present(p, "process", unsupported) == -1)
+		return -1;
+	if (get_strs(p, "args", &s->args, &s->nargs, "process") == -1 ||
+	    get_strs(p, "env", &s->env, &s->nenv, "process") == -1 ||
+	    get_str(p, "cwd", &s->cwd, "process") == -1)
+		return -1;
+	if (!s->nargs)
+		return err_set(EINVAL, "config.json: process.args: expected at least one argument");
+	if (!s->cwd || s->cwd[0] != '/')
+		return err_set(EINVAL, "config.json: process.cwd '%s': expected an absolute path",
+			       s->cwd ? s->cwd : "");
+	s->terminal = json_is_true(json_object_get(p, "terminal"));
+	s->no_new_privs = json_is_true(json_object_get(p, "noNewPrivileges"));
+	if ((v = json_object_get(p, "oomScoreAdj")) && json_is_integer(v)) {
+		s->oom_score_adj_set = 1;
+		s->oom_score_adj = (int)json_integer_value(v);
+	}
+	if (json_is_object(user)) {
+		s->uid = (uid_t)json_integer_value(json_object_get(user, "uid"));
+		s->gid = (gid_t)json_integer_value(json_object_get(user, "gid"));
+		json_array_foreach(json_object_get(user, "additionalGids"), i, v)
+		{
+			if (s->ngroups == OCI_MAX_GROUPS || !json_is_integer(v))
+				return err_set(EINVAL,
+					       "config.json: process.user.additionalGids[%zu]: "
+					       "expected at most %d numbers",
+					       i, OCI_MAX_GROUPS);
+			s->groups[s->ngroups++] = (gid_t)json_integer_value(v);
+		}
+	}
+	/* One set the process may keep: the bounding set (engines send the
+	 * same list as effective and permitted); ambient raised on top. */
+	if ((caps = json_object_get(p, "capabilities")) &&
+	    (parse_caps(caps, "bounding", s->caps, &s->ncaps) == -1 ||
+	     parse_caps(caps, "ambient", s->ambient, &s->nambient) == -1))
+		return -1;
+	json_array_foreach(json_object_get(p, "rlimits"), i, v)
+	{
+		const char *type = json_string_value(json_object_get(v, "type"));
+		size_t k = 0;
+		while (k < sizeof(rlimit_names) / sizeof(rlimit_names[0]) &&
+		       (!type || strcmp(rlimit_names[k].name, type) != 0))
+			k++;
+		if (k == sizeof(rlimit_names) / sizeof(rlimit_names[0]) ||
+		    s->nrlimits == OCI_MAX_RLIMITS)
+			return err_set(EINVAL,
+				       "config.json: process.rlimits[%zu].type '%s': "
+				       "expected RLIMIT_NOFILE or another of getrlimit(2)",
+				       i, type ? type : "");
+		struct oci_rlimit *r = &s->rlimits[s->nrlimits++];
+		r->name = type;
+		r->resource = rlimit_names[k].resource;
+		r->lim.rlim_cur = (rlim_t)json_integer_value(json_object_get(v, "soft"));
+		r->lim.rlim_max = (rlim_t)json_integer_value(json_object_get(v, "hard"));
+	}
+	return 0;
+}
+
+/* The namespaces: made (no path) or joined (path, setns(2)). */
+static int
+parse_namespaces(json_t *a, struct oci_spec *s)
+{
+	static const struct {
+		const char *type;
+		int flag;
+	} kinds[] = {{"pid", CLONE_NEWPID},   {"network", CLONE_NEWNET},
+		     {"mount", CLONE_NEWNS},  {"ipc", CLONE_NEWIPC},
+		     {"uts", CLONE_NEWUTS},   {"cgroup", CLONE_NEWCGROUP},
+		     {"user", CLONE_NEWUSER}, {"time", CLONE_NEWTIME}};
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(a, i, v)
+	{
+		const char *type = json_string_value(json_object_get(v, "type")), *path;
+		size_t k = 0;
+		while (k < 8 && (!type || strcmp(kinds[k].type, type) != 0))
+			k++;
+		if (k == 8)
+			return err_set(EINVAL,
+				       "config.json: linux.namespaces[%zu].type '%s': expected "
+				       "pid, network, mount, ipc, uts, cgroup, user or time",
+				       i, type ? type : "");
+		if (get_str(v, "path", &path, "linux.namespaces") == -1)
+			return -1;
+		if (kinds[k].flag == CLONE_NEWUSER || kinds[k].flag == CLONE_NEWTIME)
+			return err_set(EOPNOTSUPP,
+				       "config.json: linux.namespaces: '%s': not "
+				       "supported by nutshell's runtime mode yet",
+				       type);
+		if (!path || !*path) {
+			s->ns_flags |= (unsigned long)kinds[k].flag;
+			continue;
+		}
+		/* Joining a pid or mount namespace needs the join before the
+		 * fork and a root of its own: not yet. */
+		if (kinds[k].flag == CLONE_NEWPID || kinds[k].flag == CLONE_NEWNS)
+			return err_set(EOPNOTSUPP,
+				       "config.json: linux.namespaces: joining a %s "
+				       "namespace (path '%s'): not supported by nutshell",
+				       type, path);
+		s->ns_path[s->nns_path] = path;
+		s->ns_type[s->nns_path++] = kinds[k].flag;
+	}
+	if (!(s->ns_flags & CLONE_NEWNS))
+		return err_set(EINVAL, "config.json: linux.namespaces: expected a mount namespace "
+				       "(a container's root is its own)");
+	return 0;
+}
+
+/* linux.resources in lesson 02's vocabulary (cgroup v2 file names, which
+ * cg_set() translates to v1 where the host has v1). */
+static int
+parse_resources(json_t *r, struct oci_spec *s)
+{
+	static const char *const unsupported[] = {"hugepageLimits", "rdma", "network", NULL};
+	json_t *mem = json_object_get(r, "memory"), *cpu = json_object_get(r, "cpu"), *v;
+	json_int_t n;
+
+	if (!r)
+		return 0;
+	if (refuse_present(r, "linux.resources", unsupported) == -1)
+		return -1;
+	if ((v = json_object_get(mem, "limit")) && (n = json_integer_value(v)) > 0)
+		snprintf(s->memory, sizeof(s->memory), "%lld", (long long)n);
+	/* OCI's swap is memory+swap (v1's memsw), -1 unlimited. */
+	if ((v = json_object_get(mem, "swap")) && (n = json_integer_value(v)) > 0 && s->memory[0])
+		snprintf(s->memory_swap, sizeof(s->memory_swap), "%lld",
+			 (long long)(n - strtoll(s->memory, NULL, 10)));
+	if ((v = json_object_get(json_object_get(r, "pids"), "limit")) &&
+	    (n = json_integer_value(v)) > 0)
+		snprintf(s->pids, sizeof(s->pids), "%lld", (long long)n);
+	/* shares 0 means unset (OCI.md); v1's 2..262144 onto v2's 1..10000 as
+	 * runc's ConvertCPUSharesToCgroupV2Value does. */
+	if ((v = json_object_get(cpu, "shares")) && (n = json_integer_value(v)) >= 2)
+		snprintf(s->cpu_weight, sizeof(s->cpu_weight), "%lld",
+			 (long long)(1 + ((n - 2) * 9999) / 262142));
+	if ((v = json_object_get(cpu, "quota")) && (n = json_integer_value(v)) > 0) {
+		json_int_t period = json_integer_value(json_object_get(cpu, "period"));
+		snprintf(s->cpu_max, sizeof(s->cpu_max), "%lld %lld", (long long)n,
+			 (long long)(period > 0 ? period : 100000));
+	}
+	if (json_integer_value(json_object_get(cpu, "realtimeRuntime")) ||
+	    json_integer_value(json_object_get(cpu, "realtimePeriod")))
+		return err_set(EOPNOTSUPP, "config.json: linux.resources.cpu.realtime*: not "
+					   "supported by nutshell");
+	return 0;
+}
+
+static int
+parse_linux(json_t *l, struct oci_spec *s)
+{
+	static const char *const unsupported[] = {"intelRdt",	"personality", "mountLabel",
+						  "netDevices", "uidMappings", "gidMappings",
+						  "devices",	"timeOffsets", NULL};
+	const char **list;
+	size_t n;
+
+	if (!json_is_object(l))
+		return err_set(EINVAL, "config.json: linux: expected an object");
+	if (refuse_present(l, "linux", unsupported) == -1)
+		return -1;
+	if (parse_namespaces(json_object_get(l, "namespaces"), s) == -1 ||
+	    parse_resources(json_object_get(l, "resources"), s) == -1 ||
+	    get_str(l, "cgroupsPath", &s->cgroups_path, "linux") == -1)
+		return -1;
+	if (get_strs(l, "maskedPaths", &list, &n, "linux") == -1 || n > OCI_MAX_PATHS)
+		return n > OCI_MAX_PATHS
+			   ? err_set(EINVAL, "linux.maskedPaths: at most %d", OCI_MAX_PATHS)
+			   : -1;
+	memcpy(s->masked, list, n * sizeof(*list));
+	free(list);
+	if (get_strs(l, "readonlyPaths", &list, &n, "linux") == -1 || n > OCI_MAX_PATHS)
+		return n > OCI_MAX_PATHS
+			   ? err_set(EINVAL, "linux.readonlyPaths: at most %d", OCI_MAX_PATHS)
+			   : -1;
+	memcpy(s->readonly_paths, list, n * sizeof(*list));
+	free(list);
+	s->seccomp = json_object_get(l, "seccomp");
+	s->sysctl = json_object_get(l, "sysctl");
+	/* Only the namespaced ones (runc's validate/validator.go sysctl()):
+	 * any other would change the host. */
+	const char *key;
+	json_t *v;
+	json_object_foreach(s->sysctl, key, v)
+	{
+		if (!json_is_string(v) || strchr(key, '/') || strstr(key, "..") ||
+		    (strncmp(key, "net.", 4) != 0 && strncmp(key, "kernel.shm", 10) != 0 &&
+		     strncmp(key, "kernel.msg", 10) != 0 && strcmp(key, "kernel.sem") != 0 &&
+		     strncmp(key, "fs.mqueue.", 10) != 0))
+			return err_set(EINVAL,
+				       "config.json: linux.sysctl '%s': expected a "
+				       "namespaced sysctl (net.*, kernel.shm*, kernel.msg*, "
+				       "kernel.sem, fs.mqueue.*) with a string value",
+				       key);
+	}
+	return 0;
+}
+
+/* Mount options (mount(8)) that are flags; the rest goes to data. */
+static const struct {
+	const char *name;
+	unsigned long set, clear;
+} mount_flags[] = {
+    {"ro", MS_RDONLY, 0},
+    {"rw", 0, MS_RDONLY},
+    {"nosuid", MS_NOSUID, 0},
+    {"suid", 0, MS_NOSUID},
+    {"nodev", MS_NODEV, 0},
+    {"dev", 0, MS_NODEV},
+    {"noexec", MS_NOEXEC, 0},
+    {"exec", 0, MS_NOEXEC},
+    {"sync", MS_SYNCHRONOUS, 0},
+    {"async", 0, MS_SYNCHRONOUS},
+    {"noatime", MS_NOATIME, 0},
+    {"atime", 0, MS_NOATIME},
+    {"nodiratime", MS_NODIRATIME, 0},
+    {"relatime", MS_RELATIME, 0},
+    {"norelatime", 0, MS_RELATIME},
+    {"strictatime", MS_STRICTATIME, 0},
+    {"mand", MS_MANDLOCK, 0},
+    {"nomand", 0, MS_MANDLOCK},
+    {"bind", MS_BIND, 0},
+    {"rbind", MS_BIND | MS_REC, 0},
+};
+static const struct {
+	const char *name;
+	unsigned long flags;
+} propagations[] = {
+    {"private", MS_PRIVATE},	   {"rprivate", MS_PRIVATE | MS_REC},
+    {"slave", MS_SLAVE},	   {"rslave", MS_SLAVE | MS_REC},
+    {"shared", MS_SHARED},	   {"rshared", MS_SHARED | MS_REC},
+    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
+};
+
+static int
+parse_mount(json_t *m, size_t i, struct oci_mount *out)
+{
+	json_t *opts = json_object_get(m, "options"), *v;
+	size_t k;
+
+	if (get_str(m, "destination", &out->dest, "mounts[]") == -1 ||
+	    get_str(m, "type", &out->type, "mounts[]") == -1 ||
+	    get_str(m, "source", &out->source, "mounts[]") == -1)
+		return -1;
+	if (!out->dest || out->dest[0] != '/')
+		return err_set(EINVAL,
+			       "config.json: mounts[%zu].destination '%s': expected an "
+			       "absolute path",
+			       i, out->dest ? out->dest : "");
+	json_array_foreach(opts, k, v)
+	{
+		const char *o = json_string_value(v);
+		size_t f = 0, p = 0, len;
+		if (!o)
+			return err_set(EINVAL, "config.json: mounts[%zu].options: expected strings",
+				       i);
+		while (f < sizeof(mount_flags) / sizeof(mount_flags[0]) &&
+		       strcmp(mount_flags[f].name, o) != 0)
+			f++;
+		while (p < sizeof(propagations) / sizeof(propagations[0]) &&
+		       strcmp(propagations[p].name, o) != 0)
+			p++;
+		if (f < sizeof(mount_flags) / sizeof(mount_flags[0])) {
+			out->flags |= mount_flags[f].set;
+			out->flags &= ~mount_flags[f].clear;
+		} else if (p < sizeof(propagations) / sizeof(propagations[0]))
+			out->propagation = propagations[p].flags;
+		else if (strcmp(o, "tmpcopyup") == 0 || strcmp(o, "copy-symlink") == 0 ||
+			 strncmp(o, "idmap", 5) == 0)
+			return err_set(EOPNOTSUPP,
+				       "config.json: mounts[%zu] (%s): option '%s': not "
+				       "supported by nutshell",
+				       i, out->dest, o);
+		else if ((len = strlen(out->data)) + strlen(o) + 2 > sizeof(out->data))
+			return err_set(E2BIG, "config.json: mounts[%zu].options: too long", i);
+		else
+			snprintf(out->data + len, sizeof(out->data) - len, "%s%s", len ? "," : "",
+				 o);
+	}
+	out->bind = (out->flags & MS_BIND) || (out->type && strcmp(out->type, "bind") == 0);
+	if (out->bind)
+		out->flags |= MS_BIND;
+	if (!out->bind && !out->type)
+		return err_set(EINVAL, "config.json: mounts[%zu] (%s): expected a type", i,
+			       out->dest);
+	return 0;
+}
+
+int
+oci_spec_load(const char *bundle, struct oci_spec *s)
+{
+	static const char *const unsupported[] = {"hooks", "solaris", "windows", "vm", "zos", NULL};
+	char path[4200], root[4200];
+	json_error_t jerr;
+	json_t *v;
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	if (!realpath(bundle, s->bundle))
+		return err_sys("bundle '%s'", bundle);
+	snprintf(path, sizeof(path), "%s/config.json", s->bundle);
+	if (!(s->json = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)))
+		return err_set(EINVAL, "%s:%d: %s", path, jerr.line, jerr.text);
+	if (!json_is_object(s->json))
+		return err_set(EINVAL, "%s: expected a JSON object", path);
+	if (refuse_present(s->json, "(top level)", unsupported) == -1)
+		return -1;
+	/* root.path: relative to the bundle, or absolute (podman, docker). */
+	const char *rp =
+	    json_string_value(json_object_get(json_object_get(s->json, "root"), "path"));
+	if (!rp)
+		return err_set(EINVAL, "config.json: root.path: expected a string");
+	snprintf(root, sizeof(root), "%s%s%s", rp[0] == '/' ? "" : s->bundle,
+		 rp[0] == '/' ? "" : "/", rp);
+	struct stat st;
+	if (!realpath(root, s->rootfs) || stat(s->rootfs, &st) == -1 || !S_ISDIR(st.st_mode))
+		return err_set(ENOENT, "config.json: root.path '%s': expected a directory", rp);
+	s->readonly = json_is_true(json_object_get(json_object_get(s->json, "root"), "readonly"));
+	if (get_str(s->json, "hostname", &s->hostname, "(top level)") == -1)
+		return -1;
+	if (parse_process(json_object_get(s->json, "process"), s) == -1 ||
+	    parse_linux(json_object_get(s->json, "linux"), s) == -1)
+		return -1;
+	json_array_foreach(json_object_get(s->json, "mounts"), i, v)
+	{
+		if (s->nmounts == OCI_MAX_MOUNTS)
+			return err_set(E2BIG, "config.json: mounts: at most %d", OCI_MAX_MOUNTS);
+		if (parse_mount(v, i, &s->mounts[s->nmounts++]) == -1)
+			return -1;
+	}
+	s->annotations = json_object_get(s->json, "annotations");
+	return 0;
+}
+
+void
+oci_spec_free(struct oci_spec *s)
+{
+	free(s->args);
+	free(s->env);
+	if (s->json)
+		json_decref(s->json);
+	s->json = NULL;
+}

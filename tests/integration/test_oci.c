@@ -1,0 +1,343 @@
+/*
+ * test_oci.c - nutshell as an OCI runtime (05-full-container/oci*.c),
+ * driven as an engine drives runc: create, start, state, kill, delete on a
+ * bundle this test makes (a busybox root and a config.json), with a --root
+ * of its own; then by podman itself, started privately.
+ *
+ * The test process is a child subreaper (prctl(2) PR_SET_CHILD_SUBREAPER),
+ * as conmon and the containerd shim are: create leaves no nutshell behind,
+ * so the container's init becomes our child and we take its exit status.
+ */
+#include "../suites.h"
+#include "harness.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[64], nutshell[4096];
+
+/* The rest of a config.json's "process" after args, and "linux"'s. */
+#define PROCESS_REST                                                                               \
+	"\"env\":[\"PATH=/bin\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0},"                    \
+	"\"capabilities\":{\"bounding\":[\"CAP_KILL\"],\"effective\":[\"CAP_KILL\"],"              \
+	"\"permitted\":[\"CAP_KILL\"]},\"noNewPrivileges\":true,"                                  \
+	"\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":512,\"soft\":512}]"
+#define MOUNTS                                                                                     \
+	"[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"                      \
+	"{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","                       \
+	"\"options\":[\"nosuid\",\"mode=755\",\"size=65536k\"]},"                                  \
+	"{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\","                       \
+	"\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]}]"
+#define LINUX                                                                                      \
+	"{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"           \
+	"{\"type\":\"uts\"},{\"type\":\"mount\"}],"                                                \
+	"\"resources\":{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":50}},"                 \
+	"\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\"]}"
+
+/* Runs the shell command FMT; its exit status; its output (stdout and
+ * stderr) into out when not NULL. */
+static int
+sh(char *out, size_t size, const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	size_t n = fread(out ? out : cmd, 1, out ? size - 1 : sizeof(cmd) - 1, p);
+	if (out)
+		out[n] = '\0';
+	int status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* A bundle in DIR/bundle whose process runs ARGS (a JSON array). */
+static void
+write_config(const char *args, const char *extra)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/bundle/config.json", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f,
+		"{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":%s," PROCESS_REST "},"
+		"\"root\":{\"path\":\"rootfs\",\"readonly\":true},\"hostname\":\"oci-test\","
+		"\"annotations\":{\"org.nutshell.trace\":\"%s/trace.json\"},"
+		"\"mounts\":" MOUNTS ",\"linux\":" LINUX "%s}",
+		args, dir, extra ? extra : "");
+	fclose(f);
+}
+
+static void
+setup(void)
+{
+	const char *root = getenv("NUTSHELL_ROOT");
+
+	snprintf(dir, sizeof(dir), "/tmp/nutshell-oci.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char rel[512];
+	snprintf(rel, sizeof(rel), "%s/05-full-container/nutshell", root ? root : ".");
+	ck_assert_ptr_nonnull(realpath(rel, nutshell));
+	ck_assert_int_eq(sh(NULL, 0,
+			    "set -e; mkdir -p %s/bundle/rootfs/bin; cp /bin/busybox "
+			    "%s/bundle/rootfs/bin/; for c in sh echo sleep cat hostname; do "
+			    "ln -s busybox %s/bundle/rootfs/bin/$c; done",
+			    dir, dir, dir),
+			 0);
+	write_config("[\"sh\",\"-c\",\"echo hi from $(hostname)\"]", NULL);
+	/* We reap the containers' init, as conmon does. */
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+}
+
+static void
+teardown(void)
+{
+	/* A failed test's containers: killed and removed as an engine would. */
+	sh(NULL, 0,
+	   "for id in $(ls %s/root 2>/dev/null); do %s --root %s/root delete --force $id; done "
+	   ">/dev/null 2>&1; rm -rf %s",
+	   dir, nutshell, dir, dir);
+}
+
+/* `nutshell --root DIR/root ARGS`, its output into out. */
+#define OCI(out, ...) oci(out, sizeof(out), __VA_ARGS__)
+static int
+oci(char *out, size_t size, const char *fmt, ...)
+{
+	char args[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	/* Into a file of its own, not a pipe: init inherits create's
+	 * standard output and holds it until the container ends. */
+	static int calls;
+	char file[128];
+	snprintf(file, sizeof(file), "%s/call%d", dir, calls++);
+	int status =
+	    sh(NULL, 0, "cd %s && %s --root %s/root >%s 2>&1 %s", dir, nutshell, dir, file, args);
+	read_text_file(file, out, size);
+	return status;
+}
+
+/* The state JSON of ID, parsed; asserts status and id. */
+static json_t *
+state_is(const char *id, const char *status)
+{
+	char out[4096];
+	json_error_t e;
+
+	ck_assert_int_eq(OCI(out, "state %s", id), 0);
+	json_t *s = json_loads(out, 0, &e);
+	ck_assert_msg(s != NULL, "state is not JSON: %s", out);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "status")), status);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "id")), id);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "ociVersion")), "1.0.2");
+	return s;
+}
+
+/* Nothing of ID left: its state directory, its cgroup. */
+static void
+expect_gone(const char *id)
+{
+	char path[128], out[512];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/root/%s", dir, id);
+	ck_assert_msg(lstat(path, &st) == -1 && errno == ENOENT, "%s left", path);
+	sh(out, sizeof(out), "find /sys/fs/cgroup -maxdepth 6 -type d -name 'oci-%s' 2>/dev/null",
+	   id);
+	ck_assert_msg(!out[0], "cgroup left: %s", out);
+}
+
+START_TEST(oci_lifecycle)
+{
+	char out[4096], path[128], pid_text[32];
+	int status;
+
+	write_config("[\"sh\",\"-c\",\"echo hi from $(hostname); exit 3\"]", NULL);
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid c1 >%s/out", dir, dir),
+			 0);
+	/* The pid file and the state agree; init waits before the command. */
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	ck_assert_int_gt(pid, 1);
+	json_t *s = state_is("c1", "created");
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "pid")), pid);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "bundle")) + strlen(dir), "/bundle");
+	ck_assert_ptr_nonnull(
+	    json_object_get(json_object_get(s, "annotations"), "org.nutshell.trace"));
+	json_decref(s);
+	snprintf(path, sizeof(path), "%s/out", dir);
+	ck_assert_str_eq(read_text_file(path, out, sizeof(out)), "");
+	/* A second create of the same id is refused, and leaves the first. */
+	ck_assert_int_eq(OCI(out, "create --bundle bundle c1"), 1);
+	ck_assert_ptr_nonnull(strstr(out, "container c1 already exists"));
+	/* start: the command runs; we reap it, with its status. */
+	ck_assert_int_eq(OCI(out, "start c1"), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 3, "status 0x%x", status);
+	ck_assert_str_eq(read_text_file(path, out, sizeof(out)), "hi from oci-test\n");
+	json_decref(state_is("c1", "stopped"));
+	/* A second start, a kill of a stopped container: one line each. */
+	ck_assert_int_eq(OCI(out, "start c1"), 1);
+	ck_assert_str_eq(out, "nutshell: cannot start a container that is stopped\n");
+	ck_assert_int_eq(OCI(out, "kill c1 9"), 1);
+	ck_assert_str_eq(out, "nutshell: container not running\n");
+	ck_assert_int_eq(OCI(out, "delete c1"), 0);
+	expect_gone("c1");
+	ck_assert_int_eq(OCI(out, "state c1"), 1);
+	ck_assert_str_eq(out, "nutshell: container c1 does not exist\n");
+	/* containerd's second delete (--force) finds the words it matches. */
+	ck_assert_int_eq(OCI(out, "delete --force c1"), 1);
+	ck_assert_ptr_nonnull(strstr(out, "does not exist"));
+}
+END_TEST
+
+START_TEST(oci_kill_and_delete)
+{
+	char out[4096], path[128], pid_text[32];
+	int status;
+
+	write_config("[\"sleep\",\"100\"]", NULL);
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid k1", dir), 0);
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	ck_assert_int_eq(OCI(out, "start k1"), 0);
+	json_decref(state_is("k1", "running"));
+	/* A running container is not deleted without --force. */
+	ck_assert_int_eq(OCI(out, "delete k1"), 1);
+	ck_assert_ptr_nonnull(strstr(out, "not stopped"));
+	ck_assert_int_eq(OCI(out, "kill k1 BOGUS"), 1);
+	ck_assert_ptr_nonnull(strstr(out, "signal 'BOGUS'"));
+	/* Names and numbers; KILL ends pid 1 of its namespace. */
+	ck_assert_int_eq(OCI(out, "kill --all k1 KILL"), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	ck_assert_int_eq(OCI(out, "delete k1"), 0);
+	expect_gone("k1");
+
+	/* delete of a created container kills its init (runc delete.go). */
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid k2", dir), 0);
+	pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	ck_assert_int_eq(OCI(out, "delete k2"), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	expect_gone("k2");
+}
+END_TEST
+
+/* What the engine asked for is in the trace a learner reads. */
+START_TEST(oci_trace)
+{
+	char out[4096], path[128], pid_text[32];
+	struct run r = {0};
+
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid t1", dir), 0);
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	ck_assert_int_eq(OCI(out, "start t1"), 0);
+	waitpid(pid, NULL, 0);
+	ck_assert_int_eq(OCI(out, "delete t1"), 0);
+	snprintf(path, sizeof(path), "%s/trace.json", dir);
+	ck_assert_int_eq(sh(out, sizeof(out), "grep -c '\"ev\"' %s", path), 0);
+	/* Each a call the engine's config.json asked for. */
+	const char *calls[] = {"sethostname", "pivot_root", "prlimit64",
+			       "setresuid",   "mknodat",    "rmdir"};
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		ck_assert_int_eq(
+		    sh(out, sizeof(out), "grep -c '\"name\":\"%s\"' %s", calls[i], path), 0);
+	}
+	ck_assert_int_eq(sh(out, sizeof(out), "grep -c 'oci-test' %s", path), 0);
+	run_free(&r);
+}
+END_TEST
+
+/* Bad input: exit 1, one line naming the value, nothing left behind. */
+START_TEST(oci_bad_input)
+{
+	static const struct {
+		const char *args, *extra, *expected;
+	} cases[] = {
+	    {"[\"nosuchcmd\"]", NULL, "exec: \"nosuchcmd\": executable file not found in $PATH"},
+	    {"[\"/proc\"]", NULL, "exec: \"/proc\": permission denied"},
+	    {"[\"true\"]", ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\"}]}",
+	     "(top level).hooks: not supported by nutshell"},
+	    {"[\"true\"]", ",\"process\":1", "config.json:1:"},
+	    {"[]", NULL, "process.args: expected at least one argument"},
+	};
+	char out[4096], path[128];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_config(cases[i].args, cases[i].extra);
+		ck_assert_int_eq(
+		    OCI(out, "--log %s/log --log-format json create --bundle bundle b1", dir), 1);
+		ck_assert_msg(strstr(out, cases[i].expected) &&
+				  strchr(out, '\n') == strrchr(out, '\n'),
+			      "case %zu: %s", i, out);
+		expect_gone("b1");
+		/* The log holds one JSON object: podman reads the file as one. */
+		snprintf(path, sizeof(path), "%s/log", dir);
+		json_error_t e;
+		json_t *log = json_load_file(path, 0, &e);
+		ck_assert_msg(log != NULL, "log: %s", e.text);
+		ck_assert_str_eq(json_string_value(json_object_get(log, "level")), "error");
+		json_decref(log);
+		unlink(path);
+	}
+	ck_assert_int_eq(OCI(out, "create --bundle nosuchdir b1"), 1);
+	ck_assert_ptr_nonnull(strstr(out, "bundle 'nosuchdir'"));
+	ck_assert_int_eq(OCI(out, "create --bundle bundle ../b1"), 1);
+	ck_assert_ptr_nonnull(strstr(out, "container id '../b1'"));
+	ck_assert_int_eq(OCI(out, "state nosuch"), 1);
+	ck_assert_str_eq(out, "nutshell: container nosuch does not exist\n");
+	/* A symlink planted as a container's directory is not one. */
+	snprintf(path, sizeof(path), "%s/root/evil", dir);
+	ck_assert_int_eq(symlink("/etc", path), 0);
+	ck_assert_int_eq(OCI(out, "delete evil"), 1);
+	ck_assert_str_eq(out, "nutshell: container evil does not exist\n");
+	ck_assert_int_eq(lstat("/etc", &st), 0);
+	unlink(path);
+	/* Flags an engine passes that nutshell does not use break nothing. */
+	ck_assert_int_eq(OCI(out, "--systemd-cgroup --criu /x features"), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"ociVersionMax\""));
+}
+END_TEST
+
+Suite *
+suite_oci(void)
+{
+	Suite *s = suite_create("oci");
+	/* One case per test, named after it: CK_RUN_CASE and the mutants
+	 * (scripts/mutants.sh) pick a test by its name. */
+	const struct {
+		const char *name;
+		const TTest *test;
+	} tests[] = {{"oci_lifecycle", oci_lifecycle},
+		     {"oci_kill_and_delete", oci_kill_and_delete},
+		     {"oci_trace", oci_trace},
+		     {"oci_bad_input", oci_bad_input}};
+
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		TCase *tc = tcase_create(tests[i].name);
+		tcase_set_timeout(tc, 60);
+		tcase_add_checked_fixture(tc, setup, teardown);
+		tcase_add_test(tc, tests[i].test);
+		suite_add_tcase(s, tc);
+	}
+	return s;
+}

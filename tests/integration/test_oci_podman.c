@@ -1,0 +1,181 @@
+/*
+ * test_oci_podman.c - podman with nutshell as its OCI runtime (issue 16):
+ * `podman --runtime .../nutshell run` through conmon, which calls
+ * nutshell create, start, state, kill and delete.
+ *
+ * podman is started as this test's own: storage, run root and temporary
+ * files in a directory of the test (vfs driver: no overlay mounts left
+ * behind), a containers.conf of its own (OCI.md: this host's root lacks
+ * CAP_SYS_RESOURCE, so podman's default rlimits are lowered, and
+ * runtime_supports_json names nutshell, so podman passes --log-format json
+ * --log), cgroupfs with a cgroup parent of the test's own, --network none.
+ * The image is imported from a tarball made here: no registry is reached.
+ * Afterwards the cgroups podman made (the parent, conmon's) are removed,
+ * and /run/nutshell, podman's runtime root for nutshell (its state call
+ * passes no --root), and /var/lib/containers (podman's blob info cache), if
+ * they were not there before.
+ */
+#include "../suites.h"
+#include "harness.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[64], nutshell[4096], parent[64];
+static int had_run_nutshell, had_var_lib;
+
+/* The shell command FMT; its exit status; stdout and stderr into out. */
+static int
+sh(char *out, size_t size, const char *fmt, ...)
+{
+	char cmd[8192], file[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	snprintf(file, sizeof(file), "%s/sh.out", dir);
+	char full[8400];
+	snprintf(full, sizeof(full), "(%s) >%s 2>&1", cmd, file);
+	int status = system(full);
+	if (out)
+		read_text_file(file, out, size);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* podman with every setting the test's own; FMT: its arguments. */
+static int
+podman(char *out, size_t size, const char *fmt, ...)
+{
+	char args[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	return sh(out, size,
+		  "CONTAINERS_CONF=%s/containers.conf CONTAINERS_STORAGE_CONF=%s/storage.conf "
+		  "CONTAINERS_REGISTRIES_CONF=/dev/null timeout 120 podman --root %s/root "
+		  "--runroot %s/runroot --tmpdir %s/tmp --storage-driver vfs --cgroup-manager "
+		  "cgroupfs --runtime %s %s",
+		  dir, dir, dir, dir, dir, nutshell, args);
+}
+
+static void
+setup(void)
+{
+	const char *root = getenv("NUTSHELL_ROOT");
+	char rel[512], out[4096];
+	struct stat st;
+
+	dir[0] = '\0';
+	if (access("/usr/bin/podman", X_OK) != 0)
+		return;
+	snprintf(dir, sizeof(dir), "/tmp/nutshell-podman.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(rel, sizeof(rel), "%s/05-full-container/nutshell", root ? root : ".");
+	ck_assert_ptr_nonnull(realpath(rel, nutshell));
+	snprintf(parent, sizeof(parent), "/nutshell-test-podman-%d", (int)getpid());
+	had_run_nutshell = stat("/run/nutshell", &st) == 0;
+	had_var_lib = stat("/var/lib/containers", &st) == 0;
+	FILE *f;
+	char path[128];
+	snprintf(path, sizeof(path), "%s/containers.conf", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fprintf(f,
+		"[containers]\ndefault_ulimits=[\"nofile=1024:20000\",\"nproc=32768:32768\"]\n"
+		"[engine]\nruntime_supports_json=[\"nutshell\"]\ncgroup_manager=\"cgroupfs\"\n"
+		"events_logger=\"file\"\nevents_logfile_path=\"%s/events.log\"\n"
+		"static_dir=\"%s/static\"\nvolume_path=\"%s/volumes\"\ntmp_dir=\"%s/tmp\"\n",
+		dir, dir, dir, dir);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/storage.conf", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fprintf(f, "[storage]\ndriver=\"vfs\"\nrunroot=\"%s/runroot\"\ngraphroot=\"%s/root\"\n",
+		dir, dir);
+	fclose(f);
+	/* The image: busybox, a tarball, podman import. */
+	ck_assert_int_eq(sh(out, sizeof(out),
+			    "set -e; mkdir -p %s/img/bin %s/img/proc %s/img/dev %s/img/sys; "
+			    "cp /bin/busybox %s/img/bin/; for c in sh echo cat; do ln -s busybox "
+			    "%s/img/bin/$c; done; tar -C %s/img -cf %s/bb.tar .",
+			    dir, dir, dir, dir, dir, dir, dir, dir),
+			 0);
+	ck_assert_msg(podman(out, sizeof(out), "import %s/bb.tar localhost/nutshell-bb", dir) == 0,
+		      "podman import: %s", out);
+}
+
+static void
+teardown(void)
+{
+	if (!dir[0])
+		return;
+	/* podman's own leftovers first (its storage may hold mounts). */
+	podman(NULL, 0, "rm --all --force");
+	sh(NULL, 0,
+	   "grep -o ' %s[^ ]*' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l; "
+	   "find /sys/fs/cgroup -maxdepth 2 -type d -name '%s' | while read d; do "
+	   "find $d -depth -type d -exec rmdir {} \\; ; done",
+	   dir, parent + 1);
+	if (!had_run_nutshell)
+		rmdir("/run/nutshell");
+	/* podman's blob info cache goes there whatever --root says
+	 * (containers/image blobinfocache, for root). */
+	if (!had_var_lib)
+		sh(NULL, 0, "rm -rf /var/lib/containers");
+	sh(NULL, 0, "rm -rf %s", dir);
+}
+
+START_TEST(podman_runs_a_container)
+{
+	char out[8192];
+
+	if (!dir[0])
+		TEST_SKIP("no podman here (make engine-deps installs it)");
+	/* A line from the container, through conmon, on podman's output. */
+	int rc =
+	    podman(out, sizeof(out),
+		   "run --rm --network none --cgroup-parent %s --annotation "
+		   "org.nutshell.trace=%s/trace.json localhost/nutshell-bb echo hi from podman",
+		   parent, dir);
+	ck_assert_msg(rc == 0 && strcmp(out, "hi from podman\n") == 0, "exit %d: %s", rc, out);
+	/* The container's exit status, and the runtime's "not found". */
+	rc = podman(
+	    out, sizeof(out),
+	    "run --rm --network none --cgroup-parent %s localhost/nutshell-bb sh -c 'exit 3'",
+	    parent);
+	ck_assert_msg(rc == 3, "exit %d: %s", rc, out);
+	rc = podman(out, sizeof(out),
+		    "run --rm --network none --cgroup-parent %s localhost/nutshell-bb nosuchcmd",
+		    parent);
+	ck_assert_msg(rc == 127 && strstr(out, "executable file not found in $PATH"), "exit %d: %s",
+		      rc, out);
+	/* What podman's config.json asked for, in the trace a learner reads. */
+	char path[128];
+	snprintf(path, sizeof(path), "%s/trace.json", dir);
+	ck_assert_int_eq(sh(out, sizeof(out), "grep -c '\"name\":\"pivot_root\"' %s", path), 0);
+	ck_assert_int_eq(sh(out, sizeof(out), "grep -c '\"name\":\"seccomp\"' %s", path), 0);
+	/* Every container gone: no state, no cgroup of nutshell's. */
+	sh(out, sizeof(out),
+	   "ls -A /run/nutshell 2>/dev/null; find /sys/fs/cgroup -maxdepth 6 -name 'oci-*'");
+	ck_assert_msg(!out[0], "left behind: %s", out);
+}
+END_TEST
+
+Suite *
+suite_oci_podman(void)
+{
+	Suite *s = suite_create("oci-podman");
+	TCase *tc = tcase_create("podman_runs_a_container");
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, podman_runs_a_container);
+	suite_add_tcase(s, tc);
+	return s;
+}
