@@ -147,8 +147,7 @@ main(int argc, char **argv)
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)(8 * HIGH));
 	if (cg_set(&cg, "memory.max", num) != 0)
 		goto out;
-	if (cg_has(&cg, "memory.swap.max") &&
-	    cg_set(&cg, "memory.swap.max", "0") != 0)
+	if (cg_has(&cg, "memory.swap.max") && cg_set(&cg, "memory.swap.max", "0") != 0)
 		goto out;
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)HIGH);
 	if (cg_set(&cg, "memory.high", num) != 0)

@@ -343,8 +343,7 @@ make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_
 		      {"cpu.max", s->cpu_max},
 		      {"cpu.weight", s->cpu_weight}};
 	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
-		if (limits[i].value[0] &&
-		    cg_set(cg, limits[i].file, limits[i].value) == -1)
+		if (limits[i].value[0] && cg_set(cg, limits[i].file, limits[i].value) == -1)
 			return err_prefix("linux.resources: %s %s", limits[i].file,
 					  limits[i].value);
 	return 0;
