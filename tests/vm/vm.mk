@@ -8,13 +8,14 @@
 #
 # tests/vm/vm.sh does the work (download once into build/vm/ or build/vm-arm64/,
 # initramfs, qemu); see tests/vm/README.md. Knobs: NUTSHELL_VM_TIMEOUT (s, default 600,
-# 2400 on arm64), NUTSHELL_VM_MEMORY (MiB, default 1024), NUTSHELL_VM_INJECT=fail|panic|hang
+# 3600 on arm64), NUTSHELL_VM_MEMORY (MiB, default 1024), NUTSHELL_VM_INJECT=fail|panic|hang
 # (show that failures are caught).
 
 .PHONY: check-vm vm vm-payload check-arm64 cross-arm64
 
-# What the VM runs: the programs, the default image, the test runner, the exercises.
-vm-payload: all image tests/check $(EX_PROGRAMS)
+# What the VM runs: the programs, the default image, the test runner, the exercises,
+# and the static probe of the "profile" suite (a cross build has no host-built copy).
+vm-payload: all image tests/check tests/probe/scprobe $(EX_PROGRAMS)
 
 check-vm: vm-payload
 	tests/vm/vm.sh check

@@ -78,7 +78,7 @@ arm64)
 	tree=$root/build/arm64/tree emu=(qemu-aarch64)
 	busybox=$root/build/arm64/debs/busybox-static/bin/busybox
 	strace=$root/build/arm64/debs/strace/usr/bin/strace
-	host_arch=aarch64 default_timeout=2400
+	host_arch=aarch64 default_timeout=3600
 	cache=$root/build/vm-arm64
 	[[ -d $tree ]] || die "build/arm64/tree is missing: run 'make cross-arm64' (scripts/cross.sh arm64) first"
 	;;
@@ -368,11 +368,11 @@ counts=$(grep -a -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' <<<"$clean"
 
 [[ -z $panic ]] || die "the guest kernel panicked after ${elapsed} s: ${panic#*] }"
 if ((qemu_status == 124 || qemu_status == 137)); then
-	die "the guest hung: no power-off within NUTSHELL_VM_TIMEOUT=${timeout_s} s (log: build/vm/last-run.log)"
+	die "the guest hung: no power-off within NUTSHELL_VM_TIMEOUT=${timeout_s} s (log: ${log#"$root"/})"
 fi
-((qemu_status == 0)) || die "qemu failed with status $qemu_status (log: build/vm/last-run.log)"
-[[ -n $summary ]] || die "no Check summary line in the guest's output: the suite did not run to the end (log: build/vm/last-run.log)"
-[[ -n $exit_line ]] || die "the guest printed no NUTSHELL-VM-EXIT line: init stopped before the end (log: build/vm/last-run.log)"
+((qemu_status == 0)) || die "qemu failed with status $qemu_status (log: ${log#"$root"/})"
+[[ -n $summary ]] || die "no Check summary line in the guest's output: the suite did not run to the end (log: ${log#"$root"/})"
+[[ -n $exit_line ]] || die "the guest printed no NUTSHELL-VM-EXIT line: init stopped before the end (log: ${log#"$root"/})"
 status=${exit_line#NUTSHELL-VM-EXIT=}
 if ((status != 0)); then
 	printf '%s: the integration suite failed in the VM (exit status %d): %s\n' "$prog" "$status" "$summary" >&2
