@@ -103,9 +103,13 @@ CTR_LDLIBS = -static-pie -lcap -lseccomp -ljansson -lnl-3
 # at build time (mkfilter.c): a start loads one instead of building it.
 05-full-container/mkfilter: 05-full-container/mkfilter.o $(CAPS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+# A cross build (scripts/cross.sh) runs it in EMU, qemu-user for the target:
+# libseccomp resolves names for the architecture it was built for, so only
+# the target's mkfilter makes the target's filters.
+EMU ?=
 $(GEN_FILTERS): 05-full-container/mkfilter
 	@mkdir -p $(dir $@)
-	05-full-container/mkfilter >$@.tmp && mv $@.tmp $@
+	$(EMU) 05-full-container/mkfilter >$@.tmp && mv $@.tmp $@
 # make doctor: what this machine allows, lesson by lesson (05-full-container/doctor.c).
 05-full-container/doctor: 05-full-container/doctor.o $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
@@ -169,6 +173,11 @@ book-deps:
 # The engines that drive nutshell as an OCI runtime (suite oci-podman).
 engine-deps:
 	@scripts/deps.sh engines
+# make check-arm64's cross compiler, arm64 libraries (dpkg multiarch) and
+# qemu, kept apart: about 400 MB, and it adds a dpkg architecture.
+deps-arm64:
+	@scripts/deps.sh arm64
+.PHONY: deps-arm64
 
 # make bench: start-up cost against unshare, bubblewrap and crun (see
 # bench/bench.sh); make bench-deps installs the last two from Debian.
@@ -190,9 +199,12 @@ bench: all image bench/timer build/untraced/nutshell
 bench-deps:
 	apt-get install -y bubblewrap crun
 
+# BUSYBOX: the busybox-static of the target (a cross build's is unpacked,
+# not installed, and listed through EMU).
+BUSYBOX ?= /bin/busybox
 image: images/busybox/.stamp
-images/busybox/.stamp: scripts/mkimage.sh /bin/busybox 05-full-container/inspect
-	@scripts/mkimage.sh images/busybox 05-full-container/inspect
+images/busybox/.stamp: scripts/mkimage.sh $(BUSYBOX) 05-full-container/inspect
+	@BUSYBOX=$(BUSYBOX) EMU="$(EMU)" scripts/mkimage.sh images/busybox 05-full-container/inspect
 
 # make image-trixie: a Debian 13 minbase root (debootstrap, several minutes,
 # ~130 MB) in build/images/trixie, kept by make clean like build/vm. The

@@ -46,7 +46,7 @@ make_cgroup(const char *name)
 {
 	static char cg[4096], mi[256 * 1024];
 	struct {
-		char dir[512], hier[16];
+		char dir[sizeof(cg_dir)], hier[16];
 		int rank;
 	} c[16];
 	int n = 0;
@@ -75,7 +75,7 @@ make_cgroup(const char *name)
 		for (int i = 0; i < n; i++)
 			if (c[i].rank == rank && TRACE(mkdir(c[i].dir, 0755), "mkdir", "%s, 0755",
 						       trace_str(c[i].dir)) == 0) {
-				snprintf(cg_dir, sizeof(cg_dir), "%s", c[i].dir);
+				memcpy(cg_dir, c[i].dir, sizeof(cg_dir));
 				snprintf(cg_hier, sizeof(cg_hier), "%s", c[i].hier);
 				return 0;
 			}

@@ -438,6 +438,21 @@ sc_print(FILE *out, const struct sc_profile *p, const cap_value_t *caps, size_t 
 		}
 		col += (size_t)fprintf(out, " %s", r->name);
 	}
+	/* Names of the profile this architecture has no call for (socketcall
+	 * on x86-64; open, fork, arch_prctl on arm64): skipped by sc_build. */
+	bool first = true;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		if (sc_resolve(p->rules[i].name, 0) != -2)
+			continue;
+		if (first)
+			col = (size_t)fprintf(out, "\nno call of this architecture, skipped:") - 1;
+		first = false;
+		if (col + strlen(p->rules[i].name) + 1 > 78) {
+			fprintf(out, "\n ");
+			col = 0;
+		}
+		col += (size_t)fprintf(out, " %s", p->rules[i].name);
+	}
 	fprintf(out, "\nany other call up to number %d: %s; a newer one: %s\n", sc_max_nr(0),
 		sc_action_name(p->known), sc_action_name(p->unknown));
 }

@@ -8,7 +8,10 @@ set -eu
 dir=${1:?usage: mkimage.sh DIR [INSPECT]}
 # The launcher's probe (05-full-container/inspect, static), as /bin/inspect.
 inspect=${2:-}
-busybox=/bin/busybox
+# BUSYBOX: another architecture's busybox (a cross build, scripts/cross.sh),
+# run through EMU (qemu-aarch64) to list its applets.
+busybox=${BUSYBOX:-/bin/busybox}
+emu=${EMU:-}
 
 if [ ! -x "$busybox" ]; then
 	echo "mkimage: $busybox not found; run 'sudo make deps' (package busybox-static)" >&2
@@ -32,7 +35,7 @@ chmod 700 "$tmp/root"
 cp "$busybox" "$tmp/bin/busybox"
 
 # --list-full prints each applet with its usual directory (usr/bin/env ...).
-"$busybox" --list-full | while read -r applet; do
+$emu "$busybox" --list-full | while read -r applet; do
 	[ "$applet" = bin/busybox ] && continue
 	ln -sf /bin/busybox "$tmp/$applet"
 done
@@ -50,7 +53,7 @@ root:x:0:
 nogroup:x:65534:
 END
 echo nutshell >"$tmp/etc/hostname"
-echo "built from $("$busybox" | head -n 1)" >"$tmp/etc/nutshell-image"
+echo "built from $($emu "$busybox" | head -n 1)" >"$tmp/etc/nutshell-image"
 touch "$tmp/.stamp"
 
 rm -rf "$dir"

@@ -395,7 +395,7 @@ START_TEST(load_parallel_rounds)
 			check_container(round, i, status, o, e, t, ids[nids], one, sizeof(one));
 			for (int j = 0; !one[0] && j < nids; j++)
 				if (strcmp(ids[j], ids[nids]) == 0)
-					snprintf(one, sizeof(one), "id %s used twice", ids[j]);
+					snprintf(one, sizeof(one), "id %.15s used twice", ids[j]);
 			if (one[0] && !why[0])
 				snprintf(why, sizeof(why), "round %d: %s", round + 1, one);
 			nids += !one[0];

@@ -719,7 +719,7 @@ START_TEST(fault_busy_subcgroup_at_teardown)
 	snprintf(id, sizeof(id), "%s", id_in(text));
 	n = container_cgroups(id, dirs);
 	for (int i = 0; i < n; i++) {
-		snprintf(subs[i], sizeof(subs[i]), "%s/reltest-hold", dirs[i]);
+		snprintf(subs[i], sizeof(subs[i]), "%.511s/reltest-hold", dirs[i]);
 		ck_assert_msg(mkdir(subs[i], 0755) == 0, "mkdir %s: %s", subs[i], strerror(errno));
 	}
 	ck_assert_msg(n > 0, "no cgroup nutshell-%s found", id);

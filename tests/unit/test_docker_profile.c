@@ -291,26 +291,35 @@ landing(const struct sc_bpf *f, size_t i)
 /*
  * The filter's first instructions (libseccomp's) check the architecture:
  * a call through another ABI - i386's int 0x80, where socketcall hides a
- * socket's family in memory - kills the process; so does an x32 call
- * (number bit 30 set, same architecture token). x86-64 only: the numbers
- * of the other ABIs differ, hence the check.
+ * socket's family in memory; arm64's 32-bit compat ABI - kills the process;
+ * on x86-64 so does an x32 call (number bit 30 set, same architecture
+ * token). The numbers of the other ABIs differ, hence the check.
+ * AUDIT_ARCH_X86_64 is 0xc000003e, AUDIT_ARCH_AARCH64 0xc00000b7
+ * (linux/audit.h).
  */
+#if defined(__x86_64__)
+#define SC_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define SC_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "the seccomp tests know x86-64 and arm64: add this architecture's AUDIT_ARCH"
+#endif
 START_TEST(sc_filter_checks_the_architecture)
 {
-#if defined(__x86_64__)
 	const struct sc_bpf *f = &sc_default_bpf[0];
 	const struct sock_filter *i = f->insns;
 
-	/* ld [4] (seccomp_data.arch); jeq AUDIT_ARCH_X86_64, else -> kill */
+	/* ld [4] (seccomp_data.arch); jeq AUDIT_ARCH_<this one>, else -> kill */
 	ck_assert_uint_eq(i[0].code, BPF_LD | BPF_W | BPF_ABS);
 	ck_assert_uint_eq(i[0].k, 4);
 	ck_assert_uint_eq(i[1].code, BPF_JMP | BPF_JEQ | BPF_K);
-	ck_assert_uint_eq(i[1].k, AUDIT_ARCH_X86_64);
+	ck_assert_uint_eq(i[1].k, SC_AUDIT_ARCH);
 	const struct sock_filter *bad = landing(f, 2 + i[1].jf);
 	ck_assert_uint_eq(bad->code, BPF_RET | BPF_K);
 	ck_assert_msg((bad->k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_KILL_THREAD ||
 			  (bad->k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_KILL_PROCESS,
 		      "another architecture's call: action 0x%x, not a kill", bad->k);
+#if defined(__x86_64__)
 	/* ld [0] (nr); jge 0x40000000 (x32) -> not the allow path. */
 	ck_assert_uint_eq(i[2].code, BPF_LD | BPF_W | BPF_ABS);
 	ck_assert_uint_eq(i[2].k, 0);

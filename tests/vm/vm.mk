@@ -1,16 +1,35 @@
-# tests/vm/vm.mk — the cgroup v2 virtual-machine lane (included by the top Makefile).
+# tests/vm/vm.mk — the cgroup v2 virtual-machine lanes (included by the top Makefile).
 #
-#   make check-vm   the integration suite in a VM: Debian's stock kernel, cgroup v2 only
-#   make vm         the same VM, interactive: a root shell in the toolkit
+#   make check-vm          the integration suite in a VM: Debian's stock kernel, cgroup v2 only
+#   make vm                the same VM, interactive: a root shell in the toolkit
+#   make check-arm64       the same lane on arm64: cross-built (scripts/cross.sh), Debian's
+#                          arm64 kernel in qemu-system-aarch64 (make deps-arm64 first)
+#   make vm ARCH=arm64     that VM, interactive
 #
-# tests/vm/vm.sh does the work (download once into build/vm/, initramfs, qemu); see
-# tests/vm/README.md. Knobs: NUTSHELL_VM_TIMEOUT (s, default 600), NUTSHELL_VM_MEMORY
-# (MiB, default 1024), NUTSHELL_VM_INJECT=fail|panic|hang (show that failures are caught).
+# tests/vm/vm.sh does the work (download once into build/vm/ or build/vm-arm64/,
+# initramfs, qemu); see tests/vm/README.md. Knobs: NUTSHELL_VM_TIMEOUT (s, default 600,
+# 3600 on arm64), NUTSHELL_VM_MEMORY (MiB, default 1024), NUTSHELL_VM_INJECT=fail|panic|hang
+# (show that failures are caught).
 
-.PHONY: check-vm vm
+.PHONY: check-vm vm vm-payload check-arm64 cross-arm64
 
-check-vm: $(CHECK_DEPS)
+# What the VM runs: the programs, the default image, the test runner, the exercises,
+# and the static probe of the "profile" suite (a cross build has no host-built copy).
+vm-payload: $(CHECK_DEPS)
+
+check-vm: vm-payload
 	tests/vm/vm.sh check
 
-vm: $(CHECK_DEPS)
+# The whole tree cross-built in build/arm64/tree, booted by the same tests/vm/vm.sh.
+cross-arm64:
+	@scripts/cross.sh arm64
+check-arm64: cross-arm64
+	NUTSHELL_VM_ARCH=arm64 tests/vm/vm.sh check
+
+ifeq ($(ARCH),arm64)
+vm: cross-arm64
+	NUTSHELL_VM_ARCH=arm64 tests/vm/vm.sh shell
+else
+vm: vm-payload
 	tests/vm/vm.sh shell
+endif

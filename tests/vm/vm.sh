@@ -28,10 +28,17 @@
 #                        lane reports each kind of failure (check mode only)
 #   NUTSHELL_NO_SKIP     a lane name (CI: vm): a skip tests/skips.allow does not
 #                        allow there fails the run (tests/main.c)
+#   NUTSHELL_VM_ARCH     amd64 (the default) or arm64 (make check-arm64, make vm
+#                        ARCH=arm64): the toolkit cross-built by scripts/cross.sh in
+#                        build/arm64/tree, Debian's arm64 kernel (linux-image-arm64) and
+#                        busybox and strace (unpacked by scripts/cross.sh) in
+#                        qemu-system-aarch64's "virt" machine; cache in build/vm-arm64/
 
 set -euo pipefail
 
+arch=${NUTSHELL_VM_ARCH:-amd64}
 prog=check-vm
+[[ $arch == amd64 ]] || prog=check-$arch
 say() { printf '==> %s\n' "$*" >&2; }
 die() {
 	printf '%s: %s\n' "$prog" "$*" >&2
@@ -40,7 +47,7 @@ die() {
 
 mode=${1:-}
 case $mode in
-check) prog=check-vm ;;
+check) ;;
 shell) prog=vm ;;
 *)
 	echo "usage: $0 check|shell" >&2
@@ -51,7 +58,33 @@ esac
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd) # the toolkit: tests/vm/ sits two levels down
 cache=$root/build/vm
-timeout_s=${NUTSHELL_VM_TIMEOUT:-600}
+
+# What differs by architecture: qemu and its machine, the serial console's name,
+# the toolkit's tree, where busybox and strace come from, and how a program's
+# shared libraries are listed (ldd runs the program's own loader: a foreign one runs
+# in EMU, qemu-user). KVM only when the guest's architecture is the host's.
+case $arch in
+amd64)
+	qemu_bin=qemu-system-x86_64 qemu_pkg=qemu-system-x86 machine=() console=ttyS0
+	tree=$root emu=() busybox=$(command -v busybox || true) strace=$(command -v strace || true)
+	host_arch=x86_64 default_timeout=600
+	;;
+arm64)
+	# The virt machine: no firmware needed with -kernel, a PL011 UART (ttyAMA0) for
+	# the console. cortex-a57: a plain ARMv8.0 CPU, cheaper to emulate than "max"
+	# (whose pointer authentication costs TCG dearly) and enough for Debian's kernel.
+	qemu_bin=qemu-system-aarch64 qemu_pkg=qemu-system-arm
+	machine=(-M virt -cpu cortex-a57) console=ttyAMA0
+	tree=$root/build/arm64/tree emu=(qemu-aarch64)
+	busybox=$root/build/arm64/debs/busybox-static/bin/busybox
+	strace=$root/build/arm64/debs/strace/usr/bin/strace
+	host_arch=aarch64 default_timeout=3600
+	cache=$root/build/vm-arm64
+	[[ -d $tree ]] || die "build/arm64/tree is missing: run 'make cross-arm64' (scripts/cross.sh arm64) first"
+	;;
+*) die "NUTSHELL_VM_ARCH=$arch: expected amd64 or arm64" ;;
+esac
+timeout_s=${NUTSHELL_VM_TIMEOUT:-$default_timeout}
 memory=${NUTSHELL_VM_MEMORY:-1024}
 inject=${NUTSHELL_VM_INJECT:-}
 
@@ -66,10 +99,11 @@ esac
 need() {
 	command -v "$1" >/dev/null || die "$1 not found (apt-get install $2)"
 }
-need qemu-system-x86_64 qemu-system-x86
+need "$qemu_bin" "$qemu_pkg"
 need cpio cpio
-need busybox busybox-static
-need strace strace
+[[ -x $busybox ]] || die "busybox for $arch not found (apt-get install busybox-static, or make cross-$arch)"
+[[ -x $strace ]] || die "strace for $arch not found (apt-get install strace, or make cross-$arch)"
+[[ $arch == amd64 ]] || need "${emu[0]}" qemu-user
 need dpkg-deb dpkg
 need xz xz-utils
 need timeout coreutils
@@ -93,8 +127,8 @@ on_error
 # lists without touching the network. The .deb is cached; a new one is fetched only when
 # Debian moves to a new kernel (after `apt-get update`).
 kernel_package() {
-	apt-cache depends linux-image-amd64 2>/dev/null |
-		awk '$1 ~ /Depends:$/ && $2 ~ /^linux-image-[0-9]/ { print $2; exit }'
+	apt-cache depends "linux-image-$arch:$arch" 2>/dev/null |
+		awk '$1 ~ /Depends:$/ && $2 ~ /^linux-image-[0-9]/ { sub(/:.*/, "", $2); print $2; exit }'
 }
 
 pkg=
@@ -106,7 +140,7 @@ if [[ -n $pkg ]]; then
 		say "downloading $pkg (Debian's current kernel, about 70 MB, once)"
 		mkdir -p "$tmp/dl" "$cache/debs"
 		# As root apt drops to the _apt user for downloads, who may not write here.
-		if (cd "$tmp/dl" && apt-get download -q -o APT::Sandbox::User=root "$pkg"); then
+		if (cd "$tmp/dl" && apt-get download -q -o APT::Sandbox::User=root "$pkg:$arch"); then
 			rm -f "$cache/debs/"*.deb # an older kernel is no longer wanted
 			mv "$tmp/dl/"*.deb "$cache/debs/"
 			deb=$(ls "$cache/debs/${pkg}_"*.deb)
@@ -120,7 +154,7 @@ if [[ -n $pkg ]]; then
 else
 	# No apt (or no package lists): use whatever kernel an earlier run cached.
 	deb=$(ls "$cache/debs/"linux-image-*.deb 2>/dev/null | tail -n 1 || true)
-	[[ -n $deb ]] || die "cannot tell which kernel to download: 'apt-cache depends linux-image-amd64' names none"
+	[[ -n $deb ]] || die "cannot tell which kernel to download: 'apt-cache depends linux-image-$arch:$arch' names none"
 fi
 
 # ---------------------------------------------------------------------------------------
@@ -208,20 +242,20 @@ release=$(cat "$kdir/release")
 # shared library those ELF files load (found with ldd, kept at the same path, so the
 # ASan test binary finds libasan), /lib/modules/$release/.
 say "building the initramfs (toolkit, busybox, strace, libraries, modules)"
-[[ -x $root/tests/check ]] || die "tests/check is missing: run 'make tests/check' first"
-[[ -d $root/images/busybox ]] || die "images/busybox is missing: run 'make image' first"
+[[ -x $tree/tests/check ]] || die "tests/check is missing: run 'make tests/check' first"
+[[ -d $tree/images/busybox ]] || die "images/busybox is missing: run 'make image' first"
 st=$tmp/initramfs
 mkdir -p "$st"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,nutshell}
 chmod 1777 "$st/tmp"
 
-cp "$(command -v busybox)" "$st/bin/busybox"
+cp "$busybox" "$st/bin/busybox"
 # Links for every applet busybox has, where its --list-full says (bin/sh, sbin/insmod...).
-busybox --list-full | while read -r a; do
+"${emu[@]}" "$busybox" --list-full | while read -r a; do
 	[[ -e $st/$a ]] || ln -s /bin/busybox "$st/$a"
 done
-cp "$(command -v strace)" "$st/bin/strace"
+cp "$strace" "$st/bin/strace"
 
-tar -C "$root" --exclude=./.git --exclude=./build --exclude='*.o' --exclude='*.d' \
+tar -C "$tree" --exclude=./.git --exclude=./build --exclude='*.o' --exclude='*.d' \
 	-cf - . | tar -C "$st/nutshell" -xf -
 
 install -m 0755 "$here/init" "$st/init"
@@ -244,10 +278,22 @@ echo "127.0.0.1 localhost nutshell-vm" >"$st/etc/hosts"
 : >"$st/etc/subuid"
 : >"$st/etc/subgid"
 
-# Shared libraries: ldd lists the whole closure, including the loader itself.
+# Shared libraries: ldd lists the whole closure, including the loader itself. ldd
+# is the loader's --list; for another architecture, that loader (installed with the
+# target's libc6 through dpkg multiarch: make deps-arm64) run in qemu-user.
+list_libs() {
+	if [[ $arch == amd64 ]]; then
+		ldd "$1"
+	else
+		local interp
+		interp=$(LC_ALL=C readelf -l "$1" 2>/dev/null | sed -n 's/.*interpreter: \(.*\)]$/\1/p')
+		[[ -n $interp ]] || return 0
+		"${emu[@]}" "$interp" --list "$1"
+	fi
+}
 find "$st" -type f -perm -u+x -print0 | while IFS= read -r -d '' f; do
 	[[ $(head -c 4 "$f" | tr -d '\0') == $'\x7fELF' ]] || continue
-	{ ldd "$f" 2>/dev/null || true; } | # static ones (busybox) have none
+	{ list_libs "$f" 2>/dev/null || true; } | # static ones (busybox) have none
 		awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
 done | sort -u | while read -r lib; do
 	[[ -e $st$lib ]] || cp -L --parents "$lib" "$st"
@@ -267,17 +313,17 @@ say "  $(du -h "$initrd" | cut -f1) compressed"
 # cgroup_no_v1=all: no v1 controller even could be mounted; init mounts only cgroup2.
 # -nic none: the guest needs no network to the host, only its own namespaces.
 # The nutshell.* words are read by tests/vm/init from /proc/cmdline.
-cmdline="console=ttyS0 panic=-1 quiet cgroup_no_v1=all nutshell.mode=$mode"
+cmdline="console=$console panic=-1 quiet cgroup_no_v1=all nutshell.mode=$mode"
 # KVM when /dev/kvm can be opened for reading and writing (it exists but is
 # refused without the kvm group, or inside a VM without nested virtualisation);
 # software emulation (TCG) otherwise: slower, but it runs anywhere.
 # (-c first: "<>" would create a missing /dev/kvm as a plain file.)
-if [[ -c /dev/kvm ]] && { : <>/dev/kvm; } 2>/dev/null; then
+if [[ $(uname -m) == "$host_arch" && -c /dev/kvm ]] && { : <>/dev/kvm; } 2>/dev/null; then
 	accel=(-accel kvm -cpu host) how="with KVM"
 else
 	accel=(-accel tcg) how="software emulation, no KVM: give it a minute"
 fi
-qemu=(qemu-system-x86_64 -nographic -no-reboot "${accel[@]}" -m "$memory" -smp 2 -nic none
+qemu=("$qemu_bin" "${machine[@]}" -nographic -no-reboot "${accel[@]}" -m "$memory" -smp 2 -nic none
 	-kernel "$kdir/vmlinuz" -initrd "$initrd")
 
 if [[ $mode == shell ]]; then
@@ -322,11 +368,11 @@ counts=$(grep -a -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' <<<"$clean"
 
 [[ -z $panic ]] || die "the guest kernel panicked after ${elapsed} s: ${panic#*] }"
 if ((qemu_status == 124 || qemu_status == 137)); then
-	die "the guest hung: no power-off within NUTSHELL_VM_TIMEOUT=${timeout_s} s (log: build/vm/last-run.log)"
+	die "the guest hung: no power-off within NUTSHELL_VM_TIMEOUT=${timeout_s} s (log: ${log#"$root"/})"
 fi
-((qemu_status == 0)) || die "qemu failed with status $qemu_status (log: build/vm/last-run.log)"
-[[ -n $summary ]] || die "no Check summary line in the guest's output: the suite did not run to the end (log: build/vm/last-run.log)"
-[[ -n $exit_line ]] || die "the guest printed no NUTSHELL-VM-EXIT line: init stopped before the end (log: build/vm/last-run.log)"
+((qemu_status == 0)) || die "qemu failed with status $qemu_status (log: ${log#"$root"/})"
+[[ -n $summary ]] || die "no Check summary line in the guest's output: the suite did not run to the end (log: ${log#"$root"/})"
+[[ -n $exit_line ]] || die "the guest printed no NUTSHELL-VM-EXIT line: init stopped before the end (log: ${log#"$root"/})"
 status=${exit_line#NUTSHELL-VM-EXIT=}
 if ((status != 0)); then
 	printf '%s: the integration suite failed in the VM (exit status %d): %s\n' "$prog" "$status" "$summary" >&2
