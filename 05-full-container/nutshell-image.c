@@ -76,6 +76,10 @@ static const struct trace_prog prog = {
 	     "  ls      NAME, ID, SIZE, LAYERS, and SHARED: the bytes of its layers that\n"
 	     "          another image uses too (stored once)\n"
 	     "  rm      the image's record, then the layers no image uses any more",
+    .look_for = "import: per layer, \"unpacked\" with its entries and whiteouts, or \"is in\n"
+		"the store already: shared\" - not unpacked again; ls: SHARED above 0 for\n"
+		"images built on one base; rm: \"bytes freed\" counts only layers no other\n"
+		"image names.",
     .options = "  --name NAME[:TAG] import: the name to store it by (default: its own\n"
 	       "                  reference, else the file's base name)\n"
 	       "  --ref REF       import: the image to pick from a layout holding several\n"
