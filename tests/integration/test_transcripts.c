@@ -120,6 +120,59 @@ static const struct shown {
     {.name = "05-timings",
      .argv = {"05-full-container/nutshell", "run", "-q", "--", "true"},
      .env = "NUTSHELL_TIMINGS=1"},
+    /* "Try it" of the sections that had none (issue 19). */
+    {.name = "01-try-ipc", .argv = {"01-namespaces/ipc", "-v"}},
+    {.name = "01-try-pid-ps",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--", "ps", "-o", "pid,ppid,comm"}},
+    {.name = "01-try-mnt", .argv = {"01-namespaces/mnt", "-v"}},
+    {.name = "01-try-cgroupns", .argv = {"01-namespaces/cgroupns", "-v"}},
+    {.name = "01-try-time", .argv = {"01-namespaces/time", "--offset", "3600"}},
+    {.name = "01-try-break-pid", .argv = {"01-namespaces/break-pid", "-q"}},
+    {.name = "02-try-doctor", .argv = {"05-full-container/doctor"}},
+    {.name = "02-try-freeze", .argv = {"02-cgroups/freeze", "-v"}},
+    {.name = "02-try-devices", .argv = {"02-cgroups/devices", "-q"}},
+    {.name = "02-try-outside",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--memory", "64M", "--", "cat",
+	      "/proc/self/cgroup"}},
+};
+
+/* What each "Try it" tells the reader they will see: TEXT in the run's
+ * standard output ("out") or trace ("err"), on any cgroup layout or only on
+ * LAYOUT. Checked on every run, recording or comparing. */
+static const struct expect {
+	const char *name, *part, *text, *layout;
+} expects[] = {
+    {"02-try-pids", "out", "3 worked", NULL},
+    {"02-try-pids", "out", "failed with EAGAIN", NULL},
+    {"02-try-memory", "out", "killed by SIGKILL", NULL},
+    {"02-try-memory", "out", "oom_kill", NULL},
+    {"02-try-cpu", "out", "cpu.max = 0.5 CPUs", NULL},
+    {"03-try-sets-userns", "out", "in a new user namespace", NULL},
+    {"03-try-drop-dac-read", "out", "without CAP_DAC_READ_SEARCH                  works", NULL},
+    {"03-try-profile", "out", "open_by_handle_at", NULL},
+    {"05-try-caps", "out", "CapEff:\t00000000a80425fb", NULL},
+    {"05-try-caps", "out", "CapAmb:\t0000000000000000", NULL},
+    {"05-try-hostname", "out", "try\n", NULL},
+    {"05-try-pids-limit", "err", "can't fork", NULL},
+    {"05-try-userns-id", "out", "uid=0(root)", NULL},
+    {"05-try-read-only", "err", "Read-only file system", NULL},
+    {"05-try-bad-input", "err", "--pids-limit '0': expected", NULL},
+    {"01-try-ipc", "err", "/proc/self/ns/ipc: ipc:[", NULL},
+    {"01-try-ipc", "err", "/proc/sysvipc/shm:", NULL},
+    {"01-try-pid-ps", "out", "    1     0 ps", NULL},
+    {"01-try-mnt", "err", "/proc/self/mountinfo:", NULL},
+    {"01-try-mnt", "err", " shared:", NULL},
+    {"01-try-cgroupns", "err", "/proc/self/ns/cgroup: cgroup:[", NULL},
+    {"01-try-time", "out", "3600", NULL},
+    {"01-try-break-pid", "out", "-1 ESRCH", NULL},
+    {"02-try-doctor", "out", "cgroups:          cgroup v2", "v2"},
+    {"02-try-doctor", "out", "cgroups:          hybrid", "v1-or-hybrid"},
+    {"02-try-freeze", "err", "cgroup.freeze", "v2"},
+    {"02-try-freeze", "err", "freezer.state", "v1-or-hybrid"},
+    {"02-try-devices", "out", "EPERM", NULL},
+    {"02-io", "err", "rbytes=4194304", "v2"},
+    {"02-try-outside", "out", "0::/\n", "v2"},
+    {"02-try-outside", "out", ":memory:/\n", "v1-or-hybrid"},
 };
 
 static const char *
@@ -428,6 +481,20 @@ START_TEST(transcript_matches)
 	ck_assert_int_eq(rc, 0);
 	ck_assert_msg(r.json_error[0] == '\0', "%s: invalid JSON Lines: %s", s->name, r.json_error);
 	char *calls = calls_of(&r);
+
+	for (size_t k = 0; k < sizeof(expects) / sizeof(*expects); k++) {
+		const struct expect *x = &expects[k];
+		const char *text = strcmp(x->part, "out") == 0 ? r.out : r.err;
+
+		if (strcmp(x->name, s->name) != 0 ||
+		    (x->layout && strcmp(x->layout, cgroup_layout()) != 0))
+			continue;
+		ck_assert_msg(
+		    text && strstr(text, x->text),
+		    "%s: the book's \"Try it\" says the %s shows \"%s\"; it does not:\n%s", s->name,
+		    strcmp(x->part, "out") == 0 ? "output" : "trace", x->text,
+		    text ? text : "(nothing)");
+	}
 
 	snprintf(path, sizeof(path), "%s/%s/%s.calls", root, dir, s->name);
 	if (writing || writing_v2) {

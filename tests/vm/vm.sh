@@ -280,8 +280,11 @@ if [[ -c /dev/kvm ]] && { : <>/dev/kvm; } 2>/dev/null; then
 else
 	accel=(-accel tcg) how="software emulation, no KVM: give it a minute"
 fi
+# One empty disk (sparse, 16 MiB, removed with $tmp): lesson 02's io throttles reads
+# of the first disk, and a VM that runs from memory has none otherwise.
+truncate -s 16M "$tmp/disk.raw"
 qemu=(qemu-system-x86_64 -nographic -no-reboot "${accel[@]}" -m "$memory" -smp 2 -nic none
-	-kernel "$kdir/vmlinuz" -initrd "$initrd")
+	-drive "file=$tmp/disk.raw,format=raw,if=virtio" -kernel "$kdir/vmlinuz" -initrd "$initrd")
 
 if [[ $mode == shell ]]; then
 	# Tell the guest this terminal's size and type; a serial line cannot ask.
