@@ -33,14 +33,14 @@ add_rule(struct tn_rules *rules, const char *from, const char *to)
 }
 
 void
-tn_rules_init(struct tn_rules *rules, const char *root, int cgroups)
+tn_rules_init(struct tn_rules *rules, const char *root, int host)
 {
-	char abs[PATH_MAX];
+	char abs[PATH_MAX], init[64] = "";
 
 	rules->n = 0;
 	if (realpath(root, abs) && strcmp(abs, TN_ROOT) != 0)
 		add_rule(rules, abs, TN_ROOT);
-	if (!cgroups)
+	if (!host)
 		return;
 	/* "N:controllers:/path" lines; "/" (the root) is the same everywhere. */
 	FILE *f = fopen("/proc/self/cgroup", "re");
@@ -58,11 +58,19 @@ tn_rules_init(struct tn_rules *rules, const char *root, int cgroups)
 	}
 	if (f)
 		fclose(f);
+	/* Last: a cgroup path may hold the same name ("/process_api/..."). */
+	f = fopen("/proc/1/comm", "re");
+	if (f && fgets(init, sizeof(init), f)) {
+		init[strcspn(init, "\n")] = '\0';
+		if (strlen(init) >= 4 && strcmp(init, TN_INIT) != 0 && strcmp(init, "init") != 0)
+			add_rule(rules, init, TN_INIT);
+	}
+	if (f)
+		fclose(f);
 }
 
 /* Rule k matches at s[i]: the whole of from, ending where a path component
- * ends. The toolkit's directory must also start one (rule 0 when a root was
- * given: "/nutshell" is not the one in "/tmp/nutshell-run.X"). */
+ * ends, and for all but the cgroup rules starting where one starts. */
 static int
 rule_at(const struct tn_rules *rules, int k, const char *s, size_t i, size_t len)
 {
@@ -73,7 +81,9 @@ rule_at(const struct tn_rules *rules, int k, const char *s, size_t i, size_t len
 		return 0;
 	if (i + n < len && path_char(s[i + n]))
 		return 0;
-	if (strcmp(rules->r[k].to, TN_ROOT) == 0 && i > 0 &&
+	/* The checkout and pid 1's name are whole words: "/nutshell" is not the
+	 * one in "/tmp/nutshell-run.X". */
+	if (strcmp(rules->r[k].to, TN_CGROUP) != 0 && i > 0 &&
 	    (path_char(s[i - 1]) || s[i - 1] == '/'))
 		return 0;
 	return 1;

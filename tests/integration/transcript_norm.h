@@ -10,6 +10,7 @@
  *
  *   the toolkit's directory (NUTSHELL_ROOT)   with TN_ROOT
  *   the caller's own cgroup (host captures)   with TN_CGROUP
+ *   the host's pid 1, a build sandbox's init  with TN_INIT (host captures)
  *   the six random characters of mkdtemp       with XXXXXX
  *
  * also inside strings the trace cut at 64 characters (`"..."...`, like
@@ -25,6 +26,8 @@
 #define TN_ROOT "/home/you/nutshell"
 /* The cgroup of a shell a desktop user ran sudo in (systemd-logind). */
 #define TN_CGROUP "/user.slice/user-1000.slice/session-1.scope"
+/* The host's pid 1, as a laptop names it (/proc/1/comm). */
+#define TN_INIT "systemd"
 
 enum { TN_MAX_RULES = 16 };
 
@@ -37,8 +40,9 @@ struct tn_rules {
 };
 
 /* Rules for this machine: the toolkit at root (made absolute), and, when
- * cgroups is nonzero, every path of /proc/self/cgroup other than "/". */
-void tn_rules_init(struct tn_rules *rules, const char *root, int cgroups);
+ * host is nonzero, every path of /proc/self/cgroup other than "/" and the
+ * name of pid 1 unless it is systemd or init. */
+void tn_rules_init(struct tn_rules *rules, const char *root, int host);
 
 /* TEXT with the rules and mkdtemp names applied; malloc'ed. */
 char *tn_normalise(const struct tn_rules *rules, const char *text);

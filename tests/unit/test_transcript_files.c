@@ -15,12 +15,14 @@
 static struct tn_rules
 sample_rules(void)
 {
-	struct tn_rules r = {.n = 2};
+	struct tn_rules r = {.n = 3};
 
 	snprintf(r.r[0].from, sizeof(r.r[0].from), "/work/main");
 	r.r[0].to = TN_ROOT;
 	snprintf(r.r[1].from, sizeof(r.r[1].from), "/process_api/bfc721da29ebd04e8ed4f11e6b2fe00e");
 	r.r[1].to = TN_CGROUP;
+	snprintf(r.r[2].from, sizeof(r.r[2].from), "process_api");
+	r.r[2].to = TN_INIT;
 	return r;
 }
 
@@ -43,6 +45,10 @@ START_TEST(normalise_samples)
 	       "lowerdir=" TN_ROOT "/images/busybox,upperdir=/tmp/nutshell-pivot.XXXXXX/upper");
 	expect("/dev/shm/nutshell-run-4ac65358f394.rqdKA1/work",
 	       "/dev/shm/nutshell-run-4ac65358f394.XXXXXX/work");
+	/* The host's pid 1, seen from a chroot; the cgroup rule comes first. */
+	expect("/proc/1/comm: process_api\n", "/proc/1/comm: " TN_INIT "\n");
+	expect("4:memory:/process_api/bfc721da29ebd04e8ed4f11e6b2fe00e\n",
+	       "4:memory:" TN_CGROUP "\n");
 	/* Not the checkout: /work/mainly, /x/work/main. */
 	expect("/work/mainly /x/work/main", "/work/mainly /x/work/main");
 	/* A string the trace cut at 64 characters: completed, normalised, cut. */
@@ -107,6 +113,7 @@ check_dir(const char *dir, int *files)
 		if (tn_machine_specific(text, what, sizeof(what))) {
 			printf("transcript-files: %s holds a path of the capturing machine: %s\n",
 			       path, what);
+			fflush(stdout); /* Check's failure ends the process */
 			bad++;
 		}
 		free(text);
