@@ -166,7 +166,7 @@ static const struct shown {
     {.name = "04-try-dev", .argv = {"05-full-container/nutshell", "run", "-q", "--", "ls", "/dev"}},
     {.name = "05-try-veth",
      .argv = {"05-full-container/nutshell", "run", "-q", "--network", "veth", "--", "ip", "-4",
-	      "-o", "addr"}},
+	      "addr"}},
     {.name = "05-try-session",
      .argv = {"05-full-container/nutshell", "run", "-q", "--", "sh", "-c",
 	      "inspect | grep -E '^(sid|pgid|session|controlling_terminal) '"}},
