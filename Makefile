@@ -6,6 +6,7 @@
 #   make deps | image | image-oci | image-trixie | book | format | format-check | clean | distclean
 #   make check-vm     the integration suite in a VM with cgroup v2 only
 #   make vm           that VM, interactive, for workshops
+#   make transcripts-vm  the book's transcripts recorded in that VM (book/transcripts/v2/)
 #
 # Binaries are built next to their sources (01-namespaces/uts), so the path a
 # worksheet shows is the path you type.
@@ -252,6 +253,9 @@ mutants: all image tests/check tests/probe/scprobe
 # The book's transcripts (book/transcripts/NAME.{trace,out,calls,json}): each
 # program the book shows, run for real, as root; the suite "transcripts" of
 # make check fails when a program's calls no longer match its transcript.
+# Paths of this machine are normalised as they are written
+# (tests/integration/transcript_norm.h); make transcripts-vm (tests/vm/vm.mk)
+# records the cgroup v2 set, book/transcripts/v2/.
 transcripts: all image tests/check tests/probe/scprobe
 	@NUTSHELL_TRANSCRIPTS=write CK_RUN_SUITE=transcripts tests/check
 

@@ -164,7 +164,9 @@ function CodeBlock(el)
     el.attributes[key] = nil
   end
   local what = part == "trace" and "trace (standard error)" or "standard output"
-  local label = "$ " .. command_of(name) .. "   \u{2014} " .. what .. ", " .. path
+  -- book/transcripts/v2/: recorded in the cgroup v2 VM (make transcripts-vm).
+  local where = name:match("^v2/") and ", cgroup v2 (the VM)" or ""
+  local label = "$ " .. command_of(name) .. "   \u{2014} " .. what .. where .. ", " .. path
   if FORMAT:match("^html") then
     return terminal(label, el.text, part)
   end

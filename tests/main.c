@@ -199,6 +199,7 @@ main(void)
 		srunner_add_suite(sr, suite_docker());
 		srunner_add_suite(sr, suite_cgroup());
 		srunner_add_suite(sr, suite_rootfs());
+		srunner_add_suite(sr, suite_transcript_files());
 	}
 	/* Before anything runs: the host as the integration tests found it.
 	 * The host suite, added last, compares against it. */

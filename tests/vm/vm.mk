@@ -5,13 +5,15 @@
 #   make check-arm64       the same lane on arm64: cross-built (scripts/cross.sh), Debian's
 #                          arm64 kernel in qemu-system-aarch64 (make deps-arm64 first)
 #   make vm ARCH=arm64     that VM, interactive
+#   make transcripts-vm    the book's transcripts recorded in the VM: book/transcripts/v2/
+#                          (what a cgroup v2 laptop prints; chapter 2 shows these)
 #
 # tests/vm/vm.sh does the work (download once into build/vm/ or build/vm-arm64/,
 # initramfs, qemu); see tests/vm/README.md. Knobs: NUTSHELL_VM_TIMEOUT (s, default 600,
 # 3600 on arm64), NUTSHELL_VM_MEMORY (MiB, default 1024), NUTSHELL_VM_INJECT=fail|panic|hang
 # (show that failures are caught).
 
-.PHONY: check-vm vm vm-payload check-arm64 cross-arm64
+.PHONY: check-vm vm vm-payload check-arm64 cross-arm64 transcripts-vm
 
 # What the VM runs: the programs, the default image, the test runner, the exercises,
 # and the static probe of the "profile" suite (a cross build has no host-built copy).
@@ -33,3 +35,6 @@ else
 vm: vm-payload
 	tests/vm/vm.sh shell
 endif
+
+transcripts-vm: vm-payload
+	tests/vm/vm.sh transcripts

@@ -4,6 +4,8 @@
 #
 # usage: tests/vm/vm.sh check   run the integration suite in the VM, exit with its status
 #        tests/vm/vm.sh shell   boot to a root shell in the toolkit, for the workshop
+#        tests/vm/vm.sh transcripts   record the book's transcripts in the VM, into
+#                                     book/transcripts/v2/ (make transcripts-vm)
 #
 # Why a VM: this build machine, WSL2 and older distributions mount cgroup v1 next to v2,
 # while most participants' laptops run a stock distribution kernel with cgroup v2 only.
@@ -49,8 +51,9 @@ mode=${1:-}
 case $mode in
 check) ;;
 shell) prog=vm ;;
+transcripts) prog=transcripts-vm ;;
 *)
-	echo "usage: $0 check|shell" >&2
+	echo "usage: $0 check|shell|transcripts" >&2
 	exit 2
 	;;
 esac
@@ -323,8 +326,11 @@ if [[ $(uname -m) == "$host_arch" && -c /dev/kvm ]] && { : <>/dev/kvm; } 2>/dev/
 else
 	accel=(-accel tcg) how="software emulation, no KVM: give it a minute"
 fi
+# One empty disk (sparse, 16 MiB, removed with $tmp): lesson 02's io throttles reads
+# of the first disk, and a VM that runs from memory has none otherwise.
+truncate -s 16M "$tmp/disk.raw"
 qemu=("$qemu_bin" "${machine[@]}" -nographic -no-reboot "${accel[@]}" -m "$memory" -smp 2 -nic none
-	-kernel "$kdir/vmlinuz" -initrd "$initrd")
+	-drive "file=$tmp/disk.raw,format=raw,if=virtio" -kernel "$kdir/vmlinuz" -initrd "$initrd")
 
 if [[ $mode == shell ]]; then
 	# Tell the guest this terminal's size and type; a serial line cannot ask.
@@ -377,5 +383,20 @@ status=${exit_line#NUTSHELL-VM-EXIT=}
 if ((status != 0)); then
 	printf '%s: the integration suite failed in the VM (exit status %d): %s\n' "$prog" "$status" "$summary" >&2
 	exit "$status"
+fi
+if [[ $mode == transcripts ]]; then
+	# The guest printed book/transcripts/v2 as a gzipped tar in base64 between two
+	# marker lines (the console is its only way out: no network, no shared disk).
+	b64=$(sed -n '/^NUTSHELL-TRANSCRIPTS-BEGIN$/,/^NUTSHELL-TRANSCRIPTS-END$/p' <<<"$clean" | sed '1d;$d')
+	[[ -n $b64 ]] || die "the guest printed no transcripts (log: build/vm/last-run.log)"
+	mkdir "$tmp/out"
+	base64 -d <<<"$b64" | tar -xzf - -C "$tmp/out" ||
+		die "the transcripts the guest printed do not unpack (log: build/vm/last-run.log)"
+	[[ -d $tmp/out/v2 ]] || die "the guest's archive holds no v2/ directory"
+	rm -rf "$root/book/transcripts/v2"
+	mv "$tmp/out/v2" "$root/book/transcripts/v2"
+	n=$(find "$root/book/transcripts/v2" -name '*.calls' | wc -l)
+	say "recorded $n transcripts in ${elapsed} s on $release, cgroup v2 only: book/transcripts/v2/"
+	exit 0
 fi
 say "passed in ${elapsed} s on $release, cgroup v2 only: $summary; $counts"
