@@ -29,7 +29,7 @@ COMMON_OBJ = $(COMMON_SRC:.c=.o)
 NS_OBJ   = $(patsubst %.c,%.o,$(wildcard 01-namespaces/ns.c 01-namespaces/ns_net.c))
 CG_OBJ   = $(patsubst %.c,%.o,$(wildcard 02-cgroups/cgroup.c 02-cgroups/cgroup_devices.c))
 CAPS_OBJ = $(patsubst %.c,%.o,$(wildcard 03-capabilities/caps.c 03-capabilities/sc.c))
-ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c))
+ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c 04-overlay-chroot/rootfs_spec.c))
 # Reading images (04-overlay-chroot/image.c): libarchive for the tarballs,
 # nettle (which libarchive links already) for sha256. Linked only by what
 # imports images, dynamically: never by the launcher's static start path.

@@ -20,6 +20,7 @@
  * the host's directories as before, after one line saying so.
  */
 #include "../04-overlay-chroot/rootfs.h"
+#include "../common/err.h"
 #include "../common/trace.h"
 #include "ctr.h"
 
@@ -81,14 +82,16 @@ ctr_idmap_send(const struct ctr_config *cfg, pid_t pid, int sock)
 			continue;
 		}
 		if (errno != EINVAL && errno != EOPNOTSUPP && errno != ENOSYS && errno != EPERM) {
-			trace_error("--userns: %s", rootfs_error());
+			err_prefix("--userns");
+			err_print();
 			goto out;
 		}
 		/* Refused by this kernel or filesystem: all layers or none. */
 		trace_error("--userns: the image's files will appear owned by nobody (65534) "
 			    "inside: no idmapped mount here (%s; Linux has them from 5.12, on "
 			    "tmpfs from 6.3)",
-			    rootfs_error());
+			    err_last()->msg);
+		err_clear();
 		while (n > 0)
 			close(fds[--n]);
 		break;

@@ -11,6 +11,7 @@
 #include "../02-cgroups/cgroup.h"
 #include "../03-capabilities/caps.h"
 #include "../04-overlay-chroot/rootfs.h"
+#include "../common/err.h"
 #include "../common/trace.h"
 #include "ctr.h"
 
@@ -520,7 +521,7 @@ parse_volume(const char *arg, struct ctr_volume *v)
 	 * out of the root (CVE-2021-30465); inside.c resolves it again. */
 	char resolved[4096];
 	if (rootfs_resolve(cfg->rootfs, inside, resolved, sizeof(resolved)) == -1)
-		return bad("--volume '%s': container path: %s", arg, rootfs_error());
+		return bad("--volume '%s': container path: %s", arg, err_last()->msg);
 	memcpy(v->inside, inside, strlen(inside) + 1);
 	return 0;
 }
@@ -647,26 +648,10 @@ check_subids(const char *opt, const char *map, const char *file)
 static int
 default_rootfs(void)
 {
-	char self[4096], path[4200];
-	struct stat st;
-
 	/* We run from a sealed copy (sealed.c): its /proc/self/exe is a
 	 * memfd, so the path is the one the copy was made from. */
-	snprintf(self, sizeof(self), "%s", ctr_self_path());
-	if (!strchr(self, '/'))
-		return bad("cannot find the default image: nutshell's own path is unknown; "
-			   "give --rootfs DIR");
-	*strrchr(self, '/') = '\0'; /* 05-full-container */
-	snprintf(path, sizeof(path), "%s/../images/busybox", self);
-	if (!realpath(path, cfg->rootfs) || stat(cfg->rootfs, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		if (errno == EACCES) /* a directory above it closed to us: a 0700 home */
-			return bad("the default image %s cannot be reached as uid %u: EACCES; "
-				   "give --rootfs DIR, or put the tree where you can read it",
-				   path, (unsigned)geteuid());
-		return bad(
-		    "the default image %s is missing: run 'make image', or give --rootfs DIR",
-		    path);
-	}
+	if (rootfs_image_beside(ctr_self_path(), cfg->rootfs, sizeof(cfg->rootfs)) == -1)
+		return bad("%s; or give --rootfs DIR", err_last()->msg);
 	return 0;
 }
 
@@ -749,7 +734,7 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 	/* The image's /proc, /dev and /sys must stay inside it: a symlink
 	 * to the host's would get the mounts (CVE-2019-19921). */
 	if (ok && rootfs_check_image(cfg->rootfs) == -1)
-		ok = bad("--rootfs '%s': %s", cfg->rootfs, rootfs_error()) == 0;
+		ok = bad("--rootfs '%s': %s", cfg->rootfs, err_last()->msg) == 0;
 	for (size_t i = 0; ok && i < cfg->nvol; i++)
 		ok = parse_volume(volumes[i], &cfg->vol[i]) == 0;
 	if (ok && subnet && cfg->net != CTR_NET_VETH)

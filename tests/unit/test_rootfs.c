@@ -5,6 +5,7 @@
  * directory /tmp/nutshell-unit.XXXXXX, removed by each test; no root needed.
  */
 #include "../../04-overlay-chroot/rootfs.h"
+#include "../../common/err.h"
 #include "../suites.h"
 
 #include <errno.h>
@@ -64,10 +65,10 @@ static void
 check_refused(int ret, int err, const char *what)
 {
 	ck_assert_int_eq(ret, -1);
-	ck_assert_msg(errno == err, "errno %d, expected %d (%s)", errno, err, rootfs_error());
-	ck_assert_msg(strstr(rootfs_error(), what) != NULL, "message '%s' lacks '%s'",
-		      rootfs_error(), what);
-	ck_assert_ptr_null(strchr(rootfs_error(), '\n'));
+	ck_assert_msg(errno == err, "errno %d, expected %d (%s)", errno, err, err_last()->msg);
+	ck_assert_msg(strstr(err_last()->msg, what) != NULL, "message '%s' lacks '%s'",
+		      err_last()->msg, what);
+	ck_assert_ptr_null(strchr(err_last()->msg, '\n'));
 }
 
 START_TEST(rootfs_overlay_valid)
