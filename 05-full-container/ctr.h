@@ -36,6 +36,13 @@ enum { CTR_EXIT_SETUP = 125, CTR_EXIT_NOEXEC = 126, CTR_EXIT_NOTFOUND = 127 };
 enum ctr_net { CTR_NET_NONE, CTR_NET_HOST, CTR_NET_VETH };
 
 /* A --volume HOST:CONTAINER[:ro]. */
+/* The default profile's seccomp filters (lesson 03's sc_default_profile)
+ * for the usual capability sets, made at build time by mkfilter.c into
+ * build/gen/filters.c: building one costs libseccomp milliseconds a start.
+ * Linked by the launcher and the tests. */
+extern const struct sc_bpf sc_default_bpf[];
+extern const size_t sc_default_bpf_count;
+
 struct ctr_volume {
 	char host[4096]; /* canonical (realpath), checked to exist */
 	char inside[4096];

@@ -32,6 +32,7 @@
 #include "../03-capabilities/sc.h"
 #include "../04-overlay-chroot/rootfs.h"
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/host.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
@@ -247,22 +248,12 @@ setup_from_outside(pid_t pid)
 static int
 make_time_namespace(void)
 {
-	char text[96];
-	int fd;
-
 	if (ns_unshare(CLONE_NEWTIME) == -1)
 		return trace_fail("unshare(CLONE_NEWTIME)"), -1;
-	snprintf(text, sizeof(text), "monotonic %lld 0\nboottime %lld 0\n", cfg.time_offset,
-		 cfg.time_offset);
-	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-	if (fd == -1 || TRACE(write(fd, text, strlen(text)), "write", "%d, %s, %zu", fd,
-			      trace_str(text), strlen(text)) == -1) {
-		trace_fail("/proc/self/timens_offsets");
-		if (fd >= 0)
-			close(fd);
+	if (ns_time_offsets(cfg.time_offset) == -1) {
+		err_print();
 		return -1;
 	}
-	close(fd);
 	return 0;
 }
 
