@@ -17,7 +17,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
@@ -159,18 +158,9 @@ static const char *cap_add[CTR_MAX_CAPS], *cap_drop[CTR_MAX_CAPS];
 static size_t n_add, n_drop;
 static const char *subnet, *volumes[CTR_MAX_VOL];
 
-/* One line, exit 125: bad input never creates anything. */
-static int __attribute__((format(printf, 1, 2))) bad(const char *fmt, ...)
-{
-	char text[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	trace_error("%s", text);
-	return -1;
-}
+/* Bad input: the error record (common/err.h) names the value and what was
+ * expected; ctr_parse prints it once and exits 125, nothing created. */
+#define bad(...) err_set(0, __VA_ARGS__)
 
 static int
 set_value(char *out, size_t size, const char *file, const char *opt, const char *value)
@@ -287,7 +277,7 @@ bad_syntax:
 }
 
 static int
-on_option(int opt, const char *arg)
+parse_option(int opt, const char *arg)
 {
 	char err[CG_ERR];
 
@@ -483,6 +473,17 @@ on_option(int opt, const char *arg)
 	return bad("internal: option %d", opt);
 }
 
+/* trace_main() exits 125 when an option is refused: its line first. */
+static int
+on_option(int opt, const char *arg)
+{
+	if (parse_option(opt, arg) == -1) {
+		err_print();
+		return -1;
+	}
+	return 0;
+}
+
 /* "HOST:DIR[:ro|:rw]" into v. */
 static int
 parse_volume(const char *arg, struct ctr_volume *v)
@@ -521,7 +522,7 @@ parse_volume(const char *arg, struct ctr_volume *v)
 	 * out of the root (CVE-2021-30465); inside.c resolves it again. */
 	char resolved[4096];
 	if (rootfs_resolve(cfg->rootfs, inside, resolved, sizeof(resolved)) == -1)
-		return bad("--volume '%s': container path: %s", arg, err_last()->msg);
+		return err_prefix("--volume '%s': container path", arg);
 	memcpy(v->inside, inside, strlen(inside) + 1);
 	return 0;
 }
@@ -651,7 +652,7 @@ default_rootfs(void)
 	/* We run from a sealed copy (sealed.c): its /proc/self/exe is a
 	 * memfd, so the path is the one the copy was made from. */
 	if (rootfs_image_beside(ctr_self_path(), cfg->rootfs, sizeof(cfg->rootfs)) == -1)
-		return bad("%s; or give --rootfs DIR", err_last()->msg);
+		return err_prefix("--rootfs not given");
 	return 0;
 }
 
@@ -734,7 +735,7 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 	/* The image's /proc, /dev and /sys must stay inside it: a symlink
 	 * to the host's would get the mounts (CVE-2019-19921). */
 	if (ok && rootfs_check_image(cfg->rootfs) == -1)
-		ok = bad("--rootfs '%s': %s", cfg->rootfs, err_last()->msg) == 0;
+		ok = err_prefix("--rootfs '%s'", cfg->rootfs) == 0;
 	for (size_t i = 0; ok && i < cfg->nvol; i++)
 		ok = parse_volume(volumes[i], &cfg->vol[i]) == 0;
 	if (ok && subnet && cfg->net != CTR_NET_VETH)
@@ -763,8 +764,10 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 		cg_parse_size(CTR_DEFAULT_STORAGE, &bytes, err, sizeof(err));
 		cfg->storage_size = bytes;
 	}
-	if (!ok)
+	if (!ok) {
+		err_print();
 		exit(CTR_EXIT_SETUP);
+	}
 
 	if (!cfg->pids[0])
 		snprintf(cfg->pids, sizeof(cfg->pids), "%s", CTR_DEFAULT_PIDS);
