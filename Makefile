@@ -63,7 +63,7 @@ all: $(PROGRAMS) $(CTR_PROGRAMS)
 # Lesson 05 links everything: the launcher from its few files and every
 # lesson's helpers; inspect static, so it runs inside any image (the default
 # image gets it as /bin/inspect).
-CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o tty.o reclaim.o idmap.o nss.o \
+CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o channels.o tty.o reclaim.o idmap.o nss.o \
 	alloc.o sealed.o stdio.o user.o)
 CTR_PROGRAMS = 05-full-container/nutshell 05-full-container/inspect 05-full-container/mkfilter \
 	       05-full-container/doctor

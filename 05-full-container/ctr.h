@@ -112,14 +112,36 @@ void ctr_parse(struct ctr_config *cfg, int argc, char **argv);
 /* --- the container's side (inside.c) --- */
 
 /* What the child of clone(2) needs. */
+/*
+ * The channels between nutshell and the container's first process
+ * (channels.c), made before clone(2); [0] is the parent's end of a socket
+ * pair and the read end of the pipe, [1] the child's and the write end; -1
+ * when not made or closed.
+ */
+struct ctr_channels {
+	int go[2];    /* the parent writes "g" when the child may go on; EOF: give up */
+	int tty[2];   /* -t: the child sends its pty's master over it */
+	int idmap[2]; /* --userns as root: the parent sends the idmapped layers */
+};
+
+/* Makes the go pipe, and the tty and idmap socket pairs when asked. -1 with
+ * the error record set, nothing left open. */
+int ctr_channels_open(struct ctr_channels *c, int tty, int idmap);
+/* The parent, after clone(2): closes the child's ends. */
+void ctr_channels_parent(struct ctr_channels *c);
+/* The parent: "go", then its end of the pipe closed. */
+int ctr_channels_go(struct ctr_channels *c);
+/* The child: closes the parent's ends, then waits for "go"; -1 when the
+ * parent failed or died (it reports; the child says nothing). */
+int ctr_channels_wait_go(struct ctr_channels *c);
+/* Closes every end still open. */
+void ctr_channels_close(struct ctr_channels *c);
+
 struct ctr_child {
 	const struct ctr_config *cfg;
-	int go_fd;	 /* read end: the parent says "go" once we are set up from outside */
-	int go_wr;	 /* the write end, which the child closes: EOF = parent gone */
-	int lock_fd;	 /* the scratch directory's lock: a host directory, closed too */
-	int tty_sock;	 /* -t: the socket its pty's master goes out on; -1 without */
+	struct ctr_channels chan; /* the child's ends: chan.go[0], chan.tty[1], chan.idmap[1] */
+	int lock_fd;		  /* the scratch directory's lock: a host directory, closed too */
 	struct cg *join; /* the cgroup to move itself into (cg_join); NULL: the parent does */
-	int idmap_sock;	 /* --userns: the socket the idmapped layers come in on; -1 */
 	/* The idmapped layers received (idmap.c): the image, then each
 	 * --layer in the order given; none: the host's directories. */
 	int tree_fd[CTR_MAX_TREES];

@@ -253,9 +253,9 @@ setup_process(const struct ctr_child *ch)
 	if (TRACE(setrlimit(RLIMIT_NOFILE, &nofile), "prlimit64",
 		  "0, RLIMIT_NOFILE, {rlim_cur=1024, rlim_max=1024}, NULL") == -1)
 		return err_sys("setrlimit(RLIMIT_NOFILE)");
-	if (ch->tty_sock >= 0) {
-		int tty = ctr_tty_open_inside(ch->tty_sock);
-		close(ch->tty_sock);
+	if (ch->chan.tty[1] >= 0) {
+		int tty = ctr_tty_open_inside(ch->chan.tty[1]);
+		close(ch->chan.tty[1]);
 		if (tty == -1)
 			return err_sys("-t: a pty in the container");
 		/* Our session (setsid at the start) gets the pty as controlling
@@ -475,7 +475,6 @@ ctr_child_main(void *arg)
 	struct ctr_child *ch = arg;
 	const struct ctr_config *cfg = ch->cfg;
 	sigset_t none;
-	char go;
 
 	/* The parent blocked signals for its signalfd; COMMAND must not
 	 * inherit that. If nutshell dies (even of SIGKILL), so do we, and
@@ -517,13 +516,10 @@ ctr_child_main(void *arg)
 	}
 	/* 1. Wait until the parent has put us in the cgroup, written the id
 	 * maps and moved our veth end in; end of file means it failed - or
-	 * died before PR_SET_PDEATHSIG above - so our copy of the write end
-	 * must not keep the pipe open. */
-	close(ch->go_wr);
+	 * died before PR_SET_PDEATHSIG above (channels.c). */
 	close(ch->lock_fd);
-	if (read(ch->go_fd, &go, 1) != 1)
-		return CTR_EXIT_SETUP;
-	close(ch->go_fd);
+	if (ctr_channels_wait_go(&ch->chan) == -1)
+		return CTR_EXIT_SETUP; /* the parent says why */
 	/* Into the cgroup first, before anything is charged to it: ourselves,
 	 * which is cheaper than the parent moving us (cg_join, lesson 02). */
 	if (ch->join && cg_join(ch->join) == -1) {
@@ -550,9 +546,9 @@ ctr_child_main(void *arg)
 		goto fail;
 	}
 	/* The image's layers, idmapped by the parent for our id map. */
-	if (ch->idmap_sock >= 0) {
-		int n = ctr_idmap_receive(ch->idmap_sock, ch->tree_fd, CTR_MAX_TREES);
-		close(ch->idmap_sock);
+	if (ch->chan.idmap[1] >= 0) {
+		int n = ctr_idmap_receive(ch->chan.idmap[1], ch->tree_fd, CTR_MAX_TREES);
+		close(ch->chan.idmap[1]);
 		if (n > 0 && (size_t)n != cfg->nlayers + 1) {
 			for (int i = 0; i < n; i++)
 				close(ch->tree_fd[i]);
