@@ -29,7 +29,7 @@ COMMON_OBJ = $(COMMON_SRC:.c=.o)
 NS_OBJ   = $(patsubst %.c,%.o,$(wildcard 01-namespaces/ns.c 01-namespaces/ns_net.c))
 CG_OBJ   = $(patsubst %.c,%.o,$(wildcard 02-cgroups/cgroup.c 02-cgroups/cgroup_devices.c))
 CAPS_OBJ = $(patsubst %.c,%.o,$(wildcard 03-capabilities/caps.c 03-capabilities/sc.c))
-ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c 04-overlay-chroot/rootfs_spec.c))
+ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c 04-overlay-chroot/rootfs_path.c 04-overlay-chroot/rootfs_spec.c))
 # Reading images (04-overlay-chroot/image.c): libarchive for the tarballs,
 # nettle (which libarchive links already) for sha256. Linked only by what
 # imports images, dynamically: never by the launcher's static start path.
@@ -63,7 +63,7 @@ all: $(PROGRAMS) $(CTR_PROGRAMS)
 # Lesson 05 links everything: the launcher from its few files and every
 # lesson's helpers; inspect static, so it runs inside any image (the default
 # image gets it as /bin/inspect).
-CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o channels.o tty.o reclaim.o idmap.o nss.o \
+CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o options_ids.o inside.o channels.o tty.o reclaim.o idmap.o nss.o \
 	alloc.o sealed.o stdio.o user.o)
 CTR_PROGRAMS = 05-full-container/nutshell 05-full-container/inspect 05-full-container/mkfilter \
 	       05-full-container/doctor

@@ -1,5 +1,7 @@
 /*
- * rootfs.h - root filesystem helpers of lesson 04, linked by its programs and
+ * rootfs.h - root filesystem helpers of lesson 04 (rootfs.c: the mounts;
+ * rootfs_path.c: paths inside a root and on the host; rootfs_spec.c: a
+ * container's root in one call), linked by its programs and
  * by the launcher (05-full-container).
  *
  * A container stands on a filesystem of its own: read-only image layers
@@ -83,6 +85,13 @@ int rootfs_mount_overlay(const struct rootfs_layers *l, const char *target);
  * symlinks (ELOOP), a component under a non-directory (ENOTDIR).
  */
 int rootfs_resolve(const char *root, const char *path, char *out, size_t size);
+
+/* rootfs_resolve(), then, with CREATE, a missing last component made - a
+ * directory (WANT_DIR) or an empty file - to mount over, traced. Returns 1
+ * when it exists (or was made), 0 when it is missing (and not made), -1 on
+ * error. */
+int rootfs_target(const char *root, const char *path, int create, int want_dir, char *out,
+		  size_t size);
 
 /* mount(ROOT, ROOT, NULL, MS_BIND|MS_REC): pivot_root(2) wants its new root
  * to be a mount point, and a plain directory is not one until bound onto

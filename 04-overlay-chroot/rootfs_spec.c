@@ -175,6 +175,11 @@ rootfs_setup(const struct rootfs_spec *s)
 	}
 	if (host.nlower && mount_layers(s, root, &host) == -1)
 		return -1;
+	/* A directory that is the root already (OCI's root.path) is no mount
+	 * point, which pivot_root(2) and the remounts below need: bound onto
+	 * itself first, as runc does (prepareRoot). */
+	if (!host.nlower && rootfs_bind_self(root) == -1)
+		return err_prefix("%s", root);
 	/* No device node outside /dev may be opened (an image's, or one
 	 * mknod'ed in /tmp, would reach the host's disk): nodev on the root,
 	 * and /dev read-only once its few nodes exist. Set-uid files of the

@@ -109,6 +109,18 @@ struct ctr_config {
  */
 void ctr_parse(struct ctr_config *cfg, int argc, char **argv);
 
+/* The id options (options_ids.c); each -1 with the error record naming the
+ * value and what was expected. --user USER[:GROUP]; one --uidmap or
+ * --gidmap range added to MAP (cfg->uidmap or cfg->gidmap) and the whole
+ * map checked; the maps given map root; their host ids are no user's
+ * subordinate ids (/etc/subuid, /etc/subgid). */
+int ctr_parse_user(struct ctr_config *cfg, const char *arg);
+int ctr_add_idmap(struct ctr_config *cfg, char *map, size_t size, const char *opt, const char *arg);
+int ctr_check_idmaps(const struct ctr_config *cfg);
+int ctr_check_subids(const struct ctr_config *cfg);
+/* The host id that MAP (uid_map text) gives to id 0 inside, or -1. */
+long long ctr_idmap_root(const char *map);
+
 /* --- the container's side (inside.c) --- */
 
 /* What the child of clone(2) needs. */

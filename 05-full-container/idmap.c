@@ -49,8 +49,11 @@ send_layers(int sock, const int *fds, size_t n)
 		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
 	}
-	if (TRACE(sendmsg(sock, &msg, 0), "sendmsg", "%d, {SCM_RIGHTS [%zu fds]}, 0", sock, n) != 1)
-		return trace_fail("sending the idmapped layers"), -1;
+	if (TRACE(sendmsg(sock, &msg, 0), "sendmsg", "%d, {SCM_RIGHTS [%zu fds]}, 0", sock, n) !=
+	    1) {
+		trace_fail("sending the idmapped layers");
+		return -1;
+	}
 	return 0;
 }
 
@@ -71,8 +74,10 @@ ctr_idmap_send(const struct ctr_config *cfg, pid_t pid, int sock)
 	}
 	/* The container's user namespace, whose id map the mounts take. */
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-	if ((userns = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return trace_fail(path), -1;
+	if ((userns = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		trace_fail(path);
+		return -1;
+	}
 	/* The image first, then each --layer in the order given. */
 	for (size_t i = 0; i <= cfg->nlayers; i++) {
 		const char *dir = i == 0 ? cfg->rootfs : cfg->layers[i - 1];

@@ -63,9 +63,14 @@ ctr_close_fds(int cloexec)
 		int fd = atoi(e->d_name);
 		if (fd < 3 || fd == dirfd(d))
 			continue;
-		if (cloexec)
-			fcntl(fd, F_SETFD, FD_CLOEXEC);
-		else
+		/* Unchecked, a descriptor left open would pass into COMMAND. */
+		if (cloexec && fcntl(fd, F_SETFD, FD_CLOEXEC) == -1) {
+			int saved = errno;
+			closedir(d);
+			errno = saved;
+			return -1;
+		}
+		if (!cloexec)
 			close(fd);
 	}
 	closedir(d);
