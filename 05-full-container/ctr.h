@@ -247,9 +247,9 @@ struct ctr_user {
 };
 
 /* The user of cfg (--user, or root) as the files PASSWD and GROUP say,
- * docker's rules (user.c). 0, or -1 with one line into err. */
+ * docker's rules (user.c). 0, or -1 with the error record set. */
 int ctr_user_lookup(const struct ctr_config *cfg, const char *passwd, const char *group,
-		    struct ctr_user *u, char *err, size_t size);
+		    struct ctr_user *u);
 
 /* --- --userns: idmapped layers (idmap.c) --- */
 

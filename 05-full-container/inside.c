@@ -296,9 +296,8 @@ setup_process(const struct ctr_child *ch)
 		return err_set(EACCES, "--workdir '%s': outside the container's root; refused",
 			       dir);
 	/* The image's /etc/passwd and /etc/group, now our own. */
-	char why[4200];
-	if (ctr_user_lookup(cfg, "/etc/passwd", "/etc/group", &user, why, sizeof(why)) == -1)
-		return err_set(0, "%s", why);
+	if (ctr_user_lookup(cfg, "/etc/passwd", "/etc/group", &user) == -1)
+		return -1;
 	set_environment(cfg);
 	/* docker's umask: files COMMAND makes are 0644, not whatever mask the
 	 * caller of nutshell had (0000 would make them world-writable). */
