@@ -271,6 +271,17 @@ struct rootfs_mount_spec {
 	const char *data;	 /* the filesystem's options, or NULL */
 };
 
+/*
+ * The "options" of an OCI mount, N strings, split as runc does: each flag
+ * word ("ro", "nosuid", "rbind", "noexec", and their opposites "rw", "suid",
+ * "exec" ...) set or cleared in *flags, in order; every other word ("mode=755",
+ * "size=64k") appended to data, comma-separated, for the filesystem.
+ * Propagation words ("rprivate", "shared" ...) are refused (EINVAL), as is
+ * data longer than SIZE (E2BIG); the error record names the option.
+ */
+int rootfs_mount_options(const char *const *options, size_t n, unsigned long *flags, char *data,
+			 size_t size);
+
 /* How the process enters the new root (root.path in OCI is always pivoted
  * into, or chroot'ed with "noPivotRoot" where pivot_root cannot work). */
 enum rootfs_enter {

@@ -145,6 +145,76 @@ mount_entry(const char *root, const struct rootfs_mount_spec *m)
 }
 /* >>> mount-entry */
 
+/* The mount(2) flags of OCI's mount options, as runc's parseMountOptions
+ * (libcontainer/specconv) reads them: a set flag, or a cleared one. */
+static const struct {
+	const char *name;
+	int clear;
+	unsigned long flag;
+} option_flags[] = {
+    {"ro", 0, MS_RDONLY},
+    {"rw", 1, MS_RDONLY},
+    {"nosuid", 0, MS_NOSUID},
+    {"suid", 1, MS_NOSUID},
+    {"nodev", 0, MS_NODEV},
+    {"dev", 1, MS_NODEV},
+    {"noexec", 0, MS_NOEXEC},
+    {"exec", 1, MS_NOEXEC},
+    {"sync", 0, MS_SYNCHRONOUS},
+    {"async", 1, MS_SYNCHRONOUS},
+    {"dirsync", 0, MS_DIRSYNC},
+    {"remount", 0, MS_REMOUNT},
+    {"mand", 0, MS_MANDLOCK},
+    {"nomand", 1, MS_MANDLOCK},
+    {"atime", 1, MS_NOATIME},
+    {"noatime", 0, MS_NOATIME},
+    {"diratime", 1, MS_NODIRATIME},
+    {"nodiratime", 0, MS_NODIRATIME},
+    {"bind", 0, MS_BIND},
+    {"rbind", 0, MS_BIND | MS_REC},
+    {"relatime", 0, MS_RELATIME},
+    {"norelatime", 1, MS_RELATIME},
+    {"strictatime", 0, MS_STRICTATIME},
+    {"nostrictatime", 1, MS_STRICTATIME},
+};
+
+int
+rootfs_mount_options(const char *const *options, size_t n, unsigned long *flags, char *data,
+		     size_t size)
+{
+	size_t len = 0;
+
+	*flags = 0;
+	if (size)
+		data[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0, count = sizeof(option_flags) / sizeof(option_flags[0]);
+
+		while (k < count && strcmp(options[i], option_flags[k].name) != 0)
+			k++;
+		if (k < count) {
+			if (option_flags[k].clear)
+				*flags &= ~option_flags[k].flag;
+			else
+				*flags |= option_flags[k].flag;
+			continue;
+		}
+		/* Propagation is the runtime's to set on the root, not a
+		 * mount's: refused rather than passed to the filesystem. */
+		if (strstr(options[i], "shared") || strstr(options[i], "slave") ||
+		    strstr(options[i], "private") || strstr(options[i], "bindable"))
+			return err_set(EINVAL, "mount option '%s': propagation is not supported",
+				       options[i]);
+		/* Anything else is the filesystem's own ("mode=755"). */
+		size_t need = strlen(options[i]) + (len > 0);
+		if (len + need >= size)
+			return err_set(E2BIG, "mount option '%s': the options exceed %zu bytes",
+				       options[i], size ? size - 1 : 0);
+		len += (size_t)snprintf(data + len, size - len, "%s%s", len ? "," : "", options[i]);
+	}
+	return 0;
+}
+
 /* <<< setup */
 int
 rootfs_setup(const struct rootfs_spec *s)

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -280,6 +281,27 @@ START_TEST(rootfs_disk_usage_counts_links_once)
 }
 END_TEST
 
+START_TEST(rootfs_mount_options_split)
+{
+	/* The options of runc spec's /dev/pts and of a read-only bind. */
+	const char *pts[] = {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"};
+	const char *bind[] = {"rbind", "rw", "ro", "nodev", "suid", "nosuid"};
+	const char *prop[] = {"rbind", "rprivate"};
+	unsigned long flags;
+	char data[64];
+
+	ck_assert_int_eq(rootfs_mount_options(pts, 5, &flags, data, sizeof(data)), 0);
+	ck_assert_uint_eq(flags, MS_NOSUID | MS_NOEXEC);
+	ck_assert_str_eq(data, "newinstance,ptmxmode=0666,mode=0620");
+	ck_assert_int_eq(rootfs_mount_options(bind, 6, &flags, data, sizeof(data)), 0);
+	ck_assert_uint_eq(flags, MS_BIND | MS_REC | MS_RDONLY | MS_NODEV | MS_NOSUID);
+	ck_assert_str_eq(data, "");
+	check_refused(rootfs_mount_options(prop, 2, &flags, data, sizeof(data)), EINVAL,
+		      "'rprivate': propagation");
+	check_refused(rootfs_mount_options(pts, 5, &flags, data, 16), E2BIG, "'ptmxmode=0666'");
+}
+END_TEST
+
 Suite *
 suite_rootfs(void)
 {
@@ -290,6 +312,7 @@ suite_rootfs(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, rootfs_overlay_valid);
 	tcase_add_test(tc, rootfs_overlay_refused);
+	tcase_add_test(tc, rootfs_mount_options_split);
 	tcase_add_test(tc, rootfs_overlay_too_many_layers);
 	tcase_add_test(tc, rootfs_resolve_inside);
 	tcase_add_test(tc, rootfs_resolve_refused);
