@@ -8,6 +8,7 @@
  */
 #include "../../04-overlay-chroot/rootfs.h"
 #include "../../common/err.h"
+#include "../../common/trace.h"
 #include "../suites.h"
 #include "harness.h"
 
@@ -64,6 +65,7 @@ in_namespace(int (*fn)(void))
 
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		trace_cfg.quiet = true; /* the trace of the mounts is not this test's */
 		if (unshare(CLONE_NEWNS) == -1)
 			_exit(100);
 		_exit(fn());
