@@ -35,7 +35,8 @@ CG_OBJ   = $(patsubst %.c,%.o,$(wildcard 02-cgroups/cgroup.c 02-cgroups/cgroup_v
                                       02-cgroups/cgroup_devices.c))
 CAPS_OBJ = $(patsubst %.c,%.o,$(wildcard 03-capabilities/caps.c 03-capabilities/sc.c \
 	   03-capabilities/sc_profile.c))
-ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c))
+ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c 04-overlay-chroot/rootfs_path.c \
+	     04-overlay-chroot/rootfs_spec.c))
 # Reading images (04-overlay-chroot/image.c): libarchive for the tarballs,
 # nettle (which libarchive links already) for sha256. Linked only by what
 # imports images, dynamically: never by the launcher's static start path.
@@ -83,9 +84,9 @@ all: $(PROGRAMS) $(CTR_PROGRAMS)
 # Lesson 05 links everything: the launcher from its few files and every
 # lesson's helpers; inspect static, so it runs inside any image (the default
 # image gets it as /bin/inspect).
-CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o inside.o tty.o reclaim.o idmap.o nss.o \
-	alloc.o sealed.o stdio.o user.o image_run.o oci.o oci_state.o oci_spec.o oci_create.o \
-	oci_mount.o oci_seccomp.o) $(STORE_OBJ)
+CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o options_ids.o inside.o channels.o tty.o \
+	reclaim.o idmap.o nss.o alloc.o sealed.o stdio.o user.o image_run.o oci.o oci_state.o \
+	oci_spec.o oci_create.o oci_mount.o oci_seccomp.o) $(STORE_OBJ)
 GEN_FILTERS = build/gen/filters.c
 # Linked fully static (Debian ships libcap.a, libseccomp.a, libjansson.a,
 # libnl-3.a): no dynamic loader mapping and relocating shared objects at

@@ -3,6 +3,7 @@
  */
 #include "ns.h"
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/host.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
@@ -69,6 +70,30 @@ ns_setns(int fd, int nstype)
 {
 	return (int)TRACE(setns(fd, nstype), "setns", "%d, %s", fd, dec_unshare((unsigned)nstype));
 }
+
+/* <<< offsets */
+int
+ns_time_offsets(long long secs)
+{
+	char text[96];
+
+	/* One write: the kernel takes every clock's line at once, or none. */
+	snprintf(text, sizeof(text), "monotonic %lld 0\nboottime %lld 0\n", secs, secs);
+	int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd == -1)
+		return err_sys("open /proc/self/timens_offsets");
+	if (TRACE(write(fd, text, strlen(text)), "write", "%d, %s, %zu", fd, trace_str(text),
+		  strlen(text)) == -1) {
+		err_sys("write /proc/self/timens_offsets");
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+/* >>> offsets */
 
 /* <<< ns-private */
 int

@@ -33,6 +33,15 @@ int ns_unshare(unsigned long flags);
 int ns_setns(int fd, int nstype);
 
 /*
+ * The offsets of the time namespace the caller unshared (CLONE_NEWTIME) and
+ * its children will be in: "monotonic SECS 0\nboottime SECS 0\n" written
+ * once to /proc/self/timens_offsets (time_namespaces(7)). Only before the
+ * first process enters the namespace; after, the write fails with EACCES.
+ * Returns 0, or -1 with errno and the error record (common/err.h) set.
+ */
+int ns_time_offsets(long long secs);
+
+/*
  * Makes every mount of the caller's mount namespace private, recursively:
  * mount(NULL, "/", NULL, MS_REC|MS_PRIVATE, NULL). A new mount namespace
  * starts with copies of the parent's mounts, in the same peer groups when

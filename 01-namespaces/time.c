@@ -22,6 +22,7 @@
  */
 #include "../common/decode.h"
 #include "../common/procfs.h"
+#include "../common/err.h"
 #include "../common/trace.h"
 #include "ns.h"
 
@@ -87,27 +88,6 @@ child_main(void *arg)
 	return 0;
 }
 
-/* <<< offsets */
-/* "monotonic SECS NANOSECS" and "boottime SECS NANOSECS", one write. */
-static long
-write_offsets(long secs)
-{
-	char text[96];
-	long ret = -1;
-
-	snprintf(text, sizeof(text), "monotonic %ld 0\nboottime %ld 0\n", secs, secs);
-	int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-	if (fd == -1)
-		return -1;
-	ret = TRACE(write(fd, text, strlen(text)), "write", "%d, %s, %zu", fd, trace_str(text),
-		    strlen(text));
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return ret;
-}
-/* >>> offsets */
-
 static int
 on_option(int opt, const char *arg)
 {
@@ -167,8 +147,10 @@ main(int argc, char **argv)
 	/* We stay where we were; our children will not. */
 	proc_ns(0, "time");
 	proc_ns(0, "time_for_children");
-	if (write_offsets(offset) == -1)
+	if (ns_time_offsets(offset) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	/* >>> unshare */
 	if (ns_sync_init(&sync) == -1) {
 		trace_fail("pipe2");
@@ -185,8 +167,9 @@ main(int argc, char **argv)
 	snprintf(child_ns, sizeof(child_ns), "%s", id ? id : "?");
 	/* Now that the namespace has a process, its offsets are fixed. */
 	trace_note("parent: change the offsets after the first child?");
-	long again = write_offsets(offset + 1);
+	int again = ns_time_offsets(offset + 1);
 	int again_errno = errno;
+	err_clear(); /* the failure we expect */
 	ns_sync_close(&sync);
 	if (ns_wait(pid, &status) == -1)
 		return EXIT_DEMO_FAILED;

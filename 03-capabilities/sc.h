@@ -147,11 +147,6 @@ int sc_export(scmp_filter_ctx ctx, struct sc_bpf *out, char *err, size_t size);
  * as sc_load() does after building. */
 int sc_load_bpf(const struct sc_bpf *bpf, const char *what);
 
-/* The default profile's filters for the usual capability sets, made at
- * build time (build/gen/filters.c; linked by the launcher and the tests). */
-extern const struct sc_bpf sc_default_bpf[];
-extern const size_t sc_default_bpf_count;
-
 /* Prints what the profile allows and denies, and why, to out. */
 void sc_print(FILE *out, const struct sc_profile *p, const cap_value_t *caps, size_t n);
 

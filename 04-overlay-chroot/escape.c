@@ -27,6 +27,7 @@
 #include "../01-namespaces/ns.h"
 #include "../common/host.h"
 #include "../common/trace.h"
+#include "../common/err.h"
 #include "rootfs.h"
 
 #include <errno.h>
@@ -226,7 +227,7 @@ main(int argc, char **argv)
 	trace_need_root();
 	if ((!image[0] && rootfs_default_image(image, sizeof(image)) == -1) ||
 	    rootfs_check_image(image) == -1) {
-		trace_error("%s", rootfs_error());
+		err_print();
 		return EXIT_USAGE;
 	}
 	/* In a chroot the escape reaches the chroot's parent even after
@@ -237,14 +238,14 @@ main(int argc, char **argv)
 	}
 	char scratch[128];
 	if (rootfs_tmpdir("escape", tmp, sizeof(tmp)) == -1) {
-		trace_error("%s", rootfs_error());
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	snprintf(scratch, sizeof(scratch), "%s/scratch", tmp);
 	if (mkdir(scratch, 0755) == 0)
 		status = rootfs_run_isolated(world_main, NULL);
 	if (rootfs_remove_tree(tmp) == -1)
-		trace_error("%s", rootfs_error());
+		err_print();
 	if (status != 0 || rootfs_interrupted()) {
 		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;

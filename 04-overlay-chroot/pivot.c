@@ -26,6 +26,7 @@
 #include "../common/decode.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
+#include "../common/err.h"
 #include "rootfs.h"
 
 #include <fcntl.h>
@@ -172,18 +173,18 @@ main(int argc, char **argv)
 	trace_need_root();
 	if ((!image[0] && rootfs_default_image(image, sizeof(image)) == -1) ||
 	    rootfs_check_image(image) == -1) {
-		trace_error("%s", rootfs_error());
+		err_print();
 		return EXIT_USAGE;
 	}
 	if (rootfs_tmpdir("pivot", tmp, sizeof(tmp)) == -1) {
-		trace_error("%s", rootfs_error());
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	const char *dirs[] = {"upper", "work", "merged", NULL};
 	if (rootfs_mkdirs(tmp, dirs) == 0)
 		status = rootfs_run_isolated(child_main, NULL);
 	if (rootfs_remove_tree(tmp) == -1)
-		trace_error("%s", rootfs_error());
+		err_print();
 	if (status != 0 || rootfs_interrupted()) {
 		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;

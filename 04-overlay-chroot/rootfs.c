@@ -5,6 +5,7 @@
 #include "rootfs.h"
 #include "../01-namespaces/ns.h"
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
 
@@ -14,7 +15,6 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,35 +47,6 @@ const char *const rootfs_readonly_paths[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
-static char last_error[512];
-
-const char *
-rootfs_error(void)
-{
-	return last_error;
-}
-
-/* Refused input: errno = err, one line in last_error, -1. */
-static int __attribute__((format(printf, 2, 3))) refuse(int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
-	va_end(ap);
-	errno = err;
-	return -1;
-}
-
-/* A system call failed (already in the trace): name it, keep errno. */
-static int
-failed(const char *call, const char *path)
-{
-	int saved = errno;
-
-	return refuse(saved, "%s %s: %s (%s)", call, path, dec_errno(saved), strerror(saved));
-}
-
 static const char *
 quote(const char *s)
 {
@@ -89,7 +60,7 @@ rootfs_mount(const char *source, const char *target, const char *fstype, unsigne
 	if (TRACE(mount(source, target, fstype, flags, data), "mount", "%s, %s, %s, %s, %s",
 		  quote(source), trace_str(target), quote(fstype), dec_mount(flags),
 		  quote(data)) == -1)
-		return failed("mount", target);
+		return err_sys("mount %s", target);
 	return 0;
 }
 
@@ -99,16 +70,17 @@ static int
 check_dir(const char *what, const char *path, struct stat *st)
 {
 	if (!path || path[0] != '/')
-		return refuse(EINVAL, "%s '%s': expected an absolute path", what, path ? path : "");
+		return err_set(EINVAL, "%s '%s': expected an absolute path", what,
+			       path ? path : "");
 	/* lowerdir=A:B,upperdir=U: ':' and ',' would split the path. */
 	if (strpbrk(path, ",:\\"))
-		return refuse(EINVAL, "%s '%s': an overlay path cannot contain ',' ':' or '\\'",
-			      what, path);
+		return err_set(EINVAL, "%s '%s': an overlay path cannot contain ',' ':' or '\\'",
+			       what, path);
 	if (stat(path, st) == -1)
-		return refuse(errno, "%s '%s': %s", what, path,
-			      errno == ENOENT ? "no such directory" : strerror(errno));
+		return err_set(errno, "%s '%s': %s", what, path,
+			       errno == ENOENT ? "no such directory" : strerror(errno));
 	if (!S_ISDIR(st->st_mode))
-		return refuse(ENOTDIR, "%s '%s': not a directory", what, path);
+		return err_set(ENOTDIR, "%s '%s': not a directory", what, path);
 	return 0;
 }
 
@@ -122,16 +94,16 @@ rootfs_overlay_options(const struct rootfs_layers *l, char *opts, size_t size)
 	size_t limit = (size_t)sysconf(_SC_PAGESIZE) - 1;
 
 	if (l->nlower == 0)
-		return refuse(EINVAL, "overlay: no lower layer; expected at least one");
+		return err_set(EINVAL, "overlay: no lower layer; expected at least one");
 	if (l->nlower > ROOTFS_MAX_LOWER)
-		return refuse(EINVAL, "overlay: %zu lower layers; overlayfs stacks at most %d",
-			      l->nlower, ROOTFS_MAX_LOWER);
+		return err_set(EINVAL, "overlay: %zu lower layers; overlayfs stacks at most %d",
+			       l->nlower, ROOTFS_MAX_LOWER);
 	for (size_t i = 0; i < l->nlower; i++)
 		if (check_dir("overlay: lower layer", l->lower[i], &st) == -1)
 			return -1;
 	if (!l->upper != !l->work)
-		return refuse(EINVAL, "overlay: an upper layer needs a work directory, and the "
-				      "reverse");
+		return err_set(EINVAL, "overlay: an upper layer needs a work directory, and the "
+				       "reverse");
 	if (l->upper) {
 		if (check_dir("overlay: upper", l->upper, &upper) == -1 ||
 		    check_dir("overlay: work", l->work, &work) == -1)
@@ -139,15 +111,15 @@ rootfs_overlay_options(const struct rootfs_layers *l, char *opts, size_t size)
 		/* Copy-up writes into work, then renames into upper (rename(2)
 		 * does not cross filesystems). */
 		if (upper.st_dev != work.st_dev)
-			return refuse(EXDEV,
-				      "overlay: upper '%s' and work '%s' are on different "
-				      "filesystems; expected one",
-				      l->upper, l->work);
+			return err_set(EXDEV,
+				       "overlay: upper '%s' and work '%s' are on different "
+				       "filesystems; expected one",
+				       l->upper, l->work);
 		if (upper.st_ino == work.st_ino)
-			return refuse(EINVAL,
-				      "overlay: upper and work are both '%s'; expected two "
-				      "directories",
-				      l->upper);
+			return err_set(EINVAL,
+				       "overlay: upper and work are both '%s'; expected two "
+				       "directories",
+				       l->upper);
 	}
 
 	/* Measure first, so an overlong string is refused, never cut. */
@@ -158,10 +130,10 @@ rootfs_overlay_options(const struct rootfs_layers *l, char *opts, size_t size)
 		len +=
 		    strlen(",upperdir=") + strlen(l->upper) + strlen(",workdir=") + strlen(l->work);
 	if (len > limit || len >= size)
-		return refuse(E2BIG,
-			      "overlay: %zu lower layers make a %zu-byte option string; mount(2) "
-			      "takes at most %zu",
-			      l->nlower, len, limit < size - 1 ? limit : size - 1);
+		return err_set(E2BIG,
+			       "overlay: %zu lower layers make a %zu-byte option string; mount(2) "
+			       "takes at most %zu",
+			       l->nlower, len, limit < size - 1 ? limit : size - 1);
 	size_t o = (size_t)snprintf(opts, size, "lowerdir=");
 	for (size_t i = 0; i < l->nlower; i++)
 		o += (size_t)snprintf(opts + o, size - o, "%s%s", i ? ":" : "", l->lower[i]);
@@ -177,7 +149,7 @@ rootfs_mount_overlay(const struct rootfs_layers *l, const char *target)
 	int ret = -1;
 
 	if (!opts)
-		return refuse(ENOMEM, "overlay: out of memory");
+		return err_set(ENOMEM, "overlay: out of memory");
 	if (rootfs_overlay_options(l, opts, 8192) == 0) {
 		trace_note("overlay options: %s", opts);
 		ret = rootfs_mount("overlay", target, "overlay", 0, opts);
@@ -295,8 +267,8 @@ failed_on_fs(const char *call, const char *dir)
 	int saved = errno;
 
 	rootfs_fstype(dir, type, sizeof(type));
-	return refuse(saved, "%s %s (%s): %s (%s)", call, dir, type, dec_errno(saved),
-		      strerror(saved));
+	errno = saved;
+	return err_sys("%s %s (%s)", call, dir, type);
 }
 
 /* <<< idmap */
@@ -339,126 +311,8 @@ rootfs_attach_tree(int fd, const char *target)
 	if (TRACE(syscall(SYS_move_mount, fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH),
 		  "move_mount", "%d, \"\", AT_FDCWD, %s, MOVE_MOUNT_F_EMPTY_PATH", fd,
 		  trace_str(target)) == -1)
-		return failed("move_mount", target);
+		return err_sys("move_mount %s", target);
 	return 0;
-}
-
-/* ---- resolving a path inside a root ---- */
-
-/* <<< resolve */
-int
-rootfs_resolve(const char *root, const char *path, char *out, size_t size)
-{
-	char rest[2 * PATH_MAX], next[2 * PATH_MAX], done[PATH_MAX] = "", host[2 * PATH_MAX];
-	char target[PATH_MAX] = "", link[2 * PATH_MAX] = "";
-	const char *prefix = strcmp(root, "/") == 0 ? "" : root;
-	int links = 0, missing = 0;
-	struct stat st;
-
-	if (root[0] != '/')
-		return refuse(EINVAL, "root '%s': expected an absolute path", root);
-	if (path[0] != '/')
-		return refuse(EINVAL, "'%s': expected an absolute path inside the root", path);
-	if (stat(root, &st) == -1 || !S_ISDIR(st.st_mode))
-		return refuse(ENOENT, "root '%s': no such directory", root);
-	snprintf(rest, sizeof(rest), "%s", path);
-	for (char *p = rest; *p;) {
-		p += strspn(p, "/");
-		size_t len = strcspn(p, "/");
-		char comp[NAME_MAX + 1];
-		if (len == 0)
-			break;
-		if (len > NAME_MAX)
-			return refuse(ENAMETOOLONG, "'%s': a name longer than %d", path, NAME_MAX);
-		memcpy(comp, p, len);
-		comp[len] = '\0';
-		p += len;
-		if (strcmp(comp, ".") == 0)
-			continue;
-		if (strcmp(comp, "..") == 0) {
-			/* The kernel stops ".." at a process's root; here the
-			 * root is only a directory of the host, so refuse. */
-			if (done[0] == '\0' && links > 0)
-				return refuse(EXDEV,
-					      "%s is a symlink to '%s', which climbs above the "
-					      "root; refusing to follow it",
-					      link, target);
-			if (done[0] == '\0')
-				return refuse(EXDEV, "'%s': '..' climbs above the root %s", path,
-					      root);
-			*strrchr(done, '/') = '\0';
-			continue;
-		}
-		snprintf(host, sizeof(host), "%s%s/%s", prefix, done, comp);
-		if (!missing && lstat(host, &st) == -1) {
-			if (errno != ENOENT)
-				return refuse(errno, "%s: %s", host, strerror(errno));
-			missing = 1; /* the rest is to be created */
-		}
-		if (!missing && S_ISLNK(st.st_mode)) {
-			ssize_t n = readlink(host, target, sizeof(target) - 1);
-			if (n < 0)
-				return refuse(errno, "%s: %s", host, strerror(errno));
-			target[n] = '\0';
-			if (++links > 40)
-				return refuse(ELOOP, "%s: more than 40 symlinks", path);
-			/* Absolute: on the host it names the host's file. */
-			if (target[0] == '/')
-				return refuse(EXDEV,
-					      "%s is a symlink to '%s', outside the root; refusing "
-					      "to follow it",
-					      host, target);
-			/* Relative: go on from the link's directory; a ".."
-			 * above the root is refused above. */
-			snprintf(link, sizeof(link), "%s", host);
-			snprintf(next, sizeof(next), "%s/%s", target, p);
-			snprintf(rest, sizeof(rest), "%s", next);
-			p = rest;
-			continue;
-		}
-		if (!missing && !S_ISDIR(st.st_mode) && p[strspn(p, "/")] != '\0')
-			return refuse(ENOTDIR, "%s: not a directory", host);
-		if (strlen(done) + len + 2 > sizeof(done))
-			return refuse(ENAMETOOLONG, "'%s': too long", path);
-		strcat(done, "/");
-		strcat(done, comp);
-	}
-	if ((size_t)snprintf(out, size, "%s%s", prefix, done[0] ? done : (*prefix ? "" : "/")) >=
-	    size)
-		return refuse(ENAMETOOLONG, "'%s': too long", path);
-	return 0;
-}
-/* >>> resolve */
-
-/*
- * The host path of ROOT/PATH in out, resolved inside the root. With create,
- * a missing last component is made: a directory (want_dir) or an empty file,
- * to mount over. Returns 1 when it exists (or was made), 0 when it is
- * missing (and not made), -1 on error.
- */
-static int
-target_in(const char *root, const char *path, int create, int want_dir, char *out, size_t size)
-{
-	struct stat st;
-
-	if (rootfs_resolve(root, path, out, size) == -1)
-		return -1;
-	if (lstat(out, &st) == 0)
-		return 1;
-	if (!create)
-		return 0;
-	if (want_dir) {
-		if (TRACE(mkdir(out, 0755), "mkdir", "%s, 0755", trace_str(out)) == -1)
-			return failed("mkdir", out);
-		return 1;
-	}
-	int fd = (int)TRACE(open(out, O_WRONLY | O_CREAT | O_CLOEXEC, 0644), "openat",
-			    "AT_FDCWD, %s, %s, 0644", trace_str(out),
-			    dec_open(O_WRONLY | O_CREAT | O_CLOEXEC));
-	if (fd == -1)
-		return failed("openat", out);
-	close(fd);
-	return 1;
 }
 
 /* ---- the root itself ---- */
@@ -477,15 +331,15 @@ rootfs_pivot(const char *root)
 	 * at the same place, so no directory for it is needed; "." then names
 	 * the old root, and detaching it leaves the new one (pivot_root(2)). */
 	if (TRACE(chdir(root), "chdir", "%s", trace_str(root)) == -1)
-		return failed("chdir", root);
+		return err_sys("chdir %s", root);
 	if (TRACE(syscall(SYS_pivot_root, ".", "."), "pivot_root", "\".\", \".\"") == -1)
-		return failed("pivot_root", root);
+		return err_sys("pivot_root %s", root);
 	/* MNT_DETACH: the host's mounts are busy (the host uses them); lazily
 	 * detach them from our namespace instead of unmounting them. */
 	if (TRACE(umount2(".", MNT_DETACH), "umount2", "\".\", %s", dec_umount(MNT_DETACH)) == -1)
-		return failed("umount2", "the old root");
+		return err_sys("umount2 the old root");
 	if (TRACE(chdir("/"), "chdir", "\"/\"") == -1)
-		return failed("chdir", "/");
+		return err_sys("chdir /");
 	return 0;
 }
 /* >>> pivot */
@@ -494,11 +348,11 @@ int
 rootfs_chroot(const char *root)
 {
 	if (TRACE(chdir(root), "chdir", "%s", trace_str(root)) == -1)
-		return failed("chdir", root);
+		return err_sys("chdir %s", root);
 	if (TRACE(chroot("."), "chroot", "\".\"") == -1)
-		return failed("chroot", root);
+		return err_sys("chroot %s", root);
 	if (TRACE(chdir("/"), "chdir", "\"/\"") == -1)
-		return failed("chdir", "/");
+		return err_sys("chdir /");
 	return 0;
 }
 
@@ -509,10 +363,10 @@ rootfs_mount_proc(const char *root)
 {
 	char target[PATH_MAX];
 
-	if (target_in(root, "/proc", 1, 1, target, sizeof(target)) == -1)
+	if (rootfs_target(root, "/proc", 1, 1, target, sizeof(target)) == -1)
 		return -1;
 	if (ns_mount_proc(target) == -1)
-		return failed("mount proc on", target);
+		return err_sys("mount proc on %s", target);
 	return 0;
 }
 
@@ -521,7 +375,7 @@ rootfs_mount_sys(const char *root)
 {
 	char target[PATH_MAX];
 
-	if (target_in(root, "/sys", 1, 1, target, sizeof(target)) == -1)
+	if (rootfs_target(root, "/sys", 1, 1, target, sizeof(target)) == -1)
 		return -1;
 	return rootfs_mount("sysfs", target, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			    NULL);
@@ -555,12 +409,12 @@ make_node(const char *dev, const char *name, unsigned int major, unsigned int mi
 		  minor) == 0)
 		return 0;
 	if (errno != EPERM)
-		return failed("mknodat", path);
+		return err_sys("mknodat %s", path);
 	/* No CAP_MKNOD (a user namespace): bind the caller's device instead. */
 	snprintf(host, sizeof(host), "/dev/%s", name);
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd == -1)
-		return failed("open", path);
+		return err_sys("open %s", path);
 	close(fd);
 	return rootfs_mount(host, path, NULL, MS_BIND, NULL);
 }
@@ -593,7 +447,7 @@ rootfs_mount_dev(const char *root)
 	char dev[PATH_MAX], path[PATH_MAX + 16];
 	int ret = -1;
 
-	if (target_in(root, "/dev", 1, 1, dev, sizeof(dev)) == -1 ||
+	if (rootfs_target(root, "/dev", 1, 1, dev, sizeof(dev)) == -1 ||
 	    rootfs_mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME,
 			 "mode=755,size=65536k") == -1)
 		return -1;
@@ -610,7 +464,7 @@ rootfs_mount_dev(const char *root)
 	 * opener's group. */
 	snprintf(path, sizeof(path), "%s/pts", dev);
 	if (TRACE(mkdir(path, 0755), "mkdir", "%s, 0755", trace_str(path)) == -1) {
-		failed("mkdir", path);
+		err_sys("mkdir %s", path);
 		goto out;
 	}
 	if (rootfs_mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
@@ -619,7 +473,7 @@ rootfs_mount_dev(const char *root)
 		goto out;
 	snprintf(path, sizeof(path), "%s/shm", dev);
 	if (TRACE(mkdir(path, 01777), "mkdir", "%s, 01777", trace_str(path)) == -1) {
-		failed("mkdir", path);
+		err_sys("mkdir %s", path);
 		goto out;
 	}
 	if (rootfs_mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -629,7 +483,7 @@ rootfs_mount_dev(const char *root)
 		snprintf(path, sizeof(path), "%s/%s", dev, dev_links[i].name);
 		if (TRACE(symlink(dev_links[i].target, path), "symlink", "%s, %s",
 			  trace_str(dev_links[i].target), trace_str(path)) == -1) {
-			failed("symlink", path);
+			err_sys("symlink %s", path);
 			goto out;
 		}
 	}
@@ -645,12 +499,12 @@ rootfs_mask(const char *root, const char *path)
 {
 	char target[PATH_MAX];
 	struct stat st;
-	int found = target_in(root, path, 0, 0, target, sizeof(target));
+	int found = rootfs_target(root, path, 0, 0, target, sizeof(target));
 
 	if (found != 1)
 		return found;
 	if (lstat(target, &st) == -1)
-		return failed("lstat", target);
+		return err_sys("lstat %s", target);
 	/* A directory: an empty tmpfs, read-only so nothing can be put there. */
 	if (S_ISDIR(st.st_mode))
 		return rootfs_mount("tmpfs", target, "tmpfs",
@@ -695,7 +549,7 @@ restrict_each(const char *target, unsigned long flags)
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 
 	if (!f)
-		return failed("fopen", "/proc/self/mountinfo");
+		return err_sys("fopen /proc/self/mountinfo");
 	while (ret == 0 && getline(&line, &cap, f) > 0) {
 		struct proc_mount m;
 		struct statvfs sv;
@@ -704,7 +558,7 @@ restrict_each(const char *target, unsigned long flags)
 		    (m.point[len] != '\0' && m.point[len] != '/'))
 			continue;
 		if (statvfs(m.point, &sv) == -1)
-			ret = failed("statvfs", m.point);
+			ret = err_sys("statvfs %s", m.point);
 		else
 			ret = rootfs_mount(NULL, m.point, NULL,
 					   MS_BIND | MS_REMOUNT | flags | kept_flags(&sv), NULL);
@@ -747,7 +601,7 @@ rootfs_readonly(const char *root, const char *path)
 {
 	char target[PATH_MAX];
 	struct statvfs sv;
-	int found = target_in(root, path, 0, 0, target, sizeof(target));
+	int found = rootfs_target(root, path, 0, 0, target, sizeof(target));
 
 	if (found != 1)
 		return found;
@@ -756,7 +610,7 @@ rootfs_readonly(const char *root, const char *path)
 	if (rootfs_mount(target, target, NULL, MS_BIND | MS_REC, NULL) == -1)
 		return -1;
 	if (statvfs(target, &sv) == -1)
-		return failed("statvfs", target);
+		return err_sys("statvfs %s", target);
 	return rootfs_mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | kept_flags(&sv),
 			    NULL);
 }
@@ -785,40 +639,14 @@ int
 rootfs_check_image(const char *dir)
 {
 	static const char *const targets[] = {"/proc", "/dev", "/sys"};
-	char resolved[PATH_MAX], why[sizeof(last_error)];
+	char resolved[PATH_MAX];
 	struct stat st;
 
 	if (check_dir("image", dir, &st) == -1)
 		return -1;
 	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
-		if (rootfs_resolve(dir, targets[i], resolved, sizeof(resolved)) == -1) {
-			int saved = errno;
-			snprintf(why, sizeof(why), "%s", last_error);
-			return refuse(saved, "image '%s': %s", dir, why);
-		}
-	return 0;
-}
-
-int
-rootfs_default_image(char *out, size_t size)
-{
-	char exe[PATH_MAX], path[PATH_MAX + 32];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	if (n < 0)
-		return failed("readlink", "/proc/self/exe");
-	exe[n] = '\0';
-	*strrchr(exe, '/') = '\0'; /* the lesson's directory */
-	snprintf(path, sizeof(path), "%s/../images/busybox", exe);
-	if (!realpath(path, exe)) {
-		if (errno == EACCES) /* a directory above it closed to us: a 0700 home */
-			return refuse(EACCES, "the default image %s cannot be reached: EACCES",
-				      path);
-		return refuse(ENOENT, "the default image %s is missing; build it with 'make image'",
-			      path);
-	}
-	if ((size_t)snprintf(out, size, "%s", exe) >= size)
-		return refuse(ENAMETOOLONG, "%s: too long", exe);
+		if (rootfs_resolve(dir, targets[i], resolved, sizeof(resolved)) == -1)
+			return err_prefix("image '%s'", dir);
 	return 0;
 }
 
@@ -864,101 +692,4 @@ rootfs_run_isolated(int (*fn)(void *), void *arg)
 	if (ns_wait(pid, &status) == -1)
 		return -1;
 	return status;
-}
-
-/* ---- temporary directories and disk usage (untraced plumbing) ---- */
-
-int
-rootfs_mkdirs(const char *dir, const char *const subdirs[])
-{
-	char path[PATH_MAX];
-
-	for (size_t i = 0; subdirs[i]; i++) {
-		snprintf(path, sizeof(path), "%s%s%s", dir, subdirs[i][0] ? "/" : "", subdirs[i]);
-		if (mkdir(path, 0755) == -1 && errno != EEXIST)
-			return failed("mkdir", path);
-	}
-	return 0;
-}
-
-int
-rootfs_tmpdir(const char *prog, char *out, size_t size)
-{
-	if ((size_t)snprintf(out, size, "/tmp/nutshell-%s.XXXXXX", prog) >= size)
-		return refuse(ENAMETOOLONG, "temporary directory name too long");
-	if (!mkdtemp(out))
-		return failed("mkdtemp", out);
-	return 0;
-}
-
-static int remove_failures;
-
-static int
-remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	if (remove(path) == -1)
-		remove_failures++;
-	return 0;
-}
-
-int
-rootfs_remove_tree(const char *path)
-{
-	remove_failures = 0;
-	if (nftw(path, remove_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) == -1)
-		return failed("nftw", path);
-	if (remove_failures)
-		return refuse(ENOTEMPTY, "%s: %d entries could not be removed", path,
-			      remove_failures);
-	return 0;
-}
-
-/* nftw() has no user argument: the walk being summed. */
-static struct {
-	long long bytes;
-	struct {
-		dev_t dev;
-		ino_t ino;
-	} * seen;
-	size_t n, cap;
-} usage;
-
-static int
-add_usage(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)path;
-	(void)type;
-	(void)ftw;
-	if (st->st_nlink > 1 && !S_ISDIR(st->st_mode)) {
-		for (size_t i = 0; i < usage.n; i++)
-			if (usage.seen[i].dev == st->st_dev && usage.seen[i].ino == st->st_ino)
-				return 0; /* a hard link to what was counted */
-		if (usage.n == usage.cap) {
-			size_t cap = usage.cap ? 2 * usage.cap : 64;
-			void *seen = realloc(usage.seen, cap * sizeof(*usage.seen));
-			if (!seen)
-				return -1;
-			usage.seen = seen;
-			usage.cap = cap;
-		}
-		usage.seen[usage.n].dev = st->st_dev;
-		usage.seen[usage.n++].ino = st->st_ino;
-	}
-	usage.bytes += (long long)st->st_blocks * 512;
-	return 0;
-}
-
-long long
-rootfs_disk_usage(const char *path)
-{
-	usage.bytes = 0;
-	usage.n = 0;
-	int ret = nftw(path, add_usage, 32, FTW_PHYS | FTW_MOUNT);
-	free(usage.seen);
-	usage.seen = NULL;
-	usage.cap = usage.n = 0;
-	return ret == 0 ? usage.bytes : -1;
 }

@@ -1,25 +1,28 @@
 /*
- * rootfs.h - root filesystem helpers of lesson 04, linked by its programs and
+ * rootfs.h - root filesystem helpers of lesson 04 (rootfs.c: the mounts;
+ * rootfs_path.c: paths inside a root and on the host; rootfs_spec.c: a
+ * container's root in one call), linked by its programs and
  * by the launcher (05-full-container).
  *
  * A container stands on a filesystem of its own: read-only image layers
  * joined by overlayfs under one writable layer (overlayfs docs,
  * Documentation/filesystems/overlayfs.rst), made its root with pivot_root(2)
- * and the old root detached, given a fresh /proc, a read-only /sys and a
- * small /dev first. The launcher (05-full-container/inside.c) calls them in
- * this order, in a new mount namespace, on the new root while it is still a
- * directory of the host's tree, and pivots last:
+ * and the old root detached, then given a fresh /proc, a read-only /sys and
+ * a small /dev. rootfs_setup() does all of it from one description
+ * (struct rootfs_spec below), in a new mount namespace, in this order:
  *
- *	ns_make_private()                            nothing we mount leaks out
- *	rootfs_mount_overlay(&layers, root)          image + fresh upper: a mount
- *	                                             point, as pivot_root needs
- *	rootfs_mount_proc(root)  rootfs_mount_sys(root)  rootfs_mount_dev(root)
- *	rootfs_mask_all(root, rootfs_masked_paths)
- *	rootfs_readonly_all(root, rootfs_readonly_paths)
- *	rootfs_pivot(root)                           old root detached
+ *	ns_make_private()                          nothing we mount leaks out
+ *	tmpfs on the scratch directory             upper/, work/, root/ in it
+ *	rootfs_attach_tree() for idmapped layers   (when passed)
+ *	rootfs_mount_overlay(&layers, root)        image + fresh upper
+ *	root remounted nodev,nosuid                no device node, no set-uid
+ *	each of spec->mounts                       volumes, /proc, /sys, ...
+ *	rootfs_mount_dev(root), remounted ro
+ *	rootfs_mask_all()  rootfs_readonly_all()
+ *	root remounted ro                          (spec->readonly)
+ *	rootfs_pivot(root) or rootfs_chroot(root)  old root detached
  *
- * (A root that is a plain directory, as in pivot.c, first needs
- * rootfs_bind_self(root) to be a mount point.)
+ * The lesson programs call the steps one at a time, to show each.
  *
  * Every helper that mounts into a root takes the root directory and a path
  * inside it ("/proc"). The path is resolved inside the root, one component
@@ -32,7 +35,8 @@
  * Helpers return -1 with errno set on failure and never exit. Either a
  * system call failed (it is in the trace already) or the input was refused
  * before any call (EINVAL, ENOENT, ENOTDIR, EXDEV, E2BIG, ELOOP); in both
- * cases rootfs_error() gives one line for the program to print.
+ * cases the error record (common/err.h) holds one line naming the value,
+ * for whoever gives up to print with err_print().
  */
 #ifndef NUTSHELL_ROOTFS_H
 #define NUTSHELL_ROOTFS_H
@@ -59,7 +63,7 @@ struct rootfs_layers {
 /*
  * Checks the layers and writes the mount(2) option string
  * "lowerdir=A:B,upperdir=U,workdir=W" into opts. Refused, with errno and
- * rootfs_error(): a path that is not absolute (EINVAL), a directory that is
+ * the error record: a path that is not absolute (EINVAL), a directory that is
  * missing (ENOENT) or not a directory (ENOTDIR), a path with ',' ':' or '\'
  * (which the option syntax would split; EINVAL), no lower layer or more than
  * ROOTFS_MAX_LOWER (EINVAL), upper without work or the reverse (EINVAL),
@@ -81,6 +85,13 @@ int rootfs_mount_overlay(const struct rootfs_layers *l, const char *target);
  * symlinks (ELOOP), a component under a non-directory (ENOTDIR).
  */
 int rootfs_resolve(const char *root, const char *path, char *out, size_t size);
+
+/* rootfs_resolve(), then, with CREATE, a missing last component made - a
+ * directory (WANT_DIR) or an empty file - to mount over, traced. Returns 1
+ * when it exists (or was made), 0 when it is missing (and not made), -1 on
+ * error. */
+int rootfs_target(const char *root, const char *path, int create, int want_dir, char *out,
+		  size_t size);
 
 /* mount(ROOT, ROOT, NULL, MS_BIND|MS_REC): pivot_root(2) wants its new root
  * to be a mount point, and a plain directory is not one until bound onto
@@ -151,7 +162,7 @@ extern const char *const rootfs_readonly_paths[];
 /*
  * An image to stand on: DIR must be an absolute path to a directory, and
  * its /proc, /dev and /sys, where the image has them, must resolve inside
- * it (rootfs_resolve). Refused with rootfs_error() ("image 'DIR': ...")
+ * it (rootfs_resolve). Refused with the error record ("image 'DIR': ...")
  * before anything is mounted.
  */
 int rootfs_check_image(const char *dir);
@@ -160,6 +171,10 @@ int rootfs_check_image(const char *dir);
  * found from the program's own path (/proc/self/exe), so a program runs
  * from any directory; into out, absolute. */
 int rootfs_default_image(char *out, size_t size);
+
+/* The same, found from EXE, the path of a program of the toolkit (the
+ * launcher runs from a sealed copy, whose /proc/self/exe is a memfd). */
+int rootfs_image_beside(const char *exe, char *out, size_t size);
 
 /*
  * Until the child exits, SIGINT, SIGTERM and SIGHUP to the caller kill it
@@ -175,7 +190,7 @@ int rootfs_interrupted(void);
  * status, or -1. The lesson programs do their mounting this way. */
 int rootfs_run_isolated(int (*fn)(void *), void *arg);
 
-/* mount(2), traced, its failure named for rootfs_error(): every mount of
+/* mount(2), traced, its failure named in the error record: every mount of
  * this lesson and of the launcher goes through here. */
 int rootfs_mount(const char *source, const char *target, const char *fstype, unsigned long flags,
 		 const char *data);
@@ -197,7 +212,7 @@ int rootfs_mount(const char *source, const char *target, const char *fstype, uns
  * btrfs from 5.12-5.15; tmpfs from 6.3; never ramfs). Returns the tree's
  * file descriptor - closing it unmounts the copy - or -1: the kernel's
  * errno (EINVAL or EOPNOTSUPP where the kernel or the filesystem cannot,
- * EPERM without the privilege), with rootfs_error() naming the call, DIR and
+ * EPERM without the privilege), with the error record naming the call, DIR and
  * its filesystem type. Nothing is left on failure.
  */
 int rootfs_idmapped_tree(const char *dir, int userns_fd);
@@ -211,9 +226,6 @@ int rootfs_attach_tree(int fd, const char *target);
 /* The type of the filesystem DIR is on, as /proc/self/mountinfo names it
  * ("ext4", "tmpfs", "rootfs"), into out; "unknown" when it cannot tell. */
 const char *rootfs_fstype(const char *dir, char *out, size_t size);
-
-/* One line saying why the last helper failed ("" when none has). */
-const char *rootfs_error(void);
 
 /*
  * A temporary directory /tmp/nutshell-PROG.XXXXXX (mode 700) into out, for
@@ -229,5 +241,100 @@ int rootfs_remove_tree(const char *path);
 /* Bytes a tree occupies on disk (st_blocks, each inode once, as du(1)
  * counts), not crossing mounts; -1 on failure. */
 long long rootfs_disk_usage(const char *path);
+
+/* ---- a container's root from one description (rootfs_spec.c) ---- */
+
+/* The image and each layer a start may stack: the idmapped trees passed. */
+#define ROOTFS_MAX_TREES 65
+
+/*
+ * One mount of a container's root, with the fields of an entry of an OCI
+ * config.json's "mounts" (runtime-spec config.md, "Mounts"), its "options"
+ * already split into mount(2) flags and the filesystem's data string, as
+ * runc does (libcontainer/specconv: "nosuid" -> MS_NOSUID, "rbind" ->
+ * MS_BIND|MS_REC, "ro" -> MS_RDONLY; "mode=755" stays data).
+ *
+ * The destination is resolved inside the root (rootfs_resolve): a symlink in
+ * the image cannot send the mount onto the host. A missing mount point is
+ * made (its directories too; an empty file for a bind of a file). A bind
+ * (type "bind" or MS_BIND in flags) takes a host path as source and is then
+ * made nodev and nosuid, and read-only with MS_RDONLY, on every mount
+ * beneath it as well (rootfs_restrict_tree). Any other type is one
+ * mount(source, target, type, flags, data); MS_REMOUNT changes a mount an
+ * earlier entry made.
+ */
+struct rootfs_mount_spec {
+	const char *destination; /* absolute, inside the root: "/proc" */
+	const char *type;	 /* "bind", "proc", "sysfs", "tmpfs", "cgroup2", ... */
+	const char *source;	 /* a bind's host path; else the filesystem's name */
+	unsigned long flags;	 /* MS_ flags */
+	const char *data;	 /* the filesystem's options, or NULL */
+};
+
+/*
+ * The "options" of an OCI mount, N strings, split as runc does: each flag
+ * word ("ro", "nosuid", "rbind", "noexec", and their opposites "rw", "suid",
+ * "exec" ...) set or cleared in *flags, in order; every other word ("mode=755",
+ * "size=64k") appended to data, comma-separated, for the filesystem.
+ * Propagation words ("rprivate", "shared" ...) are refused (EINVAL), as is
+ * data longer than SIZE (E2BIG); the error record names the option.
+ */
+int rootfs_mount_options(const char *const *options, size_t n, unsigned long *flags, char *data,
+			 size_t size);
+
+/* How the process enters the new root (root.path in OCI is always pivoted
+ * into, or chroot'ed with "noPivotRoot" where pivot_root cannot work). */
+enum rootfs_enter {
+	ROOTFS_PIVOT,  /* rootfs_pivot: the old root detached (the default) */
+	ROOTFS_CHROOT, /* rootfs_chroot: the host's mounts stay reachable */
+	ROOTFS_STAY,   /* neither: the caller goes on outside the root */
+};
+
+/*
+ * A container's root. Two ways to say where it is:
+ * - scratch: a directory on which a tmpfs (options scratch_data, e.g.
+ *   "mode=700,size=...") is mounted holding upper/, work/ and root/; layers
+ *   (lower only) are stacked with a fresh upper there, on root/. The tmpfs
+ *   dies with the mount namespace, and with it every write of the container;
+ * - root alone (scratch NULL): a directory that is the root already (OCI's
+ *   root.path), or the overlay's mount point when layers holds lower, upper
+ *   and work of the caller's.
+ * tree_fd[0..ntrees-1], when given, are detached idmapped trees
+ * (rootfs_idmapped_tree), one per lower layer in the same order, attached in
+ * the scratch tmpfs and stacked instead of layers.lower; they are closed
+ * whatever happens. Where overlayfs refuses them (Linux 5.12-5.18: EINVAL),
+ * layers.lower is stacked instead, and one line says so.
+ *
+ * masked and readonly_paths are NULL-terminated lists (OCI's
+ * linux.maskedPaths, linux.readonlyPaths; rootfs_masked_paths and
+ * rootfs_readonly_paths are Docker's). dev: a small /dev (rootfs_mount_dev),
+ * read-only after. mounted, when not NULL, is called once every mount is
+ * made, just before the root is entered (the launcher stamps its timings).
+ */
+struct rootfs_spec {
+	const char *root;
+	const char *scratch;
+	const char *scratch_data;
+	struct rootfs_layers layers;
+	const int *tree_fd;
+	size_t ntrees;
+	int readonly; /* root.readonly: the root remounted read-only at the end */
+	const struct rootfs_mount_spec *mounts;
+	size_t nmounts;
+	int dev;
+	const char *const *masked;
+	const char *const *readonly_paths;
+	enum rootfs_enter enter;
+	void (*mounted)(void);
+};
+
+/*
+ * Makes the root S describes and enters it, in the order at the top of this
+ * file. Call in a new mount namespace (the root's mounts die with it).
+ * Returns 0, or -1 with the error record naming the step and the value
+ * ("/data: mount ...: EPERM (...)"); what was mounted stays, for the
+ * namespace's end to take.
+ */
+int rootfs_setup(const struct rootfs_spec *s);
 
 #endif

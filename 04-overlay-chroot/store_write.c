@@ -44,7 +44,7 @@ clear_tmp(const char *root)
 		trace_note("store: removing %s, left by an interrupted import or rm", path);
 		if (rootfs_remove_tree(path) == -1) {
 			closedir(d);
-			return err_set(errno, "%s", rootfs_error());
+			return -1; /* rootfs_remove_tree said why */
 		}
 	}
 	closedir(d);
@@ -155,7 +155,7 @@ store_tidy(const char *root, json_t *index, long long *freed)
 		}
 		if (rootfs_remove_tree(to) == -1) {
 			closedir(d);
-			return err_set(errno, "%s", rootfs_error());
+			return -1; /* rootfs_remove_tree said why */
 		}
 		trace_note("store: removed layer sha256:%s, which no image names", de->d_name);
 		if (freed && bytes > 0)

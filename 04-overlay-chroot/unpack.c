@@ -33,6 +33,7 @@
  */
 #include "../02-cgroups/cgroup.h"
 #include "../common/trace.h"
+#include "../common/err.h"
 #include "image.h"
 #include "rootfs.h"
 
@@ -198,7 +199,7 @@ main(int argc, char **argv)
 	/* overlayfs' lowerdir= lists the top layer first (overlayfs.rst,
 	 * "Multiple lower layers"). */
 	if (img.nlayers && rootfs_overlay_options(&stack, ovl, sizeof(ovl)) == -1) {
-		trace_error("%s", rootfs_error());
+		err_print();
 		goto out;
 	}
 	printf("\nthe layer stack, as overlay mounts it (top first):\n");

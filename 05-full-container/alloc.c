@@ -249,8 +249,10 @@ pick_subnet(struct ctr_config *cfg)
 	const char *who;
 	int ret = -1;
 
-	if (TRACE(getifaddrs(&ifs), "getifaddrs", "&ifs") == -1)
-		return trace_fail("getifaddrs"), -1;
+	if (TRACE(getifaddrs(&ifs), "getifaddrs", "&ifs") == -1) {
+		trace_fail("getifaddrs");
+		return -1;
+	}
 	if (cfg->host_cidr[0]) {
 		subnet_of(cfg->host_cidr, &net, &count);
 		if ((who = holder("n", net, count)))

@@ -36,6 +36,13 @@ enum { CTR_EXIT_SETUP = 125, CTR_EXIT_NOEXEC = 126, CTR_EXIT_NOTFOUND = 127 };
 enum ctr_net { CTR_NET_NONE, CTR_NET_HOST, CTR_NET_VETH };
 
 /* A --volume HOST:CONTAINER[:ro]. */
+/* The default profile's seccomp filters (lesson 03's sc_default_profile)
+ * for the usual capability sets, made at build time by mkfilter.c into
+ * build/gen/filters.c: building one costs libseccomp milliseconds a start.
+ * Linked by the launcher and the tests. */
+extern const struct sc_bpf sc_default_bpf[];
+extern const size_t sc_default_bpf_count;
+
 struct ctr_volume {
 	char host[4096]; /* canonical (realpath), checked to exist */
 	char inside[4096];
@@ -102,17 +109,51 @@ struct ctr_config {
  */
 void ctr_parse(struct ctr_config *cfg, int argc, char **argv);
 
+/* The id options (options_ids.c); each -1 with the error record naming the
+ * value and what was expected. --user USER[:GROUP]; one --uidmap or
+ * --gidmap range added to MAP (cfg->uidmap or cfg->gidmap) and the whole
+ * map checked; the maps given map root; their host ids are no user's
+ * subordinate ids (/etc/subuid, /etc/subgid). */
+int ctr_parse_user(struct ctr_config *cfg, const char *arg);
+int ctr_add_idmap(struct ctr_config *cfg, char *map, size_t size, const char *opt, const char *arg);
+int ctr_check_idmaps(const struct ctr_config *cfg);
+int ctr_check_subids(const struct ctr_config *cfg);
+/* The host id that MAP (uid_map text) gives to id 0 inside, or -1. */
+long long ctr_idmap_root(const char *map);
+
 /* --- the container's side (inside.c) --- */
 
 /* What the child of clone(2) needs. */
+/*
+ * The channels between nutshell and the container's first process
+ * (channels.c), made before clone(2); [0] is the parent's end of a socket
+ * pair and the read end of the pipe, [1] the child's and the write end; -1
+ * when not made or closed.
+ */
+struct ctr_channels {
+	int go[2];    /* the parent writes "g" when the child may go on; EOF: give up */
+	int tty[2];   /* -t: the child sends its pty's master over it */
+	int idmap[2]; /* --userns as root: the parent sends the idmapped layers */
+};
+
+/* Makes the go pipe, and the tty and idmap socket pairs when asked. -1 with
+ * the error record set, nothing left open. */
+int ctr_channels_open(struct ctr_channels *c, int tty, int idmap);
+/* The parent, after clone(2): closes the child's ends. */
+void ctr_channels_parent(struct ctr_channels *c);
+/* The parent: "go", then its end of the pipe closed. */
+int ctr_channels_go(struct ctr_channels *c);
+/* The child: closes the parent's ends, then waits for "go"; -1 when the
+ * parent failed or died (it reports; the child says nothing). */
+int ctr_channels_wait_go(struct ctr_channels *c);
+/* Closes every end still open. */
+void ctr_channels_close(struct ctr_channels *c);
+
 struct ctr_child {
 	const struct ctr_config *cfg;
-	int go_fd;	 /* read end: the parent says "go" once we are set up from outside */
-	int go_wr;	 /* the write end, which the child closes: EOF = parent gone */
-	int lock_fd;	 /* the scratch directory's lock: a host directory, closed too */
-	int tty_sock;	 /* -t: the socket its pty's master goes out on; -1 without */
+	struct ctr_channels chan; /* the child's ends: chan.go[0], chan.tty[1], chan.idmap[1] */
+	int lock_fd;		  /* the scratch directory's lock: a host directory, closed too */
 	struct cg *join; /* the cgroup to move itself into (cg_join); NULL: the parent does */
-	int idmap_sock;	 /* --userns: the socket the idmapped layers come in on; -1 */
 	/* The idmapped layers received (idmap.c): the image, then each
 	 * --layer in the order given; none: the host's directories. */
 	int tree_fd[CTR_MAX_TREES];
@@ -206,9 +247,9 @@ struct ctr_user {
 };
 
 /* The user of cfg (--user, or root) as the files PASSWD and GROUP say,
- * docker's rules (user.c). 0, or -1 with one line into err. */
+ * docker's rules (user.c). 0, or -1 with the error record set. */
 int ctr_user_lookup(const struct ctr_config *cfg, const char *passwd, const char *group,
-		    struct ctr_user *u, char *err, size_t size);
+		    struct ctr_user *u);
 
 /* --- --userns: idmapped layers (idmap.c) --- */
 

@@ -20,6 +20,7 @@
  * the host's directories as before, after one line saying so.
  */
 #include "../04-overlay-chroot/rootfs.h"
+#include "../common/err.h"
 #include "../common/trace.h"
 #include "ctr.h"
 
@@ -48,8 +49,11 @@ send_layers(int sock, const int *fds, size_t n)
 		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
 	}
-	if (TRACE(sendmsg(sock, &msg, 0), "sendmsg", "%d, {SCM_RIGHTS [%zu fds]}, 0", sock, n) != 1)
-		return trace_fail("sending the idmapped layers"), -1;
+	if (TRACE(sendmsg(sock, &msg, 0), "sendmsg", "%d, {SCM_RIGHTS [%zu fds]}, 0", sock, n) !=
+	    1) {
+		trace_fail("sending the idmapped layers");
+		return -1;
+	}
 	return 0;
 }
 
@@ -70,8 +74,10 @@ ctr_idmap_send(const struct ctr_config *cfg, pid_t pid, int sock)
 	}
 	/* The container's user namespace, whose id map the mounts take. */
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-	if ((userns = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return trace_fail(path), -1;
+	if ((userns = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		trace_fail(path);
+		return -1;
+	}
 	/* The image first, then each --layer in the order given. */
 	for (size_t i = 0; i <= cfg->nlayers; i++) {
 		const char *dir = i == 0 ? cfg->rootfs : cfg->layers[i - 1];
@@ -81,14 +87,16 @@ ctr_idmap_send(const struct ctr_config *cfg, pid_t pid, int sock)
 			continue;
 		}
 		if (errno != EINVAL && errno != EOPNOTSUPP && errno != ENOSYS && errno != EPERM) {
-			trace_error("--userns: %s", rootfs_error());
+			err_prefix("--userns");
+			err_print();
 			goto out;
 		}
 		/* Refused by this kernel or filesystem: all layers or none. */
 		trace_error("--userns: the image's files will appear owned by nobody (65534) "
 			    "inside: no idmapped mount here (%s; Linux has them from 5.12, on "
 			    "tmpfs from 6.3)",
-			    rootfs_error());
+			    err_last()->msg);
+		err_clear();
 		while (n > 0)
 			close(fds[--n]);
 		break;

@@ -3,23 +3,29 @@
  *
  *	sudo 05-full-container/nutshell run [OPTIONS] [--] COMMAND [ARG...]
  *
- * This file is the story of a container start, in order; each step is a
- * call into a lesson's helpers (ns_ 01, cg_ 02, caps_/sc_ 03, rootfs_ 04) or
- * into this directory's inside.c (the container's side), options.c (the
- * command line) and tty.c (-t):
+ * This file is the story of a container start, in order; main() takes the
+ * steps below, numbered as here, each a call into a lesson's helpers (ns_
+ * 01, cg_ 02, caps_/sc_ 03, rootfs_ 04) or into this directory's inside.c
+ * (the container's side), options.c (the command line), channels.c (the
+ * pipe and sockets between nutshell and the container) and tty.c (-t):
  *
- *   1. check every option                           options.c, before anything is made
- *   2. build the seccomp filter                     sc_build (03), checked before clone
- *   3. a cgroup beneath ours, with its limits       cg_plan, cg_make, cg_set (02)
- *   4. clone(2) into new namespaces                 ns_clone (01): mnt uts ipc pid net (user)
- *   5. from outside: id maps, veth                  ns_write_idmap, ns_veth_create (01)
+ *   0. run from a sealed copy of ourselves          ctr_run_sealed (sealed.c), before the trace
+ *   1. check every option                           ctr_parse (options.c), before anything is made
+ *   2. build the seccomp filter                     sc_build (03), or one made at build time
+ *   3. a scratch directory; a cgroup beneath ours,  ctr_make_scratch (reclaim.c);
+ *      with its limits                              cg_plan, cg_make, cg_set (02)
+ *   4. clone(2) into new namespaces                 ctr_channels_open; --time-offset: ns_unshare,
+ *                                                   ns_time_offsets (01); ns_clone (01): mnt uts
+ *                                                   ipc pid net (user)
+ *   5. from outside: id maps, veth, then "go"       ns_write_idmap, ns_veth_create (01)
  *      (--userns: the image's layers idmapped,      ctr_idmap_send: rootfs_idmapped_tree (04),
  *      and the child moved into its cgroup)         cg_attach (02)
  *   6. inside: into the cgroup, cgroup ns,          inside.c: cg_join (02), ns_unshare (01),
- *      hostname, network, root, process,            rootfs_* (04), caps_keep_only, sc_load (03)
- *      privileges, execve
- *   7. wait, forwarding signals (and relaying -t)
- *   8. clean up whatever the exit path: cgroup, scratch directory
+ *      hostname, network, root, process,            rootfs_setup (04), caps_keep_only,
+ *      privileges, execve                           sc_load_bpf (03)
+ *   7. wait, forwarding signals (and relaying -t)   wait_container
+ *   8. clean up whatever the exit path: cgroup,     cleanup
+ *      scratch directory
  *
  * Exit status: COMMAND's; 125 nutshell failed, 126 COMMAND not executable,
  * 127 not found, 128+N killed by signal N (docker run's convention).
@@ -63,8 +69,7 @@ static struct cg cgroup;
 static int have_cgroup;
 /* fds 0-2 that are files of the host: relayed through pipes (stdio.c). */
 static struct ctr_stdio stdio = {.inner = {-1, -1, -1}, .outer = {-1, -1, -1}};
-static struct ctr_child child = {.tty_sock = -1, .idmap_sock = -1, .stdio = &stdio};
-static int idmap_sock = -1;   /* --userns: our end, the idmapped layers go out */
+static struct ctr_child child = {.stdio = &stdio};
 static int scratch_lock = -1; /* flock(2) on the scratch directory: we live */
 volatile long long *ctr_stamps;
 
@@ -195,30 +200,38 @@ make_filter(char *err, size_t size)
  * hand it the image's layers idmapped to them, and give it the other end of
  * a veth pair. */
 static int
-setup_from_outside(pid_t pid)
+setup_from_outside(pid_t pid, struct ctr_channels *chan)
 {
 	char err[256], map[64], host_if[IFNAMSIZ];
 
-	if (have_cgroup && !child.join && cg_attach(&cgroup, pid) == -1)
-		return trace_fail("attaching to the cgroup"), -1;
+	if (have_cgroup && !child.join && cg_attach(&cgroup, pid) == -1) {
+		trace_fail("attaching to the cgroup");
+		return -1;
+	}
 	if (cfg.userns) {
 		snprintf(map, sizeof(map), "0 %u %lu\n", (unsigned)cfg.outer_uid, cfg.userns_count);
 		/* An ordinary user must deny setgroups(2) before writing gid_map. */
-		if (cfg.rootless && ns_write_setgroups(pid, "deny") == -1)
-			return trace_fail("/proc/PID/setgroups"), -1;
+		if (cfg.rootless && ns_write_setgroups(pid, "deny") == -1) {
+			trace_fail("/proc/PID/setgroups");
+			return -1;
+		}
 		if (ns_write_idmap(pid, "uid_map", cfg.uidmap[0] ? cfg.uidmap : map, err,
-				   sizeof(err)) == -1)
-			return trace_error("uid_map: %s", err), -1;
+				   sizeof(err)) == -1) {
+			trace_error("uid_map: %s", err);
+			return -1;
+		}
 		snprintf(map, sizeof(map), "0 %u %lu\n", (unsigned)cfg.outer_gid, cfg.userns_count);
 		if (ns_write_idmap(pid, "gid_map", cfg.gidmap[0] ? cfg.gidmap : map, err,
-				   sizeof(err)) == -1)
-			return trace_error("gid_map: %s", err), -1;
+				   sizeof(err)) == -1) {
+			trace_error("gid_map: %s", err);
+			return -1;
+		}
 		/* The image as the container's root sees it: root's files are
 		 * root's (idmapped mounts need the host's CAP_SYS_ADMIN). */
-		int ret = ctr_idmap_send(&cfg, pid, idmap_sock);
-		if (idmap_sock >= 0)
-			close(idmap_sock);
-		idmap_sock = -1;
+		int ret = ctr_idmap_send(&cfg, pid, chan->idmap[0]);
+		if (chan->idmap[0] >= 0)
+			close(chan->idmap[0]);
+		chan->idmap[0] = -1;
 		if (ret == -1)
 			return -1;
 	}
@@ -248,30 +261,6 @@ setup_from_outside(pid_t pid)
 	return 0;
 }
 /* >>> outside */
-
-/* A time namespace for our next child (CLONE_NEWTIME applies to children
- * only), its offsets written before any process is in it (time_namespaces(7)). */
-static int
-make_time_namespace(void)
-{
-	char text[96];
-	int fd;
-
-	if (ns_unshare(CLONE_NEWTIME) == -1)
-		return trace_fail("unshare(CLONE_NEWTIME)"), -1;
-	snprintf(text, sizeof(text), "monotonic %lld 0\nboottime %lld 0\n", cfg.time_offset,
-		 cfg.time_offset);
-	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-	if (fd == -1 || TRACE(write(fd, text, strlen(text)), "write", "%d, %s, %zu", fd,
-			      trace_str(text), strlen(text)) == -1) {
-		trace_fail("/proc/self/timens_offsets");
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
 
 /* <<< wait */
 /* Waits for the container's pid 1, passing SIGINT, SIGTERM, SIGHUP and
@@ -424,13 +413,202 @@ report_timings(void)
 	trace_fact("launcher_peak_rss_kib", "%ld", kib);
 }
 
+/* Step 0, after the sealed copy: only descriptors 0, 1 and 2, each open. */
+static int
+std_fds_only(void)
+{
+	/* A closed stderr (nutshell run ... | head) must end in cleanup(), not
+	 * kill us half-way; the child puts SIGPIPE back for COMMAND. */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		return err_sys("signal(SIGPIPE, SIG_IGN)");
+	/* Only 0, 1 and 2 come in: any other descriptor our caller left open
+	 * - a directory of the host above all - would be the container's way
+	 * out through /proc/self/fd/N (CVE-2024-21626). */
+	if (ctr_close_fds(0) == -1)
+		return err_sys("closing the descriptors we were given");
+	/* A closed 0, 1 or 2 gets /dev/null: else the next descriptor we
+	 * open (the signalfd, a pipe) would take its number, and pass into
+	 * COMMAND as its standard input or output. */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", O_RDWR) != fd)
+			return err_sys("/dev/null for a closed standard descriptor %d", fd);
+	if (getenv("NUTSHELL_TIMINGS")) {
+		/* Shared with the child of clone(2), which stamps its own steps. */
+		void *page =
+		    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		ctr_stamps = page == MAP_FAILED ? NULL : page;
+		if (ctr_stamps)
+			ctr_stamps[CTR_T_START] = ctr_sealed_at();
+		ctr_stamp(CTR_T_MAIN);
+	}
+	return 0;
+}
+
+/* What the host and the options give up, said before the start. */
+static void
+warn(void)
+{
+	if (!cfg.seccomp)
+		trace_error("warning: --security-opt seccomp=unconfined: no system call filter");
+	if (cfg.net == CTR_NET_HOST)
+		trace_error("warning: --network host: the container shares this host's network");
+	/* In a chroot, pivot_root cannot detach what lies above the chroot: a
+	 * container keeping CAP_SYS_CHROOT reaches it by the double-chroot
+	 * escape (04-overlay-chroot/escape). Said, since a chroot cannot be
+	 * mended from inside (host.h). */
+	if (host_in_chroot())
+		trace_error("warning: the container is not isolated from this chroot's parent: %s",
+			    host_chroot_line);
+	if (cfg.rootless && cfg.net == CTR_NET_VETH)
+		trace_error("rootless: no veth (creating one in this namespace needs "
+			    "CAP_NET_ADMIN); the container gets lo only");
+}
+
+/* Signals come through a signalfd from here on, so Ctrl-C ends in cleanup()
+ * instead of leaving a cgroup behind. */
+static int
+signals_to_fd(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGWINCH};
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&set, sigs[i]);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		return err_sys("sigprocmask(SIG_BLOCK)");
+	int fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (fd == -1)
+		return err_sys("signalfd");
+	return fd;
+}
+
+/* Step 3: the scratch directory - the container's tmpfs (upper layer, work
+ * directory, the merged root) is mounted on it, in its own mount namespace
+ * only, and goes away with it - then the cgroup and its limits (lesson 02).
+ * The directory is locked while we live and made before the cgroup, whose
+ * record it holds: what is not locked, a later nutshell may reclaim. Each
+ * helper here says why it failed. */
+static int
+make_scratch_and_cgroup(void)
+{
+	if ((scratch_lock = ctr_make_scratch(cfg.id, child.tmpdir, sizeof(child.tmpdir))) == -1) {
+		child.tmpdir[0] = '\0';
+		return -1;
+	}
+	ctr_pause_point("scratch");
+	/* --userns: host ids, --network veth: a subnet, no other running
+	 * container has (alloc.c), recorded in the scratch directory. */
+	if (ctr_allocate(&cfg, child.tmpdir) == -1)
+		return -1;
+	ctr_pause_point("allocated");
+	if (make_cgroup() == -1 || trace_cfg.interrupted) /* Ctrl-C in --step */
+		return -1;
+	ctr_pause_point("cgroup");
+	/* With --userns the container's root is an unprivileged host uid: it
+	 * must own the directory its tmpfs goes on. */
+	if (cfg.userns && !cfg.rootless &&
+	    chown(child.tmpdir, cfg.outer_uid, cfg.outer_gid) == -1) {
+		trace_fail(child.tmpdir);
+		return -1;
+	}
+	return 0;
+}
+
+/* Step 4: the container's first process, in new namespaces (lesson 01),
+ * with the channels to it (channels.c) and, for --time-offset, a time
+ * namespace its clocks run in (CLONE_NEWTIME applies to children only: it
+ * is unshared here, its offsets written before any process is in it,
+ * time_namespaces(7)). The cgroup namespace comes later, from inside, once
+ * the child is in its cgroup. Returns the child's pid, or -1 said. */
+static pid_t
+start_child(struct ctr_channels *chan)
+{
+	unsigned long flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | SIGCHLD;
+
+	if (ctr_channels_open(chan, cfg.tty, cfg.userns && !cfg.rootless) == -1) {
+		err_print();
+		return -1;
+	}
+	if (cfg.time_set && ns_unshare(CLONE_NEWTIME) == -1) {
+		trace_fail("unshare(CLONE_NEWTIME)");
+		return -1;
+	}
+	if (cfg.time_set && ns_time_offsets(cfg.time_offset) == -1) {
+		err_print();
+		return -1;
+	}
+	if (trace_cfg.interrupted)
+		return -1;
+	ctr_stamp(CTR_T_CGROUP);
+	/* Standard input and output that are files of the host go in as
+	 * pipes (stdio.c): the container never holds the host's inode. */
+	if (ctr_stdio_prepare(&stdio, cfg.tty) == -1) {
+		trace_fail("pipes for standard input and output");
+		return -1;
+	}
+	if (cfg.net != CTR_NET_HOST)
+		flags |= CLONE_NEWNET;
+	if (cfg.userns)
+		flags |= CLONE_NEWUSER;
+	child.chan = *chan;
+	child.lock_fd = scratch_lock;
+	/* The child moves itself into the cgroup (cheaper, lesson 02's
+	 * cg_join) - unless it is in a user namespace, whose root may not
+	 * write the host's cgroup files: then we move it from outside. */
+	child.join = have_cgroup && !cfg.userns ? &cgroup : NULL;
+	/* --init: the sealed copy, which the child executes as pid 1. */
+	child.self_fd = -1;
+	if (cfg.init && (child.self_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)) == -1) {
+		trace_fail("--init: /proc/self/exe");
+		return -1;
+	}
+	pid_t pid = ns_clone(flags, ctr_child_main, &child);
+	if (pid == -1) {
+		trace_fail("clone");
+		return -1;
+	}
+	ctr_stamp(CTR_T_CLONE);
+	ctr_pause_point("clone");
+	if (child.self_fd >= 0)
+		close(child.self_fd);
+	ctr_channels_parent(chan);
+	ctr_stdio_parent(&stdio);
+	return pid;
+}
+
+/* Step 5: from outside, then "go"; with -t, the container's terminal. */
+static int
+start_from_outside(pid_t pid, struct ctr_channels *chan, int *master)
+{
+	if (setup_from_outside(pid, chan) == -1 || trace_cfg.interrupted)
+		return -1;
+	if (ctr_channels_go(chan) == -1) {
+		err_print();
+		return -1;
+	}
+	if (cfg.tty) {
+		/* If the container fails before it has a terminal, master stays
+		 * -1 and the wait reports its exit. */
+		*master = ctr_tty_receive(chan->tty[0]);
+		if (*master >= 0) {
+			ctr_tty_winsize(*master);
+			if (ctr_tty_raw() == -1)
+				trace_fail("-t: raw mode");
+		}
+	}
+	ctr_stamp(CTR_T_OUTSIDE);
+	return 0;
+}
+
 /* <<< main */
 int
 main(int argc, char **argv)
 {
+	struct ctr_channels chan = {{-1, -1}, {-1, -1}, {-1, -1}};
+	int status = CTR_EXIT_SETUP, master = -1, sigfd;
 	char err[256];
-	int status = CTR_EXIT_SETUP, master = -1;
-	pid_t pid = -1;
+	pid_t pid;
 
 	/* --init: pid 1 of a container, executed by its first process below
 	 * (inside.c) with a command line and environment of its own. */
@@ -450,40 +628,21 @@ main(int argc, char **argv)
 		trace_fail("running from a sealed copy of nutshell (memfd_create)");
 		return CTR_EXIT_SETUP;
 	}
-	/* create, start, state, kill, delete ...: the OCI runtime (oci.c). */
+	/* create, start, state, kill, delete ...: the OCI runtime (oci.c),
+	 * with the descriptors its engine passed (--preserve-fds). */
 	if (oci_is_command(argc, argv))
 		return oci_main(argc, argv);
-	/* A closed stderr (nutshell run ... | head) must end in cleanup(), not
-	 * kill us half-way; the child puts SIGPIPE back for COMMAND. */
-	signal(SIGPIPE, SIG_IGN);
-	/* Only 0, 1 and 2 come in: any other descriptor our caller left open
-	 * - a directory of the host above all - would be the container's way
-	 * out through /proc/self/fd/N (CVE-2024-21626). */
-	if (ctr_close_fds(0) == -1) {
-		trace_fail("closing the descriptors we were given");
+	/* And nothing of our caller's open. */
+	if (std_fds_only() == -1) {
+		err_print();
 		return CTR_EXIT_SETUP;
-	}
-	/* A closed 0, 1 or 2 gets /dev/null: else the next descriptor we
-	 * open (the signalfd, a pipe) would take its number, and pass into
-	 * COMMAND as its standard input or output. */
-	for (int fd = 0; fd < 3; fd++)
-		if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", O_RDWR) != fd) {
-			trace_fail("/dev/null for a closed standard descriptor");
-			return CTR_EXIT_SETUP;
-		}
-	if (getenv("NUTSHELL_TIMINGS")) {
-		/* Shared with the child of clone(2), which stamps its own steps. */
-		void *page =
-		    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		ctr_stamps = page == MAP_FAILED ? NULL : page;
-		if (ctr_stamps)
-			ctr_stamps[CTR_T_START] = ctr_sealed_at();
-		ctr_stamp(CTR_T_MAIN);
 	}
 	/* 1. Every option checked: bad input exits 125 here, nothing made. */
 	ctr_parse(&cfg, argc, argv);
-	if (cfg.cleanup)
-		return ctr_reclaim(1), 0;
+	if (cfg.cleanup) {
+		ctr_reclaim(1);
+		return 0;
+	}
 	ctr_stamp(CTR_T_OPTIONS);
 	child.cfg = &cfg;
 	trace_note("container %s: %s", cfg.id, cfg.rootfs);
@@ -492,154 +651,29 @@ main(int argc, char **argv)
 	ctr_reclaim(0);
 
 	/* 2. The seccomp filter (lesson 03), ready now so a failure costs nothing. */
-	if (cfg.seccomp) {
-		if (make_filter(err, sizeof(err)) == -1) {
-			trace_error("seccomp: %s", err);
-			return CTR_EXIT_SETUP;
-		}
-	} else
-		trace_error("warning: --security-opt seccomp=unconfined: no system call filter");
-	if (cfg.net == CTR_NET_HOST)
-		trace_error("warning: --network host: the container shares this host's network");
-	/* In a chroot, pivot_root cannot detach what lies above the chroot: a
-	 * container keeping CAP_SYS_CHROOT reaches it by the double-chroot
-	 * escape (04-overlay-chroot/escape). Said, since a chroot cannot be
-	 * mended from inside (host.h). */
-	if (host_in_chroot())
-		trace_error("warning: the container is not isolated from this chroot's parent: %s",
-			    host_chroot_line);
-	if (cfg.rootless && cfg.net == CTR_NET_VETH)
-		trace_error("rootless: no veth (creating one in this namespace needs "
-			    "CAP_NET_ADMIN); the container gets lo only");
-
-	/* Signals come through a signalfd from here on, so Ctrl-C ends in
-	 * cleanup() instead of leaving a cgroup behind. */
-	sigset_t set;
-	sigemptyset(&set);
-	for (int s = 0, sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGWINCH}; s < 6; s++)
-		sigaddset(&set, sigs[s]);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	int sigfd = signalfd(-1, &set, SFD_CLOEXEC);
-	int go[2];
-	if (sigfd == -1 || pipe2(go, O_CLOEXEC) == -1)
-		return trace_fail("signalfd"), CTR_EXIT_SETUP;
-
-	/* 3. The scratch directory: the container's tmpfs (upper layer, work
-	 * directory, the merged root) is mounted on it, in its own mount
-	 * namespace only, and goes away with it. Locked while we live, made
-	 * before the cgroup: what is not locked, a later nutshell may reclaim. */
+	if (cfg.seccomp && make_filter(err, sizeof(err)) == -1) {
+		trace_error("seccomp: %s", err);
+		return CTR_EXIT_SETUP;
+	}
+	warn();
+	if ((sigfd = signals_to_fd()) == -1) {
+		err_print();
+		return CTR_EXIT_SETUP;
+	}
 	ctr_stamp(CTR_T_FILTER);
-	if ((scratch_lock = ctr_make_scratch(cfg.id, child.tmpdir, sizeof(child.tmpdir))) == -1) {
-		child.tmpdir[0] = '\0';
-		goto out;
-	}
-	ctr_pause_point("scratch");
-	/* --userns: host ids, --network veth: a subnet, no other running
-	 * container has (alloc.c), recorded in the scratch directory. */
-	if (ctr_allocate(&cfg, child.tmpdir) == -1)
-		goto out;
-	ctr_pause_point("allocated");
-	/* The cgroup and its limits (lesson 02). */
-	if (make_cgroup() == -1 || trace_cfg.interrupted) /* Ctrl-C in --step */
-		goto out;
-	ctr_pause_point("cgroup");
-	/* With --userns the container's root is an unprivileged host uid: it
-	 * must own the directory its tmpfs goes on. */
-	if (cfg.userns && !cfg.rootless &&
-	    chown(child.tmpdir, cfg.outer_uid, cfg.outer_gid) == -1) {
-		trace_fail(child.tmpdir);
-		goto out;
-	}
-	/* -t: the container makes its terminal itself, in its own devpts, and
-	 * sends us the master over this socket. */
-	int tty_sock[2] = {-1, -1};
-	if (cfg.tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tty_sock) == -1) {
-		trace_fail("-t: socketpair");
-		goto out;
-	}
-	child.tty_sock = tty_sock[1];
-	/* --userns: the image's idmapped layers go in over this one. */
-	int layer_sock[2] = {-1, -1};
-	if (cfg.userns && !cfg.rootless &&
-	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, layer_sock) == -1) {
-		trace_fail("--userns: socketpair");
-		goto out;
-	}
-	idmap_sock = layer_sock[0];
-	child.idmap_sock = layer_sock[1];
-	if ((cfg.time_set && make_time_namespace() == -1) || trace_cfg.interrupted)
-		goto out;
-	ctr_stamp(CTR_T_CGROUP);
 
-	/* Standard input and output that are files of the host go in as
-	 * pipes (stdio.c): the container never holds the host's inode. */
-	if (ctr_stdio_prepare(&stdio, cfg.tty) == -1) {
-		trace_fail("pipes for standard input and output");
+	/* 3. The scratch directory, and the cgroup with its limits (lesson 02). */
+	if (make_scratch_and_cgroup() == -1)
 		goto out;
-	}
-	/* 4. The namespaces (lesson 01); the cgroup namespace comes later,
-	 * from inside, once the child is in its cgroup. */
-	unsigned long flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | SIGCHLD;
-	if (cfg.net != CTR_NET_HOST)
-		flags |= CLONE_NEWNET;
-	if (cfg.userns)
-		flags |= CLONE_NEWUSER;
-	child.go_fd = go[0];
-	child.go_wr = go[1];
-	child.lock_fd = scratch_lock;
-	/* The child moves itself into the cgroup (cheaper, lesson 02's
-	 * cg_join) - unless it is in a user namespace, whose root may not
-	 * write the host's cgroup files: then we move it from outside. */
-	child.join = have_cgroup && !cfg.userns ? &cgroup : NULL;
-	/* --init: the sealed copy, which the child executes as pid 1. */
-	child.self_fd = -1;
-	if (cfg.init && (child.self_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)) == -1) {
-		trace_fail("--init: /proc/self/exe");
+	/* 4. The namespaces (lesson 01): clone(2), the channels to the child. */
+	if ((pid = start_child(&chan)) == -1)
 		goto out;
-	}
-	pid = ns_clone(flags, ctr_child_main, &child);
-	if (pid == -1) {
-		trace_fail("clone");
-		goto out;
-	}
-	ctr_stamp(CTR_T_CLONE);
-	ctr_pause_point("clone");
-	if (child.self_fd >= 0)
-		close(child.self_fd);
-	close(go[0]);
-	ctr_stdio_parent(&stdio);
-	if (child.tty_sock >= 0)
-		close(child.tty_sock); /* the container's end */
-	if (child.idmap_sock >= 0)
-		close(child.idmap_sock);
-
 	/* 5. From outside: cgroup, id maps, idmapped layers, veth; then go. */
-	if (setup_from_outside(pid) == -1 || trace_cfg.interrupted) {
+	if (start_from_outside(pid, &chan, &master) == -1) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		goto out;
 	}
-	if (write(go[1], "g", 1) != 1) {
-		trace_fail("starting the container");
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		goto out;
-	}
-	close(go[1]);
-	go[1] = -1;
-	if (cfg.tty) {
-		/* If the container fails before it has a terminal, master stays
-		 * -1 and the wait below reports its exit. */
-		master = ctr_tty_receive(tty_sock[0]);
-		close(tty_sock[0]);
-		if (master >= 0) {
-			ctr_tty_winsize(master);
-			if (ctr_tty_raw() == -1)
-				trace_fail("-t: raw mode");
-		}
-	}
-	ctr_stamp(CTR_T_OUTSIDE);
-
 	/* 6. happens in inside.c; 7. we wait, forwarding signals. */
 	status = wait_container(pid, sigfd, master);
 	ctr_stamp(CTR_T_EXITED);
@@ -653,8 +687,7 @@ out:
 	ctr_stamp(CTR_T_TEARDOWN);
 	if (ctr_stamps && status != CTR_EXIT_SETUP)
 		report_timings();
-	if (go[1] >= 0)
-		close(go[1]);
+	ctr_channels_close(&chan);
 	if (master >= 0)
 		close(master);
 	return status;

@@ -28,11 +28,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A rootfs helper's failure into the error record. */
+/* A rootfs helper's failure, in the error record already: which entry of
+ * config.json it was, in front. */
 static int
 rootfs_failed(const char *what)
 {
-	return err_set(errno, "%s: %s", what, rootfs_error());
+	return err_prefix("%s", what);
 }
 
 /* mkdir -p of what rootfs_resolve() left missing at the end of TARGET

@@ -17,7 +17,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
@@ -167,71 +166,15 @@ static size_t n_add, n_drop;
 static const char *subnet, *volumes[CTR_MAX_VOL];
 static const char *image_name; /* --image */
 
-/* One line, exit 125: bad input never creates anything. */
-static int __attribute__((format(printf, 1, 2))) bad(const char *fmt, ...)
-{
-	char text[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	trace_error("%s", text);
-	return -1;
-}
+/* Bad input: the error record (common/err.h) names the value and what was
+ * expected; ctr_parse prints it once and exits 125, nothing created. */
+#define bad(...) err_set(0, __VA_ARGS__)
 
 static int
 set_value(char *out, size_t size, const char *file, const char *opt, const char *value)
 {
 	if (cg_normalize(file, value, out, size) != 0)
 		return bad("%s '%s': %s", opt, value, err_last()->msg);
-	return 0;
-}
-
-/* One half of --user: a number 0..4294967294, or a name as passwd(5) and
- * useradd(8) allow ([A-Za-z0-9_.-], not starting with '-', at most 32),
- * looked up later in the image (user.c). 0, or -1 when it is neither. */
-static int
-parse_id(const char *text, size_t len, unsigned long *id, char *name, size_t size)
-{
-	char buf[40], *end;
-
-	if (len == 0 || len >= sizeof(buf) || len >= size)
-		return -1;
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	name[0] = '\0';
-	if (buf[0] >= '0' && buf[0] <= '9') {
-		errno = 0;
-		*id = strtoul(buf, &end, 10);
-		if (errno == 0 && *end == '\0' && *id <= 4294967294UL)
-			return 0;
-	}
-	if (buf[0] == '-' || strspn(buf, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					 "0123456789_.-") != len)
-		return -1;
-	memcpy(name, buf, len + 1);
-	*id = 0;
-	return 0;
-}
-
-static int
-parse_user(const char *arg)
-{
-	size_t ulen = strcspn(arg, ":");
-	unsigned long uid, gid = 0;
-
-	if (parse_id(arg, ulen, &uid, cfg->user_name, sizeof(cfg->user_name)) == -1 ||
-	    (arg[ulen] == ':' && parse_id(arg + ulen + 1, strlen(arg + ulen + 1), &gid,
-					  cfg->group_name, sizeof(cfg->group_name)) == -1))
-		return bad("--user '%s': expected USER[:GROUP], each a name in the image's "
-			   "/etc/passwd or /etc/group or a number 0..4294967294",
-			   arg);
-	cfg->user_set = 1;
-	cfg->user_spec = arg;
-	cfg->uid = (uid_t)uid;
-	cfg->gid_set = arg[ulen] == ':';
-	cfg->gid = (gid_t)gid;
 	return 0;
 }
 
@@ -259,41 +202,8 @@ parse_env(const char *arg)
 	return 0;
 }
 
-/* --uidmap/--gidmap "INSIDE:OUTSIDE:COUNT", added to the map text and the
- * whole map checked again as the kernel would (ns_idmap_parse, lesson 01):
- * an overlap names the option value that made it. */
 static int
-add_idmap(char *map, size_t size, const char *opt, const char *arg)
-{
-	unsigned long v[3];
-	const char *p = arg;
-	char line[96], err[256];
-	struct ns_idmap maps[NS_IDMAP_MAX];
-
-	for (int i = 0; i < 3; i++) {
-		char *end;
-		if (*p < '0' || *p > '9')
-			goto bad_syntax;
-		errno = 0;
-		v[i] = strtoul(p, &end, 10);
-		if (errno || (i < 2 && *end != ':') || (i == 2 && *end != '\0'))
-			goto bad_syntax;
-		p = end + 1;
-	}
-	snprintf(line, sizeof(line), "%lu %lu %lu\n", v[0], v[1], v[2]);
-	if (strlen(map) + strlen(line) >= size)
-		return bad("%s '%s': too many ranges", opt, arg);
-	strcat(map, line);
-	if (ns_idmap_parse(map, maps, NS_IDMAP_MAX, err, sizeof(err)) < 0)
-		return bad("%s '%s': %s", opt, arg, err);
-	cfg->userns = 1;
-	return 0;
-bad_syntax:
-	return bad("%s '%s': expected INSIDE:OUTSIDE:COUNT, three numbers", opt, arg);
-}
-
-static int
-on_option(int opt, const char *arg)
+parse_option(int opt, const char *arg)
 {
 	char err[CG_ERR];
 
@@ -368,7 +278,7 @@ on_option(int opt, const char *arg)
 		cfg->workdir = arg;
 		return 0;
 	case 'u':
-		return parse_user(arg);
+		return ctr_parse_user(cfg, arg);
 	case OPT_MEMORY: {
 		uint64_t bytes;
 		if (cg_parse_size(arg, &bytes) != 0)
@@ -472,9 +382,9 @@ on_option(int opt, const char *arg)
 		cfg->userns_force = 1;
 		return 0;
 	case OPT_UIDMAP:
-		return add_idmap(cfg->uidmap, sizeof(cfg->uidmap), "--uidmap", arg);
+		return ctr_add_idmap(cfg, cfg->uidmap, sizeof(cfg->uidmap), "--uidmap", arg);
 	case OPT_GIDMAP:
-		return add_idmap(cfg->gidmap, sizeof(cfg->gidmap), "--gidmap", arg);
+		return ctr_add_idmap(cfg, cfg->gidmap, sizeof(cfg->gidmap), "--gidmap", arg);
 	case OPT_TIME: {
 		char *end;
 		errno = 0;
@@ -490,6 +400,17 @@ on_option(int opt, const char *arg)
 	}
 	}
 	return bad("internal: option %d", opt);
+}
+
+/* trace_main() exits 125 when an option is refused: its line first. */
+static int
+on_option(int opt, const char *arg)
+{
+	if (parse_option(opt, arg) == -1) {
+		err_print();
+		return -1;
+	}
+	return 0;
 }
 
 /* "HOST:DIR[:ro|:rw]" into v. */
@@ -530,7 +451,7 @@ parse_volume(const char *arg, struct ctr_volume *v)
 	 * out of the root (CVE-2021-30465); inside.c resolves it again. */
 	char resolved[4096];
 	if (rootfs_resolve(cfg->rootfs, inside, resolved, sizeof(resolved)) == -1)
-		return bad("--volume '%s': container path: %s", arg, rootfs_error());
+		return err_prefix("--volume '%s': container path", arg);
 	memcpy(v->inside, inside, strlen(inside) + 1);
 	return 0;
 }
@@ -605,78 +526,14 @@ parse_subnet(const char *arg)
 	return 0;
 }
 
-/* The host id that MAP (uid_map text) gives to id 0 inside, or -1. */
-static long long
-outside_of_root(const char *map)
-{
-	struct ns_idmap maps[NS_IDMAP_MAX];
-	char err[256];
-	int n = ns_idmap_parse(map, maps, NS_IDMAP_MAX, err, sizeof(err));
-
-	for (int i = 0; i < n; i++)
-		if (maps[i].inside == 0)
-			return (long long)maps[i].outside;
-	return -1;
-}
-
-/* The container's root must exist inside: the child becomes uid 0. */
-static int
-check_root_mapped(void)
-{
-	const char *maps[] = {cfg->uidmap, cfg->gidmap}, *opts[] = {"--uidmap", "--gidmap"};
-
-	for (int i = 0; i < 2; i++)
-		if (maps[i][0] && outside_of_root(maps[i]) < 0)
-			return bad("%s: no range maps id 0; expected one that starts at 0 (root "
-				   "inside)",
-				   opts[i]);
-	return 0;
-}
-
-/* An explicit map's host ids must be nobody else's: a user that
- * /etc/subuid gives them to could read the container's files, plant its
- * own and signal its processes (issue 23, 7). MAP is uid_map text. */
-static int
-check_subids(const char *opt, const char *map, const char *file)
-{
-	struct ns_idmap maps[NS_IDMAP_MAX];
-	char err[256], who[256];
-	int n = map[0] ? ns_idmap_parse(map, maps, NS_IDMAP_MAX, err, sizeof(err)) : 0;
-
-	for (int i = 0; i < n; i++)
-		if (ctr_subid_owned(file, maps[i].outside, maps[i].count, who, sizeof(who)))
-			return bad("%s '%lu:%lu:%lu': host ids %lu-%lu overlap %.*s's subordinate "
-				   "range %s in %s; expected ids no user owns, or --userns-force",
-				   opt, maps[i].inside, maps[i].outside, maps[i].count,
-				   maps[i].outside, maps[i].outside + maps[i].count - 1,
-				   (int)strcspn(who, ":"), who, who, file);
-	return 0;
-}
-
 /* The default image: images/busybox next to the directory nutshell is in. */
 static int
 default_rootfs(void)
 {
-	char self[4096], path[4200];
-	struct stat st;
-
 	/* We run from a sealed copy (sealed.c): its /proc/self/exe is a
 	 * memfd, so the path is the one the copy was made from. */
-	snprintf(self, sizeof(self), "%s", ctr_self_path());
-	if (!strchr(self, '/'))
-		return bad("cannot find the default image: nutshell's own path is unknown; "
-			   "give --rootfs DIR");
-	*strrchr(self, '/') = '\0'; /* 05-full-container */
-	snprintf(path, sizeof(path), "%s/../images/busybox", self);
-	if (!realpath(path, cfg->rootfs) || stat(cfg->rootfs, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		if (errno == EACCES) /* a directory above it closed to us: a 0700 home */
-			return bad("the default image %s cannot be reached as uid %u: EACCES; "
-				   "give --rootfs DIR, or put the tree where you can read it",
-				   path, (unsigned)geteuid());
-		return bad(
-		    "the default image %s is missing: run 'make image', or give --rootfs DIR",
-		    path);
-	}
+	if (rootfs_image_beside(ctr_self_path(), cfg->rootfs, sizeof(cfg->rootfs)) == -1)
+		return err_prefix("--rootfs not given");
 	return 0;
 }
 
@@ -757,18 +614,16 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 	int ok = resolve_caps() == 0;
 	const char *image_user = NULL;
 	if (ok && image_name &&
-	    ctr_image_use(cfg, image_name, &argv[first], n - first, &image_user)) {
-		err_print();
-		ok = 0;
-	}
+	    ctr_image_use(cfg, image_name, &argv[first], n - first, &image_user))
+		ok = 0; /* printed below */
 	if (ok && image_user)
-		ok = parse_user(image_user) == 0;
+		ok = ctr_parse_user(cfg, image_user) == 0;
 	if (ok && !cfg->rootfs[0])
 		ok = default_rootfs() == 0;
 	/* The image's /proc, /dev and /sys must stay inside it: a symlink
 	 * to the host's would get the mounts (CVE-2019-19921). */
 	if (ok && rootfs_check_image(cfg->rootfs) == -1)
-		ok = bad("--rootfs '%s': %s", cfg->rootfs, rootfs_error()) == 0;
+		ok = err_prefix("--rootfs '%s'", cfg->rootfs) == 0;
 	for (size_t i = 0; ok && i < cfg->nvol; i++)
 		ok = parse_volume(volumes[i], &cfg->vol[i]) == 0;
 	if (ok && subnet && cfg->net != CTR_NET_VETH)
@@ -782,22 +637,19 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 	    strtoull(cfg->memory_swap, NULL, 10) < strtoull(cfg->memory, NULL, 10))
 		ok = bad("--memory-swap '%s': expected at least --memory (%s bytes), or -1",
 			 cfg->memory_swap, cfg->memory) == 0;
-	if (ok && (cfg->uidmap[0] || cfg->gidmap[0]) && geteuid() != 0)
-		ok = bad("--uidmap/--gidmap: rootless, only your own id can be mapped (to 0); "
-			 "expected root") == 0;
-	if (ok && (cfg->uidmap[0] || cfg->gidmap[0]))
-		ok = check_root_mapped() == 0;
+	if (ok)
+		ok = ctr_check_idmaps(cfg) == 0;
 	if (ok && !cfg->userns_force)
-		ok = check_subids("--uidmap", cfg->uidmap, "/etc/subuid") == 0 &&
-		     check_subids("--gidmap", cfg->gidmap[0] ? cfg->gidmap : cfg->uidmap,
-				  "/etc/subgid") == 0;
+		ok = ctr_check_subids(cfg) == 0;
 	if (ok && !cfg->storage_size) {
 		uint64_t bytes = 0;
 		cg_parse_size(CTR_DEFAULT_STORAGE, &bytes);
 		cfg->storage_size = bytes;
 	}
-	if (!ok)
+	if (!ok) {
+		err_print();
 		exit(CTR_EXIT_SETUP);
+	}
 
 	if (!cfg->pids[0])
 		snprintf(cfg->pids, sizeof(cfg->pids), "%s", CTR_DEFAULT_PIDS);
@@ -825,7 +677,7 @@ ctr_parse(struct ctr_config *c, int argc, char **argv)
 			memcpy(cfg->gidmap, cfg->uidmap, sizeof(cfg->gidmap));
 		if (!cfg->uidmap[0])
 			memcpy(cfg->uidmap, cfg->gidmap, sizeof(cfg->uidmap));
-		cfg->outer_uid = (uid_t)outside_of_root(cfg->uidmap);
-		cfg->outer_gid = (gid_t)outside_of_root(cfg->gidmap);
+		cfg->outer_uid = (uid_t)ctr_idmap_root(cfg->uidmap);
+		cfg->outer_gid = (gid_t)ctr_idmap_root(cfg->gidmap);
 	}
 }

@@ -130,10 +130,14 @@ ctr_make_scratch(const char *id, char *out, size_t size)
 	 * new directory for an orphan and remove it: once locked, it must
 	 * still be the directory at that path, else make another. */
 	for (int tries = 0; tries < 5; tries++) {
-		if ((size_t)snprintf(out, size, "%s/nutshell-run-%s.XXXXXX", base, id) >= size)
-			return trace_error("%s: scratch directory name too long", base), -1;
-		if (!mkdtemp(out))
-			return trace_error("%s: %s", out, strerror(errno)), -1;
+		if ((size_t)snprintf(out, size, "%s/nutshell-run-%s.XXXXXX", base, id) >= size) {
+			trace_error("%s: scratch directory name too long", base);
+			return -1;
+		}
+		if (!mkdtemp(out)) {
+			trace_error("%s: %s", out, strerror(errno));
+			return -1;
+		}
 		int fd = open(out, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd == -1)
 			continue;

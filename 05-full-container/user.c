@@ -18,6 +18,7 @@
  *   - HOME: the entry's home directory, else "/".
  * Read: passwd(5), group(5), fgetpwent(3), fgetgrent(3), setgroups(2).
  */
+#include "../common/err.h"
 #include "ctr.h"
 
 #include <errno.h>
@@ -94,7 +95,7 @@ find_group(const char *path, const char *name, gid_t *gid)
 
 /* The groups that list NAME as a member, into u->groups. */
 static int
-member_groups(const char *path, const char *name, struct ctr_user *u, char *err, size_t size)
+member_groups(const char *path, const char *name, struct ctr_user *u)
 {
 	FILE *f = open_db(path);
 	struct group *gr;
@@ -102,8 +103,7 @@ member_groups(const char *path, const char *name, struct ctr_user *u, char *err,
 	if (!f) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(err, size, "%s: %s", path, strerror(errno));
-		return -1;
+		return err_sys("%s", path);
 	}
 	while ((gr = fgetgrent(f)))
 		for (char **m = gr->gr_mem; m && *m; m++) {
@@ -111,9 +111,8 @@ member_groups(const char *path, const char *name, struct ctr_user *u, char *err,
 				continue;
 			if (u->ngroups == CTR_MAX_GROUPS) {
 				fclose(f);
-				snprintf(err, size, "%s: user '%s' is in more than %d groups", path,
-					 name, CTR_MAX_GROUPS);
-				return -1;
+				return err_set(E2BIG, "%s: user '%s' is in more than %d groups",
+					       path, name, CTR_MAX_GROUPS);
 			}
 			u->groups[u->ngroups++] = gr->gr_gid;
 			break;
@@ -124,7 +123,7 @@ member_groups(const char *path, const char *name, struct ctr_user *u, char *err,
 
 int
 ctr_user_lookup(const struct ctr_config *cfg, const char *passwd, const char *group,
-		struct ctr_user *u, char *err, size_t size)
+		struct ctr_user *u)
 {
 	/* No --user: uid 0, looked up by number as docker does. */
 	const char *uname = cfg->user_set ? cfg->user_name : "";
@@ -135,29 +134,21 @@ ctr_user_lookup(const struct ctr_config *cfg, const char *passwd, const char *gr
 	u->gid = u->uid; /* no entry, no group given: see the top */
 	snprintf(u->home, sizeof(u->home), "/");
 	found = find_passwd(passwd, uname[0] ? uname : NULL, u->uid, u);
-	if (found == -1) {
-		snprintf(err, size, "%s: %s", passwd, strerror(errno));
-		return -1;
-	}
-	if (!found && uname[0]) {
-		snprintf(err, size, "--user '%s': no user '%s' in the image's %s", cfg->user_spec,
-			 uname, passwd);
-		return -1;
-	}
+	if (found == -1)
+		return err_sys("%s", passwd);
+	if (!found && uname[0])
+		return err_set(ENOENT, "--user '%s': no user '%s' in the image's %s",
+			       cfg->user_spec, uname, passwd);
 	if (cfg->gid_set && cfg->group_name[0]) {
 		int g = find_group(group, cfg->group_name, &u->gid);
-		if (g == -1) {
-			snprintf(err, size, "%s: %s", group, strerror(errno));
-			return -1;
-		}
-		if (g == 0) {
-			snprintf(err, size, "--user '%s': no group '%s' in the image's %s",
-				 cfg->user_spec, cfg->group_name, group);
-			return -1;
-		}
+		if (g == -1)
+			return err_sys("%s", group);
+		if (g == 0)
+			return err_set(ENOENT, "--user '%s': no group '%s' in the image's %s",
+				       cfg->user_spec, cfg->group_name, group);
 	} else if (cfg->gid_set)
 		u->gid = cfg->gid;
-	if (!cfg->gid_set && u->name[0] && member_groups(group, u->name, u, err, size) == -1)
+	if (!cfg->gid_set && u->name[0] && member_groups(group, u->name, u) == -1)
 		return -1;
 	if (u->ngroups == 0)
 		u->groups[u->ngroups++] = u->gid;

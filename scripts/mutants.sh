@@ -56,20 +56,20 @@ mutant no-oom-message 05-full-container/nutshell.c reliability fault_oom_at_star
 	's/cg_stat\(&cgroup, "oom_kill"\) > 0/cg_stat(&cgroup, "oom_kill") > 1000/'
 mutant tty-not-restored 05-full-container/tty.c nutshell run \
 	's/tcsetattr\(STDIN_FILENO, TCSAFLUSH, &saved\);/(void)saved;/'
-mutant no-masked-paths 05-full-container/inside.c reliability hardening_masked_paths_bypass \
-	's/if \(rootfs_mask_all\(root, rootfs_masked_paths\) == -1\)/if (0)/'
+mutant no-masked-paths 04-overlay-chroot/rootfs_spec.c reliability hardening_masked_paths_bypass \
+	's/if \(s->masked && rootfs_mask_all\(root, s->masked\) == -1\)/if (0)/'
 mutant scratch-dir-left 05-full-container/nutshell.c reliability fault_busy_cgroup_at_teardown \
 	's/if \(TRACE\(rmdir\(child.tmpdir\)/if (0 && TRACE(rmdir(child.tmpdir)/'
 mutant fd-leaked-inside 05-full-container/nutshell.c reliability \
 	hardening_cve_2024_21626_no_host_fd_inside \
-	's/if \(ctr_close_fds\(0\) == -1\) \{/if (0) {/'
+	's/if \(ctr_close_fds\(0\) == -1\)\n/if (0)\n/'
 # The next two are second lines of defence, behind the close of the
 # caller's fds at nutshell's start (ctr_close_fds): with that first line
 # broken too (fd-leaked-inside), the caller's host directory reaches the
 # container's setup, and only they keep it from COMMAND.
 mutant fds-kept-at-exec 05-full-container/inside.c reliability \
 	hardening_cve_2024_21626_no_close_range_fds \
-	's/if \(ctr_close_fds\(1\) == -1\) \{/if (0) {/' with:fd-leaked-inside
+	's/if \(ctr_close_fds\(1\) == -1\)\n/if (0)\n/' with:fd-leaked-inside
 mutant workdir-outside-root 05-full-container/inside.c reliability \
 	hardening_cve_2024_21626_no_close_range_workdir \
 	's/if \(!getcwd\(cwd, sizeof\(cwd\)\) \|\| cwd\[0\] != .\/.\)/if (0 \&\& !getcwd(cwd, sizeof(cwd)))/' \
@@ -93,7 +93,7 @@ mutant subtree-not-handed-over 02-cgroups/cgroup.c reliability fault_subtree_con
 # CVE-2019-5736 (issue 18): nutshell runs from a sealed memfd copy of itself;
 # --init is a fresh execve of it, not a fork of the launcher (issue 23, 10).
 mutant no-sealed-copy 05-full-container/nutshell.c self_exe self_exe_symlink \
-	's/if \(ctr_run_sealed\(argv\) == -1\) \{/if (0) {/'
+	's/if \(ctr_run_sealed\(argv\) == -1\)\n/if ((void)argv, 0)\n/'
 mutant copy-not-sealed 05-full-container/sealed.c self_exe self_exe_symlink \
 	's/F_SEAL_SHRINK \| F_SEAL_GROW \| F_SEAL_WRITE\) == -1\)/F_SEAL_SHRINK | F_SEAL_GROW) == -1)/; s/\(seals & SEALS\) == SEALS/(seals \& F_SEAL_SEAL)/'
 mutant init-is-the-launcher 05-full-container/inside.c self_exe init_is_not_the_launcher \
@@ -133,8 +133,8 @@ mutant volume-ro-not-recursive 04-overlay-chroot/rootfs.c devices volume_ro_recu
 mutant volume-fallback-top-only 04-overlay-chroot/rootfs.c devices \
 	volume_fallback_without_mount_setattr \
 	"s/m.point\\[len\\] != '\\\\0' && m.point\\[len\\] != '\\/'/m.point[len] != '\\\\0'/"
-mutant volume-remount-drops-flags 05-full-container/inside.c devices volume_keeps_source_flags \
-	's/if \(rootfs_restrict_tree\(target, v->read_only\) == -1\)/if (rootfs_mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_NODEV | MS_NOSUID, NULL) == -1)/'
+mutant volume-remount-drops-flags 04-overlay-chroot/rootfs_spec.c devices volume_keeps_source_flags \
+	's/return rootfs_restrict_tree\(target, \(m->flags & MS_RDONLY\) != 0\);/return rootfs_mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_NODEV | MS_NOSUID, NULL);/'
 # The seccomp profile (issue 25, issue 23 item 8, issue 18): the ENOSYS
 # answer for calls newer than the profile, AF_VSOCK (also through the upper
 # half of the family), TIOCSTI, and fchmodat2 for a Debian 13 root's tar.

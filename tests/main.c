@@ -62,6 +62,7 @@ static const struct {
     {"escape", suite_escape, "root to chroot"},
     {"pivot", suite_pivot, "root to pivot_root"},
     {"chroot", suite_chroot, "root to chroot"},
+    {"rootfs-spec", suite_rootfs_spec, "root to mount in a mount namespace"},
     {"nutshell", suite_nutshell, "root to start containers"},
     {"devices", suite_devices, "root to start containers"},
     {"reliability", suite_reliability, "root to start containers"},

@@ -50,6 +50,7 @@ Suite *suite_store(void);
 Suite *suite_escape(void);
 Suite *suite_pivot(void);
 Suite *suite_chroot(void);
+Suite *suite_rootfs_spec(void);
 Suite *suite_nutshell(void);
 Suite *suite_devices(void);
 Suite *suite_reliability(void);

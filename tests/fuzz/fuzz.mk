@@ -18,7 +18,7 @@ FUZZ_FLAGS   = -O1 -g -Wall -Wextra -Werror -std=c11 -D_GNU_SOURCE -MMD -MP \
 FUZZ_SECONDS ?= 7
 FUZZ_NAMES   = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_OBJ = $(patsubst %.c,build/fuzz/obj/%.o,$(COMMON_SRC) $(HELPERS) \
-		 05-full-container/options.c 05-full-container/alloc.c 05-full-container/reclaim.c 05-full-container/sealed.c \
+		 05-full-container/options.c 05-full-container/options_ids.c 05-full-container/alloc.c 05-full-container/reclaim.c 05-full-container/sealed.c \
 		 05-full-container/image_run.c \
 		 tests/fuzz/ctr_run.c)
 

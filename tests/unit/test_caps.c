@@ -5,6 +5,7 @@
  */
 #include "../../03-capabilities/caps.h"
 #include "../../03-capabilities/sc.h"
+#include "../../05-full-container/ctr.h"
 #include "../suites.h"
 
 #include <errno.h>

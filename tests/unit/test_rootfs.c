@@ -5,6 +5,7 @@
  * directory /tmp/nutshell-unit.XXXXXX, removed by each test; no root needed.
  */
 #include "../../04-overlay-chroot/rootfs.h"
+#include "../../common/err.h"
 #include "../suites.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,10 +66,10 @@ static void
 check_refused(int ret, int err, const char *what)
 {
 	ck_assert_int_eq(ret, -1);
-	ck_assert_msg(errno == err, "errno %d, expected %d (%s)", errno, err, rootfs_error());
-	ck_assert_msg(strstr(rootfs_error(), what) != NULL, "message '%s' lacks '%s'",
-		      rootfs_error(), what);
-	ck_assert_ptr_null(strchr(rootfs_error(), '\n'));
+	ck_assert_msg(errno == err, "errno %d, expected %d (%s)", errno, err, err_last()->msg);
+	ck_assert_msg(strstr(err_last()->msg, what) != NULL, "message '%s' lacks '%s'",
+		      err_last()->msg, what);
+	ck_assert_ptr_null(strchr(err_last()->msg, '\n'));
 }
 
 START_TEST(rootfs_overlay_valid)
@@ -279,6 +281,27 @@ START_TEST(rootfs_disk_usage_counts_links_once)
 }
 END_TEST
 
+START_TEST(rootfs_mount_options_split)
+{
+	/* The options of runc spec's /dev/pts and of a read-only bind. */
+	const char *pts[] = {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"};
+	const char *bind[] = {"rbind", "rw", "ro", "nodev", "suid", "nosuid"};
+	const char *prop[] = {"rbind", "rprivate"};
+	unsigned long flags;
+	char data[64];
+
+	ck_assert_int_eq(rootfs_mount_options(pts, 5, &flags, data, sizeof(data)), 0);
+	ck_assert_uint_eq(flags, MS_NOSUID | MS_NOEXEC);
+	ck_assert_str_eq(data, "newinstance,ptmxmode=0666,mode=0620");
+	ck_assert_int_eq(rootfs_mount_options(bind, 6, &flags, data, sizeof(data)), 0);
+	ck_assert_uint_eq(flags, MS_BIND | MS_REC | MS_RDONLY | MS_NODEV | MS_NOSUID);
+	ck_assert_str_eq(data, "");
+	check_refused(rootfs_mount_options(prop, 2, &flags, data, sizeof(data)), EINVAL,
+		      "'rprivate': propagation");
+	check_refused(rootfs_mount_options(pts, 5, &flags, data, 16), E2BIG, "'ptmxmode=0666'");
+}
+END_TEST
+
 Suite *
 suite_rootfs(void)
 {
@@ -289,6 +312,7 @@ suite_rootfs(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, rootfs_overlay_valid);
 	tcase_add_test(tc, rootfs_overlay_refused);
+	tcase_add_test(tc, rootfs_mount_options_split);
 	tcase_add_test(tc, rootfs_overlay_too_many_layers);
 	tcase_add_test(tc, rootfs_resolve_inside);
 	tcase_add_test(tc, rootfs_resolve_refused);

@@ -22,8 +22,10 @@
 #include "03-capabilities/caps.h"
 #include "04-overlay-chroot/rootfs.h"
 #include "common/procfs.h"
+#include "common/err.h"
 #include "common/trace.h"
 
+#include <errno.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -83,7 +85,7 @@ find_image(void)
 
 	if (readlink("/proc/self/exe", exe, sizeof(exe) - 1) < 0 ||
 	    !(cut = strstr(exe, "/lessons/exercises/")))
-		return -1;
+		return err_set(ENOENT, "'%s': expected a program under lessons/exercises/", exe);
 	*cut = '\0';
 	snprintf(image, sizeof(image), "%s/images/busybox", exe);
 	return 0;
@@ -106,7 +108,8 @@ main(int argc, char **argv)
 	}
 	trace_need_root();
 	if (find_image() != 0 || rootfs_check_image(image) != 0) {
-		trace_error("%s (run 'make image')", rootfs_error());
+		err_prefix("no image to stand on (run 'make image')");
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	if (rootfs_tmpdir("ex-mini", dir, sizeof(dir)) != 0) {

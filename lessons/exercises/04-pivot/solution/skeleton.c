@@ -27,6 +27,7 @@
 #include "04-overlay-chroot/rootfs.h"
 #include "common/decode.h"
 #include "common/procfs.h"
+#include "common/err.h"
 #include "common/trace.h"
 
 #include <stdio.h>
@@ -151,7 +152,7 @@ main(int argc, char **argv)
 	}
 	trace_need_root();
 	if (rootfs_tmpdir("ex-pivot", dir, sizeof(dir)) != 0) {
-		trace_error("%s", rootfs_error());
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	snprintf(root, sizeof(root), "%s/root", dir);
@@ -165,6 +166,6 @@ main(int argc, char **argv)
 	if (f)
 		fclose(f);
 	if (rootfs_remove_tree(dir) != 0)
-		trace_error("%s", rootfs_error());
+		err_print();
 	return status == 0 && !rootfs_interrupted() ? EXIT_DEMO_OK : EXIT_DEMO_FAILED;
 }

@@ -135,7 +135,7 @@ find_image(void)
 
 	if (readlink("/proc/self/exe", exe, sizeof(exe) - 1) < 0 ||
 	    !(cut = strstr(exe, "/lessons/exercises/")))
-		return -1;
+		return err_set(ENOENT, "'%s': expected a program under lessons/exercises/", exe);
 	*cut = '\0';
 	snprintf(image, sizeof(image), "%s/images/busybox", exe);
 	return 0;
@@ -162,7 +162,8 @@ main(int argc, char **argv)
 	}
 	trace_need_root();
 	if (find_image() != 0 || rootfs_check_image(image) != 0) {
-		trace_error("%s (run 'make image')", rootfs_error());
+		err_prefix("no image to stand on (run 'make image')");
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	if (cg_prepare(&l, want) != 0) {

@@ -26,6 +26,7 @@
 #include "02-cgroups/cgroup.h"
 #include "03-capabilities/caps.h"
 #include "04-overlay-chroot/rootfs.h"
+#include "common/err.h"
 #include "common/procfs.h"
 #include "common/trace.h"
 
@@ -124,7 +125,7 @@ int
 main(int argc, char **argv)
 {
 	const char *const want[] = {"pids", "memory", NULL};
-	char name[64], err[CG_ERR] = "", text[64];
+	char name[64], text[64];
 	struct cg_layout l;
 	int status = -1, code = EXIT_DEMO_FAILED;
 
@@ -134,11 +135,12 @@ main(int argc, char **argv)
 	}
 	trace_need_root();
 	if (find_image() != 0 || rootfs_check_image(image) != 0) {
-		trace_error("%s (run 'make image')", rootfs_error());
+		err_prefix("no image to stand on (run 'make image')");
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
-	if (cg_prepare(&l, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_prepare(&l, want) != 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	if (rootfs_tmpdir("ex-build", dir, sizeof(dir)) != 0) {
@@ -149,9 +151,13 @@ main(int argc, char **argv)
 	snprintf(work, sizeof(work), "%s/work", dir);
 	snprintf(merged, sizeof(merged), "%s/merged", dir);
 	snprintf(name, sizeof(name), "nutshell-ex-build-%d", (int)getpid());
-	if (mkdir(upper, 0755) || mkdir(work, 0755) || mkdir(merged, 0755) ||
-	    cg_create(&cg, &l, NULL, name, want, err, sizeof(err)) != 0) {
-		trace_error("%s", err[0] ? err : "cannot make the temporary directory");
+	if (mkdir(upper, 0755) || mkdir(work, 0755) || mkdir(merged, 0755)) {
+		trace_fail("mkdir in the temporary directory");
+		rootfs_remove_tree(dir);
+		return EXIT_DEMO_FAILED;
+	}
+	if (cg_create(&cg, &l, NULL, name, want) != 0) {
+		err_print();
 		rootfs_remove_tree(dir);
 		return EXIT_DEMO_FAILED;
 	}
@@ -160,9 +166,8 @@ main(int argc, char **argv)
 	snprintf(parent_uts, sizeof(parent_uts), "%s", proc_ns_quiet(0, "uts"));
 
 	/* STAGE 2, done: a fork bomb or a memory hog stops at the cgroup. */
-	if (cg_set(&cg, "pids.max", "16", err, sizeof(err)) != 0 ||
-	    cg_set(&cg, "memory.max", "64M", err, sizeof(err)) != 0) {
-		trace_error("%s", err);
+	if (cg_set(&cg, "pids.max", "16") != 0 || cg_set(&cg, "memory.max", "64M") != 0) {
+		err_print();
 		goto out;
 	}
 	if (cg_read(&cg, "pids.max", text, sizeof(text)) == 0)
