@@ -21,6 +21,7 @@
 #include "../common/decode.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
+#include "../common/waiting.h"
 #include "caps.h"
 
 #include <arpa/inet.h>
@@ -243,11 +244,7 @@ main(int argc, char **argv)
 	/* Our directory must not outlive us: Ctrl-C (or a kill) waits for the
 	 * cleanup below, and then ends us as it would have. The children
 	 * inherit the mask and finish their few probes first. */
-	sigemptyset(&guard);
-	sigaddset(&guard, SIGINT);
-	sigaddset(&guard, SIGTERM);
-	sigaddset(&guard, SIGHUP);
-	sigaddset(&guard, SIGQUIT);
+	wait_stop_signals(&guard);
 	sigprocmask(SIG_BLOCK, &guard, &old);
 	/* The file the probes use: root's, mode 000, in a directory of ours. */
 	if (!mkdtemp(dir)) {

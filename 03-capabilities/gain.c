@@ -30,6 +30,7 @@
 #include "../common/decode.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
+#include "../common/waiting.h"
 #include "caps.h"
 
 #include <errno.h>
@@ -288,11 +289,7 @@ main(int argc, char **argv)
 	trace_need_root();
 
 	/* A set-uid root copy must not outlive us: Ctrl-C waits for the cleanup. */
-	sigemptyset(&guard);
-	sigaddset(&guard, SIGINT);
-	sigaddset(&guard, SIGTERM);
-	sigaddset(&guard, SIGHUP);
-	sigaddset(&guard, SIGQUIT);
+	wait_stop_signals(&guard);
 	sigprocmask(SIG_BLOCK, &guard, &old);
 	if (!mkdtemp(dir)) {
 		trace_fail("mkdtemp");

@@ -34,6 +34,7 @@
 #include "../common/decode.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
+#include "../common/waiting.h"
 #include "caps.h"
 #include "sc.h"
 
@@ -209,11 +210,7 @@ main(int argc, char **argv)
 	}
 	trace_need_root();
 	/* Ctrl-C waits until the directory is gone. */
-	sigemptyset(&guard);
-	sigaddset(&guard, SIGINT);
-	sigaddset(&guard, SIGTERM);
-	sigaddset(&guard, SIGHUP);
-	sigaddset(&guard, SIGQUIT);
+	wait_stop_signals(&guard);
 	sigprocmask(SIG_BLOCK, &guard, &old);
 	if (!mkdtemp(dir)) {
 		trace_fail("mkdtemp");

@@ -469,12 +469,13 @@ warn(void)
 static int
 signals_to_fd(void)
 {
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGWINCH};
 	sigset_t set;
 
-	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaddset(&set, sigs[i]);
+	/* The stop signals, and the two the parent loop reads as well: its
+	 * child's end (SIGCHLD) and a resized terminal (SIGWINCH). */
+	wait_stop_signals(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGWINCH);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
 		return err_sys("sigprocmask(SIG_BLOCK)");
 	int fd = signalfd(-1, &set, SFD_CLOEXEC);
