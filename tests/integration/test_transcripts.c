@@ -72,6 +72,7 @@ static const struct shown {
      .argv = {"01-namespaces/enter", "--target", "PID", "--ns", "uts", "--", "hostname"}},
     {.name = "01-break-net", .argv = {"01-namespaces/break-net"}},
     {.name = "02-memory", .argv = {"02-cgroups/memory"}},
+    {.name = "02-memory-high", .argv = {"02-cgroups/memory-high"}},
     {.name = "02-pids", .argv = {"02-cgroups/pids"}},
     /* "Try it" of chapter 2: other limits than the chapter's runs. */
     {.name = "02-try-pids", .argv = {"02-cgroups/pids", "--max", "4"}},
@@ -184,6 +185,9 @@ static const struct expect {
 } expects[] = {
     {"02-try-pids", "out", "3 worked", NULL},
     {"02-try-pids", "out", "failed with EAGAIN", NULL},
+    {"02-memory-high", "out", "alive", "v2"},
+    {"02-memory-high", "out", "oom_kill 0", "v2"},
+    {"02-memory-high", "err", "has no memory.high", "v1-or-hybrid"},
     {"02-try-memory", "out", "killed by SIGKILL", NULL},
     {"02-try-memory", "out", "oom_kill", NULL},
     {"02-try-cpu", "out", "cpu.max = 0.5 CPUs", NULL},
