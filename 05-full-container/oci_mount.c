@@ -23,6 +23,7 @@
 #include "../common/err.h"
 #include "../common/trace.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/mount.h>
 
