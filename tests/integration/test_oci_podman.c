@@ -144,6 +144,15 @@ START_TEST(podman_runs_a_container)
 		   "org.nutshell.trace=%s/trace.json localhost/nutshell-bb echo hi from podman",
 		   parent, dir);
 	ck_assert_msg(rc == 0 && strcmp(out, "hi from podman\n") == 0, "exit %d: %s", rc, out);
+	/* podman's binds of files (/etc/hosts) and its mqueue under the small
+	 * /dev: made through lesson 04's rootfs_setup(), like `nutshell run`'s. */
+	rc = podman(out, sizeof(out),
+		    "run --rm --network none --cgroup-parent %s localhost/nutshell-bb cat "
+		    "/etc/hosts /proc/self/mounts",
+		    parent);
+	ck_assert_msg(rc == 0 && strstr(out, "localhost") && strstr(out, " /etc/hosts ") &&
+			  strstr(out, " /dev/mqueue mqueue "),
+		      "exit %d: %s", rc, out);
 	/* The container's exit status, and the runtime's "not found". */
 	rc = podman(
 	    out, sizeof(out),
