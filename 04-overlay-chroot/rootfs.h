@@ -17,7 +17,8 @@
  *	rootfs_mount_overlay(&layers, root)        image + fresh upper
  *	root remounted nodev,nosuid                no device node, no set-uid
  *	each of spec->mounts                       volumes, /proc, /sys, ...
- *	rootfs_mount_dev(root), remounted ro
+ *	rootfs_mount_dev(root), remounted ro       (spec->dev; the mounts under
+ *	                                           /dev made in it before ro)
  *	rootfs_mask_all()  rootfs_readonly_all()
  *	root remounted ro                          (spec->readonly)
  *	rootfs_pivot(root) or rootfs_chroot(root)  old root detached

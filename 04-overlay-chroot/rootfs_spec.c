@@ -215,6 +215,14 @@ rootfs_mount_options(const char *const *options, size_t n, unsigned long *flags,
 	return 0;
 }
 
+/* A destination inside /dev ("/dev/mqueue"): with a small /dev made, it is
+ * mounted after it. */
+static int
+in_dev(const char *destination)
+{
+	return strncmp(destination, "/dev/", 5) == 0;
+}
+
 /* <<< setup */
 int
 rootfs_setup(const struct rootfs_spec *s)
@@ -257,11 +265,19 @@ rootfs_setup(const struct rootfs_spec *s)
 	if (rootfs_mount(NULL, root, NULL, MS_REMOUNT | MS_BIND | MS_NODEV | MS_NOSUID, NULL) == -1)
 		return err_prefix("%s", root);
 	for (size_t i = 0; i < s->nmounts; i++)
-		if (mount_entry(root, &s->mounts[i]) == -1)
+		if (!(s->dev && in_dev(s->mounts[i].destination)) &&
+		    mount_entry(root, &s->mounts[i]) == -1)
 			return err_prefix("%s", s->mounts[i].destination);
 	if (s->dev) {
 		if (rootfs_mount_dev(root) == -1)
 			return err_prefix("/dev");
+		/* An entry under /dev (OCI's /dev/mqueue, /dev/pts) goes in
+		 * the tmpfs just made, not under it, and before it is made
+		 * read-only: its mount point may need making. */
+		for (size_t i = 0; i < s->nmounts; i++)
+			if (in_dev(s->mounts[i].destination) &&
+			    mount_entry(root, &s->mounts[i]) == -1)
+				return err_prefix("%s", s->mounts[i].destination);
 		snprintf(dev, sizeof(dev), "%s/dev", root);
 		if (rootfs_mount(NULL, dev, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID,
 				 NULL) == -1)

@@ -10,6 +10,7 @@
 #include "oci.h"
 #include "../02-cgroups/cgroup.h"
 #include "../03-capabilities/caps.h"
+#include "../04-overlay-chroot/rootfs.h"
 #include "../common/err.h"
 
 #include <errno.h>
@@ -335,32 +336,8 @@ parse_linux(json_t *l, struct oci_spec *s)
 	return 0;
 }
 
-/* Mount options (mount(8)) that are flags; the rest goes to data. */
-static const struct {
-	const char *name;
-	unsigned long set, clear;
-} mount_flags[] = {
-    {"ro", MS_RDONLY, 0},
-    {"rw", 0, MS_RDONLY},
-    {"nosuid", MS_NOSUID, 0},
-    {"suid", 0, MS_NOSUID},
-    {"nodev", MS_NODEV, 0},
-    {"dev", 0, MS_NODEV},
-    {"noexec", MS_NOEXEC, 0},
-    {"exec", 0, MS_NOEXEC},
-    {"sync", MS_SYNCHRONOUS, 0},
-    {"async", 0, MS_SYNCHRONOUS},
-    {"noatime", MS_NOATIME, 0},
-    {"atime", 0, MS_NOATIME},
-    {"nodiratime", MS_NODIRATIME, 0},
-    {"relatime", MS_RELATIME, 0},
-    {"norelatime", 0, MS_RELATIME},
-    {"strictatime", MS_STRICTATIME, 0},
-    {"mand", MS_MANDLOCK, 0},
-    {"nomand", 0, MS_MANDLOCK},
-    {"bind", MS_BIND, 0},
-    {"rbind", MS_BIND | MS_REC, 0},
-};
+/* Propagation words: the runtime's to set (oci_setup_root), not options of
+ * the mount itself, which lesson 04's rootfs_mount_options() refuses. */
 static const struct {
 	const char *name;
 	unsigned long flags;
@@ -375,7 +352,8 @@ static int
 parse_mount(json_t *m, size_t i, struct oci_mount *out)
 {
 	json_t *opts = json_object_get(m, "options"), *v;
-	size_t k;
+	const char *words[64];
+	size_t k, nwords = 0;
 
 	if (get_str(m, "destination", &out->dest, "mounts[]") == -1 ||
 	    get_str(m, "type", &out->type, "mounts[]") == -1 ||
@@ -389,20 +367,14 @@ parse_mount(json_t *m, size_t i, struct oci_mount *out)
 	json_array_foreach(opts, k, v)
 	{
 		const char *o = json_string_value(v);
-		size_t f = 0, p = 0, len;
+		size_t p = 0;
 		if (!o)
 			return err_set(EINVAL, "config.json: mounts[%zu].options: expected strings",
 				       i);
-		while (f < sizeof(mount_flags) / sizeof(mount_flags[0]) &&
-		       strcmp(mount_flags[f].name, o) != 0)
-			f++;
 		while (p < sizeof(propagations) / sizeof(propagations[0]) &&
 		       strcmp(propagations[p].name, o) != 0)
 			p++;
-		if (f < sizeof(mount_flags) / sizeof(mount_flags[0])) {
-			out->flags |= mount_flags[f].set;
-			out->flags &= ~mount_flags[f].clear;
-		} else if (p < sizeof(propagations) / sizeof(propagations[0]))
+		if (p < sizeof(propagations) / sizeof(propagations[0]))
 			out->propagation = propagations[p].flags;
 		else if (strcmp(o, "tmpcopyup") == 0 || strcmp(o, "copy-symlink") == 0 ||
 			 strncmp(o, "idmap", 5) == 0)
@@ -410,12 +382,16 @@ parse_mount(json_t *m, size_t i, struct oci_mount *out)
 				       "config.json: mounts[%zu] (%s): option '%s': not "
 				       "supported by nutshell",
 				       i, out->dest, o);
-		else if ((len = strlen(out->data)) + strlen(o) + 2 > sizeof(out->data))
-			return err_set(E2BIG, "config.json: mounts[%zu].options: too long", i);
+		else if (nwords == sizeof(words) / sizeof(words[0]))
+			return err_set(E2BIG, "config.json: mounts[%zu].options: at most %zu", i,
+				       sizeof(words) / sizeof(words[0]));
 		else
-			snprintf(out->data + len, sizeof(out->data) - len, "%s%s", len ? "," : "",
-				 o);
+			words[nwords++] = o;
 	}
+	/* The rest split as runc does, by lesson 04: flags, and the
+	 * filesystem's data ("mode=755"). */
+	if (rootfs_mount_options(words, nwords, &out->flags, out->data, sizeof(out->data)) == -1)
+		return err_prefix("config.json: mounts[%zu]", i);
 	out->bind = (out->flags & MS_BIND) || (out->type && strcmp(out->type, "bind") == 0);
 	if (out->bind)
 		out->flags |= MS_BIND;

@@ -80,8 +80,12 @@ write_config(const char *args, const char *extra)
 	fclose(f);
 }
 
+/* The test's directory and bundle, made and removed in the runner's own
+ * process (an unchecked fixture, once for each test's case): a failed
+ * assertion ends the test's process before a checked teardown could run,
+ * and the directory, with what the containers left, would stay. */
 static void
-setup(void)
+make_dir(void)
 {
 	const char *root = getenv("NUTSHELL_ROOT");
 
@@ -96,6 +100,11 @@ setup(void)
 			    "ln -s busybox %s/bundle/rootfs/bin/$c; done",
 			    dir, dir, dir),
 			 0);
+}
+
+static void
+setup(void)
+{
 	write_config("[\"sh\",\"-c\",\"echo hi from $(hostname)\"]", NULL);
 	/* We reap the containers' init, as conmon does. */
 	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
@@ -335,7 +344,8 @@ suite_oci(void)
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		TCase *tc = tcase_create(tests[i].name);
 		tcase_set_timeout(tc, 60);
-		tcase_add_checked_fixture(tc, setup, teardown);
+		tcase_add_unchecked_fixture(tc, make_dir, teardown);
+		tcase_add_checked_fixture(tc, setup, NULL);
 		tcase_add_test(tc, tests[i].test);
 		suite_add_tcase(s, tc);
 	}

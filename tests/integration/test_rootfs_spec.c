@@ -145,6 +145,49 @@ START_TEST(rootfs_spec_mounts)
 }
 END_TEST
 
+/* With a small /dev (spec.dev), an entry under /dev (OCI's /dev/mqueue)
+ * is mounted in it, not hidden beneath it, its mount point made before
+ * /dev turns read-only. */
+static int
+setup_dev_entry(void)
+{
+	const struct rootfs_mount_spec mounts[] = {
+	    {"/dev/extra/deep", "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "size=4k"},
+	};
+	struct rootfs_spec spec = {
+	    .root = root, .mounts = mounts, .nmounts = 1, .dev = 1, .enter = ROOTFS_STAY};
+	char path[PATH_MAX + 32];
+	struct stat dev, deep;
+	unsigned long f;
+
+	if (rootfs_setup(&spec) == -1) {
+		fprintf(stderr, "rootfs_setup: %s\n", err_last()->msg);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/dev", root);
+	if (stat(path, &dev) == -1 || flags_of(path, &f) == -1 || !(f & ST_RDONLY))
+		return 2;
+	snprintf(path, sizeof(path), "%s/dev/null", root);
+	if (stat(path, &deep) == -1 || !S_ISCHR(deep.st_mode))
+		return 3;
+	/* The entry: a mount of its own inside the small /dev, writable. */
+	snprintf(path, sizeof(path), "%s/dev/extra/deep", root);
+	if (stat(path, &deep) == -1 || deep.st_dev == dev.st_dev)
+		return 4;
+	if (flags_of(path, &f) == -1 || (f & ST_RDONLY))
+		return 5;
+	return 0;
+}
+
+START_TEST(rootfs_spec_dev_entries)
+{
+	make_base();
+	int failed = in_namespace(setup_dev_entry);
+	remove_base();
+	ck_assert_msg(failed == 0, "check %d failed (see stderr)", failed);
+}
+END_TEST
+
 static int
 setup_escape(void)
 {
@@ -189,6 +232,7 @@ suite_rootfs_spec(void)
 
 	tcase_add_test(tc, rootfs_spec_mounts);
 	tcase_add_test(tc, rootfs_spec_refuses_symlink_out);
+	tcase_add_test(tc, rootfs_spec_dev_entries);
 	suite_add_tcase(s, tc);
 	return s;
 }
