@@ -176,7 +176,7 @@ make_cgroup(void)
  * sets have theirs compiled at build time from the same profile (mkfilter.c:
  * building costs libseccomp milliseconds); any other is built now. */
 static int
-make_filter(char *err, size_t size)
+make_filter(void)
 {
 	uint64_t lifted = sc_lifted(&sc_default_profile, cfg.caps, cfg.ncaps);
 
@@ -185,10 +185,10 @@ make_filter(char *err, size_t size)
 			child.seccomp = sc_default_bpf[i];
 			return 0;
 		}
-	scmp_filter_ctx ctx = sc_build(&sc_default_profile, cfg.caps, cfg.ncaps, err, size);
+	scmp_filter_ctx ctx = sc_build(&sc_default_profile, cfg.caps, cfg.ncaps);
 	if (!ctx)
 		return -1;
-	int ret = sc_export(ctx, &child.seccomp, err, size);
+	int ret = sc_export(ctx, &child.seccomp);
 	seccomp_release(ctx);
 	return ret;
 }
@@ -607,7 +607,6 @@ main(int argc, char **argv)
 {
 	struct ctr_channels chan = {{-1, -1}, {-1, -1}, {-1, -1}};
 	int status = CTR_EXIT_SETUP, master = -1, sigfd;
-	char err[256];
 	pid_t pid;
 
 	/* --init: pid 1 of a container, executed by its first process below
@@ -651,8 +650,9 @@ main(int argc, char **argv)
 	ctr_reclaim(0);
 
 	/* 2. The seccomp filter (lesson 03), ready now so a failure costs nothing. */
-	if (cfg.seccomp && make_filter(err, sizeof(err)) == -1) {
-		trace_error("seccomp: %s", err);
+	if (cfg.seccomp && make_filter() == -1) {
+		err_prefix("seccomp");
+		err_print();
 		return CTR_EXIT_SETUP;
 	}
 	warn();
