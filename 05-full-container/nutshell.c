@@ -202,7 +202,7 @@ make_filter(void)
 static int
 setup_from_outside(pid_t pid, struct ctr_channels *chan)
 {
-	char err[256], map[64], host_if[IFNAMSIZ];
+	char map[64], host_if[IFNAMSIZ];
 
 	if (have_cgroup && !child.join && cg_attach(&cgroup, pid) == -1) {
 		trace_fail("attaching to the cgroup");
@@ -215,15 +215,15 @@ setup_from_outside(pid_t pid, struct ctr_channels *chan)
 			trace_fail("/proc/PID/setgroups");
 			return -1;
 		}
-		if (ns_write_idmap(pid, "uid_map", cfg.uidmap[0] ? cfg.uidmap : map, err,
-				   sizeof(err)) == -1) {
-			trace_error("uid_map: %s", err);
+		if (ns_write_idmap(pid, "uid_map", cfg.uidmap[0] ? cfg.uidmap : map) == -1) {
+			err_prefix("uid_map");
+			err_print();
 			return -1;
 		}
 		snprintf(map, sizeof(map), "0 %u %lu\n", (unsigned)cfg.outer_gid, cfg.userns_count);
-		if (ns_write_idmap(pid, "gid_map", cfg.gidmap[0] ? cfg.gidmap : map, err,
-				   sizeof(err)) == -1) {
-			trace_error("gid_map: %s", err);
+		if (ns_write_idmap(pid, "gid_map", cfg.gidmap[0] ? cfg.gidmap : map) == -1) {
+			err_prefix("gid_map");
+			err_print();
 			return -1;
 		}
 		/* The image as the container's root sees it: root's files are
