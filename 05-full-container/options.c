@@ -174,7 +174,7 @@ static int
 set_value(char *out, size_t size, const char *file, const char *opt, const char *value)
 {
 	if (cg_normalize(file, value, out, size) != 0)
-		return bad("%s '%s': %s", opt, value, err_last()->msg);
+		return err_prefix("%s '%s'", opt, value);
 	return 0;
 }
 
@@ -331,8 +331,8 @@ parse_option(int opt, const char *arg)
 		if (*n == CTR_MAX_CAPS)
 			return bad("--cap-add/--cap-drop: at most %d", CTR_MAX_CAPS);
 		if (strcasecmp(arg, "ALL") != 0 && caps_from_name(arg, &c) != 0)
-			return bad("%s '%s': %s", opt == OPT_CAP_ADD ? "--cap-add" : "--cap-drop",
-				   arg, err_last()->msg);
+			return err_prefix("%s '%s'",
+					  opt == OPT_CAP_ADD ? "--cap-add" : "--cap-drop", arg);
 		list[(*n)++] = arg;
 		return 0;
 	}

@@ -90,7 +90,7 @@ ctr_add_idmap(struct ctr_config *cfg, char *map, size_t size, const char *opt, c
 		return bad("%s '%s': too many ranges", opt, arg);
 	strcat(map, line);
 	if (ns_idmap_parse(map, maps, NS_IDMAP_MAX) < 0)
-		return bad("%s '%s': %s", opt, arg, err_last()->msg);
+		return err_prefix("%s '%s'", opt, arg);
 	cfg->userns = 1;
 	return 0;
 bad_syntax:
