@@ -231,7 +231,7 @@ ranges_overlap(unsigned long a, unsigned long b, unsigned long count_a, unsigned
 }
 
 int
-ns_idmap_parse(const char *text, struct ns_idmap *maps, size_t max, char *err, size_t size)
+ns_idmap_parse(const char *text, struct ns_idmap *maps, size_t max)
 {
 	size_t n = 0, lineno = 0;
 
@@ -244,48 +244,34 @@ ns_idmap_parse(const char *text, struct ns_idmap *maps, size_t max, char *err, s
 		lineno++;
 		snprintf(copy, sizeof(copy), "%.*s", (int)(len < sizeof(copy) ? len : 40), line);
 		line += len + (line[len] == '\n');
-		if (n == max || n == NS_IDMAP_MAX) {
-			snprintf(err, size, "more than %zu lines in the id map", n);
-			goto invalid;
-		}
+		if (n == max || n == NS_IDMAP_MAX)
+			return err_set(EINVAL, "more than %zu lines in the id map", n);
 		if (len >= sizeof(copy) || idmap_number(&p, &m.inside) ||
 		    idmap_number(&p, &m.outside) || idmap_number(&p, &m.count) ||
-		    p[strspn(p, " \t")] != '\0') {
-			snprintf(err, size, "id map line %zu '%s': expected 'inside outside count'",
-				 lineno, copy);
-			goto invalid;
-		}
-		if (m.count == 0) {
-			snprintf(err, size, "id map line %zu: count 0, expected at least 1",
-				 lineno);
-			goto invalid;
-		}
-		if (m.count > NS_ID_END - m.inside || m.count > NS_ID_END - m.outside) {
-			snprintf(err, size, "id map line %zu: range ends past id %lu", lineno,
-				 NS_ID_END - 1);
-			goto invalid;
-		}
+		    p[strspn(p, " \t")] != '\0')
+			return err_set(EINVAL,
+				       "id map line %zu '%s': expected 'inside outside count'",
+				       lineno, copy);
+		if (m.count == 0)
+			return err_set(EINVAL, "id map line %zu: count 0, expected at least 1",
+				       lineno);
+		if (m.count > NS_ID_END - m.inside || m.count > NS_ID_END - m.outside)
+			return err_set(EINVAL, "id map line %zu: range ends past id %lu", lineno,
+				       NS_ID_END - 1);
 		for (size_t i = 0; i < n; i++) {
 			int in = ranges_overlap(m.inside, maps[i].inside, m.count, maps[i].count);
 			int out =
 			    ranges_overlap(m.outside, maps[i].outside, m.count, maps[i].count);
 
-			if (in || out) {
-				snprintf(err, size, "id map line %zu overlaps line %zu %s", lineno,
-					 i + 1, in ? "inside" : "outside");
-				goto invalid;
-			}
+			if (in || out)
+				return err_set(EINVAL, "id map line %zu overlaps line %zu %s",
+					       lineno, i + 1, in ? "inside" : "outside");
 		}
 		maps[n++] = m;
 	}
-	if (n == 0) {
-		snprintf(err, size, "empty id map: expected 'inside outside count' lines");
-		goto invalid;
-	}
+	if (n == 0)
+		return err_set(EINVAL, "empty id map: expected 'inside outside count' lines");
 	return (int)n;
-invalid:
-	errno = EINVAL;
-	return -1;
 }
 /* >>> ns-idmap */
 
@@ -312,26 +298,26 @@ write_proc_file(pid_t pid, const char *file, const char *text)
 }
 
 int
-ns_write_idmap(pid_t pid, const char *file, const char *text, char *err, size_t size)
+ns_write_idmap(pid_t pid, const char *file, const char *text)
 {
 	struct ns_idmap *maps = calloc(NS_IDMAP_MAX, sizeof(*maps));
 	int ret = -1;
 
-	if (!maps) {
-		snprintf(err, size, "out of memory");
-		return -1;
-	}
+	if (!maps)
+		return err_sys("id map for /proc/%d/%s", (int)pid, file);
 	/* Validate first: a map can be written only once per namespace, and
 	 * the kernel's EINVAL would not say which line it disliked. */
-	if (ns_idmap_parse(text, maps, NS_IDMAP_MAX, err, size) < 0)
+	if (ns_idmap_parse(text, maps, NS_IDMAP_MAX) < 0)
 		goto out;
 	if (write_proc_file(pid, file, text) == -1) {
-		snprintf(err, size, "writing /proc/%d/%s: %s", (int)pid, file, dec_errno(errno));
+		err_sys("writing /proc/%d/%s", (int)pid, file);
 		goto out;
 	}
 	ret = 0;
 out:
 	free(maps);
+	if (ret == -1)
+		errno = err_last()->errnum;
 	return ret;
 }
 

@@ -92,16 +92,18 @@ struct ns_idmap {
  * is fine) into maps (room for max lines) and validates them as the kernel
  * would: count >= 1, no range past 4294967295, no two ranges overlapping
  * inside or outside, at most NS_IDMAP_MAX lines. Returns the number of
- * lines, or -1 with errno EINVAL and a one-line reason in err.
+ * lines, or -1 with errno EINVAL and the error record (common/err.h) naming
+ * the line and what was expected.
  */
-int ns_idmap_parse(const char *text, struct ns_idmap *maps, size_t max, char *err, size_t size);
+int ns_idmap_parse(const char *text, struct ns_idmap *maps, size_t max);
 
 /*
  * Writes TEXT to /proc/PID/FILE ("uid_map" or "gid_map") in one write(2),
  * as the kernel requires, after ns_idmap_parse() accepted it (else -1,
- * EINVAL, reason in err, nothing written). The openat and write are traced.
+ * EINVAL, the error record set, nothing written). The openat and write are
+ * traced. -1 with errno and the error record set on failure.
  */
-int ns_write_idmap(pid_t pid, const char *file, const char *text, char *err, size_t size);
+int ns_write_idmap(pid_t pid, const char *file, const char *text);
 
 /* Writes "deny" (or "allow") to /proc/PID/setgroups: an unprivileged writer
  * must deny setgroups(2) before it may write gid_map (Linux 3.19+). */

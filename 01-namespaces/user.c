@@ -27,6 +27,7 @@
  * Read:         user_namespaces(7), capabilities(7), namespaces(7), statx(2).
  */
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
 #include "ns.h"
@@ -153,7 +154,7 @@ static const struct trace_prog prog = {
 int
 main(int argc, char **argv)
 {
-	char map[64], err[256], last[16], overflow[16], report[160], parent_ns[64], child_ns[64];
+	char map[64], last[16], overflow[16], report[160], parent_ns[64], child_ns[64];
 	char first[32] = "?", second[32] = "?";
 	struct ns_sync sync;
 	int status, caps_in = -1, caps_out;
@@ -190,10 +191,12 @@ main(int argc, char **argv)
 	/* From outside: setgroups first (an unprivileged writer of gid_map
 	 * must deny setgroups(2), Linux 3.19+), then one line per map. */
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
-	int ok = ns_write_setgroups(pid, "deny") == 0 &&
-		 ns_write_idmap(pid, "uid_map", map, err, sizeof(err)) == 0;
+	int ok = ns_write_setgroups(pid, "deny") == 0;
+	if (!ok)
+		err_sys("/proc/%d/setgroups", (int)pid);
+	ok = ok && ns_write_idmap(pid, "uid_map", map) == 0;
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
-	ok = ok && ns_write_idmap(pid, "gid_map", map, err, sizeof(err)) == 0;
+	ok = ok && ns_write_idmap(pid, "gid_map", map) == 0;
 	/* >>> clone */
 	snprintf(child_ns, sizeof(child_ns), "%s", proc_ns(pid, "user") ?: "?");
 	if (ok) {
@@ -203,7 +206,8 @@ main(int argc, char **argv)
 			sscanf(report, "%ld %d %u %31s %31s", &uid_in, &caps_in, &passwd_uid, first,
 			       second);
 	} else {
-		trace_fail("writing the id maps");
+		err_prefix("writing the id maps");
+		err_print();
 	}
 	ns_sync_close(&sync);
 	if (ns_wait(pid, &status) == -1)

@@ -37,7 +37,6 @@
 
 #define CG_PATH	    1024
 #define CG_MAX_HIER 16
-#define CG_ERR	    256
 
 /* "max": no limit. */
 #define CG_UNLIMITED UINT64_MAX

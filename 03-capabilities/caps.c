@@ -3,6 +3,7 @@
  */
 #include "caps.h"
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
 
@@ -77,7 +78,7 @@ caps_last_cap(void)
 
 /* <<< from-name */
 int
-caps_from_name(const char *name, cap_value_t *cap, char *err, size_t size)
+caps_from_name(const char *name, cap_value_t *cap)
 {
 	char lower[64];
 	const char *bare = name;
@@ -97,28 +98,21 @@ caps_from_name(const char *name, cap_value_t *cap, char *err, size_t size)
 			*p = (char)tolower((unsigned char)*p);
 		ok = cap_from_name(lower, cap) == 0;
 	}
-	if (!ok) {
-		snprintf(err, size,
-			 "unknown capability '%s': expected a name such as CHOWN or CAP_NET_ADMIN "
-			 "(capabilities(7))",
-			 name);
-		goto invalid;
-	}
-	if (last >= 0 && *cap > last) {
-		snprintf(err, size,
-			 "capability '%s' (%d) is newer than this kernel (cap_last_cap %d)", name,
-			 *cap, last);
-		goto invalid;
-	}
+	if (!ok)
+		return err_set(EINVAL,
+			       "unknown capability '%s': expected a name such as CHOWN or "
+			       "CAP_NET_ADMIN (capabilities(7))",
+			       name);
+	if (last >= 0 && *cap > last)
+		return err_set(EINVAL,
+			       "capability '%s' (%d) is newer than this kernel (cap_last_cap %d)",
+			       name, *cap, last);
 	return 0;
-invalid:
-	errno = EINVAL;
-	return -1;
 }
 /* >>> from-name */
 
 int
-caps_parse_list(const char *list, cap_value_t *caps, size_t max, char *err, size_t size)
+caps_parse_list(const char *list, cap_value_t *caps, size_t max)
 {
 	size_t n = 0;
 
@@ -126,27 +120,19 @@ caps_parse_list(const char *list, cap_value_t *caps, size_t max, char *err, size
 		size_t len = strcspn(p, ",");
 		char name[64];
 
-		if (len == 0 || len >= sizeof(name)) {
-			snprintf(err, size, "capability list '%s': expected names separated by ','",
-				 list);
-			errno = EINVAL;
-			return -1;
-		}
+		if (len == 0 || len >= sizeof(name))
+			return err_set(
+			    EINVAL, "capability list '%s': expected names separated by ','", list);
 		snprintf(name, sizeof(name), "%.*s", (int)len, p);
-		if (n == max) {
-			snprintf(err, size, "capability list '%s': more than %zu names", list, max);
-			errno = EINVAL;
-			return -1;
-		}
-		if (caps_from_name(name, &caps[n], err, size) == -1)
+		if (n == max)
+			return err_set(EINVAL, "capability list '%s': more than %zu names", list,
+				       max);
+		if (caps_from_name(name, &caps[n]) == -1)
 			return -1;
 		n++;
 		p += len;
-		if (*p == ',' && *++p == '\0') {
-			snprintf(err, size, "capability list '%s' ends with ','", list);
-			errno = EINVAL;
-			return -1;
-		}
+		if (*p == ',' && *++p == '\0')
+			return err_set(EINVAL, "capability list '%s' ends with ','", list);
 	}
 	return (int)n;
 }
@@ -382,7 +368,6 @@ caps_securebits_names(unsigned bits)
 int
 caps_default(cap_value_t *caps, size_t max)
 {
-	char err[256];
 	size_t n = 0;
 
 	for (; caps_default_names[n]; n++) {
@@ -390,7 +375,7 @@ caps_default(cap_value_t *caps, size_t max)
 			errno = ENOSPC;
 			return -1;
 		}
-		if (caps_from_name(caps_default_names[n], &caps[n], err, sizeof(err)) == -1)
+		if (caps_from_name(caps_default_names[n], &caps[n]) == -1)
 			return -1;
 	}
 	return (int)n;

@@ -54,14 +54,15 @@ int caps_last_cap(void);
 /*
  * One capability by name: "CAP_CHOWN", "chown", "cap_net_admin", "NET_ADMIN"
  * (case does not matter). Rejects names libcap does not know, numbers, and
- * capabilities above cap_last_cap, with a one-line reason in err. Returns 0,
- * or -1 with errno EINVAL.
+ * capabilities above cap_last_cap. Returns 0, or -1 with errno EINVAL and
+ * the error record (common/err.h) naming the value and what was expected.
  */
-int caps_from_name(const char *name, cap_value_t *cap, char *err, size_t size);
+int caps_from_name(const char *name, cap_value_t *cap);
 
 /* A comma-separated list of names ("CHOWN,KILL"; "" is the empty list) into
- * caps (room for max); returns how many, or -1 with EINVAL and err. */
-int caps_parse_list(const char *list, cap_value_t *caps, size_t max, char *err, size_t size);
+ * caps (room for max); returns how many, or -1 with EINVAL and the error
+ * record set. */
+int caps_parse_list(const char *list, cap_value_t *caps, size_t max);
 
 /* "CAP_CHOWN" for 0 (the libcap name, upper case). */
 const char *caps_name(cap_value_t cap);

@@ -19,6 +19,7 @@
  */
 #include "../01-namespaces/ns.h"
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
 #include "../common/waiting.h"
@@ -140,8 +141,8 @@ after_drop(void *arg)
 {
 	const struct demo *d = arg;
 	cap_value_t caps[4];
-	char err[256], key[64];
-	int n = caps_parse_list(d->caps, caps, 4, err, sizeof(err));
+	char key[64];
+	int n = caps_parse_list(d->caps, caps, 4);
 
 	for (int i = 0; i < n; i++)
 		if (caps_drop(caps[i]) == -1)
@@ -199,11 +200,11 @@ static int
 on_option(int opt, const char *arg)
 {
 	cap_value_t cap;
-	char err[256];
 
 	(void)opt;
-	if (caps_from_name(arg, &cap, err, sizeof(err)) == -1) {
-		trace_error("--cap: %s", err);
+	if (caps_from_name(arg, &cap) == -1) {
+		err_prefix("--cap");
+		err_print();
 		return -1;
 	}
 	snprintf(cap_name, sizeof(cap_name), "%s", caps_name(cap));

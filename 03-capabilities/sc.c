@@ -5,6 +5,7 @@
  */
 #include "sc.h"
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/trace.h"
 
 #include <errno.h>
@@ -253,15 +254,14 @@ add_args(scmp_filter_ctx ctx, const struct sc_profile *p, const char *name, int 
 
 /* <<< build */
 scmp_filter_ctx
-sc_build(const struct sc_profile *p, const cap_value_t *caps, size_t n, char *err, size_t size)
+sc_build(const struct sc_profile *p, const cap_value_t *caps, size_t n)
 {
 	/* Calls newer than the profile end at the context's default. */
 	scmp_filter_ctx ctx = seccomp_init(scmp_action(p->unknown));
 	int rc = 0, max = sc_max_nr(0);
 
 	if (!ctx) {
-		snprintf(err, size, "seccomp_init failed");
-		errno = ENOMEM;
+		err_set(ENOMEM, "seccomp_init failed");
 		return NULL;
 	}
 	/* No hidden prctl(PR_SET_NO_NEW_PRIVS): callers set it, traced. Raw
@@ -279,8 +279,8 @@ sc_build(const struct sc_profile *p, const cap_value_t *caps, size_t n, char *er
 			continue; /* not a call of this architecture (open on arm64) */
 		if (nr == -1 || nr > max) {
 			/* Never dropped in silence: the profile lacks its number. */
-			snprintf(err, size, "seccomp rule for %s: no number for this architecture",
-				 r->name);
+			err_set(ENOSYS, "seccomp rule for %s: no number for this architecture",
+				r->name);
 			rc = -ENOSYS;
 		} else if (has_args(p, r->name))
 			rc = add_args(ctx, p, r->name, nr);
@@ -294,7 +294,7 @@ sc_build(const struct sc_profile *p, const cap_value_t *caps, size_t n, char *er
 		} else
 			rc = add_rule(ctx, p->unknown, row_action(r, caps, n), nr, 0);
 		if (rc < 0 && rc != -ENOSYS)
-			snprintf(err, size, "seccomp rule for %s: %s", r->name, strerror(-rc));
+			err_set(-rc, "seccomp rule for %s: %s", r->name, strerror(-rc));
 	}
 	/* Every other call the profile knows, up to its horizon: p->known.
 	 * Above the horizon, and the numbers no call has, stay at the
@@ -305,7 +305,7 @@ sc_build(const struct sc_profile *p, const cap_value_t *caps, size_t n, char *er
 		if (name && !sc_find(p, name)) {
 			rc = add_rule(ctx, p->unknown, p->known, nr, 0);
 			if (rc < 0)
-				snprintf(err, size, "seccomp rule for %s: %s", name, strerror(-rc));
+				err_set(-rc, "seccomp rule for %s: %s", name, strerror(-rc));
 		}
 		free(name);
 	}
@@ -351,31 +351,31 @@ sc_lifted(const struct sc_profile *p, const cap_value_t *caps, size_t n)
 }
 
 int
-sc_export(scmp_filter_ctx ctx, struct sc_bpf *out, char *err, size_t size)
+sc_export(scmp_filter_ctx ctx, struct sc_bpf *out)
 {
 	/* libseccomp 2.5 exports to a file descriptor only: a memfd. */
 	int fd = memfd_create("sc-export", MFD_CLOEXEC), rc;
 	struct stat st;
 	void *buf = NULL;
 
-	if (fd == -1) {
-		snprintf(err, size, "memfd_create: %s", strerror(errno));
-		return -1;
-	}
+	if (fd == -1)
+		return err_sys("memfd_create");
 	if ((rc = seccomp_export_bpf(ctx, fd)) < 0) {
 		errno = -rc;
-		snprintf(err, size, "seccomp_export_bpf: %s", strerror(errno));
+		err_sys("seccomp_export_bpf");
 	} else if (fstat(fd, &st) == -1 || st.st_size <= 0 ||
 		   st.st_size % (off_t)sizeof(struct sock_filter) != 0 ||
 		   !(buf = malloc((size_t)st.st_size)) ||
 		   pread(fd, buf, (size_t)st.st_size, 0) != st.st_size) {
-		snprintf(err, size, "reading the exported filter: %s", strerror(errno));
+		err_sys("reading the exported filter");
 		free(buf);
 		buf = NULL;
 	}
 	close(fd);
-	if (!buf)
+	if (!buf) {
+		errno = err_last()->errnum;
 		return -1;
+	}
 	out->insns = buf;
 	out->len = (size_t)st.st_size / sizeof(struct sock_filter);
 	return 0;

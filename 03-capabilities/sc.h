@@ -113,11 +113,11 @@ enum sc_action sc_decide(const struct sc_profile *p, const char *name, const cap
 /*
  * Builds the filter for profile p, for a process that keeps caps (n of
  * them, for the unless_cap rows). Returns a libseccomp context (free with
- * seccomp_release()), or NULL with errno set and a one-line reason in err.
+ * seccomp_release()), or NULL with errno and the error record (common/err.h)
+ * set.
  * NO_NEW_PRIVS is not set by loading: callers set it themselves, traced.
  */
-scmp_filter_ctx sc_build(const struct sc_profile *p, const cap_value_t *caps, size_t n, char *err,
-			 size_t size);
+scmp_filter_ctx sc_build(const struct sc_profile *p, const cap_value_t *caps, size_t n);
 
 /* Installs the filter: seccomp(SECCOMP_SET_MODE_FILTER, ...), traced.
  * Without CAP_SYS_ADMIN, no_new_privs must be set first. */
@@ -140,8 +140,8 @@ struct sc_bpf {
 uint64_t sc_lifted(const struct sc_profile *p, const cap_value_t *caps, size_t n);
 
 /* The BPF of ctx (seccomp_export_bpf), in memory the caller frees
- * (free((void *)out->insns)); -1 with errno and a one-line reason in err. */
-int sc_export(scmp_filter_ctx ctx, struct sc_bpf *out, char *err, size_t size);
+ * (free((void *)out->insns)); -1 with errno and the error record set. */
+int sc_export(scmp_filter_ctx ctx, struct sc_bpf *out);
 
 /* Installs a BPF filter: seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog), traced,
  * as sc_load() does after building. */

@@ -22,6 +22,7 @@
  */
 #include "../01-namespaces/ns.h"
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
 #include "caps.h"
@@ -66,11 +67,10 @@ result(long ret)
 static int
 load(const struct sc_profile *p, const cap_value_t *caps, size_t n)
 {
-	char err[256];
-	scmp_filter_ctx ctx = sc_build(p, caps, n, err, sizeof(err));
+	scmp_filter_ctx ctx = sc_build(p, caps, n);
 
 	if (!ctx) {
-		trace_error("%s", err);
+		err_print();
 		return -1;
 	}
 	int ret = sc_load(ctx, p->name);

@@ -32,6 +32,7 @@
  */
 #include "../01-namespaces/ns.h"
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
 #include "../common/waiting.h"
@@ -94,13 +95,13 @@ static int
 load_profile(void)
 {
 	cap_value_t caps[32];
-	char err[256];
 	int n = caps_default(caps, 32);
-	scmp_filter_ctx ctx =
-	    n < 0 ? NULL : sc_build(&sc_default_profile, caps, (size_t)n, err, sizeof(err));
+	scmp_filter_ctx ctx = n < 0 ? NULL : sc_build(&sc_default_profile, caps, (size_t)n);
 
 	if (!ctx) {
-		trace_error("%s", n < 0 ? "caps_default" : err);
+		if (n < 0)
+			err_sys("caps_default");
+		err_print();
 		return -1;
 	}
 	int ret = caps_set_no_new_privs() == -1 ? -1 : sc_load(ctx, sc_default_profile.name);

@@ -424,7 +424,7 @@ make_node(const char *dev, const char *name, unsigned int major, unsigned int mi
 static int
 gid_mapped(unsigned long id)
 {
-	char text[4096], err[128];
+	char text[4096];
 	struct ns_idmap maps[NS_IDMAP_MAX];
 	int fd = open("/proc/self/gid_map", O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
@@ -434,7 +434,7 @@ gid_mapped(unsigned long id)
 	if (n <= 0)
 		return 1; /* no /proc to ask: assume the usual */
 	text[n] = '\0';
-	int lines = ns_idmap_parse(text, maps, NS_IDMAP_MAX, err, sizeof(err));
+	int lines = ns_idmap_parse(text, maps, NS_IDMAP_MAX);
 	for (int i = 0; i < lines; i++)
 		if (id >= maps[i].inside && id - maps[i].inside < maps[i].count)
 			return 1;

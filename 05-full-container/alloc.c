@@ -193,8 +193,7 @@ static int
 check_map(const struct ctr_config *cfg, const char *opt, const char *map, const char *kind)
 {
 	struct ns_idmap maps[NS_IDMAP_MAX];
-	char err[256];
-	int n = ns_idmap_parse(map, maps, NS_IDMAP_MAX, err, sizeof(err));
+	int n = ns_idmap_parse(map, maps, NS_IDMAP_MAX);
 	const char *id;
 
 	for (int i = 0; i < n && !cfg->userns_force; i++)
@@ -293,11 +292,10 @@ write_record(const struct ctr_config *cfg, const char *scratch)
 		return -1;
 	if (cfg->userns && cfg->uidmap[0]) {
 		struct ns_idmap maps[NS_IDMAP_MAX];
-		char err[256];
-		int n = ns_idmap_parse(cfg->uidmap, maps, NS_IDMAP_MAX, err, sizeof(err));
+		int n = ns_idmap_parse(cfg->uidmap, maps, NS_IDMAP_MAX);
 		for (int i = 0; i < n; i++)
 			fprintf(f, "uid %lu %lu\n", maps[i].outside, maps[i].count);
-		n = ns_idmap_parse(cfg->gidmap, maps, NS_IDMAP_MAX, err, sizeof(err));
+		n = ns_idmap_parse(cfg->gidmap, maps, NS_IDMAP_MAX);
 		for (int i = 0; i < n; i++)
 			fprintf(f, "gid %lu %lu\n", maps[i].outside, maps[i].count);
 	} else if (cfg->userns)

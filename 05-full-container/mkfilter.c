@@ -19,6 +19,7 @@
  */
 #include "../03-capabilities/caps.h"
 #include "../03-capabilities/sc.h"
+#include "../common/err.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +28,10 @@
 static size_t
 variant_caps(cap_value_t extra, cap_value_t caps[64])
 {
-	char err[256];
 	size_t n = 0;
 
 	for (size_t i = 0; caps_default_names[i] && n < 63; i++)
-		if (caps_from_name(caps_default_names[i], &caps[n], err, sizeof(err)) == 0)
+		if (caps_from_name(caps_default_names[i], &caps[n]) == 0)
 			n++;
 	if (extra >= 0)
 		caps[n++] = extra;
@@ -44,12 +44,16 @@ emit(int index, cap_value_t extra)
 {
 	cap_value_t caps[64];
 	size_t n = variant_caps(extra, caps);
-	char err[256];
 	struct sc_bpf bpf;
 
-	scmp_filter_ctx ctx = sc_build(&sc_default_profile, caps, n, err, sizeof(err));
-	if (!ctx || sc_export(ctx, &bpf, err, sizeof(err)) == -1) {
-		fprintf(stderr, "mkfilter: %s\n", err);
+	scmp_filter_ctx ctx = sc_build(&sc_default_profile, caps, n);
+	if (!ctx) {
+		fprintf(stderr, "mkfilter: %s\n", err_last()->msg);
+		return -1;
+	}
+	if (sc_export(ctx, &bpf) == -1) {
+		fprintf(stderr, "mkfilter: %s\n", err_last()->msg);
+		seccomp_release(ctx);
 		return -1;
 	}
 	seccomp_release(ctx);

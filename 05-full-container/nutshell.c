@@ -176,7 +176,7 @@ make_cgroup(void)
  * sets have theirs compiled at build time from the same profile (mkfilter.c:
  * building costs libseccomp milliseconds); any other is built now. */
 static int
-make_filter(char *err, size_t size)
+make_filter(void)
 {
 	uint64_t lifted = sc_lifted(&sc_default_profile, cfg.caps, cfg.ncaps);
 
@@ -185,10 +185,10 @@ make_filter(char *err, size_t size)
 			child.seccomp = sc_default_bpf[i];
 			return 0;
 		}
-	scmp_filter_ctx ctx = sc_build(&sc_default_profile, cfg.caps, cfg.ncaps, err, size);
+	scmp_filter_ctx ctx = sc_build(&sc_default_profile, cfg.caps, cfg.ncaps);
 	if (!ctx)
 		return -1;
-	int ret = sc_export(ctx, &child.seccomp, err, size);
+	int ret = sc_export(ctx, &child.seccomp);
 	seccomp_release(ctx);
 	return ret;
 }
@@ -202,7 +202,7 @@ make_filter(char *err, size_t size)
 static int
 setup_from_outside(pid_t pid, struct ctr_channels *chan)
 {
-	char err[256], map[64], host_if[IFNAMSIZ];
+	char map[64], host_if[IFNAMSIZ];
 
 	if (have_cgroup && !child.join && cg_attach(&cgroup, pid) == -1) {
 		trace_fail("attaching to the cgroup");
@@ -215,15 +215,15 @@ setup_from_outside(pid_t pid, struct ctr_channels *chan)
 			trace_fail("/proc/PID/setgroups");
 			return -1;
 		}
-		if (ns_write_idmap(pid, "uid_map", cfg.uidmap[0] ? cfg.uidmap : map, err,
-				   sizeof(err)) == -1) {
-			trace_error("uid_map: %s", err);
+		if (ns_write_idmap(pid, "uid_map", cfg.uidmap[0] ? cfg.uidmap : map) == -1) {
+			err_prefix("uid_map");
+			err_print();
 			return -1;
 		}
 		snprintf(map, sizeof(map), "0 %u %lu\n", (unsigned)cfg.outer_gid, cfg.userns_count);
-		if (ns_write_idmap(pid, "gid_map", cfg.gidmap[0] ? cfg.gidmap : map, err,
-				   sizeof(err)) == -1) {
-			trace_error("gid_map: %s", err);
+		if (ns_write_idmap(pid, "gid_map", cfg.gidmap[0] ? cfg.gidmap : map) == -1) {
+			err_prefix("gid_map");
+			err_print();
 			return -1;
 		}
 		/* The image as the container's root sees it: root's files are
@@ -608,7 +608,6 @@ main(int argc, char **argv)
 {
 	struct ctr_channels chan = {{-1, -1}, {-1, -1}, {-1, -1}};
 	int status = CTR_EXIT_SETUP, master = -1, sigfd;
-	char err[256];
 	pid_t pid;
 
 	/* --init: pid 1 of a container, executed by its first process below
@@ -652,8 +651,9 @@ main(int argc, char **argv)
 	ctr_reclaim(0);
 
 	/* 2. The seccomp filter (lesson 03), ready now so a failure costs nothing. */
-	if (cfg.seccomp && make_filter(err, sizeof(err)) == -1) {
-		trace_error("seccomp: %s", err);
+	if (cfg.seccomp && make_filter() == -1) {
+		err_prefix("seccomp");
+		err_print();
 		return CTR_EXIT_SETUP;
 	}
 	warn();

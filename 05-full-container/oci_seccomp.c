@@ -110,7 +110,6 @@ oci_seccomp_build(json_t *sc, struct sc_bpf *out)
 	scmp_filter_ctx ctx;
 	json_t *v;
 	size_t i;
-	char err[256];
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -159,8 +158,8 @@ oci_seccomp_build(json_t *sc, struct sc_bpf *out)
 		if (add_rule(ctx, v, default_errno, i) == -1)
 			goto out;
 	}
-	if (sc_export(ctx, out, err, sizeof(err)) == -1) {
-		err_set(errno, "linux.seccomp: %s", err);
+	if (sc_export(ctx, out) == -1) {
+		err_prefix("linux.seccomp");
 		goto out;
 	}
 	ret = 0;

@@ -83,7 +83,6 @@ static int
 parse_caps(json_t *caps, const char *set, cap_value_t *out, size_t *n)
 {
 	json_t *a = json_object_get(caps, set), *v;
-	char err[128];
 	size_t i;
 
 	*n = 0;
@@ -95,9 +94,12 @@ parse_caps(json_t *caps, const char *set, cap_value_t *out, size_t *n)
 	json_array_foreach(a, i, v)
 	{
 		const char *name = json_string_value(v);
-		if (!name || caps_from_name(name, &out[*n], err, sizeof(err)) == -1)
-			return err_set(EINVAL, "config.json: process.capabilities.%s[%zu]: %s", set,
-				       i, name ? err : "expected a string");
+		if (!name)
+			return err_set(
+			    EINVAL, "config.json: process.capabilities.%s[%zu]: expected a string",
+			    set, i);
+		if (caps_from_name(name, &out[*n]) == -1)
+			return err_prefix("config.json: process.capabilities.%s[%zu]", set, i);
 		if (++*n > CAP_LAST_CAP)
 			break;
 	}

@@ -174,7 +174,7 @@ static int
 set_value(char *out, size_t size, const char *file, const char *opt, const char *value)
 {
 	if (cg_normalize(file, value, out, size) != 0)
-		return bad("%s '%s': %s", opt, value, err_last()->msg);
+		return err_prefix("%s '%s'", opt, value);
 	return 0;
 }
 
@@ -205,8 +205,6 @@ parse_env(const char *arg)
 static int
 parse_option(int opt, const char *arg)
 {
-	char err[CG_ERR];
-
 	/* "--memory --cpus 1": getopt takes the next word as the value. */
 	if (arg && strncmp(arg, "--", 2) == 0) {
 		const char *name = "?";
@@ -332,9 +330,9 @@ parse_option(int opt, const char *arg)
 		cap_value_t c;
 		if (*n == CTR_MAX_CAPS)
 			return bad("--cap-add/--cap-drop: at most %d", CTR_MAX_CAPS);
-		if (strcasecmp(arg, "ALL") != 0 && caps_from_name(arg, &c, err, sizeof(err)) != 0)
-			return bad("%s '%s': %s", opt == OPT_CAP_ADD ? "--cap-add" : "--cap-drop",
-				   arg, err);
+		if (strcasecmp(arg, "ALL") != 0 && caps_from_name(arg, &c) != 0)
+			return err_prefix("%s '%s'",
+					  opt == OPT_CAP_ADD ? "--cap-add" : "--cap-drop", arg);
 		list[(*n)++] = arg;
 		return 0;
 	}
@@ -465,17 +463,16 @@ resolve_caps(void)
 	uint64_t set = 0, drop = 0;
 	int drop_all = 0, add_all = 0;
 	cap_value_t c;
-	char err[256];
 
 	if (last < 0)
 		return bad("cannot read /proc/sys/kernel/cap_last_cap: %s", strerror(errno));
 	for (size_t i = 0; caps_default_names[i]; i++)
-		if (caps_from_name(caps_default_names[i], &c, err, sizeof(err)) == 0)
+		if (caps_from_name(caps_default_names[i], &c) == 0)
 			set |= 1ULL << c;
 	for (size_t i = 0; i < n_drop; i++) {
 		if (strcasecmp(cap_drop[i], "ALL") == 0)
 			drop_all = 1;
-		else if (caps_from_name(cap_drop[i], &c, err, sizeof(err)) == 0)
+		else if (caps_from_name(cap_drop[i], &c) == 0)
 			drop |= 1ULL << c;
 	}
 	for (size_t i = 0; i < n_add; i++)
@@ -486,8 +483,7 @@ resolve_caps(void)
 	if (add_all)
 		set |= (last == 63 ? ~0ULL : (1ULL << (last + 1)) - 1) & ~drop;
 	for (size_t i = 0; i < n_add; i++)
-		if (strcasecmp(cap_add[i], "ALL") != 0 &&
-		    caps_from_name(cap_add[i], &c, err, sizeof(err)) == 0)
+		if (strcasecmp(cap_add[i], "ALL") != 0 && caps_from_name(cap_add[i], &c) == 0)
 			set |= 1ULL << c;
 	cfg->ncaps = 0;
 	for (int b = 0; b <= last; b++)

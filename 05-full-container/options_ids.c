@@ -72,7 +72,7 @@ ctr_add_idmap(struct ctr_config *cfg, char *map, size_t size, const char *opt, c
 {
 	unsigned long v[3];
 	const char *p = arg;
-	char line[96], err[256];
+	char line[96];
 	struct ns_idmap maps[NS_IDMAP_MAX];
 
 	for (int i = 0; i < 3; i++) {
@@ -89,8 +89,8 @@ ctr_add_idmap(struct ctr_config *cfg, char *map, size_t size, const char *opt, c
 	if (strlen(map) + strlen(line) >= size)
 		return bad("%s '%s': too many ranges", opt, arg);
 	strcat(map, line);
-	if (ns_idmap_parse(map, maps, NS_IDMAP_MAX, err, sizeof(err)) < 0)
-		return bad("%s '%s': %s", opt, arg, err);
+	if (ns_idmap_parse(map, maps, NS_IDMAP_MAX) < 0)
+		return err_prefix("%s '%s'", opt, arg);
 	cfg->userns = 1;
 	return 0;
 bad_syntax:
@@ -102,8 +102,7 @@ long long
 ctr_idmap_root(const char *map)
 {
 	struct ns_idmap maps[NS_IDMAP_MAX];
-	char err[256];
-	int n = ns_idmap_parse(map, maps, NS_IDMAP_MAX, err, sizeof(err));
+	int n = ns_idmap_parse(map, maps, NS_IDMAP_MAX);
 
 	for (int i = 0; i < n; i++)
 		if (maps[i].inside == 0)
@@ -132,8 +131,8 @@ static int
 check_subids(const char *opt, const char *map, const char *file)
 {
 	struct ns_idmap maps[NS_IDMAP_MAX];
-	char err[256], who[256];
-	int n = map[0] ? ns_idmap_parse(map, maps, NS_IDMAP_MAX, err, sizeof(err)) : 0;
+	char who[256];
+	int n = map[0] ? ns_idmap_parse(map, maps, NS_IDMAP_MAX) : 0;
 
 	for (int i = 0; i < n; i++)
 		if (ctr_subid_owned(file, maps[i].outside, maps[i].count, who, sizeof(who)))

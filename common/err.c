@@ -16,7 +16,14 @@ static struct err last;
 static int
 fill(int errnum, const char *fmt, va_list ap)
 {
-	vsnprintf(last.msg, sizeof(last.msg), fmt, ap);
+	char msg[sizeof(last.msg)];
+
+	/* Through a copy: a caller may pass the record's own message as an
+	 * argument (err_set(0, "--cpus '%s': %s", arg, err_last()->msg)), and
+	 * vsnprintf into a buffer it also reads from is undefined (C11
+	 * 7.21.6.12). */
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	memcpy(last.msg, msg, sizeof(last.msg));
 	last.errnum = errnum;
 	if (errnum)
 		errno = errnum;

@@ -5,6 +5,7 @@
  * 4294967294, no two ranges overlapping inside or outside.
  */
 #include "../../01-namespaces/ns.h"
+#include "../../common/err.h"
 #include "fuzz.h"
 
 static int
@@ -17,11 +18,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct ns_idmap maps[NS_IDMAP_MAX];
-	char *text = fuzz_string(data, size), err[256] = "";
-	int n = ns_idmap_parse(text, maps, NS_IDMAP_MAX, err, sizeof(err));
+	char *text = fuzz_string(data, size);
+
+	err_clear();
+	int n = ns_idmap_parse(text, maps, NS_IDMAP_MAX);
 
 	FUZZ_ASSERT(n == -1 || (n >= 1 && n <= NS_IDMAP_MAX), "%d lines", n);
-	FUZZ_ASSERT(n != -1 || err[0] != '\0', "refused without a reason");
+	FUZZ_ASSERT(n != -1 || err_last()->msg[0] != '\0', "refused without a reason");
 	for (int i = 0; i < n; i++) {
 		const struct ns_idmap *m = &maps[i];
 		FUZZ_ASSERT(m->count >= 1 && m->inside + m->count <= 4294967295UL &&

@@ -6,6 +6,7 @@
 #include "../../03-capabilities/caps.h"
 #include "../../03-capabilities/sc.h"
 #include "../../05-full-container/ctr.h"
+#include "../../common/err.h"
 #include "../suites.h"
 
 #include <errno.h>
@@ -15,16 +16,15 @@
 
 START_TEST(caps_names_parse)
 {
-	char err[256];
 	cap_value_t c;
 
-	ck_assert_int_eq(caps_from_name("CAP_CHOWN", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(caps_from_name("CAP_CHOWN", &c), 0);
 	ck_assert_int_eq(c, CAP_CHOWN);
-	ck_assert_int_eq(caps_from_name("chown", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(caps_from_name("chown", &c), 0);
 	ck_assert_int_eq(c, CAP_CHOWN);
-	ck_assert_int_eq(caps_from_name("cap_net_bind_service", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(caps_from_name("cap_net_bind_service", &c), 0);
 	ck_assert_int_eq(c, CAP_NET_BIND_SERVICE);
-	ck_assert_int_eq(caps_from_name("Sys_Admin", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(caps_from_name("Sys_Admin", &c), 0);
 	ck_assert_int_eq(c, CAP_SYS_ADMIN);
 	ck_assert_str_eq(caps_name(CAP_SYS_ADMIN), "CAP_SYS_ADMIN");
 }
@@ -33,20 +33,19 @@ END_TEST
 START_TEST(caps_unknown_names_rejected)
 {
 	const char *bad[] = {"CAP_FLY", "", "CAP_", "7", "chown ", "cap-chown", "CAP_CHOWN;", NULL};
-	char err[256];
+	const char *err = err_last()->msg;
 	cap_value_t c;
 
 	for (int i = 0; bad[i]; i++) {
-		err[0] = '\0';
+		err_clear();
 		errno = 0;
-		ck_assert_msg(caps_from_name(bad[i], &c, err, sizeof(err)) == -1, "accepted '%s'",
-			      bad[i]);
+		ck_assert_msg(caps_from_name(bad[i], &c) == -1, "accepted '%s'", bad[i]);
 		ck_assert_int_eq(errno, EINVAL);
 		ck_assert_msg(strstr(err, "unknown capability '") != NULL, "err: %s", err);
 		ck_assert_ptr_nonnull(strstr(err, bad[i]));
 		ck_assert_ptr_null(strchr(err, '\n'));
 	}
-	caps_from_name("CAP_FLY", &c, err, sizeof(err));
+	caps_from_name("CAP_FLY", &c);
 	ck_assert_str_eq(err, "unknown capability 'CAP_FLY': expected a name such as CHOWN or "
 			      "CAP_NET_ADMIN (capabilities(7))");
 }
@@ -55,17 +54,17 @@ END_TEST
 START_TEST(caps_lists_parse)
 {
 	cap_value_t caps[8];
-	char err[256];
+	const char *err = err_last()->msg;
 
-	ck_assert_int_eq(caps_parse_list("CHOWN,cap_kill", caps, 8, err, sizeof(err)), 2);
+	ck_assert_int_eq(caps_parse_list("CHOWN,cap_kill", caps, 8), 2);
 	ck_assert_int_eq(caps[0], CAP_CHOWN);
 	ck_assert_int_eq(caps[1], CAP_KILL);
-	ck_assert_int_eq(caps_parse_list("", caps, 8, err, sizeof(err)), 0);
-	ck_assert_int_eq(caps_parse_list("CHOWN,,KILL", caps, 8, err, sizeof(err)), -1);
-	ck_assert_int_eq(caps_parse_list("CHOWN,", caps, 8, err, sizeof(err)), -1);
-	ck_assert_int_eq(caps_parse_list("CHOWN,NOPE", caps, 8, err, sizeof(err)), -1);
+	ck_assert_int_eq(caps_parse_list("", caps, 8), 0);
+	ck_assert_int_eq(caps_parse_list("CHOWN,,KILL", caps, 8), -1);
+	ck_assert_int_eq(caps_parse_list("CHOWN,", caps, 8), -1);
+	ck_assert_int_eq(caps_parse_list("CHOWN,NOPE", caps, 8), -1);
 	ck_assert_ptr_nonnull(strstr(err, "unknown capability 'NOPE'"));
-	ck_assert_int_eq(caps_parse_list("CHOWN,KILL,SETUID", caps, 2, err, sizeof(err)), -1);
+	ck_assert_int_eq(caps_parse_list("CHOWN,KILL,SETUID", caps, 2), -1);
 }
 END_TEST
 
@@ -218,7 +217,7 @@ END_TEST
 START_TEST(sc_profile_table_is_sane)
 {
 	const struct sc_profile *p = &sc_default_profile;
-	char err[256];
+	const char *err = err_last()->msg;
 
 	for (size_t i = 0; i < p->n_rules; i++) {
 		for (size_t j = i + 1; j < p->n_rules; j++)
@@ -228,7 +227,7 @@ START_TEST(sc_profile_table_is_sane)
 			ck_assert_msg(p->rules[i].why != NULL, "%s: no reason", p->rules[i].name);
 	}
 	/* The whole table turns into a filter libseccomp accepts. */
-	scmp_filter_ctx ctx = sc_build(p, NULL, 0, err, sizeof(err));
+	scmp_filter_ctx ctx = sc_build(p, NULL, 0);
 	ck_assert_msg(ctx != NULL, "sc_build: %s", err);
 	seccomp_release(ctx);
 }
@@ -239,7 +238,7 @@ END_TEST
  * without a rebuild, or a different libseccomp, shows here. */
 START_TEST(sc_precompiled_filters_match)
 {
-	char err[256];
+	const char *err = err_last()->msg;
 
 	ck_assert_uint_ge(sc_default_bpf_count, 1);
 	for (size_t i = 0; i < sc_default_bpf_count; i++) {
@@ -253,9 +252,9 @@ START_TEST(sc_precompiled_filters_match)
 			if ((pre->lifted >> c) & 1)
 				caps[n++] = c;
 		ck_assert_uint_eq(sc_lifted(&sc_default_profile, caps, n), pre->lifted);
-		scmp_filter_ctx ctx = sc_build(&sc_default_profile, caps, n, err, sizeof(err));
+		scmp_filter_ctx ctx = sc_build(&sc_default_profile, caps, n);
 		ck_assert_msg(ctx != NULL, "sc_build: %s", err);
-		ck_assert_msg(sc_export(ctx, &now, err, sizeof(err)) == 0, "sc_export: %s", err);
+		ck_assert_msg(sc_export(ctx, &now) == 0, "sc_export: %s", err);
 		seccomp_release(ctx);
 		ck_assert_uint_eq(now.len, pre->len);
 		ck_assert_msg(memcmp(now.insns, pre->insns, now.len * sizeof(*now.insns)) == 0,

@@ -3,6 +3,7 @@
  * is written to /proc/PID/uid_map.
  */
 #include "../../01-namespaces/ns.h"
+#include "../../common/err.h"
 #include "../suites.h"
 
 #include <errno.h>
@@ -11,14 +12,13 @@
 #include <string.h>
 
 static struct ns_idmap maps[NS_IDMAP_MAX + 1];
-static char err[256];
 
 static int
 parse(const char *text)
 {
-	err[0] = '\0';
+	err_clear();
 	errno = 0;
-	return ns_idmap_parse(text, maps, NS_IDMAP_MAX + 1, err, sizeof(err));
+	return ns_idmap_parse(text, maps, NS_IDMAP_MAX + 1);
 }
 
 /* Invalid: -1, EINVAL, and a one-line message containing what. */
@@ -27,6 +27,8 @@ check_refused(const char *text, const char *what)
 {
 	ck_assert_int_eq(parse(text), -1);
 	ck_assert_int_eq(errno, EINVAL);
+	const char *err = err_last()->msg;
+
 	ck_assert_msg(strstr(err, what) != NULL, "'%s': message '%s' lacks '%s'", text, err, what);
 	ck_assert_ptr_null(strchr(err, '\n'));
 }

@@ -1,6 +1,7 @@
 /*
  * test_trace.c - the shared options, TRACE(), and the JSON Lines it writes.
  */
+#include "../../common/err.h"
 #include "../../common/trace.h"
 #include "../suites.h"
 
@@ -329,6 +330,21 @@ START_TEST(trace_quoting)
 }
 END_TEST
 
+/* A caller may give the record's own message back to err_set (options.c:
+ * bad("--memory '%s': %s", arg, err_last()->msg)): the line it makes is
+ * the new text around the old, not a garble of both. */
+START_TEST(err_set_takes_its_own_message)
+{
+	err_set(EINVAL, "'%s': expected a size such as 64M", "5x");
+	err_set(0, "--memory '%s': %s", "5x", err_last()->msg);
+	ck_assert_str_eq(err_last()->msg, "--memory '5x': '5x': expected a size such as 64M");
+	err_prefix("while parsing");
+	ck_assert_str_eq(err_last()->msg,
+			 "while parsing: --memory '5x': '5x': expected a size such as 64M");
+	err_clear();
+}
+END_TEST
+
 Suite *
 suite_trace(void)
 {
@@ -347,6 +363,7 @@ suite_trace(void)
 	tcase_add_test(tc, trace_call_line_and_event);
 	tcase_add_test(tc, trace_json_valid_for_any_bytes);
 	tcase_add_test(tc, trace_quoting);
+	tcase_add_test(tc, err_set_takes_its_own_message);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,8 +10,8 @@
  *           (SC_EPERM instead of SC_ALLOW; 03-capabilities/sc.h);
  *   TODO 2  in the child, before the calls: no_new_privs with
  *           caps_set_no_new_privs() (03-capabilities/caps.h), then build
- *           the filter with sc_build(&profile, NULL, 0, err, sizeof(err))
- *           and install it with sc_load(ctx, "ex-filter"), then
+ *           the filter with sc_build(&profile, NULL, 0) (on failure:
+ *           err_print(), common/err.h) and install it with sc_load(ctx, "ex-filter"), then
  *           seccomp_release(ctx).
  *
  * The child's getppid should then fail with EPERM and its getpid work,
@@ -25,6 +25,7 @@
 #include "03-capabilities/caps.h"
 #include "03-capabilities/sc.h"
 #include "common/decode.h"
+#include "common/err.h"
 #include "common/trace.h"
 
 #include <errno.h>

@@ -11,8 +11,8 @@
  *           (SC_EPERM instead of SC_ALLOW; 03-capabilities/sc.h);
  *   TODO 2  in the child, before the calls: no_new_privs with
  *           caps_set_no_new_privs() (03-capabilities/caps.h), then build
- *           the filter with sc_build(&profile, NULL, 0, err, sizeof(err))
- *           and install it with sc_load(ctx, "ex-filter"), then
+ *           the filter with sc_build(&profile, NULL, 0) (on failure:
+ *           err_print(), common/err.h) and install it with sc_load(ctx, "ex-filter"), then
  *           seccomp_release(ctx).
  *
  * The child's getppid should then fail with EPERM and its getpid work,
@@ -26,6 +26,7 @@
 #include "03-capabilities/caps.h"
 #include "03-capabilities/sc.h"
 #include "common/decode.h"
+#include "common/err.h"
 #include "common/trace.h"
 
 #include <errno.h>
@@ -78,12 +79,11 @@ child_main(void)
 
 	/* TODO 2, done: no_new_privs first - without CAP_SYS_ADMIN the kernel
 	 * insists, so that a filter cannot trick a set-uid program. */
-	char err[256];
 	if (caps_set_no_new_privs() == -1)
 		return EXIT_DEMO_FAILED;
-	scmp_filter_ctx ctx = sc_build(&profile, NULL, 0, err, sizeof(err));
+	scmp_filter_ctx ctx = sc_build(&profile, NULL, 0);
 	if (!ctx) {
-		trace_error("%s", err);
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	int loaded = sc_load(ctx, "ex-filter");
