@@ -88,12 +88,15 @@ entries(const char *fmt, ...)
 }
 
 /* SCRATCH/l1.tar.gz: the default image's tree, the base of every image
- * here (it has the shell the containers run). */
+ * here (it has the shell the containers run): the layer of `make
+ * image-oci`, its one gzip blob - no tar of our own, which BusyBox's tar
+ * (the VM lane's) could not make the same way. */
 static void
 make_base(void)
 {
-	shell("tar -C %s/images/busybox --exclude=./.stamp --numeric-owner -czf %s/l1.tar.gz .",
-	      root_dir(), scratch);
+	shell("for b in %s/images/busybox-oci/blobs/sha256/*; do "
+	      "gunzip -t \"$b\" 2>/dev/null && cp \"$b\" %s/l1.tar.gz; done; test -s %s/l1.tar.gz",
+	      root_dir(), scratch, scratch);
 }
 
 /* An OCI layout SCRATCH/DIR named REF, of LAYERS (in SCRATCH), with
@@ -353,7 +356,7 @@ START_TEST(store_refused)
 	/* A layer past --max-size (a decompression bomb: 8M of zeros) over
 	 * the shared base: the base is shared, the bomb refused, and the
 	 * store is as it was. */
-	shell("cd %s && mkdir bomb && head -c 8M /dev/zero >bomb/zeros && "
+	shell("cd %s && mkdir bomb && head -c 8388608 /dev/zero >bomb/zeros && "
 	      "tar -C bomb -czf bomb.tar.gz .",
 	      scratch);
 	make_oci("withbomb", "bomb:1", "l1.tar.gz bomb.tar.gz", "{\"Cmd\":[\"true\"]}");
@@ -445,6 +448,9 @@ START_TEST(store_worksheet_step8)
 	struct run r;
 	char path[4200], ex[128];
 
+	/* The worksheet's tar command is GNU tar's (--exclude). */
+	if (system("tar --help 2>&1 | grep -q -- --exclude") != 0)
+		TEST_SKIP("this tar has no --exclude (BusyBox's), which worksheet 04 step 8 uses");
 	snprintf(path, sizeof(path), "%s/images/busybox-oci", root_dir());
 	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
 	ck_assert_str_eq(r.out, "busybox:latest\n");
