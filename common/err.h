@@ -18,10 +18,10 @@
  *     }
  *
  *     if (cg_parse_size(arg, &bytes) == -1)
- *         return err_prefix("--memory");      // "--memory '5x': expected ..."
+ *         return err_prefix("--memory");      // "--memory: '5x': expected ..."
  *     ...
  *     if (make_container(&cfg) == -1) {
- *         err_print();                        // "nutshell: --memory '5x': ..."
+ *         err_print();                        // "nutshell: --memory: '5x': ..."
  *         return 125;
  *     }
  *
@@ -46,8 +46,8 @@ int err_set(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3
  * then ": ENAME (strerror)" from the current errno. Returns -1. */
 int err_sys(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Context from a caller: the record becomes "FMT: old message" (or "FMT
- * 'old'" style is the caller's to write). Returns -1, errno kept. */
+/* Context from a caller: the record becomes "FMT: old message". Returns
+ * -1, errno kept. */
 int err_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The record as it stands (msg is "" when nothing failed). */
