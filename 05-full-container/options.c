@@ -170,6 +170,16 @@ static const char *image_name; /* --image */
  * expected; ctr_parse prints it once and exits 125, nothing created. */
 #define bad(...) err_set(0, __VA_ARGS__)
 
+/* OPT's value ARG refused by a lesson's parser, whose message names the
+ * value already ("'5x': expected ..."): said once, after the option. */
+static int
+bad_value(const char *opt, const char *arg)
+{
+	const char *why = err_last()->msg;
+
+	return why[0] == '\'' ? bad("%s %s", opt, why) : bad("%s '%s': %s", opt, arg, why);
+}
+
 static int
 set_value(char *out, size_t size, const char *file, const char *opt, const char *value)
 {
@@ -280,7 +290,7 @@ parse_option(int opt, const char *arg)
 	case OPT_MEMORY: {
 		uint64_t bytes;
 		if (cg_parse_size(arg, &bytes) != 0)
-			return bad("--memory '%s': %s", arg, err_last()->msg);
+			return bad_value("--memory", arg);
 		/* Below a few MiB not even the container's setup fits (docker: 6M). */
 		if (bytes < 6 * 1024 * 1024)
 			return bad("--memory '%s': expected at least 6M", arg);
@@ -289,7 +299,7 @@ parse_option(int opt, const char *arg)
 	case OPT_STORAGE: {
 		uint64_t bytes;
 		if (cg_parse_size(arg, &bytes) != 0)
-			return bad("--storage-size '%s': %s", arg, err_last()->msg);
+			return bad_value("--storage-size", arg);
 		/* Room for the overlay's upper and work directories at least. */
 		if (bytes < 1024 * 1024)
 			return bad("--storage-size '%s': expected at least 1M", arg);
@@ -314,7 +324,7 @@ parse_option(int opt, const char *arg)
 		uint64_t quota;
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		if (cg_parse_cpus(arg, 100000, &quota) != 0)
-			return bad("--cpus '%s': %s", arg, err_last()->msg);
+			return bad_value("--cpus", arg);
 		if (quota == CG_UNLIMITED || quota < 1000 || quota > (uint64_t)ncpu * 100000)
 			return bad("--cpus '%s': expected 0.01 to %ld (the CPUs here)", arg, ncpu);
 		snprintf(cfg->cpus, sizeof(cfg->cpus), "%llu 100000", (unsigned long long)quota);
