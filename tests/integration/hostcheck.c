@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <ftw.h>
+#include <glob.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +104,18 @@ add_cgroups(struct snapshot *s)
 		walking = s;
 		walking_v2 = l.h[i].version == 2;
 		nftw(l.h[i].base, add_cgroup_dir, 16, FTW_PHYS);
+		/* And the tests' own at the hierarchy's root: the podman test
+		 * gives podman --cgroup-parent /nutshell-test-podman-PID, which
+		 * cgroupfs makes there, outside our cgroup (test_oci_podman.c). */
+		char pattern[sizeof(l.h[i].mount) + 32];
+		glob_t g;
+		snprintf(pattern, sizeof(pattern), "%s/nutshell-test-*", l.h[i].mount);
+		if (strcmp(l.h[i].mount, l.h[i].base) != 0 &&
+		    glob(pattern, GLOB_ONLYDIR | GLOB_NOSORT, NULL, &g) == 0) {
+			for (size_t k = 0; k < g.gl_pathc; k++)
+				nftw(g.gl_pathv[k], add_cgroup_dir, 16, FTW_PHYS);
+			globfree(&g);
+		}
 	}
 	return 0;
 }
