@@ -112,8 +112,10 @@ add_cgroups(struct snapshot *s)
 		snprintf(pattern, sizeof(pattern), "%s/nutshell-test-*", l.h[i].mount);
 		if (strcmp(l.h[i].mount, l.h[i].base) != 0 &&
 		    glob(pattern, GLOB_ONLYDIR | GLOB_NOSORT, NULL, &g) == 0) {
-			for (size_t k = 0; k < g.gl_pathc; k++)
+			for (size_t k = 0; k < g.gl_pathc; k++) {
+				add(s, "cgroup %s", g.gl_pathv[k]); /* nftw's level 0 */
 				nftw(g.gl_pathv[k], add_cgroup_dir, 16, FTW_PHYS);
+			}
 			globfree(&g);
 		}
 	}
