@@ -441,6 +441,153 @@ START_TEST(store_import_killed)
 }
 END_TEST
 
+/* A file in SCRATCH appears (the container wrote it through a volume):
+ * 0, or -1 after 20 s. */
+static int
+wait_file(const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", scratch, name);
+	for (int i = 0; i < 400; i++) {
+		if (access(path, F_OK) == 0)
+			return 0;
+		usleep(50 * 1000);
+	}
+	return -1;
+}
+
+/* `image rm` of an image a running container uses: refused in one line,
+ * the image and its layers kept (the container still reads them); once the
+ * container ended, removed. An import that moves the name to a new image
+ * keeps the old layers the container holds, and the next writer after it
+ * removes them. */
+START_TEST(store_rm_in_use)
+{
+	struct run r;
+	char path[256], vol[300], exe[4200];
+	int status;
+
+	make_base();
+	shell("cd %s && mkdir -p l2/etc && echo one >l2/etc/v && tar -C l2 -cf l2.tar . && "
+	      "mkdir -p l3/etc && echo two >l3/etc/v && tar -C l3 -cf l3.tar . && mkdir vol",
+	      scratch);
+	make_oci("one", "use:1", "l1.tar.gz l2.tar", "{\"Cmd\":[\"cat\",\"/etc/v\"]}");
+	make_oci("two", "use:1", "l1.tar.gz l3.tar", "{\"Cmd\":[\"cat\",\"/etc/v\"]}");
+	snprintf(path, sizeof(path), "%s/one", scratch);
+	nutshell(&r, 0, (const char *[]){"-q", "image", "import", path, NULL});
+	run_free(&r);
+	snprintf(vol, sizeof(vol), "%s/vol:/vol", scratch);
+	snprintf(exe, sizeof(exe), "%s/" NUTSHELL, root_dir());
+	pid_t pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(exe, exe, "-q", "run", "--network", "none", "--image", "use:1", "--volume",
+		      vol, "--", "sh", "-c",
+		      "touch /vol/up; while [ ! -e /vol/stop ]; do sleep 0.1; done; "
+		      "cat /etc/v >/vol/read",
+		      (char *)NULL);
+		_exit(127);
+	}
+	ck_assert_msg(wait_file("vol/up") == 0, "the container did not start");
+
+	nutshell(&r, 1, (const char *[]){"-q", "image", "rm", "use:1", NULL});
+	ck_assert_msg(strstr(r.err, "image 'use:1': layer sha256:") &&
+			  strstr(r.err, "is in use by a running container; stop it first"),
+		      "%s", r.err);
+	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"image", "ls", NULL});
+	ck_assert_ptr_nonnull(strstr(r.out, "use:1"));
+	run_free(&r);
+	ck_assert_int_eq(entries("%s/layers", store), 2);
+
+	/* The name moved to another image: the layer of the first that the
+	 * running container holds stays until it is free. */
+	snprintf(path, sizeof(path), "%s/two", scratch);
+	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
+	ck_assert_msg(strstr(r.err, "a running container uses it"), "%s", r.err);
+	run_free(&r);
+	ck_assert_int_eq(entries("%s/layers", store), 3);
+
+	shell("touch %s/vol/stop", scratch);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "container: status %d",
+		      status);
+	snprintf(path, sizeof(path), "%s/vol/read", scratch);
+	char text[64];
+	ck_assert_str_eq(read_text_file(path, text, sizeof(text)), "one\n");
+
+	nutshell(&r, 0, (const char *[]){"run", "--image", "use:1", NULL});
+	ck_assert_str_eq(r.out, "two\n");
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"-q", "image", "rm", "use:1", NULL});
+	run_free(&r);
+	expect_store_empty();
+}
+END_TEST
+
+/* run --image PATH: a layout directory, DIR:TAG, an oci-archive tarball,
+ * imported on use (the name it got, then as any stored image); what is not
+ * there, one line, exit 125. */
+START_TEST(store_run_path)
+{
+	struct run r;
+	char path[256], tagged[300];
+
+	make_base();
+	make_oci("lay", "lay:7", "l1.tar.gz", "{\"Cmd\":[\"echo\",\"from-path\"]}");
+	shell("cd %s && tar -C lay -cf lay.tar .", scratch);
+	snprintf(path, sizeof(path), "%s/lay", scratch);
+	nutshell(&r, 0, (const char *[]){"run", "--image", path, NULL});
+	ck_assert_str_eq(r.out, "from-path\n");
+	ck_assert_msg(strstr(r.err, "imported as lay:7"), "%s", r.err);
+	run_free(&r);
+	snprintf(tagged, sizeof(tagged), "%s:lay:7", path);
+	nutshell(&r, 0, (const char *[]){"run", "--image", tagged, "echo", "tagged", NULL});
+	ck_assert_str_eq(r.out, "tagged\n");
+	run_free(&r);
+	snprintf(path, sizeof(path), "%s/lay.tar", scratch);
+	nutshell(&r, 0, (const char *[]){"run", "--image", path, NULL});
+	ck_assert_str_eq(r.out, "from-path\n");
+	run_free(&r);
+	/* Three uses, one image, one layer. */
+	ck_assert_int_eq(entries("%s/layers", store), 1);
+	nutshell(&r, 0, (const char *[]){"image", "ls", NULL});
+	ck_assert_ptr_nonnull(strstr(r.out, "lay:7"));
+	run_free(&r);
+	snapshot("before");
+
+	snprintf(tagged, sizeof(tagged), "%s/lay:nope", scratch);
+	nutshell(&r, 125, (const char *[]){"-q", "run", "--image", tagged, NULL});
+	ck_assert_msg(strstr(r.err, "import failed: index.json: no image named 'nope'"), "%s",
+		      r.err);
+	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	run_free(&r);
+	snprintf(path, sizeof(path), "%s/missing.tar", scratch);
+	nutshell(&r, 125, (const char *[]){"-q", "run", "--image", path, NULL});
+	ck_assert_msg(strstr(r.err, "missing.tar': stat: ENOENT"), "%s", r.err);
+	run_free(&r);
+	/* A tarball that is no image. */
+	shell("cd %s && tar -C l2 -cf junk.tar . 2>/dev/null || (mkdir -p j && tar -C j -cf "
+	      "junk.tar .)",
+	      scratch);
+	snprintf(path, sizeof(path), "%s/junk.tar", scratch);
+	nutshell(&r, 125, (const char *[]){"-q", "run", "--image", path, NULL});
+	ck_assert_msg(strstr(r.err, "import failed: "), "%s", r.err);
+	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	run_free(&r);
+	snapshot("after");
+	expect_same("before", "after");
+	nutshell(&r, 0, (const char *[]){"-q", "image", "rm", "lay:7", NULL});
+	run_free(&r);
+	expect_store_empty();
+}
+END_TEST
+
 /* lessons/04-overlay-chroot.md step 8 as written, with the store and
  * /tmp/ex in the scratch directory: each "you will see" checked. */
 START_TEST(store_worksheet_step8)
@@ -519,5 +666,7 @@ suite_store(void)
 	add(s, "store_refused", store_refused);
 	add(s, "store_import_killed", store_import_killed);
 	add(s, "store_worksheet_step8", store_worksheet_step8);
+	add(s, "store_rm_in_use", store_rm_in_use);
+	add(s, "store_run_path", store_run_path);
 	return s;
 }
