@@ -588,6 +588,53 @@ START_TEST(store_run_path)
 }
 END_TEST
 
+/* A real distribution: the Debian 13 root of `make image-trixie` packed
+ * by scripts/mkimage-debian.sh (what `make image-debian` runs) as a
+ * one-layer OCI layout of 130 MB, imported and run: apt-get and dpkg work
+ * inside, as the image's own PATH finds them. */
+START_TEST(store_debian)
+{
+	char root[4200], trixie[4300], path[4400];
+	struct run r;
+
+	snprintf(root, sizeof(root), "%s", root_dir());
+	snprintf(trixie, sizeof(trixie), "%s/build/images/trixie", root);
+	snprintf(path, sizeof(path), "%s/.stamp", trixie);
+	if (access(path, F_OK) == -1)
+		TEST_SKIP("no Debian 13 root at %s (make image-trixie failed or was not run; the "
+			  "VM lane's copy leaves build/ out)",
+			  trixie);
+	shell("%s/scripts/mkimage-debian.sh %s %s/debian >/dev/null", root, trixie, scratch);
+	snprintf(path, sizeof(path), "%s/debian", scratch);
+	nutshell(&r, 0, (const char *[]){"-q", "image", "import", path, NULL});
+	ck_assert_str_eq(r.out, "debian:13\n");
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"image", "ls", NULL});
+	ck_assert_msg(strstr(r.out, "debian:13") && strstr(r.out, "M      1 "), "ls:\n%s", r.out);
+	run_free(&r);
+	nutshell(&r, 0,
+		 (const char *[]){"-q", "run", "--network", "none", "--image", "debian:13", "--",
+				  "sh", "-c",
+				  "apt-get --version | head -n 1; dpkg -l | grep -c '^ii'; "
+				  "command -v bash",
+				  NULL});
+	ck_assert_msg(!strncmp(r.out, "apt 3.", 6), "stdout:\n%s\nstderr:\n%s", r.out, r.err);
+	const char *count = strchr(r.out, '\n') + 1;
+	ck_assert_msg(atoi(count) >= 50, "dpkg -l: %d packages installed, expected 50 or more",
+		      atoi(count));
+	ck_assert_msg(strstr(count, "\n/usr/bin/bash\n") || strstr(count, "\n/bin/bash\n"),
+		      "stdout:\n%s", r.out);
+	run_free(&r);
+	/* Its Cmd, bash, reading a script from stdin (none: /dev/null). */
+	nutshell(&r, 0,
+		 (const char *[]){"-q", "run", "--network", "none", "--image", "debian:13", NULL});
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"-q", "image", "rm", "debian:13", NULL});
+	run_free(&r);
+	expect_store_empty();
+}
+END_TEST
+
 /* lessons/04-overlay-chroot.md step 8 as written, with the store and
  * /tmp/ex in the scratch directory: each "you will see" checked. */
 START_TEST(store_worksheet_step8)
@@ -668,5 +715,6 @@ suite_store(void)
 	add(s, "store_worksheet_step8", store_worksheet_step8);
 	add(s, "store_rm_in_use", store_rm_in_use);
 	add(s, "store_run_path", store_run_path);
+	add(s, "store_debian", store_debian);
 	return s;
 }
