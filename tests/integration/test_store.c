@@ -691,6 +691,50 @@ START_TEST(store_worksheet_step8)
 }
 END_TEST
 
+/* lessons/04-overlay-chroot.md step 9 as written, with the store in the
+ * scratch directory: the container's "sleep 5" started in the background,
+ * rm refused while it runs (the test waits until the layer is held, where
+ * the worksheet says "sleep 1"), then removed after it ended. */
+START_TEST(store_worksheet_step9)
+{
+	char path[4200], exe[4200], err[256];
+	struct run r;
+	int status;
+
+	snprintf(path, sizeof(path), "%s/images/busybox-oci", root_dir());
+	snprintf(exe, sizeof(exe), "%s/" NUTSHELL, root_dir());
+	snprintf(err, sizeof(err), "%s/run.err", scratch);
+	pid_t pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, 2);
+		execl(exe, exe, "run", "--image", path, "--", "sleep", "5", (char *)NULL);
+		_exit(127);
+	}
+	/* Held: flock(1) cannot take the layer exclusive. */
+	shell("for i in $(seq 200); do l=$(ls -d %s/layers/* 2>/dev/null | head -n1); "
+	      "[ -n \"$l\" ] && ! flock -n -x $l true && exit 0; sleep 0.05; done; exit 1",
+	      store);
+	nutshell(&r, 1, (const char *[]){"image", "rm", "busybox:latest", NULL});
+	ck_assert_msg(strstr(r.err, "LOCK_EX|LOCK_NB) = -1 EAGAIN") &&
+			  strstr(r.err, "image 'busybox:latest': layer sha256:") &&
+			  strstr(r.err, "is in use by a running container; stop it first"),
+		      "%s", r.err);
+	run_free(&r);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "run: status %d", status);
+	char text[8192];
+	read_text_file(err, text, sizeof(text));
+	ck_assert_msg(strstr(text, "imported as busybox:latest"), "run's trace:\n%s", text);
+	nutshell(&r, 0, (const char *[]){"image", "rm", "busybox:latest", NULL});
+	ck_assert_msg(strstr(r.out, "removed busybox:latest (") && strstr(r.out, " bytes freed)"),
+		      "%s", r.out);
+	run_free(&r);
+	expect_store_empty();
+}
+END_TEST
+
 static void
 add(Suite *s, const char *name, const TTest *test)
 {
@@ -716,5 +760,6 @@ suite_store(void)
 	add(s, "store_rm_in_use", store_rm_in_use);
 	add(s, "store_run_path", store_run_path);
 	add(s, "store_debian", store_debian);
+	add(s, "store_worksheet_step9", store_worksheet_step9);
 	return s;
 }
