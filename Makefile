@@ -99,7 +99,7 @@ CTR_LDLIBS = -static-pie -lcap -lseccomp -ljansson -lnl-3
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(CTR_LDLIBS)
 # `nutshell image ...` executes this: the store's commands, with libarchive
 # and nettle linked dynamically, out of the launcher's static start path.
-05-full-container/nutshell-image: 05-full-container/nutshell-image.o $(STORE_IMPORT_OBJ) $(STORE_OBJ) $(IMG_OBJ) $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
+05-full-container/nutshell-image: 05-full-container/nutshell-image.o 05-full-container/image_bundle.o $(STORE_IMPORT_OBJ) $(STORE_OBJ) $(IMG_OBJ) $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS) $(IMG_LDLIBS)
 # The default seccomp filters as BPF arrays, compiled from sc.c's profile
 # at build time (mkfilter.c): a start loads one instead of building it.

@@ -42,7 +42,7 @@ ctr_image_command(int argc, char **argv)
 		else if (argv[i][0] != '-')
 			break;
 	}
-	if (i >= argc || strcmp(argv[i], "image"))
+	if (i >= argc || (strcmp(argv[i], "image") && strcmp(argv[i], "bundle")))
 		return 0;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n < 0)
@@ -50,7 +50,9 @@ ctr_image_command(int argc, char **argv)
 	self[n] = '\0';
 	*strrchr(self, '/') = '\0';
 	snprintf(path, sizeof(path), "%s/nutshell-image", self);
-	memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof(*argv));
+	/* "bundle" stays: it is nutshell-image's command word. */
+	if (!strcmp(argv[i], "image"))
+		memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof(*argv));
 	execv(path, argv);
 	return err_sys("executing %s (run 'make')", path);
 }

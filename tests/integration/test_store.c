@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -375,7 +376,7 @@ START_TEST(store_refused)
 	    (const char *[]){NUTSHELL, "run", "--image", "good:1", "--rootfs", "/", "true", NULL},
 	    125, "--image 'good:1': not with --rootfs");
 	run_expect_usage_error((const char *[]){NUTSHELL, "image", "frobnicate", NULL}, 2,
-			       "expected 'import FILE|DIR', 'ls' or 'rm NAME...'");
+			       "expected 'import FILE|DIR', 'ls', 'rm NAME...' or 'bundle");
 	nutshell(&r, 1, (const char *[]){"image", "import", "--name", "a b", path, NULL});
 	ck_assert_ptr_nonnull(strstr(r.err, "--name 'a b': expected a name"));
 	run_free(&r);
@@ -735,6 +736,83 @@ START_TEST(store_worksheet_step9)
 }
 END_TEST
 
+/* nutshell bundle --image: the three-layer image as an OCI bundle, its
+ * layers flattened as overlayfs merges them (no whiteout left, the opaque
+ * directory's old files gone), config.json from the image's config; run by
+ * nutshell's own OCI runtime mode (create, start; we reap init, as conmon
+ * does). A bundle over an existing directory, or of no image: one line,
+ * nothing made. */
+START_TEST(store_bundle)
+{
+	char path[512], bundle[256], out[4096], pid_text[32];
+	struct run r;
+	int status;
+
+	make_base();
+	shell("cd %s && mkdir -p l2/data l2/opt/keep && echo a >l2/data/a && echo b >l2/data/b && "
+	      "echo k >l2/opt/keep/k && tar -C l2 --numeric-owner -cf l2.tar . && "
+	      "mkdir -p l3/data l3/opt && : >l3/data/.wh.a && : >l3/opt/.wh..wh..opq && "
+	      "echo n >l3/opt/new && tar -C l3 --numeric-owner -cf l3.tar .",
+	      scratch);
+	make_oci("three", "three:1", "l1.tar.gz l2.tar l3.tar",
+		 "{\"Entrypoint\":[\"/bin/sh\",\"-c\"],\"Cmd\":[\"echo cmd:$GREETING; pwd\"],"
+		 "\"Env\":[\"PATH=/usr/sbin:/usr/bin:/sbin:/bin\",\"GREETING=hello\"],"
+		 "\"WorkingDir\":\"/data\"}");
+	snprintf(path, sizeof(path), "%s/three", scratch);
+	snprintf(bundle, sizeof(bundle), "%s/bundle", scratch);
+	/* A path: imported first, then bundled. */
+	nutshell(&r, 0, (const char *[]){"-q", "bundle", "--image", path, bundle, NULL});
+	ck_assert_str_eq(r.out, strcat(strcpy(out, bundle), "\n"));
+	run_free(&r);
+	shell("cd %s/rootfs && test -f data/b && test ! -e data/a && test -f opt/new && "
+	      "test ! -e opt/keep && test -x bin/busybox && test -z \"$(find . -type c)\"",
+	      bundle);
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	json_t *c = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(c);
+	json_t *p = json_object_get(c, "process");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(p, "args"), 2)),
+			 "echo cmd:$GREETING; pwd");
+	ck_assert_str_eq(json_string_value(json_object_get(p, "cwd")), "/data");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(p, "env"), 1)),
+			 "GREETING=hello");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(c, "root"), "path")),
+			 "rootfs");
+	json_decref(c);
+
+	/* The OCI runtime mode runs it. */
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	shell("cd %s && %s/" NUTSHELL " --root %s/state create --bundle %s --pid-file %s/pid b1 "
+	      ">%s/out 2>&1",
+	      scratch, root_dir(), scratch, bundle, scratch, scratch);
+	snprintf(path, sizeof(path), "%s/pid", scratch);
+	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	ck_assert_int_gt(pid, 1);
+	shell("%s/" NUTSHELL " --root %s/state start b1", root_dir(), scratch);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	snprintf(path, sizeof(path), "%s/out", scratch);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status 0x%x: %s", status,
+		      read_text_file(path, out, sizeof(out)));
+	ck_assert_str_eq(read_text_file(path, out, sizeof(out)), "cmd:hello\n/data\n");
+	shell("%s/" NUTSHELL " --root %s/state delete b1", root_dir(), scratch);
+
+	/* Bad input: one line, nothing made beside the bundle. */
+	nutshell(&r, 1, (const char *[]){"-q", "bundle", "--image", "three:1", bundle, NULL});
+	ck_assert_msg(strstr(r.err, "exists; expected a new directory") &&
+			  strchr(r.err, '\n') == r.err + strlen(r.err) - 1,
+		      "%s", r.err);
+	run_free(&r);
+	snprintf(path, sizeof(path), "%s/other", scratch);
+	nutshell(&r, 1, (const char *[]){"-q", "bundle", "--image", "nope:1", path, NULL});
+	ck_assert_msg(strstr(r.err, "image 'nope:1': not in the store"), "%s", r.err);
+	run_free(&r);
+	shell("test -z \"$(ls -d %s/bundle.* %s/other* 2>/dev/null)\"", scratch, scratch);
+	nutshell(&r, 0, (const char *[]){"-q", "image", "rm", "three:1", NULL});
+	run_free(&r);
+	expect_store_empty();
+}
+END_TEST
+
 static void
 add(Suite *s, const char *name, const TTest *test)
 {
@@ -761,5 +839,6 @@ suite_store(void)
 	add(s, "store_run_path", store_run_path);
 	add(s, "store_debian", store_debian);
 	add(s, "store_worksheet_step9", store_worksheet_step9);
+	add(s, "store_bundle", store_bundle);
 	return s;
 }
