@@ -37,7 +37,8 @@
 #include <unistd.h>
 
 /* The capabilities docker and podman give a container (runc spec's set
- * plus what engines add), and runc spec's masked and read-only paths. */
+ * plus what engines add); the masked and read-only paths are Docker's, as
+ * nutshell run uses them (rootfs.h). */
 static const char *const default_caps[] = {"CAP_CHOWN",
 					   "CAP_DAC_OVERRIDE",
 					   "CAP_FSETID",
@@ -53,20 +54,6 @@ static const char *const default_caps[] = {"CAP_CHOWN",
 					   "CAP_KILL",
 					   "CAP_AUDIT_WRITE",
 					   NULL};
-static const char *const masked[] = {"/proc/acpi",
-				     "/proc/asound",
-				     "/proc/kcore",
-				     "/proc/keys",
-				     "/proc/latency_stats",
-				     "/proc/timer_list",
-				     "/proc/timer_stats",
-				     "/proc/sched_debug",
-				     "/sys/firmware",
-				     "/proc/scsi",
-				     NULL};
-static const char *const readonly[] = {"/proc/bus",	      "/proc/fs", "/proc/irq", "/proc/sys",
-				       "/proc/sysrq-trigger", NULL};
-
 static json_t *
 strings(const char *const *s)
 {
@@ -117,6 +104,8 @@ flatten(const struct store_image *im, const char *merged, const char *empty, con
 	}
 	if (pid == -1 || waitpid(pid, &status, 0) == -1)
 		return err_sys("cp -a");
+	/* Unchecked: the mount namespace, and the mount with it, ends with
+	 * this process anyway. */
 	umount2(merged, MNT_DETACH);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return err_set(EIO, "cp -a %s %s: failed (exit status %d)", src, rootfs,
@@ -252,8 +241,8 @@ spec(const struct store_image *im, const char *rootfs, char **cmd, int ncmd)
 	    "mqueue", "source", "mqueue", "options", "nosuid", "noexec", "nodev", "destination",
 	    "/sys", "type", "sysfs", "source", "sysfs", "options", "nosuid", "noexec", "nodev",
 	    "ro", "linux", "namespaces", "type", "pid", "type", "network", "type", "ipc", "type",
-	    "uts", "type", "mount", "type", "cgroup", "maskedPaths", strings(masked),
-	    "readonlyPaths", strings(readonly));
+	    "uts", "type", "mount", "type", "cgroup", "maskedPaths", strings(rootfs_masked_paths),
+	    "readonlyPaths", strings(rootfs_readonly_paths));
 	json_decref(caps);
 	if (!spec)
 		err_set(EINVAL, "image '%s': config.json could not be made", im->name);
@@ -269,8 +258,10 @@ image_bundle(const char *root, const char *name, const char *dir, char **cmd, in
 	json_t *config = NULL;
 	int ret = -1;
 
-	if (lstat(dir, &st) == 0 || errno != ENOENT)
+	if (lstat(dir, &st) == 0)
 		return err_set(EEXIST, "bundle '%s': exists; expected a new directory", dir);
+	if (errno != ENOENT)
+		return err_sys("bundle '%s'", dir);
 	if (store_find(root, name, &im) == -1)
 		return -1;
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", dir) >= (int)sizeof(tmp) || !mkdtemp(tmp)) {

@@ -145,14 +145,12 @@ expect_store_empty(void)
 	ck_assert_msg(strstr(text, "\"images\": []"), "images left:\n%s", text);
 }
 
-/* The three-layer image of issue 17: a base, a layer adding files, and one
- * deleting a file (whiteout) and replacing a directory (opaque). */
-START_TEST(store_three_layers)
+/* SCRATCH/three, the three-layer image of issue 17 named three:1: the
+ * base, a layer adding files, and one deleting a file (whiteout) and
+ * replacing a directory (opaque); its config runs a shell line. */
+static void
+make_three(void)
 {
-	struct run r;
-	struct stat st;
-	char path[512];
-
 	make_base();
 	shell("cd %s && mkdir -p l2/data l2/opt/keep && echo a >l2/data/a && echo b >l2/data/b && "
 	      "echo k >l2/opt/keep/k && tar -C l2 --numeric-owner -cf l2.tar . && "
@@ -163,6 +161,17 @@ START_TEST(store_three_layers)
 		 "{\"Entrypoint\":[\"/bin/sh\",\"-c\"],\"Cmd\":[\"echo cmd:$GREETING; pwd\"],"
 		 "\"Env\":[\"PATH=/usr/sbin:/usr/bin:/sbin:/bin\",\"GREETING=hello\"],"
 		 "\"WorkingDir\":\"/data\"}");
+}
+
+/* The three-layer image of issue 17: a base, a layer adding files, and one
+ * deleting a file (whiteout) and replacing a directory (opaque). */
+START_TEST(store_three_layers)
+{
+	struct run r;
+	struct stat st;
+	char path[512];
+
+	make_three();
 	snprintf(path, sizeof(path), "%s/three", scratch);
 
 	/* Imported under its own name (the layout's ref.name). */
@@ -748,16 +757,7 @@ START_TEST(store_bundle)
 	struct run r;
 	int status;
 
-	make_base();
-	shell("cd %s && mkdir -p l2/data l2/opt/keep && echo a >l2/data/a && echo b >l2/data/b && "
-	      "echo k >l2/opt/keep/k && tar -C l2 --numeric-owner -cf l2.tar . && "
-	      "mkdir -p l3/data l3/opt && : >l3/data/.wh.a && : >l3/opt/.wh..wh..opq && "
-	      "echo n >l3/opt/new && tar -C l3 --numeric-owner -cf l3.tar .",
-	      scratch);
-	make_oci("three", "three:1", "l1.tar.gz l2.tar l3.tar",
-		 "{\"Entrypoint\":[\"/bin/sh\",\"-c\"],\"Cmd\":[\"echo cmd:$GREETING; pwd\"],"
-		 "\"Env\":[\"PATH=/usr/sbin:/usr/bin:/sbin:/bin\",\"GREETING=hello\"],"
-		 "\"WorkingDir\":\"/data\"}");
+	make_three();
 	snprintf(path, sizeof(path), "%s/three", scratch);
 	snprintf(bundle, sizeof(bundle), "%s/bundle", scratch);
 	/* A path: imported first, then bundled. */
