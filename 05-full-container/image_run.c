@@ -168,6 +168,25 @@ read_all(int fd, char *buf, size_t size)
 	buf[len] = '\0';
 }
 
+/* PATH is what import reads: a file (a tarball), or a directory holding
+ * index.json (an OCI layout) or manifest.json (a docker save, unpacked). */
+static int
+is_image_path(const char *path)
+{
+	char file[PATH_MAX + 32];
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return 0;
+	if (S_ISREG(st.st_mode))
+		return 1;
+	snprintf(file, sizeof(file), "%s/index.json", path);
+	if (S_ISDIR(st.st_mode) && access(file, F_OK) == 0)
+		return 1;
+	snprintf(file, sizeof(file), "%s/manifest.json", path);
+	return S_ISDIR(st.st_mode) && access(file, F_OK) == 0;
+}
+
 /* --image PATH: an image not yet in the store, given as what `nutshell
  * image import` reads - a layout directory (DIR, or DIR:TAG to pick one of
  * several) or a tarball. It is imported (each layer checked, unpacked once,
@@ -185,16 +204,27 @@ import_path(const char *ref, char *name, size_t size)
 	if (snprintf(path, sizeof(path), "%s", ref) >= (int)sizeof(path))
 		return 0;
 	if (stat(path, &st) == -1) {
-		/* Written as a path: it names no stored image. */
-		if (path[0] == '/' || path[0] == '.')
+		int saved = errno;
+		/* The tag may hold ':' itself (busybox:latest): the first one
+		 * after the last '/'. */
+		char *slash = strrchr(path, '/'), *colon = strchr(slash ? slash : path, ':');
+		if (colon) {
+			*colon = '\0';
+			if (is_image_path(path))
+				tag = colon + 1;
+			else
+				*colon = ':';
+		}
+		/* Neither PATH nor DIR:TAG. Written as a path, it names no
+		 * stored image: why it is not there. Else a stored name. */
+		if (!tag && (path[0] == '/' || path[0] == '.')) {
+			errno = saved;
 			return err_sys("stat");
-		char *colon = strrchr(path, ':');
-		if (!colon || strchr(colon, '/'))
+		}
+		if (!tag)
 			return 0;
-		*colon = '\0';
-		if (stat(path, &st) == -1 || !S_ISDIR(st.st_mode))
-			return 0; /* not DIR:TAG either: a name */
-		tag = colon + 1;
+	} else if (!is_image_path(path)) {
+		return 0; /* a directory that is no image: a name (bench:3 beside bench/) */
 	}
 	image_program(prog, sizeof(prog), ctr_self_path());
 	const char *argv[] = {
