@@ -3,7 +3,7 @@
 #   sudo make demo    install what is missing, build, and take the guided tour
 #   sudo make check   the whole test suite (without root: what needs no root)
 #   make              build only (no root needed)
-#   make deps | image | image-oci | image-trixie | book | format | format-check | clean | distclean
+#   make deps | image | image-oci | image-trixie | image-debian | book | format | format-check | clean | distclean
 #   make check-vm     the integration suite in a VM with cgroup v2 only
 #   make vm           that VM, interactive, for workshops
 #   make transcripts-vm  the book's transcripts recorded in that VM (book/transcripts/v2/)
@@ -99,7 +99,7 @@ CTR_LDLIBS = -static-pie -lcap -lseccomp -ljansson -lnl-3
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(CTR_LDLIBS)
 # `nutshell image ...` executes this: the store's commands, with libarchive
 # and nettle linked dynamically, out of the launcher's static start path.
-05-full-container/nutshell-image: 05-full-container/nutshell-image.o $(STORE_IMPORT_OBJ) $(STORE_OBJ) $(IMG_OBJ) $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
+05-full-container/nutshell-image: 05-full-container/nutshell-image.o 05-full-container/image_bundle.o $(STORE_IMPORT_OBJ) $(STORE_OBJ) $(IMG_OBJ) $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS) $(IMG_LDLIBS)
 # The default seccomp filters as BPF arrays, compiled from sc.c's profile
 # at build time (mkfilter.c): a start loads one instead of building it.
@@ -214,6 +214,15 @@ images/busybox/.stamp: scripts/mkimage.sh $(BUSYBOX) 05-full-container/inspect
 .PHONY: image-trixie
 image-trixie:
 	@scripts/mkimage-trixie.sh build/images/trixie
+
+# make image-debian: that Debian root as an OCI image layout of one layer,
+# debian:13 (scripts/mkimage-debian.sh), imported into the store: then
+# `sudo 05-full-container/nutshell run -t --image debian:13` is a shell where
+# apt-get works. The store suite packs and runs it too (store_debian).
+.PHONY: image-debian
+image-debian: image-trixie all
+	@scripts/mkimage-debian.sh build/images/trixie build/images/debian-oci
+	05-full-container/nutshell image import build/images/debian-oci
 
 # The static probe the "profile" suite runs inside containers (its
 # directory bound in with --volume; beside its source, so the VM lane's copy

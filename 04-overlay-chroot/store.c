@@ -160,3 +160,32 @@ out:
 	json_decref(index);
 	return ret;
 }
+
+int
+store_hold(const struct store_image *im)
+{
+	struct stat fd_st, path_st;
+
+	for (size_t i = 0; i < im->nlayers; i++) {
+		int fd = open(im->layer[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd == -1)
+			return err_sys("image '%s': layer %s", im->name, im->layer[i]);
+		/* Shared: any number of containers may use a layer. Not
+		 * waiting: an exclusive holder is removing it. */
+		if (TRACE(flock(fd, LOCK_SH | LOCK_NB), "flock", "%d, LOCK_SH|LOCK_NB", fd) == -1) {
+			close(fd);
+			return err_set(EBUSY, "image '%s': layer %s is being removed", im->name,
+				       im->layer[i]);
+		}
+		/* Opened before a writer renamed it away and locked after the
+		 * writer let go: the path no longer names it. */
+		if (fstat(fd, &fd_st) == -1 || stat(im->layer[i], &path_st) == -1 ||
+		    fd_st.st_dev != path_st.st_dev || fd_st.st_ino != path_st.st_ino) {
+			close(fd);
+			return err_set(ENOENT, "image '%s': layer %s was removed meanwhile",
+				       im->name, im->layer[i]);
+		}
+		/* Kept open, on purpose, until we exit: the lock is the hold. */
+	}
+	return 0;
+}

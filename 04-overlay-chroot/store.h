@@ -27,7 +27,15 @@
  * leaves layers/ by rename(2) into tmp/ only after no image in images.json
  * names it. Leftovers - tmp/ entries, layers no image names - are removed by
  * the next writer, under the lock. Readers (nutshell run --image, image ls)
- * take no lock.
+ * take no writers' lock.
+ *
+ * A running container's layers: `nutshell run --image` holds a shared
+ * flock(2) on each layer directory it mounts (store_hold) for as long as
+ * the container lives, and a writer removes a layer only when it gets the
+ * exclusive one, so it never deletes files an overlay still has as a lower
+ * directory. `image rm` refuses such an image (docker rmi does too); an
+ * import that replaces its name keeps the layers until a writer finds them
+ * free.
  *
  * store.c reads (jansson only), so the launcher links it statically and
  * nothing more; store_write.c (lock, index, removal, listing) and
@@ -81,6 +89,13 @@ json_t *store_lookup(json_t *index, const char *name, size_t *at);
  * there. Release im->config with json_decref. */
 int store_find(const char *root, const char *name, struct store_image *im);
 
+/* Holds IM's layers for a container that mounts them: each layer
+ * directory opened and locked shared (flock(2), close-on-exec), and checked
+ * to be the directory still at its path (a writer may have removed it in
+ * between). The descriptors stay open until the process ends; a writer
+ * sees the layers in use. -1 when a layer is gone or being removed. */
+int store_hold(const struct store_image *im);
+
 /* --- store_write.c --- */
 
 /* Makes STORE, layers/ and tmp/, and takes the writers' lock (blocking):
@@ -98,7 +113,8 @@ int store_save(const char *root, json_t *index);
 int store_tidy(const char *root, json_t *index, long long *freed);
 
 /* Removes the image NAME (under the lock) and then the layers no other
- * image uses. */
+ * image uses; refused (EBUSY) when a layer it would free is held by a
+ * running container (store_hold). */
 int store_remove(const char *root, const char *name, long long *freed);
 
 /* Prints the table of images: NAME ID SIZE LAYERS SHARED. */

@@ -126,6 +126,25 @@ named(json_t *index, const char *hex)
 	return 0;
 }
 
+/* The layer directory PATH locked exclusive (flock(2), not waiting): its
+ * descriptor, holding the lock; -2 when a running container holds it
+ * shared (store_hold), -1 on error. */
+static int
+layer_claim(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd == -1)
+		return err_sys("open %s", path);
+	if (TRACE(flock(fd, LOCK_EX | LOCK_NB), "flock", "%d, LOCK_EX|LOCK_NB", fd) == -1) {
+		int busy = errno == EWOULDBLOCK;
+		err_sys("flock %s", path);
+		close(fd);
+		return busy ? -2 : -1;
+	}
+	return fd;
+}
+
 int
 store_tidy(const char *root, json_t *index, long long *freed)
 {
@@ -145,15 +164,31 @@ store_tidy(const char *root, json_t *index, long long *freed)
 			continue;
 		snprintf(from, sizeof(from), "%s/%s", layers, de->d_name);
 		snprintf(to, sizeof(to), "%s/tmp/rm-%s", root, de->d_name);
+		/* A running container's overlay has it as a lower directory:
+		 * kept until a writer finds it free. */
+		int held = layer_claim(from);
+		if (held == -2) {
+			trace_note("store: kept layer sha256:%.12s: a running container uses it",
+				   de->d_name);
+			continue;
+		}
+		if (held == -1) {
+			closedir(d);
+			return -1;
+		}
 		long long bytes = rootfs_disk_usage(from);
 		/* Out of layers/ in one step, then removed at leisure: a layer
-		 * is never seen half-removed. */
+		 * is never seen half-removed. The lock is kept until it is
+		 * gone, so a start that opened it meanwhile finds it moved. */
 		if (TRACE(rename(from, to), "rename", "%s, %s", trace_str(from), trace_str(to)) ==
 		    -1) {
+			close(held);
 			closedir(d);
 			return err_sys("rename %s", from);
 		}
-		if (rootfs_remove_tree(to) == -1) {
+		int removed = rootfs_remove_tree(to);
+		close(held);
+		if (removed == -1) {
 			closedir(d);
 			return -1; /* rootfs_remove_tree said why */
 		}
@@ -165,10 +200,42 @@ store_tidy(const char *root, json_t *index, long long *freed)
 	return 0;
 }
 
+/* -1 (EBUSY) when a layer of image E that no image in INDEX names would be
+ * freed from under a running container (docker rmi refuses too: "image is
+ * being used by running container"). */
+static int
+in_use(const char *root, json_t *index, json_t *e, const char *name)
+{
+	char path[PATH_MAX];
+	json_t *l;
+	size_t i;
+
+	json_array_foreach(json_object_get(e, "layers"), i, l)
+	{
+		const char *hex = store_layer_hex(l);
+		if (!hex || named(index, hex))
+			continue;
+		snprintf(path, sizeof(path), "%s/layers/%s", root, hex);
+		int fd = layer_claim(path);
+		if (fd == -2)
+			return err_set(EBUSY,
+				       "image '%s': layer sha256:%.12s is in use by a running "
+				       "container; stop it first",
+				       name, hex);
+		if (fd == -1) {
+			if (errno == ENOENT)
+				continue; /* a killed rm moved it already */
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 int
 store_remove(const char *root, const char *name, long long *freed)
 {
-	json_t *index = NULL, *e;
+	json_t *index = NULL, *e = NULL;
 	size_t at;
 	int ret = -1, lock = store_lock(root);
 
@@ -177,15 +244,20 @@ store_remove(const char *root, const char *name, long long *freed)
 	if (!(index = store_load(root)))
 		goto out;
 	if (!(e = store_lookup(index, name, &at))) {
+		e = NULL;
 		err_set(ENOENT, "image '%s': not in the store %s (see 'nutshell image ls')", name,
 			root);
 		goto out;
 	}
+	json_incref(e);
 	json_array_remove(json_object_get(index, "images"), at);
+	if (in_use(root, index, e, name) == -1)
+		goto out;
 	if (store_save(root, index) == -1 || store_tidy(root, index, freed) == -1)
 		goto out;
 	ret = 0;
 out:
+	json_decref(e);
 	json_decref(index);
 	close(lock);
 	return ret;

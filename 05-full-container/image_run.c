@@ -20,9 +20,12 @@
 #include "ctr.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int
@@ -39,7 +42,7 @@ ctr_image_command(int argc, char **argv)
 		else if (argv[i][0] != '-')
 			break;
 	}
-	if (i >= argc || strcmp(argv[i], "image"))
+	if (i >= argc || (strcmp(argv[i], "image") && strcmp(argv[i], "bundle")))
 		return 0;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n < 0)
@@ -47,7 +50,9 @@ ctr_image_command(int argc, char **argv)
 	self[n] = '\0';
 	*strrchr(self, '/') = '\0';
 	snprintf(path, sizeof(path), "%s/nutshell-image", self);
-	memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof(*argv));
+	/* "bundle" stays: it is nutshell-image's command word. */
+	if (!strcmp(argv[i], "image"))
+		memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof(*argv));
 	execv(path, argv);
 	return err_sys("executing %s (run 'make')", path);
 }
@@ -136,16 +141,160 @@ make_argv(struct ctr_config *cfg, char **cmd, int ncmd)
 	return 0;
 }
 
+/* nutshell-image, beside the nutshell we were started as (we run from a
+ * sealed copy: /proc/self/exe is a memfd). */
+static void
+image_program(char *out, size_t size, const char *self)
+{
+	const char *slash = strrchr(self, '/');
+
+	snprintf(out, size, "%.*s/nutshell-image", slash ? (int)(slash - self) : 1,
+		 slash ? self : ".");
+}
+
+/* All of FD into BUF (NUL-terminated, what does not fit dropped). */
+static void
+read_all(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+	char sink[512];
+
+	while ((n = read(fd, len + 1 < size ? buf + len : sink,
+			 len + 1 < size ? size - len - 1 : sizeof(sink))) > 0 ||
+	       (n == -1 && errno == EINTR))
+		if (n > 0 && len + 1 < size)
+			len += (size_t)n;
+	buf[len] = '\0';
+}
+
+/* PATH is what import reads: a file (a tarball), or a directory holding
+ * index.json (an OCI layout) or manifest.json (a docker save, unpacked). */
+static int
+is_image_path(const char *path)
+{
+	char file[PATH_MAX + 32];
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return 0;
+	if (S_ISREG(st.st_mode))
+		return 1;
+	snprintf(file, sizeof(file), "%s/index.json", path);
+	if (S_ISDIR(st.st_mode) && access(file, F_OK) == 0)
+		return 1;
+	snprintf(file, sizeof(file), "%s/manifest.json", path);
+	return S_ISDIR(st.st_mode) && access(file, F_OK) == 0;
+}
+
+/* --image PATH: an image not yet in the store, given as what `nutshell
+ * image import` reads - a layout directory (DIR, or DIR:TAG to pick one of
+ * several) or a tarball. It is imported (each layer checked, unpacked once,
+ * shared with what is stored already) and its stored name put in NAME. 0
+ * with NAME empty when REF is no path that exists: a stored name. */
+static int
+import_path(const char *ref, char *name, size_t size)
+{
+	char path[PATH_MAX], prog[PATH_MAX + 32], out[STORE_NAME_MAX + 8], err[2048];
+	const char *tag = NULL;
+	struct stat st;
+	int po[2], pe[2], status;
+
+	name[0] = '\0';
+	if (snprintf(path, sizeof(path), "%s", ref) >= (int)sizeof(path))
+		return 0;
+	if (stat(path, &st) == -1) {
+		int saved = errno;
+		/* The tag may hold ':' itself (busybox:latest): the first one
+		 * after the last '/'. */
+		char *slash = strrchr(path, '/'), *colon = strchr(slash ? slash : path, ':');
+		if (colon) {
+			*colon = '\0';
+			if (is_image_path(path))
+				tag = colon + 1;
+			else
+				*colon = ':';
+		}
+		/* Neither PATH nor DIR:TAG. Written as a path, it names no
+		 * stored image: why it is not there. Else a stored name. */
+		if (!tag && (path[0] == '/' || path[0] == '.')) {
+			errno = saved;
+			return err_sys("stat");
+		}
+		if (!tag)
+			return 0;
+	} else if (!is_image_path(path)) {
+		return 0; /* a directory that is no image: a name (bench:3 beside bench/) */
+	}
+	image_program(prog, sizeof(prog), ctr_self_path());
+	const char *argv[] = {
+	    prog, "-q", "import", tag ? "--ref" : path, tag ? tag : NULL, tag ? path : NULL, NULL};
+	if (pipe2(po, O_CLOEXEC) == -1)
+		return err_sys("pipe");
+	if (pipe2(pe, O_CLOEXEC) == -1) {
+		close(po[0]);
+		close(po[1]);
+		return err_sys("pipe");
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (dup2(po[1], 1) == -1 || dup2(pe[1], 2) == -1)
+			_exit(127);
+		execv(prog, (char **)argv);
+		dprintf(2, "executing %s (run 'make'): %s\n", prog, strerror(errno));
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	if (pid == -1) {
+		close(po[0]);
+		close(pe[0]);
+		return err_sys("fork");
+	}
+	/* Its name is one line; its one error line a few hundred bytes:
+	 * read in turn, neither pipe fills. */
+	read_all(po[0], out, sizeof(out));
+	read_all(pe[0], err, sizeof(err));
+	close(po[0]);
+	close(pe[0]);
+	if (waitpid(pid, &status, 0) == -1)
+		return err_sys("waitpid %s", prog);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		/* nutshell-image said why, in one line: that line, once. */
+		const char *why = strstr(err, "nutshell image: ");
+		why = why ? why + strlen("nutshell image: ") : err;
+		return err_set(EINVAL, "import failed: %.*s", (int)strcspn(why, "\n"),
+			       why[0] ? why : "no reason given");
+	}
+	out[strcspn(out, "\n")] = '\0';
+	if (!out[0])
+		return err_set(EINVAL, "import printed no name");
+	snprintf(name, size, "%.*s", STORE_NAME_MAX - 1, out);
+	trace_note("image %s imported as %s", ref, name);
+	return 0;
+}
+
 int
 ctr_image_use(struct ctr_config *cfg, const char *name, char **cmd, int ncmd, const char **user)
 {
 	char root[STORE_ROOT_MAX + 1];
+	static char imported[STORE_NAME_MAX];
 	const char *wd, *u;
 
 	if (cfg->rootfs[0])
 		return err_set(EINVAL, "--image '%s': not with --rootfs (the image is the root)",
 			       name);
-	if (store_root(root, sizeof(root)) == -1 || store_find(root, name, &image) == -1)
+	if (store_root(root, sizeof(root)) == -1)
+		return err_prefix("--image");
+	if (import_path(name, imported, sizeof(imported)) == -1)
+		return err_prefix("--image '%s'", name);
+	if (imported[0])
+		name = imported;
+	if (store_find(root, name, &image) == -1)
+		return err_prefix("--image");
+	/* Held for as long as we live, which is as long as the container:
+	 * `image rm` cannot take the layers from under its overlay. */
+	if (store_hold(&image) == -1)
 		return err_prefix("--image");
 	if (cfg->nlayers + image.nlayers - 1 > CTR_MAX_LAYERS)
 		return err_set(E2BIG, "--image '%s': %zu layers and %zu --layer: at most %d", name,

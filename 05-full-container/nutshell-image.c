@@ -21,13 +21,16 @@
 #include "../04-overlay-chroot/store.h"
 #include "../common/err.h"
 #include "../common/trace.h"
+#include "image_bundle.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static struct store_import_opts opts = {.max_size = IMG_DEFAULT_MAX_SIZE};
+static const char *image_ref; /* bundle --image */
 
 static int
 on_option(int opt, const char *arg)
@@ -40,6 +43,9 @@ on_option(int opt, const char *arg)
 		return 0;
 	case 'r':
 		opts.ref = arg;
+		return 0;
+	case 'i':
+		image_ref = arg;
 		return 0;
 	case 'm':
 		if (cg_parse_size(arg, &n) == -1 || n == 0 || n > LLONG_MAX) {
@@ -55,18 +61,17 @@ on_option(int opt, const char *arg)
 }
 
 static const struct option options[] = {
-    {"name", required_argument, NULL, 'n'},
-    {"ref", required_argument, NULL, 'r'},
-    {"max-size", required_argument, NULL, 'm'},
-    {"trusted", no_argument, NULL, 't'},
-    {NULL, 0, NULL, 0},
+    {"name", required_argument, NULL, 'n'},	{"ref", required_argument, NULL, 'r'},
+    {"max-size", required_argument, NULL, 'm'}, {"trusted", no_argument, NULL, 't'},
+    {"image", required_argument, NULL, 'i'},	{NULL, 0, NULL, 0},
 };
 
 static const struct trace_prog prog = {
     .name = "nutshell image",
     .synopsis = "import [--name NAME[:TAG]] [--ref REF] [--max-size SIZE] [--trusted] FILE|DIR\n"
 		"       nutshell image ls\n"
-		"       nutshell image rm NAME...",
+		"       nutshell image rm NAME...\n"
+		"       nutshell bundle --image NAME|PATH DIR [COMMAND...]",
     .about = "The image store: each layer unpacked once, under its diff_id, and shared by\n"
 	     "every image that has it; an image is a record naming its layers and its\n"
 	     "config. 'nutshell run --image NAME' runs one. The store is /var/lib/nutshell\n"
@@ -75,7 +80,9 @@ static const struct trace_prog prog = {
 	     "          digest checked, each new layer unpacked, whiteouts converted\n"
 	     "  ls      NAME, ID, SIZE, LAYERS, and SHARED: the bytes of its layers that\n"
 	     "          another image uses too (stored once)\n"
-	     "  rm      the image's record, then the layers no image uses any more",
+	     "  rm      the image's record, then the layers no image uses any more\n"
+	     "  bundle  (nutshell bundle) the image as an OCI runtime bundle: DIR/rootfs,\n"
+	     "          its layers flattened, and DIR/config.json from its config",
     .look_for = "import: per layer, \"unpacked\" with its entries and whiteouts, or \"is in\n"
 		"the store already: shared\" - not unpacked again; ls: SHARED above 0 for\n"
 		"images built on one base; rm: \"bytes freed\" counts only layers no other\n"
@@ -84,7 +91,8 @@ static const struct trace_prog prog = {
 	       "                  reference, else the file's base name)\n"
 	       "  --ref REF       import: the image to pick from a layout holding several\n"
 	       "  --max-size SIZE import: refuse a layer past SIZE bytes of tar (default 4G)\n"
-	       "  --trusted       import: keep device nodes the image holds\n",
+	       "  --trusted       import: keep device nodes the image holds\n"
+	       "  --image REF     bundle: a stored image, or a path imported first\n",
     .longopts = options,
     .on_option = on_option,
 };
@@ -101,7 +109,8 @@ main(int argc, char **argv)
 	 * it (nutshell --json F image ls). */
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "--name") ||
-		    !strcmp(argv[i], "--ref") || !strcmp(argv[i], "--max-size"))
+		    !strcmp(argv[i], "--ref") || !strcmp(argv[i], "--max-size") ||
+		    !strcmp(argv[i], "--image"))
 			i++;
 		else if (argv[i][0] != '-') {
 			cmd = argv[i];
@@ -142,7 +151,26 @@ main(int argc, char **argv)
 		}
 		return EXIT_DEMO_OK;
 	}
-	trace_error(
-	    "expected 'import FILE|DIR', 'ls' or 'rm NAME...'; see 'nutshell image --help'");
+	if (!strcmp(cmd, "bundle") && image_ref && n >= 1) {
+		struct stat st;
+		const char *ref = image_ref;
+		/* A path that exists is imported first, as run --image does. */
+		if (stat(ref, &st) == 0) {
+			if (store_import(root, ref, &opts, name, sizeof(name)) == -1) {
+				err_prefix("--image '%s'", image_ref);
+				err_print();
+				return EXIT_DEMO_FAILED;
+			}
+			ref = name;
+		}
+		if (image_bundle(root, ref, argv[first], &argv[first + 1], n - 1) == -1) {
+			err_print();
+			return EXIT_DEMO_FAILED;
+		}
+		printf("%s\n", argv[first]);
+		return EXIT_DEMO_OK;
+	}
+	trace_error("expected 'import FILE|DIR', 'ls', 'rm NAME...' or 'bundle --image REF DIR'; "
+		    "see 'nutshell image --help'");
 	return EXIT_USAGE;
 }

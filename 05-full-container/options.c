@@ -150,10 +150,11 @@ static const struct trace_prog prog = {
 	"  --time-offset SECS    a time namespace: CLOCK_MONOTONIC/BOOTTIME + SECS\n"
 	"  --layer DIR           a read-only layer over the image (repeatable; the last\n"
 	"                        given is the top one), as an image's layers stack\n"
-	"  --image NAME          a stored image ('nutshell image import', 'nutshell image\n"
+	"  --image NAME|PATH     a stored image ('nutshell image import', 'nutshell image\n"
 	"                        ls'): its layers as the overlay's lower directories, its\n"
 	"                        Entrypoint, Cmd, Env, WorkingDir, User as defaults (a\n"
-	"                        COMMAND given replaces Cmd); COMMAND is then optional\n",
+	"                        COMMAND given replaces Cmd); COMMAND is then optional.\n"
+	"                        Or a PATH (layout DIR, DIR:TAG, tarball): imported first\n",
     .longopts = options,
     .on_option = NULL, /* set below: it needs the config */
     .usage_exit = CTR_EXIT_SETUP,

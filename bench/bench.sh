@@ -22,6 +22,8 @@
 #             for the benchmark, so the host end never reaches the host's
 #   phases    NUTSHELL_TIMINGS=1: the launcher's own stamps, median per
 #             phase, and its own peak RSS (getrusage, the launcher alone)
+#   image, import  bench/images.sh: run --image against --layer, and
+#             image import's MB/s against umoci unpack and podman load
 #
 # BENCH_RUNS (default 60) sets the rounds of the startup table; the others
 # use a half or less. Everything made here (a directory under /tmp, crun's
@@ -204,5 +206,6 @@ done | awk '{ print $3, $4 }' | sort -k1,1 -k2,2g | awk -v csv="$csv" '
 	}' | show
 echo "  (before main: the rest of the startup median - loading and linking the program)" | show
 echo | show
+. "$top/bench/images.sh"
 echo "written: $txt $csv" | show
 exit "$failed"

@@ -45,7 +45,8 @@ fi
 # runtime mode is tested under (tests/integration/test_oci_podman.c).
 if [ "${1:-}" = engines ]; then
 	PACKAGES="podman           drives nutshell as its OCI runtime (podman --runtime)
-conmon           podman's container monitor, which calls the runtime"
+conmon           podman's container monitor, which calls the runtime
+umoci            unpacks OCI images: make bench's import row compares with it"
 fi
 
 # scripts/deps.sh arm64 (make deps-arm64): make check-arm64's cross compiler,

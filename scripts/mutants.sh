@@ -194,6 +194,12 @@ mutant store-no-tidy 04-overlay-chroot/store_write.c store store_three_layers \
 	's/if \(de->d_name\[0\] == .\.. \|\| named\(/if (1 || named(/'
 mutant store-no-sharing 04-overlay-chroot/store_import.c store store_shared_base \
 	's/if \(lstat\(final, &sb\) == 0/if (0 && lstat(final, &sb) == 0/'
+# A running container's layers: run --image holds them (store.c store_hold),
+# and a writer frees a layer only when it gets the exclusive lock.
+mutant store-no-hold 05-full-container/image_run.c store store_rm_in_use \
+	's/if \(store_hold\(&image\) == -1\)/if (0)/'
+mutant store-rm-ignores-hold 04-overlay-chroot/store_write.c store store_rm_in_use \
+	's/TRACE\(flock\(fd, LOCK_EX \| LOCK_NB\)/TRACE(0 * flock(fd, LOCK_UN)/'
 
 if [[ $(id -u) != 0 ]]; then
 	echo "mutants: needs root (the tests it runs create namespaces and cgroups)" >&2

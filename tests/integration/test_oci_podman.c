@@ -175,6 +175,87 @@ START_TEST(podman_runs_a_container)
 }
 END_TEST
 
+/* Issue 17: an image podman saved, imported into nutshell's store and run
+ * with `run --image`, shows the container exactly the files podman's own
+ * unpacking does. The image is the store suite's three layers (a whiteout
+ * deletes data/a, an opaque directory replaces opt/), loaded into podman
+ * from an OCI archive and saved back by podman in both its formats;
+ * `find / -xdev` lists the root in a podman container and in nutshell's,
+ * and the lists are compared, less the files each engine adds itself. */
+START_TEST(podman_saved_image_in_store)
+{
+	static char out[16384], a[16384], b[16384];
+	const char *root = getenv("NUTSHELL_ROOT");
+	char top[4096], store[128], path[256];
+
+	if (!dir[0])
+		TEST_SKIP("no podman here (make engine-deps installs it)");
+	ck_assert_ptr_nonnull(realpath(root ? root : ".", top));
+	ck_assert_msg(
+	    sh(out, sizeof(out),
+	       "set -e; cd %s; for f in %s/images/busybox-oci/blobs/sha256/*; do "
+	       "gunzip -t $f 2>/dev/null && cp $f l1.tar.gz; done; "
+	       "mkdir -p l2/data l2/opt/keep && echo a >l2/data/a && echo b >l2/data/b && "
+	       "echo k >l2/opt/keep/k && tar -C l2 --numeric-owner -cf l2.tar . && "
+	       "mkdir -p l3/data l3/opt && : >l3/data/.wh.a && : >l3/opt/.wh..wh..opq && "
+	       "echo n >l3/opt/new && tar -C l3 --numeric-owner -cf l3.tar . && "
+	       "%s/scripts/mkoci.sh three three:1 l1.tar.gz l2.tar l3.tar && "
+	       "tar -C three -cf three.tar .",
+	       dir, top, top) == 0,
+	    "%s", out);
+	ck_assert_msg(podman(out, sizeof(out), "load -i %s/three.tar", dir) == 0, "%s", out);
+	ck_assert_msg(podman(out, sizeof(out),
+			     "save --format docker-archive -o %s/saved.tar localhost/three:1",
+			     dir) == 0,
+		      "%s", out);
+	ck_assert_msg(podman(out, sizeof(out),
+			     "save --format oci-archive -o %s/saved-oci.tar localhost/three:1",
+			     dir) == 0,
+		      "%s", out);
+	/* What each engine adds: its mounts' contents (-xdev leaves them
+	 * out, not their mount points), podman's /etc files, its /etc/mtab
+	 * (a symlink to /proc/mounts libpod adds to a root without one) and
+	 * /run/.containerenv. */
+	const char *drop =
+	    "grep -Ev '^/(etc/(hosts|hostname|resolv.conf|mtab)|run|run/.containerenv)$'";
+	ck_assert_msg(podman(out, sizeof(out),
+			     "run --rm --network none --cgroup-parent %s localhost/three:1 "
+			     "find / -xdev | sort | %s >%s/podman.txt",
+			     parent, drop, dir) == 0,
+		      "%s", out);
+
+	snprintf(store, sizeof(store), "%s/store", dir);
+	setenv("NUTSHELL_STORE", store, 1);
+	ck_assert_msg(sh(out, sizeof(out), "%s -q image import %s/saved.tar", nutshell, dir) == 0,
+		      "docker-archive: %s", out);
+	ck_assert_str_eq(out, "localhost/three:1\n");
+	ck_assert_msg(sh(out, sizeof(out),
+			 "%s -q run --network none --image localhost/three:1 -- find / -xdev | "
+			 "sort | %s >%s/nutshell.txt",
+			 nutshell, drop, dir) == 0,
+		      "%s", out);
+	snprintf(path, sizeof(path), "%s/podman.txt", dir);
+	read_text_file(path, a, sizeof(a));
+	snprintf(path, sizeof(path), "%s/nutshell.txt", dir);
+	read_text_file(path, b, sizeof(b));
+	ck_assert_msg(strstr(a, "\n/opt/new\n") && !strstr(a, "/data/a\n") &&
+			  !strstr(a, "/opt/keep"),
+		      "podman's list:\n%s", a);
+	if (strcmp(a, b)) {
+		sh(out, sizeof(out), "diff %s/podman.txt %s/nutshell.txt | head -n 20", dir, dir);
+		ck_abort_msg("podman's list (<) and nutshell's (>) differ:\n%.3000s", out);
+	}
+	/* podman's OCI archive of the same image: the same layers, shared. */
+	ck_assert_msg(sh(out, sizeof(out), "%s -q image import %s/saved-oci.tar", nutshell, dir) ==
+			  0,
+		      "oci-archive: %s", out);
+	ck_assert_int_eq(sh(out, sizeof(out), "ls %s/layers | wc -l", store), 0);
+	ck_assert_str_eq(out, "3\n");
+	ck_assert_int_eq(sh(out, sizeof(out), "%s -q image rm localhost/three:1", nutshell), 0);
+	unsetenv("NUTSHELL_STORE");
+}
+END_TEST
+
 Suite *
 suite_oci_podman(void)
 {
@@ -186,6 +267,11 @@ suite_oci_podman(void)
 	 * checked teardown would not run. */
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, podman_runs_a_container);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("podman_saved_image_in_store");
+	tcase_set_timeout(tc, 300);
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, podman_saved_image_in_store);
 	suite_add_tcase(s, tc);
 	return s;
 }
