@@ -162,12 +162,13 @@ mutant no-umask 05-full-container/inside.c session user_as_docker \
 	's/TRACE\(umask\(022\), "umask", "022"\);//'
 mutant callers-groups 05-full-container/inside.c session user_as_docker \
 	's/if \(!cfg->rootless &&\n\s*TRACE\(setgroups/if (0 \&\& TRACE(setgroups/'
-# Hostile images (04-overlay-chroot/image.c): each refusal of unpack.
-mutant unpack-dotdot 04-overlay-chroot/image.c unpack unpack_hostile \
+# Hostile images (04-overlay-chroot/image_digest.c, image_apply.c): each refusal
+# of unpack.
+mutant unpack-dotdot 04-overlay-chroot/image_apply.c unpack unpack_hostile \
 	's/if \(!strcmp\(c, "\.\."\)\)/if (0)/'
-mutant unpack-through-symlink 04-overlay-chroot/image.c unpack unpack_hostile \
+mutant unpack-through-symlink 04-overlay-chroot/image_apply.c unpack unpack_hostile \
 	's/\} else if \(!S_ISDIR\(st\.st_mode\)\) \{/} else if (0) {/'
-mutant unpack-blob-digest 04-overlay-chroot/image.c unpack unpack_hostile \
+mutant unpack-blob-digest 04-overlay-chroot/image_digest.c unpack unpack_hostile \
 	's/if \(l->digest\[0\] && strcmp\(blob, l->digest\)\)/if (0)/'
 # rootfs_setup: an entry under /dev mounted in the small /dev, not under it.
 mutant rootfs-dev-entries 04-overlay-chroot/rootfs_spec.c rootfs-spec setup \
@@ -176,15 +177,15 @@ mutant oci-state-symlink 05-full-container/oci_state.c oci oci_bad_input \
 	's/if \(lstat\(s->dir, &st\)/if (stat(s->dir, &st)/'
 mutant oci-id-path 05-full-container/oci_state.c oci oci_bad_input \
 	's/0123456789_\+-\."\)/0123456789_+-.\/")/'
-mutant unpack-diff-id 04-overlay-chroot/image.c unpack unpack_docker_save \
+mutant unpack-diff-id 04-overlay-chroot/image_digest.c unpack unpack_docker_save \
 	's/if \(strcmp\(diff, l->diff_id\)\)/if (0)/'
-mutant unpack-no-max-size 04-overlay-chroot/image.c unpack unpack_hostile \
+mutant unpack-no-max-size 04-overlay-chroot/image_digest.c unpack unpack_hostile \
 	's/if \(\*size > max_size\)/if (0)/'
-mutant unpack-devices-kept 04-overlay-chroot/image.c unpack unpack_hostile \
+mutant unpack-devices-kept 04-overlay-chroot/image_apply.c unpack unpack_hostile \
 	's/if \(!o->trusted\) \{/if (0) {/'
 mutant unpack-rename-race 04-overlay-chroot/unpack.c unpack unpack_concurrent \
 	's/if \(errno != EEXIST && errno != ENOTEMPTY\)/if (1)/'
-mutant unpack-trusted-xattr 04-overlay-chroot/image.c unpack unpack_hostile \
+mutant unpack-trusted-xattr 04-overlay-chroot/image_apply.c unpack unpack_hostile \
 	's/int ok = !strcmp\(name, "security\.capability"\) \|\|/int ok = 1 ||/'
 # The image store (04-overlay-chroot/store_write.c, store_import.c): a layer no
 # image names is removed; a layer the store has is shared, not unpacked again.
