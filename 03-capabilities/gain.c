@@ -3,7 +3,8 @@
  *
  * A process without capabilities gets some at execve(2) in three ways, each
  * tried here by a child that runs as uid 65534 (nobody) and executes a copy
- * of this program that this program made in a directory of its own:
+ * of this program that this program made in a directory of its own (the
+ * copies, the file capabilities and the change of uid: caps_exec.c):
  *   file capabilities  the copy carries the extended attribute
  *                      security.capability = cap_net_bind_service=ep, as
  *                      setcap(8) writes it (libcap's cap_set_file);
@@ -28,6 +29,7 @@
  */
 #include "../01-namespaces/ns.h"
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
 #include "../common/waiting.h"
@@ -35,14 +37,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -82,78 +82,6 @@ report_caps(void)
 	return n > 0 && write(STDOUT_FILENO, text, (size_t)n) == n ? 0 : 1;
 }
 
-/* A copy of this program at path, mode mode (owner root). */
-static int
-make_copy(const char *path, mode_t mode)
-{
-	char buf[65536];
-	ssize_t n = 0;
-	int ret = -1, in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
-
-	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			break;
-	if (in >= 0 && out >= 0 && n == 0)
-		ret = (int)TRACE(fchmod(out, mode), "fchmod", "%d, 0%o", out, mode);
-	if (ret == -1)
-		trace_fail(path);
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
-	return ret;
-}
-
-/* <<< file-caps */
-static int
-set_file_caps(const char *path)
-{
-	cap_t caps = cap_from_text(FILE_CAP);
-	char *back = NULL;
-	int ret = -1, fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (!caps || fd == -1)
-		goto out;
-	/* The capabilities live in the file's extended attribute
-	 * security.capability: permitted, inheritable, and one effective bit.
-	 * setcap(8) writes it with libcap's cap_set_file(), we with its
-	 * cap_set_fd(): one fsetxattr(2) (needs CAP_SETFCAP). */
-	ret = (int)TRACE(cap_set_fd(fd, caps), "fsetxattr",
-			 "%d, \"security.capability\", {%s}, 20, 0", fd, FILE_CAP);
-	cap_free(caps);
-	caps = NULL;
-	if (ret == 0 && (caps = cap_get_fd(fd)) != NULL) {
-		back = cap_to_text(caps, NULL);
-		trace_fact("file_caps_xattr", "%s", back ? back : "?");
-		printf("%s: %s (as 'getcap' shows it)\n", path, back ? back : "?");
-		cap_free(back);
-	}
-out:
-	cap_free(caps);
-	if (fd >= 0)
-		close(fd);
-	return ret;
-}
-/* >>> file-caps */
-
-/* <<< nobody */
-/* uid and gid 65534, no supplementary groups. A change of uid from 0
- * empties permitted and effective, unless PR_SET_KEEPCAPS keeps permitted. */
-static int
-become_nobody(int keep_caps)
-{
-	if (keep_caps &&
-	    TRACE(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl", "PR_SET_KEEPCAPS, 1, 0, 0, 0") == -1)
-		return -1;
-	if (TRACE(setgroups(0, NULL), "setgroups", "0, []") == -1 ||
-	    TRACE(setresgid(NOBODY, NOBODY, NOBODY), "setresgid", "65534, 65534, 65534") == -1 ||
-	    TRACE(setresuid(NOBODY, NOBODY, NOBODY), "setresuid", "65534, 65534, 65534") == -1)
-		return -1;
-	return 0;
-}
-/* >>> nobody */
-
 /* <<< attempt */
 static int
 attempt(void *arg)
@@ -166,7 +94,7 @@ attempt(void *arg)
 		return EXIT_DEMO_FAILED;
 	if (a->block == NO_NEW_PRIVS && caps_set_no_new_privs() == -1)
 		return EXIT_DEMO_FAILED;
-	if (become_nobody(a->way == AMBIENT) == -1)
+	if (caps_become(NOBODY, NOBODY, a->way == AMBIENT) == -1)
 		return EXIT_DEMO_FAILED;
 	/* Ambient needs the capability permitted and inheritable; the kernel
 	 * refuses an inheritable one outside the bounding set. */
@@ -269,6 +197,7 @@ int
 main(int argc, char **argv)
 {
 	sigset_t guard, old;
+	char back[256];
 	int ok = 1, ret = EXIT_DEMO_FAILED;
 
 	/* <<< report */
@@ -304,12 +233,16 @@ main(int argc, char **argv)
 	snprintf(copy[FILE_CAPS], sizeof(copy[0]), "%s/file-caps", dir);
 	snprintf(copy[AMBIENT], sizeof(copy[0]), "%s/plain", dir);
 	snprintf(copy[SET_UID], sizeof(copy[0]), "%s/set-uid", dir);
-	if (make_copy(copy[AMBIENT], 0755) == -1 || make_copy(copy[FILE_CAPS], 0755) == -1 ||
-	    make_copy(copy[SET_UID], 04755) == -1)
+	if (caps_copy_self(copy[AMBIENT], 0755) == -1 ||
+	    caps_copy_self(copy[FILE_CAPS], 0755) == -1 ||
+	    caps_copy_self(copy[SET_UID], 04755) == -1 ||
+	    caps_set_file(copy[FILE_CAPS], FILE_CAP, back, sizeof(back)) == -1) {
+		err_print();
 		goto out;
-	if (set_file_caps(copy[FILE_CAPS]) == -1) {
-		trace_fail("cap_set_file");
-		goto out;
+	}
+	if (back[0]) {
+		trace_fact("file_caps_xattr", "%s", back);
+		printf("%s: %s (as 'getcap' shows it)\n", copy[FILE_CAPS], back);
 	}
 	for (int b = 0; b < N_BLOCKS; b++) {
 		printf("\nas uid 65534, %s:\n", block_titles[b]);
