@@ -40,20 +40,13 @@
 static char dir[] = "/tmp/nutshell-drop.XXXXXX";
 static char file[64];
 
-/* "0" or "EPERM": how a call ended. */
-static const char *
-result(long ret)
-{
-	return ret == -1 ? dec_errno(errno) : "0";
-}
-
 /* <<< probes */
 static const char *
 try_chown(void)
 {
 	/* Giving a file to another user needs CAP_CHOWN, even for its owner. */
 	const char *r =
-	    result(TRACE(chown(file, 65534, -1), "chown", "%s, 65534, -1", trace_str(file)));
+	    dec_result(TRACE(chown(file, 65534, -1), "chown", "%s, 65534, -1", trace_str(file)));
 	if (chown(file, 0, 0) == -1 && errno != EPERM) /* back to root for the next try */
 		return "?";
 	return r;
@@ -67,14 +60,14 @@ try_bind(int port)
 			    "AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP");
 
 	if (fd == -1)
-		return result(-1);
+		return dec_result(-1);
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
 	/* Ports below 1024 (net.ipv4.ip_unprivileged_port_start) need
 	 * CAP_NET_BIND_SERVICE. */
-	const char *r = result(TRACE(bind(fd, (struct sockaddr *)&a, sizeof(a)), "bind",
-				     "%d, {sa_family=AF_INET, sin_port=htons(%d), "
-				     "sin_addr=inet_addr(\"127.0.0.1\")}, 16",
-				     fd, port));
+	const char *r = dec_result(TRACE(bind(fd, (struct sockaddr *)&a, sizeof(a)), "bind",
+					 "%d, {sa_family=AF_INET, sin_port=htons(%d), "
+					 "sin_addr=inet_addr(\"127.0.0.1\")}, 16",
+					 fd, port));
 	close(fd);
 	return r;
 }
@@ -86,7 +79,7 @@ try_read(void)
 	 * CAP_DAC_READ_SEARCH skips the check (path_resolution(7)). */
 	int fd = (int)TRACE(open(file, O_RDONLY | O_CLOEXEC), "openat", "AT_FDCWD, %s, %s",
 			    trace_str(file), dec_open(O_RDONLY | O_CLOEXEC));
-	const char *r = result(fd);
+	const char *r = dec_result(fd);
 
 	if (fd >= 0)
 		close(fd);

@@ -74,12 +74,6 @@ static const struct attempt attempts[] = {
     {"seccomp", "with it, under the launcher's seccomp profile", 0, 1, "EPERM"},
 };
 
-static const char *
-result(long ret)
-{
-	return ret == -1 ? dec_errno(errno) : "0";
-}
-
 static void
 fact_kv(const char *key, const char *suffix, const char *value)
 {
@@ -132,7 +126,7 @@ jailed(void *arg)
 	int fd = (int)TRACE(open("../secret", O_RDONLY | O_CLOEXEC), "openat",
 			    "AT_FDCWD, \"../secret\", %s", dec_open(O_RDONLY | O_CLOEXEC));
 	char by_path[32];
-	snprintf(by_path, sizeof(by_path), "%s", result(fd));
+	snprintf(by_path, sizeof(by_path), "%s", dec_result(fd));
 	fact_kv(a->key, "by_path", by_path);
 	/* Any fd on the same filesystem will do as the mount fd: our root's. */
 	int root = (int)TRACE(open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC), "openat",
@@ -144,7 +138,7 @@ jailed(void *arg)
 			"%d, {handle_bytes=%u, handle_type=%d, f_handle=0x%s}, %s", root,
 			handle.fh.handle_bytes, handle.fh.handle_type, handle_hex,
 			dec_open(O_RDONLY | O_CLOEXEC));
-	const char *opened = result(fd);
+	const char *opened = dec_result(fd);
 	fact_kv(a->key, "open_by_handle", opened);
 	if (fd >= 0) {
 		ssize_t n = TRACE(read(fd, buf, sizeof(buf) - 1), "read", "%d, ..., %zu", fd,

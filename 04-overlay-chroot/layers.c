@@ -201,19 +201,6 @@ child_main(void *arg)
 	return base > 0 && u1 >= 0 && u2 >= 0 ? EXIT_DEMO_OK : EXIT_DEMO_FAILED;
 }
 
-static int
-on_option(int opt, const char *arg)
-{
-	(void)opt;
-	snprintf(image, sizeof(image), "%s", arg);
-	return 0;
-}
-
-static const struct option options[] = {
-    {"image", required_argument, NULL, 'i'},
-    {NULL, 0, NULL, 0},
-};
-
 static const struct trace_prog prog = {
     .name = "layers",
     .synopsis = "[--image DIR]",
@@ -224,8 +211,8 @@ static const struct trace_prog prog = {
 		"\"y\"; the disk table's last two rows.",
     .options = "  --image DIR  the base layer, an absolute path (default: images/busybox of\n"
 	       "               this toolkit, found from the program's own path)\n",
-    .longopts = options,
-    .on_option = on_option,
+    .longopts = rootfs_image_longopts,
+    .on_option = rootfs_image_option,
 };
 
 int
@@ -239,8 +226,7 @@ main(int argc, char **argv)
 	}
 	/* Root first: the image may sit where only its owner can look. */
 	trace_need_root();
-	if ((!image[0] && rootfs_default_image(image, sizeof(image)) == -1) ||
-	    rootfs_check_image(image) == -1) {
+	if (rootfs_image_chosen(image, sizeof(image)) == -1) {
 		err_print();
 		return EXIT_USAGE;
 	}

@@ -272,3 +272,28 @@ rootfs_disk_usage(const char *path)
 	usage.cap = usage.n = 0;
 	return ret == 0 ? usage.bytes : -1;
 }
+
+static const char *image_arg; /* --image's, or NULL */
+
+const struct option rootfs_image_longopts[] = {
+    {"image", required_argument, NULL, 'i'},
+    {NULL, 0, NULL, 0},
+};
+
+int
+rootfs_image_option(int opt, const char *arg)
+{
+	(void)opt;
+	image_arg = arg;
+	return 0;
+}
+
+int
+rootfs_image_chosen(char *out, size_t size)
+{
+	if (!image_arg && rootfs_default_image(out, size) == -1)
+		return -1;
+	if (image_arg && (size_t)snprintf(out, size, "%s", image_arg) >= size)
+		return err_set(ENAMETOOLONG, "image '%.200s...': path too long", image_arg);
+	return rootfs_check_image(out);
+}
