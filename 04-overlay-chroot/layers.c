@@ -53,25 +53,6 @@ path_in(char *out, const char *layer, const char *path)
 		out[0] = '\0';
 }
 
-/* What LAYER holds at PATH: "-", "file 1234", "dir", "char 0:0" ... */
-static const char *
-what(const char *layer, const char *path, char *out, size_t size)
-{
-	char p[PATH_MAX];
-	struct stat st;
-
-	path_in(p, layer, path);
-	if (lstat(p, &st) == -1)
-		snprintf(out, size, "-");
-	else if (S_ISCHR(st.st_mode))
-		snprintf(out, size, "char %u:%u", major(st.st_rdev), minor(st.st_rdev));
-	else if (S_ISDIR(st.st_mode))
-		snprintf(out, size, "dir");
-	else
-		snprintf(out, size, "file %lld", (long long)st.st_size);
-	return out;
-}
-
 static void
 table(const char *title, const char *upper, const char *merged)
 {
@@ -81,9 +62,11 @@ table(const char *title, const char *upper, const char *merged)
 	printf("\n%s\n%-22s %-14s %-14s %-14s %s\n", title, "path", "base (image)", "app layer",
 	       "upper", "merged view");
 	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
-		printf("%-22s %-14s %-14s %-14s %s\n", shown[i], what(image, shown[i], a, 32),
-		       what(app, shown[i], b, 32), what(upper, shown[i], c, 32),
-		       what(merged, shown[i], d, 32));
+		printf("%-22s %-14s %-14s %-14s %s\n", shown[i],
+		       rootfs_describe(image, shown[i], a, 32),
+		       rootfs_describe(app, shown[i], b, 32),
+		       rootfs_describe(upper, shown[i], c, 32),
+		       rootfs_describe(merged, shown[i], d, 32));
 	fflush(stdout);
 }
 
@@ -167,11 +150,11 @@ child_main(void *arg)
 	/* >>> opaque */
 	table("after the three changes: only the upper changed", upper, merged);
 
-	trace_fact("copyup_in_upper", "%s", what(upper, "/etc/passwd", kind, 32));
-	trace_fact("copyup_base_unchanged", "%s", what(image, "/etc/passwd", kind, 32));
-	trace_fact("whiteout", "%s", what(upper, "/etc/app.conf", kind, 32));
+	trace_fact("copyup_in_upper", "%s", rootfs_describe(upper, "/etc/passwd", kind, 32));
+	trace_fact("copyup_base_unchanged", "%s", rootfs_describe(image, "/etc/passwd", kind, 32));
+	trace_fact("whiteout", "%s", rootfs_describe(upper, "/etc/app.conf", kind, 32));
 	trace_fact("whiteout_hides", "%s",
-		   what(merged, "/etc/app.conf", kind, 32)[0] == '-' ? "yes" : "no");
+		   rootfs_describe(merged, "/etc/app.conf", kind, 32)[0] == '-' ? "yes" : "no");
 	trace_fact("opaque_xattr", "%s", opaque);
 
 	/* <<< second */

@@ -174,6 +174,11 @@ int rootfs_check_image(const char *dir);
  * from any directory; into out, absolute. */
 int rootfs_default_image(char *out, size_t size);
 
+/* What DIR holds at PATH (the two joined as they are), into OUT, as
+ * `layers` tabulates it: "-" (nothing), "dir", "char MAJ:MIN" (a whiteout is
+ * char 0:0), else "file SIZE". Returns OUT. */
+const char *rootfs_describe(const char *dir, const char *path, char *out, size_t size);
+
 /* --image DIR, the one option of lesson 04's programs (chroot, pivot,
  * escape, layers): for their struct trace_prog, its long option, its help
  * line and the on_option that keeps it; then rootfs_image_chosen() puts the
