@@ -113,16 +113,6 @@ attempt(void *arg)
 }
 /* >>> attempt */
 
-/* Fact KEY+SUFFIX = value. */
-static void
-fact_kv(const char *key, const char *suffix, const char *value)
-{
-	char k[96];
-
-	snprintf(k, sizeof(k), "%s%s", key, suffix);
-	trace_fact(k, "%s", value);
-}
-
 /* Runs one attempt; prints and records what the executed copy got.
  * Returns 1 when the outcome is the expected one. */
 static int
@@ -153,7 +143,7 @@ try(enum way way, enum block block)
 	if (proc_parse_status(text, "Execve", value, sizeof(value)) == 0) {
 		snprintf(what, sizeof(what),
 			 "execve = %s: the file wants more than bounding allows", value);
-		fact_kv(key, "_execve", value);
+		trace_fact_kv(key, "_execve", value);
 	} else if (caps_parse_status(text, &st) == 0 &&
 		   proc_parse_status(text, "Uid", uids, sizeof(uids)) == 0) {
 		unsigned ruid = 0, euid = 0;
@@ -162,15 +152,15 @@ try(enum way way, enum block block)
 		snprintf(what, sizeof(what), "uid %u euid %-5u CapEff %s", ruid, euid,
 			 caps_describe(st.set[CAPS_EFFECTIVE], last, names, sizeof(names)));
 		snprintf(value, sizeof(value), "%u", euid);
-		fact_kv(key, "_euid", value);
+		trace_fact_kv(key, "_euid", value);
 		snprintf(value, sizeof(value), "%016" PRIx64, st.set[CAPS_EFFECTIVE]);
-		fact_kv(key, "_capeff", value);
+		trace_fact_kv(key, "_capeff", value);
 		trace_proc("/proc/self/status of the executed copy", what);
 	} else {
 		return 0;
 	}
 	if (proc_parse_status(text, "Raise", value, sizeof(value)) == 0) {
-		fact_kv(key, "_raise", value);
+		trace_fact_kv(key, "_raise", value);
 		printf("  %-18s capset = %s, no ambient; %s\n", way_names[way], value, what);
 	} else {
 		printf("  %-18s %s\n", way_names[way], what);

@@ -58,20 +58,6 @@ static const struct sc_profile demo = {"demo", demo_rules, 2, SC_ALLOW, SC_ALLOW
 /* >>> demo-table */
 static const struct sc_profile allow_all = {"allow-all", NULL, 0, SC_ALLOW, SC_ALLOW, NULL, 0};
 
-static int
-load(const struct sc_profile *p, const cap_value_t *caps, size_t n)
-{
-	scmp_filter_ctx ctx = sc_build(p, caps, n);
-
-	if (!ctx) {
-		err_print();
-		return -1;
-	}
-	int ret = sc_load(ctx, p->name);
-	seccomp_release(ctx);
-	return ret;
-}
-
 static const char *
 try_getppid(void)
 {
@@ -110,8 +96,12 @@ filter_child(void *arg)
 	setrlimit(RLIMIT_CORE, &no_core);
 	/* Without CAP_SYS_ADMIN a filter needs no_new_privs first: a filter
 	 * could otherwise trick a set-uid program into failing half-way. */
-	if (caps_set_no_new_privs() == -1 || load(&demo, NULL, 0) == -1)
+	if (caps_set_no_new_privs() == -1)
 		return EXIT_DEMO_FAILED;
+	if (sc_apply(&demo, NULL, 0) == -1) {
+		err_print();
+		return EXIT_DEMO_FAILED;
+	}
 	show_mode("");
 	trace_fact("getppid", "%s", try_getppid());
 	/* There is no way back: mode 0 ("disabled") is not a mode one can set. */
@@ -120,8 +110,10 @@ filter_child(void *arg)
 				    "PR_SET_SECCOMP, SECCOMP_MODE_DISABLED")));
 	/* A filter that allows everything is added, not substituted: every
 	 * filter runs, and the strictest answer wins. */
-	if (load(&allow_all, NULL, 0) == -1)
+	if (sc_apply(&allow_all, NULL, 0) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	show_mode("_after_second");
 	trace_fact("getppid_after_second_filter", "%s", try_getppid());
 	fflush(stdout);
@@ -153,13 +145,14 @@ run_after_exec(void)
 static int
 profile_child(void *arg)
 {
-	cap_value_t caps[32];
 	struct utsname u;
-	int n = caps_default(caps, 32), bad = 0;
+	int bad = 0;
 	(void)arg;
 
-	if (n < 0 || caps_set_no_new_privs() == -1 || load(&sc_default_profile, caps, (size_t)n))
+	if (sc_apply_default() == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	struct {
 		const char *name, *expect, *got;
 	} p[] = {
