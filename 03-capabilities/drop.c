@@ -134,7 +134,6 @@ after_drop(void *arg)
 {
 	const struct demo *d = arg;
 	cap_value_t caps[4];
-	char key[64];
 	int n = caps_parse_list(d->caps, caps, 4);
 
 	for (int i = 0; i < n; i++)
@@ -142,8 +141,7 @@ after_drop(void *arg)
 			return EXIT_DEMO_FAILED;
 	caps_show(0, NULL);
 	const char *r = d->probe();
-	snprintf(key, sizeof(key), "%s_after", d->fact);
-	trace_fact(key, "%s", r);
+	trace_fact_kv(d->fact, "_after", r);
 	printf("  without %-36s %s\n", d->caps, strcmp(r, "0") == 0 ? "works" : r);
 	int ok = !d->expect || strcmp(r, d->expect) == 0;
 	if (d->probe == try_bind80) {
@@ -164,7 +162,6 @@ child_main(void *arg)
 {
 	const struct demo *list = arg;
 	int failed = 0, status;
-	char key[64];
 
 	/* A new network namespace has only lo, and it is down. */
 	struct nl_sock *nl = ns_rtnl_open();
@@ -174,8 +171,7 @@ child_main(void *arg)
 	for (const struct demo *d = list; d->caps; d++) {
 		trace_note("%s: as root with every capability, then without %s", d->fact, d->caps);
 		const char *r = d->probe();
-		snprintf(key, sizeof(key), "%s_before", d->fact);
-		trace_fact(key, "%s", r);
+		trace_fact_kv(d->fact, "_before", r);
 		printf("%s\n  with every capability %22s %s\n", d->fact, "",
 		       strcmp(r, "0") == 0 ? "works" : r);
 		fflush(stdout);
