@@ -222,7 +222,7 @@ int
 main(int argc, char **argv)
 {
 	int status, ret = EXIT_DEMO_FAILED;
-	sigset_t guard, old;
+	sigset_t old;
 
 	if (trace_main(&prog, argc, argv) != argc) {
 		trace_error("unexpected argument '%s'; see 'drop --help'", argv[optind]);
@@ -231,15 +231,12 @@ main(int argc, char **argv)
 	trace_need_root();
 	caps_show(0, NULL);
 
-	/* Our directory must not outlive us: Ctrl-C (or a kill) waits for the
-	 * cleanup below, and then ends us as it would have. The children
-	 * inherit the mask and finish their few probes first. */
-	wait_stop_signals(&guard);
-	sigprocmask(SIG_BLOCK, &guard, &old);
-	/* The file the probes use: root's, mode 000, in a directory of ours. */
-	if (!mkdtemp(dir)) {
-		trace_fail("mkdtemp");
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	/* The directory of the probes' file (root's, mode 000) must not
+	 * outlive us: Ctrl-C (or a kill) waits for the cleanup below, and then
+	 * ends us as it would have. The children inherit the mask and finish
+	 * their few probes first. */
+	if (wait_guarded_tmpdir(dir, &old) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	snprintf(file, sizeof(file), "%s/secret", dir);

@@ -186,7 +186,7 @@ static const struct trace_prog prog = {
 int
 main(int argc, char **argv)
 {
-	sigset_t guard, old;
+	sigset_t old;
 	char back[256];
 	int ok = 1, ret = EXIT_DEMO_FAILED;
 
@@ -208,11 +208,8 @@ main(int argc, char **argv)
 	trace_need_root();
 
 	/* A set-uid root copy must not outlive us: Ctrl-C waits for the cleanup. */
-	wait_stop_signals(&guard);
-	sigprocmask(SIG_BLOCK, &guard, &old);
-	if (!mkdtemp(dir)) {
-		trace_fail("mkdtemp");
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	if (wait_guarded_tmpdir(dir, &old) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	/* Root's, group 65534 may enter: nobody runs the copies, others cannot. */

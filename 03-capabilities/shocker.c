@@ -172,7 +172,7 @@ static const struct trace_prog prog = {
 int
 main(int argc, char **argv)
 {
-	sigset_t guard, old;
+	sigset_t old;
 	struct stat sb;
 	int mount_id, status, ok = 1, ret = EXIT_DEMO_FAILED;
 
@@ -182,11 +182,8 @@ main(int argc, char **argv)
 	}
 	trace_need_root();
 	/* Ctrl-C waits until the directory is gone. */
-	wait_stop_signals(&guard);
-	sigprocmask(SIG_BLOCK, &guard, &old);
-	if (!mkdtemp(dir)) {
-		trace_fail("mkdtemp");
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	if (wait_guarded_tmpdir(dir, &old) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	/* A secret of our own making, never one of the host's. */
