@@ -72,16 +72,6 @@ struct attempt {
 	int fd; /* the pipe's write end */
 };
 
-/* The copy's part: what it got, as the kernel says, to whoever asked. */
-static int
-report_caps(void)
-{
-	char text[8192];
-	ssize_t n = proc_read("/proc/self/status", text, sizeof(text));
-
-	return n > 0 && write(STDOUT_FILENO, text, (size_t)n) == n ? 0 : 1;
-}
-
 /* <<< attempt */
 static int
 attempt(void *arg)
@@ -191,11 +181,12 @@ main(int argc, char **argv)
 	int ok = 1, ret = EXIT_DEMO_FAILED;
 
 	/* <<< report */
-	/* The executed copy. Set-uid or with file capabilities (AT_SECURE) it
-	 * does that one thing: its options must not make it, say, write a
+	/* The executed copy: what it got, as the kernel says (its
+	 * /proc/self/status), to whoever asked. Set-uid or with file
+	 * capabilities (AT_SECURE) it does that one thing: its options must not make it, say, write a
 	 * --json FILE as root for whoever runs it. */
 	if (argc == 2 && strcmp(argv[1], "--report-caps") == 0)
-		return report_caps();
+		return proc_copy("/proc/self/status", STDOUT_FILENO) == 0 ? 0 : 1;
 	if (getauxval(AT_SECURE)) {
 		fprintf(stderr, "gain: privileged by set-uid or file capabilities; refusing\n");
 		return EXIT_USAGE;
