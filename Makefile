@@ -34,13 +34,14 @@ CG_OBJ   = $(patsubst %.c,%.o,$(wildcard 02-cgroups/cgroup.c 02-cgroups/cgroup_v
                                       02-cgroups/cgroup_stat.c \
                                       02-cgroups/cgroup_devices.c))
 CAPS_OBJ = $(patsubst %.c,%.o,$(wildcard 03-capabilities/caps.c 03-capabilities/sc.c \
-	   03-capabilities/sc_profile.c))
+	   03-capabilities/sc_profile.c 03-capabilities/caps_exec.c))
 ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c 04-overlay-chroot/rootfs_path.c \
 	     04-overlay-chroot/rootfs_spec.c))
-# Reading images (04-overlay-chroot/image.c): libarchive for the tarballs,
+# Reading images (04-overlay-chroot/image*.c): libarchive for the tarballs,
 # nettle (which libarchive links already) for sha256. Linked only by what
 # imports images, dynamically: never by the launcher's static start path.
-IMG_OBJ  = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/image.c))
+IMG_OBJ  = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/image.c 04-overlay-chroot/image_json.c \
+	   04-overlay-chroot/image_digest.c 04-overlay-chroot/image_apply.c))
 IMG_LDLIBS = -larchive -lnettle
 # The image store (04-overlay-chroot/store.h): store.c reads it with jansson
 # and is all the launcher links of it; store_write.c and store_import.c (with
@@ -75,7 +76,7 @@ all: $(PROGRAMS) $(CTR_PROGRAMS)
 03-capabilities/%: 03-capabilities/%.o $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 # Lesson 04 links what it calls: rootfs.c and lesson 01's helpers; unpack
-# also image.c and cg_parse_size (lesson 02) for its --max-size.
+# also image*.c, which parses --max-size with cg_parse_size (lesson 02).
 04-overlay-chroot/unpack: 04-overlay-chroot/unpack.o $(IMG_OBJ) $(ROOTFS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS) $(IMG_LDLIBS)
 04-overlay-chroot/%: 04-overlay-chroot/%.o $(ROOTFS_OBJ) $(NS_OBJ) $(COMMON_OBJ)

@@ -116,7 +116,8 @@ int ns_write_setgroups(pid_t pid, const char *value);
  * sent with NLM_F_ACK and its answer read before returning, both traced
  * under the names strace shows (sendmsg, recvmsg). The socket belongs to
  * the network namespace of the process that opened it, whatever it joins
- * later.
+ * later. Each returns 0 (or the socket), or -1 (NULL) with errno set and
+ * the error recorded (common/err.h).
  */
 struct nl_sock;
 struct nl_sock *ns_rtnl_open(void);

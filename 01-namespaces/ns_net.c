@@ -114,6 +114,7 @@ ns_rtnl_open(void)
 	if ((err = nl_connect(nl, NETLINK_ROUTE)) < 0) {
 		nl_socket_free(nl);
 		errno = nle_errno(err);
+		err_sys("netlink: connect");
 		return NULL;
 	}
 	return nl;
@@ -140,7 +141,8 @@ kernel_error(struct sockaddr_nl *from, struct nlmsgerr *e, void *arg)
 /*
  * Reads the answers to the request just sent: for a dump, each link to
  * VALID until NLMSG_DONE; otherwise until the ack. WHAT describes the
- * request in the trace. Returns 0, or -1 with errno the kernel's answer.
+ * request in the trace. Returns 0, or -1 with errno the kernel's answer
+ * and the error recorded (err.h).
  */
 static int
 answer(struct nl_sock *nl, const char *what, nl_recvmsg_msg_cb_t valid, void *arg)
@@ -164,7 +166,7 @@ answer(struct nl_sock *nl, const char *what, nl_recvmsg_msg_cb_t valid, void *ar
 	if (error)
 		trace_note("kernel: %s failed: %s (%s)", what, dec_errno(error), strerror(error));
 	errno = error ? error : nle_errno(ret);
-	return -1;
+	return err_sys("%s", what);
 }
 
 /* Sends MSG (port id, sequence number and NLM_F_ACK filled in by libnl),
@@ -178,7 +180,9 @@ talk(struct nl_sock *nl, struct nl_msg *msg, const char *what)
 
 	nlmsg_free(msg);
 	errno = saved;
-	return sent == -1 ? -1 : answer(nl, what, NULL, NULL);
+	if (sent == -1)
+		return err_sys("%s: sendmsg", what);
+	return answer(nl, what, NULL, NULL);
 }
 /* >>> ns-talk */
 
@@ -281,11 +285,13 @@ ns_ipv6_refuse_ra(const char *name)
 		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", name, knobs[i]);
 		int fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (fd == -1)
-			return -1;
+			return err_sys("%s", path);
 		ssize_t n = TRACE(write(fd, "0", 1), "write", "%d, \"0\", 1", fd);
+		int saved = errno;
 		close(fd);
+		errno = saved;
 		if (n != 1)
-			return -1;
+			return err_sys("%s", path);
 	}
 	return 0;
 }
@@ -362,6 +368,6 @@ ns_link_list(struct nl_sock *nl, char *out, size_t size)
 	 * NLMSG_DONE (a dump is not acked, even with NLM_F_ACK). */
 	if (TRACE(syscall_result(nl_send_simple(nl, RTM_GETLINK, NLM_F_DUMP, &ifm, sizeof(ifm))),
 		  "sendmsg", "%d, {RTM_GETLINK dump}, 0", nl_socket_get_fd(nl)) == -1)
-		return -1;
+		return err_sys("RTM_GETLINK dump: sendmsg");
 	return answer(nl, "RTM_GETLINK dump", add_link, &l);
 }

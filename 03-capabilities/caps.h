@@ -110,6 +110,24 @@ int caps_set_no_new_privs(void);
 int caps_get_securebits(void);
 const char *caps_securebits_names(unsigned bits);
 
+/* --- gaining capabilities at execve(2) (caps_exec.c) --- */
+
+/* A copy of the running program (/proc/self/exe) at PATH (made, not
+ * replaced), mode MODE. 0, or -1 with the error recorded (err.h). */
+int caps_copy_self(const char *path, mode_t mode);
+
+/* File capabilities TEXT (cap_from_text(3): "cap_net_bind_service=ep") on
+ * PATH, as setcap(8) writes them: one fsetxattr(2) of security.capability,
+ * which needs CAP_SETFCAP. BACK (SIZE bytes) gets them read back, as
+ * getcap(8) shows them. 0, or -1 with the error recorded. */
+int caps_set_file(const char *path, const char *text, char *back, size_t size);
+
+/* Becomes UID and GID with no supplementary groups. A change of uid from 0
+ * empties permitted and effective, unless KEEP_CAPS: then PR_SET_KEEPCAPS
+ * first keeps permitted (capabilities(7)). 0, or -1 with the error
+ * recorded. */
+int caps_become(uid_t uid, gid_t gid, int keep_caps);
+
 /* The launcher's default: Docker's 14 capabilities (moby
  * oci/caps/defaults.go), as names, NULL-terminated. */
 extern const char *const caps_default_names[];

@@ -40,20 +40,13 @@
 static char dir[] = "/tmp/nutshell-drop.XXXXXX";
 static char file[64];
 
-/* "0" or "EPERM": how a call ended. */
-static const char *
-result(long ret)
-{
-	return ret == -1 ? dec_errno(errno) : "0";
-}
-
 /* <<< probes */
 static const char *
 try_chown(void)
 {
 	/* Giving a file to another user needs CAP_CHOWN, even for its owner. */
 	const char *r =
-	    result(TRACE(chown(file, 65534, -1), "chown", "%s, 65534, -1", trace_str(file)));
+	    dec_result(TRACE(chown(file, 65534, -1), "chown", "%s, 65534, -1", trace_str(file)));
 	if (chown(file, 0, 0) == -1 && errno != EPERM) /* back to root for the next try */
 		return "?";
 	return r;
@@ -67,14 +60,14 @@ try_bind(int port)
 			    "AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP");
 
 	if (fd == -1)
-		return result(-1);
+		return dec_result(-1);
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
 	/* Ports below 1024 (net.ipv4.ip_unprivileged_port_start) need
 	 * CAP_NET_BIND_SERVICE. */
-	const char *r = result(TRACE(bind(fd, (struct sockaddr *)&a, sizeof(a)), "bind",
-				     "%d, {sa_family=AF_INET, sin_port=htons(%d), "
-				     "sin_addr=inet_addr(\"127.0.0.1\")}, 16",
-				     fd, port));
+	const char *r = dec_result(TRACE(bind(fd, (struct sockaddr *)&a, sizeof(a)), "bind",
+					 "%d, {sa_family=AF_INET, sin_port=htons(%d), "
+					 "sin_addr=inet_addr(\"127.0.0.1\")}, 16",
+					 fd, port));
 	close(fd);
 	return r;
 }
@@ -86,7 +79,7 @@ try_read(void)
 	 * CAP_DAC_READ_SEARCH skips the check (path_resolution(7)). */
 	int fd = (int)TRACE(open(file, O_RDONLY | O_CLOEXEC), "openat", "AT_FDCWD, %s, %s",
 			    trace_str(file), dec_open(O_RDONLY | O_CLOEXEC));
-	const char *r = result(fd);
+	const char *r = dec_result(fd);
 
 	if (fd >= 0)
 		close(fd);
@@ -141,7 +134,6 @@ after_drop(void *arg)
 {
 	const struct demo *d = arg;
 	cap_value_t caps[4];
-	char key[64];
 	int n = caps_parse_list(d->caps, caps, 4);
 
 	for (int i = 0; i < n; i++)
@@ -149,8 +141,7 @@ after_drop(void *arg)
 			return EXIT_DEMO_FAILED;
 	caps_show(0, NULL);
 	const char *r = d->probe();
-	snprintf(key, sizeof(key), "%s_after", d->fact);
-	trace_fact(key, "%s", r);
+	trace_fact_kv(d->fact, "_after", r);
 	printf("  without %-36s %s\n", d->caps, strcmp(r, "0") == 0 ? "works" : r);
 	int ok = !d->expect || strcmp(r, d->expect) == 0;
 	if (d->probe == try_bind80) {
@@ -171,7 +162,6 @@ child_main(void *arg)
 {
 	const struct demo *list = arg;
 	int failed = 0, status;
-	char key[64];
 
 	/* A new network namespace has only lo, and it is down. */
 	struct nl_sock *nl = ns_rtnl_open();
@@ -181,8 +171,7 @@ child_main(void *arg)
 	for (const struct demo *d = list; d->caps; d++) {
 		trace_note("%s: as root with every capability, then without %s", d->fact, d->caps);
 		const char *r = d->probe();
-		snprintf(key, sizeof(key), "%s_before", d->fact);
-		trace_fact(key, "%s", r);
+		trace_fact_kv(d->fact, "_before", r);
 		printf("%s\n  with every capability %22s %s\n", d->fact, "",
 		       strcmp(r, "0") == 0 ? "works" : r);
 		fflush(stdout);
@@ -233,7 +222,7 @@ int
 main(int argc, char **argv)
 {
 	int status, ret = EXIT_DEMO_FAILED;
-	sigset_t guard, old;
+	sigset_t old;
 
 	if (trace_main(&prog, argc, argv) != argc) {
 		trace_error("unexpected argument '%s'; see 'drop --help'", argv[optind]);
@@ -242,15 +231,12 @@ main(int argc, char **argv)
 	trace_need_root();
 	caps_show(0, NULL);
 
-	/* Our directory must not outlive us: Ctrl-C (or a kill) waits for the
-	 * cleanup below, and then ends us as it would have. The children
-	 * inherit the mask and finish their few probes first. */
-	wait_stop_signals(&guard);
-	sigprocmask(SIG_BLOCK, &guard, &old);
-	/* The file the probes use: root's, mode 000, in a directory of ours. */
-	if (!mkdtemp(dir)) {
-		trace_fail("mkdtemp");
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	/* The directory of the probes' file (root's, mode 000) must not
+	 * outlive us: Ctrl-C (or a kill) waits for the cleanup below, and then
+	 * ends us as it would have. The children inherit the mask and finish
+	 * their few probes first. */
+	if (wait_guarded_tmpdir(dir, &old) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	snprintf(file, sizeof(file), "%s/secret", dir);

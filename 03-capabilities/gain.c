@@ -3,7 +3,8 @@
  *
  * A process without capabilities gets some at execve(2) in three ways, each
  * tried here by a child that runs as uid 65534 (nobody) and executes a copy
- * of this program that this program made in a directory of its own:
+ * of this program that this program made in a directory of its own (the
+ * copies, the file capabilities and the change of uid: caps_exec.c):
  *   file capabilities  the copy carries the extended attribute
  *                      security.capability = cap_net_bind_service=ep, as
  *                      setcap(8) writes it (libcap's cap_set_file);
@@ -28,6 +29,7 @@
  */
 #include "../01-namespaces/ns.h"
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
 #include "../common/waiting.h"
@@ -35,14 +37,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,88 +72,6 @@ struct attempt {
 	int fd; /* the pipe's write end */
 };
 
-/* The copy's part: what it got, as the kernel says, to whoever asked. */
-static int
-report_caps(void)
-{
-	char text[8192];
-	ssize_t n = proc_read("/proc/self/status", text, sizeof(text));
-
-	return n > 0 && write(STDOUT_FILENO, text, (size_t)n) == n ? 0 : 1;
-}
-
-/* A copy of this program at path, mode mode (owner root). */
-static int
-make_copy(const char *path, mode_t mode)
-{
-	char buf[65536];
-	ssize_t n = 0;
-	int ret = -1, in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
-
-	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			break;
-	if (in >= 0 && out >= 0 && n == 0)
-		ret = (int)TRACE(fchmod(out, mode), "fchmod", "%d, 0%o", out, mode);
-	if (ret == -1)
-		trace_fail(path);
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
-	return ret;
-}
-
-/* <<< file-caps */
-static int
-set_file_caps(const char *path)
-{
-	cap_t caps = cap_from_text(FILE_CAP);
-	char *back = NULL;
-	int ret = -1, fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (!caps || fd == -1)
-		goto out;
-	/* The capabilities live in the file's extended attribute
-	 * security.capability: permitted, inheritable, and one effective bit.
-	 * setcap(8) writes it with libcap's cap_set_file(), we with its
-	 * cap_set_fd(): one fsetxattr(2) (needs CAP_SETFCAP). */
-	ret = (int)TRACE(cap_set_fd(fd, caps), "fsetxattr",
-			 "%d, \"security.capability\", {%s}, 20, 0", fd, FILE_CAP);
-	cap_free(caps);
-	caps = NULL;
-	if (ret == 0 && (caps = cap_get_fd(fd)) != NULL) {
-		back = cap_to_text(caps, NULL);
-		trace_fact("file_caps_xattr", "%s", back ? back : "?");
-		printf("%s: %s (as 'getcap' shows it)\n", path, back ? back : "?");
-		cap_free(back);
-	}
-out:
-	cap_free(caps);
-	if (fd >= 0)
-		close(fd);
-	return ret;
-}
-/* >>> file-caps */
-
-/* <<< nobody */
-/* uid and gid 65534, no supplementary groups. A change of uid from 0
- * empties permitted and effective, unless PR_SET_KEEPCAPS keeps permitted. */
-static int
-become_nobody(int keep_caps)
-{
-	if (keep_caps &&
-	    TRACE(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl", "PR_SET_KEEPCAPS, 1, 0, 0, 0") == -1)
-		return -1;
-	if (TRACE(setgroups(0, NULL), "setgroups", "0, []") == -1 ||
-	    TRACE(setresgid(NOBODY, NOBODY, NOBODY), "setresgid", "65534, 65534, 65534") == -1 ||
-	    TRACE(setresuid(NOBODY, NOBODY, NOBODY), "setresuid", "65534, 65534, 65534") == -1)
-		return -1;
-	return 0;
-}
-/* >>> nobody */
-
 /* <<< attempt */
 static int
 attempt(void *arg)
@@ -166,7 +84,7 @@ attempt(void *arg)
 		return EXIT_DEMO_FAILED;
 	if (a->block == NO_NEW_PRIVS && caps_set_no_new_privs() == -1)
 		return EXIT_DEMO_FAILED;
-	if (become_nobody(a->way == AMBIENT) == -1)
+	if (caps_become(NOBODY, NOBODY, a->way == AMBIENT) == -1)
 		return EXIT_DEMO_FAILED;
 	/* Ambient needs the capability permitted and inheritable; the kernel
 	 * refuses an inheritable one outside the bounding set. */
@@ -184,16 +102,6 @@ attempt(void *arg)
 	return EXIT_DEMO_OK;
 }
 /* >>> attempt */
-
-/* Fact KEY+SUFFIX = value. */
-static void
-fact_kv(const char *key, const char *suffix, const char *value)
-{
-	char k[96];
-
-	snprintf(k, sizeof(k), "%s%s", key, suffix);
-	trace_fact(k, "%s", value);
-}
 
 /* Runs one attempt; prints and records what the executed copy got.
  * Returns 1 when the outcome is the expected one. */
@@ -225,7 +133,7 @@ try(enum way way, enum block block)
 	if (proc_parse_status(text, "Execve", value, sizeof(value)) == 0) {
 		snprintf(what, sizeof(what),
 			 "execve = %s: the file wants more than bounding allows", value);
-		fact_kv(key, "_execve", value);
+		trace_fact_kv(key, "_execve", value);
 	} else if (caps_parse_status(text, &st) == 0 &&
 		   proc_parse_status(text, "Uid", uids, sizeof(uids)) == 0) {
 		unsigned ruid = 0, euid = 0;
@@ -234,15 +142,15 @@ try(enum way way, enum block block)
 		snprintf(what, sizeof(what), "uid %u euid %-5u CapEff %s", ruid, euid,
 			 caps_describe(st.set[CAPS_EFFECTIVE], last, names, sizeof(names)));
 		snprintf(value, sizeof(value), "%u", euid);
-		fact_kv(key, "_euid", value);
+		trace_fact_kv(key, "_euid", value);
 		snprintf(value, sizeof(value), "%016" PRIx64, st.set[CAPS_EFFECTIVE]);
-		fact_kv(key, "_capeff", value);
+		trace_fact_kv(key, "_capeff", value);
 		trace_proc("/proc/self/status of the executed copy", what);
 	} else {
 		return 0;
 	}
 	if (proc_parse_status(text, "Raise", value, sizeof(value)) == 0) {
-		fact_kv(key, "_raise", value);
+		trace_fact_kv(key, "_raise", value);
 		printf("  %-18s capset = %s, no ambient; %s\n", way_names[way], value, what);
 	} else {
 		printf("  %-18s %s\n", way_names[way], what);
@@ -268,15 +176,17 @@ static const struct trace_prog prog = {
 int
 main(int argc, char **argv)
 {
-	sigset_t guard, old;
+	sigset_t old;
+	char back[256];
 	int ok = 1, ret = EXIT_DEMO_FAILED;
 
 	/* <<< report */
-	/* The executed copy. Set-uid or with file capabilities (AT_SECURE) it
-	 * does that one thing: its options must not make it, say, write a
+	/* The executed copy: what it got, as the kernel says (its
+	 * /proc/self/status), to whoever asked. Set-uid or with file
+	 * capabilities (AT_SECURE) it does that one thing: its options must not make it, say, write a
 	 * --json FILE as root for whoever runs it. */
 	if (argc == 2 && strcmp(argv[1], "--report-caps") == 0)
-		return report_caps();
+		return proc_copy("/proc/self/status", STDOUT_FILENO) == 0 ? 0 : 1;
 	if (getauxval(AT_SECURE)) {
 		fprintf(stderr, "gain: privileged by set-uid or file capabilities; refusing\n");
 		return EXIT_USAGE;
@@ -289,11 +199,8 @@ main(int argc, char **argv)
 	trace_need_root();
 
 	/* A set-uid root copy must not outlive us: Ctrl-C waits for the cleanup. */
-	wait_stop_signals(&guard);
-	sigprocmask(SIG_BLOCK, &guard, &old);
-	if (!mkdtemp(dir)) {
-		trace_fail("mkdtemp");
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	if (wait_guarded_tmpdir(dir, &old) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	/* Root's, group 65534 may enter: nobody runs the copies, others cannot. */
@@ -304,12 +211,16 @@ main(int argc, char **argv)
 	snprintf(copy[FILE_CAPS], sizeof(copy[0]), "%s/file-caps", dir);
 	snprintf(copy[AMBIENT], sizeof(copy[0]), "%s/plain", dir);
 	snprintf(copy[SET_UID], sizeof(copy[0]), "%s/set-uid", dir);
-	if (make_copy(copy[AMBIENT], 0755) == -1 || make_copy(copy[FILE_CAPS], 0755) == -1 ||
-	    make_copy(copy[SET_UID], 04755) == -1)
+	if (caps_copy_self(copy[AMBIENT], 0755) == -1 ||
+	    caps_copy_self(copy[FILE_CAPS], 0755) == -1 ||
+	    caps_copy_self(copy[SET_UID], 04755) == -1 ||
+	    caps_set_file(copy[FILE_CAPS], FILE_CAP, back, sizeof(back)) == -1) {
+		err_print();
 		goto out;
-	if (set_file_caps(copy[FILE_CAPS]) == -1) {
-		trace_fail("cap_set_file");
-		goto out;
+	}
+	if (back[0]) {
+		trace_fact("file_caps_xattr", "%s", back);
+		printf("%s: %s (as 'getcap' shows it)\n", copy[FILE_CAPS], back);
 	}
 	for (int b = 0; b < N_BLOCKS; b++) {
 		printf("\nas uid 65534, %s:\n", block_titles[b]);

@@ -4,6 +4,7 @@
  * launcher's default profile, the table, is sc_profile.c.
  */
 #include "sc.h"
+#include "caps.h"
 #include "../common/decode.h"
 #include "../common/err.h"
 #include "../common/trace.h"
@@ -455,4 +456,31 @@ sc_print(FILE *out, const struct sc_profile *p, const cap_value_t *caps, size_t 
 	}
 	fprintf(out, "\nany other call up to number %d: %s; a newer one: %s\n", sc_max_nr(0),
 		sc_action_name(p->known), sc_action_name(p->unknown));
+}
+
+int
+sc_apply(const struct sc_profile *p, const cap_value_t *caps, size_t n)
+{
+	scmp_filter_ctx ctx = sc_build(p, caps, n);
+
+	if (!ctx)
+		return -1;
+	int ret = sc_load(ctx, p->name);
+	if (ret == -1)
+		err_sys("seccomp: loading the %s profile", p->name);
+	seccomp_release(ctx);
+	return ret;
+}
+
+int
+sc_apply_default(void)
+{
+	cap_value_t caps[64];
+	int n = caps_default(caps, 64);
+
+	if (n < 0)
+		return err_sys("caps_default");
+	if (caps_set_no_new_privs() == -1)
+		return err_sys("prctl(PR_SET_NO_NEW_PRIVS)");
+	return sc_apply(&sc_default_profile, caps, (size_t)n);
 }

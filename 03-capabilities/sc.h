@@ -119,6 +119,15 @@ enum sc_action sc_decide(const struct sc_profile *p, const char *name, const cap
  */
 scmp_filter_ctx sc_build(const struct sc_profile *p, const cap_value_t *caps, size_t n);
 
+/* Builds PROFILE for CAPS (N of them) and installs it: sc_build, then
+ * sc_load. 0, or -1 with the error recorded (common/err.h). */
+int sc_apply(const struct sc_profile *p, const cap_value_t *caps, size_t n);
+
+/* What a container of the launcher runs under: no_new_privs, then the
+ * default profile built for Docker's 14 capabilities (caps_default). 0, or
+ * -1 with the error recorded. */
+int sc_apply_default(void);
+
 /* Installs the filter: seccomp(SECCOMP_SET_MODE_FILTER, ...), traced.
  * Without CAP_SYS_ADMIN, no_new_privs must be set first. */
 int sc_load(scmp_filter_ctx ctx, const char *what);

@@ -59,31 +59,11 @@ static const struct sc_profile demo = {"demo", demo_rules, 2, SC_ALLOW, SC_ALLOW
 static const struct sc_profile allow_all = {"allow-all", NULL, 0, SC_ALLOW, SC_ALLOW, NULL, 0};
 
 static const char *
-result(long ret)
-{
-	return ret == -1 ? dec_errno(errno) : "0";
-}
-
-static int
-load(const struct sc_profile *p, const cap_value_t *caps, size_t n)
-{
-	scmp_filter_ctx ctx = sc_build(p, caps, n);
-
-	if (!ctx) {
-		err_print();
-		return -1;
-	}
-	int ret = sc_load(ctx, p->name);
-	seccomp_release(ctx);
-	return ret;
-}
-
-static const char *
 try_getppid(void)
 {
 	/* syscall(2), not glibc's getppid(): that wrapper assumes the call
 	 * cannot fail and never sets errno. */
-	return result(TRACE(syscall(SYS_getppid), "getppid", "%s", ""));
+	return dec_result(TRACE(syscall(SYS_getppid), "getppid", "%s", ""));
 }
 
 /* The seccomp lines of /proc/self/status, as proc events and facts. */
@@ -116,18 +96,24 @@ filter_child(void *arg)
 	setrlimit(RLIMIT_CORE, &no_core);
 	/* Without CAP_SYS_ADMIN a filter needs no_new_privs first: a filter
 	 * could otherwise trick a set-uid program into failing half-way. */
-	if (caps_set_no_new_privs() == -1 || load(&demo, NULL, 0) == -1)
+	if (caps_set_no_new_privs() == -1)
 		return EXIT_DEMO_FAILED;
+	if (sc_apply(&demo, NULL, 0) == -1) {
+		err_print();
+		return EXIT_DEMO_FAILED;
+	}
 	show_mode("");
 	trace_fact("getppid", "%s", try_getppid());
 	/* There is no way back: mode 0 ("disabled") is not a mode one can set. */
 	trace_fact("disable", "%s",
-		   result(TRACE(prctl(PR_SET_SECCOMP, SECCOMP_MODE_DISABLED, 0, 0, 0), "prctl",
-				"PR_SET_SECCOMP, SECCOMP_MODE_DISABLED")));
+		   dec_result(TRACE(prctl(PR_SET_SECCOMP, SECCOMP_MODE_DISABLED, 0, 0, 0), "prctl",
+				    "PR_SET_SECCOMP, SECCOMP_MODE_DISABLED")));
 	/* A filter that allows everything is added, not substituted: every
 	 * filter runs, and the strictest answer wins. */
-	if (load(&allow_all, NULL, 0) == -1)
+	if (sc_apply(&allow_all, NULL, 0) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	show_mode("_after_second");
 	trace_fact("getppid_after_second_filter", "%s", try_getppid());
 	fflush(stdout);
@@ -159,38 +145,43 @@ run_after_exec(void)
 static int
 profile_child(void *arg)
 {
-	cap_value_t caps[32];
 	struct utsname u;
-	int n = caps_default(caps, 32), bad = 0;
+	int bad = 0;
 	(void)arg;
 
-	if (n < 0 || caps_set_no_new_privs() == -1 || load(&sc_default_profile, caps, (size_t)n))
+	if (sc_apply_default() == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	struct {
 		const char *name, *expect, *got;
 	} p[] = {
-	    {"getpid", "0", result(TRACE(getpid(), "getpid", "%s", ""))},
-	    {"uname", "0", result(TRACE(uname(&u), "uname", "%s", "{...}"))},
+	    {"getpid", "0", dec_result(TRACE(getpid(), "getpid", "%s", ""))},
+	    {"uname", "0", dec_result(TRACE(uname(&u), "uname", "%s", "{...}"))},
 	    /* Each of these fails harmlessly without a filter too (bad
 	     * arguments, missing paths): only the errno tells who refused. */
 	    {"keyctl", "EPERM",
-	     result(TRACE(syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0),
-			  "keyctl", "KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0"))},
-	    {"unshare", "EPERM", result(TRACE(unshare(CLONE_NEWNS), "unshare", "CLONE_NEWNS"))},
+	     dec_result(
+		 TRACE(syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0),
+		       "keyctl", "KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0"))},
+	    {"unshare", "EPERM", dec_result(TRACE(unshare(CLONE_NEWNS), "unshare", "CLONE_NEWNS"))},
 	    {"mount", "EPERM",
-	     result(TRACE(mount("none", "/nutshell-nonexistent", "tmpfs", 0, NULL), "mount",
-			  "\"none\", \"/nutshell-nonexistent\", \"tmpfs\", 0, NULL"))},
-	    {"clone3", "ENOSYS", result(TRACE(syscall(SYS_clone3, NULL, 0), "clone3", "NULL, 0"))},
+	     dec_result(TRACE(mount("none", "/nutshell-nonexistent", "tmpfs", 0, NULL), "mount",
+			      "\"none\", \"/nutshell-nonexistent\", \"tmpfs\", 0, NULL"))},
+	    {"clone3", "ENOSYS",
+	     dec_result(TRACE(syscall(SYS_clone3, NULL, 0), "clone3", "NULL, 0"))},
 	    {"io_uring_setup", "EPERM",
-	     result(TRACE(syscall(SYS_io_uring_setup, 0, NULL), "io_uring_setup", "0, NULL"))},
-	    {"bpf", "EPERM", result(TRACE(syscall(SYS_bpf, -1, NULL, 0), "bpf", "-1, NULL, 0"))},
+	     dec_result(TRACE(syscall(SYS_io_uring_setup, 0, NULL), "io_uring_setup", "0, NULL"))},
+	    {"bpf", "EPERM",
+	     dec_result(TRACE(syscall(SYS_bpf, -1, NULL, 0), "bpf", "-1, NULL, 0"))},
 	    /* vsock is not namespaced (the whole VM's ports); TIOCSTI types
 	     * into a terminal. Refused by argument: other families and other
 	     * requests still work. */
 	    {"socket_vsock", "EPERM",
-	     result(TRACE(socket(AF_VSOCK, SOCK_STREAM, 0), "socket", "AF_VSOCK, SOCK_STREAM, 0"))},
+	     dec_result(
+		 TRACE(socket(AF_VSOCK, SOCK_STREAM, 0), "socket", "AF_VSOCK, SOCK_STREAM, 0"))},
 	    {"ioctl_tiocsti", "EPERM",
-	     result(TRACE(ioctl(STDIN_FILENO, TIOCSTI, "x"), "ioctl", "0, TIOCSTI, \"x\""))},
+	     dec_result(TRACE(ioctl(STDIN_FILENO, TIOCSTI, "x"), "ioctl", "0, TIOCSTI, \"x\""))},
 	};
 	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
 		char key[64];

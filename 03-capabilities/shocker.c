@@ -74,41 +74,6 @@ static const struct attempt attempts[] = {
     {"seccomp", "with it, under the launcher's seccomp profile", 0, 1, "EPERM"},
 };
 
-static const char *
-result(long ret)
-{
-	return ret == -1 ? dec_errno(errno) : "0";
-}
-
-static void
-fact_kv(const char *key, const char *suffix, const char *value)
-{
-	char k[96];
-
-	snprintf(k, sizeof(k), "%s_%s", key, suffix);
-	trace_fact(k, "%s", value);
-}
-
-/* The launcher's profile, built for the launcher's capabilities (Docker's
- * 14, without CAP_DAC_READ_SEARCH), as the launcher loads it. */
-static int
-load_profile(void)
-{
-	cap_value_t caps[32];
-	int n = caps_default(caps, 32);
-	scmp_filter_ctx ctx = n < 0 ? NULL : sc_build(&sc_default_profile, caps, (size_t)n);
-
-	if (!ctx) {
-		if (n < 0)
-			err_sys("caps_default");
-		err_print();
-		return -1;
-	}
-	int ret = caps_set_no_new_privs() == -1 ? -1 : sc_load(ctx, sc_default_profile.name);
-	seccomp_release(ctx);
-	return ret;
-}
-
 /* <<< jailed */
 static int
 jailed(void *arg)
@@ -117,12 +82,18 @@ jailed(void *arg)
 	struct caps_state st;
 	char buf[128] = "";
 
-	if ((a->drop && caps_drop(CAP_DAC_READ_SEARCH) == -1) || (a->seccomp && load_profile()))
+	if (a->drop && caps_drop(CAP_DAC_READ_SEARCH) == -1)
 		return EXIT_DEMO_FAILED;
+	/* The launcher's profile, built for its capabilities (Docker's 14,
+	 * without CAP_DAC_READ_SEARCH), as the launcher loads it. */
+	if (a->seccomp && sc_apply_default() == -1) {
+		err_print();
+		return EXIT_DEMO_FAILED;
+	}
 	if (caps_show(0, &st) == -1)
 		return EXIT_DEMO_FAILED;
-	fact_kv(a->key, "dac_read_search",
-		(st.set[CAPS_EFFECTIVE] >> CAP_DAC_READ_SEARCH) & 1 ? "yes" : "no");
+	trace_fact_kv(a->key, "_dac_read_search",
+		      (st.set[CAPS_EFFECTIVE] >> CAP_DAC_READ_SEARCH) & 1 ? "yes" : "no");
 	/* The container: a root directory with nothing in it. */
 	if (TRACE(chdir(jail), "chdir", "%s", trace_str(jail)) == -1 ||
 	    TRACE(chroot("."), "chroot", "\".\"") == -1 ||
@@ -132,8 +103,8 @@ jailed(void *arg)
 	int fd = (int)TRACE(open("../secret", O_RDONLY | O_CLOEXEC), "openat",
 			    "AT_FDCWD, \"../secret\", %s", dec_open(O_RDONLY | O_CLOEXEC));
 	char by_path[32];
-	snprintf(by_path, sizeof(by_path), "%s", result(fd));
-	fact_kv(a->key, "by_path", by_path);
+	snprintf(by_path, sizeof(by_path), "%s", dec_result(fd));
+	trace_fact_kv(a->key, "_by_path", by_path);
 	/* Any fd on the same filesystem will do as the mount fd: our root's. */
 	int root = (int)TRACE(open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC), "openat",
 			      "AT_FDCWD, \"/\", %s", dec_open(O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -144,8 +115,8 @@ jailed(void *arg)
 			"%d, {handle_bytes=%u, handle_type=%d, f_handle=0x%s}, %s", root,
 			handle.fh.handle_bytes, handle.fh.handle_type, handle_hex,
 			dec_open(O_RDONLY | O_CLOEXEC));
-	const char *opened = result(fd);
-	fact_kv(a->key, "open_by_handle", opened);
+	const char *opened = dec_result(fd);
+	trace_fact_kv(a->key, "_open_by_handle", opened);
 	if (fd >= 0) {
 		ssize_t n = TRACE(read(fd, buf, sizeof(buf) - 1), "read", "%d, ..., %zu", fd,
 				  sizeof(buf) - 1);
@@ -153,7 +124,7 @@ jailed(void *arg)
 		buf[strcspn(buf, "\n")] = '\0';
 		close(fd);
 	}
-	fact_kv(a->key, "read", buf);
+	trace_fact_kv(a->key, "_read", buf);
 	printf("%s:\n  by path ../secret: %s; by handle: %s%s%s%s\n", a->title, by_path, opened,
 	       buf[0] ? ", read \"" : "", buf, buf[0] ? "\"" : "");
 	fflush(stdout);
@@ -201,7 +172,7 @@ static const struct trace_prog prog = {
 int
 main(int argc, char **argv)
 {
-	sigset_t guard, old;
+	sigset_t old;
 	struct stat sb;
 	int mount_id, status, ok = 1, ret = EXIT_DEMO_FAILED;
 
@@ -211,11 +182,8 @@ main(int argc, char **argv)
 	}
 	trace_need_root();
 	/* Ctrl-C waits until the directory is gone. */
-	wait_stop_signals(&guard);
-	sigprocmask(SIG_BLOCK, &guard, &old);
-	if (!mkdtemp(dir)) {
-		trace_fail("mkdtemp");
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	if (wait_guarded_tmpdir(dir, &old) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	/* A secret of our own making, never one of the host's. */

@@ -39,17 +39,11 @@ static char dir[] = "/tmp/nutshell-sysadmin.XXXXXX";
 static char file[64];
 
 static const char *
-result(long ret)
-{
-	return ret == -1 ? dec_errno(errno) : "0";
-}
-
-static const char *
 mount_tmpfs(void)
 {
-	return result(TRACE(mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k"), "mount",
-			    "\"tmpfs\", %s, \"tmpfs\", %s, \"size=64k\"", trace_str(dir),
-			    dec_mount(MS_NOSUID | MS_NODEV)));
+	return dec_result(TRACE(mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k"),
+				"mount", "\"tmpfs\", %s, \"tmpfs\", %s, \"size=64k\"",
+				trace_str(dir), dec_mount(MS_NOSUID | MS_NODEV)));
 }
 
 /* How many entries the directory has, as the caller sees it. */
@@ -90,7 +84,7 @@ child_main(void *arg)
 	if (caps_drop(CAP_SYS_ADMIN) == -1)
 		return EXIT_DEMO_FAILED;
 	const char *without = mount_tmpfs();
-	const char *umount = result(TRACE(umount2(dir, 0), "umount2", "%s, 0", trace_str(dir)));
+	const char *umount = dec_result(TRACE(umount2(dir, 0), "umount2", "%s, 0", trace_str(dir)));
 	trace_fact("mount_without_sys_admin", "%s", without);
 	trace_fact("umount_without_sys_admin", "%s", umount);
 	printf("without CAP_SYS_ADMIN: mount = %s, umount2 = %s\n", without, umount);

@@ -117,19 +117,6 @@ setup_main(void *arg)
 	return status == 0 ? EXIT_DEMO_OK : EXIT_DEMO_FAILED;
 }
 
-static int
-on_option(int opt, const char *arg)
-{
-	(void)opt;
-	snprintf(image, sizeof(image), "%s", arg);
-	return 0;
-}
-
-static const struct option options[] = {
-    {"image", required_argument, NULL, 'i'},
-    {NULL, 0, NULL, 0},
-};
-
 static const struct trace_prog prog = {
     .name = "chroot",
     .synopsis = "[--image DIR]",
@@ -138,10 +125,9 @@ static const struct trace_prog prog = {
 	     "/proc/PID/root leads back to the host's files. Needs root.",
     .look_for = "The image's files at \"/\"; the same pid namespace as the host; many pids; the\n"
 		"host's /tmp reached through /proc/PID/root.",
-    .options = "  --image DIR  the image, an absolute path (default: images/busybox of this\n"
-	       "               toolkit, found from the program's own path)\n",
-    .longopts = options,
-    .on_option = on_option,
+    .options = ROOTFS_IMAGE_HELP,
+    .longopts = rootfs_image_longopts,
+    .on_option = rootfs_image_option,
 };
 
 int
@@ -155,8 +141,7 @@ main(int argc, char **argv)
 	}
 	/* Root first: the image may sit where only its owner can look. */
 	trace_need_root();
-	if ((!image[0] && rootfs_default_image(image, sizeof(image)) == -1) ||
-	    rootfs_check_image(image) == -1) {
+	if (rootfs_image_chosen(image, sizeof(image)) == -1) {
 		err_print();
 		return EXIT_USAGE;
 	}

@@ -185,19 +185,6 @@ world_main(void *arg)
 		   : EXIT_DEMO_FAILED;
 }
 
-static int
-on_option(int opt, const char *arg)
-{
-	(void)opt;
-	snprintf(image, sizeof(image), "%s", arg);
-	return 0;
-}
-
-static const struct option options[] = {
-    {"image", required_argument, NULL, 'i'},
-    {NULL, 0, NULL, 0},
-};
-
 static const struct trace_prog prog = {
     .name = "escape",
     .synopsis = "[--image DIR]",
@@ -208,10 +195,9 @@ static const struct trace_prog prog = {
     .look_for = "Under chroot the root after the escape is the scratch root and the marker is\n"
 		"found; after pivot_root the root is still the image's, though the same calls\n"
 		"all return 0.",
-    .options = "  --image DIR  the image, an absolute path (default: images/busybox of this\n"
-	       "               toolkit, found from the program's own path)\n",
-    .longopts = options,
-    .on_option = on_option,
+    .options = ROOTFS_IMAGE_HELP,
+    .longopts = rootfs_image_longopts,
+    .on_option = rootfs_image_option,
 };
 
 int
@@ -225,8 +211,7 @@ main(int argc, char **argv)
 	}
 	/* Root first: the image may sit where only its owner can look. */
 	trace_need_root();
-	if ((!image[0] && rootfs_default_image(image, sizeof(image)) == -1) ||
-	    rootfs_check_image(image) == -1) {
+	if (rootfs_image_chosen(image, sizeof(image)) == -1) {
 		err_print();
 		return EXIT_USAGE;
 	}

@@ -26,7 +26,7 @@
  * An image is input from strangers. The archives are read by libarchive
  * (tar, pax and GNU extensions; gzip, zstd, xz, bzip2 by content), never by
  * hand; every name is resolved inside the layer directory with openat2(2)
- * RESOLVE_IN_ROOT, and refused with one line (img_error()) when it is
+ * RESOLVE_IN_ROOT, and refused with one line (common/err.h) when it is
  * absolute, climbs with "..", passes through a symlink, hard-links out of
  * the layer, or the layer grows past a size limit. Device nodes other than
  * whiteouts are kept out unless trusted; xattrs in trusted.* (overlayfs'
@@ -35,7 +35,10 @@
  * privileges, a bounded capability set, user namespaces) are what make that
  * safe.
  *
- * Helpers return -1 with errno set and never exit; img_error() gives one line.
+ * Helpers return -1 with errno set and the error recorded (common/err.h:
+ * err_print() says it), and never exit. The code: image.c opens an image,
+ * image_json.c parses its documents, image_digest.c checks a layer,
+ * image_apply.c unpacks one.
  */
 #ifndef NUTSHELL_IMAGE_H
 #define NUTSHELL_IMAGE_H
@@ -118,7 +121,9 @@ int img_check_layer(const struct img *img, size_t i, long long max_size, long lo
 int img_apply(const char *path, const char *dir, const struct img_apply_opts *o,
 	      struct img_apply_stats *st);
 
-/* One line saying why the last helper failed. */
-const char *img_error(void);
+/* --max-size's value (unpack, nutshell image import): a size such as 512M
+ * or 4G (cg_parse_size), more than 0. 0, or -1 with the error recorded:
+ * "--max-size '5x': expected a size such as 512M or 4G". */
+int img_parse_max_size(const char *arg, long long *bytes);
 
 #endif

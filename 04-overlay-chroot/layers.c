@@ -53,25 +53,6 @@ path_in(char *out, const char *layer, const char *path)
 		out[0] = '\0';
 }
 
-/* What LAYER holds at PATH: "-", "file 1234", "dir", "char 0:0" ... */
-static const char *
-what(const char *layer, const char *path, char *out, size_t size)
-{
-	char p[PATH_MAX];
-	struct stat st;
-
-	path_in(p, layer, path);
-	if (lstat(p, &st) == -1)
-		snprintf(out, size, "-");
-	else if (S_ISCHR(st.st_mode))
-		snprintf(out, size, "char %u:%u", major(st.st_rdev), minor(st.st_rdev));
-	else if (S_ISDIR(st.st_mode))
-		snprintf(out, size, "dir");
-	else
-		snprintf(out, size, "file %lld", (long long)st.st_size);
-	return out;
-}
-
 static void
 table(const char *title, const char *upper, const char *merged)
 {
@@ -81,9 +62,11 @@ table(const char *title, const char *upper, const char *merged)
 	printf("\n%s\n%-22s %-14s %-14s %-14s %s\n", title, "path", "base (image)", "app layer",
 	       "upper", "merged view");
 	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
-		printf("%-22s %-14s %-14s %-14s %s\n", shown[i], what(image, shown[i], a, 32),
-		       what(app, shown[i], b, 32), what(upper, shown[i], c, 32),
-		       what(merged, shown[i], d, 32));
+		printf("%-22s %-14s %-14s %-14s %s\n", shown[i],
+		       rootfs_describe(image, shown[i], a, 32),
+		       rootfs_describe(app, shown[i], b, 32),
+		       rootfs_describe(upper, shown[i], c, 32),
+		       rootfs_describe(merged, shown[i], d, 32));
 	fflush(stdout);
 }
 
@@ -167,11 +150,11 @@ child_main(void *arg)
 	/* >>> opaque */
 	table("after the three changes: only the upper changed", upper, merged);
 
-	trace_fact("copyup_in_upper", "%s", what(upper, "/etc/passwd", kind, 32));
-	trace_fact("copyup_base_unchanged", "%s", what(image, "/etc/passwd", kind, 32));
-	trace_fact("whiteout", "%s", what(upper, "/etc/app.conf", kind, 32));
+	trace_fact("copyup_in_upper", "%s", rootfs_describe(upper, "/etc/passwd", kind, 32));
+	trace_fact("copyup_base_unchanged", "%s", rootfs_describe(image, "/etc/passwd", kind, 32));
+	trace_fact("whiteout", "%s", rootfs_describe(upper, "/etc/app.conf", kind, 32));
 	trace_fact("whiteout_hides", "%s",
-		   what(merged, "/etc/app.conf", kind, 32)[0] == '-' ? "yes" : "no");
+		   rootfs_describe(merged, "/etc/app.conf", kind, 32)[0] == '-' ? "yes" : "no");
 	trace_fact("opaque_xattr", "%s", opaque);
 
 	/* <<< second */
@@ -201,19 +184,6 @@ child_main(void *arg)
 	return base > 0 && u1 >= 0 && u2 >= 0 ? EXIT_DEMO_OK : EXIT_DEMO_FAILED;
 }
 
-static int
-on_option(int opt, const char *arg)
-{
-	(void)opt;
-	snprintf(image, sizeof(image), "%s", arg);
-	return 0;
-}
-
-static const struct option options[] = {
-    {"image", required_argument, NULL, 'i'},
-    {NULL, 0, NULL, 0},
-};
-
 static const struct trace_prog prog = {
     .name = "layers",
     .synopsis = "[--image DIR]",
@@ -224,8 +194,8 @@ static const struct trace_prog prog = {
 		"\"y\"; the disk table's last two rows.",
     .options = "  --image DIR  the base layer, an absolute path (default: images/busybox of\n"
 	       "               this toolkit, found from the program's own path)\n",
-    .longopts = options,
-    .on_option = on_option,
+    .longopts = rootfs_image_longopts,
+    .on_option = rootfs_image_option,
 };
 
 int
@@ -239,8 +209,7 @@ main(int argc, char **argv)
 	}
 	/* Root first: the image may sit where only its owner can look. */
 	trace_need_root();
-	if ((!image[0] && rootfs_default_image(image, sizeof(image)) == -1) ||
-	    rootfs_check_image(image) == -1) {
+	if (rootfs_image_chosen(image, sizeof(image)) == -1) {
 		err_print();
 		return EXIT_USAGE;
 	}

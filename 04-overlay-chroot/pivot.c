@@ -133,19 +133,6 @@ child_main(void *arg)
 	return seen ? EXIT_DEMO_FAILED : EXIT_DEMO_OK;
 }
 
-static int
-on_option(int opt, const char *arg)
-{
-	(void)opt;
-	snprintf(image, sizeof(image), "%s", arg);
-	return 0;
-}
-
-static const struct option options[] = {
-    {"image", required_argument, NULL, 'i'},
-    {NULL, 0, NULL, 0},
-};
-
 static const struct trace_prog prog = {
     .name = "pivot",
     .synopsis = "[--image DIR]",
@@ -154,10 +141,9 @@ static const struct trace_prog prog = {
 	     "after: the old root and every host mount are gone. Needs root.",
     .look_for = "The mount id of \"/\" before; in the middle both roots; after, two mounts, and\n"
 		"the old root's id nowhere.",
-    .options = "  --image DIR  the image, an absolute path (default: images/busybox of this\n"
-	       "               toolkit, found from the program's own path)\n",
-    .longopts = options,
-    .on_option = on_option,
+    .options = ROOTFS_IMAGE_HELP,
+    .longopts = rootfs_image_longopts,
+    .on_option = rootfs_image_option,
 };
 
 int
@@ -171,8 +157,7 @@ main(int argc, char **argv)
 	}
 	/* Root first: the image may sit where only its owner can look. */
 	trace_need_root();
-	if ((!image[0] && rootfs_default_image(image, sizeof(image)) == -1) ||
-	    rootfs_check_image(image) == -1) {
+	if (rootfs_image_chosen(image, sizeof(image)) == -1) {
 		err_print();
 		return EXIT_USAGE;
 	}

@@ -42,6 +42,7 @@
 #ifndef NUTSHELL_ROOTFS_H
 #define NUTSHELL_ROOTFS_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -172,6 +173,23 @@ int rootfs_check_image(const char *dir);
  * found from the program's own path (/proc/self/exe), so a program runs
  * from any directory; into out, absolute. */
 int rootfs_default_image(char *out, size_t size);
+
+/* What DIR holds at PATH (the two joined as they are), into OUT, as
+ * `layers` tabulates it: "-" (nothing), "dir", "char MAJ:MIN" (a whiteout is
+ * char 0:0), else "file SIZE". Returns OUT. */
+const char *rootfs_describe(const char *dir, const char *path, char *out, size_t size);
+
+/* --image DIR, the one option of lesson 04's programs (chroot, pivot,
+ * escape, layers): for their struct trace_prog, its long option, its help
+ * line and the on_option that keeps it; then rootfs_image_chosen() puts the
+ * image into OUT - DIR, else the default one - checked (rootfs_check_image).
+ * 0, or -1 with the error recorded. */
+extern const struct option rootfs_image_longopts[];
+#define ROOTFS_IMAGE_HELP                                                                          \
+	"  --image DIR  the image, an absolute path (default: images/busybox of this\n"            \
+	"               toolkit, found from the program's own path)\n"
+int rootfs_image_option(int opt, const char *arg);
+int rootfs_image_chosen(char *out, size_t size);
 
 /* The same, found from EXE, the path of a program of the toolkit (the
  * launcher runs from a sealed copy, whose /proc/self/exe is a memfd). */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 /* ---- resolving a path inside a root ---- */
@@ -271,4 +272,47 @@ rootfs_disk_usage(const char *path)
 	usage.seen = NULL;
 	usage.cap = usage.n = 0;
 	return ret == 0 ? usage.bytes : -1;
+}
+
+const char *
+rootfs_describe(const char *dir, const char *path, char *out, size_t size)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	/* One too long is "-", never the wrong file. */
+	if (snprintf(p, sizeof(p), "%s%s", dir, path) >= (int)sizeof(p) || lstat(p, &st) == -1)
+		snprintf(out, size, "-");
+	else if (S_ISCHR(st.st_mode))
+		snprintf(out, size, "char %u:%u", major(st.st_rdev), minor(st.st_rdev));
+	else if (S_ISDIR(st.st_mode))
+		snprintf(out, size, "dir");
+	else
+		snprintf(out, size, "file %lld", (long long)st.st_size);
+	return out;
+}
+
+static const char *image_arg; /* --image's, or NULL */
+
+const struct option rootfs_image_longopts[] = {
+    {"image", required_argument, NULL, 'i'},
+    {NULL, 0, NULL, 0},
+};
+
+int
+rootfs_image_option(int opt, const char *arg)
+{
+	(void)opt;
+	image_arg = arg;
+	return 0;
+}
+
+int
+rootfs_image_chosen(char *out, size_t size)
+{
+	if (!image_arg && rootfs_default_image(out, size) == -1)
+		return -1;
+	if (image_arg && (size_t)snprintf(out, size, "%s", image_arg) >= size)
+		return err_set(ENAMETOOLONG, "image '%.200s...': path too long", image_arg);
+	return rootfs_check_image(out);
 }

@@ -80,7 +80,7 @@ add_layer(const char *root, const char *scratch, size_t i, const struct store_im
 	 * stored ones, but an image whose blob does not match its digest is
 	 * corrupt or forged, and refused as a whole. */
 	if (img_check_layer(&img, i, o->max_size, &unpacked) == -1)
-		return err_set(errno, "%s", img_error());
+		return -1;
 	snprintf(final, sizeof(final), "%s/layers/%s", root, hex);
 	if (lstat(final, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		trace_note("layer %zu: sha256:%.12s is in the store already: shared", i, hex);
@@ -99,7 +99,7 @@ add_layer(const char *root, const char *scratch, size_t i, const struct store_im
 		 * user.overlay.opaque (overlayfs.rst). */
 		ao.userxattr = geteuid() != 0;
 		if (img_apply(blob, tmp, &ao, &st) == -1)
-			return err_set(errno, "layer %zu: %s", i, img_error());
+			return err_prefix("layer %zu", i);
 		/* Complete and checked: it appears in layers/ whole. */
 		if (TRACE(rename(tmp, final), "rename", "%s, %s", trace_str(tmp),
 			  trace_str(final)) == -1)
@@ -144,10 +144,8 @@ store_import(const char *root, const char *src, const struct store_import_opts *
 		err_sys("mkdir %s", archive);
 		goto out;
 	}
-	if (img_open(src, o->ref, archive, o->max_size, &img) == -1) {
-		err_set(errno, "%s", img_error());
+	if (img_open(src, o->ref, archive, o->max_size, &img) == -1)
 		goto out;
-	}
 	if (o->name)
 		snprintf(name, sizeof(name), "%s", o->name);
 	else if (name_valid(img.ref))
@@ -174,10 +172,8 @@ store_import(const char *root, const char *src, const struct store_import_opts *
 	}
 	/* The config's "config" object: Entrypoint, Cmd, Env, WorkingDir, User
 	 * (image-spec config.md), which run --image takes as its defaults. */
-	if (img_read_config(&img, &buf, &len) == -1) {
-		err_set(errno, "%s", img_error());
+	if (img_read_config(&img, &buf, &len) == -1)
 		goto out;
-	}
 	if (!(doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, NULL))) {
 		err_set(EINVAL, "'%s': the config is not JSON", src);
 		goto out;

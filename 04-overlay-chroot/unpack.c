@@ -31,7 +31,6 @@
  *               ("Whiteouts"), config.md (rootfs.diff_ids); overlayfs.rst
  *               ("whiteouts and opaque directories"); openat2(2).
  */
-#include "../02-cgroups/cgroup.h"
 #include "../common/trace.h"
 #include "../common/err.h"
 #include "image.h"
@@ -54,18 +53,15 @@ static char dest[PATH_MAX], scratch[PATH_MAX], tmp[PATH_MAX];
 static int
 on_option(int opt, const char *arg)
 {
-	uint64_t n;
-
 	switch (opt) {
 	case 'r':
 		ref = arg;
 		return 0;
 	case 'm':
-		if (cg_parse_size(arg, &n) == -1 || n == 0 || n > LLONG_MAX) {
-			trace_error("--max-size '%s': expected a size such as 512M or 4G", arg);
+		if (img_parse_max_size(arg, &opts.max_size) == -1) {
+			err_print();
 			return -1;
 		}
-		opts.max_size = (long long)n;
 		return 0;
 	case 't':
 		opts.trusted = 1;
@@ -91,12 +87,9 @@ unpack_layer(size_t i, const char *final)
 	}
 	snprintf(tmp, sizeof(tmp), "%.4000s/.tmp-%.12s.XXXXXX", dest, img.layer[i].diff_id + 7);
 	if (!mkdtemp(tmp))
-		return -1;
-	if (snprintf(blob, sizeof(blob), "%s/%s", img.dir, img.layer[i].blob) >=
-	    (int)sizeof(blob)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
+		return err_sys("mkdtemp %s", tmp);
+	if (snprintf(blob, sizeof(blob), "%s/%s", img.dir, img.layer[i].blob) >= (int)sizeof(blob))
+		return err_set(ENAMETOOLONG, "blob path too long");
 	if (img_apply(blob, tmp, &opts, &st) == -1)
 		return -1;
 	printf("layer %zu: %lld entries, %lld bytes, %lld whiteouts, %lld opaque dirs", i, st.files,
@@ -109,7 +102,7 @@ unpack_layer(size_t i, const char *final)
 	 * if another unpack won the race, its copy is as good as ours. */
 	if (TRACE(rename(tmp, final), "rename", "%s, %s", trace_str(tmp), trace_str(final)) == -1) {
 		if (errno != EEXIST && errno != ENOTEMPTY)
-			return -1;
+			return err_sys("rename %s", tmp);
 		rootfs_remove_tree(tmp);
 	}
 	tmp[0] = '\0';
@@ -175,7 +168,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (img_open(argv[first], ref, scratch, opts.max_size, &img) == -1) {
-		trace_error("%s", img_error());
+		err_print();
 		goto out;
 	}
 	trace_fact("format", "%s", img.format);
@@ -184,13 +177,13 @@ main(int argc, char **argv)
 		char *final = lower[img.nlayers - 1 - i];
 
 		if (img_check_layer(&img, i, opts.max_size, &size) == -1) {
-			trace_error("%s", img_error());
+			err_print();
 			goto out;
 		}
 		snprintf(final, PATH_MAX, "%.4000s/%s", dest, img.layer[i].diff_id + 7);
 		if (unpack_layer(i, final) == -1) {
-			trace_error("layer %zu: %s", i,
-				    img_error()[0] ? img_error() : strerror(errno));
+			err_prefix("layer %zu", i);
+			err_print();
 			goto out;
 		}
 		stack.lower[img.nlayers - 1 - i] = final;

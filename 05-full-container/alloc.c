@@ -29,6 +29,7 @@
  * reclaim. Read: user_namespaces(7), subuid(5), flock(2), getifaddrs(3).
  */
 #include "../01-namespaces/ns.h"
+#include "../common/err.h"
 #include "../common/trace.h"
 #include "ctr.h"
 
@@ -182,10 +183,10 @@ pick_ids(struct ctr_config *cfg)
 		cfg->userns_count = USERNS_SIZE;
 		return 0;
 	}
-	trace_error("--userns: every id range of nutshell's (%d of 65536 ids from %lu) is in use "
-		    "or owned in /etc/subuid or /etc/subgid",
-		    CTR_USERNS_SLOTS, CTR_USERNS_BASE);
-	return -1;
+	return err_set(0,
+		       "--userns: every id range of nutshell's (%d of 65536 ids from %lu) is in "
+		       "use or owned in /etc/subuid or /etc/subgid",
+		       CTR_USERNS_SLOTS, CTR_USERNS_BASE);
 }
 
 /* An explicit map (uid_map text) that a running container holds too. */
@@ -197,13 +198,12 @@ check_map(const struct ctr_config *cfg, const char *opt, const char *map, const 
 	const char *id;
 
 	for (int i = 0; i < n && !cfg->userns_force; i++)
-		if ((id = holder(kind, maps[i].outside, maps[i].count))) {
-			trace_error("%s '%lu:%lu:%lu': host ids %lu-%lu are in use by running "
-				    "container %s; expected others, or --userns-force",
-				    opt, maps[i].inside, maps[i].outside, maps[i].count,
-				    maps[i].outside, maps[i].outside + maps[i].count - 1, id);
-			return -1;
-		}
+		if ((id = holder(kind, maps[i].outside, maps[i].count)))
+			return err_set(0,
+				       "%s '%lu:%lu:%lu': host ids %lu-%lu are in use by running "
+				       "container %s; expected others, or --userns-force",
+				       opt, maps[i].inside, maps[i].outside, maps[i].count,
+				       maps[i].outside, maps[i].outside + maps[i].count - 1, id);
 	return 0;
 }
 
@@ -248,20 +248,20 @@ pick_subnet(struct ctr_config *cfg)
 	const char *who;
 	int ret = -1;
 
-	if (TRACE(getifaddrs(&ifs), "getifaddrs", "&ifs") == -1) {
-		trace_fail("getifaddrs");
-		return -1;
-	}
+	if (TRACE(getifaddrs(&ifs), "getifaddrs", "&ifs") == -1)
+		return err_sys("getifaddrs");
 	if (cfg->host_cidr[0]) {
 		subnet_of(cfg->host_cidr, &net, &count);
 		if ((who = holder("n", net, count)))
-			trace_error("--subnet '%s': in use by running container %s; expected "
-				    "another, or none (a free one is picked)",
-				    cfg->host_cidr, who);
+			err_set(0,
+				"--subnet '%s': in use by running container %s; expected "
+				"another, or none (a free one is picked)",
+				cfg->host_cidr, who);
 		else if ((who = host_address_in(ifs, net, count)))
-			trace_error("--subnet '%s': this host's interface %s has an address in "
-				    "it; expected another, or none (a free one is picked)",
-				    cfg->host_cidr, who);
+			err_set(0,
+				"--subnet '%s': this host's interface %s has an address in "
+				"it; expected another, or none (a free one is picked)",
+				cfg->host_cidr, who);
 		else
 			ret = 0;
 		goto out;
@@ -275,8 +275,8 @@ pick_subnet(struct ctr_config *cfg)
 		ret = 0;
 		goto out;
 	}
-	trace_error("--network veth: every subnet 10.200.0.0/24 to 10.200.255.0/24 is held by a "
-		    "running container or overlaps an address of this host; give --subnet");
+	err_set(0, "--network veth: every subnet 10.200.0.0/24 to 10.200.255.0/24 is held by a "
+		   "running container or overlaps an address of this host; give --subnet");
 out:
 	freeifaddrs(ifs);
 	return ret;
@@ -322,8 +322,12 @@ ctr_allocate(struct ctr_config *cfg, const char *scratch)
 	snprintf(base, sizeof(base), "%s", scratch);
 	*strrchr(base, '/') = '\0';
 	lock = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (lock == -1 || TRACE(flock(lock, LOCK_EX), "flock", "%d, LOCK_EX", lock) == -1) {
-		trace_error("%s: %s", base, strerror(errno));
+	if (lock == -1) {
+		err_sys("%s", base);
+		goto out;
+	}
+	if (TRACE(flock(lock, LOCK_EX), "flock", "%d, LOCK_EX", lock) == -1) {
+		err_sys("%s: flock", base);
 		goto out;
 	}
 	read_records(base, scratch);
@@ -336,7 +340,7 @@ ctr_allocate(struct ctr_config *cfg, const char *scratch)
 	if (cfg->net == CTR_NET_VETH && pick_subnet(cfg) == -1)
 		goto out;
 	if (write_record(cfg, scratch) == -1) {
-		trace_error("%s/" RECORD ": %s", scratch, strerror(errno));
+		err_sys("%s/" RECORD, scratch);
 		goto out;
 	}
 	ret = 0;

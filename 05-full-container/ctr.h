@@ -214,7 +214,7 @@ struct ctr_stdio {
 /* Before clone(2): decides, for each of fds 0-2 that is not a terminal
  * (-t: none at all, the pty replaces them), whether the container may have
  * it as is (a pipe or a socket) or gets a pipe that we relay, and makes
- * those pipes. 0, or -1 with errno. */
+ * those pipes. 0, or -1 with the error recorded (err.h). */
 int ctr_stdio_prepare(struct ctr_stdio *s, int tty);
 
 /* In the container's first process: its ends onto 0-2, ours closed. */
@@ -257,7 +257,7 @@ int ctr_user_lookup(const struct ctr_config *cfg, const char *passwd, const char
  * image and of each --layer (rootfs_idmapped_tree), sent to the container
  * over SOCK; or, rootless or where the kernel or filesystem refuses, one
  * line saying the files will appear owned by nobody, and none sent. 0, or
- * -1 after one line (a setup error). No mount or descriptor stays here. */
+ * -1 with the error recorded (err.h). No mount or descriptor stays here. */
 int ctr_idmap_send(const struct ctr_config *cfg, pid_t pid, int sock);
 
 /* In the container: the descriptors sent over SOCK into fds (at most max,
@@ -287,7 +287,7 @@ int ctr_subid_owned(const char *file, unsigned long first, unsigned long count, 
  * maps: unless --userns-force). What it took is recorded in the scratch
  * directory, under flock(2) on the directory the scratch directories are
  * in, so the next start sees it; it is freed with the directory (also by
- * ctr_reclaim). 0, or -1 after one line. */
+ * ctr_reclaim). 0, or -1 with the error recorded (err.h). */
 int ctr_allocate(struct ctr_config *cfg, const char *scratch);
 
 /* Does the record in SCRATCH give the container host uid UID (the owner
@@ -306,14 +306,14 @@ void ctr_alloc_release(const char *scratch);
 /* Makes the scratch directory /dev/shm/nutshell-run-ID.XXXXXX (/tmp where
  * there is no /dev/shm) into out, and
  * holds flock(2) on it while this nutshell lives: the mark of a live
- * container. The locked fd, or -1 after one line on stderr. */
+ * container. The locked fd, or -1 with the error recorded (err.h). */
 int ctr_make_scratch(const char *id, char *out, size_t size);
 
 /* Writes the cgroup's directories (and, v2, what it enables in each parent)
  * into the scratch directory, so whoever reclaims them knows where they are:
  * first the plan (cg_plan), before anything is made, then what cg_make()
  * did, replacing it. ctr_unrecord() removes that file before the directory
- * is removed. */
+ * is removed. 0, or -1 with the error recorded (err.h). */
 struct cg;
 int ctr_record_cgroups(const char *scratch, const struct cg *cg);
 
@@ -348,7 +348,8 @@ int ctr_tty_open_inside(int sock);
 int ctr_tty_receive(int sock);
 
 /* The caller's terminal in raw mode, restored by ctr_tty_restore() (which is
- * also registered with atexit(3)); a no-op when stdin is no terminal. */
+ * also registered with atexit(3)); a no-op when stdin is no terminal. 0, or
+ * -1 with the error recorded (err.h). */
 int ctr_tty_raw(void);
 void ctr_tty_restore(void);
 

@@ -49,11 +49,8 @@ send_layers(int sock, const int *fds, size_t n)
 		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
 	}
-	if (TRACE(sendmsg(sock, &msg, 0), "sendmsg", "%d, {SCM_RIGHTS [%zu fds]}, 0", sock, n) !=
-	    1) {
-		trace_fail("sending the idmapped layers");
-		return -1;
-	}
+	if (TRACE(sendmsg(sock, &msg, 0), "sendmsg", "%d, {SCM_RIGHTS [%zu fds]}, 0", sock, n) != 1)
+		return err_sys("sending the idmapped layers");
 	return 0;
 }
 
@@ -74,10 +71,8 @@ ctr_idmap_send(const struct ctr_config *cfg, pid_t pid, int sock)
 	}
 	/* The container's user namespace, whose id map the mounts take. */
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-	if ((userns = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		trace_fail(path);
-		return -1;
-	}
+	if ((userns = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return err_sys("%s", path);
 	/* The image first, then each --layer in the order given. */
 	for (size_t i = 0; i <= cfg->nlayers; i++) {
 		const char *dir = i == 0 ? cfg->rootfs : cfg->layers[i - 1];
@@ -88,7 +83,6 @@ ctr_idmap_send(const struct ctr_config *cfg, pid_t pid, int sock)
 		}
 		if (errno != EINVAL && errno != EOPNOTSUPP && errno != ENOSYS && errno != EPERM) {
 			err_prefix("--userns");
-			err_print();
 			goto out;
 		}
 		/* Refused by this kernel or filesystem: all layers or none. */

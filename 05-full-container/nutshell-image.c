@@ -16,7 +16,6 @@
  * or $NUTSHELL_STORE. Exit status: 0, 1 when the command failed, 2 for a
  * usage error.
  */
-#include "../02-cgroups/cgroup.h"
 #include "../04-overlay-chroot/image.h"
 #include "../04-overlay-chroot/store.h"
 #include "../common/err.h"
@@ -35,8 +34,6 @@ static const char *image_ref; /* bundle --image */
 static int
 on_option(int opt, const char *arg)
 {
-	uint64_t n;
-
 	switch (opt) {
 	case 'n':
 		opts.name = arg;
@@ -48,11 +45,10 @@ on_option(int opt, const char *arg)
 		image_ref = arg;
 		return 0;
 	case 'm':
-		if (cg_parse_size(arg, &n) == -1 || n == 0 || n > LLONG_MAX) {
-			trace_error("--max-size '%s': expected a size such as 512M or 4G", arg);
+		if (img_parse_max_size(arg, &opts.max_size) == -1) {
+			err_print();
 			return -1;
 		}
-		opts.max_size = (long long)n;
 		return 0;
 	default:
 		opts.trusted = 1;

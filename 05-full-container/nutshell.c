@@ -99,35 +99,23 @@ make_cgroup(void)
 			err_clear();
 			return 0;
 		}
-		err_prefix("cgroup");
-		err_print();
-		return -1;
+		return err_prefix("cgroup");
 	}
 	snprintf(name, sizeof(name), "nutshell-%s", cfg.id);
 	/* Planned, written down, then made: killed between any two calls, we
 	 * leave a record the next nutshell reclaims by (reclaim.c). */
-	if (cg_plan(&cgroup, &layout, NULL, name, wanted) == -1) {
-		err_prefix("cgroup");
-		err_print();
-		return -1;
-	}
-	if (ctr_record_cgroups(child.tmpdir, &cgroup) == -1) {
-		trace_fail("recording the cgroup");
-		return -1;
-	}
+	if (cg_plan(&cgroup, &layout, NULL, name, wanted) == -1)
+		return err_prefix("cgroup");
+	if (ctr_record_cgroups(child.tmpdir, &cgroup) == -1)
+		return err_prefix("recording the cgroup");
 	ctr_pause_point("cgroup-planned");
-	if (cg_make(&cgroup) == -1) {
-		err_prefix("cgroup");
-		err_print();
-		return -1;
-	}
+	if (cg_make(&cgroup) == -1)
+		return err_prefix("cgroup");
 	have_cgroup = 1;
 	ctr_pause_point("cgroup-made");
 	/* Now what cg_make() really enabled (v2), no longer what it might. */
-	if (ctr_record_cgroups(child.tmpdir, &cgroup) == -1) {
-		trace_fail("recording the cgroup");
-		return -1;
-	}
+	if (ctr_record_cgroups(child.tmpdir, &cgroup) == -1)
+		return err_prefix("recording the cgroup");
 	/* Before the container's first process joins: deny every device but
 	 * the few of its /dev, wherever a node of another lies (issue 23:
 	 * a node made below a volume opened the host's disk). */
@@ -161,11 +149,8 @@ make_cgroup(void)
 				continue;
 			snprintf(value, sizeof(value), "0");
 		}
-		if (value[0] && cg_set(&cgroup, limits[i].file, value) == -1) {
-			err_prefix("cgroup");
-			err_print();
-			return -1;
-		}
+		if (value[0] && cg_set(&cgroup, limits[i].file, value) == -1)
+			return err_prefix("cgroup");
 	}
 	return 0;
 }
@@ -194,6 +179,36 @@ make_filter(void)
 }
 /* >>> filter */
 
+/* The host end of the container's veth pair, HOST_IF, with its address; the
+ * other end is created as eth0 in PID's network namespace. */
+static int
+make_veth(pid_t pid, const char *host_if)
+{
+	struct nl_sock *nl = ns_rtnl_open();
+	int ret = -1;
+
+	if (!nl)
+		return err_prefix("veth");
+	if (ns_veth_create(nl, host_if, "eth0", pid) == -1)
+		goto out;
+	/* The host end takes no router advertisement from the container
+	 * (accept_ra 0, autoconf 0), set before it is up: else one makes the
+	 * host add an address, a route and a default router through the
+	 * container (CVE-2020-13401). */
+	if (ns_ipv6_refuse_ra(host_if) == -1)
+		goto out;
+	if (ns_addr_add(nl, host_if, cfg.host_cidr) == -1)
+		goto out;
+	if (ns_link_up(nl, host_if) == -1)
+		goto out;
+	ret = 0;
+out:
+	if (ret == -1)
+		err_prefix("veth");
+	ns_rtnl_close(nl);
+	return ret;
+}
+
 /* <<< outside */
 /* What only the parent can do for the child, while it waits: move it into
  * the cgroup when it cannot (--userns), write its id maps and
@@ -204,28 +219,18 @@ setup_from_outside(pid_t pid, struct ctr_channels *chan)
 {
 	char map[64], host_if[IFNAMSIZ];
 
-	if (have_cgroup && !child.join && cg_attach(&cgroup, pid) == -1) {
-		trace_fail("attaching to the cgroup");
-		return -1;
-	}
+	if (have_cgroup && !child.join && cg_attach(&cgroup, pid) == -1)
+		return err_sys("attaching to the cgroup");
 	if (cfg.userns) {
 		snprintf(map, sizeof(map), "0 %u %lu\n", (unsigned)cfg.outer_uid, cfg.userns_count);
 		/* An ordinary user must deny setgroups(2) before writing gid_map. */
-		if (cfg.rootless && ns_write_setgroups(pid, "deny") == -1) {
-			trace_fail("/proc/PID/setgroups");
-			return -1;
-		}
-		if (ns_write_idmap(pid, "uid_map", cfg.uidmap[0] ? cfg.uidmap : map) == -1) {
-			err_prefix("uid_map");
-			err_print();
-			return -1;
-		}
+		if (cfg.rootless && ns_write_setgroups(pid, "deny") == -1)
+			return err_sys("/proc/PID/setgroups");
+		if (ns_write_idmap(pid, "uid_map", cfg.uidmap[0] ? cfg.uidmap : map) == -1)
+			return err_prefix("uid_map");
 		snprintf(map, sizeof(map), "0 %u %lu\n", (unsigned)cfg.outer_gid, cfg.userns_count);
-		if (ns_write_idmap(pid, "gid_map", cfg.gidmap[0] ? cfg.gidmap : map) == -1) {
-			err_prefix("gid_map");
-			err_print();
-			return -1;
-		}
+		if (ns_write_idmap(pid, "gid_map", cfg.gidmap[0] ? cfg.gidmap : map) == -1)
+			return err_prefix("gid_map");
 		/* The image as the container's root sees it: root's files are
 		 * root's (idmapped mounts need the host's CAP_SYS_ADMIN). */
 		int ret = ctr_idmap_send(&cfg, pid, chan->idmap[0]);
@@ -236,23 +241,8 @@ setup_from_outside(pid_t pid, struct ctr_channels *chan)
 			return -1;
 	}
 	if (cfg.net == CTR_NET_VETH && !cfg.rootless) {
-		struct nl_sock *nl = ns_rtnl_open();
-		int ret = -1;
-
 		ctr_veth_name(cfg.id, host_if);
-		/* The host end takes no router advertisement from the
-		 * container (accept_ra 0, autoconf 0), set before it is up:
-		 * else one makes the host add an address, a route and a
-		 * default router through the container (CVE-2020-13401). */
-		if (nl && ns_veth_create(nl, host_if, "eth0", pid) == 0 &&
-		    ns_ipv6_refuse_ra(host_if) == 0 &&
-		    ns_addr_add(nl, host_if, cfg.host_cidr) == 0 && ns_link_up(nl, host_if) == 0)
-			ret = 0;
-		else
-			trace_fail("veth");
-		if (nl)
-			ns_rtnl_close(nl);
-		if (ret == -1)
+		if (make_veth(pid, host_if) == -1)
 			return -1;
 		printf("veth: %s %s (here) <-> eth0 %s (container)\n", host_if, cfg.host_cidr,
 		       cfg.ctr_cidr);
@@ -357,14 +347,18 @@ cleanup(void)
 	ctr_tty_restore();
 	if (have_cgroup) {
 		cg_kill(&cgroup); /* nothing should be left; make sure */
-		if (cg_remove(&cgroup) == -1)
-			trace_fail("removing the cgroup");
+		if (cg_remove(&cgroup) == -1) {
+			err_sys("removing the cgroup");
+			err_print();
+		}
 		have_cgroup = 0;
 	}
 	if (child.tmpdir[0]) {
 		ctr_unrecord(child.tmpdir);
-		if (TRACE(rmdir(child.tmpdir), "rmdir", "%s", trace_str(child.tmpdir)) == -1)
-			trace_fail(child.tmpdir);
+		if (TRACE(rmdir(child.tmpdir), "rmdir", "%s", trace_str(child.tmpdir)) == -1) {
+			err_sys("%s", child.tmpdir);
+			err_print();
+		}
 		child.tmpdir[0] = '\0';
 	}
 	if (scratch_lock >= 0)
@@ -488,8 +482,8 @@ signals_to_fd(void)
  * directory, the merged root) is mounted on it, in its own mount namespace
  * only, and goes away with it - then the cgroup and its limits (lesson 02).
  * The directory is locked while we live and made before the cgroup, whose
- * record it holds: what is not locked, a later nutshell may reclaim. Each
- * helper here says why it failed. */
+ * record it holds: what is not locked, a later nutshell may reclaim. 0, or
+ * -1 with the error recorded (err.h), as for steps 4 and 5. */
 static int
 make_scratch_and_cgroup(void)
 {
@@ -508,11 +502,8 @@ make_scratch_and_cgroup(void)
 	ctr_pause_point("cgroup");
 	/* With --userns the container's root is an unprivileged host uid: it
 	 * must own the directory its tmpfs goes on. */
-	if (cfg.userns && !cfg.rootless &&
-	    chown(child.tmpdir, cfg.outer_uid, cfg.outer_gid) == -1) {
-		trace_fail(child.tmpdir);
-		return -1;
-	}
+	if (cfg.userns && !cfg.rootless && chown(child.tmpdir, cfg.outer_uid, cfg.outer_gid) == -1)
+		return err_sys("%s", child.tmpdir);
 	return 0;
 }
 
@@ -521,33 +512,25 @@ make_scratch_and_cgroup(void)
  * namespace its clocks run in (CLONE_NEWTIME applies to children only: it
  * is unshared here, its offsets written before any process is in it,
  * time_namespaces(7)). The cgroup namespace comes later, from inside, once
- * the child is in its cgroup. Returns the child's pid, or -1 said. */
+ * the child is in its cgroup. Returns the child's pid, or -1. */
 static pid_t
 start_child(struct ctr_channels *chan)
 {
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | SIGCHLD;
 
-	if (ctr_channels_open(chan, cfg.tty, cfg.userns && !cfg.rootless) == -1) {
-		err_print();
+	if (ctr_channels_open(chan, cfg.tty, cfg.userns && !cfg.rootless) == -1)
 		return -1;
-	}
-	if (cfg.time_set && ns_unshare(CLONE_NEWTIME) == -1) {
-		trace_fail("unshare(CLONE_NEWTIME)");
+	if (cfg.time_set && ns_unshare(CLONE_NEWTIME) == -1)
+		return err_sys("unshare(CLONE_NEWTIME)");
+	if (cfg.time_set && ns_time_offsets(cfg.time_offset) == -1)
 		return -1;
-	}
-	if (cfg.time_set && ns_time_offsets(cfg.time_offset) == -1) {
-		err_print();
-		return -1;
-	}
 	if (trace_cfg.interrupted)
 		return -1;
 	ctr_stamp(CTR_T_CGROUP);
 	/* Standard input and output that are files of the host go in as
 	 * pipes (stdio.c): the container never holds the host's inode. */
-	if (ctr_stdio_prepare(&stdio, cfg.tty) == -1) {
-		trace_fail("pipes for standard input and output");
-		return -1;
-	}
+	if (ctr_stdio_prepare(&stdio, cfg.tty) == -1)
+		return err_prefix("pipes for standard input and output");
 	if (cfg.net != CTR_NET_HOST)
 		flags |= CLONE_NEWNET;
 	if (cfg.userns)
@@ -560,15 +543,11 @@ start_child(struct ctr_channels *chan)
 	child.join = have_cgroup && !cfg.userns ? &cgroup : NULL;
 	/* --init: the sealed copy, which the child executes as pid 1. */
 	child.self_fd = -1;
-	if (cfg.init && (child.self_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)) == -1) {
-		trace_fail("--init: /proc/self/exe");
-		return -1;
-	}
+	if (cfg.init && (child.self_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)) == -1)
+		return err_sys("--init: /proc/self/exe");
 	pid_t pid = ns_clone(flags, ctr_child_main, &child);
-	if (pid == -1) {
-		trace_fail("clone");
-		return -1;
-	}
+	if (pid == -1)
+		return err_sys("clone");
 	ctr_stamp(CTR_T_CLONE);
 	ctr_pause_point("clone");
 	if (child.self_fd >= 0)
@@ -584,18 +563,20 @@ start_from_outside(pid_t pid, struct ctr_channels *chan, int *master)
 {
 	if (setup_from_outside(pid, chan) == -1 || trace_cfg.interrupted)
 		return -1;
-	if (ctr_channels_go(chan) == -1) {
-		err_print();
+	if (ctr_channels_go(chan) == -1)
 		return -1;
-	}
 	if (cfg.tty) {
 		/* If the container fails before it has a terminal, master stays
 		 * -1 and the wait reports its exit. */
 		*master = ctr_tty_receive(chan->tty[0]);
 		if (*master >= 0) {
 			ctr_tty_winsize(*master);
-			if (ctr_tty_raw() == -1)
-				trace_fail("-t: raw mode");
+			/* No reason to give up: the container runs, its
+			 * terminal only stays in line mode. */
+			if (ctr_tty_raw() == -1) {
+				err_prefix("-t: raw mode");
+				err_print();
+			}
 		}
 	}
 	ctr_stamp(CTR_T_OUTSIDE);
@@ -625,7 +606,8 @@ main(int argc, char **argv)
 	 * host's file (CVE-2019-5736, sealed.c). Before the trace exists: a
 	 * note below says it happened. */
 	if (ctr_run_sealed(argv) == -1) {
-		trace_fail("running from a sealed copy of nutshell (memfd_create)");
+		err_sys("running from a sealed copy of nutshell (memfd_create)");
+		err_print();
 		return CTR_EXIT_SETUP;
 	}
 	/* create, start, state, kill, delete ...: the OCI runtime (oci.c),
@@ -665,19 +647,25 @@ main(int argc, char **argv)
 
 	/* 3. The scratch directory, and the cgroup with its limits (lesson 02). */
 	if (make_scratch_and_cgroup() == -1)
-		goto out;
+		goto give_up;
 	/* 4. The namespaces (lesson 01): clone(2), the channels to the child. */
 	if ((pid = start_child(&chan)) == -1)
-		goto out;
+		goto give_up;
 	/* 5. From outside: cgroup, id maps, idmapped layers, veth; then go. */
 	if (start_from_outside(pid, &chan, &master) == -1) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		goto out;
+		goto give_up;
 	}
 	/* 6. happens in inside.c; 7. we wait, forwarding signals. */
 	status = wait_container(pid, sigfd, master);
 	ctr_stamp(CTR_T_EXITED);
+	goto out;
+give_up:
+	/* Steps 3-5 print nothing: their one line is said here (err.h) - none
+	 * after a Ctrl-C in --step, which is no failure. */
+	if (err_last()->msg[0] || !trace_cfg.interrupted)
+		err_print();
 out:
 	/* 8. Whatever the path: nothing of the container stays behind - and
 	 * what it wrote before a failed start is not lost. */

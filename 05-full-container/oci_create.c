@@ -328,11 +328,11 @@ make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_
 	if (cg_plan(cg, l, NULL, name, wanted) == -1)
 		return err_prefix("cgroup %s", name);
 	if (ctr_record_cgroups(dir, cg) == -1)
-		return err_sys("cgroup %s: record", name);
+		return err_prefix("cgroup %s", name);
 	if (cg_make(cg) == -1)
 		return err_prefix("cgroup %s", name);
 	if (ctr_record_cgroups(dir, cg) == -1)
-		return err_sys("cgroup %s: record", name);
+		return err_prefix("cgroup %s", name);
 	if (wanted[3] && cg_devices_allow(cg, cg_dev_default) == -1)
 		return err_prefix("cgroup devices");
 	const struct {

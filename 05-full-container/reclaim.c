@@ -94,17 +94,19 @@ ctr_record_cgroups(const char *scratch, const struct cg *cg)
 	FILE *f = ctr_record_begin(scratch, RECORD);
 
 	if (!f)
-		return -1;
+		return err_sys("%s/" RECORD ".new", scratch);
 	if (cg_record_write(cg, f) == -1) {
 		char next[4200];
 
 		/* Half a record must not replace the last whole one. */
 		fclose(f);
 		snprintf(next, sizeof(next), "%s/" RECORD ".new", scratch);
-		unlink(next);
+		unlink(next); /* cg_record_write said why */
 		return -1;
 	}
-	return ctr_record_commit(f, scratch, RECORD);
+	if (ctr_record_commit(f, scratch, RECORD) == -1)
+		return err_sys("%s/" RECORD, scratch);
+	return 0;
 }
 
 void
@@ -130,14 +132,10 @@ ctr_make_scratch(const char *id, char *out, size_t size)
 	 * new directory for an orphan and remove it: once locked, it must
 	 * still be the directory at that path, else make another. */
 	for (int tries = 0; tries < 5; tries++) {
-		if ((size_t)snprintf(out, size, "%s/nutshell-run-%s.XXXXXX", base, id) >= size) {
-			trace_error("%s: scratch directory name too long", base);
-			return -1;
-		}
-		if (!mkdtemp(out)) {
-			trace_error("%s: %s", out, strerror(errno));
-			return -1;
-		}
+		if ((size_t)snprintf(out, size, "%s/nutshell-run-%s.XXXXXX", base, id) >= size)
+			return err_set(ENAMETOOLONG, "%s: scratch directory name too long", base);
+		if (!mkdtemp(out))
+			return err_sys("%s", out);
 		int fd = open(out, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd == -1)
 			continue;
@@ -148,8 +146,7 @@ ctr_make_scratch(const char *id, char *out, size_t size)
 		close(fd);
 		rmdir(out); /* ours, if it is still there */
 	}
-	trace_error("%s: removed again and again while being made", out);
-	return -1;
+	return err_set(0, "%s: removed again and again while being made", out);
 }
 
 /* The container id of a name "PREFIX" + 12 hex digits + END, or NULL. */

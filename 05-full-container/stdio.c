@@ -40,6 +40,7 @@
  * with later commands finds it further on than COMMAND read.
  * Read: pipe(7), splice(2), proc(5) (/proc/PID/fd), kcmp(2).
  */
+#include "../common/err.h"
 #include "../common/trace.h"
 #include "ctr.h"
 
@@ -102,16 +103,18 @@ ctr_stdio_prepare(struct ctr_stdio *s, int tty)
 		if (!relay[fd] || (fd == 2 && s->same_12))
 			continue;
 		if (TRACE(pipe2(p, O_CLOEXEC), "pipe2", "[...], O_CLOEXEC") == -1)
-			return -1;
+			return err_sys("pipe2 for descriptor %d", fd);
 		int in = above_stdio(fd == 0 ? p[0] : p[1]);
+		if (in == -1)
+			return err_sys("F_DUPFD_CLOEXEC for descriptor %d", fd);
 		int out = above_stdio(fd == 0 ? p[1] : p[0]);
-		if (in == -1 || out == -1)
-			return -1;
+		if (out == -1)
+			return err_sys("F_DUPFD_CLOEXEC for descriptor %d", fd);
 		s->inner[fd] = in;
 		s->outer[fd] = out;
 		/* Our end only: never block on the container. */
 		if (fcntl(out, F_SETFL, O_NONBLOCK) == -1)
-			return -1;
+			return err_sys("O_NONBLOCK for descriptor %d", fd);
 		int fl = fcntl(fd, F_GETFL);
 		s->use_splice[fd] = S_ISREG(st[fd].st_mode) && fl != -1 && !(fl & O_APPEND);
 	}

@@ -10,6 +10,7 @@
  * pty(7), termios(3), tty_ioctl(4) (TIOCGWINSZ, TIOCSWINSZ, TIOCSCTTY).
  */
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/trace.h"
 #include "ctr.h"
 
@@ -107,11 +108,11 @@ ctr_tty_raw(void)
 	if (!isatty(STDIN_FILENO))
 		return 0;
 	if (tcgetattr(STDIN_FILENO, &saved) == -1)
-		return -1;
+		return err_sys("tcgetattr");
 	raw = saved;
 	cfmakeraw(&raw);
 	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == -1)
-		return -1;
+		return err_sys("tcsetattr(TCSAFLUSH)");
 	raw_on = 1;
 	atexit(ctr_tty_restore); /* every exit() path restores it */
 	return 0;

@@ -9,6 +9,7 @@
 #include "decode.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -222,6 +223,12 @@ dec_errno(int err)
 		return name;
 	snprintf(buf, DEC_SCRATCH_SIZE, "%d", err);
 	return buf;
+}
+
+const char *
+dec_result(long ret)
+{
+	return ret == -1 ? dec_errno(errno) : "0";
 }
 
 const char *

@@ -34,6 +34,7 @@ const char *dec_umount(unsigned long flags);  /* MNT_*, UMOUNT_NOFOLLOW */
 const char *dec_open(unsigned long flags);    /* O_RDONLY|O_CLOEXEC ... */
 const char *dec_signal(int sig);	      /* "SIGCHLD", or the number */
 const char *dec_errno(int err);		      /* "EPERM", or the number */
+const char *dec_result(long ret);	      /* "0" for any ret but -1, else dec_errno(errno) */
 const char *dec_cap(int cap);		      /* "CAP_CHOWN" via libcap, or the number */
 const char *dec_wait_status(int status);      /* "exited 0", "killed by SIGKILL" */
 

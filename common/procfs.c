@@ -37,6 +37,15 @@ proc_read(const char *path, char *buf, size_t size)
 	return (ssize_t)len;
 }
 
+int
+proc_copy(const char *path, int fd)
+{
+	char text[8192];
+	ssize_t n = proc_read(path, text, sizeof(text));
+
+	return n > 0 && write(fd, text, (size_t)n) == n ? 0 : -1;
+}
+
 const char *
 proc_value(const char *path, char *buf, size_t size)
 {

@@ -20,6 +20,10 @@
  * or -1 with errno set. */
 ssize_t proc_read(const char *path, char *buf, size_t size);
 
+/* Writes the whole (small) file PATH to FD, as read at once: 0, or -1 with
+ * errno set. */
+int proc_copy(const char *path, int fd);
+
 /* A one-line file such as /proc/sys/kernel/hostname, without its newline,
  * into buf; shown and emitted. Returns buf, or NULL with errno set. */
 const char *proc_value(const char *path, char *buf, size_t size);

@@ -588,6 +588,15 @@ trace_error(const char *fmt, ...)
 	human("%s: %s", prog_name, text);
 }
 
+void
+trace_fact_kv(const char *key, const char *suffix, const char *value)
+{
+	char k[256];
+
+	snprintf(k, sizeof(k), "%s%s", key, suffix);
+	trace_fact(k, "%s", value);
+}
+
 const char *
 trace_unexpected(void)
 {

@@ -100,6 +100,9 @@ long trace_end(long ret);
  * final observations. */
 void trace_proc(const char *path, const char *value);
 void trace_fact(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One of a family of facts: key KEY followed by SUFFIX ("with_cap" +
+ * "_read"), value VALUE. */
+void trace_fact_kv(const char *key, const char *suffix, const char *value);
 void trace_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A failure the program is about to exit for: "name: what: ENAME (message)"

@@ -4,10 +4,12 @@
  */
 #include "waiting.h"
 #include "decode.h"
+#include "err.h"
 #include "trace.h"
 
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -98,5 +100,21 @@ wait_child(pid_t pid, int *status, double seconds, int sigfd)
 	if (TRACE(wait4(pid, status, 0, NULL), "wait4", "%d, &status, 0, NULL", (int)pid) == -1)
 		return -1;
 	trace_note("child %d %s", (int)pid, dec_wait_status(*status));
+	return 0;
+}
+
+int
+wait_guarded_tmpdir(char *template, sigset_t *old)
+{
+	sigset_t guard;
+
+	wait_stop_signals(&guard);
+	if (sigprocmask(SIG_BLOCK, &guard, old) == -1)
+		return err_sys("sigprocmask(SIG_BLOCK)");
+	if (!mkdtemp(template)) {
+		err_sys("mkdtemp %s", template);
+		sigprocmask(SIG_SETMASK, old, NULL);
+		return -1;
+	}
 	return 0;
 }

@@ -27,6 +27,14 @@ int wait_block_signals(void);
 void wait_unblock_signals(void);
 
 /*
+ * A scratch directory from TEMPLATE (mkdtemp(3), "/tmp/nutshell-NAME.XXXXXX")
+ * with wait_stop_signals() blocked from before it exists (the mask as it
+ * was into OLD): Ctrl-C then waits until the program has removed it and
+ * restored OLD. 0, or -1 with the error recorded (err.h) and OLD restored.
+ */
+int wait_guarded_tmpdir(char *template, sigset_t *old);
+
+/*
  * Waits for child PID for at most SECONDS (or until a signal arrives on
  * sigfd, -1 for none): the one wait4(2) that reaps it is traced, its end
  * narrated. Returns 0, or -1 with ETIMEDOUT or EINTR (the child still runs:

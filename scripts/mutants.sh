@@ -45,7 +45,7 @@ mutant reclaim-recorded 05-full-container/reclaim.c reliability \
 	's/int n = remove_dirs\(&cg, report\);/int n = 0 * report;/'
 mutant record-after-mkdir 05-full-container/nutshell.c reliability \
 	fault_sigkill_between_cgroup_and_record \
-	's/\tif \(ctr_record_cgroups\(child.tmpdir, &cgroup\) == -1\) \{\n\t\ttrace_fail\("recording the cgroup"\);\n\t\treturn -1;\n\t\}\n(\tctr_pause_point\("cgroup-planned"\);)/$1/'
+	's/\tif \(ctr_record_cgroups\(child.tmpdir, &cgroup\) == -1\)\n\t\treturn err_prefix\("recording the cgroup"\);\n(\tctr_pause_point\("cgroup-planned"\);)/$1/'
 mutant teardown-no-kill 05-full-container/nutshell.c reliability \
 	fault_intruder_in_cgroup_at_teardown \
 	's/\t\tcg_kill\(&cgroup\);[^\n]*\n//'
@@ -85,7 +85,7 @@ mutant symlinked-proc 05-full-container/options.c reliability \
 # whose leader has exited, its last thread still freeing memory - happens on
 # cgroup v2 only and not on cue (fault_dying_process_at_teardown).
 mutant no-removal-retries 02-cgroups/cgroup.c reliability fault_busy_subcgroup_at_teardown \
-	's/if \(errno != EBUSY \|\| cg_now\(\) > deadline\)/if (1 || cg_now() > deadline)/'
+	's/if \(errno != EBUSY \|\| wait_now\(\) > deadline\)/if (1 || wait_now() > deadline)/'
 mutant step-ctrl-c-ignored common/trace.c nutshell run \
 	's/sigismember\(&sigs, SIGINT\)\)/sigismember(&sigs, SIGINT) \&\& 0)/'
 # Turned-on controllers handed to the last of ours (cgroup v2 only).
@@ -95,7 +95,7 @@ mutant subtree-not-handed-over 02-cgroups/cgroup.c reliability fault_subtree_con
 # CVE-2019-5736 (issue 18): nutshell runs from a sealed memfd copy of itself;
 # --init is a fresh execve of it, not a fork of the launcher (issue 23, 10).
 mutant no-sealed-copy 05-full-container/nutshell.c self_exe self_exe_symlink \
-	's/if \(ctr_run_sealed\(argv\) == -1\)\n/if ((void)argv, 0)\n/'
+	's/if \(ctr_run_sealed\(argv\) == -1\)/if ((void)argv, 0)/'
 mutant copy-not-sealed 05-full-container/sealed.c self_exe self_exe_symlink \
 	's/F_SEAL_SHRINK \| F_SEAL_GROW \| F_SEAL_WRITE\) == -1\)/F_SEAL_SHRINK | F_SEAL_GROW) == -1)/; s/\(seals & SEALS\) == SEALS/(seals \& F_SEAL_SEAL)/'
 mutant init-is-the-launcher 05-full-container/inside.c self_exe init_is_not_the_launcher \
@@ -106,7 +106,7 @@ mutant same-id-in-parallel 05-full-container/options.c nutshell-load load \
 mutant storage-unlimited 05-full-container/inside.c resources resources_storage_size_limit \
 	's/"mode=700,size=%llu,nr_inodes=%llu"/"mode=700%.0llu%.0llu"/'
 mutant accept-ra-kept 05-full-container/nutshell.c resources \
-	resources_veth_ignores_router_advertisement 's/ns_ipv6_refuse_ra\(host_if\) == 0 &&\s*//'
+	resources_veth_ignores_router_advertisement 's/\tif \(ns_ipv6_refuse_ra\(host_if\) == -1\)\n\t\tgoto out;\n//'
 mutant userns-same-range 05-full-container/alloc.c resources resources_userns_ranges_distinct \
 	's/if \(holder\("ug", first, USERNS_SIZE\) \|\|/if (0 ||/'
 mutant userns-over-subuid 05-full-container/alloc.c resources resources_userns_ranges_distinct \
@@ -115,13 +115,13 @@ mutant uidmap-over-subuid 05-full-container/options.c resources \
 	resources_uidmap_over_subuid_refused 's/if \(ok && !cfg->userns_force\)/if (0)/'
 mutant subnet-shared 05-full-container/alloc.c resources resources_veth_subnets_distinct \
 	's/if \(holder\("n", net, 256\) \|\| host_address_in\(ifs, net, 256\)\)/if (0)/'
-mutant alloc-not-freed 05-full-container/reclaim.c resources \
-	resources_allocation_reclaimed_after_sigkill 's/snprintf\(path, sizeof\(path\), "%s\/alloc", scratch\);\n\tunlink\(path\);//'
+mutant alloc-not-freed 05-full-container/alloc.c resources \
+	resources_allocation_reclaimed_after_sigkill 's/\tsnprintf\(path, sizeof\(path\), "%s\/" RECORD, scratch\);\n\tunlink\(path\);\n\}/}/'
 mutant userns-orphan-kept 05-full-container/reclaim.c resources \
 	resources_allocation_reclaimed_after_sigkill 's/&& ctr_alloc_owned_by\(path, st.st_uid\)/\&\& 0/'
 # Issue 23, items 1 and 2: device nodes below a volume, and :ro.
 mutant device-allow-list-off 05-full-container/nutshell.c devices cgroup_denies_device \
-	's/if \(!devices \|\| cg_devices_allow\(&cgroup, cg_dev_default, err, sizeof\(err\)\) == -1\)/if (!devices)/'
+	's/if \(!devices \|\| cg_devices_allow\(&cgroup, cg_dev_default\) == -1\)/if (!devices)/'
 mutant device-v1-list-not-emptied 02-cgroups/cgroup_devices.c devices cgroup_denies_device \
 	's/"devices.deny", "a"\)/"devices.deny", "c 1:1 rwm")/' devices-v1
 mutant device-program-allows-all 02-cgroups/cgroup_devices.c devices cgroup_denies_device \
@@ -164,12 +164,13 @@ mutant no-umask 05-full-container/inside.c session user_as_docker \
 	's/TRACE\(umask\(022\), "umask", "022"\);//'
 mutant callers-groups 05-full-container/inside.c session user_as_docker \
 	's/if \(!cfg->rootless &&\n\s*TRACE\(setgroups/if (0 \&\& TRACE(setgroups/'
-# Hostile images (04-overlay-chroot/image.c): each refusal of unpack.
-mutant unpack-dotdot 04-overlay-chroot/image.c unpack unpack_hostile \
+# Hostile images (04-overlay-chroot/image_digest.c, image_apply.c): each refusal
+# of unpack.
+mutant unpack-dotdot 04-overlay-chroot/image_apply.c unpack unpack_hostile \
 	's/if \(!strcmp\(c, "\.\."\)\)/if (0)/'
-mutant unpack-through-symlink 04-overlay-chroot/image.c unpack unpack_hostile \
+mutant unpack-through-symlink 04-overlay-chroot/image_apply.c unpack unpack_hostile \
 	's/\} else if \(!S_ISDIR\(st\.st_mode\)\) \{/} else if (0) {/'
-mutant unpack-blob-digest 04-overlay-chroot/image.c unpack unpack_hostile \
+mutant unpack-blob-digest 04-overlay-chroot/image_digest.c unpack unpack_hostile \
 	's/if \(l->digest\[0\] && strcmp\(blob, l->digest\)\)/if (0)/'
 # rootfs_setup: an entry under /dev mounted in the small /dev, not under it.
 mutant rootfs-dev-entries 04-overlay-chroot/rootfs_spec.c rootfs-spec setup \
@@ -178,15 +179,15 @@ mutant oci-state-symlink 05-full-container/oci_state.c oci oci_bad_input \
 	's/if \(lstat\(s->dir, &st\)/if (stat(s->dir, &st)/'
 mutant oci-id-path 05-full-container/oci_state.c oci oci_bad_input \
 	's/0123456789_\+-\."\)/0123456789_+-.\/")/'
-mutant unpack-diff-id 04-overlay-chroot/image.c unpack unpack_docker_save \
+mutant unpack-diff-id 04-overlay-chroot/image_digest.c unpack unpack_docker_save \
 	's/if \(strcmp\(diff, l->diff_id\)\)/if (0)/'
-mutant unpack-no-max-size 04-overlay-chroot/image.c unpack unpack_hostile \
+mutant unpack-no-max-size 04-overlay-chroot/image_digest.c unpack unpack_hostile \
 	's/if \(\*size > max_size\)/if (0)/'
-mutant unpack-devices-kept 04-overlay-chroot/image.c unpack unpack_hostile \
+mutant unpack-devices-kept 04-overlay-chroot/image_apply.c unpack unpack_hostile \
 	's/if \(!o->trusted\) \{/if (0) {/'
 mutant unpack-rename-race 04-overlay-chroot/unpack.c unpack unpack_concurrent \
 	's/if \(errno != EEXIST && errno != ENOTEMPTY\)/if (1)/'
-mutant unpack-trusted-xattr 04-overlay-chroot/image.c unpack unpack_hostile \
+mutant unpack-trusted-xattr 04-overlay-chroot/image_apply.c unpack unpack_hostile \
 	's/int ok = !strcmp\(name, "security\.capability"\) \|\|/int ok = 1 ||/'
 # The image store (04-overlay-chroot/store_write.c, store_import.c): a layer no
 # image names is removed; a layer the store has is shared, not unpacked again.

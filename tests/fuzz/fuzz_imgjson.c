@@ -7,6 +7,7 @@
  * config gives each layer a valid diff_id; a refusal says why.
  */
 #include "../../04-overlay-chroot/image.h"
+#include "../../common/err.h"
 #include "fuzz.h"
 
 static int
@@ -31,6 +32,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	which = data[0] % 4;
 	memset(&img, 0, sizeof(img));
+	err_clear(); /* a refusal must say why: no reason left from the last input */
 	/* A config is read after a manifest: give it layers to count. */
 	img.nlayers = which == 3 ? data[0] / 4 % 4 : 0;
 	switch (which) {
@@ -51,7 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(img_digest_valid(img.layer[i].diff_id), "diff_id %zu", i);
 	}
 	if (r == -1) {
-		FUZZ_ASSERT(img_error()[0] != '\0', "refused without a reason");
+		FUZZ_ASSERT(err_last()->msg[0] != '\0', "refused without a reason");
 		return 0;
 	}
 	FUZZ_ASSERT(img.nlayers <= IMG_MAX_LAYERS, "%zu layers", img.nlayers);

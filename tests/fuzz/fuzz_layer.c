@@ -8,6 +8,7 @@
  * allowed to anyone since Linux 5.8; trusted.* xattrs are not.)
  */
 #include "../../04-overlay-chroot/image.h"
+#include "../../common/err.h"
 #include "../../04-overlay-chroot/rootfs.h"
 #include "fuzz.h"
 
@@ -74,7 +75,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mkdir(root, 0755) == -1)
 		abort();
 	if (img_apply(blob, root, &o, &st) == -1)
-		FUZZ_ASSERT(img_error()[0] != '\0', "refused without a reason");
+		FUZZ_ASSERT(err_last()->msg[0] != '\0', "refused without a reason");
 	FUZZ_ASSERT(entries(dir) == 1, "something was written beside the layer directory");
 	bad_device = 0;
 	nftw(root, look, 16, FTW_PHYS);
