@@ -8,7 +8,9 @@
                                      ("--userns" shown as a dash and
                                      "userns"). Standard library only.
   check-book.py WEBDIR               (make check-book) the links as above,
-                                     then every chapter of WEBDIR/book in
+                                     then every chapter of the four
+                                     editions (WEBDIR/book, book-instructor,
+                                     worksheets, worksheets-instructor) in
                                      headless Chromium at 375 and 1280 px:
       - nothing overflows the viewport, except inside a scrolling box (a
         code block, a table, a trace);
@@ -42,6 +44,7 @@ import time
 import urllib.parse
 
 WIDTHS = (375, 1280)
+EDITIONS = ("book", "book-instructor", "worksheets", "worksheets-instructor")
 HEIGHT = 800
 
 
@@ -205,10 +208,18 @@ def console_errors(drv):
     return [f"console: {e['message']}" for e in drv.get_log("browser") if e["level"] == "SEVERE"]
 
 
+def load(drv, path):
+    """PATH in the browser, after discarding the console's messages so far:
+    the pages visited in between (a search result's chapter) are not this
+    page's errors."""
+    drv.get_log("browser")
+    drv.get("file://" + os.path.abspath(path))
+
+
 def check_page(drv, path, width, shots=None):
     """Problems of one page at one width (and its screenshot)."""
     set_width(drv, width)
-    drv.get("file://" + os.path.abspath(path))
+    load(drv, path)
     time.sleep(0.2)
     problems = console_errors(drv)
     problems += drv.execute_script(OVERFLOW_JS)
@@ -302,7 +313,7 @@ def check_viewer(drv, shots):
         page = f"build/view-{name}.html"
         with open(f"book/transcripts/{name}.json") as f:
             pids = {json.loads(line)["pid"] for line in f if line.strip()}
-        drv.get("file://" + os.path.abspath(page))
+        load(drv, page)
         time.sleep(0.3)
         problems += [f"{page}: {p}" for p in console_errors(drv)]
         lanes = drv.execute_script("return [...document.querySelectorAll('.lane')].map(l => Number(l.dataset.pid))")
@@ -380,8 +391,9 @@ def main(argv):
     shots = "build/screens"
     os.makedirs(shots, exist_ok=True)
     start = time.time()
-    problems = check_links([f"{web}/{d}" for d in ("book", "book-instructor", "worksheets", "worksheets-instructor")])
-    chapters = sorted(os.path.join(f"{web}/{d}", p) for d in ("book", "worksheets")
+    problems = check_links([f"{web}/{d}" for d in EDITIONS])
+    # All four editions: the instructor's pages carry notes the others lack.
+    chapters = sorted(os.path.join(f"{web}/{d}", p) for d in EDITIONS
                       for p in os.listdir(f"{web}/{d}") if p.endswith(".html") and not p.startswith("fixture-"))
     # Chromium leaves its profile's singleton socket directory in TMPDIR:
     # one of our own, removed after, so that nothing stays in /tmp.
@@ -409,7 +421,7 @@ def main(argv):
     problems += check_epubs()
     for p in problems:
         print(f"check-book: {p}", file=sys.stderr)
-    print(f"check-book: {len(chapters)} pages (book and worksheets) at {' and '.join(map(str, WIDTHS))} px, "
+    print(f"check-book: {len(chapters)} pages (book and worksheets, both editions) at {' and '.join(map(str, WIDTHS))} px, "
           f"screenshots in {shots}/, {len(problems)} problems, {time.time() - start:.0f} s")
     return 1 if problems else 0
 

@@ -131,6 +131,9 @@ START_TEST(sc_profile_follows_docker)
 		if (!why && !unexplained++)
 			first = name;
 	}
+	/* Shown before a failure too: Check's child ends with _exit(), which
+	 * would drop what stdio still holds. */
+	fflush(stdout);
 	ck_assert_msg(unexplained == 0,
 		      "%d differences from Docker's profile without a reason, the first %s: "
 		      "decide, then give the reason in tests/unit/test_docker_profile.c",
