@@ -24,7 +24,8 @@
         first result lands on its element;
       - the trace viewer (make view) draws one lane per pid of the start
         sequence, the UTS demo's namespace change as two bands, and the
-        arrow keys move the current event;
+        arrow keys move the current event; and make view of every recorded
+        trace (book/transcripts/*.json) draws one lane per pid, no errors;
     then three broken fixture pages (an overflowing code block, broken
     links, a missing image) that must each FAIL, so a check that stopped
     seeing anything fails too; and epubcheck on the four EPUBs. Screenshots of each page's first screen go
@@ -343,6 +344,33 @@ FIXTURES = {
 }
 
 
+def check_every_trace(drv, tmp):
+    """make view for the JSON trace of every recorded run (every lesson
+    program the book shows, and nutshell run's): the page opens without a
+    console error and draws one lane per pid of its trace."""
+    import glob
+    import subprocess
+
+    problems, traces = [], sorted(glob.glob("book/transcripts/*.json") + glob.glob("book/transcripts/v2/*.json"))
+    set_width(drv, 1280)
+    for trace in traces:
+        page = os.path.join(tmp, "view.html")
+        run = subprocess.run(["scripts/book.sh", "view", trace, page], capture_output=True, text=True)
+        if run.returncode != 0:
+            problems.append(f"make view TRACE={trace}: exit {run.returncode}: {run.stderr.strip()}")
+            continue
+        with open(trace) as f:
+            pids = {json.loads(line)["pid"] for line in f if line.strip()}
+        load(drv, page)
+        time.sleep(0.05)
+        problems += [f"make view TRACE={trace}: {p}" for p in console_errors(drv)]
+        lanes = drv.execute_script("return [...document.querySelectorAll('.lane')].map(l => Number(l.dataset.pid))")
+        if sorted(lanes) != sorted(pids):
+            problems.append(f"make view TRACE={trace}: lanes for pids {sorted(lanes)}, the trace has {sorted(pids)}")
+    print(f"check-book: make view of {len(traces)} recorded traces (book/transcripts): {len(problems)} problems")
+    return problems
+
+
 def check_fixtures(drv, web):
     problems = []
     with open(f"{web}/book/namespaces.html", encoding="utf-8") as f:
@@ -414,6 +442,7 @@ def main(argv):
         problems += check_current_section(drv, web)
         problems += check_search(drv, web)
         problems += check_viewer(drv, shots)
+        problems += check_every_trace(drv, tmp)
         problems += check_fixtures(drv, web)
     finally:
         drv.quit()
