@@ -304,6 +304,20 @@ def check_search(drv, web):
     return problems
 
 
+def open_view(drv, page, trace, label, wait):
+    """A make view PAGE of TRACE opened: its problems (console errors, not
+    one lane per pid of the trace), each named LABEL, and its lanes' pids."""
+    with open(trace) as f:
+        pids = {json.loads(line)["pid"] for line in f if line.strip()}
+    load(drv, page)
+    time.sleep(wait)
+    problems = [f"{label}: {p}" for p in console_errors(drv)]
+    lanes = drv.execute_script("return [...document.querySelectorAll('.lane')].map(l => Number(l.dataset.pid))")
+    if sorted(lanes) != sorted(pids):
+        problems.append(f"{label}: lanes for pids {sorted(lanes)}, the trace has pids {sorted(pids)}")
+    return problems, lanes
+
+
 def check_viewer(drv, shots):
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.common.action_chains import ActionChains
@@ -312,14 +326,8 @@ def check_viewer(drv, shots):
     set_width(drv, 1280)
     for name in ("05-timings", "01-uts"):
         page = f"build/view-{name}.html"
-        with open(f"book/transcripts/{name}.json") as f:
-            pids = {json.loads(line)["pid"] for line in f if line.strip()}
-        load(drv, page)
-        time.sleep(0.3)
-        problems += [f"{page}: {p}" for p in console_errors(drv)]
-        lanes = drv.execute_script("return [...document.querySelectorAll('.lane')].map(l => Number(l.dataset.pid))")
-        if sorted(lanes) != sorted(pids):
-            problems.append(f"{page}: lanes for pids {sorted(lanes)}, the trace has pids {sorted(pids)}")
+        found, lanes = open_view(drv, page, f"book/transcripts/{name}.json", page, 0.3)
+        problems += found
         bands = drv.execute_script("return [...new Set([...document.querySelectorAll('.band[data-ns=uts]')].map(b => b.dataset.value))]")
         if name == "01-uts" and len(bands) != 2:
             problems.append(f"{page}: UTS bands {bands}: expected two, the host's and the child's")
@@ -359,14 +367,7 @@ def check_every_trace(drv, tmp):
         if run.returncode != 0:
             problems.append(f"make view TRACE={trace}: exit {run.returncode}: {run.stderr.strip()}")
             continue
-        with open(trace) as f:
-            pids = {json.loads(line)["pid"] for line in f if line.strip()}
-        load(drv, page)
-        time.sleep(0.05)
-        problems += [f"make view TRACE={trace}: {p}" for p in console_errors(drv)]
-        lanes = drv.execute_script("return [...document.querySelectorAll('.lane')].map(l => Number(l.dataset.pid))")
-        if sorted(lanes) != sorted(pids):
-            problems.append(f"make view TRACE={trace}: lanes for pids {sorted(lanes)}, the trace has {sorted(pids)}")
+        problems += open_view(drv, page, trace, f"make view TRACE={trace}", 0.05)[0]
     print(f"check-book: make view of {len(traces)} recorded traces (book/transcripts): {len(problems)} problems")
     return problems
 
