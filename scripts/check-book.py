@@ -8,7 +8,9 @@
                                      ("--userns" shown as a dash and
                                      "userns"). Standard library only.
   check-book.py WEBDIR               (make check-book) the links as above,
-                                     then every chapter of WEBDIR/book in
+                                     then every chapter of the four
+                                     editions (WEBDIR/book, book-instructor,
+                                     worksheets, worksheets-instructor) in
                                      headless Chromium at 375 and 1280 px:
       - nothing overflows the viewport, except inside a scrolling box (a
         code block, a table, a trace);
@@ -22,7 +24,8 @@
         first result lands on its element;
       - the trace viewer (make view) draws one lane per pid of the start
         sequence, the UTS demo's namespace change as two bands, and the
-        arrow keys move the current event;
+        arrow keys move the current event; and make view of every recorded
+        trace (book/transcripts/*.json) draws one lane per pid, no errors;
     then three broken fixture pages (an overflowing code block, broken
     links, a missing image) that must each FAIL, so a check that stopped
     seeing anything fails too; and epubcheck on the four EPUBs. Screenshots of each page's first screen go
@@ -42,6 +45,7 @@ import time
 import urllib.parse
 
 WIDTHS = (375, 1280)
+EDITIONS = ("book", "book-instructor", "worksheets", "worksheets-instructor")
 HEIGHT = 800
 
 
@@ -205,10 +209,18 @@ def console_errors(drv):
     return [f"console: {e['message']}" for e in drv.get_log("browser") if e["level"] == "SEVERE"]
 
 
+def load(drv, path):
+    """PATH in the browser, after discarding the console's messages so far:
+    the pages visited in between (a search result's chapter) are not this
+    page's errors."""
+    drv.get_log("browser")
+    drv.get("file://" + os.path.abspath(path))
+
+
 def check_page(drv, path, width, shots=None):
     """Problems of one page at one width (and its screenshot)."""
     set_width(drv, width)
-    drv.get("file://" + os.path.abspath(path))
+    load(drv, path)
     time.sleep(0.2)
     problems = console_errors(drv)
     problems += drv.execute_script(OVERFLOW_JS)
@@ -292,6 +304,20 @@ def check_search(drv, web):
     return problems
 
 
+def open_view(drv, page, trace, label, wait):
+    """A make view PAGE of TRACE opened: its problems (console errors, not
+    one lane per pid of the trace), each named LABEL, and its lanes' pids."""
+    with open(trace) as f:
+        pids = {json.loads(line)["pid"] for line in f if line.strip()}
+    load(drv, page)
+    time.sleep(wait)
+    problems = [f"{label}: {p}" for p in console_errors(drv)]
+    lanes = drv.execute_script("return [...document.querySelectorAll('.lane')].map(l => Number(l.dataset.pid))")
+    if sorted(lanes) != sorted(pids):
+        problems.append(f"{label}: lanes for pids {sorted(lanes)}, the trace has pids {sorted(pids)}")
+    return problems, lanes
+
+
 def check_viewer(drv, shots):
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.common.action_chains import ActionChains
@@ -300,14 +326,8 @@ def check_viewer(drv, shots):
     set_width(drv, 1280)
     for name in ("05-timings", "01-uts"):
         page = f"build/view-{name}.html"
-        with open(f"book/transcripts/{name}.json") as f:
-            pids = {json.loads(line)["pid"] for line in f if line.strip()}
-        drv.get("file://" + os.path.abspath(page))
-        time.sleep(0.3)
-        problems += [f"{page}: {p}" for p in console_errors(drv)]
-        lanes = drv.execute_script("return [...document.querySelectorAll('.lane')].map(l => Number(l.dataset.pid))")
-        if sorted(lanes) != sorted(pids):
-            problems.append(f"{page}: lanes for pids {sorted(lanes)}, the trace has pids {sorted(pids)}")
+        found, lanes = open_view(drv, page, f"book/transcripts/{name}.json", page, 0.3)
+        problems += found
         bands = drv.execute_script("return [...new Set([...document.querySelectorAll('.band[data-ns=uts]')].map(b => b.dataset.value))]")
         if name == "01-uts" and len(bands) != 2:
             problems.append(f"{page}: UTS bands {bands}: expected two, the host's and the child's")
@@ -330,6 +350,26 @@ FIXTURES = {
     "link": ("", '<p><a href="#no-such-section">a</a> <a href="no-such-page.html">b</a></p>', "lands nowhere"),
     "image": ("", '<p><img src="no-such-diagram.svg" alt="missing"></p>', "not decoded"),
 }
+
+
+def check_every_trace(drv, tmp):
+    """make view for the JSON trace of every recorded run (every lesson
+    program the book shows, and nutshell run's): the page opens without a
+    console error and draws one lane per pid of its trace."""
+    import glob
+    import subprocess
+
+    problems, traces = [], sorted(glob.glob("book/transcripts/*.json") + glob.glob("book/transcripts/v2/*.json"))
+    set_width(drv, 1280)
+    for trace in traces:
+        page = os.path.join(tmp, "view.html")
+        run = subprocess.run(["scripts/book.sh", "view", trace, page], capture_output=True, text=True)
+        if run.returncode != 0:
+            problems.append(f"make view TRACE={trace}: exit {run.returncode}: {run.stderr.strip()}")
+            continue
+        problems += open_view(drv, page, trace, f"make view TRACE={trace}", 0.05)[0]
+    print(f"check-book: make view of {len(traces)} recorded traces (book/transcripts): {len(problems)} problems")
+    return problems
 
 
 def check_fixtures(drv, web):
@@ -380,8 +420,9 @@ def main(argv):
     shots = "build/screens"
     os.makedirs(shots, exist_ok=True)
     start = time.time()
-    problems = check_links([f"{web}/{d}" for d in ("book", "book-instructor", "worksheets", "worksheets-instructor")])
-    chapters = sorted(os.path.join(f"{web}/{d}", p) for d in ("book", "worksheets")
+    problems = check_links([f"{web}/{d}" for d in EDITIONS])
+    # All four editions: the instructor's pages carry notes the others lack.
+    chapters = sorted(os.path.join(f"{web}/{d}", p) for d in EDITIONS
                       for p in os.listdir(f"{web}/{d}") if p.endswith(".html") and not p.startswith("fixture-"))
     # Chromium leaves its profile's singleton socket directory in TMPDIR:
     # one of our own, removed after, so that nothing stays in /tmp.
@@ -402,6 +443,7 @@ def main(argv):
         problems += check_current_section(drv, web)
         problems += check_search(drv, web)
         problems += check_viewer(drv, shots)
+        problems += check_every_trace(drv, tmp)
         problems += check_fixtures(drv, web)
     finally:
         drv.quit()
@@ -409,7 +451,7 @@ def main(argv):
     problems += check_epubs()
     for p in problems:
         print(f"check-book: {p}", file=sys.stderr)
-    print(f"check-book: {len(chapters)} pages (book and worksheets) at {' and '.join(map(str, WIDTHS))} px, "
+    print(f"check-book: {len(chapters)} pages (book and worksheets, both editions) at {' and '.join(map(str, WIDTHS))} px, "
           f"screenshots in {shots}/, {len(problems)} problems, {time.time() - start:.0f} s")
     return 1 if problems else 0
 

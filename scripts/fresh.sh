@@ -23,7 +23,9 @@
 #
 # Then it checks the output with a newcomer's eyes: no make "Error" line, no
 # compiler output after the tour, and `make check`'s summary
-# "N passed, N failed, N skipped" as the last line.
+# "N passed, N failed, N skipped" as the last line. And `make deps` where the
+# archive lacks a package (the other release's libclang-rt-NN-dev put in
+# deps.sh's list): exit 1 and one line naming it and why nutshell needs it.
 #
 # Environment: NUTSHELL_LOCK=FILE  hold flock(1) on FILE while the root runs
 #              (a shared machine: the inner make check makes cgroups and mounts)
@@ -137,9 +139,24 @@ step demo
 demo=$?
 step check
 check=$?
+# make deps where the archive lacks a package: the script under test with one
+# name changed to the other release's compiler-versioned one (~/missing).
+# Its status and what it printed on stderr are kept for the host to judge.
+sed "s/^libclang-rt-dev /$(cat ~/missing) /" scripts/deps.sh >~/deps-missing.sh
+sudo sh ~/deps-missing.sh </dev/null >~/deps-missing.out 2>~/deps-missing.err
+echo $? >~/deps-missing.status
 exit $((demo ? demo : check))
 EOF
 chmod 755 "$root/home/learner/session.sh"
+# The name this release's archive lacks: a sanitizer runtime of a clang only
+# the other release has (Debian 12: 14, 16 and, by a point release, 19;
+# Debian 13: 17, 18, 19), the kind of name that broke make demo on Debian 13
+# (issue 26).
+case $suite in
+bookworm) missing=libclang-rt-18-dev ;;
+trixie) missing=libclang-rt-14-dev ;;
+esac
+echo "$missing" >"$root/home/learner/missing"
 
 # shellcheck disable=SC2016 # expanded by the shell in the namespace
 # The namespace's setup, run by the host's shell in the new namespace; the
@@ -180,6 +197,9 @@ status=$?
 set -e
 cp "$root/home/learner/demo.log" "$dir/demo.log" 2>/dev/null || true
 cp "$root/home/learner/check.log" "$dir/check.log" 2>/dev/null || true
+for f in deps-missing.err deps-missing.status; do
+	cp "$root/home/learner/$f" "$dir/$f" 2>/dev/null || true
+done
 elapsed=$((SECONDS - start - waited))
 ((status == 0)) || die "the README's commands failed (exit $status) after $elapsed s (logs: $dir/demo.log, check.log)"
 
@@ -203,6 +223,18 @@ last=$(tail -n 1 "$dir/check.log")
 if ! [[ $last =~ ^[0-9]+\ passed,\ [0-9]+\ failed,\ [0-9]+\ skipped$ ]]; then
 	say "make check does not end with its summary; its last line: $last" >&2
 	bad=1
+fi
+# make deps on an archive without a package: exit 1, and one line on stderr
+# naming the package and what nutshell needs it for.
+err=$(cat "$dir/deps-missing.err" 2>/dev/null || true)
+if [[ $(cat "$dir/deps-missing.status" 2>/dev/null) != 1 || $(printf '%s\n' "$err" | wc -l) != 1 ||
+	$err != *"no package '$missing'"*"nutshell needs it for: make fuzz"* ]]; then
+	say "make deps without $missing in the archive: exit" \
+		"$(cat "$dir/deps-missing.status" 2>/dev/null), stderr:" >&2
+	printf '%s\n' "$err" >&2
+	bad=1
+else
+	say "make deps without $missing in the archive: $err"
 fi
 ((bad == 0)) || die "the output needs work (logs: $dir/demo.log, check.log)"
 say "passed in $elapsed s ($mode): $last"
