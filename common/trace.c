@@ -80,6 +80,32 @@ write_all(int fd, const char *buf, size_t len)
 	}
 }
 
+/* Long paths the human trace shows by a short name (trace_shorten()). */
+static struct {
+	char path[256];
+	char name[16];
+} shorts[4];
+static size_t nshorts;
+
+/* Each registered path in LINE replaced by its name, in place. */
+static void
+shorten(char *line, size_t size)
+{
+	for (size_t i = 0; i < nshorts; i++) {
+		size_t plen = strlen(shorts[i].path), nlen = strlen(shorts[i].name);
+
+		for (char *p = strstr(line, shorts[i].path); p;
+		     p = strstr(p + nlen, shorts[i].path)) {
+			size_t rest = strlen(p + plen) + 1;
+
+			if ((size_t)(p - line) + nlen + rest > size)
+				break;
+			memmove(p + nlen, p + plen, rest);
+			memcpy(p, shorts[i].name, nlen);
+		}
+	}
+}
+
 /* One human line on stderr, "[pid N] " first in processes other than the
  * one that started, as strace -f does. */
 static void
@@ -95,6 +121,7 @@ human(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line + off, sizeof(line) - (size_t)off - 1, fmt, ap);
 	va_end(ap);
+	shorten(line, sizeof(line) - 1);
 	size_t len = strlen(line);
 	line[len++] = '\n';
 	write_all(STDERR_FILENO, line, len);
@@ -347,12 +374,16 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
  * would never see Ctrl-C while paused: so the pause looks for a pending
  * SIGINT too, sets trace_cfg.interrupted and stops pausing; the program
  * finishes the step it is in, cleans up and exits. (A program that does not
- * block SIGINT simply dies of it, as without --step.) */
+ * block SIGINT simply dies of it, as without --step; one that catches it
+ * sets trace_cfg.interrupted in its handler, which ends the pause too.) */
 static bool
 step_interrupted(void)
 {
 	sigset_t sigs;
 
+	/* A program's own handler said so (lesson 04's rootfs_guard_child). */
+	if (trace_cfg.interrupted)
+		return true;
 	if (sigpending(&sigs) == 0 && sigismember(&sigs, SIGINT)) {
 		trace_cfg.interrupted = true;
 		human("--step: Ctrl-C: %s finishes this step, cleans up and exits", prog_name);
@@ -543,6 +574,36 @@ trace_note(const char *fmt, ...)
 	json_t *obj = event("note");
 	json_set_str(obj, "text", text);
 	emit(obj);
+}
+
+void
+trace_phase(const char *phase, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (!trace_cfg.quiet)
+		human("%s== %s: %s ==%s", COLOR("1;4"), phase, text, RESET);
+	json_t *obj = event("note");
+	json_set_str(obj, "text", text);
+	json_set_str(obj, "phase", phase);
+	emit(obj);
+}
+
+void
+trace_shorten(const char *path, const char *name)
+{
+	if (nshorts == sizeof(shorts) / sizeof(shorts[0]) ||
+	    strlen(path) >= sizeof(shorts[0].path) || strlen(name) >= sizeof(shorts[0].name) ||
+	    strlen(path) <= strlen(name))
+		return; /* shown whole: only a line gets longer */
+	trace_note("%s is %s (shortened so in the lines below; --json keeps it whole)", name, path);
+	snprintf(shorts[nshorts].path, sizeof(shorts[0].path), "%s", path);
+	snprintf(shorts[nshorts].name, sizeof(shorts[0].name), "%s", name);
+	nshorts++;
 }
 
 void

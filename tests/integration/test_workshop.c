@@ -1,0 +1,237 @@
+/*
+ * test_workshop.c - the workshop as a room lives it (issue 24): `nutshell
+ * run --step` on a projector (phase headers, short paths, the JSON whole),
+ * `make grade` ending with the grader's verdict, and Ctrl-C at a --step
+ * pause of the mounting lesson programs leaving no mount and no directory.
+ */
+#include "../suites.h"
+#include "harness.h"
+
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define NUTSHELL "05-full-container/nutshell"
+
+static const char *const phases[] = {"cgroup",	     "namespaces", "root", "masks", "process",
+				     "capabilities", "seccomp",	   "exec", NULL};
+
+static size_t
+count(const char *text, const char *what)
+{
+	size_t n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+/* Worksheet 05 step 2 at a projector: every phase has its header, in
+ * order, before its first pause; the scratch directory is written out once
+ * (the note that names $RUN) and shown as $RUN everywhere else. */
+START_TEST(workshop_step_phases_and_short_paths)
+{
+	const char *argv[] = {NUTSHELL, "run", "--", "true", NULL};
+	char *text = NULL, head[64];
+
+	int status = run_step_walk(argv, NULL, NULL, NULL, &text);
+	ck_assert_msg(status == 0, "exit %d:\n%s", status, text);
+	const char *at = text;
+	for (size_t i = 0; phases[i]; i++) {
+		snprintf(head, sizeof(head), "== %s: ", phases[i]);
+		const char *h = strstr(at, head);
+		ck_assert_msg(h, "no header '%s' after the one before:\n%s", head, text);
+		at = h;
+	}
+	ck_assert_msg(count(text, "nutshell-run-") == 1,
+		      "the scratch directory written out %zu times, not once:\n%s",
+		      count(text, "nutshell-run-"), text);
+	ck_assert_msg(strstr(text, "$RUN is /") && strstr(text, "\"$RUN/root\""), "%s", text);
+	free(text);
+}
+END_TEST
+
+/* The JSON keeps every path whole and carries the phases as notes. */
+START_TEST(workshop_json_keeps_paths_whole)
+{
+	const char *argv[] = {NUTSHELL, "run", "--", "true", NULL};
+	struct run r;
+	size_t i, next = 0;
+	json_t *ev;
+
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_msg(r.status == 0, "exit %d:\n%s", r.status, r.err);
+	int whole = 0;
+	json_array_foreach(r.events, i, ev)
+	{
+		const char *args = json_string_value(json_object_get(ev, "args"));
+		const char *text = json_string_value(json_object_get(ev, "text"));
+		const char *phase = json_string_value(json_object_get(ev, "phase"));
+
+		ck_assert_msg(!(args && strstr(args, "$RUN")) && !(text && strstr(text, "$RUN")),
+			      "a short name in the JSON: %s", args ? args : text);
+		if (args && strstr(args, "nutshell-run-") && strstr(args, "/root"))
+			whole = 1;
+		if (phase && phases[next] && strcmp(phase, phases[next]) == 0)
+			next++;
+	}
+	ck_assert_msg(whole, "no mount event with the scratch directory's whole path");
+	ck_assert_msg(phases[next] == NULL, "phase '%s' missing or out of order in the JSON",
+		      phases[next]);
+	ck_assert_msg(strstr(r.err, "== exec: "), "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
+/* `make grade` as a participant types it (no make above it): the last line
+ * is the grader's verdict, make's "*** ... Error" never shows, and the
+ * status is not 0; the reference solution's status is 0. */
+static int
+make_grade(const char *extra, char *out, size_t size)
+{
+	const char *root = getenv("NUTSHELL_ROOT");
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make --no-print-directory "
+		 "grade EX=01-hostname %s 2>&1",
+		 root ? root : ".", extra);
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	size_t n = fread(out, 1, size - 1, p);
+	out[n] = '\0';
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+START_TEST(workshop_grade_ends_with_the_verdict)
+{
+	static char out[1 << 16];
+
+	int st = make_grade("", out, sizeof(out));
+	ck_assert_msg(st != 0, "the untouched skeleton graded with status 0:\n%s", out);
+	ck_assert_msg(!strstr(out, "***") && !strstr(out, "Error 1"), "make's line:\n%s", out);
+	size_t len = strlen(out);
+	while (len > 0 && out[len - 1] == '\n')
+		out[--len] = '\0';
+	const char *last = strrchr(out, '\n');
+	last = last ? last + 1 : out;
+	ck_assert_msg(strncmp(last, "01-hostname: ", 13) == 0 && strstr(last, "parts pass"),
+		      "the last line is not the verdict: '%s'\n%s", last, out);
+	st = make_grade("SOLUTION=1", out, sizeof(out));
+	ck_assert_msg(st == 0, "the solution graded with status %d:\n%s", st, out);
+}
+END_TEST
+
+static size_t
+globbed(const char *pattern)
+{
+	glob_t g;
+	size_t n = glob(pattern, 0, NULL, &g) == 0 ? g.gl_pathc : 0;
+
+	globfree(&g);
+	return n;
+}
+
+/* Lines of our mount table that contain WHAT. */
+static size_t
+mounts_with(const char *what)
+{
+	static char buf[1 << 17];
+
+	return count(read_text_file("/proc/self/mountinfo", buf, sizeof(buf)), what);
+}
+
+/* Ctrl-C at the first pause whose prompt has AT: exit 130, "interrupted;
+ * cleaned up" and not "Unexpected", no /tmp/nutshell-PROG.* and no mount of
+ * it left. */
+static void
+ctrl_c_04(const char *prog, const char *at)
+{
+	char path[64], pattern[64], *text = NULL;
+
+	snprintf(path, sizeof(path), "04-overlay-chroot/%s", prog);
+	snprintf(pattern, sizeof(pattern), "/tmp/nutshell-%s.*", prog);
+	const char *argv[] = {path, NULL};
+	size_t dirs = globbed(pattern);
+
+	int status = run_step_walk(argv, at, NULL, NULL, &text);
+	ck_assert_msg(strstr(text, at), "%s never paused at '%s':\n%s", prog, at, text);
+	ck_assert_msg(status == 130, "%s: exit %d:\n%s", prog, status, text);
+	ck_assert_msg(strstr(text, "interrupted; cleaned up") && !strstr(text, "Unexpected"),
+		      "%s:\n%s", prog, text);
+	ck_assert_msg(globbed(pattern) == dirs, "%s left behind after Ctrl-C:\n%s", pattern, text);
+	snprintf(pattern, sizeof(pattern), "nutshell-%s.", prog);
+	ck_assert_msg(mounts_with(pattern) == 0, "a mount of %s left:\n%s", prog, text);
+	free(text);
+}
+
+/* Before the child exists (the parent's pause before clone: the directory
+ * is made), and in the child, with its mounts made. */
+START_TEST(workshop_ctrl_c_pivot)
+{
+	ctrl_c_04("pivot", "--step: next clone(");
+	ctrl_c_04("pivot", "--step: next pivot_root(");
+}
+END_TEST
+
+START_TEST(workshop_ctrl_c_layers)
+{
+	ctrl_c_04("layers", "--step: next clone(");
+	ctrl_c_04("layers", "--step: next mount(\"overlay\"");
+}
+END_TEST
+
+START_TEST(workshop_ctrl_c_chroot)
+{
+	ctrl_c_04("chroot", "--step: next clone(");
+	ctrl_c_04("chroot", "--step: next chroot(");
+}
+END_TEST
+
+START_TEST(workshop_ctrl_c_escape)
+{
+	ctrl_c_04("escape", "--step: next clone(");
+	ctrl_c_04("escape", "--step: next pivot_root(");
+}
+END_TEST
+
+/* mnt: Ctrl-C in the child, its tmpfs about to be mounted on a shared
+ * /tmp of mnt's own namespace: exit 130 and none of its mounts ("stage",
+ * "inner") in the host's table. */
+START_TEST(workshop_ctrl_c_mnt)
+{
+	const char *argv[] = {"01-namespaces/mnt", NULL};
+	char *text = NULL;
+	size_t before = mounts_with(" stage ") + mounts_with(" inner ");
+
+	int status = run_step_walk(argv, "--step: next mount(\"inner\"", NULL, NULL, &text);
+	ck_assert_msg(strstr(text, "--step: next mount(\"inner\""), "%s", text);
+	ck_assert_msg(status == 130, "exit %d:\n%s", status, text);
+	ck_assert_msg(mounts_with(" stage ") + mounts_with(" inner ") == before,
+		      "a mount of mnt left on the host:\n%s", text);
+	free(text);
+}
+END_TEST
+
+Suite *
+suite_workshop(void)
+{
+	Suite *s = suite_create("workshop");
+	TCase *tc = tcase_create("workshop");
+
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, workshop_step_phases_and_short_paths);
+	tcase_add_test(tc, workshop_json_keeps_paths_whole);
+	tcase_add_test(tc, workshop_grade_ends_with_the_verdict);
+	tcase_add_test(tc, workshop_ctrl_c_pivot);
+	tcase_add_test(tc, workshop_ctrl_c_layers);
+	tcase_add_test(tc, workshop_ctrl_c_chroot);
+	tcase_add_test(tc, workshop_ctrl_c_escape);
+	tcase_add_test(tc, workshop_ctrl_c_mnt);
+	suite_add_tcase(s, tc);
+	return s;
+}
