@@ -596,7 +596,8 @@ trace_phase(const char *phase, const char *fmt, ...)
 void
 trace_shorten(const char *path, const char *name)
 {
-	if (nshorts == sizeof(shorts) / sizeof(shorts[0]) ||
+	/* Under -q the note is not shown, so an error line must not use the name. */
+	if (trace_cfg.quiet || nshorts == sizeof(shorts) / sizeof(shorts[0]) ||
 	    strlen(path) >= sizeof(shorts[0].path) || strlen(name) >= sizeof(shorts[0].name) ||
 	    strlen(path) <= strlen(name))
 		return; /* shown whole: only a line gets longer */

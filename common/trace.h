@@ -110,7 +110,8 @@ void trace_phase(const char *phase, const char *fmt, ...) __attribute__((format(
 
 /* From now on the human trace shows PATH (a scratch directory that pushes
  * lines past 150 columns) as NAME ("$RUN"), after a note saying so; the JSON
- * keeps it whole. Up to four paths; children forked later inherit them. */
+ * keeps it whole. Up to four paths; children forked later inherit them.
+ * Not under -q, which shows no note to say what NAME is. */
 void trace_shorten(const char *path, const char *name);
 
 /* A failure the program is about to exit for: "name: what: ENAME (message)"

@@ -169,12 +169,22 @@ static const struct shown {
     {.name = "05-try-veth",
      .argv = {"05-full-container/nutshell", "run", "-q", "--network", "veth", "--", "ip", "-4",
 	      "addr"}},
+    {.name = "05-try-user-limits",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--user", "1000", "--", "sh", "-c",
+	      "id -u; cat /proc/self/uid_map"}},
     {.name = "05-try-session",
      .argv = {"05-full-container/nutshell", "run", "-q", "--", "sh", "-c",
 	      "inspect | grep -E '^(sid|pgid|session|controlling_terminal) '"}},
+    {.name = "05-try-inspect-userns",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--userns", "--", "sh", "-c",
+	      "inspect | grep -E '^(uid_map|cap_eff) '"}},
     {.name = "05-try-probes",
      .argv = {"05-full-container/nutshell", "run", "-q", "--", "sh", "-c",
 	      "inspect --probes | grep -c ALLOWED"}},
+    {.name = "05-try-self-exe",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--init", "--cap-add", "SYS_PTRACE", "--",
+	      "readlink", "/proc/1/exe"}},
+    {.name = "05-try-cleanup", .argv = {"05-full-container/nutshell", "cleanup"}},
 };
 
 /* What each "Try it" tells the reader they will see: TEXT in the run's
@@ -236,6 +246,12 @@ static const struct expect {
     {"05-try-session", "out", "session                      own", NULL},
     {"05-try-session", "out", "controlling_terminal         none", NULL},
     {"05-try-probes", "out", "0\n", NULL},
+    {"05-try-user-limits", "out", "1000\n", NULL},
+    {"05-try-user-limits", "out", " 0 4294967295", NULL},
+    {"05-try-inspect-userns", "out", " 65536\n", NULL},
+    {"05-try-inspect-userns", "out", "cap_eff                      00000000a80425fb", NULL},
+    {"05-try-self-exe", "out", "/memfd:nutshell (deleted)\n", NULL},
+    {"05-try-cleanup", "err", "cleanup: ", NULL},
 };
 
 static const char *
