@@ -57,6 +57,7 @@ static const struct shown {
 	const char *name;
 	const char *argv[10];
 	const char *env; /* NAME=VALUE set for this run, or NULL */
+	int flags;	 /* RUN_AS_NOBODY: as uid 65534, as the book's setpriv line */
 } shown[] = {
     {.name = "01-uts", .argv = {"01-namespaces/uts"}},
     {.name = "01-ipc", .argv = {"01-namespaces/ipc"}},
@@ -181,6 +182,10 @@ static const struct shown {
     {.name = "05-try-probes",
      .argv = {"05-full-container/nutshell", "run", "-q", "--", "sh", "-c",
 	      "inspect --probes | grep -c ALLOWED"}},
+    {.name = "05-try-rootless",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--", "sh", "-c",
+	      "id; cat /proc/self/uid_map"},
+     .flags = RUN_AS_NOBODY},
     {.name = "05-try-self-exe",
      .argv = {"05-full-container/nutshell", "run", "-q", "--init", "--cap-add", "SYS_PTRACE", "--",
 	      "readlink", "/proc/1/exe"}},
@@ -250,6 +255,9 @@ static const struct expect {
     {"05-try-user-limits", "out", " 0 4294967295", NULL},
     {"05-try-inspect-userns", "out", " 65536\n", NULL},
     {"05-try-inspect-userns", "out", "cap_eff                      00000000a80425fb", NULL},
+    {"05-try-rootless", "out", "uid=0(root)", NULL},
+    {"05-try-rootless", "out", " 65534          1\n", NULL},
+    {"05-try-rootless", "err", "rootless: ", NULL},
     {"05-try-self-exe", "out", "/memfd:nutshell (deleted)\n", NULL},
     {"05-try-cleanup", "err", "cleanup: ", NULL},
 };
@@ -545,6 +553,9 @@ START_TEST(transcript_matches)
 		ck_assert_int_eq(putenv((char *)s->env), 0); /* this test's own process */
 		snprintf(cmd, sizeof(cmd), "sudo %s ./", s->env);
 	}
+	if (s->flags & RUN_AS_NOBODY)
+		snprintf(cmd, sizeof(cmd),
+			 "sudo setpriv --reuid 65534 --regid 65534 --clear-groups ./");
 	for (int k = 0; s->argv[k]; k++) {
 		argv[k] = s->argv[k];
 		if (strcmp(argv[k], "PID") == 0) {
@@ -555,7 +566,7 @@ START_TEST(transcript_matches)
 		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%s%s", k ? " " : "",
 			 argv[k]);
 	}
-	int rc = run_program(&r, RUN_PLAIN, argv);
+	int rc = run_program(&r, s->flags, argv);
 	stop_target();
 	ck_assert_int_eq(rc, 0);
 	ck_assert_msg(r.json_error[0] == '\0', "%s: invalid JSON Lines: %s", s->name, r.json_error);
