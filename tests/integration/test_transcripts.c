@@ -561,7 +561,7 @@ START_TEST(transcript_matches)
 	if (s->flags & RUN_AS_NOBODY)
 		snprintf(cmd, sizeof(cmd),
 			 "sudo setpriv --reuid 65534 --regid 65534 --clear-groups ./");
-	static char rooted[10][512];
+	static char rooted[10][4200];
 	for (int k = 0; s->argv[k]; k++) {
 		argv[k] = s->argv[k];
 		/* "ROOT/x": x of the toolkit, as an absolute path (the reader types
