@@ -217,6 +217,49 @@ START_TEST(workshop_ctrl_c_mnt)
 }
 END_TEST
 
+/* Each worksheet's 3-hour route: the minutes of its core steps add up to
+ * the total it states, and the five sheets' budgets to at most 3 hours. */
+START_TEST(workshop_three_hour_route_adds_up)
+{
+	static const char *const sheets[] = {"01-namespaces",	  "02-cgroups",
+					     "03-capabilities",	  "04-overlay-chroot",
+					     "05-full-container", NULL};
+	const char *root = getenv("NUTSHELL_ROOT");
+	static char text[1 << 17];
+	char path[512];
+	int budgets = 0, cores = 0;
+
+	for (int i = 0; sheets[i]; i++) {
+		snprintf(path, sizeof(path), "%s/lessons/%s.md", root ? root : ".", sheets[i]);
+		const char *t = read_text_file(path, text, sizeof(text));
+		const char *route = strstr(t, "**3-hour route**");
+		int budget = 0, stated = 0, sum = 0, n;
+
+		ck_assert_msg(route, "%s: no 3-hour route", path);
+		const char *b = strstr(route, "this sheet: ");
+		ck_assert_msg(b && sscanf(b, "this sheet: %d minutes", &budget) == 1, "%s", path);
+		const char *steps = strstr(route, "steps: ");
+		const char *end = steps ? strstr(steps, " minutes. ") : NULL;
+		ck_assert_msg(end, "%s: no 'steps: ... : N minutes.'", path);
+		const char *colon = end;
+		while (colon > steps && *colon != ':')
+			colon--;
+		ck_assert_int_eq(sscanf(colon, ": %d", &stated), 1);
+		for (const char *p = steps; p < colon && (p = strchr(p, '(')) && p < colon; p++)
+			if (sscanf(p, "(%d", &n) == 1)
+				sum += n;
+		ck_assert_msg(sum == stated, "%s: core steps add up to %d minutes, it says %d",
+			      path, sum, stated);
+		ck_assert_msg(stated <= budget, "%s: core %d minutes over its budget %d", path,
+			      stated, budget);
+		budgets += budget;
+		cores += stated;
+	}
+	ck_assert_msg(budgets <= 180, "the five sheets' budgets are %d minutes", budgets);
+	ck_assert_msg(cores <= 180, "the core steps take %d minutes", cores);
+}
+END_TEST
+
 Suite *
 suite_workshop(void)
 {
@@ -232,6 +275,7 @@ suite_workshop(void)
 	tcase_add_test(tc, workshop_ctrl_c_chroot);
 	tcase_add_test(tc, workshop_ctrl_c_escape);
 	tcase_add_test(tc, workshop_ctrl_c_mnt);
+	tcase_add_test(tc, workshop_three_hour_route_adds_up);
 	suite_add_tcase(s, tc);
 	return s;
 }
