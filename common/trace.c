@@ -560,6 +560,21 @@ trace_fact(const char *key, const char *fmt, ...)
 	emit(obj);
 }
 
+/* A note, "# TEXT"; with PHASE, a phase's header "== PHASE: TEXT ==". */
+static void
+note(const char *phase, const char *text)
+{
+	if (!trace_cfg.quiet && phase)
+		human("%s== %s: %s ==%s", COLOR("1;4"), phase, text, RESET);
+	else if (!trace_cfg.quiet)
+		human("%s# %s%s", COLOR("2;3"), text, RESET);
+	json_t *obj = event("note");
+	json_set_str(obj, "text", text);
+	if (phase)
+		json_set_str(obj, "phase", phase);
+	emit(obj);
+}
+
 void
 trace_note(const char *fmt, ...)
 {
@@ -569,11 +584,7 @@ trace_note(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (!trace_cfg.quiet)
-		human("%s# %s%s", COLOR("2;3"), text, RESET);
-	json_t *obj = event("note");
-	json_set_str(obj, "text", text);
-	emit(obj);
+	note(NULL, text);
 }
 
 void
@@ -585,12 +596,7 @@ trace_phase(const char *phase, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (!trace_cfg.quiet)
-		human("%s== %s: %s ==%s", COLOR("1;4"), phase, text, RESET);
-	json_t *obj = event("note");
-	json_set_str(obj, "text", text);
-	json_set_str(obj, "phase", phase);
-	emit(obj);
+	note(phase, text);
 }
 
 void
