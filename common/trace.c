@@ -413,21 +413,24 @@ step_lock(short type)
 }
 
 /* A run of the same call with the same first argument (26 times
- * prctl(PR_CAPBSET_DROP, ...)) pauses once, unless a reply began with "e"
- * (expand): then every call pauses. */
+ * prctl(PR_CAPBSET_DROP, ...)), or of the same pair of calls (openat of
+ * devices.allow, write of one rule: ten times on a cgroup v1 host), pauses
+ * once, unless a reply began with "e" (expand): then every call pauses. */
 static bool step_expand;
 
 static bool
 step_folded(void)
 {
-	static char last[64];
+	static char last[3][64]; /* the calls before: [0] the one just before */
 	char key[64];
 	size_t len = strcspn(pending.args, ",");
 
 	snprintf(key, sizeof(key), "%s(%.*s", pending.name, (int)(len < 40 ? len : 40),
 		 pending.args);
-	bool same = strcmp(key, last) == 0;
-	snprintf(last, sizeof(last), "%s", key);
+	bool same = strcmp(key, last[0]) == 0 ||
+		    (strcmp(key, last[1]) == 0 && strcmp(last[0], last[2]) == 0);
+	memmove(last[1], last[0], 2 * sizeof(last[0]));
+	snprintf(last[0], sizeof(last[0]), "%s", key);
 	return same && !step_expand;
 }
 
