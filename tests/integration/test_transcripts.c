@@ -264,7 +264,7 @@ static const struct expect {
     {"05-try-rootless", "out", " 65534          1\n", NULL},
     {"05-try-rootless", "err", "rootless: ", NULL},
     {"05-try-self-exe", "out", "/memfd:nutshell (deleted)\n", NULL},
-    {"05-try-cleanup", "err", "cleanup: ", NULL},
+    {"05-try-cleanup", "out", "cleanup: ", NULL},
 };
 
 static const char *
