@@ -8,9 +8,11 @@
 #include "harness.h"
 
 #include <glob.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -221,6 +223,41 @@ START_TEST(workshop_ctrl_c_mnt)
 }
 END_TEST
 
+/* Ctrl-C at PROG's first pause at AT, a cgroup of its own made: the run
+ * does not end as a success, and the cgroup (its first traced mkdir) is
+ * gone. Lesson 02's programs block the stop signals before they make a
+ * cgroup (common/waiting.h), so a Ctrl-C ends their waits, not them. */
+static void
+ctrl_c_cgroup(const char *prog, const char *at)
+{
+	const char *argv[] = {prog, NULL};
+	char *text = NULL, dir[512] = "";
+
+	int status = run_step_walk(argv, at, NULL, NULL, &text);
+	ck_assert_msg(strstr(text, at), "%s never paused at '%s':\n%s", prog, at, text);
+	ck_assert_msg(status != 0, "%s: exit 0 after Ctrl-C:\n%s", prog, text);
+	const char *mk = strstr(text, "mkdir(\"");
+	ck_assert_msg(mk && sscanf(mk, "mkdir(\"%511[^\"]", dir) == 1, "no mkdir in:\n%s", text);
+	ck_assert_msg(strstr(dir, "nutshell-") && access(dir, F_OK) != 0,
+		      "%s: %s is left behind after Ctrl-C:\n%s", prog, dir, text);
+	free(text);
+}
+
+START_TEST(workshop_ctrl_c_cgroup_programs)
+{
+	ctrl_c_cgroup("02-cgroups/memory", "--step: next clone(");
+	ctrl_c_cgroup("02-cgroups/cpu", "--step: next clone(");
+	ctrl_c_cgroup("02-cgroups/devices", "--step: next clone(");
+	/* memory.high and io.max are cgroup v2's: on a v1 or hybrid host both
+	 * say so in one line and make nothing (their own tests). */
+	struct statfs fs;
+	if (statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC) {
+		ctrl_c_cgroup("02-cgroups/memory-high", "--step: next clone(");
+		ctrl_c_cgroup("02-cgroups/io", "--step: next clone(");
+	}
+}
+END_TEST
+
 /* Each worksheet's 3-hour route: the minutes of its core steps add up to
  * the total it states, and the five sheets' budgets to at most 3 hours. */
 START_TEST(workshop_three_hour_route_adds_up)
@@ -280,6 +317,7 @@ suite_workshop(void)
 	tcase_add_test(tc, workshop_ctrl_c_escape);
 	tcase_add_test(tc, workshop_ctrl_c_mnt);
 	tcase_add_test(tc, workshop_three_hour_route_adds_up);
+	tcase_add_test(tc, workshop_ctrl_c_cgroup_programs);
 	suite_add_tcase(s, tc);
 	return s;
 }
