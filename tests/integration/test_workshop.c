@@ -96,21 +96,30 @@ END_TEST
  * is the grader's verdict, make's "*** ... Error" never shows, and the
  * status is not 0; the reference solution's status is 0. */
 static int
-make_grade(const char *extra, char *out, size_t size)
+make_grade_ex(const char *args, char *out, size_t size)
 {
 	const char *root = getenv("NUTSHELL_ROOT");
 	char cmd[1024];
 
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s' && env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make --no-print-directory "
-		 "grade EX=01-hostname %s 2>&1",
-		 root ? root : ".", extra);
+		 "grade %s 2>&1",
+		 root ? root : ".", args);
 	FILE *p = popen(cmd, "r");
 	ck_assert_ptr_nonnull(p);
 	size_t n = fread(out, 1, size - 1, p);
 	out[n] = '\0';
 	int st = pclose(p);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int
+make_grade(const char *extra, char *out, size_t size)
+{
+	char args[256];
+
+	snprintf(args, sizeof(args), "EX=01-hostname %s", extra);
+	return make_grade_ex(args, out, size);
 }
 
 START_TEST(workshop_grade_ends_with_the_verdict)
@@ -129,6 +138,30 @@ START_TEST(workshop_grade_ends_with_the_verdict)
 		      "the last line is not the verdict: '%s'\n%s", last, out);
 	st = make_grade("SOLUTION=1", out, sizeof(out));
 	ck_assert_msg(st == 0, "the solution graded with status %d:\n%s", st, out);
+}
+END_TEST
+
+/* A participant's own copy of the directory (EX=PATH), built there: the
+ * reference solution copied in passes. */
+START_TEST(workshop_grade_own_copy)
+{
+	static char out[1 << 16];
+	const char *root = getenv("NUTSHELL_ROOT");
+	char dir[] = "/tmp/nutshell-grade.XXXXXX", cmd[4096], ex[64];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(ex, sizeof(ex), "%s/01-hostname", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir %s && cp '%s/lessons/exercises/01-hostname/solution/skeleton.c' %s/", ex,
+		 root ? root : ".", ex);
+	int cp = system(cmd);
+	snprintf(cmd, sizeof(cmd), "EX=%s", ex);
+	int st = cp == 0 ? make_grade_ex(cmd, out, sizeof(out)) : -1;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_msg(st == 0, "a copy of the solution in %s graded with status %d:\n%s", ex, st,
+		      out);
+	ck_assert_msg(strstr(out, "01-hostname: 7 of 7 parts pass"), "%s", out);
 }
 END_TEST
 
@@ -311,6 +344,7 @@ suite_workshop(void)
 	tcase_add_test(tc, workshop_step_phases_and_short_paths);
 	tcase_add_test(tc, workshop_json_keeps_paths_whole);
 	tcase_add_test(tc, workshop_grade_ends_with_the_verdict);
+	tcase_add_test(tc, workshop_grade_own_copy);
 	tcase_add_test(tc, workshop_ctrl_c_pivot);
 	tcase_add_test(tc, workshop_ctrl_c_layers);
 	tcase_add_test(tc, workshop_ctrl_c_chroot);
