@@ -457,6 +457,12 @@ step_pause(void)
 	told = false;
 	if (!step_lock(F_WRLCK))
 		return;
+	/* Ctrl-C came while we waited for the lock, and the holder (a child
+	 * that died of it) let go: no prompt now. */
+	if (trace_cfg.interrupted) {
+		step_lock(F_UNLCK);
+		return;
+	}
 	/* Input typed while another process had the prompt was meant for it. */
 	tcflush(tty, TCIFLUSH);
 	/* The prompt names the pid that waits (children have "[pid N]" already). */

@@ -18,6 +18,16 @@
 
 #define NUTSHELL "05-full-container/nutshell"
 
+/* The last part of a long terminal text: Check refuses a message past
+ * about 4 KB ("Message string too long") and ends the run. */
+static const char *
+tail(const char *text)
+{
+	size_t len = text ? strlen(text) : 0;
+
+	return !text ? "(nothing)" : len > 2500 ? text + len - 2500 : text;
+}
+
 static const char *const phases[] = {"cgroup",	     "namespaces", "root", "masks", "process",
 				     "capabilities", "seccomp",	   "exec", NULL};
 
@@ -40,22 +50,22 @@ START_TEST(workshop_step_phases_and_short_paths)
 	char *text = NULL, head[64];
 
 	int status = run_step_walk(argv, NULL, NULL, NULL, &text);
-	ck_assert_msg(status == 0, "exit %d:\n%s", status, text);
+	ck_assert_msg(status == 0, "exit %d:\n%s", status, tail(text));
 	const char *at = text;
 	for (size_t i = 0; phases[i]; i++) {
 		snprintf(head, sizeof(head), "== %s: ", phases[i]);
 		const char *h = strstr(at, head);
-		ck_assert_msg(h, "no header '%s' after the one before:\n%s", head, text);
+		ck_assert_msg(h, "no header '%s' after the one before:\n%s", head, tail(text));
 		at = h;
 	}
 	ck_assert_msg(count(text, "nutshell-run-") == 1,
 		      "the scratch directory written out %zu times, not once:\n%s",
-		      count(text, "nutshell-run-"), text);
-	ck_assert_msg(strstr(text, "$RUN is /") && strstr(text, "\"$RUN/root\""), "%s", text);
+		      count(text, "nutshell-run-"), tail(text));
+	ck_assert_msg(strstr(text, "$RUN is /") && strstr(text, "\"$RUN/root\""), "%s", tail(text));
 	/* Runs folded, pairs too (openat and write of each devices.allow rule
 	 * on cgroup v1): 95 pauses in the issue, 62 on the build machine. */
 	size_t pauses = count(text, "press Enter");
-	ck_assert_msg(pauses <= 70, "%zu pauses:\n%s", pauses, text);
+	ck_assert_msg(pauses <= 70, "%zu pauses:\n%s", pauses, tail(text));
 	free(text);
 }
 END_TEST
@@ -69,7 +79,7 @@ START_TEST(workshop_json_keeps_paths_whole)
 	json_t *ev;
 
 	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
-	ck_assert_msg(r.status == 0, "exit %d:\n%s", r.status, r.err);
+	ck_assert_msg(r.status == 0, "exit %d:\n%s", r.status, tail(r.err));
 	int whole = 0;
 	json_array_foreach(r.events, i, ev)
 	{
@@ -77,8 +87,11 @@ START_TEST(workshop_json_keeps_paths_whole)
 		const char *text = json_string_value(json_object_get(ev, "text"));
 		const char *phase = json_string_value(json_object_get(ev, "phase"));
 
-		ck_assert_msg(!(args && strstr(args, "$RUN")) && !(text && strstr(text, "$RUN")),
-			      "a short name in the JSON: %s", args ? args : text);
+		/* Only the note that says what $RUN is names it. */
+		ck_assert_msg(
+		    !(args && strstr(args, "$RUN")) &&
+			!(text && strstr(text, "$RUN") && strncmp(text, "$RUN is /", 9) != 0),
+		    "a short name in the JSON: %.200s", args ? args : text);
 		if (args && strstr(args, "nutshell-run-") && strstr(args, "/root"))
 			whole = 1;
 		if (phase && phases[next] && strcmp(phase, phases[next]) == 0)
@@ -87,7 +100,7 @@ START_TEST(workshop_json_keeps_paths_whole)
 	ck_assert_msg(whole, "no mount event with the scratch directory's whole path");
 	ck_assert_msg(phases[next] == NULL, "phase '%s' missing or out of order in the JSON",
 		      phases[next]);
-	ck_assert_msg(strstr(r.err, "== exec: "), "%s", r.err);
+	ck_assert_msg(strstr(r.err, "== exec: "), "%s", tail(r.err));
 	run_free(&r);
 }
 END_TEST
@@ -127,17 +140,18 @@ START_TEST(workshop_grade_ends_with_the_verdict)
 	static char out[1 << 16];
 
 	int st = make_grade("", out, sizeof(out));
-	ck_assert_msg(st != 0, "the untouched skeleton graded with status 0:\n%s", out);
-	ck_assert_msg(!strstr(out, "***") && !strstr(out, "Error 1"), "make's line:\n%s", out);
+	ck_assert_msg(st != 0, "the untouched skeleton graded with status 0:\n%s", tail(out));
+	ck_assert_msg(!strstr(out, "***") && !strstr(out, "Error 1"), "make's line:\n%s",
+		      tail(out));
 	size_t len = strlen(out);
 	while (len > 0 && out[len - 1] == '\n')
 		out[--len] = '\0';
 	const char *last = strrchr(out, '\n');
 	last = last ? last + 1 : out;
 	ck_assert_msg(strncmp(last, "01-hostname: ", 13) == 0 && strstr(last, "parts pass"),
-		      "the last line is not the verdict: '%s'\n%s", last, out);
+		      "the last line is not the verdict: '%s'\n%s", last, tail(out));
 	st = make_grade("SOLUTION=1", out, sizeof(out));
-	ck_assert_msg(st == 0, "the solution graded with status %d:\n%s", st, out);
+	ck_assert_msg(st == 0, "the solution graded with status %d:\n%s", st, tail(out));
 }
 END_TEST
 
@@ -161,7 +175,7 @@ START_TEST(workshop_grade_own_copy)
 	ck_assert_int_eq(system(cmd), 0);
 	ck_assert_msg(st == 0, "a copy of the solution in %s graded with status %d:\n%s", ex, st,
 		      out);
-	ck_assert_msg(strstr(out, "01-hostname: 7 of 7 parts pass"), "%s", out);
+	ck_assert_msg(strstr(out, "01-hostname: 7 of 7 parts pass"), "%s", tail(out));
 }
 END_TEST
 
@@ -198,13 +212,14 @@ ctrl_c_04(const char *prog, const char *at)
 	size_t dirs = globbed(pattern);
 
 	int status = run_step_walk(argv, at, NULL, NULL, &text);
-	ck_assert_msg(strstr(text, at), "%s never paused at '%s':\n%s", prog, at, text);
-	ck_assert_msg(status == 130, "%s: exit %d:\n%s", prog, status, text);
+	ck_assert_msg(strstr(text, at), "%s never paused at '%s':\n%s", prog, at, tail(text));
+	ck_assert_msg(status == 130, "%s: exit %d:\n%s", prog, status, tail(text));
 	ck_assert_msg(strstr(text, "interrupted; cleaned up") && !strstr(text, "Unexpected"),
 		      "%s:\n%s", prog, text);
-	ck_assert_msg(globbed(pattern) == dirs, "%s left behind after Ctrl-C:\n%s", pattern, text);
+	ck_assert_msg(globbed(pattern) == dirs, "%s left behind after Ctrl-C:\n%s", pattern,
+		      tail(text));
 	snprintf(pattern, sizeof(pattern), "nutshell-%s.", prog);
-	ck_assert_msg(mounts_with(pattern) == 0, "a mount of %s left:\n%s", prog, text);
+	ck_assert_msg(mounts_with(pattern) == 0, "a mount of %s left:\n%s", prog, tail(text));
 	free(text);
 }
 
@@ -248,10 +263,10 @@ START_TEST(workshop_ctrl_c_mnt)
 	size_t before = mounts_with(" stage ") + mounts_with(" inner ");
 
 	int status = run_step_walk(argv, "--step: next mount(\"inner\"", NULL, NULL, &text);
-	ck_assert_msg(strstr(text, "--step: next mount(\"inner\""), "%s", text);
-	ck_assert_msg(status == 130, "exit %d:\n%s", status, text);
+	ck_assert_msg(strstr(text, "--step: next mount(\"inner\""), "%s", tail(text));
+	ck_assert_msg(status == 130, "exit %d:\n%s", status, tail(text));
 	ck_assert_msg(mounts_with(" stage ") + mounts_with(" inner ") == before,
-		      "a mount of mnt left on the host:\n%s", text);
+		      "a mount of mnt left on the host:\n%s", tail(text));
 	free(text);
 }
 END_TEST
@@ -267,12 +282,13 @@ ctrl_c_cgroup(const char *prog, const char *at)
 	char *text = NULL, dir[512] = "";
 
 	int status = run_step_walk(argv, at, NULL, NULL, &text);
-	ck_assert_msg(strstr(text, at), "%s never paused at '%s':\n%s", prog, at, text);
-	ck_assert_msg(status != 0, "%s: exit 0 after Ctrl-C:\n%s", prog, text);
+	ck_assert_msg(strstr(text, at), "%s never paused at '%s':\n%s", prog, at, tail(text));
+	ck_assert_msg(status != 0, "%s: exit 0 after Ctrl-C:\n%s", prog, tail(text));
 	const char *mk = strstr(text, "mkdir(\"");
-	ck_assert_msg(mk && sscanf(mk, "mkdir(\"%511[^\"]", dir) == 1, "no mkdir in:\n%s", text);
+	ck_assert_msg(mk && sscanf(mk, "mkdir(\"%511[^\"]", dir) == 1, "no mkdir in:\n%s",
+		      tail(text));
 	ck_assert_msg(strstr(dir, "nutshell-") && access(dir, F_OK) != 0,
-		      "%s: %s is left behind after Ctrl-C:\n%s", prog, dir, text);
+		      "%s: %s is left behind after Ctrl-C:\n%s", prog, dir, tail(text));
 	free(text);
 }
 
