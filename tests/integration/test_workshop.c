@@ -135,9 +135,19 @@ make_grade(const char *extra, char *out, size_t size)
 	return make_grade_ex(args, out, size);
 }
 
+/* make is the participant's tool; the VM lane's initramfs has none. */
+static int
+have_make(void)
+{
+	return system("command -v make >/dev/null 2>&1") == 0;
+}
+
 START_TEST(workshop_grade_ends_with_the_verdict)
 {
 	static char out[1 << 16];
+
+	if (!have_make())
+		TEST_SKIP("no make here");
 
 	int st = make_grade("", out, sizeof(out));
 	ck_assert_msg(st != 0, "the untouched skeleton graded with status 0:\n%s", tail(out));
@@ -162,6 +172,9 @@ START_TEST(workshop_grade_own_copy)
 	static char out[1 << 16];
 	const char *root = getenv("NUTSHELL_ROOT");
 	char dir[] = "/tmp/nutshell-grade.XXXXXX", cmd[4096], ex[64];
+
+	if (!have_make())
+		TEST_SKIP("no make here");
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(ex, sizeof(ex), "%s/01-hostname", dir);
