@@ -143,6 +143,13 @@ EX_OWN  = $(if $(findstring /,$(EX)),$(abspath $(EX)))
 EX_NAME = $(notdir $(patsubst %/,%,$(EX)))
 EX_LIBS = $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
 EX_RUN  = $(if $(EX_OWN),$(EX_OWN)/skeleton,lessons/exercises/$(EX_NAME)/$(if $(SOLUTION),solution/)skeleton)
+# A FAIL must end with the grader's verdict, not with make's "*** [Makefile:N:
+# grade] Error 1", which a room reads as a broken build. make has no quiet
+# way to fail, so at the top level (MAKELEVEL 0: the participant's own make)
+# the failed recipe ends make with SIGPIPE: its default action, and the one
+# signal bash, zsh and dash do not report; the status is 141, not 0. Under
+# another make or a script's make -C it fails the usual way.
+GRADE_QUIET_FAIL = $(if $(filter 0,$(MAKELEVEL)),kill -PIPE $$PPID;)
 grade:
 	@test -n "$(EX)" -a -f lessons/exercises/$(EX_NAME)/grader.c || \
 	  { echo "usage: make grade EX=NN-name [SOLUTION=1], or EX=PATH/NN-name (your own copy); NN-name one of: $(notdir $(EX_DIRS))"; exit 2; }
@@ -150,7 +157,7 @@ grade:
 	  { echo "grade: EX='$(EX)': expected a directory with skeleton.c"; exit 2; }
 	@$(MAKE) --no-print-directory -s lessons/exercises/$(EX_NAME)/grader $(if $(EX_OWN),$(EX_LIBS),$(EX_RUN))
 	@$(if $(EX_OWN),$(CC) $(filter-out -Werror,$(CFLAGS)) -I. -o "$(EX_RUN)" "$(EX_OWN)/skeleton.c" $(EX_LIBS) $(LDFLAGS) $(LDLIBS))
-	@lessons/exercises/$(EX_NAME)/grader $(EX_RUN)
+	@lessons/exercises/$(EX_NAME)/grader $(EX_RUN) || { $(GRADE_QUIET_FAIL) exit 1; }
 
 # The test binary: unit suites (pure functions, run under AddressSanitizer
 # and UBSan, no root) and integration suites (drive the built programs, need

@@ -166,6 +166,12 @@ out:
 	if (cg_remove(&cg) != 0)
 		trace_fail("removing the cgroup"), ok = 0;
 	rmdir(dir);
+	/* Ctrl-C at a --step pause (signals blocked above): cleaned up now,
+	 * and said so, as pids and freeze do. */
+	if (trace_cfg.interrupted) {
+		trace_error("interrupted; cleaned up");
+		return 130;
+	}
 	if (!ok) {
 		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;

@@ -222,6 +222,8 @@ main(int argc, char **argv)
 		return EXIT_DEMO_FAILED;
 	}
 	char scratch[128];
+	/* Ctrl-C from here on: the directory is removed before we exit. */
+	rootfs_guard_child(0);
 	if (rootfs_tmpdir("escape", tmp, sizeof(tmp)) == -1) {
 		err_print();
 		return EXIT_DEMO_FAILED;
@@ -231,7 +233,9 @@ main(int argc, char **argv)
 		status = rootfs_run_isolated(world_main, NULL);
 	if (rootfs_remove_tree(tmp) == -1)
 		err_print();
-	if (status != 0 || rootfs_interrupted()) {
+	if (rootfs_interrupted())
+		return rootfs_interrupted_exit();
+	if (status != 0) {
 		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}

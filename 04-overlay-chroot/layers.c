@@ -213,6 +213,8 @@ main(int argc, char **argv)
 		err_print();
 		return EXIT_USAGE;
 	}
+	/* Ctrl-C from here on: the directory is removed before we exit. */
+	rootfs_guard_child(0);
 	if (rootfs_tmpdir("layers", tmp, sizeof(tmp)) == -1) {
 		err_print();
 		return EXIT_DEMO_FAILED;
@@ -234,7 +236,9 @@ main(int argc, char **argv)
 	/* The mounts died with the child's namespace; the directories go now. */
 	if (rootfs_remove_tree(tmp) == -1)
 		err_print();
-	if (status != 0 || rootfs_interrupted()) {
+	if (rootfs_interrupted())
+		return rootfs_interrupted_exit();
+	if (status != 0) {
 		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}

@@ -656,6 +656,9 @@ static void
 kill_guarded_child(int sig)
 {
 	got_signal = sig;
+	/* A --step pause of ours ends now (trace.c looks at it), rather than
+	 * waiting on for an Enter. */
+	trace_cfg.interrupted = true;
 	if (guarded_child > 0)
 		kill((pid_t)guarded_child, SIGKILL);
 }
@@ -679,13 +682,38 @@ rootfs_interrupted(void)
 }
 
 int
+rootfs_interrupted_exit(void)
+{
+	trace_error("interrupted; cleaned up");
+	return 128 + (got_signal ? (int)got_signal : SIGINT);
+}
+
+static int (*isolated_fn)(void *);
+
+/* The child of rootfs_run_isolated(): Ctrl-C ends it at once, as it would
+ * without the guard (its mounts die with it). One that came at the --step
+ * pause before clone(2) - the pause comes before the call, so the child is
+ * made all the same - means it does nothing. */
+static int
+isolated_main(void *arg)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	if (got_signal)
+		return EXIT_DEMO_FAILED;
+	return isolated_fn(arg);
+}
+
+int
 rootfs_run_isolated(int (*fn)(void *), void *arg)
 {
 	int status = -1;
 
 	/* Flush first, or the child would print our buffered output again. */
 	fflush(stdout);
-	pid_t pid = ns_clone(CLONE_NEWNS | SIGCHLD, fn, arg);
+	isolated_fn = fn;
+	pid_t pid = ns_clone(CLONE_NEWNS | SIGCHLD, isolated_main, arg);
 	if (pid == -1)
 		return -1;
 	rootfs_guard_child(pid);

@@ -203,6 +203,12 @@ int rootfs_image_beside(const char *exe, char *out, size_t size);
  */
 void rootfs_guard_child(pid_t child);
 int rootfs_interrupted(void);
+/* After such a signal and the cleanup: "interrupted; cleaned up" (one line,
+ * as pids and freeze say it) and the status to exit with, 128+N. A program
+ * calls rootfs_guard_child(0) before it makes its temporary directory, so
+ * that Ctrl-C from then on (a --step pause before the child exists) is
+ * caught too. */
+int rootfs_interrupted_exit(void);
 
 /* Runs fn(arg) in a child in a new mount namespace - every mount it makes
  * dies with it - guarded as above, and waits. Returns the child's wait

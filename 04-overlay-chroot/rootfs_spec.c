@@ -283,6 +283,9 @@ rootfs_setup(const struct rootfs_spec *s)
 				 NULL) == -1)
 			return err_prefix("/dev");
 	}
+	if (s->masked || s->readonly_paths)
+		trace_phase("masks", "what of /proc and /sys the container may not read or write; "
+				     "then pivot_root");
 	if (s->masked && rootfs_mask_all(root, s->masked) == -1)
 		return err_prefix("masking");
 	if (s->readonly_paths && rootfs_readonly_all(root, s->readonly_paths) == -1)

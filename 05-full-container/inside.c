@@ -130,6 +130,7 @@ setup_root(const struct ctr_child *ch)
 	char opts[96];
 	int tree_fd[CTR_MAX_TREES];
 	size_t n = 0;
+	trace_phase("root", "the image's layers, /proc, /sys, /dev (lesson 04)");
 	struct rootfs_spec spec = {
 	    .scratch = ch->tmpdir,
 	    .scratch_data = opts,
@@ -252,6 +253,7 @@ setup_process(const struct ctr_child *ch)
 	 * no rlimit default): a runaway program cannot pin the host's file table. */
 	struct rlimit nofile = {1024, 1024};
 
+	trace_phase("process", "limits, terminal, working directory, environment");
 	if (TRACE(setrlimit(RLIMIT_NOFILE, &nofile), "prlimit64",
 		  "0, RLIMIT_NOFILE, {rlim_cur=1024, rlim_max=1024}, NULL") == -1)
 		return err_sys("setrlimit(RLIMIT_NOFILE)");
@@ -317,6 +319,7 @@ drop_privileges(const struct ctr_child *ch)
 	size_t n = cfg->ncaps;
 
 	memcpy(keep, cfg->caps, n * sizeof(*keep));
+	trace_phase("capabilities", "groups, the capabilities kept, no_new_privs (lesson 03)");
 	/* The supplementary groups the image gives the user (user.c) - for
 	 * root too: the caller's own groups must not come in. While we still
 	 * have CAP_SETGID. A rootless container may not (setgroups is denied
@@ -351,6 +354,8 @@ drop_privileges(const struct ctr_child *ch)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
 		return err_sys("prctl(PR_SET_PDEATHSIG)");
 	ctr_stamp(CTR_T_PRIVILEGES);
+	if (ch->seccomp.len)
+		trace_phase("seccomp", "the filter, loaded last (lesson 03)");
 	if (ch->seccomp.len && sc_load_bpf(&ch->seccomp, sc_default_profile.name) == -1)
 		return err_sys("seccomp: loading the filter");
 	return 0;
@@ -587,6 +592,8 @@ ctr_child_main(void *arg)
 		goto fail;
 	ctr_stamp(CTR_T_SECCOMP_LOAD);
 	/* 8. COMMAND, or the init that runs it. */
+	trace_phase("exec", "%s; a successful execve(2) never returns, so what follows is its own",
+		    cfg->init ? "nutshell's init, which runs COMMAND" : "COMMAND");
 	return cfg->init ? exec_init(ch) : exec_command(cfg);
 fail:
 	/* The one line of this start's failure (common/err.h). */

@@ -491,12 +491,15 @@ make_scratch_and_cgroup(void)
 		child.tmpdir[0] = '\0';
 		return -1;
 	}
+	/* Its name is 40 columns of every mount line below. */
+	trace_shorten(child.tmpdir, "$RUN");
 	ctr_pause_point("scratch");
 	/* --userns: host ids, --network veth: a subnet, no other running
 	 * container has (alloc.c), recorded in the scratch directory. */
 	if (ctr_allocate(&cfg, child.tmpdir) == -1)
 		return -1;
 	ctr_pause_point("allocated");
+	trace_phase("cgroup", "the container's cgroup and its limits (lesson 02)");
 	if (make_cgroup() == -1 || trace_cfg.interrupted) /* Ctrl-C in --step */
 		return -1;
 	ctr_pause_point("cgroup");
@@ -518,6 +521,8 @@ start_child(struct ctr_channels *chan)
 {
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | SIGCHLD;
 
+	trace_phase("namespaces", "clone(2) into new namespaces; from outside: the id maps and "
+				  "the veth; inside: hostname, network (lesson 01)");
 	if (ctr_channels_open(chan, cfg.tty, cfg.userns && !cfg.rootless) == -1)
 		return -1;
 	if (cfg.time_set && ns_unshare(CLONE_NEWTIME) == -1)

@@ -80,6 +80,32 @@ write_all(int fd, const char *buf, size_t len)
 	}
 }
 
+/* Long paths the human trace shows by a short name (trace_shorten()). */
+static struct {
+	char path[256];
+	char name[16];
+} shorts[4];
+static size_t nshorts;
+
+/* Each registered path in LINE replaced by its name, in place. */
+static void
+shorten(char *line, size_t size)
+{
+	for (size_t i = 0; i < nshorts; i++) {
+		size_t plen = strlen(shorts[i].path), nlen = strlen(shorts[i].name);
+
+		for (char *p = strstr(line, shorts[i].path); p;
+		     p = strstr(p + nlen, shorts[i].path)) {
+			size_t rest = strlen(p + plen) + 1;
+
+			if ((size_t)(p - line) + nlen + rest > size)
+				break;
+			memmove(p + nlen, p + plen, rest);
+			memcpy(p, shorts[i].name, nlen);
+		}
+	}
+}
+
 /* One human line on stderr, "[pid N] " first in processes other than the
  * one that started, as strace -f does. */
 static void
@@ -95,6 +121,7 @@ human(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line + off, sizeof(line) - (size_t)off - 1, fmt, ap);
 	va_end(ap);
+	shorten(line, sizeof(line) - 1);
 	size_t len = strlen(line);
 	line[len++] = '\n';
 	write_all(STDERR_FILENO, line, len);
@@ -347,12 +374,16 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
  * would never see Ctrl-C while paused: so the pause looks for a pending
  * SIGINT too, sets trace_cfg.interrupted and stops pausing; the program
  * finishes the step it is in, cleans up and exits. (A program that does not
- * block SIGINT simply dies of it, as without --step.) */
+ * block SIGINT simply dies of it, as without --step; one that catches it
+ * sets trace_cfg.interrupted in its handler, which ends the pause too.) */
 static bool
 step_interrupted(void)
 {
 	sigset_t sigs;
 
+	/* A program's own handler said so (lesson 04's rootfs_guard_child). */
+	if (trace_cfg.interrupted)
+		return true;
 	if (sigpending(&sigs) == 0 && sigismember(&sigs, SIGINT)) {
 		trace_cfg.interrupted = true;
 		human("--step: Ctrl-C: %s finishes this step, cleans up and exits", prog_name);
@@ -382,21 +413,24 @@ step_lock(short type)
 }
 
 /* A run of the same call with the same first argument (26 times
- * prctl(PR_CAPBSET_DROP, ...)) pauses once, unless a reply began with "e"
- * (expand): then every call pauses. */
+ * prctl(PR_CAPBSET_DROP, ...)), or of the same pair of calls (openat of
+ * devices.allow, write of one rule: ten times on a cgroup v1 host), pauses
+ * once, unless a reply began with "e" (expand): then every call pauses. */
 static bool step_expand;
 
 static bool
 step_folded(void)
 {
-	static char last[64];
+	static char last[3][64]; /* the calls before: [0] the one just before */
 	char key[64];
 	size_t len = strcspn(pending.args, ",");
 
 	snprintf(key, sizeof(key), "%s(%.*s", pending.name, (int)(len < 40 ? len : 40),
 		 pending.args);
-	bool same = strcmp(key, last) == 0;
-	snprintf(last, sizeof(last), "%s", key);
+	bool same = strcmp(key, last[0]) == 0 ||
+		    (strcmp(key, last[1]) == 0 && strcmp(last[0], last[2]) == 0);
+	memmove(last[1], last[0], 2 * sizeof(last[0]));
+	snprintf(last[0], sizeof(last[0]), "%s", key);
 	return same && !step_expand;
 }
 
@@ -423,6 +457,12 @@ step_pause(void)
 	told = false;
 	if (!step_lock(F_WRLCK))
 		return;
+	/* Ctrl-C came while we waited for the lock, and the holder (a child
+	 * that died of it) let go: no prompt now. */
+	if (trace_cfg.interrupted) {
+		step_lock(F_UNLCK);
+		return;
+	}
 	/* Input typed while another process had the prompt was meant for it. */
 	tcflush(tty, TCIFLUSH);
 	/* The prompt names the pid that waits (children have "[pid N]" already). */
@@ -529,6 +569,21 @@ trace_fact(const char *key, const char *fmt, ...)
 	emit(obj);
 }
 
+/* A note, "# TEXT"; with PHASE, a phase's header "== PHASE: TEXT ==". */
+static void
+note(const char *phase, const char *text)
+{
+	if (!trace_cfg.quiet && phase)
+		human("%s== %s: %s ==%s", COLOR("1;4"), phase, text, RESET);
+	else if (!trace_cfg.quiet)
+		human("%s# %s%s", COLOR("2;3"), text, RESET);
+	json_t *obj = event("note");
+	json_set_str(obj, "text", text);
+	if (phase)
+		json_set_str(obj, "phase", phase);
+	emit(obj);
+}
+
 void
 trace_note(const char *fmt, ...)
 {
@@ -538,11 +593,33 @@ trace_note(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (!trace_cfg.quiet)
-		human("%s# %s%s", COLOR("2;3"), text, RESET);
-	json_t *obj = event("note");
-	json_set_str(obj, "text", text);
-	emit(obj);
+	note(NULL, text);
+}
+
+void
+trace_phase(const char *phase, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	note(phase, text);
+}
+
+void
+trace_shorten(const char *path, const char *name)
+{
+	/* Under -q the note is not shown, so an error line must not use the name. */
+	if (trace_cfg.quiet || nshorts == sizeof(shorts) / sizeof(shorts[0]) ||
+	    strlen(path) >= sizeof(shorts[0].path) || strlen(name) >= sizeof(shorts[0].name) ||
+	    strlen(path) <= strlen(name))
+		return; /* shown whole: only a line gets longer */
+	trace_note("%s is %s (shortened so in the lines below; --json keeps it whole)", name, path);
+	snprintf(shorts[nshorts].path, sizeof(shorts[0].path), "%s", path);
+	snprintf(shorts[nshorts].name, sizeof(shorts[0].name), "%s", name);
+	nshorts++;
 }
 
 void

@@ -105,6 +105,18 @@ void trace_fact(const char *key, const char *fmt, ...) __attribute__((format(pri
 void trace_fact_kv(const char *key, const char *suffix, const char *value);
 void trace_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A header before one phase of a long run (the launcher's cgroup,
+ * namespaces, root, masks, process, capabilities, seccomp, exec), so that a
+ * room following --step knows where it is: "== root: TEXT ==" in the human
+ * trace (not with -q), a "note" event with TEXT and "phase": PHASE in JSON. */
+void trace_phase(const char *phase, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* From now on the human trace shows PATH (a scratch directory that pushes
+ * lines past 150 columns) as NAME ("$RUN"), after a note saying so; the JSON
+ * keeps it whole. Up to four paths; children forked later inherit them.
+ * Not under -q, which shows no note to say what NAME is. */
+void trace_shorten(const char *path, const char *name);
+
 /* A failure the program is about to exit for: "name: what: ENAME (message)"
  * on stderr, always shown, and a "note" event. Uses errno. */
 void trace_fail(const char *what);

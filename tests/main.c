@@ -69,6 +69,7 @@ static const struct {
     {"resources", suite_resources, "root to start containers and veth pairs"},
     {"self_exe", suite_self_exe, "root to start containers"},
     {"session", suite_session, "root to start containers on a pty"},
+    {"workshop", suite_workshop, "root to start containers and mount on a pty"},
     {"nutshell-load", suite_nutshell_load, "root to start containers"},
     {"transcripts", suite_transcripts, "root to run the programs the book shows"},
     {"exercises", suite_exercises, "root to run the graders"},

@@ -58,6 +58,7 @@ Suite *suite_resources(void);
 Suite *suite_self_exe(void);
 Suite *suite_nutshell_load(void);
 Suite *suite_session(void);
+Suite *suite_workshop(void);
 Suite *suite_transcripts(void);
 Suite *suite_exercises(void);
 Suite *suite_doctor(void);

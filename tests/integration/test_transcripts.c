@@ -57,6 +57,7 @@ static const struct shown {
 	const char *name;
 	const char *argv[10];
 	const char *env; /* NAME=VALUE set for this run, or NULL */
+	int flags;	 /* RUN_AS_NOBODY: as uid 65534, as the book's setpriv line */
 } shown[] = {
     {.name = "01-uts", .argv = {"01-namespaces/uts"}},
     {.name = "01-ipc", .argv = {"01-namespaces/ipc"}},
@@ -157,6 +158,8 @@ static const struct shown {
     {.name = "04-try-whiteout",
      .argv = {"05-full-container/nutshell", "run", "-q", "--", "sh", "-c",
 	      "rm /bin/ls && test ! -e /bin/ls && echo gone"}},
+    {.name = "04-try-image-limit",
+     .argv = {"04-overlay-chroot/unpack", "--max-size", "1K", "ROOT/images/busybox-oci", "/tmp"}},
     {.name = "04-try-proc-root",
      .argv = {"05-full-container/nutshell", "run", "-q", "--", "ls", "/proc/1/root/"}},
     {.name = "04-try-pivot",
@@ -166,15 +169,32 @@ static const struct shown {
      .argv = {"05-full-container/nutshell", "run", "-q", "--", "sh", "-c",
 	      "grep -c shared: /proc/self/mountinfo"}},
     {.name = "04-try-dev", .argv = {"05-full-container/nutshell", "run", "-q", "--", "ls", "/dev"}},
+    {.name = "04-try-targets",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--layer",
+	      "ROOT/book/fixtures/proc-escape", "--", "true"}},
     {.name = "05-try-veth",
      .argv = {"05-full-container/nutshell", "run", "-q", "--network", "veth", "--", "ip", "-4",
 	      "addr"}},
+    {.name = "05-try-user-limits",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--user", "1000", "--", "sh", "-c",
+	      "id -u; cat /proc/self/uid_map"}},
     {.name = "05-try-session",
      .argv = {"05-full-container/nutshell", "run", "-q", "--", "sh", "-c",
 	      "inspect | grep -E '^(sid|pgid|session|controlling_terminal) '"}},
+    {.name = "05-try-inspect-userns",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--userns", "--", "sh", "-c",
+	      "inspect | grep -E '^(uid_map|cap_eff) '"}},
     {.name = "05-try-probes",
      .argv = {"05-full-container/nutshell", "run", "-q", "--", "sh", "-c",
 	      "inspect --probes | grep -c ALLOWED"}},
+    {.name = "05-try-rootless",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--", "sh", "-c",
+	      "id; cat /proc/self/uid_map"},
+     .flags = RUN_AS_NOBODY},
+    {.name = "05-try-self-exe",
+     .argv = {"05-full-container/nutshell", "run", "-q", "--init", "--cap-add", "SYS_PTRACE", "--",
+	      "readlink", "/proc/1/exe"}},
+    {.name = "05-try-cleanup", .argv = {"05-full-container/nutshell", "cleanup"}},
 };
 
 /* What each "Try it" tells the reader they will see: TEXT in the run's
@@ -226,16 +246,29 @@ static const struct expect {
     {"04-try-layers", "out", " - overlay overlay ", NULL},
     {"04-try-layers", "out", "lowerdir=", NULL},
     {"04-try-whiteout", "out", "gone\n", NULL},
+    {"04-try-image-limit", "err", "# checked blobs/sha256/", NULL},
+    {"04-try-image-limit", "err", "more than 1024 bytes uncompressed (--max-size)", NULL},
     {"04-try-proc-root", "out", "bin\n", NULL},
     {"04-try-pivot", "out", "old_root_visible             no", NULL},
     {"04-try-pivot", "out", "root_fstype                  overlay", NULL},
     {"04-try-propagation", "out", "0\n", NULL},
+    {"04-try-targets", "err", "is a symlink to '/etc', outside the root; refusing to follow it",
+     NULL},
     {"04-try-dev", "out", "null\n", NULL},
     {"04-try-dev", "out", "pts\n", NULL},
     {"05-try-veth", "out", "inet 10.200.", NULL},
     {"05-try-session", "out", "session                      own", NULL},
     {"05-try-session", "out", "controlling_terminal         none", NULL},
     {"05-try-probes", "out", "0\n", NULL},
+    {"05-try-user-limits", "out", "1000\n", NULL},
+    {"05-try-user-limits", "out", " 0 4294967295", NULL},
+    {"05-try-inspect-userns", "out", " 65536\n", NULL},
+    {"05-try-inspect-userns", "out", "cap_eff                      00000000a80425fb", NULL},
+    {"05-try-rootless", "out", "uid=0(root)", NULL},
+    {"05-try-rootless", "out", " 65534          1\n", NULL},
+    {"05-try-rootless", "err", "rootless: ", NULL},
+    {"05-try-self-exe", "out", "/memfd:nutshell (deleted)\n", NULL},
+    {"05-try-cleanup", "out", "cleanup: ", NULL},
 };
 
 static const char *
@@ -529,8 +562,20 @@ START_TEST(transcript_matches)
 		ck_assert_int_eq(putenv((char *)s->env), 0); /* this test's own process */
 		snprintf(cmd, sizeof(cmd), "sudo %s ./", s->env);
 	}
+	if (s->flags & RUN_AS_NOBODY)
+		snprintf(cmd, sizeof(cmd),
+			 "sudo setpriv --reuid 65534 --regid 65534 --clear-groups ./");
+	static char rooted[10][4200];
 	for (int k = 0; s->argv[k]; k++) {
 		argv[k] = s->argv[k];
+		/* "ROOT/x": x of the toolkit, as an absolute path (the reader types
+		 * $PWD/x from the top directory). */
+		if (strncmp(argv[k], "ROOT/", 5) == 0) {
+			char top[4096];
+			snprintf(rooted[k], sizeof(rooted[k]), "%s/%s",
+				 realpath(root, top) ? top : root, argv[k] + 5);
+			argv[k] = rooted[k];
+		}
 		if (strcmp(argv[k], "PID") == 0) {
 			target = start_target();
 			snprintf(pid, sizeof(pid), "%d", (int)target);
@@ -539,7 +584,7 @@ START_TEST(transcript_matches)
 		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%s%s", k ? " " : "",
 			 argv[k]);
 	}
-	int rc = run_program(&r, RUN_PLAIN, argv);
+	int rc = run_program(&r, s->flags, argv);
 	stop_target();
 	ck_assert_int_eq(rc, 0);
 	ck_assert_msg(r.json_error[0] == '\0', "%s: invalid JSON Lines: %s", s->name, r.json_error);

@@ -5,9 +5,9 @@
  * the UTS namespace and hostname of parent and child. It is missing the two
  * lines that are the point of lesson 01, step 1:
  *
- *   TODO 1  ask clone(2) for a new UTS namespace (the flag CLONE_NEWUTS);
- *   TODO 2  in the child, set the hostname "exercise-01" with sethostname(2),
- *           wrapped in TRACE() so the trace shows it (see 01-namespaces/uts.c).
+ *   TODO 1  the child gets a UTS namespace of its own;
+ *   TODO 2  the child names itself "exercise-01", and the trace shows the call.
+ *           README.md has a hint for each: the man page, the effect.
  *
  * Build and grade:  sudo make grade EX=01-hostname
  * Run it yourself:  sudo ./lessons/exercises/01-hostname/skeleton
@@ -41,7 +41,7 @@ child_main(void *arg)
 		trace_note("child: still in the parent's UTS namespace: hostname left alone "
 			   "(see TODO 1)");
 	} else {
-		/* TODO 2: sethostname(new_hostname, strlen(new_hostname)), in TRACE(). */
+		/* TODO 2: the new name, on the trace (README.md). */
 	}
 	proc_value("/proc/sys/kernel/hostname", name, sizeof(name));
 	trace_fact("hostname_inside", "%s", name);

@@ -6,10 +6,9 @@
  * side, the child's pid outside and inside and its pid and mount
  * namespaces. Missing, the two steps of lesson 01, step 6:
  *
- *   TODO 1  ask clone(2) for a new pid namespace and a new mount namespace
- *           (CLONE_NEWPID | CLONE_NEWNS);
- *   TODO 2  in the child, make every mount private with ns_make_private(),
- *           then mount a fresh proc on /proc with ns_mount_proc().
+ *   TODO 1  the child is pid 1 of its own pid namespace, with mounts of its own;
+ *   TODO 2  the child's /proc shows its own processes, and the host never sees that mount.
+ *           README.md has a hint for each: the man page, the effect.
  *
  * The child should be pid 1 and see one process in /proc: itself. The
  * host's /proc stays as it was: the new one is mounted in the child's
@@ -88,8 +87,8 @@ child_main(void *arg)
 		trace_note("child: still in the parent's mount namespace: nothing mounted "
 			   "(see TODO 1)");
 	} else {
-		/* TODO 2: ns_make_private(), then ns_mount_proc("/proc"); each
-		 * returns -1 when it fails: return EXIT_DEMO_FAILED then. */
+		/* TODO 2: a /proc of our own, not seen on the host
+		 * (README.md); EXIT_DEMO_FAILED when a step fails. */
 	}
 	int n = count_pids();
 	trace_note("child: getpid() = %d; processes in /proc: %d", (int)getpid(), n);

@@ -5,15 +5,10 @@
  * child in it with cg_fork(); the child touches memory 1 MiB at a time, up
  * to 64 MiB. Three things are missing:
  *
- *   TODO 1  limit the cgroup's memory to 16 MiB: cg_set() its memory.max
- *           to "16M" (on cgroup v1 the helper writes memory.limit_in_bytes);
- *   TODO 2  no swap either, where the host can limit it: when
- *           cg_has(&cg, "memory.swap.max"), cg_set() it to "0" (v1:
- *           memory.memsw.limit_in_bytes), or the kernel pages the child out
- *           instead of killing it;
- *   TODO 3  after the wait, decide whether the OOM killer did it: the wait
- *           status says killed by SIGKILL, and the cgroup's "oom_kill"
- *           counter, cg_stat(&cg, "oom_kill"), is at least 1.
+ *   TODO 1  the child can use at most 16 MiB, from its first page;
+ *   TODO 2  no swap either, where the host can limit it (swap_file);
+ *   TODO 3  after the wait: did the OOM killer end it? Two pieces of evidence.
+ *           README.md has a hint for each: the man page, the effect.
  *
  * Both limits are set before the child runs its first instruction (cg_fork
  * waits until it is in the cgroup). Without them the child touches its

@@ -5,9 +5,9 @@
  * child in it with cg_fork(); the child tries fork(2) 20 times, each
  * grandchild waiting until the child is gone. Two things are missing:
  *
- *   TODO 1  limit the cgroup to 5 processes: cg_set() its pids.max;
- *   TODO 2  in the child, count the forks that fail with EAGAIN (what
- *           pids.max does to fork) apart from other failures.
+ *   TODO 1  the cgroup holds at most 5 processes, the child included;
+ *   TODO 2  the child counts the forks the limit refuses apart from other failures.
+ *           README.md has a hint for each: the man page, the effect.
  *
  * Expect 4 forks to work (the child is the fifth process) and 16 to fail.
  * Build and grade:  sudo make grade EX=02-pidslimit

@@ -5,8 +5,8 @@
  * a child (still root) that tries to chown it back to root. Root's power to
  * change a file's owner is one capability, CAP_CHOWN (capabilities(7)):
  *
- *   TODO 1  in the child, drop CAP_CHOWN from every set with caps_drop()
- *           (03-capabilities/caps.h) before its chown.
+ *   TODO 1  root in the child can no longer give a file away, and cannot get that back.
+ *           README.md has a hint for each: the man page, the effect.
  *
  * The child's chown must then fail with EPERM, while the parent, which kept
  * the capability, still can. The file is removed at the end.

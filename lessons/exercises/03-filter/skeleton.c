@@ -6,13 +6,9 @@
  * same afterwards, as the comparison. getppid cannot fail - unless a
  * seccomp filter says so. Missing:
  *
- *   TODO 1  the profile's one row: make getppid fail with EPERM
- *           (SC_EPERM instead of SC_ALLOW; 03-capabilities/sc.h);
- *   TODO 2  in the child, before the calls: no_new_privs with
- *           caps_set_no_new_privs() (03-capabilities/caps.h), then build
- *           the filter with sc_build(&profile, NULL, 0) (on failure:
- *           err_print(), common/err.h) and install it with sc_load(ctx, "ex-filter"), then
- *           seccomp_release(ctx).
+ *   TODO 1  the profile makes getppid fail with EPERM;
+ *   TODO 2  the child builds the filter, is allowed to load it, loads it.
+ *           README.md has a hint for each: the man page, the effect.
  *
  * The child's getppid should then fail with EPERM and its getpid work,
  * and its status say "Seccomp: 2" (a filter); the parent has no filter.
@@ -76,7 +72,7 @@ child_main(void)
 	/* A filter that kills (SC_KILL) would dump core: not in your directory. */
 	setrlimit(RLIMIT_CORE, &no_core);
 
-	/* TODO 2: caps_set_no_new_privs(), sc_build(), sc_load(), seccomp_release(). */
+	/* TODO 2: the filter, built and loaded (README.md). */
 
 	return look("child") == 1 ? EXIT_DEMO_OK : EXIT_DEMO_FAILED;
 }

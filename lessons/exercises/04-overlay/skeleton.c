@@ -5,10 +5,9 @@
  * etc/motd and etc/issue), an empty upper/ and work/, and a child in a new,
  * private mount namespace that appends a line to merged/etc/motd. Missing:
  *
- *   TODO 1  mount the overlay on merged/: fill a struct rootfs_layers
- *           (lower, upper, work) and call rootfs_mount_overlay()
- *           (04-overlay-chroot/rootfs.h);
- *   TODO 2  delete merged/etc/issue with unlink(2), in TRACE().
+ *   TODO 1  merged/ shows the image, every change landing in upper/;
+ *   TODO 2  delete /etc/issue as the container sees it, on the trace.
+ *           README.md has a hint for each: the man page, the effect.
  *
  * Afterwards the parent looks into the layers: the appended motd was copied
  * up into upper/, the image's motd is unchanged, and upper/etc/issue is a

@@ -6,12 +6,10 @@
  * (rootfs_run_isolated()), whose mounts it first makes private. The child
  * should make root/ its "/" the way a container runtime does. Missing:
  *
- *   TODO 1  pivot_root(2) wants its new root to be a mount point: bind
- *           root/ onto itself with rootfs_bind_self() (04-overlay-chroot/rootfs.h);
- *   TODO 2  chdir(2) into it and call pivot_root(".", "."), each in
- *           TRACE(); glibc has no wrapper: syscall(SYS_pivot_root, ".", ".");
- *   TODO 3  the old root is now stacked on top of the new one: detach it
- *           with umount2(".", MNT_DETACH), in TRACE(), then chdir("/").
+ *   TODO 1  root/ becomes something pivot_root(2) accepts;
+ *   TODO 2  root/ becomes "/" of this mount namespace, each call on the trace;
+ *   TODO 3  no path back to the old root, and the working directory inside.
+ *           README.md has a hint for each: the man page, the effect.
  *
  * The program then mounts a fresh /proc in the new root and reads
  * /proc/self/mountinfo: only the new root and that /proc should be left,
@@ -98,7 +96,7 @@ child_main(void *arg)
 
 	/* TODO 1: root becomes a mount point. */
 
-	/* TODO 2: chdir(root), then pivot_root(".", "."). */
+	/* TODO 2: root becomes "/" (README.md). */
 
 	/* TODO 3: detach the old root from "." and go to "/". */
 

@@ -7,10 +7,9 @@
  * --pids` gives it: the parent makes the cgroup with cg_create() and
  * starts the child, which waits until the parent says go. Missing:
  *
- *   TODO 1  limit the cgroup to 4 processes: cg_set() its pids.max to "4",
- *           before ns_clone() (02-cgroups/cgroup.h);
- *   TODO 2  move the child into the cgroup while it waits: cg_attach()
- *           with its pid, before the parent says go.
+ *   TODO 1  the container holds at most 4 processes;
+ *   TODO 2  the child is in the cgroup before it runs anything.
+ *           README.md has a hint for each: the man page, the effect.
  *
  * Inside, the container's pid 1 then tries fork(2) 8 times (each child
  * waits until pid 1 lets it go): 3 should work, 5 fail with EAGAIN, and

@@ -6,12 +6,10 @@
  * and finally run `sh -c 'echo hello from $(hostname), pid $$'` in it. The
  * three steps that make it a container are missing:
  *
- *   TODO 1  namespaces: clone(2) the child with CLONE_NEWNS, CLONE_NEWUTS,
- *           CLONE_NEWIPC, CLONE_NEWPID and CLONE_NEWNET (lesson 01);
- *   TODO 2  the root: make merged/ the child's root with rootfs_pivot(),
- *           which also detaches the old root (lesson 04);
- *   TODO 3  privileges: keep only Docker's default capabilities,
- *           caps_default() then caps_keep_only() (lesson 03).
+ *   TODO 1  the child has its own mounts, hostname, IPC, processes and network;
+ *   TODO 2  merged/ becomes its root for good, no path back;
+ *   TODO 3  only Docker's default capabilities stay, for good.
+ *           README.md has a hint for each: the man page, the effect.
  *
  * The command should print "hello from mini, pid 1".
  * Build and grade:  sudo make grade EX=05-mini   (needs `make image` first)
