@@ -174,7 +174,7 @@ lab_run(const struct lab *l, const char *const args[])
 
 /* The container's pid 1 as the host sees it: the launcher's child in a pid
  * namespace of its own. Not just its first child: where / is not pid 1's
- * (a fresh root entered with pivot_root), nutshell first forks a short
+ * (a fresh root entered with pivot_root), nutshell first clones a short
  * probe of whether this is a chroot (common/host.c). */
 static pid_t
 container_of(pid_t launcher)
