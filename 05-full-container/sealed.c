@@ -36,8 +36,9 @@
  * "unwrapped" to the host's inode. Overlayfs wants two lower layers when it
  * has no upper one ("at least 2 lowerdir are needed"): the second is /dev,
  * below the binary's directory so it hides nothing. Where that cannot be
- * made (no overlayfs, a kernel before 5.2, no CAP_SYS_ADMIN, the binary in
- * /dev or at /), the sealed memfd copy above is made as before.
+ * made (no overlayfs, a kernel before 5.2 or a seccomp filter that refuses
+ * fsopen, no CAP_SYS_ADMIN, the binary at / or in /dev itself), the sealed
+ * memfd copy above is made as before.
  *
  * The copy knows itself by its seals, the view by being a file of a
  * read-only overlayfs mount; not by a variable of the environment

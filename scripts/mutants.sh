@@ -95,7 +95,7 @@ mutant subtree-not-handed-over 02-cgroups/cgroup.c reliability fault_subtree_con
 mutant no-sealed-copy 05-full-container/nutshell.c self_exe self_exe_symlink \
 	's/if \(ctr_run_sealed\(argv\) == -1\)\n/if ((void)argv, 0)\n/'
 # Issue 21: where it can, nutshell runs from a read-only overlayfs view of
-# its binary instead of a copy; the copy is what a binary in /dev/shm gets.
+# its binary instead of a copy; the copy is what it gets without fsopen(2).
 mutant view-is-the-host-file 05-full-container/sealed.c self_exe self_exe_symlink \
 	's/view = openat\(mnt, slash \+ 1, /view = openat(AT_FDCWD, self_path, /'
 mutant copy-not-sealed 05-full-container/sealed.c self_exe self_exe_symlink_memfd \

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <seccomp.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -40,11 +41,8 @@
 #define NUTSHELL "05-full-container/nutshell"
 #define MAX_HELD 64
 
-/* Where the lab goes: /tmp, or /dev/shm for the memfd case below. */
-static const char *lab_base = "/tmp";
-
 struct lab {
-	char dir[64];  /* LAB_BASE/nutshell-test-exe.XXXXXX */
+	char dir[64];  /* /tmp/nutshell-test-exe.XXXXXX */
 	char bin[128]; /* the copy of nutshell that runs */
 	char vol[128]; /* mounted at /x: entry, script, trace (a fifo) */
 	char img[PATH_MAX + 32];
@@ -52,6 +50,7 @@ struct lab {
 	struct stat st; /* the copy, as the host sees it */
 	char *bytes;	/* and its content */
 	size_t size;
+	int no_fsopen; /* the copy runs with fsopen(2) refused (ENOSYS) */
 };
 
 static void
@@ -103,7 +102,7 @@ lab_make(struct lab *l)
 
 	memset(l, 0, sizeof(*l));
 	ck_assert_ptr_nonnull(realpath(root, top));
-	snprintf(l->dir, sizeof(l->dir), "%s/nutshell-test-exe.XXXXXX", lab_base);
+	snprintf(l->dir, sizeof(l->dir), "/tmp/nutshell-test-exe.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(l->dir));
 	snprintf(path, sizeof(path), "%s/%s", top, NUTSHELL);
 	l->bytes = slurp_file(path, &l->size);
@@ -165,6 +164,14 @@ lab_run(const struct lab *l, const char *const args[])
 		if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
 		    dup2(err, 2) < 0 || setsid() < 0)
 			_exit(99);
+		/* As on a kernel before 5.2, or under Docker's default seccomp
+		 * profile: no new mount API, so no overlayfs view (sealed.c). */
+		scmp_filter_ctx ctx = l->no_fsopen ? seccomp_init(SCMP_ACT_ALLOW) : NULL;
+		if (l->no_fsopen &&
+		    (!ctx ||
+		     seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(fsopen), 0) != 0 ||
+		     seccomp_load(ctx) != 0))
+			_exit(97);
 		execv(argv[0], (char *const *)argv);
 		_exit(98);
 	}
@@ -410,19 +417,18 @@ START_TEST(self_exe_symlink)
 }
 END_TEST
 
-/* The same, with the runtime's binary in /dev/shm: there the overlayfs view
- * of its directory cannot be made (its layers, that directory and /dev,
- * would overlap: ELOOP), and nutshell falls back to a sealed memfd copy
- * (sealed.c) - the copy the attack meets here, as on a kernel without
- * overlayfs or the new mount API. */
+/* The same, with fsopen(2) refused (a seccomp filter of the test's): then
+ * the overlayfs view cannot be made, and nutshell falls back to a sealed
+ * memfd copy (sealed.c) - the copy the attack meets here, as on a kernel
+ * without the new mount API or overlayfs, or for rootless nutshell. */
 START_TEST(self_exe_symlink_memfd)
 {
 	struct lab l;
 	const char *args[] = {"--env", "NUTSHELL_JSON=/x/trace", "--", "/x/entry", "run", NULL};
 	int status;
 
-	lab_base = "/dev/shm";
 	lab_make(&l);
+	l.no_fsopen = 1;
 	char *seen = attack(&l, args, runtime_inside, &status);
 	assert_not_reached(&l, seen, status);
 	ck_assert_msg(strstr(seen, "(/memfd:nutshell"), "no memfd copy was probed:\n%.3000s", seen);
