@@ -182,6 +182,10 @@ int ctr_close_fds(int cloexec);
  * returns then. 0 when it does run from the copy; -1 with errno set. */
 int ctr_run_sealed(char **argv);
 
+/* What this process runs from: "a sealed memfd copy" or "a read-only
+ * overlayfs view" (sealed.c). */
+const char *ctr_sealed_how(void);
+
 /* The host path of the binary the sealed copy was made from; "" when not
  * known (a copy executed some other way). */
 const char *ctr_self_path(void);

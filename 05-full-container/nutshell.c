@@ -633,7 +633,7 @@ main(int argc, char **argv)
 	ctr_stamp(CTR_T_OPTIONS);
 	child.cfg = &cfg;
 	trace_note("container %s: %s", cfg.id, cfg.rootfs);
-	trace_note("running from a sealed memfd copy of %s (CVE-2019-5736)", ctr_self_path());
+	trace_note("running from %s of %s (CVE-2019-5736)", ctr_sealed_how(), ctr_self_path());
 	/* What an earlier nutshell, killed half-way, left: reclaimed now. */
 	ctr_reclaim(0);
 

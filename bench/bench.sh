@@ -21,7 +21,8 @@
 #   network   --network none against veth, inside a network namespace made
 #             for the benchmark, so the host end never reaches the host's
 #   phases    NUTSHELL_TIMINGS=1: the launcher's own stamps, median per
-#             phase, and its own peak RSS (getrusage, the launcher alone)
+#             phase, and its own peak RSS (getrusage, the launcher alone);
+#             drawn as build/bench-phases.svg by bench/chart.sh
 #   image, import  bench/images.sh: run --image against --layer, and
 #             image import's MB/s against umoci unpack and podman load
 #
@@ -206,6 +207,8 @@ done | awk '{ print $3, $4 }' | sort -k1,1 -k2,2g | awk -v csv="$csv" '
 	}' | show
 echo "  (before main: the rest of the startup median - loading and linking the program)" | show
 echo | show
+# The same phases as a bar chart, next to the table (bench/chart.sh).
+"$top/bench/chart.sh" "$csv" "$out/bench-phases.svg"
 . "$top/bench/images.sh"
-echo "written: $txt $csv" | show
+echo "written: $txt $csv $out/bench-phases.svg" | show
 exit "$failed"

@@ -96,7 +96,11 @@ mutant subtree-not-handed-over 02-cgroups/cgroup.c reliability fault_subtree_con
 # --init is a fresh execve of it, not a fork of the launcher (issue 23, 10).
 mutant no-sealed-copy 05-full-container/nutshell.c self_exe self_exe_symlink \
 	's/if \(ctr_run_sealed\(argv\) == -1\)/if ((void)argv, 0)/'
-mutant copy-not-sealed 05-full-container/sealed.c self_exe self_exe_symlink \
+# Issue 21: where it can, nutshell runs from a read-only overlayfs view of
+# its binary instead of a copy; the copy is what it gets without fsopen(2).
+mutant view-is-the-host-file 05-full-container/sealed.c self_exe self_exe_symlink \
+	's/view = openat\(mnt, slash \+ 1, /view = openat(AT_FDCWD, self_path, /'
+mutant copy-not-sealed 05-full-container/sealed.c self_exe self_exe_symlink_memfd \
 	's/F_SEAL_SHRINK \| F_SEAL_GROW \| F_SEAL_WRITE\) == -1\)/F_SEAL_SHRINK | F_SEAL_GROW) == -1)/; s/\(seals & SEALS\) == SEALS/(seals \& F_SEAL_SEAL)/'
 mutant init-is-the-launcher 05-full-container/inside.c self_exe init_is_not_the_launcher \
 	's/TRACE\(execveat\(ch->self_fd/_exit(ctr_init_main((char **)argv + 2)), TRACE(execveat(ch->self_fd/'

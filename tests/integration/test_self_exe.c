@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <seccomp.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -49,6 +50,7 @@ struct lab {
 	struct stat st; /* the copy, as the host sees it */
 	char *bytes;	/* and its content */
 	size_t size;
+	int no_fsopen; /* the copy runs with fsopen(2) refused (ENOSYS) */
 };
 
 static void
@@ -162,6 +164,14 @@ lab_run(const struct lab *l, const char *const args[])
 		if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
 		    dup2(err, 2) < 0 || setsid() < 0)
 			_exit(99);
+		/* As on a kernel before 5.2, or under Docker's default seccomp
+		 * profile: no new mount API, so no overlayfs view (sealed.c). */
+		scmp_filter_ctx ctx = l->no_fsopen ? seccomp_init(SCMP_ACT_ALLOW) : NULL;
+		if (l->no_fsopen &&
+		    (!ctx ||
+		     seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(fsopen), 0) != 0 ||
+		     seccomp_load(ctx) != 0))
+			_exit(97);
 		execv(argv[0], (char *const *)argv);
 		_exit(98);
 	}
@@ -171,7 +181,7 @@ lab_run(const struct lab *l, const char *const args[])
 
 /* The container's pid 1 as the host sees it: the launcher's child in a pid
  * namespace of its own. Not just its first child: where / is not pid 1's
- * (a fresh root entered with pivot_root), nutshell first forks a short
+ * (a fresh root entered with pivot_root), nutshell first clones a short
  * probe of whether this is a chroot (common/host.c). */
 static pid_t
 container_of(pid_t launcher)
@@ -286,15 +296,20 @@ observe(pid_t ctr, const struct stat *host, int report, int go)
 		snprintf(path, sizeof(path), "%d", held[i]);
 		int w = openat(self, path, O_WRONLY | O_CLOEXEC);
 		char link[64] = "";
+		readlinkat(self, path, link, sizeof(link) - 1);
 		if (w >= 0 && is_host_binary(w, host))
 			fprintf(r, "HOST-WRITABLE after the run: exe %d\n", i);
-		else if (w >= 0 && readlinkat(self, path, link, sizeof(link) - 1) > 0 &&
-			 strncmp(link, "/memfd:", 7) == 0 && pwrite(w, "X", 1, 0) == 1)
+		else if (w >= 0 && strncmp(link, "/memfd:", 7) == 0 && pwrite(w, "X", 1, 0) == 1)
 			/* The runtime's own copy of a run that is over: the only
 			 * file written here, and only when its seals failed. */
 			fprintf(r, "MEMFD-WRITTEN after the run: exe %d\n", i);
+		else if (w >= 0 && strcmp(link, "/nutshell") == 0)
+			/* The read-only overlayfs view of the lab's copy (its
+			 * path is the one inside that mount, sealed.c): opened
+			 * for writing, nothing written. */
+			fprintf(r, "VIEW-WRITABLE after the run: exe %d\n", i);
 		else
-			fprintf(r, "after %d: %s\n", i,
+			fprintf(r, "after %d (%s): %s\n", i, link,
 				w >= 0 ? "not the host's" : strerror(errno));
 		if (w >= 0)
 			close(w);
@@ -366,6 +381,8 @@ assert_not_reached(const struct lab *l, const char *seen, int status)
 		      "the host's binary could be opened for writing from inside:\n%.3000s", seen);
 	ck_assert_msg(!strstr(seen, "MEMFD-WRITTEN"),
 		      "the runtime's copy is not sealed against writes:\n%.3000s", seen);
+	ck_assert_msg(!strstr(seen, "VIEW-WRITABLE"),
+		      "the runtime's overlayfs view could be opened for writing:\n%.3000s", seen);
 	free(err);
 }
 
@@ -396,6 +413,26 @@ START_TEST(self_exe_symlink)
 	const char *args[] = {"--env", "NUTSHELL_JSON=/x/trace", "--", "/x/entry", "run", NULL};
 
 	attack_fails(&l, args, runtime_inside);
+	lab_end(&l);
+}
+END_TEST
+
+/* The same, with fsopen(2) refused (a seccomp filter of the test's): then
+ * the overlayfs view cannot be made, and nutshell falls back to a sealed
+ * memfd copy (sealed.c) - the copy the attack meets here, as on a kernel
+ * without the new mount API or overlayfs, or for rootless nutshell. */
+START_TEST(self_exe_symlink_memfd)
+{
+	struct lab l;
+	const char *args[] = {"--env", "NUTSHELL_JSON=/x/trace", "--", "/x/entry", "run", NULL};
+	int status;
+
+	lab_make(&l);
+	l.no_fsopen = 1;
+	char *seen = attack(&l, args, runtime_inside, &status);
+	assert_not_reached(&l, seen, status);
+	ck_assert_msg(strstr(seen, "(/memfd:nutshell"), "no memfd copy was probed:\n%.3000s", seen);
+	free(seen);
 	lab_end(&l);
 }
 END_TEST
@@ -551,6 +588,7 @@ suite_self_exe(void)
 	Suite *s = suite_create("self_exe");
 
 	ADD(s, self_exe_symlink);
+	ADD(s, self_exe_symlink_memfd);
 	ADD(s, self_exe_script_init);
 	ADD(s, self_exe_from_a_container_process);
 	ADD(s, init_is_not_the_launcher);
