@@ -8,7 +8,8 @@
  *   TODO 1  mount the overlay on merged/: fill a struct rootfs_layers
  *           (lower, upper, work) and call rootfs_mount_overlay()
  *           (04-overlay-chroot/rootfs.h);
- *   TODO 2  delete merged/etc/issue with unlink(2), in TRACE().
+ *   TODO 2  delete merged/etc/issue with unlinkat(AT_FDCWD, path, 0), in
+ *           TRACE() named "unlinkat" (unlink(2); arm64 has no unlink call).
  *
  * Afterwards the parent looks into the layers: the appended motd was copied
  * up into upper/, the image's motd is unchanged, and upper/etc/issue is a
