@@ -73,8 +73,9 @@ make_cgroup(const char *name)
 	}
 	for (int rank = 0; rank < 20; rank++)
 		for (int i = 0; i < n; i++)
-			if (c[i].rank == rank && TRACE(mkdir(c[i].dir, 0755), "mkdir", "%s, 0755",
-						       trace_str(c[i].dir)) == 0) {
+			if (c[i].rank == rank &&
+			    TRACE(mkdirat(AT_FDCWD, c[i].dir, 0755), "mkdirat",
+				  "AT_FDCWD, %s, 0755", trace_str(c[i].dir)) == 0) {
 				memcpy(cg_dir, c[i].dir, sizeof(cg_dir));
 				snprintf(cg_hier, sizeof(cg_hier), "%s", c[i].hier);
 				return 0;
@@ -111,8 +112,9 @@ static int
 remove_cgroup(int traced)
 {
 	for (int i = 0; i < 50; i++) {
-		long r =
-		    traced ? TRACE(rmdir(cg_dir), "rmdir", "%s", trace_str(cg_dir)) : rmdir(cg_dir);
+		long r = traced ? TRACE(unlinkat(AT_FDCWD, cg_dir, AT_REMOVEDIR), "unlinkat",
+					"AT_FDCWD, %s, AT_REMOVEDIR", trace_str(cg_dir))
+				: rmdir(cg_dir);
 		if (r == 0 || errno != EBUSY)
 			return (int)r;
 		usleep(20000);

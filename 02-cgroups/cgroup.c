@@ -265,8 +265,8 @@ cg_make(struct cg *cg)
 			if (cg->d[i].enabled[0])
 				enabled_add(pdir, cg->d[i].enabled);
 		}
-		int made =
-		    (int)TRACE(mkdir(cg->d[i].dir, 0755), "mkdir", "\"%s\", 0755", cg->d[i].dir);
+		int made = (int)TRACE(mkdirat(AT_FDCWD, cg->d[i].dir, 0755), "mkdirat",
+				      "AT_FDCWD, \"%s\", 0755", cg->d[i].dir);
 		int e = errno;
 		if (lock >= 0)
 			close(lock);
@@ -462,7 +462,9 @@ remove_dir(const char *dir)
 	double deadline = wait_now() + 5, pause = 0.01;
 
 	for (;;) {
-		if (TRACE(rmdir(dir), "rmdir", "\"%s\"", dir) == 0 || errno == ENOENT)
+		if (TRACE(unlinkat(AT_FDCWD, dir, AT_REMOVEDIR), "unlinkat",
+			  "AT_FDCWD, \"%s\", AT_REMOVEDIR", dir) == 0 ||
+		    errno == ENOENT)
 			return 0;
 		if (errno != EBUSY || wait_now() > deadline)
 			return -1;

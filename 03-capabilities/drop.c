@@ -45,8 +45,8 @@ static const char *
 try_chown(void)
 {
 	/* Giving a file to another user needs CAP_CHOWN, even for its owner. */
-	const char *r =
-	    dec_result(TRACE(chown(file, 65534, -1), "chown", "%s, 65534, -1", trace_str(file)));
+	const char *r = dec_result(TRACE(fchownat(AT_FDCWD, file, 65534, -1, 0), "fchownat",
+					 "AT_FDCWD, %s, 65534, -1, 0", trace_str(file)));
 	if (chown(file, 0, 0) == -1 && errno != EPERM) /* back to root for the next try */
 		return "?";
 	return r;

@@ -31,6 +31,7 @@
 #include "rootfs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -65,7 +66,9 @@ root_id(char *out, size_t size)
 static void
 escape(const char *dir)
 {
-	if (TRACE(mkdir(dir, 0755), "mkdir", "%s, 0755", trace_str(dir)) == -1 && errno != EEXIST)
+	if (TRACE(mkdirat(AT_FDCWD, dir, 0755), "mkdirat", "AT_FDCWD, %s, 0755", trace_str(dir)) ==
+		-1 &&
+	    errno != EEXIST)
 		return;
 	/* The new root is DIR; the working directory stays where it was,
 	 * outside it, where ".." is not stopped. */

@@ -121,7 +121,7 @@ child_main(void *arg)
 	/* <<< whiteout */
 	trace_note("delete /etc/app.conf, a file of the app layer: a whiteout");
 	path_in(p, merged, "/etc/app.conf");
-	if (TRACE(unlink(p), "unlink", "%s", trace_str(p)) == -1)
+	if (TRACE(unlinkat(AT_FDCWD, p, 0), "unlinkat", "AT_FDCWD, %s, 0", trace_str(p)) == -1)
 		return EXIT_DEMO_FAILED;
 	/* >>> whiteout */
 	/* <<< opaque */
@@ -129,12 +129,15 @@ child_main(void *arg)
 	const char *files[] = {"/app/config/a.conf", "/app/config/b.conf"};
 	for (size_t i = 0; i < 2; i++) {
 		path_in(p, merged, files[i]);
-		if (TRACE(unlink(p), "unlink", "%s", trace_str(p)) == -1)
+		if (TRACE(unlinkat(AT_FDCWD, p, 0), "unlinkat", "AT_FDCWD, %s, 0", trace_str(p)) ==
+		    -1)
 			return EXIT_DEMO_FAILED;
 	}
 	path_in(p, merged, "/app/config");
-	if (TRACE(rmdir(p), "rmdir", "%s", trace_str(p)) == -1 ||
-	    TRACE(mkdir(p, 0755), "mkdir", "%s, 0755", trace_str(p)) == -1 ||
+	if (TRACE(unlinkat(AT_FDCWD, p, AT_REMOVEDIR), "unlinkat", "AT_FDCWD, %s, AT_REMOVEDIR",
+		  trace_str(p)) == -1 ||
+	    TRACE(mkdirat(AT_FDCWD, p, 0755), "mkdirat", "AT_FDCWD, %s, 0755", trace_str(p)) ==
+		-1 ||
 	    put(merged, "/app/config/new.conf", "mode=new\n") == -1)
 		return EXIT_DEMO_FAILED;
 	path_in(p, upper, "/app/config");

@@ -463,7 +463,8 @@ rootfs_mount_dev(const char *root)
 	 * rootless container that maps only root: then the ptys keep the
 	 * opener's group. */
 	snprintf(path, sizeof(path), "%s/pts", dev);
-	if (TRACE(mkdir(path, 0755), "mkdir", "%s, 0755", trace_str(path)) == -1) {
+	if (TRACE(mkdirat(AT_FDCWD, path, 0755), "mkdirat", "AT_FDCWD, %s, 0755",
+		  trace_str(path)) == -1) {
 		err_sys("mkdir %s", path);
 		goto out;
 	}
@@ -472,7 +473,8 @@ rootfs_mount_dev(const char *root)
 				       : "newinstance,ptmxmode=0666,mode=0620") == -1)
 		goto out;
 	snprintf(path, sizeof(path), "%s/shm", dev);
-	if (TRACE(mkdir(path, 01777), "mkdir", "%s, 01777", trace_str(path)) == -1) {
+	if (TRACE(mkdirat(AT_FDCWD, path, 01777), "mkdirat", "AT_FDCWD, %s, 01777",
+		  trace_str(path)) == -1) {
 		err_sys("mkdir %s", path);
 		goto out;
 	}
@@ -481,8 +483,9 @@ rootfs_mount_dev(const char *root)
 		goto out;
 	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dev, dev_links[i].name);
-		if (TRACE(symlink(dev_links[i].target, path), "symlink", "%s, %s",
-			  trace_str(dev_links[i].target), trace_str(path)) == -1) {
+		if (TRACE(symlinkat(dev_links[i].target, AT_FDCWD, path), "symlinkat",
+			  "%s, AT_FDCWD, %s", trace_str(dev_links[i].target),
+			  trace_str(path)) == -1) {
 			err_sys("symlink %s", path);
 			goto out;
 		}

@@ -126,7 +126,8 @@ rootfs_target(const char *root, const char *path, int create, int want_dir, char
 	if (!create)
 		return 0;
 	if (want_dir) {
-		if (TRACE(mkdir(out, 0755), "mkdir", "%s, 0755", trace_str(out)) == -1)
+		if (TRACE(mkdirat(AT_FDCWD, out, 0755), "mkdirat", "AT_FDCWD, %s, 0755",
+			  trace_str(out)) == -1)
 			return err_sys("mkdir %s", out);
 		return 1;
 	}

@@ -20,6 +20,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,8 +102,8 @@ add_layer(const char *root, const char *scratch, size_t i, const struct store_im
 		if (img_apply(blob, tmp, &ao, &st) == -1)
 			return err_prefix("layer %zu", i);
 		/* Complete and checked: it appears in layers/ whole. */
-		if (TRACE(rename(tmp, final), "rename", "%s, %s", trace_str(tmp),
-			  trace_str(final)) == -1)
+		if (TRACE(renameat(AT_FDCWD, tmp, AT_FDCWD, final), "renameat",
+			  "AT_FDCWD, %s, AT_FDCWD, %s", trace_str(tmp), trace_str(final)) == -1)
 			return err_sys("rename %s", tmp);
 		trace_note("layer %zu: sha256:%.12s unpacked: %lld entries, %lld whiteouts, "
 			   "%lld opaque dirs",

@@ -103,7 +103,8 @@ store_save(const char *root, json_t *index)
 		return err_sys("writing %s", tmp);
 	/* The new index replaces the old whole: readers see one or the
 	 * other (rename(2)). */
-	if (TRACE(rename(tmp, path), "rename", "%s, %s", trace_str(tmp), trace_str(path)) == -1)
+	if (TRACE(renameat(AT_FDCWD, tmp, AT_FDCWD, path), "renameat", "AT_FDCWD, %s, AT_FDCWD, %s",
+		  trace_str(tmp), trace_str(path)) == -1)
 		return err_sys("rename %s", tmp);
 	return 0;
 }
@@ -180,8 +181,8 @@ store_tidy(const char *root, json_t *index, long long *freed)
 		/* Out of layers/ in one step, then removed at leisure: a layer
 		 * is never seen half-removed. The lock is kept until it is
 		 * gone, so a start that opened it meanwhile finds it moved. */
-		if (TRACE(rename(from, to), "rename", "%s, %s", trace_str(from), trace_str(to)) ==
-		    -1) {
+		if (TRACE(renameat(AT_FDCWD, from, AT_FDCWD, to), "renameat",
+			  "AT_FDCWD, %s, AT_FDCWD, %s", trace_str(from), trace_str(to)) == -1) {
 			close(held);
 			closedir(d);
 			return err_sys("rename %s", from);

@@ -100,7 +100,8 @@ unpack_layer(size_t i, const char *final)
 	printf("\n");
 	/* The directory appears whole or not at all (rename(2) is atomic);
 	 * if another unpack won the race, its copy is as good as ours. */
-	if (TRACE(rename(tmp, final), "rename", "%s, %s", trace_str(tmp), trace_str(final)) == -1) {
+	if (TRACE(renameat(AT_FDCWD, tmp, AT_FDCWD, final), "renameat",
+		  "AT_FDCWD, %s, AT_FDCWD, %s", trace_str(tmp), trace_str(final)) == -1) {
 		if (errno != EEXIST && errno != ENOTEMPTY)
 			return err_sys("rename %s", tmp);
 		rootfs_remove_tree(tmp);

@@ -355,7 +355,8 @@ cleanup(void)
 	}
 	if (child.tmpdir[0]) {
 		ctr_unrecord(child.tmpdir);
-		if (TRACE(rmdir(child.tmpdir), "rmdir", "%s", trace_str(child.tmpdir)) == -1) {
+		if (TRACE(unlinkat(AT_FDCWD, child.tmpdir, AT_REMOVEDIR), "unlinkat",
+			  "AT_FDCWD, %s, AT_REMOVEDIR", trace_str(child.tmpdir)) == -1) {
 			err_sys("%s", child.tmpdir);
 			err_print();
 		}

@@ -332,7 +332,8 @@ cmd_delete(struct oci_state *st, int force)
 		snprintf(path, sizeof(path), "%s/%s", st->dir, files[i]);
 		unlink(path);
 	}
-	if (TRACE(rmdir(st->dir), "rmdir", "%s", trace_str(st->dir)) == -1) {
+	if (TRACE(unlinkat(AT_FDCWD, st->dir, AT_REMOVEDIR), "unlinkat",
+		  "AT_FDCWD, %s, AT_REMOVEDIR", trace_str(st->dir)) == -1) {
 		err_sys("delete %s: %s", st->id, st->dir);
 		return fail();
 	}

@@ -309,7 +309,8 @@ reclaim_scratch(const char *path, int report)
 	 * be one its maker is about to lock, retrying under the same id. */
 	int n = remove_recorded(path, id, report);
 	removed += n > 0 ? n : 0;
-	if (TRACE(rmdir(path), "rmdir", "%s", trace_str(path)) == 0) {
+	if (TRACE(unlinkat(AT_FDCWD, path, AT_REMOVEDIR), "unlinkat", "AT_FDCWD, %s, AT_REMOVEDIR",
+		  trace_str(path)) == 0) {
 		removed++;
 		if (report)
 			printf("removed %s\n", path);

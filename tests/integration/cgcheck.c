@@ -19,11 +19,14 @@ cg_check_trace(const struct run *r)
 	json_array_foreach(r->events, i, ev)
 	{
 		const char *name = json_string_value(json_object_get(ev, "name"));
+		const char *args = json_string_value(json_object_get(ev, "args"));
 		long ret = (long)json_integer_value(json_object_get(ev, "ret"));
 
-		if (name && strcmp(name, "mkdir") == 0 && ret == 0)
+		/* rmdir(2) is unlinkat(AT_FDCWD, dir, AT_REMOVEDIR) in the trace. */
+		if (name && strcmp(name, "mkdirat") == 0 && ret == 0)
 			mk++;
-		if (name && strcmp(name, "rmdir") == 0 && ret == 0)
+		if (name && strcmp(name, "unlinkat") == 0 && args && strstr(args, "AT_REMOVEDIR") &&
+		    ret == 0)
 			rm++;
 	}
 	ck_assert_uint_ge(mk, 1);
@@ -74,7 +77,7 @@ cg_check_usage_error(const char *const argv[], const char *expected)
 	ck_assert_int_eq(r.status, 2);
 	ck_assert_msg(strstr(r.err, expected) != NULL, "stderr lacks '%s':\n%s", expected, r.err);
 	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
-	ck_assert_ptr_null(run_find(&r, "syscall", "name", "mkdir"));
+	ck_assert_ptr_null(run_find(&r, "syscall", "name", "mkdirat"));
 	run_free(&r);
 }
 
@@ -89,7 +92,7 @@ cg_check_needs_cgroup(const char *prog)
 	ck_assert_msg(strstr(r.err, "needs root, or a cgroup delegated to you"), "stderr:\n%s",
 		      r.err);
 	ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
-	ck_assert_ptr_null(run_find(&r, "syscall", "name", "mkdir"));
+	ck_assert_ptr_null(run_find(&r, "syscall", "name", "mkdirat"));
 	run_free(&r);
 }
 
@@ -103,8 +106,9 @@ cg_check_ctrl_c_at_a_pause(const char *prog, const char *prefix)
 	ck_assert_msg(status == 130, "exit %d:\n%s", status, text);
 	ck_assert_msg(strstr(text, "interrupted; cleaned up"), "%s", text);
 	ck_assert_msg(!strstr(text, "Unexpected"), "%s", text);
-	const char *mk = strstr(text, "mkdir(\"");
-	ck_assert_msg(mk && sscanf(mk, "mkdir(\"%511[^\"]", dir) == 1, "no mkdir in:\n%s", text);
+	const char *mk = strstr(text, "mkdirat(AT_FDCWD, \"");
+	ck_assert_msg(mk && sscanf(mk, "mkdirat(AT_FDCWD, \"%511[^\"]", dir) == 1,
+		      "no mkdirat in:\n%s", text);
 	ck_assert_msg(strstr(dir, prefix) && access(dir, F_OK) != 0, "%s is left behind", dir);
 	free(text);
 }

@@ -25,7 +25,7 @@ START_TEST(memory_oom_kill_inside_the_cgroup)
 	/* The limit was written, under the host's own file name. */
 	ck_assert_msg(cg_wrote(&r, v1 ? "memory.limit_in_bytes" : "memory.max", "33554432"),
 		      "no write of the limit in:\n%s", r.err);
-	ck_assert_ptr_nonnull(run_find(&r, "syscall", "name", "mkdir"));
+	ck_assert_ptr_nonnull(run_find(&r, "syscall", "name", "mkdirat"));
 	/* The kill: SIGKILL in the wait status, counted by the cgroup. */
 	ck_assert_str_eq(run_fact(&r, "child_status"), "killed by SIGKILL");
 	ck_assert_str_eq(run_fact(&r, "oom_killed"), "yes");
@@ -50,7 +50,7 @@ START_TEST(memory_high_throttles)
 		ck_assert_ptr_nonnull(strstr(r.err,
 					     "memory-high: the memory controller is cgroup v1 "
 					     "here, which has no memory.high"));
-		ck_assert_ptr_null(run_find(&r, "syscall", "name", "mkdir"));
+		ck_assert_ptr_null(run_find(&r, "syscall", "name", "mkdirat"));
 		run_free(&r);
 		return;
 	}

@@ -115,7 +115,7 @@ START_TEST(nutshell_start_order)
 		const char *name, *args; /* args: a substring, or NULL */
 		int inside;		 /* 1: made by pid 1, the container; 0: by nutshell */
 	} want[] = {
-	    {"mkdir", "/nutshell-", 0},
+	    {"mkdirat", "/nutshell-", 0},
 	    {"clone", "CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNET", 0},
 	    {"write", "\"0\"", 1}, /* into its cgroup: tasks (v1) or cgroup.procs (v2) */
 	    {"unshare", "CLONE_NEWCGROUP", 1},
@@ -130,7 +130,7 @@ START_TEST(nutshell_start_order)
 	    {"prctl", "PR_CAPBSET_DROP", 1},
 	    {"prctl", "PR_SET_NO_NEW_PRIVS", 1},
 	    {"seccomp", NULL, 1},
-	    {"rmdir", "/nutshell-", 0},
+	    {"unlinkat", "/nutshell-", 0},
 	};
 	size_t next = 0, i;
 	json_t *obj;
@@ -235,7 +235,7 @@ START_TEST(nutshell_bad_input)
 		ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s",
 			      r.err);
 		ck_assert_ptr_null(run_find(&r, "syscall", "name", "clone"));
-		ck_assert_ptr_null(run_find(&r, "syscall", "name", "mkdir"));
+		ck_assert_ptr_null(run_find(&r, "syscall", "name", "mkdirat"));
 		run_free(&r);
 	}
 	/* No COMMAND, no run. */

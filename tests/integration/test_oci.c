@@ -265,7 +265,7 @@ START_TEST(oci_trace)
 	ck_assert_int_eq(sh(out, sizeof(out), "grep -c '\"ev\"' %s", path), 0);
 	/* Each a call the engine's config.json asked for. */
 	const char *calls[] = {"sethostname", "pivot_root", "prlimit64",
-			       "setresuid",   "mknodat",    "rmdir"};
+			       "setresuid",   "mknodat",    "unlinkat"};
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		ck_assert_int_eq(
 		    sh(out, sizeof(out), "grep -c '\"name\":\"%s\"' %s", calls[i], path), 0);

@@ -253,7 +253,7 @@ START_TEST(unpack_three_layers)
 	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_ptr_nonnull(strstr(r.err, "is there already: shared, not unpacked again"));
-	ck_assert_ptr_null(run_find(&r, "syscall", "name", "rename"));
+	ck_assert_ptr_null(run_find(&r, "syscall", "name", "renameat"));
 	run_free(&r);
 
 	/* The oci-archive and the docker save tarball of the same image. */
@@ -486,7 +486,7 @@ START_TEST(unpack_worksheet_step7)
 	ck_assert_ptr_nonnull(strstr(r.err, "# checked blobs/sha256/"));
 	ck_assert_ptr_nonnull(strstr(r.err, "# checked layer 0 blob: sha256:"));
 	ck_assert_ptr_nonnull(strstr(r.err, "# checked layer 0 diff_id: sha256:"));
-	ck_assert_ptr_nonnull(run_find(&r, "syscall", "name", "rename"));
+	ck_assert_ptr_nonnull(run_find(&r, "syscall", "name", "renameat"));
 	ck_assert_ptr_nonnull(strstr(r.out, "lowerdir="));
 	ck_assert_int_eq(entries(out), 1);
 	run_free(&r);
@@ -494,7 +494,7 @@ START_TEST(unpack_worksheet_step7)
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_ptr_nonnull(strstr(r.err, "# checked layer 0 diff_id: sha256:"));
 	ck_assert_ptr_nonnull(strstr(r.err, "is there already: shared, not unpacked again"));
-	ck_assert_ptr_null(run_find(&r, "syscall", "name", "rename"));
+	ck_assert_ptr_null(run_find(&r, "syscall", "name", "renameat"));
 	run_free(&r);
 }
 END_TEST

@@ -10,7 +10,7 @@
 #
 # tests/vm/vm.sh does the work (download once into build/vm/ or build/vm-arm64/,
 # initramfs, qemu); see tests/vm/README.md. Knobs: NUTSHELL_VM_TIMEOUT (s, default 600,
-# 3600 on arm64), NUTSHELL_VM_MEMORY (MiB, default 1024), NUTSHELL_VM_INJECT=fail|panic|hang
+# 5400 on arm64), NUTSHELL_VM_MEMORY (MiB, default 1024), NUTSHELL_VM_INJECT=fail|panic|hang
 # (show that failures are caught).
 
 .PHONY: check-vm vm vm-payload check-arm64 cross-arm64 transcripts-vm

@@ -81,7 +81,7 @@ arm64)
 	tree=$root/build/arm64/tree emu=(qemu-aarch64)
 	busybox=$root/build/arm64/debs/busybox-static/bin/busybox
 	strace=$root/build/arm64/debs/strace/usr/bin/strace
-	host_arch=aarch64 default_timeout=3600
+	host_arch=aarch64 default_timeout=5400
 	cache=$root/build/vm-arm64
 	[[ -d $tree ]] || die "build/arm64/tree is missing: run 'make cross-arm64' (scripts/cross.sh arm64) first"
 	;;

@@ -61,10 +61,10 @@ END_TEST
 
 START_TEST(removed)
 {
-	ck_assert_msg(
-	    grade_syscall("rmdir", NULL) &&
-		json_integer_value(json_object_get(grade_syscall("rmdir", NULL), "ret")) == 0,
-	    "the cgroup was not removed; keep the cg_kill()/cg_remove() at the end");
+	ck_assert_msg(grade_syscall("unlinkat", "AT_REMOVEDIR") &&
+			  json_integer_value(json_object_get(
+			      grade_syscall("unlinkat", "AT_REMOVEDIR"), "ret")) == 0,
+		      "the cgroup was not removed; keep the cg_kill()/cg_remove() at the end");
 }
 END_TEST
 

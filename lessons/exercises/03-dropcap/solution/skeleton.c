@@ -3,8 +3,10 @@
  * (The reference solution: the TODO done.)
  *
  * The program makes a file, gives it to uid 65534 with chown(2), and starts
- * a child (still root) that tries to chown it back to root. Root's power to
- * change a file's owner is one capability, CAP_CHOWN (capabilities(7)):
+ * a child (still root) that tries to chown it back to root. (The trace names
+ * fchownat(AT_FDCWD, ...): arm64 has no chown call, and that one is the
+ * same on x86-64 and arm64.) Root's power to change a file's owner is one
+ * capability, CAP_CHOWN (capabilities(7)):
  *
  *   TODO 1  in the child, drop CAP_CHOWN from every set with caps_drop()
  *           (03-capabilities/caps.h) before its chown.
@@ -20,6 +22,7 @@
 #include "common/trace.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -30,8 +33,8 @@ static char path[] = "/tmp/nutshell-ex-dropcap.XXXXXX";
 static int
 give(const char *who, uid_t uid)
 {
-	int ret = (int)TRACE(chown(path, uid, uid), "chown", "%s, %d, %d", trace_str(path),
-			     (int)uid, (int)uid);
+	int ret = (int)TRACE(fchownat(AT_FDCWD, path, uid, uid, 0), "fchownat",
+			     "AT_FDCWD, %s, %d, %d, 0", trace_str(path), (int)uid, (int)uid);
 	trace_fact(who, "%s", ret == 0 ? "0" : dec_errno(errno));
 	return ret;
 }

@@ -9,7 +9,8 @@
  *   TODO 1  mount the overlay on merged/: fill a struct rootfs_layers
  *           (lower, upper, work) and call rootfs_mount_overlay()
  *           (04-overlay-chroot/rootfs.h);
- *   TODO 2  delete merged/etc/issue with unlink(2), in TRACE().
+ *   TODO 2  delete merged/etc/issue with unlinkat(AT_FDCWD, path, 0), in
+ *           TRACE() named "unlinkat" (unlink(2); arm64 has no unlink call).
  *
  * Afterwards the parent looks into the layers: the appended motd was copied
  * up into upper/, the image's motd is unchanged, and upper/etc/issue is a
@@ -62,7 +63,7 @@ child_main(void *arg)
 	snprintf(path, sizeof(path), "%s/etc/issue", merged);
 
 	/* TODO 2, done: the image cannot change, so the upper records the deletion. */
-	if (TRACE(unlink(path), "unlink", "%s", trace_str(path)) != 0)
+	if (TRACE(unlinkat(AT_FDCWD, path, 0), "unlinkat", "AT_FDCWD, %s, 0", trace_str(path)) != 0)
 		return EXIT_DEMO_FAILED;
 
 	return EXIT_DEMO_OK;
