@@ -3,7 +3,8 @@
 # really tested? Each mutant below breaks one defence with a small edit; the
 # test case named for it must then FAIL. One line per mutant:
 #
-#   killed    NAME  (SUITE/CASE)   the test failed, as wanted
+#   killed    NAME  (SUITE/CASE)   the test failed, as wanted (its first
+#                                  failure line follows, indented)
 #   SURVIVED  NAME  (SUITE/CASE)   the test passed with the defence broken
 #   NOT-HERE  NAME  (SUITE/CASE)   the defence only matters where this host
 #                                  is not (NEED below): not run, not a failure
@@ -96,6 +97,13 @@ mutant no-sealed-copy 05-full-container/nutshell.c self_exe self_exe_symlink \
 	's/if \(ctr_run_sealed\(argv\) == -1\)\n/if ((void)argv, 0)\n/'
 mutant copy-not-sealed 05-full-container/sealed.c self_exe self_exe_symlink \
 	's/F_SEAL_SHRINK \| F_SEAL_GROW \| F_SEAL_WRITE\) == -1\)/F_SEAL_SHRINK | F_SEAL_GROW) == -1)/; s/\(seals & SEALS\) == SEALS/(seals \& F_SEAL_SEAL)/'
+# The same edit against the other two attacks of issue 18: COMMAND a
+# "#!/proc/self/exe" script (with --init), and a second process of the
+# container opening /proc/PID/exe of the runtime's processes.
+mutant no-sealed-copy-script 05-full-container/nutshell.c self_exe self_exe_script_init \
+	's/if \(ctr_run_sealed\(argv\) == -1\)\n/if ((void)argv, 0)\n/'
+mutant no-sealed-copy-observer 05-full-container/nutshell.c self_exe \
+	self_exe_from_a_container_process 's/if \(ctr_run_sealed\(argv\) == -1\)\n/if ((void)argv, 0)\n/'
 mutant init-is-the-launcher 05-full-container/inside.c self_exe init_is_not_the_launcher \
 	's/TRACE\(execveat\(ch->self_fd/_exit(ctr_init_main((char **)argv + 2)), TRACE(execveat(ch->self_fd/'
 mutant same-id-in-parallel 05-full-container/options.c nutshell-load load \
@@ -144,6 +152,10 @@ mutant vsock-allowed 03-capabilities/sc_profile.c profile profile_socket_familie
 	's/\{"socket", SC_EPERM, W\(0, SCMP_CMP_EQ, 40, 0\),/{"socket", SC_ALLOW, W(0, SCMP_CMP_EQ, 40, 0),/'
 mutant vsock-upper-half 03-capabilities/sc_profile.c profile profile_socket_families \
 	's/\{"socket", SC_EPERM, W\(0, SCMP_CMP_GT, LOW32, 0\),\n[^\n]*\n//'
+mutant alg-allowed 03-capabilities/sc_profile.c profile profile_socket_families \
+	's/\{"socket", SC_EPERM, W\(0, SCMP_CMP_EQ, 38, 0\),/{"socket", SC_ALLOW, W(0, SCMP_CMP_EQ, 38, 0),/'
+mutant tioclinux-allowed 03-capabilities/sc_profile.c profile profile_tiocsti_with_sys_admin \
+	's/\{"ioctl", SC_EPERM, W\(1, SCMP_CMP_MASKED_EQ, LOW32, 0x541c\),\n[^\n]*\n//'
 mutant tiocsti-allowed 03-capabilities/sc_profile.c profile profile_tiocsti_with_sys_admin \
 	's/\{"ioctl", SC_EPERM, W\(1, SCMP_CMP_MASKED_EQ, LOW32, 0x5412\),\n[^\n]*\n//'
 mutant fchmodat2-missing 03-capabilities/sc_profile.c profile profile_trixie_root \
@@ -151,6 +163,8 @@ mutant fchmodat2-missing 03-capabilities/sc_profile.c profile profile_trixie_roo
 # The container's own session (issues 18, 23): without it, TIOCSTI types
 # into the caller's terminal and kill(0) reaches the caller's group.
 mutant no-setsid-tiocsti 05-full-container/inside.c session tiocsti_refused_without_seccomp \
+	's/if \(TRACE\(setsid\(\), "setsid", "%s", ""\) == -1\)/if (0)/'
+mutant no-setsid-inspect 05-full-container/inside.c session tiocsti_session_seen_by_inspect \
 	's/if \(TRACE\(setsid\(\), "setsid", "%s", ""\) == -1\)/if (0)/'
 mutant no-setsid-kill0 05-full-container/inside.c session session_kill0_spares_callers_group \
 	's/if \(TRACE\(setsid\(\), "setsid", "%s", ""\) == -1\)/if (0)/'
@@ -254,9 +268,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The copy, with its build (timestamps kept, so only what a mutant touches
-# is rebuilt); not the VM's kernel or the fuzzers.
+# is rebuilt); not the VM's kernel, the fuzzers or make check-fresh's roots.
 mkdir -p "$tree"
-tar -C "$top" --exclude=./.git --exclude=./build/vm --exclude=./build/fuzz -cf - . |
+tar -C "$top" --exclude=./.git --exclude=./build/vm --exclude=./build/fuzz --exclude=./build/fresh -cf - . |
 	tar -C "$tree" -xf -
 build() { make -C "$tree" -s all image tests/check tests/probe/scprobe >"$work/build.log" 2>&1; }
 # Runs SUITE/CASE in the copy; 0 when it passed, 1 failed, 2 ran no test.
@@ -334,7 +348,11 @@ for i in "${!names[@]}"; do
 	else
 		run_case "${suites[$i]}" "${cases[$i]}"
 		case $? in
-		1) printf '%-9s %-20s (%s)\n' killed "$name" "$key" ;;
+		1)
+			printf '%-9s %-20s (%s)\n' killed "$name" "$key"
+			# The test's first failure line: what the broken defence let through.
+			grep -m 1 -E '^[^ ]+:[0-9]+:[EF]:' "$work/run.log" | cut -c 1-400 | sed 's/^/    /'
+			;;
 		*)
 			printf '%-9s %-20s (%s)\n' SURVIVED "$name" "$key"
 			bad=1
