@@ -99,31 +99,29 @@ host_like(const char *wrap, const char *cmd)
 	return out;
 }
 
-/* CMD in a user namespace of our own whose user.max_user_namespaces is 0 (a
- * per-namespace limit its root may lower, user_namespaces(7)): a host where
- * they are turned off. */
-static char *
-with_userns_off(const char *cmd)
+/* Under WRAP (host_like), sysadmin (which makes its user namespace as root,
+ * through ns_clone) and doctor (for root: here, the namespace's) name the
+ * cause WHY, not only ENOSPC. */
+static void
+expect_userns_why(const char *wrap, const char *why)
 {
-	return host_like("cd %s && unshare -U -r sh -c "
-			 "'echo 0 >/proc/sys/user/max_user_namespaces && %s' 2>&1",
-			 cmd);
-}
-
-START_TEST(hosts_say_why_user_namespaces_fail)
-{
-	const char *why = "user namespaces are turned off here: user.max_user_namespaces is 0";
-
-	TEST_SKIP_IN_CHROOT();
-	/* A lesson program names the knob, not only ENOSPC (sysadmin makes
-	 * its user namespace as root, through ns_clone)... */
-	char *out = with_userns_off("./03-capabilities/sysadmin -q");
+	char *out = host_like(wrap, "./03-capabilities/sysadmin -q");
 	ck_assert_msg(strstr(out, why), "03-capabilities/sysadmin said:\n%.1500s", out);
-	/* ...and so does doctor, for root (here: root of the namespace). */
-	out = with_userns_off("./05-full-container/doctor -q");
+	out = host_like(wrap, "./05-full-container/doctor -q");
 	ck_assert_msg(strstr(out, "user ns as root:  no (No space left on device): ") &&
 			  strstr(out, why),
 		      "doctor said:\n%.1500s", out);
+}
+
+/* In a user namespace of our own whose user.max_user_namespaces is 0 (a
+ * per-namespace limit its root may lower, user_namespaces(7)): a host where
+ * they are turned off. */
+START_TEST(hosts_say_why_user_namespaces_fail)
+{
+	TEST_SKIP_IN_CHROOT();
+	expect_userns_why("cd %s && unshare -U -r sh -c "
+			  "'echo 0 >/proc/sys/user/max_user_namespaces && %s' 2>&1",
+			  "user namespaces are turned off here: user.max_user_namespaces is 0");
 }
 END_TEST
 
@@ -131,19 +129,12 @@ END_TEST
  * namespace of our own the limit is 1 and a sleeper holds that one. */
 START_TEST(hosts_say_why_user_namespaces_are_used_up)
 {
-	const char *wrap =
-	    "cd %s && unshare -U -r sh -c 'echo 1 >/proc/sys/user/max_user_namespaces && "
-	    "{ unshare -U sleep 30 & sleep 0.5; %s; kill $!; }' 2>&1";
-	const char *why = "the user namespaces allowed here are used up "
-			  "(user.max_user_namespaces=1, or 32 nested)";
-
 	TEST_SKIP_IN_CHROOT();
-	char *out = host_like(wrap, "./03-capabilities/sysadmin -q");
-	ck_assert_msg(strstr(out, why), "03-capabilities/sysadmin said:\n%.1500s", out);
-	out = host_like(wrap, "./05-full-container/doctor -q");
-	ck_assert_msg(strstr(out, "user ns as root:  no (No space left on device): ") &&
-			  strstr(out, why),
-		      "doctor said:\n%.1500s", out);
+	expect_userns_why("cd %s && unshare -U -r sh -c "
+			  "'echo 1 >/proc/sys/user/max_user_namespaces && "
+			  "{ unshare -U sleep 30 & sleep 0.5; %s; kill $!; }' 2>&1",
+			  "the user namespaces allowed here are used up "
+			  "(user.max_user_namespaces=1, or 32 nested)");
 }
 END_TEST
 
