@@ -109,8 +109,9 @@ mutant init-is-the-launcher 05-full-container/inside.c self_exe init_is_not_the_
 mutant same-id-in-parallel 05-full-container/options.c nutshell-load load \
 	's/"%02x", rnd\[i\]\)/"%02x", (unsigned char)(i * 17))/'
 # Issue 23, items 5, 6, 7, 9 (tests/integration/test_nutshell_resources.c).
+# size=0 and nr_inodes=0: a tmpfs without limits (tmpfs(5)), as before.
 mutant storage-unlimited 05-full-container/inside.c resources resources_storage_size_limit \
-	's/"mode=700,size=%llu,nr_inodes=%llu"/"mode=700%.0llu%.0llu"/'
+	's/nr_inodes=%llu", cfg->storage_size,/nr_inodes=%llu", 0ULL * cfg->storage_size,/; s/\? 1024 : cfg->storage_size \/ 16384\)/? 0ULL : 0ULL)/'
 mutant accept-ra-kept 05-full-container/nutshell.c resources \
 	resources_veth_ignores_router_advertisement 's/ns_ipv6_refuse_ra\(host_if\) == 0 &&\s*//'
 mutant userns-same-range 05-full-container/alloc.c resources resources_userns_ranges_distinct \
@@ -121,13 +122,13 @@ mutant uidmap-over-subuid 05-full-container/options.c resources \
 	resources_uidmap_over_subuid_refused 's/if \(ok && !cfg->userns_force\)/if (0)/'
 mutant subnet-shared 05-full-container/alloc.c resources resources_veth_subnets_distinct \
 	's/if \(holder\("n", net, 256\) \|\| host_address_in\(ifs, net, 256\)\)/if (0)/'
-mutant alloc-not-freed 05-full-container/reclaim.c resources \
-	resources_allocation_reclaimed_after_sigkill 's/snprintf\(path, sizeof\(path\), "%s\/alloc", scratch\);\n\tunlink\(path\);//'
+mutant alloc-not-freed 05-full-container/alloc.c resources \
+	resources_allocation_reclaimed_after_sigkill 's/\tsnprintf\(path, sizeof\(path\), "%s\/" RECORD, scratch\);\n\tunlink\(path\);\n\}/}/'
 mutant userns-orphan-kept 05-full-container/reclaim.c resources \
 	resources_allocation_reclaimed_after_sigkill 's/&& ctr_alloc_owned_by\(path, st.st_uid\)/\&\& 0/'
 # Issue 23, items 1 and 2: device nodes below a volume, and :ro.
 mutant device-allow-list-off 05-full-container/nutshell.c devices cgroup_denies_device \
-	's/if \(!devices \|\| cg_devices_allow\(&cgroup, cg_dev_default, err, sizeof\(err\)\) == -1\)/if (!devices)/'
+	's/if \(!devices \|\| cg_devices_allow\(&cgroup, cg_dev_default\) == -1\)/if (!devices)/'
 mutant device-v1-list-not-emptied 02-cgroups/cgroup_devices.c devices cgroup_denies_device \
 	's/"devices.deny", "a"\)/"devices.deny", "c 1:1 rwm")/' devices-v1
 mutant device-program-allows-all 02-cgroups/cgroup_devices.c devices cgroup_denies_device \
