@@ -136,10 +136,14 @@ ns_wait(pid_t pid, int *status)
 int
 ns_sync_init(struct ns_sync *s)
 {
-	/* O_CLOEXEC: a child that execs a command must not keep the pipes. */
-	if (pipe2(s->to_child, O_CLOEXEC) == -1)
+	/* O_CLOEXEC: a child that execs a command must not keep the pipes.
+	 * O_DIRECT: "packet" mode (pipe(2), Linux 3.4): each read returns one
+	 * write, so two messages sent before the other side reads ("links",
+	 * then "veth0 up" in net) stay two; in a byte pipe one read took
+	 * both and the reader then waited forever for the second. */
+	if (pipe2(s->to_child, O_CLOEXEC | O_DIRECT) == -1)
 		return -1;
-	if (pipe2(s->to_parent, O_CLOEXEC) == -1) {
+	if (pipe2(s->to_parent, O_CLOEXEC | O_DIRECT) == -1) {
 		int saved = errno;
 		close(s->to_child[0]);
 		close(s->to_child[1]);

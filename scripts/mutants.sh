@@ -39,6 +39,8 @@ mutant() {
 	names+=("$1") files+=("$2") suites+=("$3") cases+=("$4") edits+=("$5") needs+=("${6:-}")
 }
 
+mutant sync-byte-pipe 01-namespaces/ns.c ns sync \
+	's/O_CLOEXEC \| O_DIRECT/O_CLOEXEC/g'
 mutant reclaim-recorded 05-full-container/reclaim.c reliability \
 	fault_sigkill_between_cgroup_and_record \
 	's/int n = remove_dirs\(&cg, report\);/int n = 0 * report;/'

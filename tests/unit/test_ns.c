@@ -94,6 +94,24 @@ START_TEST(ns_idmap_too_many_lines)
 }
 END_TEST
 
+/* Two messages told before the other side hears are heard as two (the
+ * net demo hung when one read took "links" and "veth0 up" together). */
+START_TEST(ns_sync_keeps_messages_apart)
+{
+	struct ns_sync s;
+	char buf[64];
+
+	ck_assert_int_eq(ns_sync_init(&s), 0);
+	ck_assert_int_eq(ns_sync_tell(s.to_parent[1], "lo:DOWN"), 0);
+	ck_assert_int_eq(ns_sync_tell(s.to_parent[1], "veth0 up"), 0);
+	ck_assert_int_gt(ns_sync_hear(s.to_parent[0], buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "lo:DOWN");
+	ck_assert_int_gt(ns_sync_hear(s.to_parent[0], buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "veth0 up");
+	ns_sync_close(&s);
+}
+END_TEST
+
 Suite *
 suite_ns(void)
 {
@@ -106,5 +124,8 @@ suite_ns(void)
 	tcase_add_test(tc, ns_idmap_overlaps);
 	tcase_add_test(tc, ns_idmap_too_many_lines);
 	suite_add_tcase(s, tc);
+	TCase *sync = tcase_create("sync");
+	tcase_add_test(sync, ns_sync_keeps_messages_apart);
+	suite_add_tcase(s, sync);
 	return s;
 }
