@@ -96,16 +96,16 @@ mutant subtree-not-handed-over 02-cgroups/cgroup.c reliability fault_subtree_con
 # CVE-2019-5736 (issue 18): nutshell runs from a sealed memfd copy of itself;
 # --init is a fresh execve of it, not a fork of the launcher (issue 23, 10).
 mutant no-sealed-copy 05-full-container/nutshell.c self_exe self_exe_symlink \
-	's/if \(ctr_run_sealed\(argv\) == -1\)\n/if ((void)argv, 0)\n/'
+	's/if \(ctr_run_sealed\(argv\) == -1\) \{/if ((void)argv, 0) {/'
 mutant copy-not-sealed 05-full-container/sealed.c self_exe self_exe_symlink \
 	's/F_SEAL_SHRINK \| F_SEAL_GROW \| F_SEAL_WRITE\) == -1\)/F_SEAL_SHRINK | F_SEAL_GROW) == -1)/; s/\(seals & SEALS\) == SEALS/(seals \& F_SEAL_SEAL)/'
 # The same edit against the other two attacks of issue 18: COMMAND a
 # "#!/proc/self/exe" script (with --init), and a second process of the
 # container opening /proc/PID/exe of the runtime's processes.
 mutant no-sealed-copy-script 05-full-container/nutshell.c self_exe self_exe_script_init \
-	's/if \(ctr_run_sealed\(argv\) == -1\)\n/if ((void)argv, 0)\n/'
+	's/if \(ctr_run_sealed\(argv\) == -1\) \{/if ((void)argv, 0) {/'
 mutant no-sealed-copy-observer 05-full-container/nutshell.c self_exe \
-	self_exe_from_a_container_process 's/if \(ctr_run_sealed\(argv\) == -1\)\n/if ((void)argv, 0)\n/'
+	self_exe_from_a_container_process 's/if \(ctr_run_sealed\(argv\) == -1\) \{/if ((void)argv, 0) {/'
 mutant init-is-the-launcher 05-full-container/inside.c self_exe init_is_not_the_launcher \
 	's/TRACE\(execveat\(ch->self_fd/_exit(ctr_init_main((char **)argv + 2)), TRACE(execveat(ch->self_fd/'
 mutant same-id-in-parallel 05-full-container/options.c nutshell-load load \
