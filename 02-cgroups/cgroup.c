@@ -570,6 +570,11 @@ check_access(const struct cg_layout *l, const char *const controllers[])
 			return err_set(
 			    ENOENT, "needs the %s controller, which this host (%s) does not offer",
 			    controllers[c], cg_kind_name(l->kind));
+		if (access(l->h[h].base, W_OK) != 0 && errno == EROFS)
+			/* Root or not, a read-only mount is why (inside another
+			 * container): the printer adds host_why()'s line. */
+			return err_set(EROFS, "cannot write %s: the cgroup filesystem is read-only",
+				       l->h[h].base);
 		if (access(l->h[h].base, W_OK) != 0)
 			return err_set(
 			    EACCES,

@@ -163,6 +163,11 @@ main(int argc, char **argv)
 				? userns_verdict(65534, user_v, sizeof(user_v), &user_made)
 				: userns_verdict(0, user_v, sizeof(user_v), &user_made);
 	int cg = cg_layout_detect(&l);
+	/* Read-only (inside another container whose cgroup mount is ro):
+	 * detected, but no cgroup can be made, root or not. */
+	int cg_ro = 0;
+	for (size_t i = 0; cg == 0 && i < l.n; i++)
+		cg_ro |= access(l.h[i].base, W_OK) != 0 && errno == EROFS;
 	int overlay =
 	    proc_read("/proc/filesystems", fs, sizeof(fs)) > 0 && strstr(fs, "\toverlay\n");
 	/* mount_setattr(2) (5.12, with idmapped mounts): EBADF on fd -1 where it exists. */
@@ -185,8 +190,10 @@ main(int argc, char **argv)
 		for (size_t i = 0; i < l.n; i++)
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s(v%d)",
 				 i ? " " : "", l.h[i].controllers, l.h[i].version);
-		printf("  cgroups:          %s: %s\n", cg_kind_name(l.kind), buf);
+		printf("  cgroups:          %s: %s%s\n", cg_kind_name(l.kind), buf,
+		       cg_ro ? "; read-only here (no cgroup can be made)" : "");
 		trace_fact("cgroup_layout", "%s", cg_kind_name(l.kind));
+		trace_fact("cgroup_read_only", "%s", cg_ro ? "yes" : "no");
 	} else {
 		printf("  cgroups:          none usable: %s\n", err_last()->msg);
 		err_clear();
@@ -212,6 +219,7 @@ main(int argc, char **argv)
 			    : "runs fully");
 	printf("  02 cgroups:       %s\n",
 	       cg != 0		 ? "does not run: no cgroup hierarchy usable (above)"
+	       : cg_ro		 ? "does not run: the cgroup filesystem is read-only (above)"
 	       : l.kind == CG_V2 ? "runs fully"
 				 : "runs fully (memory.high and io need cgroup v2: "
 				   "shown on v1 with the v1 files; make vm for v2 only)");
@@ -223,12 +231,15 @@ main(int argc, char **argv)
 	       : !overlay ? "runs partly: layers needs overlayfs"
 			  : "runs fully");
 	printf("  05 container:     %s\n",
-	       chroot	    ? "runs partly: --userns and rootless need a user namespace"
-	       : !user_made ? "runs fully as root; rootless needs user namespaces as a user"
-	       : !idmap	    ? "runs fully (--userns shows image files as nobody: no idmapped "
-			      "mounts)"
-			    : "runs fully");
+	       cg != 0 || cg_ro ? "does not run: nutshell run makes a cgroup (above)"
+	       : chroot		? "runs partly: --userns and rootless need a user namespace"
+	       : !user_made	? "runs fully as root; rootless needs user namespaces as a user"
+	       : !idmap		? "runs fully (--userns shows image files as nobody: no idmapped "
+				  "mounts)"
+				: "runs fully");
 	if (chroot)
 		printf("why: %s\n", host_chroot_line);
+	if (cg_ro)
+		printf("why: %s\n", host_cgroup_why(EROFS, NULL, buf, sizeof(buf)));
 	return EXIT_DEMO_OK;
 }

@@ -20,6 +20,9 @@
 #   parallel  1, 4 and 16 containers started at once (timer -j), floor too
 #   network   --network none against veth, inside a network namespace made
 #             for the benchmark, so the host end never reaches the host's
+#             (veth includes choosing a free subnet: issue 23, item 9)
+#   relay     fds 0-2 pipes (handed over) against /dev/null and a file
+#             (relayed through nutshell's pipes: issue 23, item 3)
 #   phases    NUTSHELL_TIMINGS=1: the launcher's own stamps, median per
 #             phase, and its own peak RSS (getrusage, the launcher alone);
 #             drawn as build/bench-phases.svg by bench/chart.sh
@@ -189,6 +192,17 @@ table -n "$half" -g network \
 	:: "--network none" "${run_ns[@]}" \
 	:: "--network veth" "$nutshell" -q run "${limits[@]}" --network veth -- /bin/true
 wrap=(env)
+echo | show
+
+# --- relay: fds 0-2 that are host files, relayed through pipes (issue 23) ---
+# timer gives a command /dev/null and a memory file (both relayed: nutshell
+# makes three pipes and splices), or with --pipes three pipes (passed as
+# they are, as from a shell pipeline).
+table -n "$half" -g relay \
+	:: "fds 0-2 pipes" --pipes "${run_ns[@]}" \
+	:: "fds 0-2 relayed" "${run_ns[@]}"
+awk -F, '$1 == "relay" { m[$2] = $5 } END {
+	printf "  the relay: %+.3f ms a start\n", m["fds 0-2 relayed"] - m["fds 0-2 pipes"] }' "$csv" | show
 echo | show
 
 # --- phases: where the time of one start goes ---

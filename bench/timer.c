@@ -18,7 +18,11 @@
  * A command that starts with --unmount=PATH runs in a private mount
  * namespace of its own in which PATH is unmounted (crun 1.8 refuses a
  * hybrid cgroup host whose cgroup2 mount lists controllers); that costs it
- * an unshare(2) and two mount calls, about 0.1 ms.
+ * an unshare(2) and two mount calls, about 0.1 ms. A command that starts
+ * with --pipes gets pipes as fds 0, 1 and 2 instead (stdin at end of file,
+ * stdout and stderr one pipe this program reads after the exit): nutshell
+ * hands pipes to the container as they are, and relays files and devices
+ * (issue 23), so the two show what the relay costs.
  *
  * Prints, per command: the median, the spread (25th to 75th percentile, and
  * min..max), the median's ratio to the floor's, the median peak RSS; with
@@ -46,6 +50,7 @@ struct cmd {
 	const char *label;
 	char **argv;
 	const char *unmount; /* --unmount=PATH, or NULL */
+	int pipes;	     /* --pipes: fds 0-2 are pipes */
 	double *ms;	     /* one per measured round */
 	long *rss;	     /* KiB, largest of the round's processes */
 	int failed;	     /* runs that did not exit 0 */
@@ -67,15 +72,29 @@ static double
 run_once(struct cmd *c, int par, long *rss)
 {
 	pid_t pids[MAX_PAR];
-	int errs[MAX_PAR];
+	int errs[MAX_PAR], outs[MAX_PAR], ins[MAX_PAR];
 	/* Each copy's stderr goes to a memory file, read only when it failed:
-	 * a failure's reason is printed, not thrown away. Made before the
-	 * clock starts. */
-	for (int i = 0; i < par; i++)
-		if ((errs[i] = memfd_create("stderr", MFD_CLOEXEC)) == -1) {
+	 * a failure's reason is printed, not thrown away (--pipes: to a pipe,
+	 * read after the exit; stdout too). Made before the clock starts. */
+	for (int i = 0; i < par; i++) {
+		int o[2], n[2];
+
+		outs[i] = ins[i] = -1;
+		if (!c->pipes && (errs[i] = memfd_create("stderr", MFD_CLOEXEC)) == -1) {
 			perror("memfd_create");
 			exit(1);
 		}
+		if (c->pipes && (pipe2(o, O_CLOEXEC) == -1 || pipe2(n, O_CLOEXEC) == -1)) {
+			perror("pipe2");
+			exit(1);
+		}
+		if (c->pipes) {
+			errs[i] = o[0];
+			outs[i] = o[1];
+			ins[i] = n[0];
+			close(n[1]); /* stdin: end of file at once */
+		}
+	}
 	double start = now_ms();
 
 	*rss = 0;
@@ -83,9 +102,9 @@ run_once(struct cmd *c, int par, long *rss)
 		pids[i] = fork();
 		if (pids[i] == 0) {
 			int null = open("/dev/null", O_RDWR);
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(errs[i], 2);
+			dup2(c->pipes ? ins[i] : null, 0);
+			dup2(c->pipes ? outs[i] : null, 1);
+			dup2(c->pipes ? outs[i] : errs[i], 2);
 			if (c->unmount &&
 			    (unshare(CLONE_NEWNS) == -1 ||
 			     mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
@@ -99,6 +118,10 @@ run_once(struct cmd *c, int par, long *rss)
 			exit(1);
 		}
 	}
+	for (int i = 0; i < par && c->pipes; i++) {
+		close(outs[i]);
+		close(ins[i]);
+	}
 	for (int i = 0; i < par; i++) {
 		struct rusage ru;
 		int status;
@@ -108,7 +131,8 @@ run_once(struct cmd *c, int par, long *rss)
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 			c->failed++;
 			c->last_rc = status;
-			ssize_t n = pread(errs[i], c->last_err, sizeof(c->last_err) - 1, 0);
+			ssize_t n = c->pipes ? read(errs[i], c->last_err, sizeof(c->last_err) - 1)
+					     : pread(errs[i], c->last_err, sizeof(c->last_err) - 1, 0);
 			c->last_err[n > 0 ? n : 0] = '\0';
 			c->last_err[strcspn(c->last_err, "\n")] = '\0';
 		}
@@ -197,11 +221,16 @@ main(int argc, char **argv)
 	}
 	if (ncmd == 0)
 		usage();
-	for (int k = 0; k < ncmd; k++)
+	for (int k = 0; k < ncmd; k++) {
 		if (strncmp(cmds[k].argv[0], "--unmount=", 10) == 0 && cmds[k].argv[1]) {
 			cmds[k].unmount = cmds[k].argv[0] + 10;
 			cmds[k].argv++;
 		}
+		if (strcmp(cmds[k].argv[0], "--pipes") == 0 && cmds[k].argv[1]) {
+			cmds[k].pipes = 1;
+			cmds[k].argv++;
+		}
+	}
 
 	for (int r = -warmup; r < rounds; r++)
 		for (int k = 0; k < ncmd; k++) {

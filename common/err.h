@@ -34,6 +34,7 @@
 /* The record: the errno of the failure (0 for bad input) and one line. */
 struct err {
 	int errnum;
+	int sys; /* 1: err_sys, a system call failed; 0: err_set */
 	char msg[1024];
 };
 
@@ -55,7 +56,8 @@ const struct err *err_last(void);
 
 /* Prints the record once: "PROGRAM: message" on stderr (always shown), a
  * "note" event in the JSON trace, and, when the host is why (a chroot, a
- * sysctl, cgroups not delegated: host.h), one more line saying so. Then
+ * sysctl, cgroups not delegated: host.h), one more line saying so - not for
+ * EINVAL from err_set: a value refused is never the host's doing. Then
  * clears it. Prints "PROGRAM: failed" if nothing was recorded, so a
  * forgotten err_set shows as a bug and not as silence. */
 void err_print(void);

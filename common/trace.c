@@ -625,6 +625,12 @@ trace_shorten(const char *path, const char *name)
 void
 trace_report(int errnum, const char *text)
 {
+	trace_report_host(errnum, 1, text);
+}
+
+void
+trace_report_host(int errnum, int host, const char *text)
+{
 	int saved = errno;
 
 	human("%s%s: %s%s", COLOR("31"), prog_name, text, RESET);
@@ -636,7 +642,7 @@ trace_report(int errnum, const char *text)
 	/* When the host is why (a chroot, a sysctl, cgroups not delegated): say
 	 * so, in one more line (host.h). */
 	char buf[512];
-	const char *why = errnum ? host_why(errnum, buf, sizeof(buf)) : NULL;
+	const char *why = errnum && host ? host_why(errnum, buf, sizeof(buf)) : NULL;
 	if (why)
 		human("%s: %s", prog_name, why);
 	errno = saved;

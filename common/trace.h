@@ -125,6 +125,8 @@ void trace_fail(const char *what);
  * stderr in red, always shown, a "note" event with ERRNUM's name (when not
  * 0), and the host's reason when host.h knows one. */
 void trace_report(int errnum, const char *text);
+/* The same; the host's reason only when HOST is not 0. */
+void trace_report_host(int errnum, int host, const char *text);
 
 /* One-line error for bad input, always shown: "name: message". */
 void trace_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -81,20 +81,16 @@ START_TEST(doctor_tells_the_truth)
 }
 END_TEST
 
-/* The output of sh -c CMD (stdout and stderr), run in a user namespace of
- * our own whose user.max_user_namespaces is 0 (a per-namespace limit its
- * root may lower, user_namespaces(7)): a host where they are turned off. */
+/* The output (stdout and stderr) of WRAP, a shell line with two %s: the
+ * top of the tree (cd there) and the command run in what WRAP sets up. */
 static char *
-with_userns_off(const char *cmd)
+host_like(const char *wrap, const char *cmd)
 {
 	const char *root = getenv("NUTSHELL_ROOT") ? getenv("NUTSHELL_ROOT") : ".";
 	char line[8192];
 	static char out[16384];
 
-	snprintf(line, sizeof(line),
-		 "cd %s && unshare -U -r sh -c 'echo 0 >/proc/sys/user/max_user_namespaces && %s' "
-		 "2>&1",
-		 root, cmd);
+	snprintf(line, sizeof(line), wrap, root, cmd);
 	FILE *p = popen(line, "r");
 	ck_assert_ptr_nonnull(p);
 	size_t n = fread(out, 1, sizeof(out) - 1, p);
@@ -103,20 +99,76 @@ with_userns_off(const char *cmd)
 	return out;
 }
 
-START_TEST(hosts_say_why_user_namespaces_fail)
+/* Under WRAP (host_like), sysadmin (which makes its user namespace as root,
+ * through ns_clone) and doctor (for root: here, the namespace's) name the
+ * cause WHY, not only ENOSPC. */
+static void
+expect_userns_why(const char *wrap, const char *why)
 {
-	const char *why = "user namespaces are turned off here: user.max_user_namespaces is 0";
-
-	TEST_SKIP_IN_CHROOT();
-	/* A lesson program names the knob, not only ENOSPC (sysadmin makes
-	 * its user namespace as root, through ns_clone)... */
-	char *out = with_userns_off("./03-capabilities/sysadmin -q");
+	char *out = host_like(wrap, "./03-capabilities/sysadmin -q");
 	ck_assert_msg(strstr(out, why), "03-capabilities/sysadmin said:\n%.1500s", out);
-	/* ...and so does doctor, for root (here: root of the namespace). */
-	out = with_userns_off("./05-full-container/doctor -q");
+	out = host_like(wrap, "./05-full-container/doctor -q");
 	ck_assert_msg(strstr(out, "user ns as root:  no (No space left on device): ") &&
 			  strstr(out, why),
 		      "doctor said:\n%.1500s", out);
+}
+
+/* In a user namespace of our own whose user.max_user_namespaces is 0 (a
+ * per-namespace limit its root may lower, user_namespaces(7)): a host where
+ * they are turned off. */
+START_TEST(hosts_say_why_user_namespaces_fail)
+{
+	TEST_SKIP_IN_CHROOT();
+	expect_userns_why("cd %s && unshare -U -r sh -c "
+			  "'echo 0 >/proc/sys/user/max_user_namespaces && %s' 2>&1",
+			  "user namespaces are turned off here: user.max_user_namespaces is 0");
+}
+END_TEST
+
+/* ENOSPC with the limit not 0: the namespaces allowed are used up. In a user
+ * namespace of our own the limit is 1 and a sleeper holds that one. */
+START_TEST(hosts_say_why_user_namespaces_are_used_up)
+{
+	TEST_SKIP_IN_CHROOT();
+	expect_userns_why("cd %s && unshare -U -r sh -c "
+			  "'echo 1 >/proc/sys/user/max_user_namespaces && "
+			  "{ unshare -U sleep 30 & sleep 0.5; %s; kill $!; }' 2>&1",
+			  "the user namespaces allowed here are used up "
+			  "(user.max_user_namespaces=1, or 32 nested)");
+}
+END_TEST
+
+/*
+ * Inside another container that left the cgroup filesystem read-only
+ * (docker run without a writable cgroup mount): a mount namespace of our own
+ * with /sys/fs/cgroup and every hierarchy below it remounted read-only (a
+ * bind remount changes only this namespace's mounts). As root, the cause is
+ * the mount, not a missing delegation: the lessons, nutshell and doctor say
+ * so, and nothing is made.
+ */
+START_TEST(hosts_say_why_cgroups_are_read_only)
+{
+	const char *wrap =
+	    "cd %s && unshare -m sh -c 'for m in $(awk \"\\$5 ~ \\\"^/sys/fs/cgroup\\\" "
+	    "{print \\$5}\" /proc/self/mountinfo | sort -r); do mount -o remount,bind,ro $m "
+	    "|| exit 9; done; %s; echo exit=$?' 2>&1";
+	const char *why = "/sys/fs/cgroup is mounted read-only: this runs inside a container";
+
+	char *out = host_like(wrap, "./02-cgroups/pids -q --max 4");
+	ck_assert_msg(strstr(out, "exit=1\n") &&
+			  strstr(out, "the cgroup filesystem is read-only") && strstr(out, why) &&
+			  !strstr(out, "delegated"),
+		      "02-cgroups/pids said:\n%.1500s", out);
+	out = host_like(wrap, "./05-full-container/nutshell run -q -- true");
+	ck_assert_msg(strstr(out, "exit=125\n") &&
+			  strstr(out, "the cgroup filesystem is read-only") && strstr(out, why),
+		      "nutshell run said:\n%.1500s", out);
+	out = host_like(wrap, "./05-full-container/doctor -q");
+	ck_assert_msg(
+	    strstr(out, "read-only here (no cgroup can be made)") &&
+		strstr(out, "02 cgroups:       does not run: the cgroup filesystem is read-only") &&
+		strstr(out, "05 container:     does not run") && strstr(out, why),
+	    "doctor said:\n%.1500s", out);
 }
 END_TEST
 
@@ -129,6 +181,8 @@ suite_doctor(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, doctor_tells_the_truth);
 	tcase_add_test(tc, hosts_say_why_user_namespaces_fail);
+	tcase_add_test(tc, hosts_say_why_user_namespaces_are_used_up);
+	tcase_add_test(tc, hosts_say_why_cgroups_are_read_only);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -581,6 +581,14 @@ START_TEST(stdio_relay_exact)
 	close(in);
 	close(o);
 	slurp(app, out, sizeof(out));
+	/* In a chroot nutshell's own warning comes first on its stderr, which
+	 * is this file too: not the container's output. */
+	const char *warning = "nutshell: warning: the container is not isolated";
+	if (host_in_chroot() && strncmp(out + 7, warning, strlen(warning)) == 0) {
+		char *end = strchr(out + 7, '\n');
+		ck_assert_ptr_nonnull(end);
+		memmove(out + 7, end + 1, strlen(end + 1) + 1);
+	}
 	ck_assert_uint_eq(strlen(out), 7 + 6 + 1048576 + 1 + 2);
 	ck_assert_msg(strncmp(out, "before\na\nb\nc\nyyy", 16) == 0, "order: '%.20s'", out);
 	ck_assert_str_eq(out + strlen(out) - 3, "\nd\n");
