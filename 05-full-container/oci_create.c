@@ -77,8 +77,8 @@ init_fail(const struct init_arg *a)
 /* PATH lookup of COMMAND in the container's root, before blocking, so
  * that create reports runc's words, which podman and docker turn into 127
  * and 126 (OCI.md; libpod/oci_util.go, daemon/errors.go). */
-static int
-find_command(const struct oci_spec *s, char *out, size_t size)
+int
+oci_find_command(const struct oci_spec *s, char *out, size_t size)
 {
 	const char *cmd = s->args[0], *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 					      "/sbin:/bin";
@@ -116,8 +116,8 @@ find_command(const struct oci_spec *s, char *out, size_t size)
  * rule, not docker run's): the ids change with PR_SET_KEEPCAPS, which
  * keeps the permitted set across setresuid(2) (capabilities(7), "Effect of
  * user ID changes"); then the process keeps exactly config.json's set. */
-static int
-set_user_and_caps(const struct oci_spec *s)
+int
+oci_set_user_and_caps(const struct oci_spec *s)
 {
 	cap_value_t keep[CAP_LAST_CAP + 4];
 	size_t n = s->ncaps;
@@ -161,8 +161,8 @@ set_user_and_caps(const struct oci_spec *s)
 
 /* The terminal: a pty of the container's own devpts, its master sent to
  * the console socket (SCM_RIGHTS, tty.c), the slave onto 0-2. */
-static int
-set_terminal(int sock)
+int
+oci_set_terminal(int sock)
 {
 	int slave = ctr_tty_open_inside(sock);
 
@@ -242,8 +242,8 @@ init_main(void *arg)
 		return init_fail(a);
 	}
 	/* 3. The root and mounts (lesson 04, oci_mount.c). */
-	if (oci_setup_root(s) == -1 || (a->console_fd >= 0 && set_terminal(a->console_fd) == -1) ||
-	    write_sysctls(s) == -1)
+	if (oci_setup_root(s) == -1 ||
+	    (a->console_fd >= 0 && oci_set_terminal(a->console_fd) == -1) || write_sysctls(s) == -1)
 		return init_fail(a);
 	if (TRACE(chdir(s->cwd), "chdir", "%s", trace_str(s->cwd)) == -1) {
 		err_sys("process.cwd %s", s->cwd);
@@ -269,13 +269,13 @@ init_main(void *arg)
 	 * Without no_new_privs the filter can only be loaded while we hold
 	 * CAP_SYS_ADMIN (seccomp(2), EACCES): then it comes before the
 	 * capabilities go, as runc does, and must allow what follows. */
-	if (find_command(s, exe, sizeof(exe)) == -1)
+	if (oci_find_command(s, exe, sizeof(exe)) == -1)
 		return init_fail(a);
 	if (!s->no_new_privs && a->seccomp.len && sc_load_bpf(&a->seccomp, "linux.seccomp") == -1) {
 		err_sys("linux.seccomp");
 		return init_fail(a);
 	}
-	if (set_user_and_caps(s) == -1)
+	if (oci_set_user_and_caps(s) == -1)
 		return init_fail(a);
 	/* Only 0-2 and --preserve-fds pass into the container. */
 	if (syscall(SYS_close_range, 3 + a->c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) == -1) {
@@ -351,26 +351,47 @@ make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_
 
 /* Connects to --console-socket (runc utils_linux.go: a terminal needs one,
  * and one needs a terminal). */
-static int
-connect_console(const struct oci_create *c, int terminal)
+int
+oci_connect_console(const char *console_socket, int terminal)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int fd;
 
-	if (terminal != !!c->console_socket)
+	if (terminal != !!console_socket)
 		return err_set(EINVAL, terminal
 					   ? "process.terminal is true: expected "
 					     "--console-socket"
 					   : "--console-socket: expected process.terminal true");
 	if (!terminal)
 		return -2;
-	if (strlen(c->console_socket) >= sizeof(addr.sun_path))
-		return err_set(ENAMETOOLONG, "--console-socket '%s': too long", c->console_socket);
-	strcpy(addr.sun_path, c->console_socket);
+	if (strlen(console_socket) >= sizeof(addr.sun_path))
+		return err_set(ENAMETOOLONG, "--console-socket '%s': too long", console_socket);
+	strcpy(addr.sun_path, console_socket);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == -1)
-		return err_sys("--console-socket %s", c->console_socket);
+		return err_sys("--console-socket %s", console_socket);
 	return fd;
+}
+
+/* --root and its missing parents, 0700: containerd passes
+ * /run/containerd/runc/NAMESPACE, none of which may exist yet (runc
+ * MkdirAll's it, utils_linux.go). */
+static int
+make_root(const char *root)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s", root);
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(path, 0700) == -1 && errno != EEXIST)
+			return err_sys("--root %s: mkdir %s", root, path);
+		if (!(*p = c))
+			return 0;
+	}
 }
 
 /* <<< oci-create */
@@ -387,8 +408,8 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 	for (size_t i = 0; i < 8; i++)
 		a.ns_fd[i] = -1;
 	/* 1. The state directory: mkdir(2) refuses an existing one. */
-	if (mkdir(c->root, 0700) == -1 && errno != EEXIST)
-		return err_sys("--root %s", c->root);
+	if (make_root(c->root) == -1)
+		return -1;
 	if (mkdir(st->dir, 0700) == -1)
 		return errno == EEXIST ? err_set(EEXIST, "container %s already exists", c->id)
 				       : err_sys("state directory %s", st->dir);
@@ -402,7 +423,7 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 	}
 	/* 2. What may fail cheaply: the filter, the console, the namespaces. */
 	if (oci_seccomp_build(spec->seccomp, &a.seccomp) == -1 ||
-	    (a.console_fd = connect_console(c, spec->terminal)) == -1)
+	    (a.console_fd = oci_connect_console(c->console_socket, spec->terminal)) == -1)
 		goto out;
 	for (size_t i = 0; i < spec->nns_path; i++)
 		if ((a.ns_fd[i] = open(spec->ns_path[i], O_RDONLY | O_CLOEXEC)) == -1) {

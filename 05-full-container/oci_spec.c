@@ -449,6 +449,26 @@ oci_spec_load(const char *bundle, struct oci_spec *s)
 	return 0;
 }
 
+int
+oci_process_load(const char *path, struct oci_spec *s)
+{
+	json_error_t jerr;
+
+	free(s->args);
+	free(s->env);
+	s->args = s->env = NULL;
+	s->nargs = s->nenv = s->ngroups = s->ncaps = s->nambient = s->nrlimits = 0;
+	s->cwd = NULL;
+	s->terminal = s->no_new_privs = s->oom_score_adj_set = 0;
+	s->uid = 0;
+	s->gid = 0;
+	if (!(s->process_json = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)))
+		return err_set(EINVAL, "--process %s:%d: %s", path, jerr.line, jerr.text);
+	if (parse_process(s->process_json, s) == -1)
+		return err_prefix("--process %s", path);
+	return 0;
+}
+
 void
 oci_spec_free(struct oci_spec *s)
 {
@@ -456,5 +476,7 @@ oci_spec_free(struct oci_spec *s)
 	free(s->env);
 	if (s->json)
 		json_decref(s->json);
-	s->json = NULL;
+	if (s->process_json)
+		json_decref(s->process_json);
+	s->json = s->process_json = NULL;
 }

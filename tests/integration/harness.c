@@ -334,6 +334,31 @@ read_text_file(const char *path, char *buf, size_t size)
 	return buf;
 }
 
+int
+harness_vsh(const char *dir, char *out, size_t size, const char *fmt, va_list ap)
+{
+	char cmd[8192], file[4200], full[12600];
+
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	snprintf(file, sizeof(file), "%s/sh.out", dir);
+	snprintf(full, sizeof(full), "(%s) >%s 2>&1", cmd, file);
+	int status = system(full);
+	if (out)
+		read_text_file(file, out, size);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int
+harness_sh(const char *dir, char *out, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int rc = harness_vsh(dir, out, size, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
 void
 run_expect_honest(const struct run *r)
 {
