@@ -172,9 +172,16 @@ deps:
 # make check-book's browser, large, so not part of make deps (CI runs both).
 book-deps:
 	@scripts/deps.sh book
-# The engines that drive nutshell as an OCI runtime (suite oci-podman).
+# The engines that drive nutshell as an OCI runtime (suites oci-podman,
+# oci-containerd).
 engine-deps:
 	@scripts/deps.sh engines
+# nutshell as an OCI runtime: its own suite, then driven by podman and by
+# containerd (each started privately by its suite; make engine-deps), and
+# the host check that nothing of theirs is left.
+.PHONY: check-oci
+check-oci: $(CHECK_DEPS)
+	@CK_RUN_SUITE=oci-all tests/check
 # make check-arm64's cross compiler, arm64 libraries (dpkg multiarch) and
 # qemu, kept apart: about 400 MB, and it adds a dpkg architecture.
 deps-arm64:

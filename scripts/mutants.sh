@@ -176,6 +176,10 @@ mutant oci-state-symlink 05-full-container/oci_state.c oci oci_bad_input \
 	's/if \(lstat\(s->dir, &st\)/if (stat(s->dir, &st)/'
 mutant oci-id-path 05-full-container/oci_state.c oci oci_bad_input \
 	's/0123456789_\+-\."\)/0123456789_+-.\/")/'
+# exec: the entering process is not dumpable until execve (CVE-2016-9962);
+# the container's uid-0 processes can then not open its /proc/PID/fd.
+mutant oci-exec-dumpable 05-full-container/oci_exec.c oci oci_exec_not_dumpable \
+	's/prctl\(PR_SET_DUMPABLE, 0, 0, 0, 0\)/prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)/'
 mutant unpack-diff-id 04-overlay-chroot/image.c unpack unpack_docker_save \
 	's/if \(strcmp\(diff, l->diff_id\)\)/if (0)/'
 mutant unpack-no-max-size 04-overlay-chroot/image.c unpack unpack_hostile \
