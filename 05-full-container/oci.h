@@ -169,8 +169,12 @@ int oci_set_user_and_caps(const struct oci_spec *spec);
  * record set when terminal and socket do not go together); */
 int oci_connect_console(const char *console_socket, int terminal);
 /* a pty of the container's devpts, its master sent over SOCK, the slave
- * onto 0-2 as the controlling terminal. */
+ * onto 0-2 as the controlling terminal; */
 int oci_set_terminal(int sock);
+/* process.rlimits, each with setrlimit(2); */
+int oci_set_rlimits(const struct oci_spec *spec);
+/* the error record's message, as the one line the parent reads, to FD. */
+void oci_report_failure(int fd);
 
 /* `exec`: what it is given (--process FILE or the command after ID). */
 struct oci_exec {

@@ -64,13 +64,19 @@ struct init_arg {
 	struct sc_bpf seccomp;
 };
 
+void
+oci_report_failure(int fd)
+{
+	const char *msg = err_last()->msg[0] ? err_last()->msg : "setup failed";
+	ssize_t ignored = write(fd, msg, strlen(msg));
+	(void)ignored;
+}
+
 /* In init: the failure, as one line, to create; then out. */
 static int
 init_fail(const struct init_arg *a)
 {
-	const char *msg = err_last()->msg[0] ? err_last()->msg : "init failed";
-	ssize_t ignored = write(a->report_fd, msg, strlen(msg));
-	(void)ignored;
+	oci_report_failure(a->report_fd);
 	return 1;
 }
 
@@ -177,6 +183,18 @@ oci_set_terminal(int sock)
 	return 0;
 }
 
+int
+oci_set_rlimits(const struct oci_spec *s)
+{
+	for (size_t i = 0; i < s->nrlimits; i++)
+		if (TRACE(setrlimit(s->rlimits[i].resource, &s->rlimits[i].lim), "prlimit64",
+			  "0, %s, {%llu, %llu}, NULL", s->rlimits[i].name,
+			  (unsigned long long)s->rlimits[i].lim.rlim_cur,
+			  (unsigned long long)s->rlimits[i].lim.rlim_max) == -1)
+			return err_sys("process.rlimits %s", s->rlimits[i].name);
+	return 0;
+}
+
 /* VALUE into a /proc file (a sysctl, oom_score_adj): openat(2) and
  * write(2), traced. */
 static int
@@ -249,14 +267,8 @@ init_main(void *arg)
 		err_sys("process.cwd %s", s->cwd);
 		return init_fail(a);
 	}
-	for (size_t i = 0; i < s->nrlimits; i++)
-		if (TRACE(setrlimit(s->rlimits[i].resource, &s->rlimits[i].lim), "prlimit64",
-			  "0, %s, {%llu, %llu}, NULL", s->rlimits[i].name,
-			  (unsigned long long)s->rlimits[i].lim.rlim_cur,
-			  (unsigned long long)s->rlimits[i].lim.rlim_max) == -1) {
-			err_sys("process.rlimits %s", s->rlimits[i].name);
-			return init_fail(a);
-		}
+	if (oci_set_rlimits(s) == -1)
+		return init_fail(a);
 	if (s->oom_score_adj_set) {
 		char v[16];
 		snprintf(v, sizeof(v), "%d", s->oom_score_adj);

@@ -82,9 +82,7 @@ struct exec_arg {
 static void
 grandchild_fail(const struct exec_arg *a)
 {
-	const char *msg = err_last()->msg[0] ? err_last()->msg : "exec failed";
-	ssize_t ignored = write(a->report_fd, msg, strlen(msg));
-	(void)ignored;
+	oci_report_failure(a->report_fd);
 	_exit(1);
 }
 
@@ -106,14 +104,8 @@ grandchild(const struct exec_arg *a)
 		err_sys("process.cwd %s", s->cwd);
 		grandchild_fail(a);
 	}
-	for (size_t i = 0; i < s->nrlimits; i++)
-		if (TRACE(setrlimit(s->rlimits[i].resource, &s->rlimits[i].lim), "prlimit64",
-			  "0, %s, {%llu, %llu}, NULL", s->rlimits[i].name,
-			  (unsigned long long)s->rlimits[i].lim.rlim_cur,
-			  (unsigned long long)s->rlimits[i].lim.rlim_max) == -1) {
-			err_sys("process.rlimits %s", s->rlimits[i].name);
-			grandchild_fail(a);
-		}
+	if (oci_set_rlimits(s) == -1)
+		grandchild_fail(a);
 	if (oci_find_command(s, exe, sizeof(exe)) == -1)
 		grandchild_fail(a);
 	/* The container's filter, as create's init loads it: before the
