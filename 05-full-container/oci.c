@@ -302,6 +302,11 @@ cmd_start(struct oci_state *st)
 		err_set(ESRCH, "start %s: init did not start (it has ended)", st->id);
 		return fail();
 	}
+	/* runtime.md: a poststart hook that fails is a warning. */
+	if (oci_hooks_run(st, "poststart", "running") == -1) {
+		err_prefix("warning");
+		err_print();
+	}
 	return 0;
 }
 /* >>> oci-start */
@@ -400,6 +405,11 @@ cmd_delete(struct oci_state *st, int force)
 		err_sys("delete %s: %s", st->id, st->dir);
 		return fail();
 	}
+	/* runtime.md: a poststop hook that fails is a warning. */
+	if (oci_hooks_run(st, "poststop", "stopped") == -1) {
+		err_prefix("warning");
+		err_print();
+	}
 	return 0;
 }
 
@@ -430,17 +440,18 @@ cmd_features(void)
 {
 	/* runtime-spec features.md: what create accepts. */
 	json_t *f = json_pack(
-	    "{s:s, s:s, s:[], s:[sssssssssssssssssssss], s:{s:[ssssss], s:{s:b, s:b}, s:{s:b, "
+	    "{s:s, s:s, s:[ssss], s:[sssssssssssssssssssss], s:{s:[ssssss], s:{s:b, s:b}, s:{s:b, "
 	    "s:[sssssss], s:[sssssss]}}, s:{s:s}}",
-	    "ociVersionMin", "1.0.0", "ociVersionMax", "1.1.0", "hooks", "mountOptions", "ro", "rw",
-	    "nosuid", "suid", "nodev", "dev", "noexec", "exec", "bind", "rbind", "private",
-	    "rprivate", "slave", "rslave", "shared", "rshared", "relatime", "noatime",
-	    "strictatime", "nodiratime", "sync", "linux", "namespaces", "pid", "network", "mount",
-	    "ipc", "uts", "cgroup", "cgroup", "v1", 1, "v2", 1, "seccomp", "enabled", 1, "actions",
-	    "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-	    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP", "SCMP_ACT_LOG", "operators", "SCMP_CMP_NE",
-	    "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
-	    "SCMP_CMP_MASKED_EQ", "annotations", "org.nutshell.trace",
+	    "ociVersionMin", "1.0.0", "ociVersionMax", "1.1.0", "hooks", "prestart",
+	    "createRuntime", "poststart", "poststop", "mountOptions", "ro", "rw", "nosuid", "suid",
+	    "nodev", "dev", "noexec", "exec", "bind", "rbind", "private", "rprivate", "slave",
+	    "rslave", "shared", "rshared", "relatime", "noatime", "strictatime", "nodiratime",
+	    "sync", "linux", "namespaces", "pid", "network", "mount", "ipc", "uts", "cgroup",
+	    "cgroup", "v1", 1, "v2", 1, "seccomp", "enabled", 1, "actions", "SCMP_ACT_ALLOW",
+	    "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+	    "SCMP_ACT_TRAP", "SCMP_ACT_LOG", "operators", "SCMP_CMP_NE", "SCMP_CMP_LT",
+	    "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ",
+	    "annotations", "org.nutshell.trace",
 	    "a file the container's trace is appended to (JSON Lines)");
 	char *text = f ? json_dumps(f, JSON_INDENT(2)) : NULL;
 

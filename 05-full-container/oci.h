@@ -194,6 +194,14 @@ int oci_exec(const struct oci_exec *e, struct oci_spec *spec, const struct oci_s
  * runtime-spec "process" object). 0, or -1 with the record set. */
 int oci_process_load(const char *path, struct oci_spec *spec);
 
+/* config.json's hooks (oci_hooks.c): checked at create (prestart,
+ * createRuntime, poststart, poststop; the kinds that run inside the
+ * container are refused); */
+int oci_hooks_check(json_t *hooks);
+/* and run: those of KIND in the bundle's config.json, each with ST's state
+ * JSON (STATUS) on its standard input. 0, or -1 at the first that failed. */
+int oci_hooks_run(const struct oci_state *st, const char *kind, const char *status);
+
 /* In the init process, in its new mount namespace: spec's root and
  * mounts, pivot_root, masked and read-only paths. 0, or -1 (record set). */
 int oci_setup_root(const struct oci_spec *spec);

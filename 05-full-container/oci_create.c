@@ -475,11 +475,15 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 	time_t now = time(NULL);
 	strftime(st->created, sizeof(st->created), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	st->annotations = spec->annotations;
+	/* 5. The engine's hooks, init set up and waiting (oci_hooks.c). */
+	if (oci_hooks_run(st, "prestart", "created") == -1 ||
+	    oci_hooks_run(st, "createRuntime", "created") == -1)
+		goto out;
 	if (oci_state_save(st) == -1 || (c->pid_file && oci_write_pid_file(c->pid_file, pid) == -1))
 		goto out;
 	ret = 0;
 out:
-	/* 5. A failure leaves nothing: init, cgroup, state directory. */
+	/* 6. A failure leaves nothing: init, cgroup, state directory. */
 	if (ret == -1 && pid > 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);

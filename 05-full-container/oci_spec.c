@@ -406,7 +406,7 @@ parse_mount(json_t *m, size_t i, struct oci_mount *out)
 int
 oci_spec_load(const char *bundle, struct oci_spec *s)
 {
-	static const char *const unsupported[] = {"hooks", "solaris", "windows", "vm", "zos", NULL};
+	static const char *const unsupported[] = {"solaris", "windows", "vm", "zos", NULL};
 	char path[4200], root[4200];
 	json_error_t jerr;
 	json_t *v;
@@ -420,7 +420,8 @@ oci_spec_load(const char *bundle, struct oci_spec *s)
 		return err_set(EINVAL, "%s:%d: %s", path, jerr.line, jerr.text);
 	if (!json_is_object(s->json))
 		return err_set(EINVAL, "%s: expected a JSON object", path);
-	if (refuse_present(s->json, "(top level)", unsupported) == -1)
+	if (refuse_present(s->json, "(top level)", unsupported) == -1 ||
+	    oci_hooks_check(json_object_get(s->json, "hooks")) == -1)
 		return -1;
 	/* root.path: relative to the bundle, or absolute (podman, docker). */
 	const char *rp =

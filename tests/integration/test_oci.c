@@ -285,8 +285,12 @@ START_TEST(oci_bad_input)
 	} cases[] = {
 	    {"[\"nosuchcmd\"]", NULL, "exec: \"nosuchcmd\": executable file not found in $PATH"},
 	    {"[\"/proc\"]", NULL, "exec: \"/proc\": permission denied"},
-	    {"[\"true\"]", ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\"}]}",
-	     "(top level).hooks: not supported by nutshell"},
+	    {"[\"true\"]", ",\"hooks\":{\"createContainer\":[{\"path\":\"/bin/true\"}]}",
+	     "hooks.createContainer: not supported by nutshell"},
+	    {"[\"true\"]", ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/false\"}]}",
+	     "hooks.prestart[0] /bin/false: exited with 1"},
+	    {"[\"true\"]", ",\"hooks\":{\"poststop\":[{\"path\":\"true\"}]}",
+	     "hooks.poststop[0].path 'true': expected an absolute path"},
 	    {"[\"true\"]", ",\"process\":1", "config.json:1:"},
 	    {"[]", NULL, "process.args: expected at least one argument"},
 	};
@@ -527,6 +531,45 @@ START_TEST(oci_console_socket)
 }
 END_TEST
 
+/* hooks: the engine's programs at create, start and delete, each with
+ * the state JSON on its standard input (docker always adds a prestart). */
+START_TEST(oci_hooks)
+{
+	char out[4096], path[128], pid_text[32], hooks[1024], text[4096];
+
+	snprintf(hooks, sizeof(hooks),
+		 ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\","
+		 "\"cat >%s/prestart.json\"],\"timeout\":10}],"
+		 "\"poststart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\","
+		 "\"cat >%s/poststart.json\"]}],"
+		 "\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\","
+		 "\"cat >%s/poststop.json; echo $GREETING >%s/env\"],"
+		 "\"env\":[\"GREETING=from-the-hook\"]}]}",
+		 dir, dir, dir, dir);
+	write_config("[\"true\"]", hooks);
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid h1", dir), 0);
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	/* prestart ran in create, with init's pid in the state. */
+	snprintf(path, sizeof(path), "%s/prestart.json", dir);
+	json_t *st = json_loads(read_text_file(path, text, sizeof(text)), 0, NULL);
+	ck_assert_msg(st != NULL, "prestart's input: '%s'", text);
+	ck_assert_str_eq(json_string_value(json_object_get(st, "id")), "h1");
+	ck_assert_int_eq(json_integer_value(json_object_get(st, "pid")), pid);
+	json_decref(st);
+	ck_assert_int_eq(OCI(out, "start h1"), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	snprintf(path, sizeof(path), "%s/poststart.json", dir);
+	ck_assert_ptr_nonnull(strstr(read_text_file(path, text, sizeof(text)), "\"running\""));
+	ck_assert_int_eq(OCI(out, "delete h1"), 0);
+	expect_gone("h1");
+	snprintf(path, sizeof(path), "%s/poststop.json", dir);
+	ck_assert_ptr_nonnull(strstr(read_text_file(path, text, sizeof(text)), "\"stopped\""));
+	snprintf(path, sizeof(path), "%s/env", dir);
+	ck_assert_str_eq(read_text_file(path, text, sizeof(text)), "from-the-hook\n");
+}
+END_TEST
+
 Suite *
 suite_oci(void)
 {
@@ -542,7 +585,8 @@ suite_oci(void)
 		     {"oci_bad_input", oci_bad_input},
 		     {"oci_exec", oci_exec},
 		     {"oci_exec_not_dumpable", oci_exec_not_dumpable},
-		     {"oci_console_socket", oci_console_socket}};
+		     {"oci_console_socket", oci_console_socket},
+		     {"oci_hooks", oci_hooks}};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		TCase *tc = tcase_create(tests[i].name);
