@@ -134,6 +134,7 @@ run_hook(const char *kind, size_t i, json_t *h, const char *state)
 		err_sys("hooks.%s[%zu]", kind, i);
 		goto out;
 	}
+	trace_note("hooks.%s[%zu]: %s, the state on its standard input", kind, i, path);
 	pid_t pid = (pid_t)TRACE(fork(), "clone", "%s", "SIGCHLD");
 	if (pid == -1) {
 		err_sys("hooks.%s[%zu]: fork", kind, i);

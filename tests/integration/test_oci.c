@@ -570,6 +570,38 @@ START_TEST(oci_hooks)
 }
 END_TEST
 
+/* A bind's options from config.json kept (noexec, noatime, ro), with the
+ * nodev and nosuid nutshell always adds. */
+START_TEST(oci_bind_options)
+{
+	char out[4096], path[128], pid_text[32], text[8192];
+
+	write_config("[\"cat\",\"/proc/self/mountinfo\"]", NULL);
+	snprintf(path, sizeof(path), "%s/bundle/config.json", dir);
+	ck_assert_int_eq(sh(NULL, 0,
+			    "mkdir -p %s/data && sed -i 's|\"mounts\":\\[|\"mounts\":[{"
+			    "\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"%s/data\","
+			    "\"options\":[\"rbind\",\"noexec\",\"noatime\",\"ro\"]},|' %s",
+			    dir, dir, path),
+			 0);
+	ck_assert_int_eq(
+	    OCI(out, "create --bundle bundle --pid-file %s/pid b1 >%s/mounts", dir, dir), 0);
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	ck_assert_int_eq(OCI(out, "start b1"), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	snprintf(path, sizeof(path), "%s/mounts", dir);
+	char *line = strstr(read_text_file(path, text, sizeof(text)), " /data ");
+	ck_assert_msg(line, "no /data in: %s", text);
+	line[strcspn(line, "\n")] = '\0';
+	const char *want[] = {"ro,", "nosuid", "nodev", "noexec", "noatime"};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ck_assert_msg(strstr(line, want[i]), "%s missing: %s", want[i], line);
+	ck_assert_int_eq(OCI(out, "delete b1"), 0);
+	expect_gone("b1");
+}
+END_TEST
+
 Suite *
 suite_oci(void)
 {
@@ -586,7 +618,8 @@ suite_oci(void)
 		     {"oci_exec", oci_exec},
 		     {"oci_exec_not_dumpable", oci_exec_not_dumpable},
 		     {"oci_console_socket", oci_console_socket},
-		     {"oci_hooks", oci_hooks}};
+		     {"oci_hooks", oci_hooks},
+		     {"oci_bind_options", oci_bind_options}};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		TCase *tc = tcase_create(tests[i].name);
