@@ -43,11 +43,12 @@ fi
 
 # scripts/deps.sh engines (make engine-deps): the container engines the OCI
 # runtime mode is tested under (tests/integration/test_oci_podman.c,
-# test_oci_containerd.c).
+# test_oci_containerd.c, test_oci_docker.c).
 if [ "${1:-}" = engines ]; then
 	PACKAGES="podman           drives nutshell as its OCI runtime (podman --runtime)
 conmon           podman's container monitor, which calls the runtime
-containerd       drives nutshell through its runc-v2 shim (ctr run --runc-binary)"
+containerd       drives nutshell through its runc-v2 shim (ctr run --runc-binary)
+docker.io        dockerd --add-runtime nutshell=PATH (its containerd and shim call nutshell)"
 fi
 
 # scripts/deps.sh arm64 (make deps-arm64): make check-arm64's cross compiler,
