@@ -279,8 +279,14 @@ oci_exec(const struct oci_exec *e, struct oci_spec *spec, const struct oci_state
 	target = -1;
 	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 out:
-	if (ret == -1 && target > 0)
+	/* A process that failed before its execve: ended, and reaped by us
+	 * when we are its subreaper; a zombie left in the container's pid
+	 * namespace would keep its init from ever ending (pid_namespaces(7)). */
+	if (ret == -1 && target > 0) {
 		kill(target, SIGKILL);
+		if (!e->detach)
+			waitpid(target, NULL, 0);
+	}
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);

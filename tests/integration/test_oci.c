@@ -285,11 +285,11 @@ START_TEST(oci_bad_input)
 	} cases[] = {
 	    {"[\"nosuchcmd\"]", NULL, "exec: \"nosuchcmd\": executable file not found in $PATH"},
 	    {"[\"/proc\"]", NULL, "exec: \"/proc\": permission denied"},
-	    {"[\"true\"]", ",\"hooks\":{\"createContainer\":[{\"path\":\"/bin/true\"}]}",
+	    {"[\"echo\"]", ",\"hooks\":{\"createContainer\":[{\"path\":\"/bin/true\"}]}",
 	     "hooks.createContainer: not supported by nutshell"},
-	    {"[\"true\"]", ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/false\"}]}",
+	    {"[\"echo\"]", ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/false\"}]}",
 	     "hooks.prestart[0] /bin/false: exited with 1"},
-	    {"[\"true\"]", ",\"hooks\":{\"poststop\":[{\"path\":\"true\"}]}",
+	    {"[\"echo\"]", ",\"hooks\":{\"poststop\":[{\"path\":\"true\"}]}",
 	     "hooks.poststop[0].path 'true': expected an absolute path"},
 	    {"[\"true\"]", ",\"process\":1", "config.json:1:"},
 	    {"[]", NULL, "process.args: expected at least one argument"},
@@ -411,13 +411,13 @@ START_TEST(oci_exec)
 	ck_assert_int_eq(OCI(out, "exec e1"), 1);
 	ck_assert_ptr_nonnull(strstr(out, "usage: nutshell exec"));
 	end_sleeper("e1", pid);
-	write_config("[\"true\"]", NULL);
+	write_config("[\"echo\"]", NULL);
 	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid e2", dir), 0);
 	snprintf(path, sizeof(path), "%s/pid", dir);
 	pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
 	ck_assert_int_eq(OCI(out, "start e2"), 0);
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
-	ck_assert_int_eq(OCI(out, "exec e2 true"), 1);
+	ck_assert_int_eq(OCI(out, "exec e2 echo"), 1);
 	ck_assert_str_eq(out, "nutshell: cannot exec in a stopped container\n");
 	ck_assert_int_eq(OCI(out, "delete e2"), 0);
 	expect_gone("e2");
@@ -460,7 +460,7 @@ START_TEST(oci_exec_not_dumpable)
 
 	snprintf(root, sizeof(root), "%s/root", dir);
 	const char *argv[] = {
-	    "05-full-container/nutshell", "--root", root, "exec", "d1", "true", NULL};
+	    "05-full-container/nutshell", "--root", root, "exec", "d1", "echo", NULL};
 	int rc = run_step_walk(argv, "next execve", peek_at_exec, &p, NULL);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_msg(p.done, "no pause before execve");
@@ -546,7 +546,7 @@ START_TEST(oci_hooks)
 		 "\"cat >%s/poststop.json; echo $GREETING >%s/env\"],"
 		 "\"env\":[\"GREETING=from-the-hook\"]}]}",
 		 dir, dir, dir, dir);
-	write_config("[\"true\"]", hooks);
+	write_config("[\"echo\"]", hooks);
 	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid h1", dir), 0);
 	snprintf(path, sizeof(path), "%s/pid", dir);
 	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
