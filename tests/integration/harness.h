@@ -58,6 +58,11 @@ int harness_sh(const char *dir, char *out, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 int harness_vsh(const char *dir, char *out, size_t size, const char *fmt, va_list ap);
 
+/* Kills (SIGKILL, by pid) every process whose command line contains both
+ * WORD and DIR: what an engine the test started left running (its shims,
+ * its containerd), found by the test's own directory. */
+void harness_kill_by_cmdline(const char *word, const char *dir);
+
 /* A whole small file into buf ("" when missing); buf. */
 const char *read_text_file(const char *path, char *buf, size_t size);
 /*

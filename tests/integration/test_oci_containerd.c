@@ -19,7 +19,6 @@
 #include "../suites.h"
 #include "harness.h"
 
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,34 +60,6 @@ ctr(char *out, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return sh(out, size, "timeout 120 ctr --address %s/containerd.sock --namespace " NS " %s",
 		  dir, args);
-}
-
-/* The processes whose command line names the test's directory (the shims
- * it made: -address DIR/containerd.sock), each killed by its pid. */
-static void
-kill_ours(void)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		char path[300], cmd[4096];
-		int pid = atoi(e->d_name);
-		if (pid <= 0 || pid == getpid())
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-		FILE *f = fopen(path, "re");
-		size_t n = f ? fread(cmd, 1, sizeof(cmd) - 1, f) : 0;
-		if (f)
-			fclose(f);
-		for (size_t i = 0; i < n; i++)
-			cmd[i] = cmd[i] ? cmd[i] : ' ';
-		cmd[n] = '\0';
-		if (strstr(cmd, "containerd-shim") && strstr(cmd, dir))
-			kill(pid, SIGKILL);
-	}
-	if (d)
-		closedir(d);
 }
 
 static void
@@ -161,7 +132,7 @@ teardown(void)
 		waitpid(containerd, NULL, 0);
 		containerd = -1;
 	}
-	kill_ours();
+	harness_kill_by_cmdline("containerd-shim", dir);
 	sh(NULL, 0, "grep -o ' %s[^ ]*' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l",
 	   dir);
 	if (!had_run_containerd)

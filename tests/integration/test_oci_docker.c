@@ -19,7 +19,6 @@
 #include "../suites.h"
 #include "harness.h"
 
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,34 +56,6 @@ docker(char *out, size_t size, const char *fmt, ...)
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
 	return sh(out, size, "timeout 120 /usr/bin/docker -H unix://%s/docker.sock %s", dir, args);
-}
-
-/* Processes whose command line names the test's directory (dockerd's
- * containerd, the shims), each killed by its pid. */
-static void
-kill_ours(void)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		char path[300], cmd[4096];
-		int pid = atoi(e->d_name);
-		if (pid <= 0 || pid == getpid())
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-		FILE *f = fopen(path, "re");
-		size_t n = f ? fread(cmd, 1, sizeof(cmd) - 1, f) : 0;
-		if (f)
-			fclose(f);
-		for (size_t i = 0; i < n; i++)
-			cmd[i] = cmd[i] ? cmd[i] : ' ';
-		cmd[n] = '\0';
-		if (strstr(cmd, "containerd") && strstr(cmd, dir))
-			kill(pid, SIGKILL);
-	}
-	if (d)
-		closedir(d);
 }
 
 /* The default image's OCI layout as a `docker save` archive: the same
@@ -198,7 +169,7 @@ teardown(void)
 		waitpid(dockerd, NULL, 0);
 		dockerd = -1;
 	}
-	kill_ours();
+	harness_kill_by_cmdline("containerd", dir);
 	sh(NULL, 0, "grep -o ' %s[^ ]*' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l",
 	   dir);
 	if (!had_run_containerd)
