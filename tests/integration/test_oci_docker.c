@@ -13,8 +13,8 @@
  * layout repacked as a `docker save` archive (manifest.json beside the same
  * blobs) and loaded with `docker load`: no registry is reached. Afterwards
  * the shims and dockerd's containerd (found by the test's directory on
- * their command line), mounts under the directory, and /run/containerd if
- * it was not there before, are gone.
+ * their command line), mounts under the directory, and /run/containerd and
+ * /etc/docker/key.json if they were not there before, are gone.
  */
 #include "../suites.h"
 #include "harness.h"
@@ -29,7 +29,7 @@
 
 static char dir[64], nutshell[4096];
 static pid_t dockerd = -1;
-static int had_run_containerd, had_etc_docker;
+static int had_run_containerd, had_key;
 
 static int sh(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int
@@ -118,7 +118,9 @@ setup(void)
 	snprintf(rel, sizeof(rel), "%s/05-full-container/nutshell", root ? root : ".");
 	ck_assert_ptr_nonnull(realpath(rel, nutshell));
 	had_run_containerd = stat("/run/containerd", &st) == 0;
-	had_etc_docker = stat("/etc/docker", &st) == 0;
+	/* dockerd 20.10 writes its trust key beside /etc/docker/daemon.json
+	 * whatever --config-file says. */
+	had_key = stat("/etc/docker/key.json", &st) == 0;
 	snprintf(path, sizeof(path), "%s/daemon.json", dir);
 	FILE *f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
@@ -174,8 +176,8 @@ teardown(void)
 	   dir);
 	if (!had_run_containerd)
 		sh(NULL, 0, "rm -rf /run/containerd");
-	if (!had_etc_docker)
-		sh(NULL, 0, "rm -rf /etc/docker");
+	if (!had_key)
+		unlink("/etc/docker/key.json");
 	sh(NULL, 0, "rm -rf %s", dir);
 }
 
