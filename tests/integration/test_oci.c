@@ -442,9 +442,12 @@ peek_at_exec(const char *prompt, void *data)
 		return;
 	p->done = 1;
 	/* From another process of the container (uid 0, CAP_KILL only): the
-	 * entering process's fd table and binary. */
+	 * entering process's descriptors and binary. Listing /proc/PID/fd is
+	 * allowed to the owner (root) either way; following a link in it
+	 * takes the ptrace access check (proc(5)), which a non-dumpable
+	 * process fails. */
 	oci(p->seen, sizeof(p->seen),
-	    "exec %s sh -c 'ls /proc/%d/fd >/dev/null && echo fds open; "
+	    "exec %s sh -c 'readlink /proc/%d/fd/0 >/dev/null && echo fds open; "
 	    "readlink /proc/%d/exe >/dev/null && echo exe open; echo checked'",
 	    p->id, pid, pid);
 }
