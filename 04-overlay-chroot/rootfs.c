@@ -196,6 +196,14 @@ rootfs_mount_overlay(const struct rootfs_layers *l, const char *target)
 #ifndef MOUNT_ATTR_IDMAP
 #define MOUNT_ATTR_IDMAP 0x00100000
 #endif
+#ifndef MOUNT_ATTR_NOEXEC
+#define MOUNT_ATTR_NOEXEC      0x00000008
+#define MOUNT_ATTR__ATIME      0x00000070
+#define MOUNT_ATTR_RELATIME    0x00000000
+#define MOUNT_ATTR_NOATIME     0x00000010
+#define MOUNT_ATTR_STRICTATIME 0x00000020
+#define MOUNT_ATTR_NODIRATIME  0x00000080
+#endif
 
 /* struct mount_attr of <linux/mount.h> (MOUNT_ATTR_SIZE_VER0, 32 bytes),
  * spelled out: not every glibc's <sys/mount.h> has it. */
@@ -220,6 +228,10 @@ static const struct dec_flag mount_attr_flags[] = {
     {MOUNT_ATTR_NOSUID, "MOUNT_ATTR_NOSUID"},
     {MOUNT_ATTR_NODEV, "MOUNT_ATTR_NODEV"},
     {MOUNT_ATTR_IDMAP, "MOUNT_ATTR_IDMAP"},
+    {MOUNT_ATTR_NOEXEC, "MOUNT_ATTR_NOEXEC"},
+    {MOUNT_ATTR_NOATIME, "MOUNT_ATTR_NOATIME"},
+    {MOUNT_ATTR_STRICTATIME, "MOUNT_ATTR_STRICTATIME"},
+    {MOUNT_ATTR_NODIRATIME, "MOUNT_ATTR_NODIRATIME"},
     {0, NULL},
 };
 
@@ -573,29 +585,47 @@ restrict_each(const char *target, unsigned long flags)
 
 /* <<< restrict */
 int
-rootfs_restrict_tree(const char *target, int read_only)
+rootfs_restrict_tree(const char *target, unsigned long flags)
 {
 	struct idmap_attr attr = {.attr_set = MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID};
 	unsigned int at = AT_RECURSIVE | AT_SYMLINK_NOFOLLOW;
+	/* What a bind's options may add (config.json's "ro", "noexec",
+	 * "noatime" ...); nodev and nosuid are always set. */
+	static const struct {
+		unsigned long ms;
+		uint64_t attr;
+	} more[] = {{MS_RDONLY, MOUNT_ATTR_RDONLY},
+		    {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+		    {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME},
+		    {MS_NOATIME, MOUNT_ATTR_NOATIME},
+		    {MS_STRICTATIME, MOUNT_ATTR_STRICTATIME}};
 
-	if (read_only)
-		attr.attr_set |= MOUNT_ATTR_RDONLY;
+	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)
+		if (flags & more[i].ms)
+			attr.attr_set |= more[i].attr;
+	/* An access-time mode replaces the mount's: mount_setattr(2) wants
+	 * the whole MOUNT_ATTR__ATIME field cleared to set one. */
+	if (flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME))
+		attr.attr_clr = MOUNT_ATTR__ATIME;
 	/* attr_set only adds: each mount keeps every other flag it has (a
 	 * host mount's ro, noexec), and AT_RECURSIVE reaches the mounts the
 	 * host has beneath the source, which MS_REMOUNT never does. */
 	if (TRACE(syscall(SYS_mount_setattr, AT_FDCWD, target, at, &attr, sizeof(attr)),
 		  "mount_setattr",
-		  "AT_FDCWD, %s, %s, {attr_set=%s, attr_clr=0, propagation=0, "
+		  "AT_FDCWD, %s, %s, {attr_set=%s, attr_clr=%s, propagation=0, "
 		  "userns_fd=0}, %zu",
 		  trace_str(target), dec_flags(at_flags, at),
-		  dec_flags(mount_attr_flags, attr.attr_set), sizeof(attr)) == 0)
+		  dec_flags(mount_attr_flags, attr.attr_set),
+		  attr.attr_clr ? "MOUNT_ATTR__ATIME" : "0", sizeof(attr)) == 0)
 		return 0;
 	if (errno != ENOSYS)
 		return failed_on_fs("mount_setattr", target);
 	trace_note("mount_setattr(2) is missing (Linux < 5.12): each mount under %s "
 		   "remounted on its own, from /proc/self/mountinfo",
 		   target);
-	return restrict_each(target, MS_NODEV | MS_NOSUID | (read_only ? MS_RDONLY : 0));
+	return restrict_each(target, MS_NODEV | MS_NOSUID |
+					 (flags & (MS_RDONLY | MS_NOEXEC | MS_NODIRATIME |
+						   MS_NOATIME | MS_STRICTATIME | MS_RELATIME)));
 }
 /* >>> restrict */
 

@@ -143,14 +143,16 @@ int rootfs_readonly(const char *root, const char *path);
 
 /*
  * Makes the mount at TARGET and every mount beneath it nodev and nosuid,
- * and read-only with READ_ONLY, keeping each one's other flags: a bind of
+ * plus what FLAGS (a bind's MS_* options) asks of MS_RDONLY, MS_NOEXEC,
+ * MS_NODIRATIME and the access-time mode (MS_NOATIME, MS_STRICTATIME,
+ * MS_RELATIME), keeping each one's other flags: a bind of
  * a host directory brings the host's submounts along (MS_BIND|MS_REC), and
  * a device node made in one of those must not open the host's disk.
  * mount_setattr(2) with AT_RECURSIVE (Linux 5.12); where it is missing
  * (ENOSYS), each mount of /proc/self/mountinfo at or below TARGET is
  * remounted with its statvfs(3) flags kept, and a note says so.
  */
-int rootfs_restrict_tree(const char *target, int read_only);
+int rootfs_restrict_tree(const char *target, unsigned long flags);
 
 /* Each path of a NULL-terminated list; stops at the first failure. */
 int rootfs_mask_all(const char *root, const char *const *paths);

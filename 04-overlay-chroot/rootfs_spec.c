@@ -141,7 +141,7 @@ mount_entry(const char *root, const struct rootfs_mount_spec *m)
 	 * after it. */
 	if (rootfs_mount(m->source, target, NULL, MS_BIND | (m->flags & MS_REC), NULL) == -1)
 		return -1;
-	return rootfs_restrict_tree(target, (m->flags & MS_RDONLY) != 0);
+	return rootfs_restrict_tree(target, m->flags);
 }
 /* >>> mount-entry */
 

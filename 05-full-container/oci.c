@@ -5,12 +5,16 @@
  *	nutshell [GLOBAL...] create --bundle DIR [--pid-file F] [--console-socket S] ID
  *	nutshell [GLOBAL...] start ID | state ID | kill [--all] ID [SIGNAL]
  *	nutshell [GLOBAL...] delete [--force] ID | list | features
+ *	nutshell [GLOBAL...] exec [--process F] [--detach] [--pid-file P]
+ *	                          [--console-socket S] ID [COMMAND [ARG...]]
  *
  * GLOBAL: --root DIR (default /run/nutshell: podman passes none to its
  * `state`), --log FILE, --log-format text|json, --json FILE (the trace as
  * JSON Lines; also NUTSHELL_JSON, or the annotation org.nutshell.trace a
  * learner gives podman: `podman run --annotation org.nutshell.trace=F`),
- * --debug (the human trace on stderr). A flag an engine passes that
+ * --debug (the human trace on stderr), --step (that trace, pausing before
+ * each call until Enter on the terminal: a learner steps through what an
+ * engine asked for). A flag an engine passes that
  * nutshell has no use for (--systemd-cgroup, --no-pivot, --no-new-keyring,
  * ...) is accepted and noted in the trace, not fatal.
  *
@@ -35,8 +39,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const commands[] = {"create", "start", "state",    "kill",
-				       "delete", "list",  "features", NULL};
+static const char *const commands[] = {"create", "start",    "state", "kill", "delete",
+				       "list",	 "features", "exec",  NULL};
 
 /* Global options that take a value (--root DIR or --root=DIR). */
 static int
@@ -204,6 +208,66 @@ cmd_create(int argc, char **argv, int i)
 	return rc == -1 ? fail() : 0;
 }
 
+/* exec --process F (what engines give: the runtime-spec "process" object)
+ * or the short form exec ID COMMAND [ARG...] (the container's own process
+ * with COMMAND instead of its args). */
+static int
+cmd_exec(int argc, char **argv, int i)
+{
+	struct opt opts[] = {{"--process", "-p", 1, NULL},
+			     {"--pid-file", NULL, 1, NULL},
+			     {"--console-socket", NULL, 1, NULL},
+			     {"--detach", "-d", 0, NULL},
+			     {"--preserve-fds", NULL, 1, NULL},
+			     {"--tty", "-t", 0, NULL},
+			     {NULL, NULL, 0, NULL}};
+	struct oci_exec e = {.root = g.root};
+	struct oci_state st;
+	struct oci_spec spec;
+	int rc = -1;
+
+	if ((i = parse_opts(argc, argv, i, opts)) == -1 ||
+	    operands(argc, i, opts[0].value ? 1 : 2, opts[0].value ? 1 : argc,
+		     "exec [--process FILE] [--detach] [--pid-file FILE] ID [COMMAND [ARG...]]") ==
+		-1)
+		return fail();
+	e.process = opts[0].value;
+	e.pid_file = opts[1].value;
+	e.console_socket = opts[2].value;
+	e.detach = opts[3].value != NULL;
+	e.preserve_fds = opts[4].value ? atoi(opts[4].value) : 0;
+	if (e.preserve_fds < 0 || e.preserve_fds > 1024) {
+		err_set(EINVAL, "--preserve-fds '%s': expected 0..1024", opts[4].value);
+		return fail();
+	}
+	if (oci_state_load(g.root, argv[i], &st) == -1)
+		return fail();
+	trace_from_state(&st);
+	/* The container's config.json: its filter, and the process the
+	 * short form starts from. */
+	if (oci_spec_load(st.bundle, &spec) == -1)
+		goto out;
+	if (e.process && oci_process_load(e.process, &spec) == -1)
+		goto out;
+	if (!e.process) {
+		free(spec.args);
+		spec.nargs = (size_t)(argc - i - 1);
+		if (!(spec.args = calloc(spec.nargs + 1, sizeof(*spec.args)))) {
+			err_sys("exec");
+			goto out;
+		}
+		for (size_t k = 0; k < spec.nargs; k++)
+			spec.args[k] = argv[i + 1 + (int)k];
+		spec.terminal = opts[5].value != NULL;
+	}
+	trace_note("exec %s: %s", st.id, spec.args[0]);
+	rc = oci_exec(&e, &spec, &st);
+out:
+	oci_spec_free(&spec);
+	json_decref(st.annotations);
+	return rc == -1 ? fail() : rc;
+}
+
 /* <<< oci-start */
 static int
 cmd_start(struct oci_state *st)
@@ -237,6 +301,11 @@ cmd_start(struct oci_state *st)
 	if (n != 1) {
 		err_set(ESRCH, "start %s: init did not start (it has ended)", st->id);
 		return fail();
+	}
+	/* runtime.md: a poststart hook that fails is a warning. */
+	if (oci_hooks_run(st, "poststart", "running") == -1) {
+		err_prefix("warning");
+		err_print();
 	}
 	return 0;
 }
@@ -337,6 +406,11 @@ cmd_delete(struct oci_state *st, int force)
 		err_sys("delete %s: %s", st->id, st->dir);
 		return fail();
 	}
+	/* runtime.md: a poststop hook that fails is a warning. */
+	if (oci_hooks_run(st, "poststop", "stopped") == -1) {
+		err_prefix("warning");
+		err_print();
+	}
 	return 0;
 }
 
@@ -367,17 +441,18 @@ cmd_features(void)
 {
 	/* runtime-spec features.md: what create accepts. */
 	json_t *f = json_pack(
-	    "{s:s, s:s, s:[], s:[sssssssssssssssssssss], s:{s:[ssssss], s:{s:b, s:b}, s:{s:b, "
+	    "{s:s, s:s, s:[ssss], s:[sssssssssssssssssssss], s:{s:[ssssss], s:{s:b, s:b}, s:{s:b, "
 	    "s:[sssssss], s:[sssssss]}}, s:{s:s}}",
-	    "ociVersionMin", "1.0.0", "ociVersionMax", "1.1.0", "hooks", "mountOptions", "ro", "rw",
-	    "nosuid", "suid", "nodev", "dev", "noexec", "exec", "bind", "rbind", "private",
-	    "rprivate", "slave", "rslave", "shared", "rshared", "relatime", "noatime",
-	    "strictatime", "nodiratime", "sync", "linux", "namespaces", "pid", "network", "mount",
-	    "ipc", "uts", "cgroup", "cgroup", "v1", 1, "v2", 1, "seccomp", "enabled", 1, "actions",
-	    "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-	    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP", "SCMP_ACT_LOG", "operators", "SCMP_CMP_NE",
-	    "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
-	    "SCMP_CMP_MASKED_EQ", "annotations", "org.nutshell.trace",
+	    "ociVersionMin", "1.0.0", "ociVersionMax", "1.1.0", "hooks", "prestart",
+	    "createRuntime", "poststart", "poststop", "mountOptions", "ro", "rw", "nosuid", "suid",
+	    "nodev", "dev", "noexec", "exec", "bind", "rbind", "private", "rprivate", "slave",
+	    "rslave", "shared", "rshared", "relatime", "noatime", "strictatime", "nodiratime",
+	    "sync", "linux", "namespaces", "pid", "network", "mount", "ipc", "uts", "cgroup",
+	    "cgroup", "v1", 1, "v2", 1, "seccomp", "enabled", 1, "actions", "SCMP_ACT_ALLOW",
+	    "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+	    "SCMP_ACT_TRAP", "SCMP_ACT_LOG", "operators", "SCMP_CMP_NE", "SCMP_CMP_LT",
+	    "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ",
+	    "annotations", "org.nutshell.trace",
 	    "a file the container's trace is appended to (JSON Lines)");
 	char *text = f ? json_dumps(f, JSON_INDENT(2)) : NULL;
 
@@ -422,6 +497,8 @@ oci_main(int argc, char **argv)
 			g.json = v;
 		else if (strcmp(name, "--debug") == 0)
 			trace_cfg.quiet = false;
+		else if (strcmp(name, "--step") == 0)
+			trace_cfg.quiet = !(trace_cfg.step = true);
 		/* --systemd-cgroup and the rest: noted below, once the trace is open. */
 	}
 	open_trace(g.json ? g.json : getenv("NUTSHELL_JSON"));
@@ -436,6 +513,8 @@ oci_main(int argc, char **argv)
 		return cmd_features();
 	if (strcmp(cmd, "list") == 0)
 		return cmd_list();
+	if (strcmp(cmd, "exec") == 0)
+		return cmd_exec(argc, argv, i);
 
 	struct opt opts[] = {
 	    {"--all", "-a", 0, NULL}, {"--force", "-f", 0, NULL}, {NULL, NULL, 0, NULL}};

@@ -137,6 +137,7 @@ struct oci_spec {
 	json_t *seccomp; /* linux.seccomp, or NULL */
 	json_t *sysctl;	 /* linux.sysctl, or NULL */
 	json_t *annotations;
+	json_t *process_json; /* exec --process FILE, owned; NULL */
 };
 
 /* Reads BUNDLE/config.json into spec and checks every field nutshell
@@ -156,6 +157,50 @@ struct oci_create {
  * blocked on the exec fifo; then returns, leaving no nutshell process but
  * init. 0, or -1 with the record set and nothing left behind. */
 int oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *st);
+
+/* Shared by create's init and exec's process (oci_create.c):
+ * the PATH lookup of process.args[0] in the container's root, before
+ * blocking, with runc's words ("executable file not found in $PATH",
+ * "permission denied") that engines turn into 127 and 126; */
+int oci_find_command(const struct oci_spec *spec, char *out, size_t size);
+/* process.user and capabilities (and no_new_privs), in that order; */
+int oci_set_user_and_caps(const struct oci_spec *spec);
+/* --console-socket connected (-2 when there is no terminal, -1 with the
+ * record set when terminal and socket do not go together); */
+int oci_connect_console(const char *console_socket, int terminal);
+/* a pty of the container's devpts, its master sent over SOCK, the slave
+ * onto 0-2 as the controlling terminal; */
+int oci_set_terminal(int sock);
+/* process.rlimits, each with setrlimit(2); */
+int oci_set_rlimits(const struct oci_spec *spec);
+/* the error record's message, as the one line the parent reads, to FD. */
+void oci_report_failure(int fd);
+
+/* `exec`: what it is given (--process FILE or the command after ID). */
+struct oci_exec {
+	const char *root, *process, *pid_file, *console_socket;
+	int detach, preserve_fds;
+	char **argv; /* the short form's COMMAND [ARG...], when no --process */
+};
+
+/* A process entering the running container of ST (oci_exec.c): its
+ * namespaces (setns), its cgroup, its seccomp filter, and process.json's
+ * user, capabilities, rlimits, cwd, env and terminal. With detach, 0 once
+ * it is executing (its parent is then the engine's subreaper); without,
+ * its exit status once it ends. -1 with the record set. */
+int oci_exec(const struct oci_exec *e, struct oci_spec *spec, const struct oci_state *st);
+
+/* Replaces spec's process with the one in PATH (exec --process: the
+ * runtime-spec "process" object). 0, or -1 with the record set. */
+int oci_process_load(const char *path, struct oci_spec *spec);
+
+/* config.json's hooks (oci_hooks.c): checked at create (prestart,
+ * createRuntime, poststart, poststop; the kinds that run inside the
+ * container are refused); */
+int oci_hooks_check(json_t *hooks);
+/* and run: those of KIND in the bundle's config.json, each with ST's state
+ * JSON (STATUS) on its standard input. 0, or -1 at the first that failed. */
+int oci_hooks_run(const struct oci_state *st, const char *kind, const char *status);
 
 /* In the init process, in its new mount namespace: spec's root and
  * mounts, pivot_root, masked and read-only paths. 0, or -1 (record set). */

@@ -64,21 +64,27 @@ struct init_arg {
 	struct sc_bpf seccomp;
 };
 
+void
+oci_report_failure(int fd)
+{
+	const char *msg = err_last()->msg[0] ? err_last()->msg : "setup failed";
+	ssize_t ignored = write(fd, msg, strlen(msg));
+	(void)ignored;
+}
+
 /* In init: the failure, as one line, to create; then out. */
 static int
 init_fail(const struct init_arg *a)
 {
-	const char *msg = err_last()->msg[0] ? err_last()->msg : "init failed";
-	ssize_t ignored = write(a->report_fd, msg, strlen(msg));
-	(void)ignored;
+	oci_report_failure(a->report_fd);
 	return 1;
 }
 
 /* PATH lookup of COMMAND in the container's root, before blocking, so
  * that create reports runc's words, which podman and docker turn into 127
  * and 126 (OCI.md; libpod/oci_util.go, daemon/errors.go). */
-static int
-find_command(const struct oci_spec *s, char *out, size_t size)
+int
+oci_find_command(const struct oci_spec *s, char *out, size_t size)
 {
 	const char *cmd = s->args[0], *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 					      "/sbin:/bin";
@@ -116,8 +122,8 @@ find_command(const struct oci_spec *s, char *out, size_t size)
  * rule, not docker run's): the ids change with PR_SET_KEEPCAPS, which
  * keeps the permitted set across setresuid(2) (capabilities(7), "Effect of
  * user ID changes"); then the process keeps exactly config.json's set. */
-static int
-set_user_and_caps(const struct oci_spec *s)
+int
+oci_set_user_and_caps(const struct oci_spec *s)
 {
 	cap_value_t keep[CAP_LAST_CAP + 4];
 	size_t n = s->ncaps;
@@ -161,8 +167,8 @@ set_user_and_caps(const struct oci_spec *s)
 
 /* The terminal: a pty of the container's own devpts, its master sent to
  * the console socket (SCM_RIGHTS, tty.c), the slave onto 0-2. */
-static int
-set_terminal(int sock)
+int
+oci_set_terminal(int sock)
 {
 	int slave = ctr_tty_open_inside(sock);
 
@@ -174,6 +180,18 @@ set_terminal(int sock)
 		if (dup2(slave, fd) == -1)
 			return err_sys("terminal: dup2");
 	close(slave);
+	return 0;
+}
+
+int
+oci_set_rlimits(const struct oci_spec *s)
+{
+	for (size_t i = 0; i < s->nrlimits; i++)
+		if (TRACE(setrlimit(s->rlimits[i].resource, &s->rlimits[i].lim), "prlimit64",
+			  "0, %s, {%llu, %llu}, NULL", s->rlimits[i].name,
+			  (unsigned long long)s->rlimits[i].lim.rlim_cur,
+			  (unsigned long long)s->rlimits[i].lim.rlim_max) == -1)
+			return err_sys("process.rlimits %s", s->rlimits[i].name);
 	return 0;
 }
 
@@ -242,21 +260,15 @@ init_main(void *arg)
 		return init_fail(a);
 	}
 	/* 3. The root and mounts (lesson 04, oci_mount.c). */
-	if (oci_setup_root(s) == -1 || (a->console_fd >= 0 && set_terminal(a->console_fd) == -1) ||
-	    write_sysctls(s) == -1)
+	if (oci_setup_root(s) == -1 ||
+	    (a->console_fd >= 0 && oci_set_terminal(a->console_fd) == -1) || write_sysctls(s) == -1)
 		return init_fail(a);
 	if (TRACE(chdir(s->cwd), "chdir", "%s", trace_str(s->cwd)) == -1) {
 		err_sys("process.cwd %s", s->cwd);
 		return init_fail(a);
 	}
-	for (size_t i = 0; i < s->nrlimits; i++)
-		if (TRACE(setrlimit(s->rlimits[i].resource, &s->rlimits[i].lim), "prlimit64",
-			  "0, %s, {%llu, %llu}, NULL", s->rlimits[i].name,
-			  (unsigned long long)s->rlimits[i].lim.rlim_cur,
-			  (unsigned long long)s->rlimits[i].lim.rlim_max) == -1) {
-			err_sys("process.rlimits %s", s->rlimits[i].name);
-			return init_fail(a);
-		}
+	if (oci_set_rlimits(s) == -1)
+		return init_fail(a);
 	if (s->oom_score_adj_set) {
 		char v[16];
 		snprintf(v, sizeof(v), "%d", s->oom_score_adj);
@@ -269,13 +281,13 @@ init_main(void *arg)
 	 * Without no_new_privs the filter can only be loaded while we hold
 	 * CAP_SYS_ADMIN (seccomp(2), EACCES): then it comes before the
 	 * capabilities go, as runc does, and must allow what follows. */
-	if (find_command(s, exe, sizeof(exe)) == -1)
+	if (oci_find_command(s, exe, sizeof(exe)) == -1)
 		return init_fail(a);
 	if (!s->no_new_privs && a->seccomp.len && sc_load_bpf(&a->seccomp, "linux.seccomp") == -1) {
 		err_sys("linux.seccomp");
 		return init_fail(a);
 	}
-	if (set_user_and_caps(s) == -1)
+	if (oci_set_user_and_caps(s) == -1)
 		return init_fail(a);
 	/* Only 0-2 and --preserve-fds pass into the container. */
 	if (syscall(SYS_close_range, 3 + a->c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) == -1) {
@@ -351,26 +363,47 @@ make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_
 
 /* Connects to --console-socket (runc utils_linux.go: a terminal needs one,
  * and one needs a terminal). */
-static int
-connect_console(const struct oci_create *c, int terminal)
+int
+oci_connect_console(const char *console_socket, int terminal)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int fd;
 
-	if (terminal != !!c->console_socket)
+	if (terminal != !!console_socket)
 		return err_set(EINVAL, terminal
 					   ? "process.terminal is true: expected "
 					     "--console-socket"
 					   : "--console-socket: expected process.terminal true");
 	if (!terminal)
 		return -2;
-	if (strlen(c->console_socket) >= sizeof(addr.sun_path))
-		return err_set(ENAMETOOLONG, "--console-socket '%s': too long", c->console_socket);
-	strcpy(addr.sun_path, c->console_socket);
+	if (strlen(console_socket) >= sizeof(addr.sun_path))
+		return err_set(ENAMETOOLONG, "--console-socket '%s': too long", console_socket);
+	strcpy(addr.sun_path, console_socket);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == -1)
-		return err_sys("--console-socket %s", c->console_socket);
+		return err_sys("--console-socket %s", console_socket);
 	return fd;
+}
+
+/* --root and its missing parents, 0700: containerd passes
+ * /run/containerd/runc/NAMESPACE, none of which may exist yet (runc
+ * MkdirAll's it, utils_linux.go). */
+static int
+make_root(const char *root)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s", root);
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(path, 0700) == -1 && errno != EEXIST)
+			return err_sys("--root %s: mkdir %s", root, path);
+		if (!(*p = c))
+			return 0;
+	}
 }
 
 /* <<< oci-create */
@@ -387,8 +420,8 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 	for (size_t i = 0; i < 8; i++)
 		a.ns_fd[i] = -1;
 	/* 1. The state directory: mkdir(2) refuses an existing one. */
-	if (mkdir(c->root, 0700) == -1 && errno != EEXIST)
-		return err_sys("--root %s", c->root);
+	if (make_root(c->root) == -1)
+		return -1;
 	if (mkdir(st->dir, 0700) == -1)
 		return errno == EEXIST ? err_set(EEXIST, "container %s already exists", c->id)
 				       : err_sys("state directory %s", st->dir);
@@ -402,7 +435,7 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 	}
 	/* 2. What may fail cheaply: the filter, the console, the namespaces. */
 	if (oci_seccomp_build(spec->seccomp, &a.seccomp) == -1 ||
-	    (a.console_fd = connect_console(c, spec->terminal)) == -1)
+	    (a.console_fd = oci_connect_console(c->console_socket, spec->terminal)) == -1)
 		goto out;
 	for (size_t i = 0; i < spec->nns_path; i++)
 		if ((a.ns_fd[i] = open(spec->ns_path[i], O_RDONLY | O_CLOEXEC)) == -1) {
@@ -442,11 +475,15 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 	time_t now = time(NULL);
 	strftime(st->created, sizeof(st->created), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	st->annotations = spec->annotations;
+	/* 5. The engine's hooks, init set up and waiting (oci_hooks.c). */
+	if (oci_hooks_run(st, "prestart", "created") == -1 ||
+	    oci_hooks_run(st, "createRuntime", "created") == -1)
+		goto out;
 	if (oci_state_save(st) == -1 || (c->pid_file && oci_write_pid_file(c->pid_file, pid) == -1))
 		goto out;
 	ret = 0;
 out:
-	/* 5. A failure leaves nothing: init, cgroup, state directory. */
+	/* 6. A failure leaves nothing: init, cgroup, state directory. */
 	if (ret == -1 && pid > 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);

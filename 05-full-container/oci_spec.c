@@ -406,7 +406,7 @@ parse_mount(json_t *m, size_t i, struct oci_mount *out)
 int
 oci_spec_load(const char *bundle, struct oci_spec *s)
 {
-	static const char *const unsupported[] = {"hooks", "solaris", "windows", "vm", "zos", NULL};
+	static const char *const unsupported[] = {"solaris", "windows", "vm", "zos", NULL};
 	char path[4200], root[4200];
 	json_error_t jerr;
 	json_t *v;
@@ -420,7 +420,8 @@ oci_spec_load(const char *bundle, struct oci_spec *s)
 		return err_set(EINVAL, "%s:%d: %s", path, jerr.line, jerr.text);
 	if (!json_is_object(s->json))
 		return err_set(EINVAL, "%s: expected a JSON object", path);
-	if (refuse_present(s->json, "(top level)", unsupported) == -1)
+	if (refuse_present(s->json, "(top level)", unsupported) == -1 ||
+	    oci_hooks_check(json_object_get(s->json, "hooks")) == -1)
 		return -1;
 	/* root.path: relative to the bundle, or absolute (podman, docker). */
 	const char *rp =
@@ -449,6 +450,26 @@ oci_spec_load(const char *bundle, struct oci_spec *s)
 	return 0;
 }
 
+int
+oci_process_load(const char *path, struct oci_spec *s)
+{
+	json_error_t jerr;
+
+	free(s->args);
+	free(s->env);
+	s->args = s->env = NULL;
+	s->nargs = s->nenv = s->ngroups = s->ncaps = s->nambient = s->nrlimits = 0;
+	s->cwd = NULL;
+	s->terminal = s->no_new_privs = s->oom_score_adj_set = 0;
+	s->uid = 0;
+	s->gid = 0;
+	if (!(s->process_json = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)))
+		return err_set(EINVAL, "--process %s:%d: %s", path, jerr.line, jerr.text);
+	if (parse_process(s->process_json, s) == -1)
+		return err_prefix("--process %s", path);
+	return 0;
+}
+
 void
 oci_spec_free(struct oci_spec *s)
 {
@@ -456,5 +477,7 @@ oci_spec_free(struct oci_spec *s)
 	free(s->env);
 	if (s->json)
 		json_decref(s->json);
-	s->json = NULL;
+	if (s->process_json)
+		json_decref(s->process_json);
+	s->json = s->process_json = NULL;
 }

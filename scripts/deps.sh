@@ -42,11 +42,14 @@ epubcheck        the EPUBs, checked"
 fi
 
 # scripts/deps.sh engines (make engine-deps): the container engines the OCI
-# runtime mode is tested under (tests/integration/test_oci_podman.c).
+# runtime mode is tested under (tests/integration/test_oci_podman.c,
+# test_oci_containerd.c, test_oci_docker.c).
 if [ "${1:-}" = engines ]; then
 	PACKAGES="podman           drives nutshell as its OCI runtime (podman --runtime)
 conmon           podman's container monitor, which calls the runtime
-umoci            unpacks OCI images: make bench's import row compares with it"
+umoci            unpacks OCI images: make bench's import row compares with it
+containerd       drives nutshell through its runc-v2 shim (ctr run --runc-binary)
+docker.io        dockerd --add-runtime nutshell=PATH (its containerd and shim call nutshell)"
 fi
 
 # scripts/deps.sh arm64 (make deps-arm64): make check-arm64's cross compiler,

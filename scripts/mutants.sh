@@ -215,6 +215,13 @@ mutant oci-state-symlink 05-full-container/oci_state.c oci oci_bad_input \
 	's/if \(lstat\(s->dir, &st\)/if (stat(s->dir, &st)/'
 mutant oci-id-path 05-full-container/oci_state.c oci oci_bad_input \
 	's/0123456789_\+-\."\)/0123456789_+-.\/")/'
+# exec: the entering process is not dumpable until execve (CVE-2016-9962);
+# the container's uid-0 processes can then not open its /proc/PID/fd.
+mutant oci-exec-dumpable 05-full-container/oci_exec.c oci oci_exec_not_dumpable \
+	's/prctl\(PR_SET_DUMPABLE, 0, 0, 0, 0\)/prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)/'
+# A bind's noexec from config.json (an engine asked for it) is kept.
+mutant bind-noexec-dropped 04-overlay-chroot/rootfs.c oci oci_bind_options \
+	's/\{MS_NOEXEC, MOUNT_ATTR_NOEXEC\}/{0, MOUNT_ATTR_NOEXEC}/'
 mutant unpack-diff-id 04-overlay-chroot/image_digest.c unpack unpack_docker_save \
 	's/if \(strcmp\(diff, l->diff_id\)\)/if (0)/'
 mutant unpack-no-max-size 04-overlay-chroot/image_digest.c unpack unpack_hostile \

@@ -4,6 +4,7 @@
  *   tests/check                          everything this user may run
  *   CK_RUN_SUITE=integration tests/check only the integration suites (the VM lane)
  *   CK_RUN_SUITE=decode tests/check      one suite by name (Check's own variable)
+ *   CK_RUN_SUITE=oci-all tests/check     the OCI runtime's suites, then host (make check-oci)
  *
  * Integration suites need root (they create namespaces); without root they
  * are skipped, and this says so, one line per suite, with the reason and the
@@ -76,6 +77,7 @@ static const struct {
     {"doctor", suite_doctor, "root to try user namespaces as root and as nobody"},
     {"oci", suite_oci, "root to create containers as an OCI runtime"},
     {"oci-podman", suite_oci_podman, "root to run podman with nutshell as its runtime"},
+    {"oci-containerd", suite_oci_containerd, "root to run containerd with nutshell as its runtime"},
     /* Last: it compares the host with the baseline taken before any ran. */
     {"host", suite_host, "root: it checks what the integration suites leave behind"},
 };
@@ -173,7 +175,8 @@ main(void)
 	SRunner *sr = srunner_create(NULL);
 	const char *only = getenv("CK_RUN_SUITE");
 	const char *lane = getenv("NUTSHELL_NO_SKIP");
-	int integration_only = only && strcmp(only, "integration") == 0;
+	int oci_all = only && strcmp(only, "oci-all") == 0;
+	int integration_only = oci_all || (only && strcmp(only, "integration") == 0);
 	int n_suite_skips = 0, unexpected;
 
 	if (lane && !*lane)
@@ -210,6 +213,9 @@ main(void)
 		return EXIT_FAILURE;
 	}
 	for (size_t i = 0; i < sizeof(integration) / sizeof(*integration); i++) {
+		if (oci_all && strncmp(integration[i].name, "oci", 3) != 0 &&
+		    strcmp(integration[i].name, "host") != 0)
+			continue;
 		if (geteuid() == 0)
 			srunner_add_suite(sr, integration[i].make());
 		else

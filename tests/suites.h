@@ -64,6 +64,8 @@ Suite *suite_exercises(void);
 Suite *suite_doctor(void);
 Suite *suite_oci(void);
 Suite *suite_oci_podman(void);
+Suite *suite_oci_containerd(void);
+Suite *suite_oci_docker(void);
 Suite *suite_host(void);
 
 #endif

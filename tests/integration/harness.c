@@ -6,6 +6,7 @@
 
 #include <check.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -404,6 +405,57 @@ read_text_file(const char *path, char *buf, size_t size)
 	if (f)
 		fclose(f);
 	return buf;
+}
+
+int
+harness_vsh(const char *dir, char *out, size_t size, const char *fmt, va_list ap)
+{
+	char cmd[8192], file[4200], full[12600];
+
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	snprintf(file, sizeof(file), "%s/sh.out", dir);
+	snprintf(full, sizeof(full), "(%s) >%s 2>&1", cmd, file);
+	int status = system(full);
+	if (out)
+		read_text_file(file, out, size);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void
+harness_kill_by_cmdline(const char *word, const char *dir)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char path[300], cmd[4096];
+		int pid = atoi(e->d_name);
+		if (pid <= 0 || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+		FILE *f = fopen(path, "re");
+		size_t n = f ? fread(cmd, 1, sizeof(cmd) - 1, f) : 0;
+		if (f)
+			fclose(f);
+		for (size_t i = 0; i < n; i++)
+			cmd[i] = cmd[i] ? cmd[i] : ' ';
+		cmd[n] = '\0';
+		if (strstr(cmd, word) && strstr(cmd, dir))
+			kill(pid, SIGKILL);
+	}
+	if (d)
+		closedir(d);
+}
+
+int
+harness_sh(const char *dir, char *out, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int rc = harness_vsh(dir, out, size, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void

@@ -15,6 +15,7 @@
 #include "../../common/host.h"
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdbool.h>
 
 enum { RUN_PLAIN = 0, RUN_STRACE = 1, RUN_AS_NOBODY = 2 };
@@ -48,6 +49,19 @@ void run_expect_honest(const struct run *r);
  * contains EXPECTED, and nothing created (no clone, unshare, mkdir or mount
  * traced). */
 void run_expect_usage_error(const char *const argv[], int status, const char *expected);
+
+/* The shell command FMT, its stdout and stderr into DIR/sh.out and then
+ * into out (when not NULL); its exit status, or 128+N when killed by
+ * signal N. The engine suites' (oci-podman, oci-containerd) way to drive a
+ * command line. */
+int harness_sh(const char *dir, char *out, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int harness_vsh(const char *dir, char *out, size_t size, const char *fmt, va_list ap);
+
+/* Kills (SIGKILL, by pid) every process whose command line contains both
+ * WORD and DIR: what an engine the test started left running (its shims,
+ * its containerd), found by the test's own directory. */
+void harness_kill_by_cmdline(const char *word, const char *dir);
 
 /* A whole small file into buf ("" when missing); buf. */
 const char *read_text_file(const char *path, char *buf, size_t size);

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -283,8 +285,12 @@ START_TEST(oci_bad_input)
 	} cases[] = {
 	    {"[\"nosuchcmd\"]", NULL, "exec: \"nosuchcmd\": executable file not found in $PATH"},
 	    {"[\"/proc\"]", NULL, "exec: \"/proc\": permission denied"},
-	    {"[\"true\"]", ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\"}]}",
-	     "(top level).hooks: not supported by nutshell"},
+	    {"[\"echo\"]", ",\"hooks\":{\"createContainer\":[{\"path\":\"/bin/true\"}]}",
+	     "hooks.createContainer: not supported by nutshell"},
+	    {"[\"echo\"]", ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/false\"}]}",
+	     "hooks.prestart[0] /bin/false: exited with 1"},
+	    {"[\"echo\"]", ",\"hooks\":{\"poststop\":[{\"path\":\"true\"}]}",
+	     "hooks.poststop[0].path 'true': expected an absolute path"},
 	    {"[\"true\"]", ",\"process\":1", "config.json:1:"},
 	    {"[]", NULL, "process.args: expected at least one argument"},
 	};
@@ -327,6 +333,278 @@ START_TEST(oci_bad_input)
 }
 END_TEST
 
+/* A running container for the exec tests: sleep as its init; its pid. */
+static pid_t
+start_sleeper(const char *id)
+{
+	char out[4096], path[128], pid_text[32];
+
+	write_config("[\"sleep\",\"100\"]", NULL);
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid %s", dir, id), 0);
+	ck_assert_int_eq(OCI(out, "start %s", id), 0);
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	return atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+}
+
+/* Its end, reaped, and nothing of it left. */
+static void
+end_sleeper(const char *id, pid_t pid)
+{
+	char out[4096];
+
+	ck_assert_int_eq(OCI(out, "kill %s KILL", id), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	ck_assert_int_eq(OCI(out, "delete %s", id), 0);
+	expect_gone(id);
+}
+
+/* exec: one more process in the container's namespaces, cgroup and
+ * privileges (ctr task exec, podman exec and docker exec call it). */
+START_TEST(oci_exec)
+{
+	char out[4096], path[128], pid_text[32];
+	int status;
+	pid_t pid = start_sleeper("e1");
+
+	/* The short form: its hostname, a pid of the container's pid
+	 * namespace (init is 1), its cgroup, config.json's one capability
+	 * (CAP_KILL, bit 5) and the exit status as nutshell's. */
+	ck_assert_int_eq(OCI(out, "exec e1 sh -c 'echo $(hostname) $$; grep -c oci-e1 "
+				  "/proc/self/cgroup; grep CapBnd /proc/self/status; exit 5'"),
+			 5);
+	int inner = 0, cgroups = 0;
+	char host[64] = "", caps[64] = "";
+	ck_assert_msg(sscanf(out, "%63s %d %d CapBnd: %63s", host, &inner, &cgroups, caps) == 4,
+		      "exec printed: %s", out);
+	ck_assert_str_eq(host, "oci-test");
+	ck_assert_msg(inner > 1 && inner < 100, "pid %d is not one of the container's", inner);
+	ck_assert_int_gt(cgroups, 0);
+	ck_assert_str_eq(caps, "0000000000000020");
+	/* The engines' form: --process FILE, --detach, --pid-file. The
+	 * process is reaped by us, the subreaper, as by the shim. */
+	snprintf(path, sizeof(path), "%s/process.json", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f,
+		"{\"args\":[\"sh\",\"-c\",\"echo detached in $(hostname); exit 7\"]," PROCESS_REST
+		"}");
+	fclose(f);
+	ck_assert_int_eq(
+	    OCI(out, "exec --process %s --detach --pid-file %s/epid e1 >%s/eout", path, dir, dir),
+	    0);
+	snprintf(path, sizeof(path), "%s/epid", dir);
+	pid_t epid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	ck_assert_int_gt(epid, 1);
+	ck_assert_int_eq(waitpid(epid, &status, 0), epid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 7, "status 0x%x", status);
+	snprintf(path, sizeof(path), "%s/eout", dir);
+	ck_assert_str_eq(read_text_file(path, out, sizeof(out)), "detached in oci-test\n");
+	/* Bad input: one line each, exit 1. */
+	ck_assert_int_eq(OCI(out, "exec e1 nosuchcmd"), 1);
+	ck_assert_str_eq(out,
+			 "nutshell: exec: \"nosuchcmd\": executable file not found in $PATH\n");
+	ck_assert_int_eq(OCI(out, "exec --process %s/nosuch.json e1", dir), 1);
+	ck_assert_msg(strstr(out, "--process") && strchr(out, '\n') == strrchr(out, '\n'), "%s",
+		      out);
+	ck_assert_int_eq(OCI(out, "exec nosuch true"), 1);
+	ck_assert_str_eq(out, "nutshell: container nosuch does not exist\n");
+	ck_assert_int_eq(OCI(out, "exec e1"), 1);
+	ck_assert_ptr_nonnull(strstr(out, "usage: nutshell exec"));
+	end_sleeper("e1", pid);
+	write_config("[\"echo\"]", NULL);
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid e2", dir), 0);
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	ck_assert_int_eq(OCI(out, "start e2"), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	ck_assert_int_eq(OCI(out, "exec e2 echo"), 1);
+	ck_assert_str_eq(out, "nutshell: cannot exec in a stopped container\n");
+	ck_assert_int_eq(OCI(out, "delete e2"), 0);
+	expect_gone("e2");
+}
+END_TEST
+
+/* At exec's pause before execve(2): what the container sees of the
+ * process entering it. */
+struct peek {
+	const char *id;
+	char seen[4096];
+	int done;
+};
+
+static void
+peek_at_exec(const char *prompt, void *data)
+{
+	struct peek *p = data;
+	int pid = 0;
+
+	if (p->done || sscanf(prompt, "[pid %d]", &pid) != 1)
+		return;
+	p->done = 1;
+	/* From another process of the container (uid 0, CAP_KILL only): the
+	 * entering process's descriptors and binary. Listing /proc/PID/fd is
+	 * allowed to the owner (root) either way; following a link in it
+	 * takes the ptrace access check (proc(5)), which a non-dumpable
+	 * process fails. */
+	oci(p->seen, sizeof(p->seen),
+	    "exec %s sh -c 'readlink /proc/%d/fd/0 >/dev/null && echo fds open; "
+	    "readlink /proc/%d/exe >/dev/null && echo exe open; echo checked'",
+	    p->id, pid, pid);
+}
+
+/* CVE-2016-9962 class: a process entering a container is not dumpable
+ * until it has executed its command, so the container's own processes
+ * cannot reach its host descriptors or nutshell's binary through /proc. */
+START_TEST(oci_exec_not_dumpable)
+{
+	char root[128];
+	struct peek p = {.id = "d1"};
+	pid_t pid = start_sleeper("d1");
+
+	snprintf(root, sizeof(root), "%s/root", dir);
+	const char *argv[] = {
+	    "05-full-container/nutshell", "--root", root, "exec", "d1", "echo", NULL};
+	int rc = run_step_walk(argv, "next execve", peek_at_exec, &p, NULL);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(p.done, "no pause before execve");
+	ck_assert_msg(strstr(p.seen, "checked") && !strstr(p.seen, "fds open") &&
+			  !strstr(p.seen, "exe open"),
+		      "the container reached the entering process: %s", p.seen);
+	end_sleeper("d1", pid);
+}
+END_TEST
+
+/* --console-socket: terminal true; init sends the master of a pty of the
+ * container's own devpts over the socket (SCM_RIGHTS), as the containerd
+ * shim and conmon receive it; the slave is the container's 0-2. */
+START_TEST(oci_console_socket)
+{
+	char out[4096], path[128], sock_path[96], pid_text[32], buf[4096];
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	int status;
+
+	write_config("[\"sh\",\"-c\",\"tty; exit 6\"]", NULL);
+	snprintf(path, sizeof(path), "%s/bundle/config.json", dir);
+	/* terminal: true, and the devpts the pty comes from. */
+	ck_assert_int_eq(sh(NULL, 0,
+			    "sed -i 's/\"args\"/\"terminal\":true,\"args\"/; "
+			    "s|\"mounts\":\\[|\"mounts\":[{\"destination\":\"/dev/pts\",\"type\":"
+			    "\"devpts\",\"source\":\"devpts\",\"options\":[\"nosuid\",\"noexec\","
+			    "\"newinstance\",\"ptmxmode=0666\",\"mode=0620\"]},|' %s",
+			    path),
+			 0);
+	snprintf(sock_path, sizeof(sock_path), "%s/console.sock", dir);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", sock_path);
+	int ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(ls, 0);
+	ck_assert_int_eq(bind(ls, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	ck_assert_int_eq(listen(ls, 1), 0);
+	/* Without the socket, a terminal is refused (runc's rule). */
+	ck_assert_int_eq(OCI(out, "create --bundle bundle c1"), 1);
+	ck_assert_str_eq(out, "nutshell: process.terminal is true: expected --console-socket\n");
+	expect_gone("c1");
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --console-socket %s --pid-file %s/pid c1",
+			     sock_path, dir),
+			 0);
+	/* create has returned: the master is waiting in the socket. */
+	int conn = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
+	ck_assert_int_ge(conn, 0);
+	char cbuf[CMSG_SPACE(sizeof(int))], name[64];
+	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	ck_assert_int_ge(recvmsg(conn, &msg, MSG_CMSG_CLOEXEC), 1);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	ck_assert_msg(c && c->cmsg_type == SCM_RIGHTS, "no descriptor in the message");
+	int master;
+	memcpy(&master, CMSG_DATA(c), sizeof(int));
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	ck_assert_int_eq(OCI(out, "start c1"), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 6, "status 0x%x", status);
+	ssize_t n = read(master, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	ck_assert_msg(strstr(buf, "/dev/pts/0"), "the terminal showed: '%s'", buf);
+	close(master);
+	close(conn);
+	close(ls);
+	ck_assert_int_eq(OCI(out, "delete c1"), 0);
+	expect_gone("c1");
+}
+END_TEST
+
+/* hooks: the engine's programs at create, start and delete, each with
+ * the state JSON on its standard input (docker always adds a prestart). */
+START_TEST(oci_hooks)
+{
+	char out[4096], path[128], pid_text[32], hooks[1024], text[4096];
+
+	snprintf(hooks, sizeof(hooks),
+		 ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\","
+		 "\"cat >%s/prestart.json\"],\"timeout\":10}],"
+		 "\"poststart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\","
+		 "\"cat >%s/poststart.json\"]}],"
+		 "\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\","
+		 "\"cat >%s/poststop.json; echo $GREETING >%s/env\"],"
+		 "\"env\":[\"GREETING=from-the-hook\"]}]}",
+		 dir, dir, dir, dir);
+	write_config("[\"echo\"]", hooks);
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid h1", dir), 0);
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	/* prestart ran in create, with init's pid in the state. */
+	snprintf(path, sizeof(path), "%s/prestart.json", dir);
+	json_t *st = json_loads(read_text_file(path, text, sizeof(text)), 0, NULL);
+	ck_assert_msg(st != NULL, "prestart's input: '%s'", text);
+	ck_assert_str_eq(json_string_value(json_object_get(st, "id")), "h1");
+	ck_assert_int_eq(json_integer_value(json_object_get(st, "pid")), pid);
+	json_decref(st);
+	ck_assert_int_eq(OCI(out, "start h1"), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	snprintf(path, sizeof(path), "%s/poststart.json", dir);
+	ck_assert_ptr_nonnull(strstr(read_text_file(path, text, sizeof(text)), "\"running\""));
+	ck_assert_int_eq(OCI(out, "delete h1"), 0);
+	expect_gone("h1");
+	snprintf(path, sizeof(path), "%s/poststop.json", dir);
+	ck_assert_ptr_nonnull(strstr(read_text_file(path, text, sizeof(text)), "\"stopped\""));
+	snprintf(path, sizeof(path), "%s/env", dir);
+	ck_assert_str_eq(read_text_file(path, text, sizeof(text)), "from-the-hook\n");
+}
+END_TEST
+
+/* A bind's options from config.json kept (noexec, noatime, ro), with the
+ * nodev and nosuid nutshell always adds. */
+START_TEST(oci_bind_options)
+{
+	char out[4096], path[128], pid_text[32], text[8192];
+
+	write_config("[\"cat\",\"/proc/self/mountinfo\"]", NULL);
+	snprintf(path, sizeof(path), "%s/bundle/config.json", dir);
+	ck_assert_int_eq(sh(NULL, 0,
+			    "mkdir -p %s/data && sed -i 's|\"mounts\":\\[|\"mounts\":[{"
+			    "\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"%s/data\","
+			    "\"options\":[\"rbind\",\"noexec\",\"noatime\",\"ro\"]},|' %s",
+			    dir, dir, path),
+			 0);
+	ck_assert_int_eq(
+	    OCI(out, "create --bundle bundle --pid-file %s/pid b1 >%s/mounts", dir, dir), 0);
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	ck_assert_int_eq(OCI(out, "start b1"), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	snprintf(path, sizeof(path), "%s/mounts", dir);
+	char *line = strstr(read_text_file(path, text, sizeof(text)), " /data ");
+	ck_assert_msg(line, "no /data in: %s", text);
+	line[strcspn(line, "\n")] = '\0';
+	const char *want[] = {"ro,", "nosuid", "nodev", "noexec", "noatime"};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ck_assert_msg(strstr(line, want[i]), "%s missing: %s", want[i], line);
+	ck_assert_int_eq(OCI(out, "delete b1"), 0);
+	expect_gone("b1");
+}
+END_TEST
+
 Suite *
 suite_oci(void)
 {
@@ -339,7 +617,12 @@ suite_oci(void)
 	} tests[] = {{"oci_lifecycle", oci_lifecycle},
 		     {"oci_kill_and_delete", oci_kill_and_delete},
 		     {"oci_trace", oci_trace},
-		     {"oci_bad_input", oci_bad_input}};
+		     {"oci_bad_input", oci_bad_input},
+		     {"oci_exec", oci_exec},
+		     {"oci_exec_not_dumpable", oci_exec_not_dumpable},
+		     {"oci_console_socket", oci_console_socket},
+		     {"oci_hooks", oci_hooks},
+		     {"oci_bind_options", oci_bind_options}};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		TCase *tc = tcase_create(tests[i].name);

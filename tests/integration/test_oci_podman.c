@@ -33,19 +33,12 @@ static int had_run_nutshell, had_var_lib;
 static int
 sh(char *out, size_t size, const char *fmt, ...)
 {
-	char cmd[8192], file[128];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	int rc = harness_vsh(dir, out, size, fmt, ap);
 	va_end(ap);
-	snprintf(file, sizeof(file), "%s/sh.out", dir);
-	char full[8400];
-	snprintf(full, sizeof(full), "(%s) >%s 2>&1", cmd, file);
-	int status = system(full);
-	if (out)
-		read_text_file(file, out, size);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return rc;
 }
 
 /* podman with every setting the test's own; FMT: its arguments. */

@@ -1,0 +1,267 @@
+/*
+ * test_oci_containerd.c - containerd with nutshell as its OCI runtime
+ * (issue 16): `ctr run --runtime io.containerd.runc.v2 --runc-binary
+ * .../nutshell`, which has containerd start its runc-v2 shim, and the shim
+ * call nutshell create (with --pid-file, and --console-socket for -t),
+ * start, state, kill, exec and delete, as it calls runc.
+ *
+ * containerd is started by this test as its own: root, state, its gRPC,
+ * ttrpc and debug sockets in a directory of the test, the CRI plugin off
+ * (no CNI, no pause image), and stopped by its pid at the end. The image
+ * is the default image's OCI layout (make image-oci) in a tarball made
+ * here, imported with `ctr images import`: no registry is reached.
+ * Afterwards nothing is left: the shims (found by the test's own socket
+ * path on their command line, so only ours), the snapshots' mounts under
+ * the test's directory, /run/containerd (where the 1.6 shim puts its
+ * sockets and fifos whatever the config says) and /run/nutshell when they
+ * were not there before.
+ */
+#include "../suites.h"
+#include "harness.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NS "nutshell-test"
+
+static char dir[64], nutshell[4096];
+static pid_t containerd = -1;
+static int had_run_containerd, had_run_nutshell;
+
+static int sh(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int
+sh(char *out, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int rc = harness_vsh(dir, out, size, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* ctr on the test's containerd, in the test's namespace; FMT: its
+ * arguments. */
+static int ctr(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int
+ctr(char *out, size_t size, const char *fmt, ...)
+{
+	char args[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	return sh(out, size, "timeout 120 ctr --address %s/containerd.sock --namespace " NS " %s",
+		  dir, args);
+}
+
+static void
+setup(void)
+{
+	const char *root = getenv("NUTSHELL_ROOT");
+	char rel[512], out[4096], path[128];
+	struct stat st;
+	FILE *f;
+
+	dir[0] = '\0';
+	if (access("/usr/bin/containerd", X_OK) != 0 || access("/usr/bin/ctr", X_OK) != 0)
+		return;
+	snprintf(dir, sizeof(dir), "/tmp/nutshell-containerd.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(rel, sizeof(rel), "%s/05-full-container/nutshell", root ? root : ".");
+	ck_assert_ptr_nonnull(realpath(rel, nutshell));
+	had_run_containerd = stat("/run/containerd", &st) == 0;
+	had_run_nutshell = stat("/run/nutshell", &st) == 0;
+	/* containerd's whole config: every path the test's own. */
+	snprintf(path, sizeof(path), "%s/config.toml", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fprintf(f,
+		"version = 2\nroot = \"%s/root\"\nstate = \"%s/state\"\n"
+		"disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n"
+		"[grpc]\n  address = \"%s/containerd.sock\"\n"
+		"[ttrpc]\n  address = \"%s/containerd.sock.ttrpc\"\n"
+		"[debug]\n  address = \"%s/debug.sock\"\n",
+		dir, dir, dir, dir, dir);
+	fclose(f);
+	containerd = fork();
+	ck_assert_int_ne(containerd, -1);
+	if (containerd == 0) {
+		snprintf(path, sizeof(path), "%s/containerd.log", dir);
+		if (!freopen(path, "w", stdout) || dup2(1, 2) == -1)
+			_exit(127);
+		setsid();
+		snprintf(path, sizeof(path), "%s/config.toml", dir);
+		execl("/usr/bin/containerd", "containerd", "--config", path, (char *)NULL);
+		_exit(127);
+	}
+	/* Ready once ctr gets an answer (containerd takes about 0.2 s). */
+	int up = 1;
+	for (int i = 0; i < 100 && (up = ctr(out, sizeof(out), "version")) != 0; i++)
+		usleep(100000);
+	ck_assert_msg(up == 0, "containerd did not start: %s", out);
+	/* The image: the default image's OCI layout, as a tarball. */
+	ck_assert_msg(sh(out, sizeof(out), "tar -C %s/images/busybox-oci -cf %s/bb.tar .",
+			 root ? root : ".", dir) == 0,
+		      "tar: %s", out);
+	ck_assert_msg(ctr(out, sizeof(out), "images import %s/bb.tar", dir) == 0,
+		      "ctr images import: %s", out);
+}
+
+static void
+teardown(void)
+{
+	char out[4096];
+
+	if (!dir[0])
+		return;
+	/* Our containers first, while containerd still answers. */
+	ctr(out, sizeof(out),
+	    "tasks kill -s KILL c-detached; sleep 1; ctr --address "
+	    "%s/containerd.sock -n " NS " tasks delete c-detached; ctr --address "
+	    "%s/containerd.sock -n " NS " containers delete c-detached",
+	    dir, dir);
+	if (containerd > 0) {
+		kill(containerd, SIGTERM);
+		waitpid(containerd, NULL, 0);
+		containerd = -1;
+	}
+	harness_kill_by_cmdline("containerd-shim", dir);
+	sh(NULL, 0, "grep -o ' %s[^ ]*' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l",
+	   dir);
+	if (!had_run_containerd)
+		sh(NULL, 0, "rm -rf /run/containerd");
+	if (!had_run_nutshell)
+		sh(NULL, 0, "rmdir /run/nutshell");
+	sh(NULL, 0, "rm -rf %s", dir);
+}
+
+/* ctr run --rm with nutshell as the shim's runc; ARGS after the image. */
+#define RUN(out, id, opts, args)                                                                   \
+	ctr(out, sizeof(out),                                                                      \
+	    "run --rm --runtime io.containerd.runc.v2 --runc-binary %s " opts                      \
+	    " busybox:latest %s " args,                                                            \
+	    nutshell, id)
+
+START_TEST(containerd_runs_a_container)
+{
+	char out[8192], path[128];
+
+	if (!dir[0])
+		TEST_SKIP("no containerd here (make engine-deps installs it)");
+	/* A line from the container, through the shim, on ctr's output;
+	 * with containerd's default seccomp profile (--seccomp). */
+	snprintf(path, sizeof(path), "%s/trace.json", dir);
+	char opt[200];
+	snprintf(opt, sizeof(opt), "--annotation org.nutshell.trace=%s", path);
+	int rc = ctr(out, sizeof(out),
+		     "run --rm --seccomp --runtime io.containerd.runc.v2 --runc-binary %s %s "
+		     "busybox:latest "
+		     "c-echo echo hi from containerd",
+		     nutshell, opt);
+	ck_assert_msg(rc == 0 && strcmp(out, "hi from containerd\n") == 0, "exit %d: %s", rc, out);
+	/* The container's exit status, and the runtime's "not found". */
+	rc = RUN(out, "c-exit", "", "sh -c 'exit 3'");
+	ck_assert_msg(rc == 3, "exit %d: %s", rc, out);
+	rc = RUN(out, "c-nosuch", "", "nosuchcmd");
+	ck_assert_msg(rc != 0 && strstr(out, "executable file not found in $PATH"), "exit %d: %s",
+		      rc, out);
+	/* What containerd's config.json asked for, in nutshell's trace: the
+	 * shim's rootfs (already its overlay) entered with pivot_root, the
+	 * filter loaded, and the exec fifo the shim's `start` opened. */
+	ck_assert_int_eq(sh(out, sizeof(out), "grep -c '\"name\":\"pivot_root\"' %s", path), 0);
+	ck_assert_int_eq(sh(out, sizeof(out), "grep -c '\"name\":\"seccomp\"' %s", path), 0);
+	ck_assert_int_eq(sh(out, sizeof(out), "grep -c 'exec.fifo' %s", path), 0);
+	ck_assert_msg(sh(out, sizeof(out), "grep -o 'create c-echo: bundle [^,]*' %s", path) == 0 &&
+			  strstr(out, "/state/io.containerd.runtime.v2.task/" NS "/c-echo"),
+		      "no create of the shim's bundle in the trace: %s", out);
+}
+END_TEST
+
+START_TEST(containerd_terminal)
+{
+	char out[8192];
+
+	if (!dir[0])
+		TEST_SKIP("no containerd here (make engine-deps installs it)");
+	/* -t: the shim listens on a console socket, nutshell's init sends it
+	 * the master of a pty of the container's own devpts (SCM_RIGHTS), and
+	 * ctr relays it to its terminal - script(1)'s here. */
+	int rc = sh(out, sizeof(out),
+		    "timeout 60 script -qec \"ctr --address %s/containerd.sock --namespace " NS
+		    " run --rm -t --runc-binary %s busybox:latest c-tty sh -c 'tty; exit 4'\" "
+		    "/dev/null </dev/null",
+		    dir, nutshell);
+	ck_assert_msg(rc == 4 && strstr(out, "/dev/pts/0"), "exit %d: %s", rc, out);
+}
+END_TEST
+
+START_TEST(containerd_detached_limit_kill)
+{
+	char out[8192], file[4200];
+
+	if (!dir[0])
+		TEST_SKIP("no containerd here (make engine-deps installs it)");
+	int rc = ctr(out, sizeof(out),
+		     "run -d --runc-binary %s --memory-limit 67108864 busybox:latest c-detached "
+		     "sleep 300",
+		     nutshell);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+	/* The limit in the container's cgroup: nutshell's oci-ID beneath its
+	 * own (v1 memory.limit_in_bytes, or v2 memory.max). */
+	ck_assert_int_eq(sh(out, sizeof(out),
+			    "find /sys/fs/cgroup -maxdepth 6 -type d -name oci-c-detached | while "
+			    "read d; do cat $d/memory.limit_in_bytes $d/memory.max 2>/dev/null; "
+			    "done; true"),
+			 0);
+	ck_assert_msg(strcmp(out, "67108864\n") == 0, "memory limit: '%s'", out);
+	/* The task is running, as nutshell's state told the shim. */
+	ck_assert_int_eq(ctr(out, sizeof(out), "tasks ls"), 0);
+	ck_assert_msg(strstr(out, "c-detached") && strstr(out, "RUNNING"), "tasks ls: %s", out);
+	/* ctr task exec: the shim calls nutshell exec --process F --detach
+	 * --pid-file P; the process is in the container's pid namespace. */
+	rc = ctr(out, sizeof(out),
+		 "tasks exec --exec-id e1 c-detached sh -c 'echo exec in pid $$; exit 2'");
+	ck_assert_msg(rc == 2 && strstr(out, "exec in pid ") && !strstr(out, "pid 1\n"),
+		      "exit %d: %s", rc, out);
+	/* ctr task kill: nutshell kill ID 9, the shim reaps init, 137. */
+	ck_assert_int_eq(ctr(out, sizeof(out), "tasks kill -s KILL c-detached"), 0);
+	for (int i = 0; i < 100; i++) {
+		ctr(out, sizeof(out), "tasks ls");
+		if (strstr(out, "STOPPED"))
+			break;
+		usleep(100000);
+	}
+	ck_assert_msg(strstr(out, "STOPPED"), "tasks ls after kill: %s", out);
+	ck_assert_int_eq(ctr(out, sizeof(out), "tasks delete c-detached"), 0);
+	ck_assert_int_eq(ctr(out, sizeof(out), "containers delete c-detached"), 0);
+	/* Every container gone: no state of nutshell's, no cgroup. */
+	snprintf(file, sizeof(file), "/run/containerd/runc/" NS);
+	sh(out, sizeof(out),
+	   "ls -A %s 2>/dev/null; find /sys/fs/cgroup -maxdepth 6 -name 'oci-c-*'", file);
+	ck_assert_msg(!out[0], "left behind: %s", out);
+}
+END_TEST
+
+Suite *
+suite_oci_containerd(void)
+{
+	Suite *s = suite_create("oci-containerd");
+	TCase *tc = tcase_create("containerd");
+
+	tcase_set_timeout(tc, 300);
+	/* In the runner: a failed assertion ends the test's process, and a
+	 * checked teardown would not run. */
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, containerd_runs_a_container);
+	tcase_add_test(tc, containerd_terminal);
+	tcase_add_test(tc, containerd_detached_limit_kill);
+	suite_add_tcase(s, tc);
+	return s;
+}
