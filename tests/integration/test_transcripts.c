@@ -569,6 +569,10 @@ START_TEST(transcript_matches)
 			 "sudo setpriv --reuid 65534 --regid 65534 --clear-groups ./");
 	static char rooted[10][4200];
 	for (int k = 0; s->argv[k]; k++) {
+		/* The command line as the reader types it: no machine's path. */
+		const char *shown = s->argv[k];
+		char typed[256];
+
 		argv[k] = s->argv[k];
 		/* "ROOT/x": x of the toolkit, as an absolute path (the reader types
 		 * $PWD/x from the top directory). */
@@ -577,14 +581,16 @@ START_TEST(transcript_matches)
 			snprintf(rooted[k], sizeof(rooted[k]), "%s/%s",
 				 realpath(root, top) ? top : root, argv[k] + 5);
 			argv[k] = rooted[k];
+			snprintf(typed, sizeof(typed), "$PWD/%s", s->argv[k] + 5);
+			shown = typed;
 		}
 		if (strcmp(argv[k], "PID") == 0) {
 			target = start_target();
 			snprintf(pid, sizeof(pid), "%d", (int)target);
 			argv[k] = pid;
+			shown = pid;
 		}
-		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%s%s", k ? " " : "",
-			 argv[k]);
+		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%s%s", k ? " " : "", shown);
 	}
 	int rc = run_program(&r, s->flags, argv);
 	stop_target();
