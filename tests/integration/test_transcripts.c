@@ -595,6 +595,15 @@ START_TEST(transcript_matches)
 	int rc = run_program(&r, s->flags, argv);
 	stop_target();
 	ck_assert_int_eq(rc, 0);
+	/* A tree in a home only its owner may enter (Debian 13's adduser makes
+	 * them 0700): nobody cannot run the program or reach the image. */
+	if ((s->flags & RUN_AS_NOBODY) &&
+	    ((r.status == 127 && strstr(r.err, "cannot run")) ||
+	     (r.status == 125 && strstr(r.err, "cannot be reached as uid 65534: EACCES")))) {
+		run_free(&r);
+		TEST_SKIP("%s: the toolkit is not reachable by nobody here (a 0700 home?)",
+			  s->name);
+	}
 	ck_assert_msg(r.json_error[0] == '\0', "%s: invalid JSON Lines: %s", s->name, r.json_error);
 	char *calls = calls_of(&r);
 
