@@ -159,8 +159,8 @@ START_TEST(workshop_grade_ends_with_the_verdict)
 	/* The Makefile's quiet failure is a SIGPIPE to make; GNU make 4.4
 	 * (Debian 13) survives it and prints its line: a known limit. */
 	if (system("make --version 2>/dev/null | grep -q '^GNU Make 4\\.[4-9]'") == 0)
-		TEST_SKIP(
-		    "GNU make 4.4 or later here: its own 'Error 1' line still follows the verdict");
+		TEST_SKIP("GNU make 4.4 or later here: make's own failure line still follows the "
+			  "verdict");
 	ck_assert_msg(!strstr(out, "***") && !strstr(out, "Error 1"), "make's line:\n%s",
 		      tail(out));
 	size_t len = strlen(out);
