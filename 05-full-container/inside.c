@@ -362,14 +362,16 @@ drop_privileges(const struct ctr_child *ch)
 }
 /* >>> privileges */
 
-/* execve(2) of COMMAND through PATH; on failure 126 or 127, as a shell. */
+/* execve(2) of COMMAND (ARGV) through PATH; on failure 126 or 127, as a
+ * shell. ARGV alone, not the whole ctr_config: --init's pid 1 calls this
+ * too, and a ctr_config (over 250 KiB) on its stack is what it need not
+ * hold. */
 static int
-exec_command(const struct ctr_config *cfg)
+exec_command(char *const *argv)
 {
-	TRACE(execvp(cfg->argv[0], cfg->argv), "execve", "%s, [...], [...]",
-	      trace_str(cfg->argv[0]));
+	TRACE(execvp(argv[0], argv), "execve", "%s, [...], [...]", trace_str(argv[0]));
 	int e = errno;
-	err_set(e, "%s: %s", cfg->argv[0], e == ENOENT ? "command not found" : strerror(e));
+	err_set(e, "%s: %s", argv[0], e == ENOENT ? "command not found" : strerror(e));
 	err_print();
 	return e == ENOENT ? CTR_EXIT_NOTFOUND : CTR_EXIT_NOEXEC;
 }
@@ -411,7 +413,6 @@ exec_init(const struct ctr_child *ch)
 int
 ctr_init_main(char **argv)
 {
-	struct ctr_config cfg = {.argv = argv};
 	sigset_t set;
 	int fd, status = 0;
 
@@ -447,7 +448,7 @@ ctr_init_main(char **argv)
 	}
 	if (child == 0) {
 		sigprocmask(SIG_UNBLOCK, &set, NULL);
-		_exit(exec_command(&cfg));
+		_exit(exec_command(argv));
 	}
 	if ((fd = signalfd(-1, &set, SFD_CLOEXEC)) == -1) {
 		err_sys("init: signalfd");
@@ -594,7 +595,7 @@ ctr_child_main(void *arg)
 	/* 8. COMMAND, or the init that runs it. */
 	trace_phase("exec", "%s; a successful execve(2) never returns, so what follows is its own",
 		    cfg->init ? "nutshell's init, which runs COMMAND" : "COMMAND");
-	return cfg->init ? exec_init(ch) : exec_command(cfg);
+	return cfg->init ? exec_init(ch) : exec_command(cfg->argv);
 fail:
 	/* The one line of this start's failure (common/err.h). */
 	err_print();
