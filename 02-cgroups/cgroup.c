@@ -249,16 +249,11 @@ cg_make(struct cg *cg)
 					cg->d[i].dir[0] = '\0';
 					cg->n = i + 1;
 					cg_remove(cg);
-					if (e == EBUSY)
-						return err_set(
-						    e,
-						    "cannot enable %s for the children of %s: "
-						    "it holds processes (no internal "
-						    "processes, cgroups(7)); run in a "
-						    "delegated or empty cgroup",
-						    c, pdir);
+					/* EBUSY: the host's layout is why (host.h). */
+					char why[512];
+					const char *w = host_cgroup_why(e, path, why, sizeof(why));
 					return err_set(e, "cannot enable %s in %s: %s", c, path,
-						       strerror(e));
+						       w ? w : strerror(e));
 				}
 				add_word(cg->d[i].enabled, sizeof(cg->d[i].enabled), c);
 			}

@@ -115,14 +115,42 @@ host_in_chroot(void)
 	return asked && WIFEXITED(status) && WEXITSTATUS(status) == 1;
 }
 
+void
+host_userns_knobs_read(const char *root, struct host_userns_knobs *k)
+{
+	static const char *const files[] = {
+	    "/proc/sys/user/max_user_namespaces", "/proc/sys/kernel/unprivileged_userns_clone",
+	    "/proc/sys/kernel/apparmor_restrict_unprivileged_userns"};
+	long *values[] = {&k->max_user_namespaces, &k->unprivileged_userns_clone,
+			  &k->apparmor_restrict};
+	char path[4096];
+
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s%s", root, files[i]);
+		*values[i] = proc_number(path);
+	}
+	k->in_chroot = 0;
+	k->filtered = 0;
+}
+
 const char *
 host_userns_why(int err, int as_root, char *buf, size_t size)
 {
-	long max = proc_number("/proc/sys/user/max_user_namespaces");
-	long debian = proc_number("/proc/sys/kernel/unprivileged_userns_clone");
-	long apparmor = proc_number("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
+	struct host_userns_knobs k;
 
-	if (err == ENOSPC && max == 0)
+	host_userns_knobs_read("", &k);
+	/* Asked only when they can matter: the chroot probe clones. */
+	if (err == EPERM) {
+		k.in_chroot = host_in_chroot();
+		k.filtered = filtered();
+	}
+	return host_userns_explain(err, as_root, &k, buf, size);
+}
+
+const char *
+host_userns_explain(int err, int as_root, const struct host_userns_knobs *k, char *buf, size_t size)
+{
+	if (err == ENOSPC && k->max_user_namespaces == 0)
 		snprintf(buf, size,
 			 "user namespaces are turned off here: user.max_user_namespaces is 0; "
 			 "allow them with 'sudo sysctl user.max_user_namespaces=15000'");
@@ -131,19 +159,19 @@ host_userns_why(int err, int as_root, char *buf, size_t size)
 		    buf, size,
 		    "the user namespaces allowed here are used up (user.max_user_namespaces=%ld, "
 		    "or 32 nested): end some, or raise the sysctl",
-		    max);
-	else if (err == EPERM && host_in_chroot())
+		    k->max_user_namespaces);
+	else if (err == EPERM && k->in_chroot)
 		snprintf(buf, size, "%s", host_chroot_line);
-	else if (err == EPERM && !as_root && debian == 0)
+	else if (err == EPERM && !as_root && k->unprivileged_userns_clone == 0)
 		snprintf(buf, size,
 			 "kernel.unprivileged_userns_clone is 0 (Debian's switch): only root may "
 			 "create user namespaces; 'sudo sysctl kernel.unprivileged_userns_clone=1' "
 			 "allows everyone");
-	else if (err == EPERM && filtered())
+	else if (err == EPERM && k->filtered)
 		snprintf(buf, size,
 			 "a seccomp filter refuses it: this runs inside a container whose profile "
 			 "denies new namespaces (Docker's default does)");
-	else if ((err == 0 || err == EPERM) && !as_root && apparmor == 1)
+	else if ((err == 0 || err == EPERM) && !as_root && k->apparmor_restrict == 1)
 		snprintf(
 		    buf, size,
 		    "kernel.apparmor_restrict_unprivileged_userns is 1 (Ubuntu 23.10+): the user "
@@ -167,12 +195,12 @@ host_cgroup_why(int err, const char *path, char *buf, size_t size)
 			 "/sys/fs/cgroup is mounted read-only: this runs inside a container that "
 			 "gave it no cgroup of its own to manage (docker run --cgroupns=private "
 			 "with a writable cgroup mount, or a VM, lets the cgroup lessons run)");
-	else if (err == EBUSY && path && strstr(path, "subtree_control"))
-		snprintf(
-		    buf, size,
-		    "no internal processes (cgroups(7)): %s holds processes, so cgroup v2 will "
-		    "not enable controllers for its children; move them into a leaf cgroup first",
-		    path);
+	else if (err == EBUSY && path && strstr(path, "/cgroup.subtree_control"))
+		snprintf(buf, size,
+			 "no internal processes (cgroups(7)): %.*s holds processes, so cgroup v2 "
+			 "will not enable controllers for its children; move them into a leaf "
+			 "cgroup first, or run in a delegated or empty cgroup",
+			 (int)(strstr(path, "/cgroup.subtree_control") - path), path);
 	else if ((err == EACCES || err == EPERM) && geteuid() != 0)
 		snprintf(buf, size,
 			 "%s: this user owns no cgroup to divide (no delegation); run as root, or "

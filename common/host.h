@@ -39,6 +39,26 @@ extern const char host_chroot_line[];
  */
 const char *host_userns_why(int err, int as_root, char *buf, size_t size);
 
+/* What host_userns_why decides on: the kernel's knobs for user namespaces
+ * (-1 where the file is not there: Debian's and Ubuntu's are patches of
+ * their own kernels), and, for EPERM only, a chroot and a seccomp filter. */
+struct host_userns_knobs {
+	long max_user_namespaces;	/* user.max_user_namespaces */
+	long unprivileged_userns_clone; /* Debian: kernel.unprivileged_userns_clone */
+	long apparmor_restrict; /* Ubuntu 23.10+: kernel.apparmor_restrict_unprivileged_userns */
+	int in_chroot;		/* host_in_chroot() */
+	int filtered;		/* a seccomp filter is on this process */
+};
+
+/* The three sysctls, read under ROOT ("" on a real host; a fake tree's top
+ * in a test, as cg_layout_parse takes one); in_chroot and filtered are 0. */
+void host_userns_knobs_read(const char *root, struct host_userns_knobs *k);
+
+/* host_userns_why's decision on knobs K: the host's classification alone,
+ * which a test holds against every kind of host, this one or not. */
+const char *host_userns_explain(int err, int as_root, const struct host_userns_knobs *k, char *buf,
+				size_t size);
+
 /*
  * Why a cgroup operation on PATH failed with ERR (mkdir, a write to
  * cgroup.subtree_control or cgroup.procs): EROFS, EACCES/EPERM, EBUSY. One

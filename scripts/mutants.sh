@@ -200,6 +200,18 @@ mutant cgroup-ro-said-delegation 02-cgroups/cgroup.c doctor doctor \
 	's/if \(access\(l->h\[h\]\.base, W_OK\) != 0 && errno == EROFS\)/if (0)/'
 mutant doctor-ro-unseen 05-full-container/doctor.c doctor doctor \
 	's/cg_ro \|= access\(l\.h\[i\]\.base, W_OK\) != 0 && errno == EROFS;/cg_ro |= 0;/'
+# Debian's and Ubuntu's user-namespace knobs (common/host.c), read from a
+# fake /proc tree: a user refused by Debian's switch is told so; so is one
+# whose namespace was made (err 0) but AppArmor left without capabilities.
+mutant debian-switch-unsaid common/host.c hostwhy hostwhy_debian_switch \
+	's/k->unprivileged_userns_clone == 0\)/k->unprivileged_userns_clone == 0 \&\& as_root)/'
+mutant apparmor-made-unsaid common/host.c hostwhy hostwhy_ubuntu_apparmor \
+	's/\(err == 0 \|\| err == EPERM\) && !as_root && k->apparmor_restrict == 1/err == EPERM \&\& !as_root \&\& k->apparmor_restrict == 1/'
+# cgroup v2's "no internal processes" (EBUSY on cgroup.subtree_control) named,
+# in a cgroup namespace whose root holds nutshell itself.
+mutant busy-unexplained 02-cgroups/cgroup.c doctor doctor \
+	's/const char \*w = host_cgroup_why\(e, path, why, sizeof\(why\)\);/const char *w = ((void)why, (const char *)0);/' \
+	cgroup2
 # Hostile images (04-overlay-chroot/image_digest.c, image_apply.c): each refusal
 # of unpack.
 mutant unpack-dotdot 04-overlay-chroot/image_apply.c unpack unpack_hostile \

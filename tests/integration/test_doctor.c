@@ -3,14 +3,18 @@
  * reports, each found here another way: user namespaces by unshare(1), the
  * namespaces by /proc/self/ns, the cgroup layout by /proc/self/mountinfo.
  */
+#include "../../02-cgroups/cgroup.h"
 #include "../suites.h"
 #include "harness.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -172,6 +176,92 @@ START_TEST(hosts_say_why_cgroups_are_read_only)
 }
 END_TEST
 
+/* The output of CMD (a shell line, run in the toolkit's top directory)
+ * started in the cgroup CG, in a cgroup namespace rooted there with a
+ * cgroup2 mount of its own at /sys/fs/cgroup: what a runtime inside a
+ * container made with `docker run --cgroupns=private` sees. */
+static char *
+in_own_cgroupns(const char *cg, const char *cmd)
+{
+	const char *root = getenv("NUTSHELL_ROOT") ? getenv("NUTSHELL_ROOT") : ".";
+	static char out[16384];
+	char line[8192], me[32];
+	int fds[2], status = -1;
+
+	snprintf(line, sizeof(line), "cd %s && %s; echo exit=$?", root, cmd);
+	ck_assert_int_eq(pipe2(fds, O_CLOEXEC), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		snprintf(me, sizeof(me), "%d", (int)getpid());
+		snprintf(out, sizeof(out), "%s/cgroup.procs", cg);
+		int procs = open(out, O_WRONLY | O_CLOEXEC);
+		if (procs < 0 || write(procs, me, strlen(me)) < 0 ||
+		    unshare(CLONE_NEWCGROUP) != 0 || unshare(CLONE_NEWNS) != 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  NULL) != 0 ||
+		    dup2(fds[1], 1) < 0 || dup2(fds[1], 2) < 0) {
+			dprintf(fds[1], "setup: %s\n", strerror(errno));
+			_exit(99);
+		}
+		execl("/bin/sh", "sh", "-c", line, (char *)NULL);
+		_exit(98);
+	}
+	close(fds[1]);
+	size_t n = 0;
+	ssize_t got;
+	while (n < sizeof(out) - 1 && (got = read(fds[0], out + n, sizeof(out) - 1 - n)) > 0)
+		n += (size_t)got;
+	out[n] = '\0';
+	close(fds[0]);
+	/* Not asserted here: the caller removes CG first. */
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		snprintf(out + n, sizeof(out) - n, "\n(the shell ended with %#x)", status);
+	return out;
+}
+
+/*
+ * cgroup v2's "no internal processes" (cgroups(7)): a cgroup other than the
+ * root that holds processes cannot enable controllers for its children
+ * (EBUSY on cgroup.subtree_control). Inside a container with a cgroup
+ * namespace of its own, nutshell's own cgroup is the namespace's root - not
+ * the real root, so not exempt - and holds nutshell itself: there is no
+ * empty ancestor to go to. The lesson and nutshell name the rule, not only
+ * EBUSY, and leave nothing. cgroup v2 only: the VM lane runs it.
+ */
+START_TEST(hosts_say_why_cgroup_v2_is_busy)
+{
+	struct cg_layout l;
+	char cg[1200];
+	int h;
+
+	if (cg_layout_detect(&l) != 0 || l.kind != CG_V2 || (h = cg_layout_find(&l, "pids")) < 0)
+		TEST_SKIP("the pids controller is not on cgroup v2 alone here");
+	snprintf(cg, sizeof(cg), "%s/reltest-busy-%d", l.h[h].base, (int)getpid());
+	ck_assert_int_eq(mkdir(cg, 0755), 0);
+	const char *why = "no internal processes (cgroups(7)): /sys/fs/cgroup holds processes, so "
+			  "cgroup v2 will not enable controllers for its children";
+
+	char *run = strdup(in_own_cgroupns(cg, "./05-full-container/nutshell run -q -- true 2>&1"));
+	char *pids = strdup(in_own_cgroupns(cg, "./02-cgroups/pids -q --max 4 2>&1"));
+	/* Nothing made beneath it, and nothing turned on; removed before any
+	 * assertion, so that a failure leaves nothing either. */
+	char path[1300], on[64] = "";
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", cg);
+	read_line_file(path, on, sizeof(on));
+	int removed = rmdir(cg) == 0 ? 0 : errno;
+	ck_assert_msg(strstr(run, "exit=125\n") && strstr(run, "cannot enable ") &&
+			  strstr(run, why),
+		      "nutshell run said:\n%.1500s", run);
+	ck_assert_msg(strstr(pids, "exit=1\n") && strstr(pids, why),
+		      "02-cgroups/pids said:\n%.1500s", pids);
+	ck_assert_msg(!on[0], "controllers left on in %s: '%s'", cg, on);
+	ck_assert_msg(!removed, "rmdir %s: %s (something left in it)", cg, strerror(removed));
+	free(run);
+	free(pids);
+}
+END_TEST
+
 Suite *
 suite_doctor(void)
 {
@@ -183,6 +273,7 @@ suite_doctor(void)
 	tcase_add_test(tc, hosts_say_why_user_namespaces_fail);
 	tcase_add_test(tc, hosts_say_why_user_namespaces_are_used_up);
 	tcase_add_test(tc, hosts_say_why_cgroups_are_read_only);
+	tcase_add_test(tc, hosts_say_why_cgroup_v2_is_busy);
 	suite_add_tcase(s, tc);
 	return s;
 }
