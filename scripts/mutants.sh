@@ -110,6 +110,10 @@ mutant no-sealed-copy-script 05-full-container/nutshell.c self_exe self_exe_scri
 	's/if \(ctr_run_sealed\(argv\) == -1\) \{/if ((void)argv, 0) {/'
 mutant no-sealed-copy-observer 05-full-container/nutshell.c self_exe \
 	self_exe_from_a_container_process 's/if \(ctr_run_sealed\(argv\) == -1\) \{/if ((void)argv, 0) {/'
+# The same edit when an engine starts the container (create, then start):
+# config.json's process runs /proc/self/exe.
+mutant no-sealed-copy-oci 05-full-container/nutshell.c self_exe_oci self_exe_oci_create_start \
+	's/if \(ctr_run_sealed\(argv\) == -1\) \{/if ((void)argv, 0) {/'
 mutant init-is-the-launcher 05-full-container/inside.c self_exe init_is_not_the_launcher \
 	's/TRACE\(execveat\(ch->self_fd/_exit(ctr_init_main((char **)argv + 2)), TRACE(execveat(ch->self_fd/'
 mutant same-id-in-parallel 05-full-container/options.c nutshell-load load \

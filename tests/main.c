@@ -69,6 +69,7 @@ static const struct {
     {"reliability", suite_reliability, "root to start containers"},
     {"resources", suite_resources, "root to start containers and veth pairs"},
     {"self_exe", suite_self_exe, "root to start containers"},
+    {"self_exe_oci", suite_self_exe_oci, "root to create containers as an OCI runtime"},
     {"session", suite_session, "root to start containers on a pty"},
     {"workshop", suite_workshop, "root to start containers and mount on a pty"},
     {"nutshell-load", suite_nutshell_load, "root to start containers"},

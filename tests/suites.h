@@ -57,6 +57,7 @@ Suite *suite_devices(void);
 Suite *suite_reliability(void);
 Suite *suite_resources(void);
 Suite *suite_self_exe(void);
+Suite *suite_self_exe_oci(void);
 Suite *suite_nutshell_load(void);
 Suite *suite_session(void);
 Suite *suite_workshop(void);

@@ -20,8 +20,7 @@
  * writing through /proc/self/fd (what a process that outlived the run, or
  * got the descriptor passed to it, can do).
  */
-#include "../suites.h"
-#include "harness.h"
+#include "self_exe_lab.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -37,112 +36,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#define NUTSHELL "05-full-container/nutshell"
-#define MAX_HELD 64
-
-struct lab {
-	char dir[64];  /* /tmp/nutshell-test-exe.XXXXXX */
-	char bin[128]; /* the copy of nutshell that runs */
-	char vol[128]; /* mounted at /x: entry, script, trace (a fifo) */
-	char img[PATH_MAX + 32];
-	char out[128], err[128];
-	struct stat st; /* the copy, as the host sees it */
-	char *bytes;	/* and its content */
-	size_t size;
-	int no_fsopen; /* the copy runs with fsopen(2) refused (ENOSYS) */
-};
-
-static void
-nap(int ms)
-{
-	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&t, NULL);
-}
-
-static char *
-slurp_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 65536 + 1 > cap)
-			buf = realloc(buf, cap = 2 * cap + 65536 + 1);
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got > 0);
-	fclose(f);
-	buf[n] = '\0';
-	if (size)
-		*size = n;
-	return buf;
-}
-
-static void
-write_file(const char *path, const char *data, size_t size, mode_t mode)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-
-	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
-	ck_assert_int_eq(write(fd, data, size), (ssize_t)size);
-	ck_assert_int_eq(fchmod(fd, mode), 0);
-	close(fd);
-}
-
-static void
-lab_make(struct lab *l)
-{
-	const char *root = getenv("NUTSHELL_ROOT") ? getenv("NUTSHELL_ROOT") : ".";
-	char path[PATH_MAX + 64], top[PATH_MAX];
-	static const char script[] = "#!/proc/self/exe run\n";
-
-	memset(l, 0, sizeof(*l));
-	ck_assert_ptr_nonnull(realpath(root, top));
-	snprintf(l->dir, sizeof(l->dir), "/tmp/nutshell-test-exe.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(l->dir));
-	snprintf(path, sizeof(path), "%s/%s", top, NUTSHELL);
-	l->bytes = slurp_file(path, &l->size);
-	ck_assert_ptr_nonnull(l->bytes);
-	snprintf(l->bin, sizeof(l->bin), "%s/nutshell", l->dir);
-	write_file(l->bin, l->bytes, l->size, 0755);
-	ck_assert_int_eq(stat(l->bin, &l->st), 0);
-	snprintf(l->img, sizeof(l->img), "%s/images/busybox", top);
-	snprintf(l->vol, sizeof(l->vol), "%s/vol", l->dir);
-	ck_assert_int_eq(mkdir(l->vol, 0755), 0);
-	snprintf(path, sizeof(path), "%s/entry", l->vol);
-	ck_assert_int_eq(symlink("/proc/self/exe", path), 0);
-	snprintf(path, sizeof(path), "%s/script", l->vol);
-	write_file(path, script, sizeof(script) - 1, 0755);
-	snprintf(path, sizeof(path), "%s/trace", l->vol);
-	ck_assert_int_eq(mkfifo(path, 0666), 0);
-	snprintf(l->out, sizeof(l->out), "%s/out", l->dir);
-	snprintf(l->err, sizeof(l->err), "%s/err", l->dir);
-}
-
-/* The copy is byte for byte what was built; then everything goes. */
-static void
-lab_end(struct lab *l)
-{
-	size_t size = 0;
-	char *now = slurp_file(l->bin, &size);
-	const char *names[] = {"vol/entry", "vol/script", "vol/trace", "nutshell", "out", "err"};
-	char path[256];
-
-	ck_assert_msg(now && size == l->size && memcmp(now, l->bytes, size) == 0,
-		      "the runtime's binary was changed from inside");
-	free(now);
-	free(l->bytes);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", l->dir, names[i]);
-		unlink(path);
-	}
-	rmdir(l->vol);
-	rmdir(l->dir);
-}
 
 /* The copy, run with ARGS: its own session, output into files. */
 static pid_t
@@ -191,7 +84,7 @@ container_of(pid_t launcher)
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)launcher);
 	ck_assert_int_gt(readlink(path, mine, sizeof(mine) - 1), 0);
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)launcher, (int)launcher);
-	for (int i = 0; i < 1000; i++, nap(10)) {
+	for (int i = 0; i < 1000; i++, lab_nap(10)) {
 		char ns[64];
 		int pid = atoi(read_line_file(path, text, sizeof(text)));
 		snprintf(ns, sizeof(ns), "/proc/%d/ns/pid", pid);
@@ -201,122 +94,6 @@ container_of(pid_t launcher)
 	}
 	ck_abort_msg("no container appeared");
 	return -1;
-}
-
-/* Waits until a process of the container's mount namespace runs with
- * argv[0] one of "/x/entry" or "/proc/self/exe": COMMAND became the
- * runtime (which then waits in open(2) of the fifo /x/trace, for ever). */
-static void
-wait_for_runtime_inside(pid_t ctr)
-{
-	char path[64];
-	struct stat ns, other;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)ctr);
-	ck_assert_int_eq(stat(path, &ns), 0);
-	/* Up to 30 s: the copy inside starts as slowly as a loaded machine
-	 * (the VM lane, another suite) lets it. */
-	for (int i = 0; i < 3000; i++, nap(10)) {
-		DIR *d = opendir("/proc");
-		struct dirent *e;
-		int found = 0;
-
-		while (d && (e = readdir(d)) && !found) {
-			char cmd[64] = "", proc[320];
-			if (e->d_name[0] < '1' || e->d_name[0] > '9')
-				continue;
-			snprintf(proc, sizeof(proc), "/proc/%s/ns/mnt", e->d_name);
-			if (stat(proc, &other) != 0 || other.st_ino != ns.st_ino)
-				continue;
-			snprintf(proc, sizeof(proc), "/proc/%s/cmdline", e->d_name);
-			read_line_file(proc, cmd, sizeof(cmd));
-			found = strcmp(cmd, "/x/entry") == 0 || strcmp(cmd, "/proc/self/exe") == 0;
-		}
-		if (d)
-			closedir(d);
-		if (found)
-			return;
-	}
-	ck_abort_msg("COMMAND never became the runtime's binary inside");
-}
-
-/* The observer's report of one descriptor: is it the host's copy? */
-static int
-is_host_binary(int fd, const struct stat *host)
-{
-	struct stat st;
-
-	return fstat(fd, &st) == 0 && st.st_dev == host->st_dev && st.st_ino == host->st_ino;
-}
-
-/* The second process: in the container's mount namespace, with every
- * capability. Reports on `report`, waits for a byte on `go` (the run has
- * ended), then tries again what it held. */
-static void
-observe(pid_t ctr, const struct stat *host, int report, int go)
-{
-	char path[PATH_MAX];
-	int held[MAX_HELD], nheld = 0;
-	FILE *r = fdopen(report, "w");
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)ctr);
-	int ns = open(path, O_RDONLY | O_CLOEXEC);
-	/* Our own /proc/self/fd, for later: the container's /proc knows only
-	 * its own pid namespace, and it goes with it. */
-	int self = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (!r || ns < 0 || self < 0 || setns(ns, CLONE_NEWNS) != 0 || chdir("/") != 0)
-		_exit(97);
-	DIR *d = opendir("/proc"); /* the container's: its pid namespace */
-	struct dirent *e;
-	while (d && (e = readdir(d)) && nheld < MAX_HELD) {
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/exe", e->d_name);
-		int fd = open(path, O_PATH | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		held[nheld++] = fd;
-		if (is_host_binary(fd, host))
-			fprintf(r, "HOST-BINARY %s\n", path);
-		int w = open(path, O_WRONLY | O_CLOEXEC);
-		if (w >= 0 && is_host_binary(w, host))
-			fprintf(r, "HOST-WRITABLE during: %s\n", path);
-		else
-			fprintf(r, "during %s: %s\n", path,
-				w >= 0 ? "not the host's" : strerror(errno));
-		if (w >= 0)
-			close(w);
-	}
-	fprintf(r, "probed %d\n", nheld);
-	fflush(r);
-	char c;
-	if (read(go, &c, 1) != 1)
-		_exit(96);
-	for (int i = 0; i < nheld; i++) {
-		snprintf(path, sizeof(path), "%d", held[i]);
-		int w = openat(self, path, O_WRONLY | O_CLOEXEC);
-		char link[64] = "";
-		readlinkat(self, path, link, sizeof(link) - 1);
-		if (w >= 0 && is_host_binary(w, host))
-			fprintf(r, "HOST-WRITABLE after the run: exe %d\n", i);
-		else if (w >= 0 && strncmp(link, "/memfd:", 7) == 0 && pwrite(w, "X", 1, 0) == 1)
-			/* The runtime's own copy of a run that is over: the only
-			 * file written here, and only when its seals failed. */
-			fprintf(r, "MEMFD-WRITTEN after the run: exe %d\n", i);
-		else if (w >= 0 && strcmp(link, "/nutshell") == 0)
-			/* The read-only overlayfs view of the lab's copy (its
-			 * path is the one inside that mount, sealed.c): opened
-			 * for writing, nothing written. */
-			fprintf(r, "VIEW-WRITABLE after the run: exe %d\n", i);
-		else
-			fprintf(r, "after %d (%s): %s\n", i, link,
-				w >= 0 ? "not the host's" : strerror(errno));
-		if (w >= 0)
-			close(w);
-	}
-	fprintf(r, "end\n");
-	fclose(r);
-	_exit(0);
 }
 
 /* Runs ARGS in the copy, waits until `ready` says the container is where
@@ -337,7 +114,7 @@ attack(struct lab *l, const char *const args[], void (*ready)(const struct lab *
 	if (obs == 0) {
 		close(report[0]);
 		close(go[1]);
-		observe(ctr, &l->st, report[1], go[0]);
+		lab_observe(ctr, &l->st, report[1], go[0]);
 	}
 	close(report[1]);
 	close(go[0]);
@@ -365,24 +142,11 @@ attack(struct lab *l, const char *const args[], void (*ready)(const struct lab *
 static void
 assert_not_reached(const struct lab *l, const char *seen, int status)
 {
-	char *err = slurp_file(l->err, NULL);
-	int probed = 0;
-	const char *p = strstr(seen, "probed ");
+	char *err = lab_slurp(l->err, NULL);
 
-	if (p)
-		probed = atoi(p + 7);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGKILL,
 		      "launcher: %#x\n%s", status, err ? err : "");
-	ck_assert_msg(probed >= 1 && strstr(seen, "\nend\n"), "the observer saw nothing:\n%.3000s",
-		      seen);
-	ck_assert_msg(!strstr(seen, "HOST-BINARY"),
-		      "the host's binary is a container process's /proc/PID/exe:\n%.3000s", seen);
-	ck_assert_msg(!strstr(seen, "HOST-WRITABLE"),
-		      "the host's binary could be opened for writing from inside:\n%.3000s", seen);
-	ck_assert_msg(!strstr(seen, "MEMFD-WRITTEN"),
-		      "the runtime's copy is not sealed against writes:\n%.3000s", seen);
-	ck_assert_msg(!strstr(seen, "VIEW-WRITABLE"),
-		      "the runtime's overlayfs view could be opened for writing:\n%.3000s", seen);
+	lab_assert_observer_reached_nothing(seen);
 	free(err);
 }
 
@@ -402,7 +166,7 @@ static void
 runtime_inside(const struct lab *l, pid_t ctr)
 {
 	(void)l;
-	wait_for_runtime_inside(ctr);
+	lab_wait_for_runtime_inside(ctr);
 }
 
 /* COMMAND is a symlink to /proc/self/exe: pid 1 runs whatever its execve
@@ -453,8 +217,8 @@ static void
 shell_probed(const struct lab *l, pid_t ctr)
 {
 	(void)ctr;
-	for (int i = 0; i < 1000; i++, nap(10)) {
-		char *out = slurp_file(l->out, NULL);
+	for (int i = 0; i < 1000; i++, lab_nap(10)) {
+		char *out = lab_slurp(l->out, NULL);
 		int done = out && strstr(out, "probed\n");
 		free(out);
 		if (done)
@@ -482,7 +246,7 @@ START_TEST(self_exe_from_a_container_process)
 	char line[64], host[64];
 
 	attack_fails(&l, args, shell_probed);
-	char *out = slurp_file(l.out, NULL);
+	char *out = lab_slurp(l.out, NULL);
 	ck_assert_ptr_nonnull(out);
 	ck_assert_msg(strstr(out, "exe /proc/1 "), "pid 1's exe not seen:\n%.3000s", out);
 	snprintf(host, sizeof(host), " %lu:%lu\n", (unsigned long)l.st.st_dev,
@@ -522,7 +286,7 @@ START_TEST(init_is_not_the_launcher)
 	pid_t pid = lab_run(&l, args);
 	unsetenv("NUTSHELL_TEST_SECRET");
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	char *out = slurp_file(l.out, NULL), *err = slurp_file(l.err, NULL);
+	char *out = lab_slurp(l.out, NULL), *err = lab_slurp(l.err, NULL);
 	ck_assert_ptr_nonnull(out);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit %#x:\n%.3000s", status,
 		      err);
@@ -553,15 +317,15 @@ START_TEST(inspect_reports_pid1_exe)
 	lab_make(&l);
 	snprintf(path, sizeof(path), "%s/05-full-container/inspect", root);
 	size_t size;
-	char *inspect = slurp_file(path, &size);
+	char *inspect = lab_slurp(path, &size);
 	ck_assert_ptr_nonnull(inspect);
 	snprintf(path, sizeof(path), "%s/inspect", l.vol);
-	write_file(path, inspect, size, 0755);
+	lab_write_file(path, inspect, size, 0755);
 	free(inspect);
 	pid_t pid = lab_run(&l, args);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	unlink(path);
-	char *out = slurp_file(l.out, NULL);
+	char *out = lab_slurp(l.out, NULL);
 	ck_assert_ptr_nonnull(out);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit %#x", status);
 	ck_assert_msg(strstr(out, "\"key\":\"pid1_exe\",\"value\":\"EACCES\""),

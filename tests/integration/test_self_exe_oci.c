@@ -1,0 +1,164 @@
+/*
+ * test_self_exe_oci.c - the runtime's binary, seen from inside, when an
+ * engine starts the container: `nutshell create` then `nutshell start`, as
+ * containerd and podman call runc (issue 18, CVE-2019-5736).
+ *
+ * The same attack as test_self_exe.c (self_exe_lab.h), in runtime mode:
+ * config.json's process.args[0] is the volume's "entry", a symlink to
+ * /proc/self/exe. create's init process resolves it when `start` lets it
+ * execve(2), so COMMAND becomes whatever init runs from; the observer, in
+ * the container's mount namespace, opens /proc/N/exe of each of its
+ * processes for writing during the run and after it. create and start run
+ * from the sealed view or copy (nutshell.c step 0, before the OCI commands
+ * are told apart): what init executes is never the host's file.
+ *
+ * The test process is a child subreaper (prctl(2) PR_SET_CHILD_SUBREAPER),
+ * as conmon and the containerd shim are: create leaves no nutshell behind,
+ * so the container's init becomes our child.
+ */
+#include "self_exe_lab.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The lab's copy, run with ARGS (a NULL-ended list) and --root DIR/root;
+ * its exit status. Output into the lab's out and err files. */
+static int
+oci_run(const struct lab *l, const char *const args[])
+{
+	const char *argv[16] = {l->bin, "--root", NULL};
+	char root[160];
+	size_t n = 3;
+	int status;
+
+	snprintf(root, sizeof(root), "%s/root", l->dir);
+	argv[2] = root;
+	while (*args && n < 15)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY), out = open(l->out, O_WRONLY | O_CREAT, 0644),
+		    err = open(l->err, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
+		    dup2(err, 2) < 0)
+			_exit(99);
+		execv(argv[0], (char *const *)argv);
+		_exit(98);
+	}
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+/* A bundle in the lab whose process runs /x/entry (the symlink to
+ * /proc/self/exe) with NUTSHELL_JSON=/x/trace, so that the runtime it
+ * becomes waits in open(2) of the fifo; the lab's volume at /x. */
+static void
+write_bundle(const struct lab *l)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/bundle", l->dir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/bundle/config.json", l->dir);
+	FILE *f = fopen(path, "we");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f,
+		"{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"/x/entry\",\"run\"],"
+		"\"env\":[\"PATH=/bin\",\"NUTSHELL_JSON=/x/trace\"],\"cwd\":\"/\","
+		"\"user\":{\"uid\":0,\"gid\":0},\"noNewPrivileges\":true},"
+		"\"root\":{\"path\":\"%s\",\"readonly\":true},\"hostname\":\"self-exe\","
+		"\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+		"{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"%s\","
+		"\"options\":[\"rbind\",\"rw\"]}],"
+		"\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},"
+		"{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"mount\"}]}}",
+		l->img, l->vol);
+	fclose(f);
+}
+
+START_TEST(self_exe_oci_create_start)
+{
+	struct lab l;
+	char path[256], text[8192] = "", pid_text[32] = "";
+	int report[2], go[2], status;
+
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	lab_make(&l);
+	write_bundle(&l);
+	snprintf(path, sizeof(path), "%s/bundle", l.dir);
+	char pid_file[160];
+	snprintf(pid_file, sizeof(pid_file), "%s/pid", l.dir);
+	const char *create[] = {"create", "--bundle", path, "--pid-file", pid_file, "c1", NULL};
+	status = oci_run(&l, create);
+	char *err = lab_slurp(l.err, NULL);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "create: %#x\n%s", status,
+		      err ? err : "");
+	free(err);
+	pid_t ctr = atoi(read_line_file(pid_file, pid_text, sizeof(pid_text)));
+	ck_assert_int_gt(ctr, 1);
+	const char *start[] = {"start", "c1", NULL};
+	status = oci_run(&l, start);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "start: %#x", status);
+	lab_wait_for_runtime_inside(ctr);
+
+	/* The observer, during the run; then the container is killed (init
+	 * is our child now) and it looks again. */
+	ck_assert_int_eq(pipe2(report, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
+	pid_t obs = fork();
+	if (obs == 0) {
+		close(report[0]);
+		close(go[1]);
+		lab_observe(ctr, &l.st, report[1], go[0]);
+	}
+	close(report[1]);
+	close(go[0]);
+	size_t n = 0;
+	ssize_t got;
+	while (!strstr(text, "probed") && n < sizeof(text) - 1 &&
+	       (got = read(report[0], text + n, sizeof(text) - 1 - n)) > 0)
+		text[n += (size_t)got] = '\0';
+	ck_assert_int_eq(kill(ctr, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(ctr, &status, 0), ctr);
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	close(go[1]);
+	while (n < sizeof(text) - 1 && (got = read(report[0], text + n, sizeof(text) - 1 - n)) > 0)
+		text[n += (size_t)got] = '\0';
+	close(report[0]);
+	int ost;
+	ck_assert_int_eq(waitpid(obs, &ost, 0), obs);
+	const char *del[] = {"delete", "c1", NULL};
+	int deleted = oci_run(&l, del);
+	ck_assert_msg(WIFEXITED(ost) && WEXITSTATUS(ost) == 0, "observer: %#x\n%s", ost, text);
+	lab_assert_observer_reached_nothing(text);
+	ck_assert_msg(WIFEXITED(deleted) && WEXITSTATUS(deleted) == 0, "delete: %#x", deleted);
+	snprintf(path, sizeof(path), "%s/bundle/config.json", l.dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/bundle", l.dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/root", l.dir);
+	rmdir(path);
+	unlink(pid_file);
+	lab_end(&l);
+}
+END_TEST
+
+Suite *
+suite_self_exe_oci(void)
+{
+	Suite *s = suite_create("self_exe_oci");
+	TCase *tc = tcase_create("self_exe_oci_create_start");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, self_exe_oci_create_start);
+	suite_add_tcase(s, tc);
+	return s;
+}
