@@ -358,8 +358,15 @@ cg_attach(struct cg *cg, pid_t pid)
 
 	snprintf(num, sizeof(num), "%d", (int)pid);
 	for (size_t i = 0; i < cg->n; i++)
-		if (cg_write_file(cg->d[i].dir, "cgroup.procs", num) != 0)
-			return -1;
+		if (cg_write_file(cg->d[i].dir, "cgroup.procs", num) != 0) {
+			/* EOPNOTSUPP on v2: the host's layout is why (host.h). */
+			int e = errno;
+			char path[sizeof(cg->d[i].dir) + 16], why[512];
+			snprintf(path, sizeof(path), "%s/cgroup.procs", cg->d[i].dir);
+			const char *w = host_cgroup_why(e, path, why, sizeof(why));
+			return err_set(e, "moving %s into %s: %s", num, cg->d[i].dir,
+				       w ? w : strerror(e));
+		}
 	return 0;
 }
 
@@ -605,6 +612,8 @@ cg_fork(struct cg *cg, int (*fn)(void *), void *arg, unsigned timeout)
 	}
 	trace_end(pid);
 	close(go[0]);
+	if (pid < 0)
+		err_sys("fork");
 	if (pid < 0 || cg_attach(cg, pid) != 0) {
 		int saved = errno;
 		close(go[1]);
@@ -614,6 +623,7 @@ cg_fork(struct cg *cg, int (*fn)(void *), void *arg, unsigned timeout)
 		return -1;
 	}
 	if (write(go[1], &byte, 1) != 1) {
+		err_sys("starting the child");
 		close(go[1]);
 		return -1;
 	}

@@ -142,7 +142,7 @@ main(int argc, char **argv)
 	/* >>> allow */
 	pid_t pid = cg_fork(&cg, child, NULL, 20);
 	if (pid < 0) {
-		err_set(errno, "cannot start the child: %s", strerror(errno));
+		err_prefix("cannot start the child");
 		goto out;
 	}
 	if (wait_child(pid, &status, 10, -1) != 0) {

@@ -155,7 +155,7 @@ main(int argc, char **argv)
 	/* >>> high */
 	pid_t pid = cg_fork(&cg, crawl, &demand, 20);
 	if (pid < 0) {
-		err_set(errno, "cannot start the child: %s", strerror(errno));
+		err_prefix("cannot start the child");
 		goto out;
 	}
 	ok = watch(&cg, pid, demand, sigfd);

@@ -116,7 +116,7 @@ part_max(const struct cg_layout *l, int sigfd)
 	trace_note("child: touch up to %llu MiB, 1 MiB at a time", (unsigned long long)demand);
 	pid_t pid = cg_fork(&cg, hog, &demand, 20);
 	if (pid < 0) {
-		err_set(errno, "cannot start the child: %s", strerror(errno));
+		err_prefix("cannot start the child");
 		goto out;
 	}
 	if (wait_child(pid, &status, 30, sigfd) != 0) {

@@ -161,7 +161,7 @@ main(int argc, char **argv)
 	trace_note("child: fork %d times; each grandchild waits", attempts);
 	pid_t pid = cg_fork(&cg, bomb, NULL, 20);
 	if (pid < 0) {
-		err_set(errno, "cannot start the child: %s", strerror(errno));
+		err_prefix("cannot start the child");
 		goto out;
 	}
 	for (double end = wait_now() + 10; !res->done && wait_now() < end;)

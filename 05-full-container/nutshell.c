@@ -220,7 +220,7 @@ setup_from_outside(pid_t pid, struct ctr_channels *chan)
 	char map[64], host_if[IFNAMSIZ];
 
 	if (have_cgroup && !child.join && cg_attach(&cgroup, pid) == -1)
-		return err_sys("attaching to the cgroup");
+		return err_prefix("attaching to the cgroup");
 	if (cfg.userns) {
 		snprintf(map, sizeof(map), "0 %u %lu\n", (unsigned)cfg.outer_uid, cfg.userns_count);
 		/* An ordinary user must deny setgroups(2) before writing gid_map. */

@@ -201,6 +201,18 @@ host_cgroup_why(int err, const char *path, char *buf, size_t size)
 			 "will not enable controllers for its children; move them into a leaf "
 			 "cgroup first, or run in a delegated or empty cgroup",
 			 (int)(strstr(path, "/cgroup.subtree_control") - path), path);
+	else if (err == EOPNOTSUPP && v2 && path && strstr(path, "/cgroup.procs"))
+		/* The same rule, met through thread mode: a parent that holds
+		 * processes may still enable a threaded controller (cpu, pids),
+		 * and so becomes a thread root whose children are "domain
+		 * invalid": no process can be moved into them (cgroups(7),
+		 * "Thread mode"; kernel/cgroup/cgroup.c cgroup_is_valid_domain). */
+		snprintf(buf, size,
+			 "no internal processes (cgroups(7)): the parent of %.*s holds processes "
+			 "and has a threaded controller (cpu, pids) on, so cgroup v2 moves no "
+			 "process into its children (thread mode: \"domain invalid\"); run in a "
+			 "delegated or empty cgroup",
+			 (int)(strstr(path, "/cgroup.procs") - path), path);
 	else if ((err == EACCES || err == EPERM) && geteuid() != 0)
 		snprintf(buf, size,
 			 "%s: this user owns no cgroup to divide (no delegation); run as root, or "

@@ -61,8 +61,9 @@ const char *host_userns_explain(int err, int as_root, const struct host_userns_k
 
 /*
  * Why a cgroup operation on PATH failed with ERR (mkdir, a write to
- * cgroup.subtree_control or cgroup.procs): EROFS, EACCES/EPERM, EBUSY. One
- * line, or NULL.
+ * cgroup.subtree_control or cgroup.procs): EROFS, EACCES/EPERM, EBUSY on
+ * cgroup.subtree_control, EOPNOTSUPP on a v2 cgroup.procs. One line, or
+ * NULL.
  */
 const char *host_cgroup_why(int err, const char *path, char *buf, size_t size);
 
