@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -247,4 +248,37 @@ lab_assert_observer_reached_nothing(const char *seen)
 		      "the runtime's copy is not sealed against writes:\n%.3000s", seen);
 	ck_assert_msg(!strstr(seen, "VIEW-WRITABLE"),
 		      "the runtime's overlayfs view could be opened for writing:\n%.3000s", seen);
+}
+
+char *
+lab_watch(const struct lab *l, pid_t ctr, void (*end)(void *), void *arg, int *observer_status)
+{
+	int report[2], go[2];
+
+	ck_assert_int_eq(pipe2(report, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
+	pid_t obs = fork();
+	if (obs == 0) {
+		close(report[0]);
+		close(go[1]);
+		lab_observe(ctr, &l->st, report[1], go[0]);
+	}
+	close(report[1]);
+	close(go[0]);
+	/* During: read up to "probed"; then the run ends. */
+	char text[8192] = "";
+	size_t n = 0;
+	ssize_t got;
+	while (!strstr(text, "probed") && n < sizeof(text) - 1 &&
+	       (got = read(report[0], text + n, sizeof(text) - 1 - n)) > 0)
+		text[n += (size_t)got] = '\0';
+	end(arg);
+	/* After: nothing executes the copy any more. */
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	close(go[1]);
+	while (n < sizeof(text) - 1 && (got = read(report[0], text + n, sizeof(text) - 1 - n)) > 0)
+		text[n += (size_t)got] = '\0';
+	close(report[0]);
+	ck_assert_int_eq(waitpid(obs, observer_status, 0), obs);
+	return strdup(text);
 }

@@ -46,6 +46,11 @@ void lab_wait_for_runtime_inside(pid_t ctr);
 /* The observer (in a child): reports on REPORT, waits for a byte on GO
  * (the run has ended), tries again; exits. */
 void lab_observe(pid_t ctr, const struct stat *host, int report, int go);
+/* Starts the observer on CTR, reads its report up to "probed", calls
+ * END(ARG) (the run ends there), lets it look again: what it said
+ * (malloc'd), its exit status in *OBSERVER_STATUS. */
+char *lab_watch(const struct lab *l, pid_t ctr, void (*end)(void *), void *arg,
+		int *observer_status);
 /* Asserts that what it reported reached nothing. */
 void lab_assert_observer_reached_nothing(const char *seen);
 

@@ -99,44 +99,33 @@ container_of(pid_t launcher)
 /* Runs ARGS in the copy, waits until `ready` says the container is where
  * the test wants it, lets the observer look, kills the container, lets the
  * observer look again. What the observer said, and the launcher's status. */
+/* attack(): the launcher waited for once the container is killed. */
+struct ending {
+	pid_t ctr, launcher;
+	int *status;
+};
+
+static void
+end_run(void *arg)
+{
+	struct ending *e = arg;
+
+	kill(e->ctr, SIGKILL);
+	ck_assert_int_eq(waitpid(e->launcher, e->status, 0), e->launcher);
+}
+
 static char *
 attack(struct lab *l, const char *const args[], void (*ready)(const struct lab *, pid_t),
        int *status)
 {
-	int report[2], go[2];
 	pid_t launcher = lab_run(l, args);
-	pid_t ctr = container_of(launcher);
-
-	ready(l, ctr);
-	ck_assert_int_eq(pipe2(report, O_CLOEXEC), 0);
-	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
-	pid_t obs = fork();
-	if (obs == 0) {
-		close(report[0]);
-		close(go[1]);
-		lab_observe(ctr, &l->st, report[1], go[0]);
-	}
-	close(report[1]);
-	close(go[0]);
-	/* During: read up to "probed"; then the run ends. */
-	char text[8192] = "";
-	size_t n = 0;
-	ssize_t got;
-	while (!strstr(text, "probed") && n < sizeof(text) - 1 &&
-	       (got = read(report[0], text + n, sizeof(text) - 1 - n)) > 0)
-		text[n += (size_t)got] = '\0';
-	kill(ctr, SIGKILL);
-	ck_assert_int_eq(waitpid(launcher, status, 0), launcher);
-	/* After: nothing executes the copy any more. */
-	ck_assert_int_eq(write(go[1], "g", 1), 1);
-	close(go[1]);
-	while (n < sizeof(text) - 1 && (got = read(report[0], text + n, sizeof(text) - 1 - n)) > 0)
-		text[n += (size_t)got] = '\0';
-	close(report[0]);
+	struct ending e = {container_of(launcher), launcher, status};
 	int ost;
-	ck_assert_int_eq(waitpid(obs, &ost, 0), obs);
+
+	ready(l, e.ctr);
+	char *text = lab_watch(l, e.ctr, end_run, &e, &ost);
 	ck_assert_msg(WIFEXITED(ost) && WEXITSTATUS(ost) == 0, "observer: %#x\n%s", ost, text);
-	return strdup(text);
+	return text;
 }
 
 static void

@@ -84,11 +84,22 @@ write_bundle(const struct lab *l)
 	fclose(f);
 }
 
+/* lab_watch's end of the run: init killed, and reaped by us. */
+static void
+end_init(void *arg)
+{
+	pid_t ctr = *(pid_t *)arg;
+	int status;
+
+	ck_assert_int_eq(kill(ctr, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(ctr, &status, 0), ctr);
+}
+
 START_TEST(self_exe_oci_create_start)
 {
 	struct lab l;
-	char path[256], text[8192] = "", pid_text[32] = "";
-	int report[2], go[2], status;
+	char path[256], pid_text[32] = "";
+	int status;
 
 	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
 	lab_make(&l);
@@ -111,34 +122,13 @@ START_TEST(self_exe_oci_create_start)
 
 	/* The observer, during the run; then the container is killed (init
 	 * is our child now) and it looks again. */
-	ck_assert_int_eq(pipe2(report, O_CLOEXEC), 0);
-	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
-	pid_t obs = fork();
-	if (obs == 0) {
-		close(report[0]);
-		close(go[1]);
-		lab_observe(ctr, &l.st, report[1], go[0]);
-	}
-	close(report[1]);
-	close(go[0]);
-	size_t n = 0;
-	ssize_t got;
-	while (!strstr(text, "probed") && n < sizeof(text) - 1 &&
-	       (got = read(report[0], text + n, sizeof(text) - 1 - n)) > 0)
-		text[n += (size_t)got] = '\0';
-	ck_assert_int_eq(kill(ctr, SIGKILL), 0);
-	ck_assert_int_eq(waitpid(ctr, &status, 0), ctr);
-	ck_assert_int_eq(write(go[1], "g", 1), 1);
-	close(go[1]);
-	while (n < sizeof(text) - 1 && (got = read(report[0], text + n, sizeof(text) - 1 - n)) > 0)
-		text[n += (size_t)got] = '\0';
-	close(report[0]);
 	int ost;
-	ck_assert_int_eq(waitpid(obs, &ost, 0), obs);
+	char *text = lab_watch(&l, ctr, end_init, &ctr, &ost);
 	const char *del[] = {"delete", "c1", NULL};
 	int deleted = oci_run(&l, del);
 	ck_assert_msg(WIFEXITED(ost) && WEXITSTATUS(ost) == 0, "observer: %#x\n%s", ost, text);
 	lab_assert_observer_reached_nothing(text);
+	free(text);
 	ck_assert_msg(WIFEXITED(deleted) && WEXITSTATUS(deleted) == 0, "delete: %#x", deleted);
 	snprintf(path, sizeof(path), "%s/bundle/config.json", l.dir);
 	unlink(path);
