@@ -99,8 +99,10 @@ mutant no-sealed-copy 05-full-container/nutshell.c self_exe self_exe_symlink \
 	's/if \(ctr_run_sealed\(argv\) == -1\)/if ((void)argv, 0)/'
 # Issue 21: where it can, nutshell runs from a read-only overlayfs view of
 # its binary instead of a copy; the copy is what it gets without fsopen(2).
+# The launcher then runs from the host's file, as a view it takes for one
+# (the second run knows itself by SEALED_FROM alone): not a start that fails.
 mutant view-is-the-host-file 05-full-container/sealed.c self_exe self_exe_symlink \
-	's/view = openat\(mnt, slash \+ 1, /view = openat(AT_FDCWD, self_path, /'
+	's/view = openat\(mnt, slash \+ 1, /view = openat(AT_FDCWD, self_path, /; s/if \(is_sealed\(fd\)\) \{/if (is_sealed(fd) || from) {/'
 mutant copy-not-sealed 05-full-container/sealed.c self_exe self_exe_symlink_memfd \
 	's/F_SEAL_SHRINK \| F_SEAL_GROW \| F_SEAL_WRITE\) == -1\)/F_SEAL_SHRINK | F_SEAL_GROW) == -1)/; s/\(seals & SEALS\) == SEALS/(seals \& F_SEAL_SEAL)/'
 # The same edit against the other two attacks of issue 18: COMMAND a
@@ -146,14 +148,14 @@ mutant device-program-allows-all 02-cgroups/cgroup_devices.c devices cgroup_deni
 mutant device-program-allows-all-unit 02-cgroups/cgroup_devices.c cgroup values \
 	's/PUT\(MOV64_K\(BPF_REG_0, 0\)\);/PUT(MOV64_K(BPF_REG_0, 1));/'
 mutant volume-nodev-not-recursive 04-overlay-chroot/rootfs.c devices volume_submount_nodev \
-	's/unsigned int at = AT_RECURSIVE \| AT_SYMLINK_NOFOLLOW;/unsigned int at = read_only ? AT_RECURSIVE | AT_SYMLINK_NOFOLLOW : AT_SYMLINK_NOFOLLOW;/'
+	's/unsigned int at = AT_RECURSIVE \| AT_SYMLINK_NOFOLLOW;/unsigned int at = (flags \& MS_RDONLY) ? AT_RECURSIVE | AT_SYMLINK_NOFOLLOW : AT_SYMLINK_NOFOLLOW;/'
 mutant volume-ro-not-recursive 04-overlay-chroot/rootfs.c devices volume_ro_recursive \
-	's/unsigned int at = AT_RECURSIVE \| AT_SYMLINK_NOFOLLOW;/unsigned int at = read_only ? AT_SYMLINK_NOFOLLOW : AT_RECURSIVE | AT_SYMLINK_NOFOLLOW;/'
+	's/unsigned int at = AT_RECURSIVE \| AT_SYMLINK_NOFOLLOW;/unsigned int at = (flags \& MS_RDONLY) ? AT_SYMLINK_NOFOLLOW : AT_RECURSIVE | AT_SYMLINK_NOFOLLOW;/'
 mutant volume-fallback-top-only 04-overlay-chroot/rootfs.c devices \
 	volume_fallback_without_mount_setattr \
 	"s/m.point\\[len\\] != '\\\\0' && m.point\\[len\\] != '\\/'/m.point[len] != '\\\\0'/"
 mutant volume-remount-drops-flags 04-overlay-chroot/rootfs_spec.c devices volume_keeps_source_flags \
-	's/return rootfs_restrict_tree\(target, \(m->flags & MS_RDONLY\) != 0\);/return rootfs_mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_NODEV | MS_NOSUID, NULL);/'
+	's/return rootfs_restrict_tree\(target, m->flags\);/return rootfs_mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_NODEV | MS_NOSUID, NULL);/'
 # The seccomp profile (issue 25, issue 23 item 8, issue 18): the ENOSYS
 # answer for calls newer than the profile, AF_VSOCK (also through the upper
 # half of the family), TIOCSTI, and fchmodat2 for a Debian 13 root's tar.
