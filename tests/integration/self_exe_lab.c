@@ -83,6 +83,8 @@ lab_make(struct lab *l)
 	ck_assert_int_eq(mkdir(l->vol, 0755), 0);
 	snprintf(path, sizeof(path), "%s/entry", l->vol);
 	ck_assert_int_eq(symlink("/proc/self/exe", path), 0);
+	snprintf(path, sizeof(path), "%s/init", l->vol);
+	ck_assert_int_eq(symlink("/proc/self/exe", path), 0);
 	snprintf(path, sizeof(path), "%s/script", l->vol);
 	lab_write_file(path, script, sizeof(script) - 1, 0755);
 	snprintf(path, sizeof(path), "%s/trace", l->vol);
@@ -97,7 +99,8 @@ lab_end(struct lab *l)
 {
 	size_t size = 0;
 	char *now = lab_slurp(l->bin, &size);
-	const char *names[] = {"vol/entry", "vol/script", "vol/trace", "nutshell", "out", "err"};
+	const char *names[] = {"vol/entry", "vol/init", "vol/script", "vol/trace",
+			       "nutshell",  "out",	"err"};
 	char path[256];
 
 	ck_assert_msg(now && size == l->size && memcmp(now, l->bytes, size) == 0,
@@ -113,8 +116,8 @@ lab_end(struct lab *l)
 }
 
 /* Waits until a process of the container's mount namespace runs with
- * argv[0] one of "/x/entry" or "/proc/self/exe": COMMAND became the
- * runtime (which then waits in open(2) of the fifo /x/trace, for ever). */
+ * argv[0] one of "/x/entry", "init" or "/proc/self/exe": COMMAND became
+ * the runtime (which then waits on the fifo /x/trace, for ever). */
 void
 lab_wait_for_runtime_inside(pid_t ctr)
 {
@@ -139,7 +142,8 @@ lab_wait_for_runtime_inside(pid_t ctr)
 				continue;
 			snprintf(proc, sizeof(proc), "/proc/%s/cmdline", e->d_name);
 			read_line_file(proc, cmd, sizeof(cmd));
-			found = strcmp(cmd, "/x/entry") == 0 || strcmp(cmd, "/proc/self/exe") == 0;
+			found = strcmp(cmd, "/x/entry") == 0 || strcmp(cmd, "init") == 0 ||
+				strcmp(cmd, "/proc/self/exe") == 0;
 		}
 		if (d)
 			closedir(d);

@@ -4,7 +4,7 @@
  * containerd and podman call runc (issue 18, CVE-2019-5736).
  *
  * The same attack as test_self_exe.c (self_exe_lab.h), in runtime mode:
- * config.json's process.args[0] is the volume's "entry", a symlink to
+ * config.json's process.args[0] is the volume's "init", a symlink to
  * /proc/self/exe. create's init process resolves it when `start` lets it
  * execve(2), so COMMAND becomes whatever init runs from; the observer, in
  * the container's mount namespace, opens /proc/N/exe of each of its
@@ -57,9 +57,10 @@ oci_run(const struct lab *l, const char *const args[])
 	return status;
 }
 
-/* A bundle in the lab whose process runs /x/entry (the symlink to
- * /proc/self/exe) with NUTSHELL_JSON=/x/trace, so that the runtime it
- * becomes waits in open(2) of the fifo; the lab's volume at /x. */
+/* A bundle in the lab whose process is "init -- sh -c 'read x </x/trace'"
+ * with /x first in PATH: /x/init, the symlink to /proc/self/exe, run as
+ * --init's pid 1 is (test_self_exe.c, SELF_EXE_AS_INIT), its shell waiting
+ * on the fifo; the lab's volume at /x. */
 static void
 write_bundle(const struct lab *l)
 {
@@ -71,8 +72,8 @@ write_bundle(const struct lab *l)
 	FILE *f = fopen(path, "we");
 	ck_assert_ptr_nonnull(f);
 	fprintf(f,
-		"{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"/x/entry\",\"run\"],"
-		"\"env\":[\"PATH=/bin\",\"NUTSHELL_JSON=/x/trace\"],\"cwd\":\"/\","
+		"{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"init\",\"--\",\"sh\",\"-c\","
+		"\"read x </x/trace\"],\"env\":[\"PATH=/x:/bin\"],\"cwd\":\"/\","
 		"\"user\":{\"uid\":0,\"gid\":0},\"noNewPrivileges\":true},"
 		"\"root\":{\"path\":\"%s\",\"readonly\":true},\"hostname\":\"self-exe\","
 		"\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
