@@ -256,7 +256,7 @@ usage(const struct trace_prog *prog, FILE *out)
 		"common options:\n"
 		"  -h, --help       this help\n"
 		"  -q, --quiet      only errors and the final observations\n"
-		"  -v, --verbose    also the /proc state around each step\n"
+		"  -v, --verbose    also each conclusion as a 'fact KEY = VALUE' line\n"
 		"  --step           pause before each traced system call until Enter\n"
 		"  --json FILE      also write the trace as JSON Lines to FILE (- = stdout);\n"
 		"                   NUTSHELL_JSON=FILE does the same\n"
