@@ -34,7 +34,8 @@ CG_OBJ   = $(patsubst %.c,%.o,$(wildcard 02-cgroups/cgroup.c 02-cgroups/cgroup_v
                                       02-cgroups/cgroup_stat.c \
                                       02-cgroups/cgroup_devices.c))
 CAPS_OBJ = $(patsubst %.c,%.o,$(wildcard 03-capabilities/caps.c 03-capabilities/sc.c \
-	   03-capabilities/sc_profile.c 03-capabilities/caps_exec.c))
+	   03-capabilities/sc_profile.c 03-capabilities/caps_exec.c \
+	   03-capabilities/caps_probe.c 03-capabilities/sc_probe.c))
 ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c 04-overlay-chroot/rootfs_path.c \
 	     04-overlay-chroot/rootfs_spec.c))
 # Reading images (04-overlay-chroot/image*.c): libarchive for the tarballs,

@@ -128,6 +128,16 @@ int caps_set_file(const char *path, const char *text, char *back, size_t size);
  * recorded. */
 int caps_become(uid_t uid, gid_t gid, int keep_caps);
 
+/* --- what root can do, behind one capability each (caps_probe.c) --- */
+
+/* Each tries once, traced, and returns how it ended as dec_result() spells
+ * it ("0", "EPERM", "EACCES"). chown FILE to nobody and back (CAP_CHOWN);
+ * bind 127.0.0.1:PORT (CAP_NET_BIND_SERVICE below 1024); open FILE, mode
+ * 000, for reading (CAP_DAC_OVERRIDE or CAP_DAC_READ_SEARCH). */
+const char *caps_try_chown(const char *file);
+const char *caps_try_bind(int port);
+const char *caps_try_read(const char *file);
+
 /* The launcher's default: Docker's 14 capabilities (moby
  * oci/caps/defaults.go), as names, NULL-terminated. */
 extern const char *const caps_default_names[];
