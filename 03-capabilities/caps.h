@@ -19,8 +19,9 @@
  * run time, never compiled in: the kernel adds some now and then (CAP_BPF,
  * CAP_PERFMON in 5.8, CAP_CHECKPOINT_RESTORE in 5.9). Names come from libcap.
  *
- * Helpers return -1 with errno set on failure and never exit; the calls that
- * change capabilities go through TRACE() under the names strace shows.
+ * A helper that fails records why where it fails (common/err.h) and returns
+ * -1, errno kept; it never prints or exits. The calls that change
+ * capabilities go through TRACE() under the names strace shows.
  */
 #ifndef NUTSHELL_CAPS_H
 #define NUTSHELL_CAPS_H
