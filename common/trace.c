@@ -9,6 +9,7 @@
 
 #include "host.h"
 #include "decode.h"
+#include "err.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -345,6 +346,8 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
 			exit(prog->usage_exit ? prog->usage_exit : EXIT_USAGE);
 		default:
 			if (!prog->on_option || prog->on_option(c, optarg) != 0) {
+				if (err_last()->msg[0]) /* recorded, not yet printed */
+					err_print();
 				free(all);
 				exit(prog->usage_exit ? prog->usage_exit : EXIT_USAGE);
 			}
@@ -553,12 +556,19 @@ trace_proc(const char *path, const char *value)
 void
 trace_fact(const char *key, const char *fmt, ...)
 {
-	char value[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(value, sizeof(value), fmt, ap);
+	trace_vfact(key, fmt, ap);
 	va_end(ap);
+}
+
+const char *
+trace_vfact(const char *key, const char *fmt, va_list ap)
+{
+	static char value[1024];
+
+	vsnprintf(value, sizeof(value), fmt, ap);
 	/* Facts are what the program prints on stdout anyway; the human trace
 	 * repeats them only when asked to be verbose. */
 	if (trace_cfg.verbose)
@@ -567,6 +577,7 @@ trace_fact(const char *key, const char *fmt, ...)
 	json_set_str(obj, "key", key);
 	json_set_str(obj, "value", value);
 	emit(obj);
+	return value;
 }
 
 /* A note, "# TEXT"; with PHASE, a phase's header "== PHASE: TEXT ==". */
