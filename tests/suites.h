@@ -20,6 +20,7 @@ Suite *suite_docker(void);
 Suite *suite_cgroup(void);
 Suite *suite_rootfs(void);
 Suite *suite_transcript_files(void);
+Suite *suite_records(void);
 
 Suite *suite_uts(void);
 Suite *suite_ipc(void);
