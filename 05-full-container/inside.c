@@ -223,8 +223,20 @@ static struct ctr_user user;
 static const char *env[CTR_MAX_ENV + 1];
 static char home_env[sizeof(user.home) + 8];
 
+/* Whether A and B ("KEY=VALUE") set the same KEY. */
+static int
+same_key(const char *a, const char *b)
+{
+	size_t k = strcspn(a, "=");
+
+	return strncmp(a, b, k) == 0 && b[k] == '=';
+}
+
 /* HOME as docker sets it: the user's home directory from the image's
- * /etc/passwd, or "/" (a --env HOME=... wins). */
+ * /etc/passwd, or "/" (a --env HOME=... wins). A variable set twice (the
+ * default PATH, then --env PATH=...) is passed once, the last value, as
+ * docker run -e does: execvp(3) and getenv(3) take the first of two, so
+ * COMMAND was looked up in the default PATH, not the one asked for. */
 static void
 set_environment(const struct ctr_config *cfg)
 {
@@ -232,6 +244,11 @@ set_environment(const struct ctr_config *cfg)
 	int have_home = 0;
 
 	for (size_t i = 0; i < cfg->nenv && n < CTR_MAX_ENV - 1; i++) {
+		int later = 0;
+		for (size_t j = i + 1; j < cfg->nenv && !later; j++)
+			later = same_key(cfg->env[i], cfg->env[j]);
+		if (later)
+			continue;
 		have_home |= strncmp(cfg->env[i], "HOME=", 5) == 0;
 		env[n++] = cfg->env[i];
 	}

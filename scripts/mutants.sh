@@ -198,6 +198,10 @@ mutant stdio-not-relayed 05-full-container/stdio.c session stdio_host_files_unre
 # docker's umask, and the image's groups for root instead of the caller's.
 mutant no-umask 05-full-container/inside.c session user_as_docker \
 	's/TRACE\(umask\(022\), "umask", "022"\);//'
+# --env PATH=... passed as a second PATH after the default: COMMAND looked
+# up in the default one (execvp takes the first).
+mutant env-path-first 05-full-container/inside.c session user_as_docker \
+	's/later = same_key\(cfg->env\[i\], cfg->env\[j\]\);/later = 0 * same_key(cfg->env[i], cfg->env[j]);/'
 mutant callers-groups 05-full-container/inside.c session user_as_docker \
 	's/if \(!cfg->rootless &&\n\s*TRACE\(setgroups/if (0 \&\& TRACE(setgroups/'
 # Hosts say why (issue 18): a read-only cgroup filesystem, as root, is the

@@ -103,6 +103,12 @@ START_TEST(user_as_docker)
 			      "--", "sh",    "-c",	   "echo $HOME", NULL};
 	ck_assert_int_eq(run_files(NULL, out, err, sizeof(out), home), 0);
 	ck_assert_str_eq(out, "/work\n");
+	/* --env PATH replaces the default PATH, for COMMAND's lookup too
+	 * (docker run -e PATH=...): true is not in /nowhere. */
+	const char *path[] = {"-q", "--env", "PATH=/nowhere", "--", "true", NULL};
+	int status = run_files(NULL, out, err, sizeof(out), path);
+	ck_assert_msg(status == 127, "--env PATH=/nowhere -- true: exit %d, expected 127:\n%.500s",
+		      status, err);
 }
 END_TEST
 
