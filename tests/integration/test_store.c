@@ -235,10 +235,22 @@ START_TEST(store_shared_base)
 	snprintf(path, sizeof(path), "%s/ia", scratch);
 	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
 	run_free(&r);
+	/* The inodes the store holds (find -printf %i, each counted once). */
+	shell("cd %s/layers && ls >%s/before.txt && find . -mindepth 1 -printf '%%i\\n' | sort -u "
+	      "| wc -l >%s/inodes-a.txt",
+	      store, scratch, scratch);
 	snprintf(path, sizeof(path), "%s/ib", scratch);
 	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
 	ck_assert_ptr_nonnull(strstr(r.err, "is in the store already: shared"));
 	run_free(&r);
+	/* b:1 added only its own top layer's inodes: the base's are the
+	 * ones a:1 brought, not a second copy. */
+	shell("cd %s/layers && new=$(ls | grep -vxFf %s/before.txt) && test -n \"$new\" && "
+	      "a=$(cat %s/inodes-a.txt) && top=$(find $new -printf '%%i\\n' | sort -u | wc -l) && "
+	      "ab=$(find . -mindepth 1 -printf '%%i\\n' | sort -u | wc -l) && "
+	      "{ test $ab = $((a + top)) || { echo \"store inodes: $ab with both images, $a with "
+	      "a:1 alone, b:1's own layer $top\" >&2; false; }; }",
+	      store, scratch, scratch);
 
 	/* Three layers for four: the base once, and so one busybox on disk
 	 * for both images. */
@@ -268,6 +280,28 @@ START_TEST(store_shared_base)
 	nutshell(&r, 0, (const char *[]){"run", "--image", "b:1", "--user", "0", NULL});
 	ck_assert_str_eq(r.out, "0\n");
 	run_free(&r);
+
+	/* The sharing in inode numbers, as a learner sees it with ls -i: the
+	 * two images' containers run one /bin/busybox, the stored base's
+	 * (overlayfs reports a lower file's own inode number, overlayfs.rst
+	 * "Inode properties"). */
+	char ino_a[32], ino_b[32], ino_store[64];
+	nutshell(&r, 0,
+		 (const char *[]){"run", "--image", "a:1", "--", "stat", "-c", "%i", "/bin/busybox",
+				  NULL});
+	snprintf(ino_a, sizeof(ino_a), "%s", r.out);
+	run_free(&r);
+	nutshell(&r, 0,
+		 (const char *[]){"run", "--image", "b:1", "--", "stat", "-c", "%i", "/bin/busybox",
+				  NULL});
+	snprintf(ino_b, sizeof(ino_b), "%s", r.out);
+	run_free(&r);
+	shell("stat -c %%i %s/layers/%s/bin/busybox >%s/ino.txt", store, la, scratch);
+	snprintf(path, sizeof(path), "%s/ino.txt", scratch);
+	read_text_file(path, ino_store, sizeof(ino_store));
+	ck_assert_msg(atoll(ino_a) > 0 && !strcmp(ino_a, ino_b) && !strcmp(ino_a, ino_store),
+		      "/bin/busybox: inode %s in a:1's container, %s in b:1's, %s in the store",
+		      ino_a, ino_b, ino_store);
 
 	nutshell(&r, 0, (const char *[]){"image", "rm", "a:1", NULL});
 	run_free(&r);

@@ -260,8 +260,11 @@ START_TEST(unpack_three_layers)
 	sh("cd %s/oci && tar -cf ../oci.tar .", scratch);
 	sh("rm -rf %s/out", scratch);
 	snprintf(p, sizeof(p), "%s/oci.tar", scratch);
-	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	ck_assert_msg(r.status == 0, "oci-archive: exit %d, stderr:\n%s", r.status, r.err);
+	run_expect_honest(&r);
+	ck_assert_str_eq(run_fact(&r, "format"), "oci");
+	ck_assert_ptr_nonnull(strstr(r.err, "oci.tar is an archive: extracting it into "));
 	ck_assert_str_eq(run_fact(&r, "lowerdir"), lower);
 	ck_assert_int_eq(entries(out), 3); /* and the extracted archive is gone */
 	run_free(&r);
@@ -286,8 +289,9 @@ START_TEST(unpack_docker_save)
 	   scratch);
 	snprintf(p, sizeof(p), "%s/docker.tar", scratch);
 	snprintf(out, sizeof(out), "%s/out", scratch);
-	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	run_expect_honest(&r);
 	ck_assert_str_eq(run_fact(&r, "format"), "docker");
 	ck_assert_ptr_nonnull(strstr(r.err, ".json: sha256:")); /* the config, checked */
 	run_free(&r);
