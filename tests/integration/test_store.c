@@ -444,43 +444,141 @@ START_TEST(store_refused)
 }
 END_TEST
 
+/* Starts nutshell-image EXE import PATH, its output to /dev/null, into
+ * the store STORE_DIR (NULL: the test's). */
+static pid_t
+start_import(const char *exe, const char *path, const char *store_dir)
+{
+	pid_t pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		dup2(null, 2);
+		if (store_dir)
+			setenv("NUTSHELL_STORE", store_dir, 1);
+		execl(exe, exe, "import", path, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* After a killed import: every image the index names has all its layers
+ * (no partial layer is ever named), and `image ls` reads the store. */
+static void
+expect_store_consistent(void)
+{
+	struct run r;
+
+	shell("cd %s 2>/dev/null || exit 0; [ ! -e images.json ] || for l in $(grep -o "
+	      "'\"diff_id\": \"sha256:[0-9a-f]*' images.json | cut -d: -f3); do "
+	      "[ -d layers/$l ] || exit 1; done",
+	      store);
+	nutshell(&r, 0, (const char *[]){"image", "ls", NULL});
+	run_free(&r);
+}
+
+/* Runs EXE --step import PATH on a pseudo-terminal, answering the first
+ * N-1 pauses (one before each traced call) and killing it with SIGKILL at
+ * the Nth: 1 when it was killed there, 0 when it ended with fewer pauses. */
+static int
+import_killed_at_pause(const char *exe, const char *path, int n)
+{
+	static char buf[1 << 16];
+	size_t len = 0, from = 0;
+	int master, status, killed = 0, ended = 0;
+
+	buf[0] = '\0';
+	pid_t pid = forkpty(&master, NULL, NULL, NULL);
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		execl(exe, exe, "--no-color", "--step", "import", path, (char *)NULL);
+		_exit(127);
+	}
+	fcntl(master, F_SETFL, O_NONBLOCK);
+	for (int pause = 1; !ended; pause++) {
+		char *at = NULL;
+		for (int t = 0; t < 100 && !at && !ended; t++) {
+			at = pty_read_until(master, buf, sizeof(buf), &len, from, "press Enter",
+					    200);
+			ended = !at && waitpid(pid, &status, WNOHANG) == pid;
+		}
+		ck_assert_msg(at || ended, "import --step: no pause and no end in 20 s:\n%s", buf);
+		if (ended)
+			break;
+		from = (size_t)(at - buf) + strlen("press Enter");
+		if (pause == n) {
+			kill(pid, SIGKILL);
+			killed = 1;
+			break;
+		}
+		/* "e": pause at every call, also a repeated one (--step folds
+		 * repeats into one pause otherwise). */
+		ck_assert_int_eq(write(master, "e\r", 2), 2);
+	}
+	if (!ended)
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	close(master);
+	if (!killed)
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			      "import --step: status %#x:\n%s", status, buf);
+	return killed;
+}
+
 /* An import killed with SIGKILL at any moment: the store stays
  * consistent (every image's layers are there), the next import finishes
- * the job and tidies, and the result is the same as a clean import's. */
+ * the job and tidies, and the result is the same as a clean import's.
+ * "Any moment" twice over: killed at each of its traced calls in turn
+ * (with --step: before each layer's rename into layers/ and the index's
+ * rename), and at 16 moments spread over a clean import's own duration,
+ * so that the work between them (a layer half written) is hit too. */
 START_TEST(store_import_killed)
 {
-	char path[256], exe[4200];
+	char path[256], exe[4200], timing[256];
 	static char a[1 << 16], b[1 << 16];
 	struct run r;
+	struct timespec t0, t1;
+	int status, pauses = 0;
 
 	make_base();
 	shell("cd %s && mkdir -p l2/etc && echo x >l2/etc/x && tar -C l2 -cf l2.tar .", scratch);
 	make_oci("img", "k:1", "l1.tar.gz l2.tar", "{\"Cmd\":[\"cat\",\"/etc/x\"]}");
 	snprintf(path, sizeof(path), "%s/img", scratch);
 	snprintf(exe, sizeof(exe), "%s/05-full-container/nutshell-image", root_dir());
-	for (int i = 0; i < 12; i++) {
-		pid_t pid = fork();
-		ck_assert_int_ne(pid, -1);
-		if (pid == 0) {
-			int null = open("/dev/null", O_WRONLY);
-			dup2(null, 1);
-			dup2(null, 2);
-			execl(exe, exe, "import", path, (char *)NULL);
-			_exit(127);
-		}
-		/* 0 to 55 ms: before, during and after the layers. */
-		struct timespec ts = {0, i * 5 * 1000 * 1000L};
+
+	/* At each traced call, until an import runs to its end. */
+	for (int n = 1; import_killed_at_pause(exe, path, n); n++) {
+		expect_store_consistent();
+		/* The next import finishes the job and tidies. */
+		nutshell(&r, 0, (const char *[]){"-q", "image", "import", path, NULL});
+		run_free(&r);
+		ck_assert_int_eq(entries("%s/tmp", store), 0);
+		ck_assert_int_eq(entries("%s/layers", store), 2);
+		shell("rm -rf %s", store);
+		pauses = n;
+	}
+	/* Both layers' renames and the index's. */
+	ck_assert_msg(pauses >= 3, "import --step paused %d times, expected 3 or more", pauses);
+	shell("rm -rf %s", store);
+
+	/* A clean import's duration, over which the kills are spread. */
+	snprintf(timing, sizeof(timing), "%s/timing", scratch);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid_t pid = start_import(exe, path, timing);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "import: status %#x", status);
+	long long ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+	shell("rm -rf %s", timing);
+	for (int i = 0; i < 16; i++) {
+		pid = start_import(exe, path, NULL);
+		/* From 0 to 15/14 of the duration: before, during and after. */
+		long long at = ns * i / 14;
+		struct timespec ts = {at / 1000000000LL, at % 1000000000LL};
 		nanosleep(&ts, NULL);
 		kill(pid, SIGKILL);
-		int status;
 		waitpid(pid, &status, 0);
-		/* Every image the index names has all its layers. */
-		shell("cd %s 2>/dev/null || exit 0; [ ! -e images.json ] || for l in $(grep -o "
-		      "'\"diff_id\": \"sha256:[0-9a-f]*' images.json | cut -d: -f3); do "
-		      "[ -d layers/$l ] || exit 1; done",
-		      store);
-		nutshell(&r, 0, (const char *[]){"image", "ls", NULL});
-		run_free(&r);
+		expect_store_consistent();
 	}
 	nutshell(&r, 0, (const char *[]){"image", "import", path, NULL});
 	run_free(&r);
