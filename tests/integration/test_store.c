@@ -444,10 +444,10 @@ START_TEST(store_refused)
 }
 END_TEST
 
-/* Starts nutshell-image EXE import PATH, its output to /dev/null, into
+/* Starts ARGV (a program by its path) with its output to /dev/null, in
  * the store STORE_DIR (NULL: the test's). */
 static pid_t
-start_import(const char *exe, const char *path, const char *store_dir)
+start_quiet(const char *store_dir, const char *const argv[])
 {
 	pid_t pid = fork();
 	ck_assert_int_ne(pid, -1);
@@ -457,7 +457,7 @@ start_import(const char *exe, const char *path, const char *store_dir)
 		dup2(null, 2);
 		if (store_dir)
 			setenv("NUTSHELL_STORE", store_dir, 1);
-		execl(exe, exe, "import", path, (char *)NULL);
+		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	return pid;
@@ -564,14 +564,14 @@ START_TEST(store_import_killed)
 	/* A clean import's duration, over which the kills are spread. */
 	snprintf(timing, sizeof(timing), "%s/timing", scratch);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	pid_t pid = start_import(exe, path, timing);
+	pid_t pid = start_quiet(timing, (const char *[]){exe, "import", path, NULL});
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "import: status %#x", status);
 	long long ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
 	shell("rm -rf %s", timing);
 	for (int i = 0; i < 16; i++) {
-		pid = start_import(exe, path, NULL);
+		pid = start_quiet(NULL, (const char *[]){exe, "import", path, NULL});
 		/* From 0 to 15/14 of the duration: before, during and after. */
 		long long at = ns * i / 14;
 		struct timespec ts = {at / 1000000000LL, at % 1000000000LL};
@@ -639,19 +639,12 @@ START_TEST(store_rm_in_use)
 	run_free(&r);
 	snprintf(vol, sizeof(vol), "%s/vol:/vol", scratch);
 	snprintf(exe, sizeof(exe), "%s/" NUTSHELL, root_dir());
-	pid_t pid = fork();
-	ck_assert_int_ne(pid, -1);
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(exe, exe, "-q", "run", "--network", "none", "--image", "use:1", "--volume",
-		      vol, "--", "sh", "-c",
-		      "touch /vol/up; while [ ! -e /vol/stop ]; do sleep 0.1; done; "
-		      "cat /etc/v >/vol/read",
-		      (char *)NULL);
-		_exit(127);
-	}
+	pid_t pid =
+	    start_quiet(NULL, (const char *[]){exe, "-q", "run", "--network", "none", "--image",
+					       "use:1", "--volume", vol, "--", "sh", "-c",
+					       "touch /vol/up; while [ ! -e /vol/stop ]; do "
+					       "sleep 0.1; done; cat /etc/v >/vol/read",
+					       NULL});
 	ck_assert_msg(wait_file("vol/up") == 0, "the container did not start");
 
 	nutshell(&r, 1, (const char *[]){"-q", "image", "rm", "use:1", NULL});
