@@ -129,8 +129,12 @@ nutshell(struct run *r, int status, const char *const *args)
 		argv[n++] = *args;
 	argv[n] = NULL;
 	ck_assert_int_eq(run_program(r, RUN_PLAIN, argv), 0);
-	ck_assert_msg(r->status == status, "%s %s: exit %d, expected %d; stderr:\n%s", argv[1],
-		      argv[2] ? argv[2] : "", r->status, status, r->err);
+	/* Its end only: Check cannot pass a failure message over 4 KiB (its
+	 * test process exits 2 instead), and an import's trace is longer. */
+	size_t len = strlen(r->err);
+	ck_assert_msg(r->status == status, "%s %s: exit %d, expected %d; stderr%s:\n%s", argv[1],
+		      argv[2] ? argv[2] : "", r->status, status, len > 2048 ? " (its end)" : "",
+		      r->err + (len > 2048 ? len - 2048 : 0));
 }
 
 /* The store holds nothing but its empty skeleton: as it was. */
