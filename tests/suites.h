@@ -51,6 +51,7 @@ Suite *suite_unpack(void);
 Suite *suite_store(void);
 /* Part of the store suite, in a file of its own (store_test.h). */
 void store_add_run(Suite *s);
+void store_add_killed(Suite *s);
 Suite *suite_escape(void);
 Suite *suite_pivot(void);
 Suite *suite_chroot(void);

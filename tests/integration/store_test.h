@@ -1,8 +1,8 @@
 /*
  * store_test.h - what the files of the store suite share: the suite is
- * test_store.c (import, ls, rm, refusals; it makes the suite) and
- * test_store_run.c (running and bundling stored images, worksheet 04's
- * step 9).
+ * test_store.c (import, ls, rm, refusals; it makes the suite),
+ * test_store_killed.c (imports killed at any point) and test_store_run.c
+ * (running and bundling stored images, worksheet 04's step 9).
  */
 #ifndef NUTSHELL_STORE_TEST_H
 #define NUTSHELL_STORE_TEST_H
@@ -10,6 +10,7 @@
 #include "harness.h"
 
 #include <check.h>
+#include <sys/types.h>
 
 #define NUTSHELL "05-full-container/nutshell"
 
@@ -37,6 +38,9 @@ void make_three(void);
 void snapshot(const char *name);
 /* SCRATCH/X and SCRATCH/Y hold the same text. */
 void expect_same(const char *x, const char *y);
+/* Starts ARGV (a program by its path) with its output to /dev/null, in
+ * the store STORE_DIR (NULL: the test's). */
+pid_t start_quiet(const char *store_dir, const char *const argv[]);
 /* A test case NAME of its own, with a store of its own. */
 void store_add(Suite *s, const char *name, const TTest *test);
 

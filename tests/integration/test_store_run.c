@@ -1,6 +1,7 @@
 /*
  * test_store_run.c - the store suite's runs of stored images (test_store.c
- * makes the suite): `nutshell run --image` by path, the Debian 13 image,
+ * makes the suite): `nutshell run --image` by path, the Debian 12 and 13
+ * images (issue 17's `debian` on a terminal),
  * worksheet 04's step 9, and `nutshell bundle --image`.
  */
 #include "../suites.h"
@@ -9,6 +10,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -79,37 +81,41 @@ START_TEST(store_run_path)
 }
 END_TEST
 
-/* A real distribution: the Debian 13 root of `make image-trixie` packed
- * by scripts/mkimage-debian.sh (what `make image-debian` runs) as a
+/* A real distribution: the Debian root build/images/SUITE packed by
+ * scripts/mkimage-debian.sh (what `make image-debian` runs) as a
  * one-layer OCI layout of 130 MB, imported and run: apt-get and dpkg work
- * inside, as the image's own PATH finds them. */
-START_TEST(store_debian)
+ * inside, as the image's own PATH finds them, and apt is the release's
+ * (APT, "apt 2." on Debian 12, "apt 3." on Debian 13). 0, or -1 when there
+ * is no such root (the caller skips). */
+static int
+run_debian(const char *suite, const char *name, const char *apt)
 {
-	char root[4200], trixie[4300], path[4400];
+	char root[4200], dir[4300], path[4400];
 	struct run r;
 
 	snprintf(root, sizeof(root), "%s", root_dir());
-	snprintf(trixie, sizeof(trixie), "%s/build/images/trixie", root);
-	snprintf(path, sizeof(path), "%s/.stamp", trixie);
+	snprintf(dir, sizeof(dir), "%s/build/images/%s", root, suite);
+	snprintf(path, sizeof(path), "%s/.stamp", dir);
 	if (access(path, F_OK) == -1)
-		TEST_SKIP("no Debian 13 root at %s (make image-trixie failed or was not run; the "
-			  "VM lane's copy leaves build/ out)",
-			  trixie);
-	shell("%s/scripts/mkimage-debian.sh %s %s/debian >/dev/null", root, trixie, scratch);
-	snprintf(path, sizeof(path), "%s/debian", scratch);
+		return -1;
+	shell("%s/scripts/mkimage-debian.sh %s %s/%s >/dev/null", root, dir, scratch, suite);
+	snprintf(path, sizeof(path), "%s/%s", scratch, suite);
 	nutshell(&r, 0, (const char *[]){"-q", "image", "import", path, NULL});
-	ck_assert_str_eq(r.out, "debian:13\n");
+	ck_assert_str_eq(r.out, strcat(strcpy(dir, name), "\n"));
 	run_free(&r);
 	nutshell(&r, 0, (const char *[]){"image", "ls", NULL});
-	ck_assert_msg(strstr(r.out, "debian:13") && strstr(r.out, "M      1 "), "ls:\n%s", r.out);
+	ck_assert_msg(strstr(r.out, name) && strstr(r.out, "M      1 "), "ls:\n%s", r.out);
 	run_free(&r);
 	nutshell(&r, 0,
-		 (const char *[]){"-q", "run", "--network", "none", "--image", "debian:13", "--",
-				  "sh", "-c",
+		 (const char *[]){"-q", "run", "--network", "none", "--image", name, "--", "sh",
+				  "-c",
 				  "apt-get --version | head -n 1; dpkg -l | grep -c '^ii'; "
 				  "command -v bash",
 				  NULL});
-	ck_assert_msg(!strncmp(r.out, "apt 3.", 6), "stdout:\n%s\nstderr:\n%s", r.out, r.err);
+	ck_assert_msg(!strncmp(r.out, apt, strlen(apt)),
+		      "%s: apt-get --version: expected %s...\n"
+		      "stdout:\n%s\nstderr:\n%s",
+		      name, apt, r.out, r.err);
 	const char *count = strchr(r.out, '\n') + 1;
 	ck_assert_msg(atoi(count) >= 50, "dpkg -l: %d packages installed, expected 50 or more",
 		      atoi(count));
@@ -117,9 +123,72 @@ START_TEST(store_debian)
 		      "stdout:\n%s", r.out);
 	run_free(&r);
 	/* Its Cmd, bash, reading a script from stdin (none: /dev/null). */
-	nutshell(&r, 0,
-		 (const char *[]){"-q", "run", "--network", "none", "--image", "debian:13", NULL});
+	nutshell(&r, 0, (const char *[]){"-q", "run", "--network", "none", "--image", name, NULL});
 	run_free(&r);
+	return 0;
+}
+
+/* Issue 17's Debian image: Debian 12 (the release of the workshop's
+ * machines, make image-bookworm), imported as `make image-debian` does:
+ * debian:12 and debian. Then the issue's command as a participant types
+ * it on a terminal, `nutshell run -t --image debian -- bash`: a root
+ * prompt where apt-get and dpkg answer, and bash's exit status is run's. */
+START_TEST(store_debian)
+{
+	char path[256], buf[1 << 16] = "";
+	size_t len = 0;
+	struct run r;
+	int master, status;
+
+	if (run_debian("bookworm", "debian:12", "apt 2.6") == -1)
+		TEST_SKIP("no Debian 12 root at build/images/bookworm (make image-bookworm failed "
+			  "or was not run; the VM lane's copy leaves build/ out)");
+	snprintf(path, sizeof(path), "%s/bookworm", scratch);
+	nutshell(&r, 0, (const char *[]){"-q", "image", "import", "--name", "debian", path, NULL});
+	ck_assert_str_eq(r.out, "debian\n");
+	run_free(&r);
+	/* One layer for both names. */
+	ck_assert_int_eq(entries("%s/layers", store), 1);
+
+	pid_t pid = forkpty(&master, NULL, NULL, NULL);
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		char exe[4200];
+		snprintf(exe, sizeof(exe), "%s/" NUTSHELL, root_dir());
+		execl(exe, exe, "-q", "run", "-t", "--network", "none", "--image", "debian", "--",
+		      "bash", (char *)NULL);
+		_exit(127);
+	}
+	fcntl(master, F_SETFL, O_NONBLOCK);
+	ck_assert_msg(pty_read_until(master, buf, sizeof(buf), &len, 0, "# ", 20000),
+		      "no root prompt from bash: '%s'", buf);
+	size_t from = len;
+	const char *line = "apt-get --version | head -n 1; echo pkgs=$(dpkg -l | grep -c ^ii)."
+			   "; exit 7\r";
+	ck_assert_int_eq(write(master, line, strlen(line)), (ssize_t)strlen(line));
+	ck_assert_msg(pty_read_until(master, buf, sizeof(buf), &len, from, "\napt 2.6", 20000),
+		      "no 'apt 2.6' line: '%s'", buf + from);
+	char *pkgs = pty_read_until(master, buf, sizeof(buf), &len, from, "\npkgs=", 20000);
+	ck_assert_msg(pkgs && atoi(pkgs + 6) >= 50, "dpkg -l in the terminal: '%s'", buf + from);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	close(master);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 7, "run -t: status %#x", status);
+
+	nutshell(&r, 0, (const char *[]){"-q", "image", "rm", "debian", "debian:12", NULL});
+	run_free(&r);
+	expect_store_empty();
+}
+END_TEST
+
+/* The Debian 13 root of make image-trixie (the one the CI builds for the
+ * profile suite) as debian:13: apt 3 and its modern glibc from the store. */
+START_TEST(store_debian13)
+{
+	struct run r;
+
+	if (run_debian("trixie", "debian:13", "apt 3.") == -1)
+		TEST_SKIP("no Debian 13 root at build/images/trixie (make image-trixie failed or "
+			  "was not run; the VM lane's copy leaves build/ out)");
 	nutshell(&r, 0, (const char *[]){"-q", "image", "rm", "debian:13", NULL});
 	run_free(&r);
 	expect_store_empty();
@@ -243,6 +312,7 @@ store_add_run(Suite *s)
 {
 	store_add(s, "store_run_path", store_run_path);
 	store_add(s, "store_debian", store_debian);
+	store_add(s, "store_debian13", store_debian13);
 	store_add(s, "store_worksheet_step9", store_worksheet_step9);
 	store_add(s, "store_bundle", store_bundle);
 }
