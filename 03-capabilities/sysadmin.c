@@ -20,8 +20,10 @@
  */
 #include "../01-namespaces/ns.h"
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
+#include "../common/waiting.h"
 #include "caps.h"
 
 #include <dirent.h>
@@ -108,14 +110,18 @@ int
 main(int argc, char **argv)
 {
 	int status, ret = EXIT_DEMO_FAILED;
+	sigset_t old;
 
 	if (trace_main(&prog, argc, argv) != argc) {
 		trace_error("unexpected argument '%s'; see 'sysadmin --help'", argv[optind]);
 		return EXIT_USAGE;
 	}
 	trace_need_root();
-	if (!mkdtemp(dir)) {
-		trace_fail("mkdtemp");
+	/* The directory must not outlive us: Ctrl-C (or a kill) waits for the
+	 * cleanup below, as in drop. The child inherits the mask and finishes
+	 * its few calls first; its mounts die with its namespace. */
+	if (wait_guarded_tmpdir(dir, &old) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	snprintf(file, sizeof(file), "%s/host-file", dir);
@@ -128,7 +134,7 @@ main(int argc, char **argv)
 	/* The mount namespace belongs to the new user namespace: created
 	 * together, the user namespace first (clone(2)). */
 	pid_t pid = ns_clone(CLONE_NEWUSER | CLONE_NEWNS | SIGCHLD, child_main, NULL);
-	if (pid == -1 || ns_wait(pid, &status) == -1)
+	if (pid == -1 || ns_wait(pid, &status) == -1 || wait_stopped())
 		goto out;
 	trace_note("parent, on the host: the directory, and mounts below it");
 	proc_show_mountinfo(0, dir);
@@ -149,5 +155,9 @@ main(int argc, char **argv)
 out:
 	unlink(file);
 	rmdir(dir);
+	/* Ctrl-C (or SIGTERM, SIGHUP): the directory is gone, say so. */
+	if (wait_stopped())
+		return wait_stopped_exit();
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }
