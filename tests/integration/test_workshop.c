@@ -7,6 +7,7 @@
 #include "../suites.h"
 #include "cgcheck.h"
 #include "harness.h"
+#include "hostcheck.h"
 
 #include <dirent.h>
 #include <glob.h>
@@ -318,50 +319,6 @@ START_TEST(workshop_ctrl_c_cgroup_programs)
 }
 END_TEST
 
-/* Cgroups named nutshell-cgns-* beside ours, in any hierarchy we are in. */
-static size_t
-cgns_cgroups(void)
-{
-	static char text[8192];
-	char pattern[1024];
-	size_t n = 0;
-
-	read_text_file("/proc/self/cgroup", text, sizeof(text));
-	for (char *s = NULL, *l = strtok_r(text, "\n", &s); l; l = strtok_r(NULL, "\n", &s)) {
-		const char *path = strchr(strchr(l, ':') ? strchr(l, ':') + 1 : l, ':');
-		if (!path)
-			continue;
-		path++;
-		snprintf(pattern, sizeof(pattern), "/sys/fs/cgroup%s/nutshell-cgns-*",
-			 strcmp(path, "/") == 0 ? "" : path);
-		n += globbed(pattern);
-		snprintf(pattern, sizeof(pattern), "/sys/fs/cgroup/*%s/nutshell-cgns-*",
-			 strcmp(path, "/") == 0 ? "" : path);
-		n += globbed(pattern);
-	}
-	return n;
-}
-
-/* cgroupns: Ctrl-C with its cgroup made and the child about to be moved
- * in: its handler removes the cgroup, says so and ends of the signal. */
-START_TEST(workshop_ctrl_c_cgroupns)
-{
-	const char *argv[] = {"01-namespaces/cgroupns", NULL}, *at = "--step: next write(";
-	char *text = NULL;
-	size_t before = cgns_cgroups();
-
-	int status = run_step_walk(argv, at, NULL, NULL, &text);
-	const char *pause = strstr(text, at), *mk = strstr(text, "mkdirat(");
-	ck_assert_msg(pause && mk && mk < pause, "no pause at '%s' after its mkdirat:\n%s", at,
-		      tail(text));
-	ck_assert_msg(status == 130, "exit %d:\n%s", status, tail(text));
-	ck_assert_msg(strstr(text, "interrupted; cleaned up"), "%s", tail(text));
-	ck_assert_msg(cgns_cgroups() == before, "a nutshell-cgns-* cgroup is left:\n%s",
-		      tail(text));
-	free(text);
-}
-END_TEST
-
 /* Processes running PROG now (their /proc/N/exe; a zombie has none). */
 static size_t
 running(const char *prog)
@@ -389,81 +346,71 @@ running(const char *prog)
 	return n;
 }
 
-/* The host's links, from /sys/class/net, sorted by the kernel's order. */
+/* Ctrl-C at PROG's first pause at AT, after MADE (what it has to clean up,
+ * or what dies with its namespaces) is in the trace: exit 130, no process of
+ * PROG left, and the host as before: mounts, cgroups, links, named network
+ * namespaces, /tmp/nutshell* (hostcheck.h). SAYS: a program that cleans up
+ * says so in its last line ("interrupted; cleaned up"); one with nothing of
+ * its own on the host (net, break-net) simply ends of the signal. */
 static void
-host_links(char *out, size_t size)
-{
-	DIR *d = opendir("/sys/class/net");
-	struct dirent *e;
-	size_t len = 0;
-
-	out[0] = '\0';
-	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d)) && len < size)
-		if (e->d_name[0] != '.')
-			len += (size_t)snprintf(out + len, size - len, "%s ", e->d_name);
-	closedir(d);
-}
-
-/* net and break-net: Ctrl-C at AT, their veths made. Nothing of theirs is
- * on the host to remove - the veths die with their namespaces, and the
- * namespaces with their processes - so they end of the signal, as any
- * program: exit 130, no process of PROG left, the host's links as before. */
-static void
-ctrl_c_net(const char *prog, const char *veth, const char *at)
+ctrl_c_host_unchanged(const char *prog, const char *made, const char *at, int says)
 {
 	const char *argv[] = {prog, NULL};
-	char before[4096], after[4096], *text = NULL;
+	struct snapshot before = {0}, after = {0};
+	char diff[2048], *text = NULL;
 
-	host_links(before, sizeof(before));
+	ck_assert_int_eq(hostcheck_snapshot(&before), 0);
 	int status = run_step_walk(argv, at, NULL, NULL, &text);
-	const char *pause = strstr(text, at), *made = strstr(text, veth);
-	ck_assert_msg(pause && made && made < pause, "%s: no pause at '%s' after %s:\n%s", prog, at,
-		      veth, tail(text));
+	const char *pause = strstr(text, at), *done = strstr(text, made);
+	ck_assert_msg(pause && done && done < pause, "%s: no pause at '%s' after %s:\n%s", prog, at,
+		      made, tail(text));
 	ck_assert_msg(status == 130, "%s: exit %d:\n%s", prog, status, tail(text));
+	ck_assert_msg(!says ||
+			  (strstr(text, "interrupted; cleaned up") && !strstr(text, "Unexpected")),
+		      "%s:\n%s", prog, tail(text));
 	for (int i = 0; i < 100 && running(prog) > 0; i++)
 		usleep(20000);
 	ck_assert_msg(running(prog) == 0, "%s: %zu of its processes still run after Ctrl-C:\n%s",
 		      prog, running(prog), tail(text));
-	host_links(after, sizeof(after));
-	ck_assert_msg(strcmp(before, after) == 0, "%s: the host's links were '%s', now '%s'", prog,
-		      before, after);
+	ck_assert_int_eq(hostcheck_snapshot(&after), 0);
+	ck_assert_msg(hostcheck_diff(&before, &after, diff, sizeof(diff)) == 0,
+		      "%s: the host changed after Ctrl-C:\n%s", prog, diff);
+	hostcheck_free(&before);
+	hostcheck_free(&after);
 	free(text);
 }
 
+/* cgroupns: its cgroup made, the child about to be moved in: its handler
+ * removes the cgroup, says so and ends of the signal. */
+START_TEST(workshop_ctrl_c_cgroupns)
+{
+	ctrl_c_host_unchanged("01-namespaces/cgroupns", "mkdirat(", "--step: next write(", 1);
+}
+END_TEST
+
+/* net and break-net, their veths made: the veths die with their
+ * namespaces, the namespaces with their processes. */
 START_TEST(workshop_ctrl_c_net)
 {
-	ctrl_c_net("01-namespaces/net", "RTM_NEWLINK veth0 type veth", "--step: next socket(");
+	ctrl_c_host_unchanged("01-namespaces/net", "RTM_NEWLINK veth0 type veth",
+			      "--step: next socket(", 0);
 }
 END_TEST
 
 START_TEST(workshop_ctrl_c_break_net)
 {
-	ctrl_c_net("01-namespaces/break-net", "RTM_NEWLINK host-eth0 type veth",
-		   "--step: next bind(");
+	ctrl_c_host_unchanged("01-namespaces/break-net", "RTM_NEWLINK host-eth0 type veth",
+			      "--step: next bind(", 0);
 }
 END_TEST
 
-/* sysadmin: Ctrl-C in its child, the tmpfs mounted in the child's own
- * namespace over the scratch directory: the directory is removed, it says
- * so, exit 130, and no mount of it reached the host. */
+/* sysadmin: Ctrl-C in its child, a tmpfs mounted over the scratch directory
+ * in the child's own namespace: the directory is removed, no mount reached
+ * the host. */
 START_TEST(workshop_ctrl_c_sysadmin)
 {
-	const char *argv[] = {"03-capabilities/sysadmin", NULL}, *at = "--step: next umount2(";
-	char *text = NULL;
-	size_t dirs = globbed("/tmp/nutshell-sysadmin.*");
-
-	int status = run_step_walk(argv, at, NULL, NULL, &text);
-	const char *pause = strstr(text, at), *mounted = strstr(text, "mount(\"tmpfs\"");
-	ck_assert_msg(pause && mounted && mounted < pause, "no pause at '%s' after the mount:\n%s",
-		      at, tail(text));
-	ck_assert_msg(status == 130, "exit %d:\n%s", status, tail(text));
-	ck_assert_msg(strstr(text, "interrupted; cleaned up") && !strstr(text, "Unexpected"), "%s",
-		      tail(text));
-	ck_assert_msg(globbed("/tmp/nutshell-sysadmin.*") == dirs,
-		      "/tmp/nutshell-sysadmin.* left behind after Ctrl-C:\n%s", tail(text));
-	ck_assert_msg(mounts_with("nutshell-sysadmin.") == 0, "%s", tail(text));
-	free(text);
+	ctrl_c_host_unchanged("03-capabilities/sysadmin", "mount(\"tmpfs\"",
+			      "--step: next umount2(", 1);
 }
 END_TEST
 
