@@ -181,7 +181,8 @@ START_TEST(workshop_grade_ends_with_the_verdict)
 END_TEST
 
 /* A participant's own copy of the directory (EX=PATH), built there: the
- * reference solution copied in passes. */
+ * reference solution copied in passes, with a half-finished line added (an
+ * unused variable): the warning is shown and does not stop the build. */
 START_TEST(workshop_grade_own_copy)
 {
 	static char out[1 << 16];
@@ -194,8 +195,9 @@ START_TEST(workshop_grade_own_copy)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(ex, sizeof(ex), "%s/01-hostname", dir);
 	snprintf(cmd, sizeof(cmd),
-		 "mkdir %s && cp '%s/lessons/exercises/01-hostname/solution/skeleton.c' %s/", ex,
-		 root ? root : ".", ex);
+		 "mkdir %s && cp '%s/lessons/exercises/01-hostname/solution/skeleton.c' %s/ && "
+		 "echo 'void half_done(void) { int todo; }' >>%s/skeleton.c",
+		 ex, root ? root : ".", ex, ex);
 	int cp = system(cmd);
 	snprintf(cmd, sizeof(cmd), "EX=%s", ex);
 	int st = cp == 0 ? make_grade_ex(cmd, out, sizeof(out)) : -1;
@@ -204,6 +206,9 @@ START_TEST(workshop_grade_own_copy)
 	ck_assert_msg(st == 0, "a copy of the solution in %s graded with status %d:\n%s", ex, st,
 		      out);
 	ck_assert_msg(strstr(out, "01-hostname: 7 of 7 parts pass"), "%s", tail(out));
+	ck_assert_msg(strstr(out, "warning: unused variable 'todo'") ||
+			  strstr(out, "warning: unused variable \xe2\x80\x98todo\xe2\x80\x99"),
+		      "no warning shown:\n%s", tail(out));
 }
 END_TEST
 
