@@ -212,6 +212,43 @@ START_TEST(workshop_grade_own_copy)
 }
 END_TEST
 
+/* Exercise 04-pivot with TODO 2 half done - pivot_root(".", ".") without
+ * the chdir before it - in a participant's own copy: pivot_root fails (EBUSY
+ * where "." is on the old root's mount, as here; EINVAL where it is on no
+ * mount point) and the hint explains that errno (it explained only EINVAL). */
+START_TEST(workshop_grade_pivot_without_chdir)
+{
+	static char out[1 << 16];
+	const char *root = getenv("NUTSHELL_ROOT");
+	char dir[] = "/tmp/nutshell-grade.XXXXXX", cmd[4096], ex[64];
+
+	if (!have_make())
+		TEST_SKIP("no make here");
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(ex, sizeof(ex), "%s/04-pivot", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir %s && sed 's/TRACE(chdir(root)[^|]*||/0 ||/' "
+		 "'%s/lessons/exercises/04-pivot/solution/skeleton.c' >%s/skeleton.c && "
+		 "! grep -q 'chdir(root)' %s/skeleton.c",
+		 ex, root ? root : ".", ex, ex);
+	int cp = system(cmd);
+	snprintf(cmd, sizeof(cmd), "EX=%s", ex);
+	int st = cp == 0 ? make_grade_ex(cmd, out, sizeof(out)) : -1;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_msg(st == 1, "04-pivot without chdir graded with status %d:\n%s", st, tail(out));
+	const char *hint = strstr(out, "hint: pivot_root(");
+	ck_assert_msg(hint, "no hint about pivot_root:\n%s", tail(out));
+	int ebusy = strstr(hint, "= -1 EBUSY") != NULL,
+	    einval = strstr(hint, "= -1 EINVAL") != NULL;
+	ck_assert_msg((ebusy && strstr(hint, "EBUSY means \".\" is still the old root: chdir(root) "
+					     "first")) ||
+			  (einval && strstr(hint, "EINVAL means")),
+		      "the hint does not explain the errno:\n%s", tail(out));
+}
+END_TEST
+
 static size_t
 globbed(const char *pattern)
 {
@@ -473,6 +510,7 @@ suite_workshop(void)
 	tcase_add_test(tc, workshop_json_keeps_paths_whole);
 	tcase_add_test(tc, workshop_grade_ends_with_the_verdict);
 	tcase_add_test(tc, workshop_grade_own_copy);
+	tcase_add_test(tc, workshop_grade_pivot_without_chdir);
 	tcase_add_test(tc, workshop_ctrl_c_pivot);
 	tcase_add_test(tc, workshop_ctrl_c_layers);
 	tcase_add_test(tc, workshop_ctrl_c_chroot);
