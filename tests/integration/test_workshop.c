@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -180,31 +181,47 @@ START_TEST(workshop_grade_ends_with_the_verdict)
 }
 END_TEST
 
-/* A participant's own copy of the directory (EX=PATH), built there: the
- * reference solution copied in passes, with a half-finished line added (an
- * unused variable): the warning is shown and does not stop the build. */
+/* Grades a participant's own copy of exercise NAME (EX=PATH): a directory
+ * /tmp/nutshell-grade.XXXXXX/NAME whose skeleton.c the shell command SETUP
+ * writes from $SRC (the reference solution) to $DST; removed after. make's
+ * status, its output in out. */
+static int
+grade_own_copy(const char *name, const char *setup, char *out, size_t size)
+{
+	const char *root = getenv("NUTSHELL_ROOT");
+	char dir[] = "/tmp/nutshell-grade.XXXXXX", path[PATH_MAX], ex[128];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(ex, sizeof(ex), "%s/%s", dir, name);
+	ck_assert_int_eq(mkdir(ex, 0755), 0);
+	snprintf(path, sizeof(path), "%s/lessons/exercises/%s/solution/skeleton.c",
+		 root ? root : ".", name);
+	setenv("SRC", path, 1);
+	snprintf(path, sizeof(path), "%s/skeleton.c", ex);
+	setenv("DST", path, 1);
+	int made = system(setup);
+	snprintf(path, sizeof(path), "EX=%s", ex);
+	int st = made == 0 ? make_grade_ex(path, out, size) : -1;
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(path), 0);
+	return st;
+}
+
+/* The reference solution copied in, with a half-finished line added (an
+ * unused variable): built there, the warning is shown and does not stop
+ * the build, and it passes. */
 START_TEST(workshop_grade_own_copy)
 {
 	static char out[1 << 16];
-	const char *root = getenv("NUTSHELL_ROOT");
-	char dir[] = "/tmp/nutshell-grade.XXXXXX", cmd[4096], ex[64];
 
 	if (!have_make())
 		TEST_SKIP("no make here");
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(ex, sizeof(ex), "%s/01-hostname", dir);
-	snprintf(cmd, sizeof(cmd),
-		 "mkdir %s && cp '%s/lessons/exercises/01-hostname/solution/skeleton.c' %s/ && "
-		 "echo 'void half_done(void) { int todo; }' >>%s/skeleton.c",
-		 ex, root ? root : ".", ex, ex);
-	int cp = system(cmd);
-	snprintf(cmd, sizeof(cmd), "EX=%s", ex);
-	int st = cp == 0 ? make_grade_ex(cmd, out, sizeof(out)) : -1;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-	ck_assert_msg(st == 0, "a copy of the solution in %s graded with status %d:\n%s", ex, st,
-		      out);
+	int st = grade_own_copy(
+	    "01-hostname",
+	    "cp \"$SRC\" \"$DST\" && echo 'void half_done(void) { int todo; }' >>\"$DST\"", out,
+	    sizeof(out));
+	ck_assert_msg(st == 0, "a copy of the solution graded with status %d:\n%s", st, tail(out));
 	ck_assert_msg(strstr(out, "01-hostname: 7 of 7 parts pass"), "%s", tail(out));
 	ck_assert_msg(strstr(out, "warning: unused variable 'todo'") ||
 			  strstr(out, "warning: unused variable \xe2\x80\x98todo\xe2\x80\x99"),
@@ -219,24 +236,14 @@ END_TEST
 START_TEST(workshop_grade_pivot_without_chdir)
 {
 	static char out[1 << 16];
-	const char *root = getenv("NUTSHELL_ROOT");
-	char dir[] = "/tmp/nutshell-grade.XXXXXX", cmd[4096], ex[64];
 
 	if (!have_make())
 		TEST_SKIP("no make here");
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(ex, sizeof(ex), "%s/04-pivot", dir);
-	snprintf(cmd, sizeof(cmd),
-		 "mkdir %s && sed 's/TRACE(chdir(root)[^|]*||/0 ||/' "
-		 "'%s/lessons/exercises/04-pivot/solution/skeleton.c' >%s/skeleton.c && "
-		 "! grep -q 'chdir(root)' %s/skeleton.c",
-		 ex, root ? root : ".", ex, ex);
-	int cp = system(cmd);
-	snprintf(cmd, sizeof(cmd), "EX=%s", ex);
-	int st = cp == 0 ? make_grade_ex(cmd, out, sizeof(out)) : -1;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	int st = grade_own_copy("04-pivot",
+				"sed 's/TRACE(chdir(root)[^|]*||/0 ||/' \"$SRC\" >\"$DST\" && "
+				"! grep -q 'chdir(root)' \"$DST\"",
+				out, sizeof(out));
 	ck_assert_msg(st == 1, "04-pivot without chdir graded with status %d:\n%s", st, tail(out));
 	const char *hint = strstr(out, "hint: pivot_root(");
 	ck_assert_msg(hint, "no hint about pivot_root:\n%s", tail(out));
