@@ -146,20 +146,30 @@ EX_NAME = $(notdir $(patsubst %/,%,$(EX)))
 EX_LIBS = $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
 EX_RUN  = $(if $(EX_OWN),$(EX_OWN)/skeleton,lessons/exercises/$(EX_NAME)/$(if $(SOLUTION),solution/)skeleton)
 # A FAIL must end with the grader's verdict, not with make's "*** [Makefile:N:
-# grade] Error 1", which a room reads as a broken build. make has no quiet
-# way to fail, so at the top level (MAKELEVEL 0: the participant's own make)
-# the failed recipe ends make with SIGPIPE: its default action, and the one
-# signal bash, zsh and dash do not report; the status is 141, not 0. Under
-# another make or a script's make -C it fails the usual way.
-GRADE_QUIET_FAIL = $(if $(filter 0,$(MAKELEVEL)),kill -PIPE $$PPID;)
+# grade] Error 1", which a room reads as a broken build. make prints that
+# line for every failed recipe, and since GNU make 4.4 it catches SIGPIPE
+# and SIGINT as well, so no recipe can end it quietly. What make does not
+# report is its own question mode: under -q a recipe line marked "+" still
+# runs, and its status 1 means "not up to date" - make exits 1 and prints
+# nothing (make(1) -q; GNU make manual, "Instead of Executing Recipes").
+# So `make grade` alone on the command line questions: every line of the
+# recipe is "+", a FAIL (the grader's status 1) is make's status 1, a PASS 0.
+# The status 1 a parent make or CI sees is the usual failure; any other
+# status (the grader killed, a compiler's or a sub-make's 2) is make's
+# error as always. The builds run in a sub-make without -q (MAKEFLAGS and
+# MFLAGS unset; the command line's variables passed on).
+ifeq ($(MAKECMDGOALS),grade)
+MAKEFLAGS += -q
+endif
+GRADE_MAKE = env -u MAKEFLAGS -u MFLAGS $(MAKE) --no-print-directory -s $(MAKEOVERRIDES)
 grade:
-	@test -n "$(EX)" -a -f lessons/exercises/$(EX_NAME)/grader.c || \
-	  { echo "usage: make grade EX=NN-name [SOLUTION=1], or EX=PATH/NN-name (your own copy); NN-name one of: $(notdir $(EX_DIRS))"; exit 2; }
-	@test -z "$(EX_OWN)" -o -f "$(EX_OWN)/skeleton.c" || \
-	  { echo "grade: EX='$(EX)': expected a directory with skeleton.c"; exit 2; }
-	@$(MAKE) --no-print-directory -s lessons/exercises/$(EX_NAME)/grader $(if $(EX_OWN),$(EX_LIBS),$(EX_RUN))
-	@$(if $(EX_OWN),$(CC) $(filter-out -Werror,$(CFLAGS)) -I. -o "$(EX_RUN)" "$(EX_OWN)/skeleton.c" $(EX_LIBS) $(LDFLAGS) $(LDLIBS))
-	@lessons/exercises/$(EX_NAME)/grader $(EX_RUN) || { $(GRADE_QUIET_FAIL) exit 1; }
+	+@test -n "$(EX)" -a -f lessons/exercises/$(EX_NAME)/grader.c || \
+	  { echo "usage: make grade EX=NN-name [SOLUTION=1], or EX=PATH/NN-name (your own copy); NN-name one of: $(notdir $(EX_DIRS))" >&2; exit 1; }
+	+@test -z "$(EX_OWN)" -o -f "$(EX_OWN)/skeleton.c" || \
+	  { echo "grade: EX='$(EX)': expected a directory with skeleton.c" >&2; exit 1; }
+	+@$(GRADE_MAKE) lessons/exercises/$(EX_NAME)/grader $(if $(EX_OWN),$(EX_LIBS),$(EX_RUN))
+	+@$(if $(EX_OWN),$(CC) $(filter-out -Werror,$(CFLAGS)) -I. -o "$(EX_RUN)" "$(EX_OWN)/skeleton.c" $(EX_LIBS) $(LDFLAGS) $(LDLIBS))
+	+@lessons/exercises/$(EX_NAME)/grader $(EX_RUN)
 
 # The test binary: unit suites (pure functions, run under AddressSanitizer
 # and UBSan, no root) and integration suites (drive the built programs, need

@@ -129,8 +129,13 @@ on_signal(int sig)
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
 	}
-	if (cg_dir[0])
-		remove_cgroup(0);
+	/* Said with write(2), async-signal-safe (signal-safety(7)), in the
+	 * words the other lesson programs use. */
+	static const char said[] = "cgroupns: interrupted; cleaned up\n";
+	if (!cg_dir[0] || remove_cgroup(0) == 0) {
+		ssize_t n = write(STDERR_FILENO, said, sizeof(said) - 1);
+		(void)n;
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

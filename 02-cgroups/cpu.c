@@ -139,20 +139,23 @@ static int
 run_spinners(struct cg *cgs[], int n, int sigfd)
 {
 	pid_t pids[2];
-	int status, ret = 0;
+	int status, ret = 0, made = 0;
 
 	sh->start = wait_now() + 0.3; /* all start together, once all exist */
 	sh->end = sh->start + 2;
-	for (int i = 0; i < n; i++)
-		if ((pids[i] = cg_fork(cgs[i], spin, (void *)(long)i, 10)) < 0)
+	/* Ctrl-C at a --step pause: no child after it. */
+	for (; made < n && !wait_stopped(); made++)
+		if ((pids[made] = cg_fork(cgs[made], spin, (void *)(long)made, 10)) < 0)
 			return -1;
-	for (int i = 0; i < n; i++)
-		if (wait_child(pids[i], &status, 10, sigfd) != 0 || status != 0) {
+	/* After a stop signal nothing is waited for: each spinner is killed,
+	 * then reaped. */
+	for (int i = 0; i < made; i++)
+		if (wait_stopped() || wait_child(pids[i], &status, 10, sigfd) != 0 || status != 0) {
 			cg_kill(cgs[i]);
 			wait_child(pids[i], &status, 5, -1);
 			ret = -1;
 		}
-	return ret;
+	return made == n ? ret : -1;
 }
 
 int
@@ -199,6 +202,8 @@ main(int argc, char **argv)
 	trace_fact("nr_throttled", "%lld", throttled);
 	trace_fact("throttled_usec", "%lld", throttled_us);
 
+	if (wait_stopped())
+		goto out;
 	/* <<< weight */
 	/* Weights only matter between processes that want the same CPU. */
 	cpu_set_t set;
@@ -241,6 +246,9 @@ out:
 		if (cg_remove(all[i]) != 0)
 			trace_fail("removing a cgroup"), ok = 0;
 	}
+	/* Ctrl-C (or SIGTERM, SIGHUP): the cgroups are gone, stop now. */
+	if (wait_stopped())
+		return wait_stopped_exit();
 	if (!ok) {
 		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;

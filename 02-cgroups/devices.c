@@ -168,10 +168,8 @@ out:
 	rmdir(dir);
 	/* Ctrl-C at a --step pause (signals blocked above): cleaned up now,
 	 * and said so, as pids and freeze do. */
-	if (trace_cfg.interrupted) {
-		trace_error("interrupted; cleaned up");
-		return 130;
-	}
+	if (wait_stopped())
+		return wait_stopped_exit();
 	if (!ok) {
 		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;

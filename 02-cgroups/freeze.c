@@ -73,7 +73,7 @@ main(int argc, char **argv)
 	char name[64], text[256];
 	struct cg_layout l;
 	struct cg cg;
-	int status, ok = 0, interrupted = 0;
+	int status, ok = 0;
 
 	if (trace_main(&prog, argc, argv) != argc) {
 		trace_error("unexpected argument '%s'; see 'freeze --help'", argv[optind]);
@@ -95,7 +95,7 @@ main(int argc, char **argv)
 		err_print();
 		return EXIT_DEMO_FAILED;
 	}
-	pid_t pid = trace_cfg.interrupted ? -1 : cg_fork(&cg, count, NULL, 30);
+	pid_t pid = wait_stopped() ? -1 : cg_fork(&cg, count, NULL, 30);
 	if (pid < 0)
 		goto out;
 	/* Only the child moved (the write of its pid to cgroup.procs above);
@@ -103,10 +103,8 @@ main(int argc, char **argv)
 	trace_note("parent: pid %d (us) stays in its cgroup; the child, pid %d, is now in %s: "
 		   "cat /proc/%d/cgroup",
 		   (int)getpid(), (int)pid, cg.d[0].dir, (int)pid);
-	if (wait_sleep(0.3, sigfd) != 0) {
-		interrupted = 1;
+	if (wait_sleep(0.3, sigfd) != 0)
 		goto out;
-	}
 	char running = proc_state(pid);
 
 	/* <<< freeze */
@@ -115,19 +113,15 @@ main(int argc, char **argv)
 	cg_read(&cg, "cgroup.events", text, sizeof(text));
 	char frozen_state = proc_state(pid);
 	unsigned long c1 = *counter;
-	if (wait_sleep(0.5, sigfd) != 0) {
-		interrupted = 1;
+	if (wait_sleep(0.5, sigfd) != 0)
 		goto out;
-	}
 	unsigned long c2 = *counter;
 	/* >>> freeze */
 	if (set_frozen(&cg, 0) != 0)
 		goto out;
 	cg_read(&cg, "cgroup.events", text, sizeof(text));
-	if (wait_sleep(0.3, sigfd) != 0) {
-		interrupted = 1;
+	if (wait_sleep(0.3, sigfd) != 0)
 		goto out;
-	}
 	unsigned long c3 = *counter;
 	char thawed_state = proc_state(pid);
 
@@ -151,10 +145,8 @@ out:
 	if (cg_remove(&cg) != 0)
 		trace_fail("removing the cgroup"), ok = 0;
 	/* Ctrl-C (or SIGTERM, SIGHUP): stop at once, as nutshell does. */
-	if (interrupted || trace_cfg.interrupted) {
-		trace_error("interrupted; cleaned up");
-		return 130;
-	}
+	if (wait_stopped())
+		return wait_stopped_exit();
 	if (!ok) {
 		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;

@@ -147,9 +147,13 @@ main(int argc, char **argv)
 	if (cg_set(&cg, "io.max", limit) != 0)
 		goto out;
 	/* >>> limit */
+	/* Ctrl-C at a --step pause: no child after it. */
+	if (wait_stopped())
+		goto out;
 	pid_t pid = cg_fork(&cg, reader, NULL, 20);
 	if (pid < 0 || wait_child(pid, &status, 25, sigfd) != 0 || status != 0) {
-		err_set(0, "the reader failed (see above)");
+		if (!wait_stopped())
+			err_set(0, "the reader failed (see above)");
 		goto out;
 	}
 	cg_read(&cg, "io.stat", text, sizeof(text));
@@ -167,6 +171,9 @@ out:
 	cg_kill(&cg);
 	if (cg_remove(&cg) != 0)
 		trace_fail("removing the cgroup"), ok = 0;
+	/* Ctrl-C (or SIGTERM, SIGHUP): the cgroup is gone, stop now. */
+	if (wait_stopped())
+		return wait_stopped_exit();
 	if (!ok) {
 		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;

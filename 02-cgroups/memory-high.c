@@ -153,13 +153,17 @@ main(int argc, char **argv)
 	if (cg_set(&cg, "memory.high", num) != 0)
 		goto out;
 	/* >>> high */
+	/* Ctrl-C at a --step pause: no child after it. */
+	if (wait_stopped())
+		goto out;
 	pid_t pid = cg_fork(&cg, crawl, &demand, 20);
 	if (pid < 0) {
 		err_prefix("cannot start the child");
 		goto out;
 	}
 	ok = watch(&cg, pid, demand, sigfd);
-	trace_note("memory.high never kills: we end the child ourselves");
+	if (!wait_stopped())
+		trace_note("memory.high never kills: we end the child ourselves");
 	cg_kill(&cg);
 	wait_child(pid, &status, 5, -1);
 out:
@@ -170,6 +174,9 @@ out:
 		trace_fail("removing the cgroup");
 		ok = 0;
 	}
+	/* Ctrl-C (or SIGTERM, SIGHUP): the cgroup is gone, stop now. */
+	if (wait_stopped())
+		return wait_stopped_exit();
 	if (!ok) {
 		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;

@@ -113,6 +113,9 @@ part_max(const struct cg_layout *l, int sigfd)
 	else if (cg_set(&cg, "memory.swap.max", "0") != 0)
 		goto out;
 	/* >>> limit */
+	/* Ctrl-C at a --step pause: no child after it. */
+	if (wait_stopped())
+		goto out;
 	trace_note("child: touch up to %llu MiB, 1 MiB at a time", (unsigned long long)demand);
 	pid_t pid = cg_fork(&cg, hog, &demand, 20);
 	if (pid < 0) {
@@ -120,7 +123,8 @@ part_max(const struct cg_layout *l, int sigfd)
 		goto out;
 	}
 	if (wait_child(pid, &status, 30, sigfd) != 0) {
-		err_set(errno, "the child did not end: %s", strerror(errno));
+		if (!wait_stopped())
+			err_set(errno, "the child did not end: %s", strerror(errno));
 		cg_kill(&cg);
 		wait_child(pid, &status, 5, -1);
 		goto out;
@@ -175,7 +179,11 @@ main(int argc, char **argv)
 	}
 	int sigfd = wait_block_signals();
 
-	if (!part_max(&l, sigfd)) {
+	int ok = part_max(&l, sigfd);
+	/* Ctrl-C (or SIGTERM, SIGHUP): the cgroup is gone, stop now. */
+	if (wait_stopped())
+		return wait_stopped_exit();
+	if (!ok) {
 		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;
 	}

@@ -123,7 +123,7 @@ main(int argc, char **argv)
 	char name[64], text[256], num[32];
 	struct cg_layout l;
 	struct cg cg;
-	int status, ok = 0, interrupted = 0;
+	int status, ok = 0;
 
 	if (trace_main(&prog, argc, argv) != argc) {
 		trace_error("unexpected argument '%s'; see 'pids --help'", argv[optind]);
@@ -156,7 +156,7 @@ main(int argc, char **argv)
 		goto out;
 	/* >>> limit */
 	/* Ctrl-C at a --step pause: no bomb after it. */
-	if (trace_cfg.interrupted)
+	if (wait_stopped())
 		goto out;
 	trace_note("child: fork %d times; each grandchild waits", attempts);
 	pid_t pid = cg_fork(&cg, bomb, NULL, 20);
@@ -165,10 +165,8 @@ main(int argc, char **argv)
 		goto out;
 	}
 	for (double end = wait_now() + 10; !res->done && wait_now() < end;)
-		if (wait_sleep(0.05, sigfd) != 0) {
-			interrupted = 1;
+		if (wait_sleep(0.05, sigfd) != 0)
 			goto out;
-		}
 	cg_read(&cg, "pids.current", text, sizeof(text));
 	long current = strtol(text, NULL, 10);
 	cg_read(&cg, "pids.events", text, sizeof(text));
@@ -207,10 +205,8 @@ out:
 	if (cg_remove(&cg) != 0)
 		trace_fail("removing the cgroup"), ok = 0;
 	/* Ctrl-C (or SIGTERM, SIGHUP): stop at once, as nutshell does. */
-	if (interrupted || trace_cfg.interrupted) {
-		trace_error("interrupted; cleaned up");
-		return 130;
-	}
+	if (wait_stopped())
+		return wait_stopped_exit();
 	if (!ok) {
 		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;

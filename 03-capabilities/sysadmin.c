@@ -23,6 +23,7 @@
 #include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
+#include "../common/waiting.h"
 #include "caps.h"
 
 #include <dirent.h>
@@ -109,14 +110,18 @@ int
 main(int argc, char **argv)
 {
 	int status, ret = EXIT_DEMO_FAILED;
+	sigset_t old;
 
 	if (trace_main(&prog, argc, argv) != argc) {
 		trace_error("unexpected argument '%s'; see 'sysadmin --help'", argv[optind]);
 		return EXIT_USAGE;
 	}
 	trace_need_root();
-	if (!mkdtemp(dir)) {
-		trace_fail("mkdtemp");
+	/* The directory must not outlive us: Ctrl-C (or a kill) waits for the
+	 * cleanup below, as in drop. The child inherits the mask and finishes
+	 * its few calls first; its mounts die with its namespace. */
+	if (wait_guarded_tmpdir(dir, &old) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	snprintf(file, sizeof(file), "%s/host-file", dir);
@@ -133,7 +138,7 @@ main(int argc, char **argv)
 		err_print(); /* and why the host refused, when it knows */
 		goto out;
 	}
-	if (ns_wait(pid, &status) == -1)
+	if (ns_wait(pid, &status) == -1 || wait_stopped())
 		goto out;
 	trace_note("parent, on the host: the directory, and mounts below it");
 	proc_show_mountinfo(0, dir);
@@ -154,5 +159,9 @@ main(int argc, char **argv)
 out:
 	unlink(file);
 	rmdir(dir);
+	/* Ctrl-C (or SIGTERM, SIGHUP): the directory is gone, say so. */
+	if (wait_stopped())
+		return wait_stopped_exit();
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }

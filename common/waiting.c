@@ -47,6 +47,34 @@ wait_unblock_signals(void)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
+static int stopped_by; /* the signal a wait read from its sigfd */
+
+int
+wait_stopped(void)
+{
+	sigset_t stop, pending;
+
+	if (stopped_by)
+		return stopped_by;
+	if (trace_cfg.interrupted)
+		return SIGINT;
+	/* One that came while they were blocked and no wait has read yet
+	 * (wait_guarded_tmpdir blocks them without a signalfd). */
+	wait_stop_signals(&stop);
+	if (sigpending(&pending) == 0)
+		for (int sig = 1; sig < NSIG; sig++)
+			if (sigismember(&stop, sig) == 1 && sigismember(&pending, sig) == 1)
+				return sig;
+	return 0;
+}
+
+int
+wait_stopped_exit(void)
+{
+	trace_error("interrupted; cleaned up");
+	return 128 + (wait_stopped() ? wait_stopped() : SIGINT);
+}
+
 double
 wait_now(void)
 {
@@ -67,9 +95,11 @@ wait_sleep(double seconds, int sigfd)
 		if (poll(&p, sigfd >= 0 ? 1 : 0, (int)(left * 1000) + 1) > 0) {
 			struct signalfd_siginfo si;
 
-			if (read(sigfd, &si, sizeof(si)) > 0)
+			if (read(sigfd, &si, sizeof(si)) > 0) {
+				stopped_by = (int)si.ssi_signo;
 				trace_note("interrupted by %s: cleaning up",
 					   dec_signal((int)si.ssi_signo));
+			}
 			errno = EINTR;
 			return -1;
 		}

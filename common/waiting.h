@@ -45,6 +45,20 @@ int wait_child(pid_t pid, int *status, double seconds, int sigfd);
 /* Sleeps SECONDS unless a signal arrives on sigfd: 0, or -1 with EINTR. */
 int wait_sleep(double seconds, int sigfd);
 
+/*
+ * The stop signal that ended a wait (wait_sleep and wait_child read it from
+ * the sigfd), SIGINT for a Ctrl-C at a --step pause (trace_cfg.interrupted),
+ * or one pending while blocked (sigpending(2)); 0 when none came. A program
+ * checks it before it starts a child (no child after Ctrl-C) and after its
+ * cleanup.
+ */
+int wait_stopped(void);
+
+/* After such a signal and the cleanup: says "interrupted; cleaned up" (one
+ * line, as nutshell does) and returns the status to exit with, 128 + the
+ * signal's number (130 for Ctrl-C). */
+int wait_stopped_exit(void);
+
 /* Seconds since an arbitrary point (CLOCK_MONOTONIC). */
 double wait_now(void);
 
