@@ -45,7 +45,8 @@
 
 #define MARKER "/scratch-root-marker"
 
-static char image[PATH_MAX], tmp[64];
+/* The image, the scratch directory, and the scratch root in it (TMP/scratch). */
+static char image[PATH_MAX], tmp[64], scratch[128];
 
 /* stat("/"): which directory is my root? */
 static const char *
@@ -148,11 +149,10 @@ run_prisoner(int pivot, char *msg, size_t size)
 static int
 world_main(void *arg)
 {
-	char scratch[128], path[256], upper[256], work[256], merged[256];
+	char path[256], upper[256], work[256], merged[256];
 	char real[64], c[160] = "", p[160] = "";
 
 	(void)arg;
-	snprintf(scratch, sizeof(scratch), "%s/scratch", tmp);
 	snprintf(upper, sizeof(upper), "%s/layer/upper", scratch);
 	snprintf(work, sizeof(work), "%s/layer/work", scratch);
 	snprintf(merged, sizeof(merged), "%s/image", scratch);
@@ -224,7 +224,6 @@ main(int argc, char **argv)
 		trace_error("%s", host_chroot_line);
 		return EXIT_DEMO_FAILED;
 	}
-	char scratch[128];
 	/* Ctrl-C from here on: the directory is removed before we exit. */
 	rootfs_guard_child(0);
 	if (rootfs_tmpdir("escape", tmp, sizeof(tmp)) == -1) {

@@ -40,7 +40,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-static char image[PATH_MAX], tmp[64];
+/* The base layer, the scratch directory, and the app layer in it (TMP/app). */
+static char image[PATH_MAX], tmp[64], app[PATH_MAX];
 static const char *shown[] = {"/bin/busybox",  "/etc/hostname", "/etc/passwd",
 			      "/etc/app.conf", "/app/config",	"/app/config/new.conf"};
 
@@ -56,9 +57,8 @@ path_in(char *out, const char *layer, const char *path)
 static void
 table(const char *title, const char *upper, const char *merged)
 {
-	char app[PATH_MAX], a[32], b[32], c[32], d[32];
+	char a[32], b[32], c[32], d[32];
 
-	snprintf(app, sizeof(app), "%s/app", tmp);
 	printf("\n%s\n%-22s %-14s %-14s %-14s %s\n", title, "path", "base (image)", "app layer",
 	       "upper", "merged view");
 	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
@@ -83,10 +83,9 @@ put(const char *dir, const char *path, const char *text)
 static int
 mount_container(const char *name, char *upper, char *merged)
 {
-	char work[PATH_MAX], app[PATH_MAX];
+	char work[PATH_MAX];
 	struct rootfs_layers l = {.lower = {app, image}, .nlower = 2, .upper = upper, .work = work};
 
-	snprintf(app, sizeof(app), "%s/app", tmp);
 	snprintf(upper, PATH_MAX, "%s/%s/upper", tmp, name);
 	snprintf(work, sizeof(work), "%s/%s/work", tmp, name);
 	snprintf(merged, PATH_MAX, "%s/%s/merged", tmp, name);
@@ -165,8 +164,6 @@ child_main(void *arg)
 	if (mount_container("c2", upper2, merged2) == -1 ||
 	    put(merged2, "/etc/motd", "container two\n") == -1)
 		return EXIT_DEMO_FAILED;
-	char app[PATH_MAX];
-	snprintf(app, sizeof(app), "%s/app", tmp);
 	long long base = rootfs_disk_usage(image), lay = rootfs_disk_usage(app);
 	long long u1 = rootfs_disk_usage(upper), u2 = rootfs_disk_usage(upper2);
 	long long shared = base + lay + u1 + u2, copies = 2 * (base + lay);
@@ -224,7 +221,6 @@ main(int argc, char **argv)
 	}
 	/* <<< app-layer */
 	/* The app layer: what a Dockerfile's COPY and RUN would add. */
-	char app[PATH_MAX];
 	snprintf(app, sizeof(app), "%s/app", tmp);
 	const char *app_dirs[] = {"", "etc", "app", "app/config", NULL},
 		   *dirs[] = {"c1", "c2", NULL};
