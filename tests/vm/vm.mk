@@ -9,7 +9,7 @@
 #                          (what a cgroup v2 laptop prints; chapter 2 shows these)
 #
 # tests/vm/vm.sh does the work (download once into build/vm/ or build/vm-arm64/,
-# initramfs, qemu); see tests/vm/README.md. Knobs: NUTSHELL_VM_TIMEOUT (s, default 600,
+# initramfs, qemu); see tests/vm/README.md. Knobs: NUTSHELL_VM_TIMEOUT (s, default 1200,
 # 5400 on arm64), NUTSHELL_VM_MEMORY (MiB, default 1024), NUTSHELL_VM_INJECT=fail|panic|hang
 # (show that failures are caught).
 
