@@ -354,7 +354,9 @@ qemu=("$qemu_bin" "${machine[@]}" -nographic -no-reboot "${accel[@]}" -m "$memor
 
 if [[ $mode == shell ]]; then
 	# Tell the guest this terminal's size and type; a serial line cannot ask.
-	read -r rows cols < <(stty size 2>/dev/null || true)
+	# Without a terminal (input from a pipe) stty prints nothing and read fails:
+	# the guest gets 24x80.
+	read -r rows cols < <(stty size 2>/dev/null) || true
 	[[ ${rows:-0} -gt 0 && ${cols:-0} -gt 0 ]] || rows=24 cols=80
 	say "booting $release ($how)"
 	say "in the VM: 'poweroff -f' (or exit the shell) to leave, or Ctrl-a x to stop qemu"
