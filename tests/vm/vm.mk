@@ -11,9 +11,9 @@
 #                          against book/walkthrough.tsv (book/walkthrough.py)
 #
 # tests/vm/vm.sh does the work (download once into build/vm/ or build/vm-arm64/,
-# initramfs, qemu); see tests/vm/README.md. Knobs: NUTSHELL_VM_TIMEOUT (s, default 600,
-# 5400 on arm64), NUTSHELL_VM_MEMORY (MiB, default 1024), NUTSHELL_VM_INJECT=fail|panic|hang
-# (show that failures are caught).
+# initramfs, qemu); see tests/vm/README.md. Knobs: NUTSHELL_VM_TIMEOUT (s, default 1200,
+# 3600 on arm64), NUTSHELL_VM_MEMORY (MiB, default 1024), NUTSHELL_VM_INJECT=fail|panic|hang
+# (show that failures are caught), NUTSHELL_VM_LEAKS=1|0 (LeakSanitizer; 0 on arm64).
 
 .PHONY: check-vm vm vm-payload check-arm64 cross-arm64 transcripts-vm
 
