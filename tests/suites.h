@@ -49,6 +49,7 @@ Suite *suite_unpack(void);
 Suite *suite_store(void);
 Suite *suite_escape(void);
 Suite *suite_pivot(void);
+Suite *suite_newmount(void);
 Suite *suite_chroot(void);
 Suite *suite_rootfs_spec(void);
 Suite *suite_nutshell(void);
