@@ -21,7 +21,7 @@ CFLAGS   += $(NL_CFLAGS)
 LDLIBS   = -lcap -lseccomp -ljansson -lnl-3
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-COMMON_SRC = common/trace.c common/decode.c common/procfs.c common/host.c common/err.c \
+COMMON_SRC = common/trace.c common/trace_str.c common/decode.c common/procfs.c common/host.c common/err.c \
              common/waiting.c
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 
@@ -34,8 +34,10 @@ CG_OBJ   = $(patsubst %.c,%.o,$(wildcard 02-cgroups/cgroup.c 02-cgroups/cgroup_v
                                       02-cgroups/cgroup_stat.c \
                                       02-cgroups/cgroup_devices.c))
 CAPS_OBJ = $(patsubst %.c,%.o,$(wildcard 03-capabilities/caps.c 03-capabilities/sc.c \
-	   03-capabilities/sc_profile.c 03-capabilities/caps_exec.c))
-ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c 04-overlay-chroot/rootfs_path.c \
+	   03-capabilities/sc_profile.c 03-capabilities/caps_exec.c \
+	   03-capabilities/caps_probe.c 03-capabilities/sc_probe.c))
+ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c 04-overlay-chroot/rootfs_overlay.c \
+	     04-overlay-chroot/rootfs_path.c \
 	     04-overlay-chroot/rootfs_spec.c))
 # Reading images (04-overlay-chroot/image*.c): libarchive for the tarballs,
 # nettle (which libarchive links already) for sha256. Linked only by what
