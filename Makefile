@@ -212,6 +212,9 @@ deps-arm64:
 # bench/bench.sh); make bench-deps installs the last two from Debian.
 bench/timer: bench/timer.c
 	$(CC) $(CFLAGS) -o $@ $<
+# The launcher's mounts made with mount(2) and with the new mount API.
+bench/mountapi: bench/mountapi.c
+	$(CC) $(CFLAGS) -o $@ $<
 # The launcher again with TRACE() compiled out, for the tracing table only.
 UNTRACED_OBJ = $(patsubst %.o,build/untraced/%.o,$(CTR_OBJ) $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) \
 	       $(NS_OBJ) $(COMMON_OBJ) $(GEN_FILTERS:.c=.o))
@@ -223,7 +226,7 @@ build/untraced/build/gen/%.o: build/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 build/untraced/nutshell: $(UNTRACED_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(CTR_LDLIBS)
-bench: all image bench/timer build/untraced/nutshell
+bench: all image bench/timer bench/mountapi build/untraced/nutshell
 	@bench/bench.sh
 bench-deps:
 	apt-get install -y bubblewrap crun
@@ -370,7 +373,7 @@ format-check:
 
 # clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:
-	rm -rf build/asan build/untraced build/book* build/worksheets* build/web build/view-* build/screens build/diagrams build/gen images tests/check tests/probe/scprobe $(TEST_HELPERS) bench/timer $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
+	rm -rf build/asan build/untraced build/book* build/worksheets* build/web build/view-* build/screens build/diagrams build/gen images tests/check tests/probe/scprobe $(TEST_HELPERS) bench/timer bench/mountapi $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
 	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -not -path './build/fresh/*' -not -path './build/images/*' -delete
 distclean: clean
 	rm -rf build

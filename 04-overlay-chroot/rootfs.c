@@ -117,30 +117,6 @@ struct idmap_attr {
 	uint64_t attr_set, attr_clr, propagation, userns_fd;
 };
 
-static const struct dec_flag open_tree_flags[] = {
-    {OPEN_TREE_CLONE, "OPEN_TREE_CLONE"},
-    {OPEN_TREE_CLOEXEC, "OPEN_TREE_CLOEXEC"},
-    {AT_RECURSIVE, "AT_RECURSIVE"},
-    {0, NULL},
-};
-static const struct dec_flag at_flags[] = {
-    {AT_EMPTY_PATH, "AT_EMPTY_PATH"},
-    {AT_SYMLINK_NOFOLLOW, "AT_SYMLINK_NOFOLLOW"},
-    {AT_RECURSIVE, "AT_RECURSIVE"},
-    {0, NULL},
-};
-static const struct dec_flag mount_attr_flags[] = {
-    {MOUNT_ATTR_RDONLY, "MOUNT_ATTR_RDONLY"},
-    {MOUNT_ATTR_NOSUID, "MOUNT_ATTR_NOSUID"},
-    {MOUNT_ATTR_NODEV, "MOUNT_ATTR_NODEV"},
-    {MOUNT_ATTR_IDMAP, "MOUNT_ATTR_IDMAP"},
-    {MOUNT_ATTR_NOEXEC, "MOUNT_ATTR_NOEXEC"},
-    {MOUNT_ATTR_NOATIME, "MOUNT_ATTR_NOATIME"},
-    {MOUNT_ATTR_STRICTATIME, "MOUNT_ATTR_STRICTATIME"},
-    {MOUNT_ATTR_NODIRATIME, "MOUNT_ATTR_NODIRATIME"},
-    {0, NULL},
-};
-
 const char *
 rootfs_fstype(const char *dir, char *out, size_t size)
 {
@@ -203,7 +179,7 @@ rootfs_idmapped_tree(const char *dir, int userns_fd)
 	 * move_mount(2) attaches it; the idmap goes on the copy only, never
 	 * on the host's own mount. */
 	int fd = (int)TRACE(syscall(SYS_open_tree, AT_FDCWD, dir, flags), "open_tree",
-			    "AT_FDCWD, %s, %s", trace_str(dir), dec_flags(open_tree_flags, flags));
+			    "AT_FDCWD, %s, %s", trace_str(dir), dec_open_tree(flags));
 	if (fd == -1)
 		return failed_on_fs("open_tree", dir);
 	/* AT_RECURSIVE: every mount of the copy gets the same view. */
@@ -211,8 +187,8 @@ rootfs_idmapped_tree(const char *dir, int userns_fd)
 			  sizeof(attr)),
 		  "mount_setattr",
 		  "%d, \"\", %s, {attr_set=%s, attr_clr=0, propagation=0, userns_fd=%d}, %zu", fd,
-		  dec_flags(at_flags, AT_EMPTY_PATH | AT_RECURSIVE),
-		  dec_flags(mount_attr_flags, attr.attr_set), userns_fd, sizeof(attr)) == -1) {
+		  dec_at(AT_EMPTY_PATH | AT_RECURSIVE), dec_mount_attr(attr.attr_set), userns_fd,
+		  sizeof(attr)) == -1) {
 		failed_on_fs("mount_setattr", dir);
 		int saved = errno;
 		close(fd); /* the last reference: the copy is gone */
@@ -520,8 +496,7 @@ rootfs_restrict_tree(const char *target, unsigned long flags)
 		  "mount_setattr",
 		  "AT_FDCWD, %s, %s, {attr_set=%s, attr_clr=%s, propagation=0, "
 		  "userns_fd=0}, %zu",
-		  trace_str(target), dec_flags(at_flags, at),
-		  dec_flags(mount_attr_flags, attr.attr_set),
+		  trace_str(target), dec_at(at), dec_mount_attr(attr.attr_set),
 		  attr.attr_clr ? "MOUNT_ATTR__ATIME" : "0", sizeof(attr)) == 0)
 		return 0;
 	if (errno != ENOSYS)

@@ -23,6 +23,8 @@
 #             (veth includes choosing a free subnet: issue 23, item 9)
 #   relay     fds 0-2 pipes (handed over) against /dev/null and a file
 #             (relayed through nutshell's pipes: issue 23, item 3)
+#   mount API bench/mountapi: an overlay and a read-only path made with
+#             mount(2) and with the new mount API, call times (issue 21)
 #   phases    NUTSHELL_TIMINGS=1: the launcher's own stamps, median per
 #             phase, and its own peak RSS (getrusage, the launcher alone);
 #             drawn as build/bench-phases.svg by bench/chart.sh
@@ -217,6 +219,12 @@ table -n "$half" -g relay \
 	:: "fds 0-2 relayed" "${run_ns[@]}"
 awk -F, '$1 == "relay" { m[$2] = $5 } END {
 	printf "  the relay: %+.3f ms a start\n", m["fds 0-2 relayed"] - m["fds 0-2 pipes"] }' "$csv" | show
+echo | show
+
+# --- mount API: the launcher's mounts with mount(2) and with the new API ---
+echo "mount API (bench/mountapi: $runs roots in a namespace of its own, median per way)" | show
+mkdir "$tmp/mountapi"
+"$top/bench/mountapi" "$runs" "$image" "$tmp/mountapi" | show || failed=1
 echo | show
 
 # --- phases: where the time of one start goes ---

@@ -84,6 +84,27 @@ static const struct dec_flag umount_flags[] = {
     F(MNT_FORCE), F(MNT_DETACH), F(MNT_EXPIRE), F(UMOUNT_NOFOLLOW), {0, NULL},
 };
 
+/* The new mount API's flags (Linux 5.2, mount_setattr 5.12), as glibc 2.36's
+ * <sys/mount.h> and <fcntl.h> name them. MOUNT_ATTR_RELATIME is 0: an
+ * access-time mode shows in attr_clr (MOUNT_ATTR__ATIME), not here. */
+static const struct dec_flag mount_attr_flags[] = {
+    F(MOUNT_ATTR_RDONLY),     F(MOUNT_ATTR_NOSUID),  F(MOUNT_ATTR_NODEV),
+    F(MOUNT_ATTR_NOEXEC),     F(MOUNT_ATTR_NOATIME), F(MOUNT_ATTR_STRICTATIME),
+    F(MOUNT_ATTR_NODIRATIME), F(MOUNT_ATTR_IDMAP),   {0, NULL},
+};
+
+static const struct dec_flag open_tree_flags[] = {
+    F(OPEN_TREE_CLONE), F(OPEN_TREE_CLOEXEC),	F(AT_RECURSIVE),
+    F(AT_EMPTY_PATH),	F(AT_SYMLINK_NOFOLLOW), {0, NULL},
+};
+
+static const struct dec_flag at_flags[] = {
+    F(AT_EMPTY_PATH),
+    F(AT_SYMLINK_NOFOLLOW),
+    F(AT_RECURSIVE),
+    {0, NULL},
+};
+
 /* Multi-bit flags (O_TMPFILE includes O_DIRECTORY, O_SYNC includes O_DSYNC)
  * come before their parts, so the longer name wins. */
 static const struct dec_flag open_flags[] = {
@@ -179,6 +200,24 @@ const char *
 dec_umount(unsigned long flags)
 {
 	return dec_flags(umount_flags, flags);
+}
+
+const char *
+dec_mount_attr(unsigned long attr)
+{
+	return dec_flags(mount_attr_flags, attr);
+}
+
+const char *
+dec_open_tree(unsigned long flags)
+{
+	return dec_flags(open_tree_flags, flags);
+}
+
+const char *
+dec_at(unsigned long flags)
+{
+	return dec_flags(at_flags, flags);
 }
 
 const char *

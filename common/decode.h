@@ -31,11 +31,15 @@ const char *dec_clone(unsigned long flags);   /* CLONE_* plus the exit signal in
 const char *dec_unshare(unsigned long flags); /* unshare(2), setns(2): CLONE_NEW*, CLONE_NEWTIME */
 const char *dec_mount(unsigned long flags);   /* MS_* */
 const char *dec_umount(unsigned long flags);  /* MNT_*, UMOUNT_NOFOLLOW */
-const char *dec_open(unsigned long flags);    /* O_RDONLY|O_CLOEXEC ... */
-const char *dec_signal(int sig);	      /* "SIGCHLD", or the number */
-const char *dec_errno(int err);		      /* "EPERM", or the number */
-const char *dec_result(long ret);	      /* "0" for any ret but -1, else dec_errno(errno) */
-const char *dec_cap(int cap);		      /* "CAP_CHOWN" via libcap, or the number */
-const char *dec_wait_status(int status);      /* "exited 0", "killed by SIGKILL" */
+/* The new mount API (mount_setattr(2), open_tree(2), fsmount(2)). */
+const char *dec_mount_attr(unsigned long attr); /* MOUNT_ATTR_* */
+const char *dec_open_tree(unsigned long flags); /* OPEN_TREE_*, AT_RECURSIVE ... */
+const char *dec_at(unsigned long flags);	/* AT_EMPTY_PATH|AT_RECURSIVE ... */
+const char *dec_open(unsigned long flags);	/* O_RDONLY|O_CLOEXEC ... */
+const char *dec_signal(int sig);		/* "SIGCHLD", or the number */
+const char *dec_errno(int err);			/* "EPERM", or the number */
+const char *dec_result(long ret);		/* "0" for any ret but -1, else dec_errno(errno) */
+const char *dec_cap(int cap);			/* "CAP_CHOWN" via libcap, or the number */
+const char *dec_wait_status(int status);	/* "exited 0", "killed by SIGKILL" */
 
 #endif

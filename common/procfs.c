@@ -98,7 +98,8 @@ proc_ns(pid_t pid, const char *ns)
 	return id;
 }
 
-/* Calls show(line) for each line of a /proc file; the line is writable. */
+/* Calls show(line) for each line of a /proc file; the line is writable.
+ * Returns how many calls returned more than 0 (lines shown), or -1. */
 static int
 each_line(const char *path, int (*show)(const char *path, char *line, const void *arg),
 	  const void *arg)
@@ -115,7 +116,7 @@ each_line(const char *path, int (*show)(const char *path, char *line, const void
 	ret = 0;
 	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
-		show(path, line, arg);
+		ret += show(path, line, arg) > 0;
 out:
 	free(text);
 	return ret;
@@ -183,6 +184,7 @@ show_mount_line(const char *path, char *line, const void *arg)
 	const char *prefix = arg;
 	struct proc_mount m;
 	char *copy = strdup(line);
+	int shown = 0;
 
 	if (!copy)
 		return -1;
@@ -191,11 +193,13 @@ show_mount_line(const char *path, char *line, const void *arg)
 		size_t len = prefix ? strlen(prefix) : 0;
 
 		if (!prefix || (strncmp(m.point, prefix, len) == 0 &&
-				(m.point[len] == '\0' || m.point[len] == '/' || len == 1)))
+				(m.point[len] == '\0' || m.point[len] == '/' || len == 1))) {
 			trace_proc(path, line);
+			shown = 1;
+		}
 	}
 	free(copy);
-	return 0;
+	return shown;
 }
 
 int

@@ -50,7 +50,8 @@ int proc_show_status(pid_t pid);
 /* Every line of /proc/PID/NAME ("cgroup", "uid_map", "gid_map", ...). */
 int proc_show_lines(pid_t pid, const char *name);
 
-/* The mountinfo lines whose mount point is PREFIX or below it (NULL: all). */
+/* The mountinfo lines whose mount point is PREFIX or below it (NULL: all);
+ * returns how many, or -1. */
 int proc_show_mountinfo(pid_t pid, const char *prefix);
 
 /* ---- parsers ---- */

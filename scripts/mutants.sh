@@ -271,6 +271,11 @@ mutant store-no-hold 05-full-container/image_run.c store store_rm_in_use \
 	's/if \(store_hold\(&image\) == -1\)/if (0)/'
 mutant store-rm-ignores-hold 04-overlay-chroot/store_write.c store store_rm_in_use \
 	's/TRACE\(flock\(fd, LOCK_EX \| LOCK_NB\)/TRACE(0 * flock(fd, LOCK_UN)/'
+# Lesson 04's newmount (worksheet step 10): one mount_setattr with
+# AT_RECURSIVE makes the volume read-only to the bottom; without it the
+# mount beneath stays writable, and the worksheet's table says so.
+mutant newmount-not-recursive 04-overlay-chroot/newmount.c newmount newmount \
+	's/mount_setattr\(tree, "", AT_EMPTY_PATH \| AT_RECURSIVE,/mount_setattr(tree, "", AT_EMPTY_PATH,/'
 
 if [[ $(id -u) != 0 ]]; then
 	echo "mutants: needs root (the tests it runs create namespaces and cgroups)" >&2

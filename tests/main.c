@@ -62,6 +62,7 @@ static const struct {
     {"store", suite_store, "root to make whiteout devices and run containers"},
     {"escape", suite_escape, "root to chroot"},
     {"pivot", suite_pivot, "root to pivot_root"},
+    {"newmount", suite_newmount, "root to mount in a mount namespace"},
     {"chroot", suite_chroot, "root to chroot"},
     {"rootfs-spec", suite_rootfs_spec, "root to mount in a mount namespace"},
     {"nutshell", suite_nutshell, "root to start containers"},

@@ -54,6 +54,7 @@ void store_add_run(Suite *s);
 void store_add_killed(Suite *s);
 Suite *suite_escape(void);
 Suite *suite_pivot(void);
+Suite *suite_newmount(void);
 Suite *suite_chroot(void);
 Suite *suite_rootfs_spec(void);
 Suite *suite_nutshell(void);

@@ -57,6 +57,19 @@ START_TEST(decode_mount_and_umount)
 }
 END_TEST
 
+/* The new mount API's flags, named as strace names them. */
+START_TEST(decode_new_mount_api)
+{
+	ck_assert_str_eq(dec_mount_attr(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV),
+			 "MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOSUID|MOUNT_ATTR_NODEV");
+	ck_assert_str_eq(dec_mount_attr(MOUNT_ATTR_IDMAP), "MOUNT_ATTR_IDMAP");
+	ck_assert_str_eq(dec_open_tree(OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE),
+			 "OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC|AT_RECURSIVE");
+	ck_assert_str_eq(dec_at(AT_EMPTY_PATH | AT_RECURSIVE), "AT_EMPTY_PATH|AT_RECURSIVE");
+	ck_assert_str_eq(dec_at(0), "0");
+}
+END_TEST
+
 START_TEST(decode_open_flags)
 {
 	ck_assert_str_eq(dec_open(O_RDONLY), "O_RDONLY");
@@ -113,6 +126,7 @@ suite_decode(void)
 	tcase_add_test(tc, decode_unknown_bits_print_as_hex);
 	tcase_add_test(tc, decode_mount_and_umount);
 	tcase_add_test(tc, decode_open_flags);
+	tcase_add_test(tc, decode_new_mount_api);
 	tcase_add_test(tc, decode_errno_signal_cap);
 	tcase_add_test(tc, decode_wait_status);
 	tcase_add_test(tc, decode_several_in_one_line);
