@@ -181,11 +181,11 @@ deps:
 book-deps:
 	@scripts/deps.sh book
 # The engines that drive nutshell as an OCI runtime (suites oci-podman,
-# oci-containerd; docker.io for test_oci_docker.c, not yet registered).
+# oci-containerd, oci-docker).
 engine-deps:
 	@scripts/deps.sh engines
-# nutshell as an OCI runtime: its own suite, then driven by podman and
-# containerd (each started privately by its suite; make engine-deps), and
+# nutshell as an OCI runtime: its own suite, then driven by podman,
+# containerd and docker (each started privately by its suite; make engine-deps), and
 # the host check that nothing of theirs is left.
 .PHONY: check-oci
 check-oci: $(CHECK_DEPS)

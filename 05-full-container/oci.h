@@ -203,8 +203,12 @@ int oci_hooks_check(json_t *hooks);
 int oci_hooks_run(const struct oci_state *st, const char *kind, const char *status);
 
 /* In the init process, in its new mount namespace: spec's root and
- * mounts, pivot_root, masked and read-only paths. 0, or -1 (record set). */
+ * mounts, pivot_root. 0, or -1 (record set). */
 int oci_setup_root(const struct oci_spec *spec);
+
+/* Then, inside the root and after linux.sysctl is written: read-only and
+ * masked paths, root.readonly. 0, or -1 (record set). */
+int oci_protect_root(const struct oci_spec *spec);
 
 /* linux.seccomp compiled with libseccomp into out; 0 with out->len 0 when
  * there is none. -1 with the record set. */

@@ -10,7 +10,8 @@
  *	clone ----------------------------> waits for "go"
  *	cgroup.procs <- init's pid
  *	"go" -----------------------------> setns, hostname, mounts, pivot_root,
- *	                                    terminal, sysctl, cwd, rlimits,
+ *	                                    terminal, sysctl, read-only and
+ *	                                    masked paths, cwd, rlimits,
  *	                                    PATH lookup, user, capabilities
  *	reads "ok" (or the error) <-------- "ok"
  *	pid file, state.json; exits 0       open(exec.fifo, O_WRONLY): blocks
@@ -259,9 +260,13 @@ init_main(void *arg)
 		err_sys("sethostname");
 		return init_fail(a);
 	}
-	/* 3. The root and mounts (lesson 04, oci_mount.c). */
+	/* 3. The root and mounts (lesson 04, oci_mount.c); the sysctls while
+	 * /proc/sys is writable, then the read-only and masked paths (runc's
+	 * order: docker asks for net.ipv4.ip_unprivileged_port_start, which
+	 * fails with EROFS once /proc/sys is read-only). */
 	if (oci_setup_root(s) == -1 ||
-	    (a->console_fd >= 0 && oci_set_terminal(a->console_fd) == -1) || write_sysctls(s) == -1)
+	    (a->console_fd >= 0 && oci_set_terminal(a->console_fd) == -1) ||
+	    write_sysctls(s) == -1 || oci_protect_root(s) == -1)
 		return init_fail(a);
 	if (TRACE(chdir(s->cwd), "chdir", "%s", trace_str(s->cwd)) == -1) {
 		err_sys("process.cwd %s", s->cwd);

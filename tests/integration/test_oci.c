@@ -605,6 +605,45 @@ START_TEST(oci_bind_options)
 }
 END_TEST
 
+/* linux.sysctl is written before readonlyPaths makes /proc/sys read-only
+ * (runc's order): docker asks for net.ipv4.ip_unprivileged_port_start on
+ * every container, and got EROFS when nutshell wrote it after. The value
+ * is the container's own (its network namespace), and /proc/sys is
+ * read-only to the process after. */
+START_TEST(oci_sysctl)
+{
+	char out[4096], path[128], pid_text[32], host[64], text[4096];
+
+	write_config("[\"sh\",\"-c\",\"cat /proc/sys/net/ipv4/ip_unprivileged_port_start; "
+		     "echo 1 >/proc/sys/net/ipv4/ip_unprivileged_port_start || echo "
+		     "read-only\"]",
+		     NULL);
+	snprintf(path, sizeof(path), "%s/bundle/config.json", dir);
+	ck_assert_int_eq(sh(NULL, 0,
+			    "sed -i 's|\"maskedPaths\"|\"sysctl\":{\"net.ipv4.ip_unprivileged_"
+			    "port_start\":\"0\"},\"maskedPaths\"|' %s",
+			    path),
+			 0);
+	read_text_file("/proc/sys/net/ipv4/ip_unprivileged_port_start", host, sizeof(host));
+	ck_assert_int_eq(
+	    OCI(out, "create --bundle bundle --pid-file %s/pid s1 >%s/out 2>&1", dir, dir), 0);
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	ck_assert_int_eq(OCI(out, "start s1"), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	snprintf(path, sizeof(path), "%s/out", dir);
+	read_text_file(path, text, sizeof(text));
+	ck_assert_msg(strncmp(text, "0\n", 2) == 0 && strstr(text, "read-only\n"),
+		      "the container saw: %s", text);
+	/* The host's own value is untouched. */
+	ck_assert_str_eq(
+	    read_text_file("/proc/sys/net/ipv4/ip_unprivileged_port_start", out, sizeof(out)),
+	    host);
+	ck_assert_int_eq(OCI(out, "delete s1"), 0);
+	expect_gone("s1");
+}
+END_TEST
+
 Suite *
 suite_oci(void)
 {
@@ -622,7 +661,8 @@ suite_oci(void)
 		     {"oci_exec_not_dumpable", oci_exec_not_dumpable},
 		     {"oci_console_socket", oci_console_socket},
 		     {"oci_hooks", oci_hooks},
-		     {"oci_bind_options", oci_bind_options}};
+		     {"oci_bind_options", oci_bind_options},
+		     {"oci_sysctl", oci_sysctl}};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		TCase *tc = tcase_create(tests[i].name);

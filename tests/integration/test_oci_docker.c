@@ -16,12 +16,11 @@
  * their command line), mounts under the directory, and /run/containerd and
  * /etc/docker/key.json if they were not there before, are gone.
  *
- * Not yet in the runner's table (tests/main.c): its one run (2026-12-03)
- * got as far as nutshell create under docker's shim and failed there with
- * "linux.sysctl net.ipv4.ip_unprivileged_port_start: EROFS": docker asks
- * for that sysctl, and nutshell writes sysctls after readonlyPaths has
- * made /proc/sys read-only (runc writes them before). Register it once
- * that order is fixed.
+ * Its first run (2026-12-03) failed in nutshell create with "linux.sysctl
+ * net.ipv4.ip_unprivileged_port_start: EROFS": docker asks for that sysctl
+ * on every container, and nutshell wrote sysctls after readonlyPaths had
+ * made /proc/sys read-only; runc writes them before (oci_sysctl in
+ * test_oci.c holds that order).
  */
 #include "../suites.h"
 #include "harness.h"
