@@ -326,14 +326,15 @@ init_main(void *arg)
 static int
 make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_layout *l)
 {
-	const char *wanted[] = {"memory", "pids", "cpu", NULL, NULL};
+	/* freezer: pause and resume (v2: cgroup.freeze, in every cgroup). */
+	const char *wanted[] = {"memory", "pids", "cpu", "freezer", NULL, NULL};
 	char name[64];
 	int dh;
 
 	if (cg_layout_detect(l) == -1)
 		return err_prefix("cgroup");
 	if ((dh = cg_layout_find(l, "devices")) >= 0 && access(l->h[dh].base, W_OK) == 0)
-		wanted[3] = "devices";
+		wanted[4] = "devices";
 	if (cg_prepare(l, wanted) == -1)
 		return err_prefix("cgroup");
 	/* The id may be 64 hex digits (podman, docker): the cgroup's name fits
@@ -350,19 +351,10 @@ make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_
 		return err_prefix("cgroup %s", name);
 	if (ctr_record_cgroups(dir, cg) == -1)
 		return err_prefix("cgroup %s", name);
-	if (wanted[3] && cg_devices_allow(cg, cg_dev_default) == -1)
+	if (wanted[4] && cg_devices_allow(cg, cg_dev_default) == -1)
 		return err_prefix("cgroup devices");
-	const struct {
-		const char *file, *value;
-	} limits[] = {{"memory.max", s->memory},
-		      {"memory.swap.max", s->memory_swap},
-		      {"pids.max", s->pids},
-		      {"cpu.max", s->cpu_max},
-		      {"cpu.weight", s->cpu_weight}};
-	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
-		if (limits[i].value[0] && cg_set(cg, limits[i].file, limits[i].value) == -1)
-			return err_prefix("linux.resources: %s %s", limits[i].file,
-					  limits[i].value);
+	if (oci_cgroup_limits(cg, s) == -1)
+		return -1;
 	return 0;
 }
 
