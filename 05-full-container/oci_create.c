@@ -326,15 +326,20 @@ init_main(void *arg)
 static int
 make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_layout *l)
 {
-	/* freezer: pause and resume (v2: cgroup.freeze, in every cgroup). */
-	const char *wanted[] = {"memory", "pids", "cpu", "freezer", NULL, NULL};
+	const char *wanted[] = {"memory", "pids", "cpu", NULL, NULL, NULL};
+	size_t n = 3;
 	char name[64];
 	int dh;
 
 	if (cg_layout_detect(l) == -1)
 		return err_prefix("cgroup");
-	if ((dh = cg_layout_find(l, "devices")) >= 0 && access(l->h[dh].base, W_OK) == 0)
-		wanted[4] = "devices";
+	/* freezer: pause and resume (v2: cgroup.freeze, in every cgroup;
+	 * v1: a hierarchy of its own, where the host mounts one). */
+	if (cg_layout_find(l, "freezer") >= 0)
+		wanted[n++] = "freezer";
+	int devices = (dh = cg_layout_find(l, "devices")) >= 0 && access(l->h[dh].base, W_OK) == 0;
+	if (devices)
+		wanted[n++] = "devices";
 	if (cg_prepare(l, wanted) == -1)
 		return err_prefix("cgroup");
 	/* The id may be 64 hex digits (podman, docker): the cgroup's name fits
@@ -351,7 +356,7 @@ make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_
 		return err_prefix("cgroup %s", name);
 	if (ctr_record_cgroups(dir, cg) == -1)
 		return err_prefix("cgroup %s", name);
-	if (wanted[4] && cg_devices_allow(cg, cg_dev_default) == -1)
+	if (devices && cg_devices_allow(cg, cg_dev_default) == -1)
 		return err_prefix("cgroup devices");
 	if (oci_cgroup_limits(cg, s) == -1)
 		return -1;
