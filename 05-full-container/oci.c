@@ -378,7 +378,7 @@ cmd_kill(struct oci_state *st, const char *sig_text, int all)
 	}
 	/* A task of a frozen v1 cgroup does not even die of SIGKILL until
 	 * thawed: a paused container is let go after KILL (runc's Signal). */
-	if (sig == SIGKILL && oci_frozen(st->dir) && oci_pause(st, 0) == -1) {
+	if (sig == SIGKILL && oci_frozen(st->dir) && oci_freeze(st->dir, 0) == -1) {
 		err_prefix("warning");
 		err_print();
 	}
@@ -421,7 +421,7 @@ cmd_delete(struct oci_state *st, int force)
 	if (strcmp(status, "stopped") != 0) {
 		TRACE(kill(st->pid, SIGKILL), "kill", "%d, SIGKILL", (int)st->pid);
 		/* Paused: KILL reaches a v1 frozen task only once thawed. */
-		if (strcmp(status, "paused") == 0 && oci_pause(st, 0) == -1)
+		if (strcmp(status, "paused") == 0 && oci_freeze(st->dir, 0) == -1)
 			return fail();
 		for (int i = 0; i < 500 && strcmp(oci_status(st), "stopped") != 0; i++)
 			usleep(10000);

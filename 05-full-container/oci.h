@@ -233,6 +233,11 @@ int oci_cgroup_load(const char *dir, struct cg *cg, struct cg_layout *l, int con
 /* Is the cgroup recorded in DIR frozen? 1 or 0 (no cgroup: 0). */
 int oci_frozen(const char *dir);
 
+/* The cgroup recorded in DIR frozen (ON 1) or thawed (0), whatever the
+ * container's status: a paused container's init, once killed, is thawed
+ * (v2 lets it die frozen and it is "stopped" then; v1 does not). */
+int oci_freeze(const char *dir, int on);
+
 /* pause (ON 1) or resume (0): lesson 02's freezer. 0, or -1. */
 int oci_pause(const struct oci_state *st, int on);
 

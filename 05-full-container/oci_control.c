@@ -77,10 +77,19 @@ oci_frozen(const char *dir)
 }
 
 int
-oci_pause(const struct oci_state *st, int on)
+oci_freeze(const char *dir, int on)
 {
 	static struct cg_layout l;
 	struct cg cg;
+
+	if (oci_cgroup_load(dir, &cg, &l, 1) == -1)
+		return -1;
+	return cg_freeze(&cg, on);
+}
+
+int
+oci_pause(const struct oci_state *st, int on)
+{
 	const char *status = oci_status(st);
 
 	/* runc pause: a created or running container; resume: a paused one
@@ -89,9 +98,7 @@ oci_pause(const struct oci_state *st, int on)
 		return err_set(EINVAL, "container %s is %s: not running", st->id, status);
 	if (!on && strcmp(status, "paused") != 0)
 		return err_set(EINVAL, "container %s is %s: not paused", st->id, status);
-	if (oci_cgroup_load(st->dir, &cg, &l, 1) == -1)
-		return err_prefix("%s %s", on ? "pause" : "resume", st->id);
-	if (cg_freeze(&cg, on) == -1)
+	if (oci_freeze(st->dir, on) == -1)
 		return err_prefix("%s %s", on ? "pause" : "resume", st->id);
 	return 0;
 }

@@ -756,6 +756,7 @@ START_TEST(oci_pause_ps_update)
 	/* KILL reaches a paused container (v1 thaws it: runc's Signal). */
 	ck_assert_int_eq(OCI(out, "pause p1"), 0);
 	ck_assert_int_eq(OCI(out, "kill p1 KILL"), 0);
+	ck_assert_str_eq(out, "");
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	json_decref(state_is("p1", "stopped"));
@@ -769,6 +770,7 @@ START_TEST(oci_pause_ps_update)
 	pid = start_sleeper("p2");
 	ck_assert_int_eq(OCI(out, "pause p2"), 0);
 	ck_assert_int_eq(OCI(out, "delete --force p2"), 0);
+	ck_assert_str_eq(out, "");
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	expect_gone("p2");
 }
