@@ -37,7 +37,7 @@ podman_command(void)
 	static char cmd[8192];
 
 	snprintf(cmd, sizeof(cmd),
-		 "CONTAINERS_CONF=%s/containers.conf CONTAINERS_STORAGE_CONF=%s/storage.conf "
+		 "env CONTAINERS_CONF=%s/containers.conf CONTAINERS_STORAGE_CONF=%s/storage.conf "
 		 "CONTAINERS_REGISTRIES_CONF=/dev/null podman --root %s/root --runroot %s/runroot "
 		 "--tmpdir %s/tmp --storage-driver vfs --cgroup-manager cgroupfs --runtime %s",
 		 dir, dir, dir, dir, dir, nutshell);
