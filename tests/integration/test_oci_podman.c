@@ -88,12 +88,13 @@ setup(void)
 		dir, dir);
 	fclose(f);
 	/* The image: busybox, a tarball, podman import. */
-	ck_assert_int_eq(sh(out, sizeof(out),
-			    "set -e; mkdir -p %s/img/bin %s/img/proc %s/img/dev %s/img/sys; "
-			    "cp /bin/busybox %s/img/bin/; for c in sh echo cat; do ln -s busybox "
-			    "%s/img/bin/$c; done; tar -C %s/img -cf %s/bb.tar .",
-			    dir, dir, dir, dir, dir, dir, dir, dir),
-			 0);
+	ck_assert_int_eq(
+	    sh(out, sizeof(out),
+	       "set -e; mkdir -p %s/img/bin %s/img/proc %s/img/dev %s/img/sys; "
+	       "cp /bin/busybox %s/img/bin/; for c in sh echo cat sleep; do ln -s busybox "
+	       "%s/img/bin/$c; done; tar -C %s/img -cf %s/bb.tar .",
+	       dir, dir, dir, dir, dir, dir, dir, dir),
+	    0);
 	ck_assert_msg(podman(out, sizeof(out), "import %s/bb.tar localhost/nutshell-bb", dir) == 0,
 		      "podman import: %s", out);
 }
