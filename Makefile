@@ -3,7 +3,7 @@
 #   sudo make demo    install what is missing, build, and take the guided tour
 #   sudo make check   the whole test suite (without root: what needs no root)
 #   make              build only (no root needed)
-#   make deps | image | image-oci | image-trixie | image-debian | book | format | format-check | clean | distclean
+#   make deps | image | image-oci | image-trixie | image-bookworm | image-debian | book | format | format-check | clean | distclean
 #   make check-vm     the integration suite in a VM with cgroup v2 only
 #   make vm           that VM, interactive, for workshops
 #   make transcripts-vm  the book's transcripts recorded in that VM (book/transcripts/v2/)
@@ -21,7 +21,7 @@ CFLAGS   += $(NL_CFLAGS)
 LDLIBS   = -lcap -lseccomp -ljansson -lnl-3
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-COMMON_SRC = common/trace.c common/decode.c common/procfs.c common/host.c common/err.c \
+COMMON_SRC = common/trace.c common/trace_str.c common/decode.c common/procfs.c common/host.c common/err.c \
              common/waiting.c
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 
@@ -34,8 +34,10 @@ CG_OBJ   = $(patsubst %.c,%.o,$(wildcard 02-cgroups/cgroup.c 02-cgroups/cgroup_v
                                       02-cgroups/cgroup_stat.c \
                                       02-cgroups/cgroup_devices.c))
 CAPS_OBJ = $(patsubst %.c,%.o,$(wildcard 03-capabilities/caps.c 03-capabilities/sc.c \
-	   03-capabilities/sc_profile.c 03-capabilities/caps_exec.c))
-ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c 04-overlay-chroot/rootfs_path.c \
+	   03-capabilities/sc_profile.c 03-capabilities/caps_exec.c \
+	   03-capabilities/caps_probe.c 03-capabilities/sc_probe.c))
+ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c 04-overlay-chroot/rootfs_overlay.c \
+	     04-overlay-chroot/rootfs_path.c \
 	     04-overlay-chroot/rootfs_spec.c))
 # Reading images (04-overlay-chroot/image*.c): libarchive for the tarballs,
 # nettle (which libarchive links already) for sha256. Linked only by what
@@ -226,18 +228,25 @@ images/busybox/.stamp: scripts/mkimage.sh $(BUSYBOX) 05-full-container/inspect
 # make image-trixie: a Debian 13 minbase root (debootstrap, several minutes,
 # ~130 MB) in build/images/trixie, kept by make clean like build/vm. The
 # "profile" suite runs it with --rootfs: a modern glibc under the profile.
-.PHONY: image-trixie
+# make image-bookworm: the same of Debian 12 in build/images/bookworm.
+# Both keep Debian's packages in build/fresh/debs, as make check-fresh does.
+.PHONY: image-trixie image-bookworm
 image-trixie:
-	@scripts/mkimage-trixie.sh build/images/trixie
+	@scripts/mkimage-debootstrap.sh trixie build/images/trixie
+image-bookworm:
+	@scripts/mkimage-debootstrap.sh bookworm build/images/bookworm
 
-# make image-debian: that Debian root as an OCI image layout of one layer,
-# debian:13 (scripts/mkimage-debian.sh), imported into the store: then
-# `sudo 05-full-container/nutshell run -t --image debian:13` is a shell where
-# apt-get works. The store suite packs and runs it too (store_debian).
+# make image-debian: the Debian 12 root as an OCI image layout of one layer,
+# debian:12 (scripts/mkimage-debian.sh), imported into the store by that
+# name and as debian (which `--image debian` finds, docker's debian:latest):
+# then `sudo 05-full-container/nutshell run -t --image debian -- bash` is a
+# shell where apt-get works. The store suite packs and runs it, and the
+# Debian 13 root of image-trixie as debian:13 (store_debian).
 .PHONY: image-debian
-image-debian: image-trixie all
-	@scripts/mkimage-debian.sh build/images/trixie build/images/debian-oci
+image-debian: image-bookworm all
+	@scripts/mkimage-debian.sh build/images/bookworm build/images/debian-oci
 	05-full-container/nutshell image import build/images/debian-oci
+	05-full-container/nutshell image import --name debian build/images/debian-oci
 
 # The static probe the "profile" suite runs inside containers (its
 # directory bound in with --volume; beside its source, so the VM lane's copy

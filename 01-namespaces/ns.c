@@ -23,18 +23,6 @@ const char *const ns_types[8] = {"cgroup", "ipc", "mnt", "net", "pid", "time", "
 
 #define NS_STACK_SIZE (256 * 1024)
 
-/* When the host refused a user namespace: say why in one line (host.h). */
-static void
-explain_userns(unsigned long flags)
-{
-	int e = errno;
-	char buf[512];
-
-	if ((flags & CLONE_NEWUSER) && host_userns_why(e, geteuid() == 0, buf, sizeof(buf)))
-		trace_error("%s", buf);
-	errno = e;
-}
-
 /* <<< ns-clone */
 pid_t
 ns_clone(unsigned long flags, int (*fn)(void *), void *arg)
@@ -44,14 +32,16 @@ ns_clone(unsigned long flags, int (*fn)(void *), void *arg)
 	char *stack = mmap(NULL, NS_STACK_SIZE, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
-		return -1;
+		return err_sys("mmap of a child's stack");
 	/* The stack grows down on every architecture Linux runs containers on
 	 * but one (HP PA-RISC): clone(2) takes its top. */
 	char *top = stack + NS_STACK_SIZE;
 	pid_t pid = (pid_t)TRACE(clone(fn, top, (int)flags, arg), "clone",
 				 "child_stack=%p, flags=%s", (void *)top, dec_clone(flags));
+	/* When the host refused a user namespace, err_print() adds why
+	 * (host.h: a sysctl, AppArmor). */
 	if (pid == -1)
-		explain_userns(flags);
+		return err_sys("clone(%s)", dec_clone(flags));
 	return pid;
 }
 /* >>> ns-clone */
@@ -59,16 +49,17 @@ ns_clone(unsigned long flags, int (*fn)(void *), void *arg)
 int
 ns_unshare(unsigned long flags)
 {
-	int ret = (int)TRACE(unshare((int)flags), "unshare", "%s", dec_unshare(flags));
-	if (ret == -1)
-		explain_userns(flags);
-	return ret;
+	if (TRACE(unshare((int)flags), "unshare", "%s", dec_unshare(flags)) == -1)
+		return err_sys("unshare(%s)", dec_unshare(flags));
+	return 0;
 }
 
 int
 ns_setns(int fd, int nstype)
 {
-	return (int)TRACE(setns(fd, nstype), "setns", "%d, %s", fd, dec_unshare((unsigned)nstype));
+	if (TRACE(setns(fd, nstype), "setns", "%d, %s", fd, dec_unshare((unsigned)nstype)) == -1)
+		return err_sys("setns(%s)", dec_unshare((unsigned)nstype));
+	return 0;
 }
 
 /* <<< offsets */
@@ -104,7 +95,10 @@ ns_make_private(void)
 	if (TRACE(mount(NULL, "/", NULL, flags, NULL), "mount", "NULL, \"/\", NULL, %s, NULL",
 		  dec_mount(flags)) == 0)
 		return 0;
-	/* EINVAL: "/" is not a mount point - a chroot(2), not a real root. */
+	err_sys("mount --make-rprivate /");
+	/* EINVAL: "/" is not a mount point - a chroot(2), not a real root.
+	 * Said here, as the lesson programs that call this give up without a
+	 * word of their own. */
 	if (errno == EINVAL) {
 		int e = errno;
 		trace_error("%s", host_chroot_line);
@@ -120,15 +114,17 @@ ns_mount_proc(const char *target)
 	/* The flags procfs gets on every distribution (and in Docker). */
 	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
-	return (int)TRACE(mount("proc", target, "proc", flags, NULL), "mount",
-			  "\"proc\", %s, \"proc\", %s, NULL", trace_str(target), dec_mount(flags));
+	if (TRACE(mount("proc", target, "proc", flags, NULL), "mount",
+		  "\"proc\", %s, \"proc\", %s, NULL", trace_str(target), dec_mount(flags)) == -1)
+		return err_sys("mount proc on %s", target);
+	return 0;
 }
 
 int
 ns_wait(pid_t pid, int *status)
 {
 	if (TRACE(wait4(pid, status, 0, NULL), "wait4", "%d, &status, 0, NULL", (int)pid) == -1)
-		return -1;
+		return err_sys("wait4(%d)", (int)pid);
 	trace_note("child %d %s", (int)pid, dec_wait_status(*status));
 	return 0;
 }
@@ -142,12 +138,11 @@ ns_sync_init(struct ns_sync *s)
 	 * then "veth0 up" in net) stay two; in a byte pipe one read took
 	 * both and the reader then waited forever for the second. */
 	if (pipe2(s->to_child, O_CLOEXEC | O_DIRECT) == -1)
-		return -1;
+		return err_sys("pipe2");
 	if (pipe2(s->to_parent, O_CLOEXEC | O_DIRECT) == -1) {
-		int saved = errno;
+		err_sys("pipe2");
 		close(s->to_child[0]);
 		close(s->to_child[1]);
-		errno = saved;
 		return -1;
 	}
 	return 0;
@@ -291,10 +286,12 @@ write_proc_file(pid_t pid, const char *file, const char *text)
 	int fd = (int)TRACE(open(path, O_WRONLY | O_CLOEXEC), "openat", "AT_FDCWD, %s, %s",
 			    trace_str(path), dec_open(O_WRONLY | O_CLOEXEC));
 	if (fd == -1)
-		return -1;
+		return err_sys("open %s", path);
 	if (TRACE(write(fd, text, len), "write", "%d, %s, %zu", fd, trace_str(text), len) ==
 	    (long)len)
 		ret = 0;
+	else
+		err_sys("writing %s", path);
 	int saved = errno;
 	close(fd);
 	errno = saved;
@@ -313,10 +310,8 @@ ns_write_idmap(pid_t pid, const char *file, const char *text)
 	 * the kernel's EINVAL would not say which line it disliked. */
 	if (ns_idmap_parse(text, maps, NS_IDMAP_MAX) < 0)
 		goto out;
-	if (write_proc_file(pid, file, text) == -1) {
-		err_sys("writing /proc/%d/%s", (int)pid, file);
+	if (write_proc_file(pid, file, text) == -1)
 		goto out;
-	}
 	ret = 0;
 out:
 	free(maps);

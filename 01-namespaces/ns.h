@@ -3,9 +3,11 @@
  * launcher (05-full-container).
  *
  * Every call that creates or joins a namespace goes through TRACE(), so a
- * program using these helpers shows what it asks the kernel for. Helpers
- * return -1 with errno set on failure and never exit (DESIGN.md, "Error
- * handling"); the failing call is already in the trace.
+ * program using these helpers shows what it asks the kernel for. A helper
+ * that fails records why where it fails (common/err.h) and returns -1,
+ * errno kept; it never exits, and the caller that gives up prints the
+ * record once. ns_make_private() alone still says itself when a chroot is
+ * why.
  */
 #ifndef NUTSHELL_NS_H
 #define NUTSHELL_NS_H

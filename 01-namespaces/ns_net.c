@@ -260,7 +260,7 @@ ns_link_delete(struct nl_sock *nl, const char *name)
 	char what[128];
 
 	if (!msg)
-		return errno = ENOMEM, -1;
+		return err_set(ENOMEM, "%s: no memory for a netlink message", __func__);
 	if (nlmsg_append(msg, &ifm, sizeof(ifm), NLMSG_ALIGNTO) < 0)
 		goto nla_put_failure;
 	NLA_PUT_STRING(msg, IFLA_IFNAME, name);
@@ -268,7 +268,7 @@ ns_link_delete(struct nl_sock *nl, const char *name)
 	return talk(nl, msg, what);
 nla_put_failure:
 	nlmsg_free(msg);
-	return errno = EMSGSIZE, -1;
+	return err_set(EMSGSIZE, "%s: the netlink message is full", __func__);
 }
 
 int

@@ -181,6 +181,7 @@ main(int argc, char **argv)
 	/* <<< clone */
 	pid_t pid = ns_clone(CLONE_NEWUSER | SIGCHLD, child_main, &sync);
 	if (pid == -1) {
+		err_print();
 		trace_note(
 		    "unprivileged user namespaces may be off: sysctl "
 		    "user.max_user_namespaces (ENOSPC), Debian's "

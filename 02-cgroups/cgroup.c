@@ -28,7 +28,8 @@
 /* ---- files ---- */
 
 /* Writes VALUE to DIR/FILE: the openat and the write are what the lesson
- * shows, so both are traced; close(2) is not. */
+ * shows, so both are traced; close(2) is not. 0, or -1 with the error
+ * recorded (common/err.h). */
 int
 cg_write_file(const char *dir, const char *file, const char *value)
 {
@@ -39,12 +40,17 @@ cg_write_file(const char *dir, const char *file, const char *value)
 	int fd = (int)TRACE(open(path, O_WRONLY | O_CLOEXEC), "openat",
 			    "AT_FDCWD, \"%s\", O_WRONLY|O_CLOEXEC", path);
 	if (fd < 0)
-		return -1;
+		return err_sys("open %s", path);
 	long n = TRACE(write(fd, value, len), "write", "%d, %s, %zu", fd, trace_str(value), len);
 	int saved = errno;
 	close(fd);
 	errno = saved;
-	return n == (long)len ? 0 : -1;
+	if (n == -1)
+		return err_sys("writing '%s' to %s", value, path);
+	if (n != (long)len)
+		return err_set(EIO, "writing '%s' to %s: %ld of %zu bytes written", value, path, n,
+			       len);
+	return 0;
 }
 
 static int
@@ -160,10 +166,11 @@ lock_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (fd >= 0 && flock(fd, LOCK_EX) != 0) {
-		int e = errno;
+	if (fd < 0)
+		return err_sys("open %s", dir);
+	if (flock(fd, LOCK_EX) != 0) {
+		err_sys("flock %s", dir);
 		close(fd);
-		errno = e;
 		return -1;
 	}
 	return fd;
@@ -439,10 +446,9 @@ cg_kill(struct cg *cg)
 			n = read_pids(cg->d[i].dir, pids, n, sizeof(pids) / sizeof(pids[0]));
 		if (n == 0)
 			return 0;
-		if (wait_now() > deadline) {
-			errno = EBUSY;
-			return -1;
-		}
+		if (wait_now() > deadline)
+			return err_set(EBUSY, "%s: %zu processes still there 5 s after SIGKILL",
+				       cg->d[0].dir, n);
 		/* cgroup.kill signals the leader thread of each process only
 		 * (send_sig): one whose leader has exited, its other threads
 		 * still running, lives on (seen on 6.1 and 6.18). kill(2) of
@@ -467,7 +473,7 @@ remove_dir(const char *dir)
 		    errno == ENOENT)
 			return 0;
 		if (errno != EBUSY || wait_now() > deadline)
-			return -1;
+			return err_sys("rmdir %s", dir);
 		wait_sleep(pause, -1);
 		pause = pause < 0.5 ? pause * 2 : pause;
 	}
@@ -592,7 +598,7 @@ cg_fork(struct cg *cg, int (*fn)(void *), void *arg, unsigned timeout)
 	char byte = 0;
 
 	if (pipe2(go, O_CLOEXEC) != 0)
-		return -1;
+		return err_sys("pipe2");
 	/* TRACE() by halves: the child must not report the call as its own
 	 * (strace sees one clone, in the parent). */
 	trace_begin("clone", "child_stack=NULL, "
@@ -610,6 +616,8 @@ cg_fork(struct cg *cg, int (*fn)(void *), void *arg, unsigned timeout)
 	}
 	trace_end(pid);
 	close(go[0]);
+	if (pid < 0)
+		err_sys("fork");
 	if (pid < 0 || cg_attach(cg, pid) != 0) {
 		int saved = errno;
 		close(go[1]);
@@ -619,6 +627,7 @@ cg_fork(struct cg *cg, int (*fn)(void *), void *arg, unsigned timeout)
 		return -1;
 	}
 	if (write(go[1], &byte, 1) != 1) {
+		err_sys("telling the child it is in its cgroup");
 		close(go[1]);
 		return -1;
 	}

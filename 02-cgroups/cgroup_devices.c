@@ -149,11 +149,11 @@ allow_v1(const char *dir, const struct cg_dev_rule *rules)
 	char line[64];
 
 	if (cg_write_file(dir, "devices.deny", "a") != 0)
-		return err_set(errno, "devices.deny in %s: %s", dir, strerror(errno));
+		return -1; /* the error names the file */
 	for (const struct cg_dev_rule *r = rules; r->access; r++)
 		if (cg_write_file(dir, "devices.allow", cg_dev_rule_text(r, line, sizeof(line))) !=
 		    0)
-			return err_set(errno, "devices.allow in %s: %s", dir, strerror(errno));
+			return -1;
 	return 0;
 }
 

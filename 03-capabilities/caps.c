@@ -66,13 +66,12 @@ caps_last_cap(void)
 	if (last >= 0)
 		return last;
 	if (proc_read("/proc/sys/kernel/cap_last_cap", buf, sizeof(buf)) < 0)
-		return -1;
+		return err_sys("/proc/sys/kernel/cap_last_cap");
 	errno = 0;
 	long v = strtol(buf, &end, 10);
-	if (errno != 0 || end == buf || v < 0 || v > 63) {
-		errno = ERANGE;
-		return -1;
-	}
+	if (errno != 0 || end == buf || v < 0 || v > 63)
+		return err_set(ERANGE, "/proc/sys/kernel/cap_last_cap: '%.20s': expected 0 to 63",
+			       buf);
 	return last = (int)v;
 }
 
@@ -176,10 +175,8 @@ caps_parse_status(const char *text, struct caps_state *st)
 	char value[64];
 
 	for (int i = 0; i < CAPS_NSETS; i++) {
-		if (proc_parse_status(text, caps_set_keys[i], value, sizeof(value)) != 0) {
-			errno = ENOENT;
-			return -1;
-		}
+		if (proc_parse_status(text, caps_set_keys[i], value, sizeof(value)) != 0)
+			return err_set(ENOENT, "status: no %s line", caps_set_keys[i]);
 		st->set[i] = strtoull(value, NULL, 16);
 	}
 	st->no_new_privs =
@@ -198,8 +195,10 @@ caps_read(pid_t pid, struct caps_state *st)
 	char path[64], text[8192];
 
 	if (proc_read(proc_path(path, sizeof(path), pid, "status"), text, sizeof(text)) < 0)
-		return -1;
-	return caps_parse_status(text, st);
+		return err_sys("%s", path);
+	if (caps_parse_status(text, st) == -1)
+		return err_prefix("%s", path);
+	return 0;
 }
 
 int
@@ -236,19 +235,23 @@ set_proc(const cap_value_t *keep, size_t n, const cap_value_t *inh, size_t m)
 	int last = caps_last_cap(), ret = -1;
 
 	if (!c)
-		return -1;
+		return err_sys("cap_init");
 	for (size_t k = 0; k < n; k++)
 		mask |= UINT64_C(1) << keep[k];
 	for (size_t k = 0; k < m; k++)
 		imask |= UINT64_C(1) << inh[k];
 	if ((n && (cap_set_flag(c, CAP_EFFECTIVE, (int)n, keep, CAP_SET) ||
 		   cap_set_flag(c, CAP_PERMITTED, (int)n, keep, CAP_SET))) ||
-	    (m && cap_set_flag(c, CAP_INHERITABLE, (int)m, inh, CAP_SET)))
+	    (m && cap_set_flag(c, CAP_INHERITABLE, (int)m, inh, CAP_SET))) {
+		err_sys("cap_set_flag");
 		goto out;
+	}
 	ret = (int)TRACE(
 	    cap_set_proc(c), "capset",
 	    "{_LINUX_CAPABILITY_VERSION_3, 0}, {effective=permitted=%s, inheritable=%s}",
 	    caps_describe(mask, last, e, sizeof(e)), caps_describe(imask, last, i, sizeof(i)));
+	if (ret == -1)
+		err_sys("capset");
 out:
 	cap_free(c);
 	return ret;
@@ -258,15 +261,19 @@ out:
 static int
 ambient_clear(void)
 {
-	return (int)TRACE(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "prctl",
-			  "PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0");
+	if (TRACE(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "prctl",
+		  "PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0") == -1)
+		return err_sys("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+	return 0;
 }
 
 static int
 bounding_drop(cap_value_t cap)
 {
-	return (int)TRACE(prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), "prctl", "PR_CAPBSET_DROP, %s",
-			  caps_name(cap));
+	if (TRACE(prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), "prctl", "PR_CAPBSET_DROP, %s",
+		  caps_name(cap)) == -1)
+		return err_sys("prctl(PR_CAPBSET_DROP, %s)", caps_name(cap));
+	return 0;
 }
 
 /* <<< keep-only */
@@ -331,15 +338,19 @@ caps_raise_ambient(cap_value_t cap)
 	 * kernel refuses an inheritable one that is not in the bounding set. */
 	if (set_proc(prm, n, &cap, 1) == -1)
 		return -1;
-	return (int)TRACE(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0), "prctl",
-			  "PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, %s, 0, 0", caps_name(cap));
+	if (TRACE(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0), "prctl",
+		  "PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, %s, 0, 0", caps_name(cap)) == -1)
+		return err_sys("prctl(PR_CAP_AMBIENT_RAISE, %s)", caps_name(cap));
+	return 0;
 }
 
 int
 caps_set_no_new_privs(void)
 {
-	return (int)TRACE(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl",
-			  "PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0");
+	if (TRACE(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl",
+		  "PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0") == -1)
+		return err_sys("prctl(PR_SET_NO_NEW_PRIVS)");
+	return 0;
 }
 
 int
@@ -371,10 +382,8 @@ caps_default(cap_value_t *caps, size_t max)
 	size_t n = 0;
 
 	for (; caps_default_names[n]; n++) {
-		if (n == max) {
-			errno = ENOSPC;
-			return -1;
-		}
+		if (n == max)
+			return err_set(ENOSPC, "room for %zu capabilities, Docker keeps more", max);
 		if (caps_from_name(caps_default_names[n], &caps[n]) == -1)
 			return -1;
 	}

@@ -19,8 +19,9 @@
  * run time, never compiled in: the kernel adds some now and then (CAP_BPF,
  * CAP_PERFMON in 5.8, CAP_CHECKPOINT_RESTORE in 5.9). Names come from libcap.
  *
- * Helpers return -1 with errno set on failure and never exit; the calls that
- * change capabilities go through TRACE() under the names strace shows.
+ * A helper that fails records why where it fails (common/err.h) and returns
+ * -1, errno kept; it never prints or exits. The calls that change
+ * capabilities go through TRACE() under the names strace shows.
  */
 #ifndef NUTSHELL_CAPS_H
 #define NUTSHELL_CAPS_H
@@ -127,6 +128,16 @@ int caps_set_file(const char *path, const char *text, char *back, size_t size);
  * first keeps permitted (capabilities(7)). 0, or -1 with the error
  * recorded. */
 int caps_become(uid_t uid, gid_t gid, int keep_caps);
+
+/* --- what root can do, behind one capability each (caps_probe.c) --- */
+
+/* Each tries once, traced, and returns how it ended as dec_result() spells
+ * it ("0", "EPERM", "EACCES"). chown FILE to nobody and back (CAP_CHOWN);
+ * bind 127.0.0.1:PORT (CAP_NET_BIND_SERVICE below 1024); open FILE, mode
+ * 000, for reading (CAP_DAC_OVERRIDE or CAP_DAC_READ_SEARCH). */
+const char *caps_try_chown(const char *file);
+const char *caps_try_bind(int port);
+const char *caps_try_read(const char *file);
 
 /* The launcher's default: Docker's 14 capabilities (moby
  * oci/caps/defaults.go), as names, NULL-terminated. */

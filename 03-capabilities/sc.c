@@ -479,8 +479,8 @@ sc_apply_default(void)
 	int n = caps_default(caps, 64);
 
 	if (n < 0)
-		return err_sys("caps_default");
+		return -1; /* recorded */
 	if (caps_set_no_new_privs() == -1)
-		return err_sys("prctl(PR_SET_NO_NEW_PRIVS)");
+		return -1; /* the error names the call */
 	return sc_apply(&sc_default_profile, caps, (size_t)n);
 }

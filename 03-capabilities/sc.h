@@ -159,4 +159,18 @@ int sc_load_bpf(const struct sc_bpf *bpf, const char *what);
 /* Prints what the profile allows and denies, and why, to out. */
 void sc_print(FILE *out, const struct sc_profile *p, const cap_value_t *caps, size_t n);
 
+/* --- probes through the default profile (sc_probe.c) --- */
+
+/* One probe: the call, the answer the default profile gives it, and the
+ * answer it got, as dec_result() spells them ("0", "EPERM", "ENOSYS"). */
+struct sc_probe {
+	const char *name, *expect, *got;
+};
+
+/* Makes a harmless call of each kind the default profile decides about
+ * (getpid and uname allowed; keyctl, unshare, mount, clone3, io_uring, bpf,
+ * vsock, TIOCSTI refused), traced, into p (room for max). Returns how many
+ * probes ran. Run it under the profile (sc_apply_default) to see it answer. */
+size_t sc_probe_default(struct sc_probe *p, size_t max);
+
 #endif

@@ -29,20 +29,14 @@
 #include "sc.h"
 
 #include <errno.h>
-#include <linux/keyctl.h>
 #include <linux/seccomp.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -145,7 +139,7 @@ run_after_exec(void)
 static int
 profile_child(void *arg)
 {
-	struct utsname u;
+	struct sc_probe p[16];
 	int bad = 0;
 	(void)arg;
 
@@ -153,37 +147,8 @@ profile_child(void *arg)
 		err_print();
 		return EXIT_DEMO_FAILED;
 	}
-	struct {
-		const char *name, *expect, *got;
-	} p[] = {
-	    {"getpid", "0", dec_result(TRACE(getpid(), "getpid", "%s", ""))},
-	    {"uname", "0", dec_result(TRACE(uname(&u), "uname", "%s", "{...}"))},
-	    /* Each of these fails harmlessly without a filter too (bad
-	     * arguments, missing paths): only the errno tells who refused. */
-	    {"keyctl", "EPERM",
-	     dec_result(
-		 TRACE(syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0),
-		       "keyctl", "KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0"))},
-	    {"unshare", "EPERM", dec_result(TRACE(unshare(CLONE_NEWNS), "unshare", "CLONE_NEWNS"))},
-	    {"mount", "EPERM",
-	     dec_result(TRACE(mount("none", "/nutshell-nonexistent", "tmpfs", 0, NULL), "mount",
-			      "\"none\", \"/nutshell-nonexistent\", \"tmpfs\", 0, NULL"))},
-	    {"clone3", "ENOSYS",
-	     dec_result(TRACE(syscall(SYS_clone3, NULL, 0), "clone3", "NULL, 0"))},
-	    {"io_uring_setup", "EPERM",
-	     dec_result(TRACE(syscall(SYS_io_uring_setup, 0, NULL), "io_uring_setup", "0, NULL"))},
-	    {"bpf", "EPERM",
-	     dec_result(TRACE(syscall(SYS_bpf, -1, NULL, 0), "bpf", "-1, NULL, 0"))},
-	    /* vsock is not namespaced (the whole VM's ports); TIOCSTI types
-	     * into a terminal. Refused by argument: other families and other
-	     * requests still work. */
-	    {"socket_vsock", "EPERM",
-	     dec_result(
-		 TRACE(socket(AF_VSOCK, SOCK_STREAM, 0), "socket", "AF_VSOCK, SOCK_STREAM, 0"))},
-	    {"ioctl_tiocsti", "EPERM",
-	     dec_result(TRACE(ioctl(STDIN_FILENO, TIOCSTI, "x"), "ioctl", "0, TIOCSTI, \"x\""))},
-	};
-	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+	size_t n = sc_probe_default(p, sizeof(p) / sizeof(p[0]));
+	for (size_t i = 0; i < n; i++) {
 		char key[64];
 
 		snprintf(key, sizeof(key), "profile_%s", p[i].name);

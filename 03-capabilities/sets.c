@@ -20,6 +20,7 @@
  */
 #include "../01-namespaces/ns.h"
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
 #include "caps.h"
@@ -184,8 +185,10 @@ main(int argc, char **argv)
 		return ret;
 
 	pid_t pid = ns_clone(CLONE_NEWUSER | SIGCHLD, userns_child, NULL);
-	if (pid == -1)
+	if (pid == -1) {
+		err_print(); /* and why the host refused, when it knows */
 		return EXIT_DEMO_FAILED;
+	}
 	if (ns_wait(pid, &status) == -1 || status != 0)
 		return EXIT_DEMO_FAILED;
 	printf("The child holds every capability, but in its own user namespace only:\n"

@@ -20,6 +20,7 @@
  */
 #include "../01-namespaces/ns.h"
 #include "../common/decode.h"
+#include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
 #include "caps.h"
@@ -128,7 +129,11 @@ main(int argc, char **argv)
 	/* The mount namespace belongs to the new user namespace: created
 	 * together, the user namespace first (clone(2)). */
 	pid_t pid = ns_clone(CLONE_NEWUSER | CLONE_NEWNS | SIGCHLD, child_main, NULL);
-	if (pid == -1 || ns_wait(pid, &status) == -1)
+	if (pid == -1) {
+		err_print(); /* and why the host refused, when it knows */
+		goto out;
+	}
+	if (ns_wait(pid, &status) == -1)
 		goto out;
 	trace_note("parent, on the host: the directory, and mounts below it");
 	proc_show_mountinfo(0, dir);

@@ -1,8 +1,8 @@
 /*
  * rootfs.h - root filesystem helpers of lesson 04 (rootfs.c: the mounts;
- * rootfs_path.c: paths inside a root and on the host; rootfs_spec.c: a
- * container's root in one call), linked by its programs and
- * by the launcher (05-full-container).
+ * rootfs_overlay.c: the image directory and the overlay; rootfs_path.c:
+ * paths inside a root and on the host; rootfs_spec.c: a container's root in
+ * one call), linked by its programs and by the launcher (05-full-container).
  *
  * A container stands on a filesystem of its own: read-only image layers
  * joined by overlayfs under one writable layer (overlayfs docs,

@@ -337,7 +337,7 @@ drop_privileges(const struct ctr_child *ch)
 		keep[n++] = CAP_SETGID;
 	}
 	if (caps_keep_only(keep, n) == -1)
-		return err_sys("dropping capabilities");
+		return err_prefix("dropping capabilities");
 	if (cfg->user_set) {
 		gid_t gid = user.gid;
 		uid_t uid = user.uid;
@@ -349,7 +349,7 @@ drop_privileges(const struct ctr_child *ch)
 			return err_sys("--user: setresuid(%u)", (unsigned)uid);
 	}
 	if (caps_set_no_new_privs() == -1)
-		return err_sys("prctl(PR_SET_NO_NEW_PRIVS)");
+		return -1; /* the error names the call */
 	/* A change of uid or gid cleared the parent-death signal (prctl(2)). */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
 		return err_sys("prctl(PR_SET_PDEATHSIG)");
@@ -529,7 +529,7 @@ ctr_child_main(void *arg)
 	/* Into the cgroup first, before anything is charged to it: ourselves,
 	 * which is cheaper than the parent moving us (cg_join, lesson 02). */
 	if (ch->join && cg_join(ch->join) == -1) {
-		err_sys("joining the cgroup");
+		err_prefix("joining the cgroup");
 		goto fail;
 	}
 	/* Not dumpable: no one in the container may open our /proc/PID/exe -
@@ -568,10 +568,8 @@ ctr_child_main(void *arg)
 		ch->ntrees = (size_t)n;
 	}
 	/* 2. A cgroup namespace now, so its root is the container's cgroup. */
-	if (ns_unshare(CLONE_NEWCGROUP) == -1) {
-		err_sys("unshare(CLONE_NEWCGROUP)");
-		goto fail;
-	}
+	if (ns_unshare(CLONE_NEWCGROUP) == -1)
+		goto fail; /* the error names the call */
 	/* 3. The hostname, in our UTS namespace. */
 	if (TRACE(sethostname(cfg->hostname, strlen(cfg->hostname)), "sethostname", "%s, %zu",
 		  trace_str(cfg->hostname), strlen(cfg->hostname)) == -1) {

@@ -51,15 +51,13 @@ static void show(const char *key, const char *fmt, ...) __attribute__((format(pr
 static void
 show(const char *key, const char *fmt, ...)
 {
-	char value[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(value, sizeof(value), fmt, ap);
+	const char *value = trace_vfact(key, fmt, ap);
 	va_end(ap);
 	if (table)
 		printf("%-28s %s\n", key, value);
-	trace_fact(key, "%s", value);
 }
 
 static void

@@ -45,11 +45,7 @@ on_option(int opt, const char *arg)
 		image_ref = arg;
 		return 0;
 	case 'm':
-		if (img_parse_max_size(arg, &opts.max_size) == -1) {
-			err_print();
-			return -1;
-		}
-		return 0;
+		return img_parse_max_size(arg, &opts.max_size);
 	default:
 		opts.trusted = 1;
 		return 0;

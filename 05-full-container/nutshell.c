@@ -220,12 +220,12 @@ setup_from_outside(pid_t pid, struct ctr_channels *chan)
 	char map[64], host_if[IFNAMSIZ];
 
 	if (have_cgroup && !child.join && cg_attach(&cgroup, pid) == -1)
-		return err_sys("attaching to the cgroup");
+		return err_prefix("attaching to the cgroup");
 	if (cfg.userns) {
 		snprintf(map, sizeof(map), "0 %u %lu\n", (unsigned)cfg.outer_uid, cfg.userns_count);
 		/* An ordinary user must deny setgroups(2) before writing gid_map. */
 		if (cfg.rootless && ns_write_setgroups(pid, "deny") == -1)
-			return err_sys("/proc/PID/setgroups");
+			return -1; /* the error names the file */
 		if (ns_write_idmap(pid, "uid_map", cfg.uidmap[0] ? cfg.uidmap : map) == -1)
 			return err_prefix("uid_map");
 		snprintf(map, sizeof(map), "0 %u %lu\n", (unsigned)cfg.outer_gid, cfg.userns_count);
@@ -348,7 +348,7 @@ cleanup(void)
 	if (have_cgroup) {
 		cg_kill(&cgroup); /* nothing should be left; make sure */
 		if (cg_remove(&cgroup) == -1) {
-			err_sys("removing the cgroup");
+			err_prefix("removing the cgroup");
 			err_print();
 		}
 		have_cgroup = 0;
@@ -527,7 +527,7 @@ start_child(struct ctr_channels *chan)
 	if (ctr_channels_open(chan, cfg.tty, cfg.userns && !cfg.rootless) == -1)
 		return -1;
 	if (cfg.time_set && ns_unshare(CLONE_NEWTIME) == -1)
-		return err_sys("unshare(CLONE_NEWTIME)");
+		return -1; /* the error names the call */
 	if (cfg.time_set && ns_time_offsets(cfg.time_offset) == -1)
 		return -1;
 	if (trace_cfg.interrupted)
@@ -553,7 +553,7 @@ start_child(struct ctr_channels *chan)
 		return err_sys("--init: /proc/self/exe");
 	pid_t pid = ns_clone(flags, ctr_child_main, &child);
 	if (pid == -1)
-		return err_sys("clone");
+		return -1; /* ns_clone said why */
 	ctr_stamp(CTR_T_CLONE);
 	ctr_pause_point("clone");
 	if (child.self_fd >= 0)

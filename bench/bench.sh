@@ -29,6 +29,12 @@
 #   image, import  bench/images.sh: run --image against --layer, and
 #             image import's MB/s against umoci unpack and podman load
 #
+# BENCH_BEFORE="DIR..." adds to the startup table the nutshell of each DIR,
+# another tree built with `make all image` (say a commit before a change,
+# from git archive), in the same interleaved rounds: is a change's start
+# time and peak RSS within noise of before? (Issue 17 asked it of the
+# image store.) Each row is labelled with its directory's name.
+#
 # BENCH_RUNS (default 60) sets the rounds of the startup table; the others
 # use a half or less. Everything made here (a directory under /tmp, crun's
 # cgroups) is removed on exit, Ctrl-C included.
@@ -92,6 +98,14 @@ table() {
 
 # --- startup: the floor, nutshell, bubblewrap, crun, interleaved ---
 cmds=(:: floor "${floor[@]}" :: nutshell "${run_ns[@]}")
+for before in ${BENCH_BEFORE:-}; do
+	[[ -x $before/05-full-container/nutshell && -d $before/images/busybox ]] || {
+		echo "bench: BENCH_BEFORE: '$before': expected a tree built with 'make all image'" >&2
+		exit 1
+	}
+	cmds+=(:: "nutshell @ $(basename "$before")" "$before/05-full-container/nutshell" -q run
+		"${limits[@]}" -- /bin/true)
+done
 if command -v bwrap >/dev/null; then
 	cmds+=(:: bubblewrap bwrap --unshare-all --die-with-parent --ro-bind "$image" /
 		--proc /proc --dev /dev /bin/true)

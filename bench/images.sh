@@ -9,8 +9,10 @@
 #   import    MB/s of layer tar: nutshell image import of one image against
 #             umoci unpack (image to runtime bundle) and podman load (vfs
 #             storage, a root of the benchmark's), each into a fresh store,
-#             median of 3; the image is the Debian 13 root of make
-#             image-trixie when it is built (130 MB), else the default image
+#             median of 3; the image is the Debian 12 root of make
+#             image-bookworm (the `debian` of make image-debian, 130 MB) when
+#             it is built, else make image-trixie's Debian 13, else the
+#             default image
 
 # --- image: run --image against --layer ---
 export NUTSHELL_STORE=$tmp/store
@@ -35,7 +37,10 @@ table -n "$half" -g image \
 echo | show
 
 # --- import: MB/s of layer tar, nutshell against umoci and podman ---
-if [[ -f $top/build/images/trixie/.stamp ]]; then
+if [[ -f $top/build/images/bookworm/.stamp ]]; then
+	what="Debian 12 (make image-bookworm)"
+	tar -C "$top/build/images/bookworm" --numeric-owner --exclude=./.stamp -cf "$img/big.tar" .
+elif [[ -f $top/build/images/trixie/.stamp ]]; then
 	what="Debian 13 (make image-trixie)"
 	tar -C "$top/build/images/trixie" --numeric-owner --exclude=./.stamp -cf "$img/big.tar" .
 else

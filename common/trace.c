@@ -9,6 +9,7 @@
 
 #include "host.h"
 #include "decode.h"
+#include "err.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -127,44 +128,6 @@ human(const char *fmt, ...)
 	write_all(STDERR_FILENO, line, len);
 }
 
-char *
-trace_utf8(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	/* Worst case every byte becomes the 3-byte U+FFFD. */
-	char *out = malloc(strlen(s) * 3 + 1), *o = out;
-
-	if (!out)
-		return NULL;
-	while (*p) {
-		int len = *p < 0x80		? 1
-			  : (*p & 0xe0) == 0xc0 ? 2
-			  : (*p & 0xf0) == 0xe0 ? 3
-			  : (*p & 0xf8) == 0xf0 ? 4
-						: 0;
-		int ok = len > 0 && !(len == 2 && *p < 0xc2) && !(len == 4 && *p > 0xf4);
-
-		for (int i = 1; ok && i < len; i++)
-			ok = (p[i] & 0xc0) == 0x80;
-		/* Overlong 3- and 4-byte forms and UTF-16 surrogates are invalid too. */
-		if (ok && len == 3)
-			ok = !(p[0] == 0xe0 && p[1] < 0xa0) && !(p[0] == 0xed && p[1] >= 0xa0);
-		if (ok && len == 4)
-			ok = !(p[0] == 0xf0 && p[1] < 0x90) && !(p[0] == 0xf4 && p[1] >= 0x90);
-		if (ok) {
-			memcpy(o, p, (size_t)len);
-			o += len;
-			p += len;
-		} else {
-			memcpy(o, "\xef\xbf\xbd", 3);
-			o += 3;
-			p++;
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
 /* Adds a string member, made valid UTF-8 first. */
 static void
 json_set_str(json_t *obj, const char *key, const char *value)
@@ -256,7 +219,7 @@ usage(const struct trace_prog *prog, FILE *out)
 		"common options:\n"
 		"  -h, --help       this help\n"
 		"  -q, --quiet      only errors and the final observations\n"
-		"  -v, --verbose    also the /proc state around each step\n"
+		"  -v, --verbose    also each conclusion as a 'fact KEY = VALUE' line\n"
 		"  --step           pause before each traced system call until Enter\n"
 		"  --json FILE      also write the trace as JSON Lines to FILE (- = stdout);\n"
 		"                   NUTSHELL_JSON=FILE does the same\n"
@@ -345,6 +308,8 @@ trace_main(const struct trace_prog *prog, int argc, char **argv)
 			exit(prog->usage_exit ? prog->usage_exit : EXIT_USAGE);
 		default:
 			if (!prog->on_option || prog->on_option(c, optarg) != 0) {
+				if (err_last()->msg[0]) /* recorded, not yet printed */
+					err_print();
 				free(all);
 				exit(prog->usage_exit ? prog->usage_exit : EXIT_USAGE);
 			}
@@ -553,12 +518,19 @@ trace_proc(const char *path, const char *value)
 void
 trace_fact(const char *key, const char *fmt, ...)
 {
-	char value[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(value, sizeof(value), fmt, ap);
+	trace_vfact(key, fmt, ap);
 	va_end(ap);
+}
+
+const char *
+trace_vfact(const char *key, const char *fmt, va_list ap)
+{
+	static char value[1024];
+
+	vsnprintf(value, sizeof(value), fmt, ap);
 	/* Facts are what the program prints on stdout anyway; the human trace
 	 * repeats them only when asked to be verbose. */
 	if (trace_cfg.verbose)
@@ -567,6 +539,7 @@ trace_fact(const char *key, const char *fmt, ...)
 	json_set_str(obj, "key", key);
 	json_set_str(obj, "value", value);
 	emit(obj);
+	return value;
 }
 
 /* A note, "# TEXT"; with PHASE, a phase's header "== PHASE: TEXT ==". */
@@ -694,40 +667,4 @@ trace_need_root(void)
 		return;
 	trace_error("needs root to create namespaces: run it with sudo");
 	exit(EXIT_DEMO_FAILED);
-}
-
-const char *
-trace_str(const char *s)
-{
-	char *buf = dec_scratch();
-	size_t o = 0;
-	const size_t max = 64; /* like strace -s: long strings are cut */
-
-	if (!s)
-		return "NULL";
-	buf[o++] = '"';
-	for (size_t i = 0; s[i] && o < DEC_SCRATCH_SIZE - 8; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (i == max) {
-			memcpy(buf + o, "\"...", 4);
-			o += 4;
-			buf[o] = '\0';
-			return buf;
-		}
-		if (c == '"' || c == '\\') {
-			buf[o++] = '\\';
-			buf[o++] = (char)c;
-		} else if (c == '\n') {
-			buf[o++] = '\\';
-			buf[o++] = 'n';
-		} else if (c < 0x20 || c >= 0x7f) {
-			o += (size_t)snprintf(buf + o, 5, "\\%o", c);
-		} else {
-			buf[o++] = (char)c;
-		}
-	}
-	buf[o++] = '"';
-	buf[o] = '\0';
-	return buf;
 }

@@ -27,6 +27,7 @@
 #define NUTSHELL_TRACE_H
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 
 /* What a program tells trace_main() about itself. */
@@ -37,8 +38,9 @@ struct trace_prog {
 	const char *look_for;	       /* what to look for in its output (--help; DESIGN.md) */
 	const char *options;	       /* help lines for the program's own options, or NULL */
 	const struct option *longopts; /* the program's own long options, or NULL */
-	/* Called for each of the program's own options; returns 0, or -1 after
-	 * printing a one-line error (trace_main() then exits 2). */
+	/* Called for each of the program's own options; returns 0, or -1 with
+	 * the error recorded (common/err.h: trace_main() prints it) or printed
+	 * already; trace_main() then exits 2. */
 	int (*on_option)(int opt, const char *arg);
 	/* Exit status for a usage error; 0 means EXIT_USAGE (2). The launcher
 	 * uses 125, as docker run and podman run do. */
@@ -100,6 +102,9 @@ long trace_end(long ret);
  * final observations. */
 void trace_proc(const char *path, const char *value);
 void trace_fact(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same with a va_list; returns the value as written (until the next
+ * fact), for a program that also prints it (inspect's table). */
+const char *trace_vfact(const char *key, const char *fmt, va_list ap);
 /* One of a family of facts: key KEY followed by SUFFIX ("with_cap" +
  * "_read"), value VALUE. */
 void trace_fact_kv(const char *key, const char *suffix, const char *value);

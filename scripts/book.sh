@@ -5,7 +5,8 @@
 #   scripts/book.sh check SITEDIR...  every link of the web book resolves
 #                                     (scripts/check-book.py --links); every
 #                                     lesson program is named in BOOK.md and
-#                                     in its worksheet
+#                                     in its worksheet; every command BOOK.md
+#                                     shows has a row in book/walkthrough.tsv
 #   scripts/book.sh view TRACE OUT    OUT: a self-contained page drawing the
 #                                     JSON Lines trace TRACE (book/viewer.js)
 #
@@ -50,7 +51,10 @@ check() {
 			bad=1
 		fi
 	done
-	[ $bad = 0 ] && echo "book: links and program names checked"
+	# Every command the book shows a reader has a row in book/walkthrough.tsv,
+	# which says what the reader should see; make walk-vm runs them in the VM.
+	/usr/bin/python3 book/walkthrough.py coverage || bad=1
+	[ $bad = 0 ] && echo "book: links, program names and the walk-through's commands checked"
 	return $bad
 }
 

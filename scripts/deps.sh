@@ -20,7 +20,7 @@ nettle-dev       sha256 of image blobs and layers (libarchive links nettle alrea
 busybox-static   the default container image
 iproute2         ip(8), used by the network tests
 pandoc           the book (make book)
-python3          the book's link check (scripts/check-book.py --links)
+python3          the book's link check (scripts/check-book.py --links), make walk-vm (book/walkthrough.py)
 graphviz         the book's diagrams (book/diagrams/*.dot to SVG)
 strace           the trace-honesty tests
 qemu-system-x86  the cgroup v2 test lane in a VM (make check-vm)

@@ -245,6 +245,11 @@ mutant store-no-tidy 04-overlay-chroot/store_write.c store store_three_layers \
 	's/if \(de->d_name\[0\] == .\.. \|\| named\(/if (1 || named(/'
 mutant store-no-sharing 04-overlay-chroot/store_import.c store store_shared_base \
 	's/if \(lstat\(final, &sb\) == 0/if (0 && lstat(final, &sb) == 0/'
+# A layer is unpacked aside and renamed into layers/ whole: unpacked in place
+# instead, an import killed half-way leaves a partial layer that the next
+# import takes for a stored one.
+mutant store-layer-in-place 04-overlay-chroot/store_import.c store store_import_killed \
+	's/if \(img_apply\(blob, tmp, &ao, &st\) == -1\)/if (mkdir(final, 0755) == -1 || img_apply(blob, final, &ao, &st) == -1)/; s/TRACE\(renameat\(AT_FDCWD, tmp, AT_FDCWD, final\)/TRACE(rmdir(tmp)/'
 # A running container's layers: run --image holds them (store.c store_hold),
 # and a writer frees a layer only when it gets the exclusive lock.
 mutant store-no-hold 05-full-container/image_run.c store store_rm_in_use \

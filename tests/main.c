@@ -206,6 +206,7 @@ main(void)
 		srunner_add_suite(sr, suite_cgroup());
 		srunner_add_suite(sr, suite_rootfs());
 		srunner_add_suite(sr, suite_transcript_files());
+		srunner_add_suite(sr, suite_records());
 	}
 	/* Before anything runs: the host as the integration tests found it.
 	 * The host suite, added last, compares against it. */

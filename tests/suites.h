@@ -20,6 +20,7 @@ Suite *suite_docker(void);
 Suite *suite_cgroup(void);
 Suite *suite_rootfs(void);
 Suite *suite_transcript_files(void);
+Suite *suite_records(void);
 
 Suite *suite_uts(void);
 Suite *suite_ipc(void);
@@ -47,17 +48,27 @@ Suite *suite_io(void);
 Suite *suite_layers(void);
 Suite *suite_unpack(void);
 Suite *suite_store(void);
+/* Part of the store suite, in a file of its own (store_test.h). */
+void store_add_run(Suite *s);
+void store_add_killed(Suite *s);
 Suite *suite_escape(void);
 Suite *suite_pivot(void);
 Suite *suite_chroot(void);
 Suite *suite_rootfs_spec(void);
 Suite *suite_nutshell(void);
+/* Part of the nutshell suite's one case, in a file of its own. */
+void nutshell_add_terminal(TCase *tc);
 Suite *suite_devices(void);
 Suite *suite_reliability(void);
+/* Parts of the reliability suite in files of their own (reliability.h). */
+void reliability_add_faults(Suite *s);
+void reliability_add_hardening(Suite *s);
 Suite *suite_resources(void);
 Suite *suite_self_exe(void);
 Suite *suite_nutshell_load(void);
 Suite *suite_session(void);
+/* Part of the session suite, in a file of its own (session_test.h). */
+void session_add_user(Suite *s);
 Suite *suite_workshop(void);
 Suite *suite_transcripts(void);
 Suite *suite_exercises(void);

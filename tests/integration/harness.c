@@ -542,9 +542,7 @@ run_container_id(const char *text)
 
 /* ---- --step on a terminal ---- */
 
-/* Reads the terminal into buf until NEEDLE shows at or after buf + from, or
- * MS milliseconds pass. */
-static char *
+char *
 pty_read_until(int master, char *buf, size_t size, size_t *len, size_t from, const char *needle,
 	       int ms)
 {

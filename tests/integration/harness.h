@@ -102,6 +102,12 @@ const char *run_ctr_id(const struct run *r);
  * /dev/shm, no cgroup. Only this container's: other runs may go on. */
 void run_expect_ctr_gone(const char *id);
 
+/* Reads the terminal MASTER (O_NONBLOCK) into buf (len bytes so far) until
+ * NEEDLE shows at or after buf + from, or MS milliseconds pass: where it
+ * is, or NULL. */
+char *pty_read_until(int master, char *buf, size_t size, size_t *len, size_t from,
+		     const char *needle, int ms);
+
 /*
  * Runs ARGV with --no-color --step on a new pseudo-terminal (its
  * controlling terminal, so --step pauses), as at a projector, pressing

@@ -14,6 +14,7 @@
  */
 #include "../suites.h"
 #include "harness.h"
+#include "session_test.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,24 +33,23 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NUTSHELL       "05-full-container/nutshell"
 #define TIOCSTI_HELPER "tests/helpers/tiocsti"
 #define INSPECT	       "05-full-container/inspect"
 
 /* This case's temporary directory: made and removed by the test runner
  * itself (an unchecked fixture), so that a case that fails still leaves
  * nothing behind. */
-static char dir[64];
+char dir[64];
 
-static void
-setup(void)
+void
+session_setup(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/nutshell-test-session.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 }
 
-static void
-teardown(void)
+void
+session_teardown(void)
 {
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir); /* busybox's rm in the VM lane */
@@ -57,7 +57,7 @@ teardown(void)
 		printf("session: could not remove %s\n", dir);
 }
 
-static const char *
+const char *
 path_in(const char *name)
 {
 	static char paths[4][128];
@@ -92,7 +92,7 @@ slurp(const char *path, char *buf, size_t size)
 	return buf;
 }
 
-static void
+void
 write_file(const char *path, const char *text, mode_t mode)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
@@ -103,7 +103,7 @@ write_file(const char *path, const char *text, mode_t mode)
 }
 
 /* What the child does before it becomes nutshell (umask, groups ...). */
-static void (*before_exec)(void);
+void (*before_exec)(void);
 
 /* Starts nutshell run ARGS... with fds 0, 1, 2 from IN, OUT, ERR. */
 static pid_t
@@ -144,7 +144,7 @@ status_of(pid_t pid)
 
 /* Runs nutshell with stdin from IN_PATH (NULL: /dev/null), stdout and
  * stderr into files; OUT and ERR get what they hold. */
-static int
+int
 run_files(const char *in_path, char *out, char *err, size_t size, const char *const args[])
 {
 	int in = open(in_path ? in_path : "/dev/null", O_RDONLY | O_CLOEXEC);
@@ -162,8 +162,8 @@ run_files(const char *in_path, char *out, char *err, size_t size, const char *co
 
 /* Nothing of container ID is left: `nutshell cleanup` (which finds every
  * unlocked nutshell-ID cgroup and scratch directory) has nothing of it. */
-static void
-assert_nothing_left(const char *id)
+void
+session_assert_nothing_left(const char *id)
 {
 	const char *argv[] = {NUTSHELL, "cleanup", NULL};
 	struct run r;
@@ -408,7 +408,7 @@ START_TEST(session_kill0_spares_callers_group)
 	ck_assert_msg(atoi(line) == 0, "nutshell exit '%s', expected 0:\n%.1500s", line, text);
 	ck_assert_str_eq(slurp(path_in("out"), text, sizeof(text)), "survived\n");
 	slurp(path_in("err"), text, sizeof(text));
-	assert_nothing_left(run_container_id(text));
+	session_assert_nothing_left(run_container_id(text));
 }
 END_TEST
 
@@ -439,7 +439,7 @@ START_TEST(session_signalled_nutshell_cleans_up)
 		slurp(path_in("err"), text, sizeof(text));
 		ck_assert_msg(status == 128 + sigs[i], "signal %d: exit %d:\n%.1500s", sigs[i],
 			      status, text);
-		assert_nothing_left(run_container_id(text));
+		session_assert_nothing_left(run_container_id(text));
 	}
 }
 END_TEST
@@ -600,141 +600,6 @@ START_TEST(stdio_relay_exact)
 }
 END_TEST
 
-/* ---- who COMMAND runs as ---- */
-
-/* A layer over the default image whose /etc/passwd and /etc/group name a
- * user with supplementary groups (the image itself has root and nobody,
- * scripts/mkimage.sh, and lists no group members). */
-static const char *
-user_layer(void)
-{
-	static char layer[128];
-	char etc[160];
-
-	snprintf(layer, sizeof(layer), "%s", path_in("layer"));
-
-	snprintf(etc, sizeof(etc), "%s/etc", layer);
-	ck_assert_int_eq(mkdir(layer, 0755), 0);
-	ck_assert_int_eq(mkdir(etc, 0755), 0);
-	snprintf(etc, sizeof(etc), "%s/etc/passwd", layer);
-	write_file(etc,
-		   "root:x:0:0:root:/root:/bin/sh\n"
-		   "ada:x:1500:1500:Ada:/home/ada:/bin/sh\n"
-		   "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n",
-		   0644);
-	snprintf(etc, sizeof(etc), "%s/etc/group", layer);
-	write_file(etc,
-		   "root:x:0:\n"
-		   "ada:x:1500:\n"
-		   "audio:x:29:ada\n"
-		   "staff:x:50:bob,ada\n"
-		   "nogroup:x:65534:\n",
-		   0644);
-	return layer;
-}
-
-static const char *probe = "echo \"$(id -u):$(id -g)|$(grep ^Groups: /proc/self/status | "
-			   "cut -f2)|$HOME|$(umask)\"";
-
-/* The caller's umask 0 and extra groups must not come in. */
-static void
-careless_caller(void)
-{
-	gid_t g[] = {0, 4321};
-	umask(0);
-	setgroups(2, g);
-}
-
-START_TEST(user_as_docker)
-{
-	static const struct {
-		const char *user, *want;
-	} cases[] = {
-	    {NULL, "0:0|0 |/root|0022\n"}, /* root: the image's groups, not ours */
-	    {"nobody", "65534:65534|65534 |/nonexistent|0022\n"},
-	    {"4242", "4242:4242|4242 |/|0022\n"}, /* no entry: HOME=/, groups its gid */
-	    {"nobody:root", "65534:0|0 |/nonexistent|0022\n"}, /* GROUP given: just it */
-	    {"65534:7", "65534:7|7 |/nonexistent|0022\n"},
-	};
-	char out[65536], err[65536];
-
-	before_exec = careless_caller;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *with[] = {"-q", "--user", cases[i].user, "--", "sh", "-c", probe, NULL};
-		const char *without[] = {"-q", "--", "sh", "-c", probe, NULL};
-		const char *who = cases[i].user ? cases[i].user : "(none)";
-		int status = run_files(NULL, out, err, sizeof(out), cases[i].user ? with : without);
-		ck_assert_msg(status == 0, "--user %s: exit %d: %.1500s", who, status, err);
-		ck_assert_msg(strcmp(out, cases[i].want) == 0, "--user %s: '%.500s', expected '%s'",
-			      who, out, cases[i].want);
-	}
-	/* A file made inside is 0644 (umask 0022), the caller's umask 0 apart. */
-	const char *touch[] = {
-	    "-q", "--user", "nobody", "--", "sh", "-c", "touch /tmp/f; stat -c %a /tmp/f", NULL};
-	ck_assert_int_eq(run_files(NULL, out, err, sizeof(out), touch), 0);
-	ck_assert_str_eq(out, "644\n");
-	before_exec = NULL;
-	/* --env HOME wins over the passwd entry. */
-	const char *home[] = {"-q", "--env", "HOME=/work", "--user",	 "nobody",
-			      "--", "sh",    "-c",	   "echo $HOME", NULL};
-	ck_assert_int_eq(run_files(NULL, out, err, sizeof(out), home), 0);
-	ck_assert_str_eq(out, "/work\n");
-}
-END_TEST
-
-/* Names from the image's files, and the supplementary groups that list the
- * user (as docker sets them with setgroups). */
-START_TEST(user_names_and_groups)
-{
-	char out[65536], err[65536];
-	const char *layer = user_layer();
-	const char *ada[] = {"-q", "--layer", layer, "--user", "ada",
-			     "--", "sh",      "-c",  probe,    NULL};
-
-	ck_assert_msg(run_files(NULL, out, err, sizeof(out), ada) == 0, "%.1500s", err);
-	ck_assert_str_eq(out, "1500:1500|29 50 |/home/ada|0022\n");
-	const char *ada_staff[] = {"-q", "--layer", layer, "--user", "ada:staff",
-				   "--", "sh",	    "-c",  probe,    NULL};
-	ck_assert_msg(run_files(NULL, out, err, sizeof(out), ada_staff) == 0, "%.1500s", err);
-	ck_assert_str_eq(out, "1500:50|50 |/home/ada|0022\n");
-	const char *by_uid[] = {"-q", "--layer", layer, "--user", "1500",
-				"--", "sh",	 "-c",	probe,	  NULL};
-	ck_assert_msg(run_files(NULL, out, err, sizeof(out), by_uid) == 0, "%.1500s", err);
-	ck_assert_str_eq(out, "1500:1500|29 50 |/home/ada|0022\n");
-}
-END_TEST
-
-/* A name the image does not have: 125, one line naming it, nothing left. */
-START_TEST(user_unknown_name)
-{
-	static const struct {
-		const char *user, *want;
-	} cases[] = {
-	    {"nosuch", "--user 'nosuch': no user 'nosuch' in the image's /etc/passwd"},
-	    {"nobody:nosuch",
-	     "--user 'nobody:nosuch': no group 'nosuch' in the image's /etc/group"},
-	};
-	char out[65536], err[65536];
-
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *args[] = {"--user", cases[i].user, "--", "true", NULL};
-		ck_assert_int_eq(run_files(NULL, out, err, sizeof(out), args), 125);
-		ck_assert_msg(strstr(err, cases[i].want), "--user %s:\n%.1500s", cases[i].user,
-			      err);
-		assert_nothing_left(run_container_id(err));
-	}
-}
-END_TEST
-
-#define ADD(s, test)                                                                               \
-	do {                                                                                       \
-		TCase *tc = tcase_create(#test);                                                   \
-		tcase_add_unchecked_fixture(tc, setup, teardown);                                  \
-		tcase_set_timeout(tc, 120);                                                        \
-		tcase_add_test(tc, test);                                                          \
-		suite_add_tcase(s, tc);                                                            \
-	} while (0)
-
 Suite *
 suite_session(void)
 {
@@ -747,8 +612,6 @@ suite_session(void)
 	ADD(s, stdio_host_files_unreachable);
 	ADD(s, stdio_what_the_container_holds);
 	ADD(s, stdio_relay_exact);
-	ADD(s, user_as_docker);
-	ADD(s, user_names_and_groups);
-	ADD(s, user_unknown_name);
+	session_add_user(s); /* test_session_user.c */
 	return s;
 }

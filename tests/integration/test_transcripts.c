@@ -486,26 +486,6 @@ body(const char *text)
 	return text;
 }
 
-/* Every string in V through the rules (transcript_norm.h), in place. */
-static void
-normalise_json(const struct tn_rules *rules, json_t *v)
-{
-	size_t i;
-	const char *key;
-	json_t *e;
-
-	if (json_is_string(v)) {
-		char *n = tn_normalise(rules, json_string_value(v));
-
-		json_string_set(v, n);
-		free(n);
-	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, e) normalise_json(rules, e);
-	} else if (json_is_object(v)) {
-		json_object_foreach(v, key, e) normalise_json(rules, e);
-	}
-}
-
 /* TEXT through the rules, into PATH. */
 static void
 write_normalised(const char *path, const struct tn_rules *rules, const char *text)
@@ -645,7 +625,7 @@ START_TEST(transcript_matches)
 		snprintf(path, sizeof(path), "%s/%s/%s.out", root, dir, s->name);
 		write_normalised(path, &rules, r.out);
 		snprintf(path, sizeof(path), "%s/%s/%s.json", root, dir, s->name);
-		normalise_json(&rules, r.events);
+		tn_normalise_json(&rules, r.events);
 		write_json_lines(path, r.events);
 		printf("transcripts: %s: exit %d, %s\n", s->name, r.status, cmd);
 	} else {

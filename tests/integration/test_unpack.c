@@ -260,8 +260,11 @@ START_TEST(unpack_three_layers)
 	sh("cd %s/oci && tar -cf ../oci.tar .", scratch);
 	sh("rm -rf %s/out", scratch);
 	snprintf(p, sizeof(p), "%s/oci.tar", scratch);
-	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	ck_assert_msg(r.status == 0, "oci-archive: exit %d, stderr:\n%s", r.status, r.err);
+	run_expect_honest(&r);
+	ck_assert_str_eq(run_fact(&r, "format"), "oci");
+	ck_assert_ptr_nonnull(strstr(r.err, "oci.tar is an archive: extracting it into "));
 	ck_assert_str_eq(run_fact(&r, "lowerdir"), lower);
 	ck_assert_int_eq(entries(out), 3); /* and the extracted archive is gone */
 	run_free(&r);
@@ -286,8 +289,9 @@ START_TEST(unpack_docker_save)
 	   scratch);
 	snprintf(p, sizeof(p), "%s/docker.tar", scratch);
 	snprintf(out, sizeof(out), "%s/out", scratch);
-	ck_assert_int_eq(run_program(&r, RUN_PLAIN, argv), 0);
+	ck_assert_int_eq(run_program(&r, RUN_STRACE, argv), 0);
 	ck_assert_msg(r.status == 0, "exit %d, stderr:\n%s", r.status, r.err);
+	run_expect_honest(&r);
 	ck_assert_str_eq(run_fact(&r, "format"), "docker");
 	ck_assert_ptr_nonnull(strstr(r.err, ".json: sha256:")); /* the config, checked */
 	run_free(&r);
@@ -438,21 +442,32 @@ END_TEST
  * layer: each layer is unpacked into a temporary directory and renamed
  * into place, so one rename wins, the other sees the layer there
  * (ENOTEMPTY) and drops its copy; both succeed, and the base is there
- * once, whole. */
+ * once, whole. The base holds a 16 MiB file, so that its unpack (and its
+ * digests) take far longer than the two programs' start apart: both find
+ * no base, both unpack it, and the race is run, not hoped for - the test
+ * asserts that a rename lost (the loser's trace shows renameat ... =
+ * -1 ENOTEMPTY) in at least one round. */
 START_TEST(unpack_concurrent)
 {
-	static const struct ent base[] = {{'d', "usr", 0}, {'f', "usr/big", "base\n"}, {0, 0, 0}};
 	static const struct ent a[] = {{'f', "a", "a\n"}, {0, 0, 0}};
 	static const struct ent b[] = {{'f', "b", "b\n"}, {0, 0, 0}};
+	const size_t big = 16 << 20;
+	char *text = malloc(big + 1);
 	char p[256];
 	char root[512];
+	int raced = 0;
 
 	/* The shell runs in the scratch directory: the programs by full path. */
 	ck_assert_ptr_nonnull(
 	    realpath(getenv("NUTSHELL_ROOT") ? getenv("NUTSHELL_ROOT") : ".", root));
 
+	ck_assert_ptr_nonnull(text);
+	memset(text, 'x', big);
+	text[big] = '\0';
+	const struct ent base[] = {{'d', "usr", 0}, {'f', "usr/big", text}, {0, 0, 0}};
 	snprintf(p, sizeof(p), "%s/base.tar", scratch);
 	make_tar(p, base, 0);
+	free(text);
 	snprintf(p, sizeof(p), "%s/a.tar", scratch);
 	make_tar(p, a, 0);
 	snprintf(p, sizeof(p), "%s/b.tar", scratch);
@@ -460,13 +475,17 @@ START_TEST(unpack_concurrent)
 	make_oci("ia", "base.tar a.tar");
 	make_oci("ib", "base.tar b.tar");
 	for (int round = 0; round < 5; round++) {
-		sh("rm -rf %s/out; cd %s; %s/%s -q ia out >ra 2>&1 & a=$!; "
-		   "%s/%s -q ib out >rb 2>&1 & b=$!; wait $a; ra=$?; wait $b; rb=$?; "
+		sh("rm -rf %s/out; cd %s; %s/%s ia out >ra 2>&1 & a=$!; "
+		   "%s/%s ib out >rb 2>&1 & b=$!; wait $a; ra=$?; wait $b; rb=$?; "
 		   "test $ra = 0 -a $rb = 0 || { cat ra rb; false; }",
 		   scratch, scratch, root, UNPACK, root, UNPACK);
 		snprintf(p, sizeof(p), "%s/out", scratch);
 		ck_assert_int_eq(entries(p), 3); /* base, a, b: no temporary left */
+		snprintf(p, sizeof(p), "cat %s/ra %s/rb | grep -q '^renameat(.*= -1 ENOTEMPTY'",
+			 scratch, scratch);
+		raced += system(p) == 0;
 	}
+	ck_assert_msg(raced > 0, "in 5 rounds no rename lost the race: the test proved nothing");
 	sh("rm -rf %s/out %s/ra %s/rb", scratch, scratch, scratch);
 }
 END_TEST

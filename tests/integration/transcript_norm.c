@@ -5,12 +5,13 @@
 #include "transcript_norm.h"
 
 #include <ctype.h>
+#include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The trace cuts strings at this many characters (common/trace.c trace_str). */
+/* The trace cuts strings at this many characters (common/trace_str.c trace_str). */
 enum { TN_CUT = 64 };
 
 static int
@@ -224,4 +225,23 @@ tn_machine_specific(const char *text, char *what, size_t size)
 		}
 	}
 	return 0;
+}
+
+void
+tn_normalise_json(const struct tn_rules *rules, json_t *v)
+{
+	size_t i;
+	const char *key;
+	json_t *e;
+
+	if (json_is_string(v)) {
+		char *n = tn_normalise(rules, json_string_value(v));
+
+		json_string_set(v, n);
+		free(n);
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, e) tn_normalise_json(rules, e);
+	} else if (json_is_object(v)) {
+		json_object_foreach(v, key, e) tn_normalise_json(rules, e);
+	}
 }

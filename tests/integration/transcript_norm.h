@@ -20,6 +20,7 @@
 #ifndef NUTSHELL_TRANSCRIPT_NORM_H
 #define NUTSHELL_TRANSCRIPT_NORM_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 /* Where the book says the reader cloned the toolkit. */
@@ -46,6 +47,10 @@ void tn_rules_init(struct tn_rules *rules, const char *root, int host);
 
 /* TEXT with the rules and mkdtemp names applied; malloc'ed. */
 char *tn_normalise(const struct tn_rules *rules, const char *text);
+
+/* Every string in V (a JSON value: an event, an array of them) through the
+ * rules, in place. */
+void tn_normalise_json(const struct tn_rules *rules, json_t *v);
 
 /* 1 when TEXT still holds something of the capturing machine (a /work/ or
  * /tmp/... checkout path, a process_api cgroup, an mkdtemp suffix), with the

@@ -7,6 +7,8 @@
 #   make vm ARCH=arm64     that VM, interactive
 #   make transcripts-vm    the book's transcripts recorded in the VM: book/transcripts/v2/
 #                          (what a cgroup v2 laptop prints; chapter 2 shows these)
+#   make walk-vm           every command BOOK.md shows, run as printed in the VM and judged
+#                          against book/walkthrough.tsv (book/walkthrough.py)
 #
 # tests/vm/vm.sh does the work (download once into build/vm/ or build/vm-arm64/,
 # initramfs, qemu); see tests/vm/README.md. Knobs: NUTSHELL_VM_TIMEOUT (s, default 600,
@@ -38,3 +40,10 @@ endif
 
 transcripts-vm: vm-payload
 	tests/vm/vm.sh transcripts
+
+# A reader's walk through the book: every command BOOK.md shows, as printed, run in
+# the VM and judged against book/walkthrough.tsv (book/walkthrough.py).
+.PHONY: walk-vm
+walk-vm: vm-payload
+	python3 book/walkthrough.py script build/walk
+	tests/vm/vm.sh walk

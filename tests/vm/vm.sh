@@ -6,6 +6,9 @@
 #        tests/vm/vm.sh shell   boot to a root shell in the toolkit, for the workshop
 #        tests/vm/vm.sh transcripts   record the book's transcripts in the VM, into
 #                                     book/transcripts/v2/ (make transcripts-vm)
+#        tests/vm/vm.sh walk   run every command BOOK.md shows, as printed, from
+#                              build/walk/ (book/walkthrough.py script), and judge
+#                              the runs (book/walkthrough.py check; make walk-vm)
 #
 # Why a VM: this build machine, WSL2 and older distributions mount cgroup v1 next to v2,
 # while most participants' laptops run a stock distribution kernel with cgroup v2 only.
@@ -52,8 +55,9 @@ case $mode in
 check) ;;
 shell) prog=vm ;;
 transcripts) prog=transcripts-vm ;;
+walk) prog=walk-vm ;;
 *)
-	echo "usage: $0 check|shell|transcripts" >&2
+	echo "usage: $0 check|shell|transcripts|walk" >&2
 	exit 2
 	;;
 esac
@@ -252,6 +256,15 @@ mkdir -p "$st"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,nutshell
 chmod 1777 "$st/tmp"
 
 cp "$busybox" "$st/bin/busybox"
+# util-linux's setpriv (Essential on Debian, so on every host) as /usr/bin/setpriv:
+# busybox's lacks --reuid, --regid and --clear-groups, with which the book and the
+# worksheets run programs as uid 65534. busybox's sh runs its own applet for a bare
+# "setpriv" whatever PATH says, so tests/vm/init makes the name lead here (a shell
+# function in /etc/profile, and in its sudo). Its libraries are copied below. On
+# arm64 the cross tree has none, and busybox's stays.
+if [[ $arch == amd64 ]] && command -v setpriv >/dev/null; then
+	cp "$(command -v setpriv)" "$st/usr/bin/setpriv"
+fi
 # Links for every applet busybox has, where its --list-full says (bin/sh, sbin/insmod...).
 "${emu[@]}" "$busybox" --list-full | while read -r a; do
 	[[ -e $st/$a ]] || ln -s /bin/busybox "$st/$a"
@@ -262,6 +275,11 @@ tar -C "$tree" --exclude=./.git --exclude=./build --exclude='*.o' --exclude='*.d
 	-cf - . | tar -C "$st/nutshell" -xf -
 
 install -m 0755 "$here/init" "$st/init"
+# make walk-vm: the book's commands, one script each (book/walkthrough.py script).
+if [[ $mode == walk ]]; then
+	[[ -f $root/build/walk/walk.sh ]] || die "build/walk/walk.sh is missing: run 'book/walkthrough.py script build/walk' first"
+	cp -r "$root/build/walk" "$st/walk"
+fi
 mkdir -p "$st/lib/modules/$release"
 cp "$kdir/modules/"*.ko "$kdir/modules.load" "$st/lib/modules/$release/" 2>/dev/null ||
 	cp "$kdir/modules.load" "$st/lib/modules/$release/" # every listed module built in
@@ -377,6 +395,12 @@ if ((qemu_status == 124 || qemu_status == 137)); then
 	die "the guest hung: no power-off within NUTSHELL_VM_TIMEOUT=${timeout_s} s (log: ${log#"$root"/})"
 fi
 ((qemu_status == 0)) || die "qemu failed with status $qemu_status (log: ${log#"$root"/})"
+if [[ $mode == walk ]]; then
+	[[ -n $exit_line ]] || die "the guest printed no NUTSHELL-VM-EXIT line: the walk stopped before the end (log: ${log#"$root"/})"
+	cp "$log" "$cache/walk.log"
+	say "walked the book in ${elapsed} s on $release, cgroup v2 only (log: build/vm/walk.log)"
+	exec python3 "$root/book/walkthrough.py" check "$cache/walk.log"
+fi
 [[ -n $summary ]] || die "no Check summary line in the guest's output: the suite did not run to the end (log: ${log#"$root"/})"
 [[ -n $exit_line ]] || die "the guest printed no NUTSHELL-VM-EXIT line: init stopped before the end (log: ${log#"$root"/})"
 status=${exit_line#NUTSHELL-VM-EXIT=}
