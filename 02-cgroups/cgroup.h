@@ -234,6 +234,15 @@ long long cg_parse_key(const char *text, const char *key);
 long long cg_stat(const struct cg *cg, const char *counter);
 
 /*
+ * Freezes (ON 1) or thaws (ON 0) every process in it: cgroup.freeze (v1:
+ * freezer.state FROZEN/THAWED), then waits up to 2 s until the kernel says
+ * it is done (cgroup.events "frozen", v1 freezer.state), since freezing
+ * takes effect as each task next leaves the kernel. 0, or -1 with the
+ * error record set.
+ */
+int cg_freeze(struct cg *cg, int on);
+
+/*
  * Kills every process in it: cgroup.kill where the kernel has it (5.14+),
  * else SIGKILL to each pid of cgroup.procs, again until it is empty (a
  * process may fork meanwhile). Returns 0 once empty, -1 after 5 s.

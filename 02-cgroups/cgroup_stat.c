@@ -3,8 +3,10 @@
  * events, and the counters a lesson shows under one set of names on v1 and
  * v2 (see cgroup.h).
  */
+#include "../common/err.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
+#include "../common/waiting.h"
 #include "cgroup.h"
 #include "cgroup_impl.h"
 
@@ -77,4 +79,15 @@ cg_stat(const struct cg *cg, const char *counter)
 		return ns < 0 ? -1 : ns / 1000;
 	}
 	return cg_parse_key(text, counter);
+}
+
+int
+cg_freeze(struct cg *cg, int on)
+{
+	if (cg_set(cg, "cgroup.freeze", on ? "1" : "0") != 0)
+		return -1;
+	for (double end = wait_now() + 2; wait_now() < end; wait_sleep(0.01, -1))
+		if (cg_stat(cg, "frozen") == on)
+			return 0;
+	return err_set(ETIMEDOUT, "the cgroup did not become %s in 2 s", on ? "frozen" : "thawed");
 }

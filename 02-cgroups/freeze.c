@@ -53,19 +53,6 @@ static const struct trace_prog prog = {
     .look_for = "The counter unchanged while frozen, and moving after the thaw.",
 };
 
-/* Sets cgroup.freeze and waits (2 s at most) until the kernel says it is
- * done: freezing takes effect as each task next leaves the kernel. */
-static int
-set_frozen(struct cg *cg, int on)
-{
-	if (cg_set(cg, "cgroup.freeze", on ? "1" : "0") != 0)
-		return -1;
-	for (double end = wait_now() + 2; wait_now() < end; wait_sleep(0.01, -1))
-		if (cg_stat(cg, "frozen") == on)
-			return 0;
-	return err_set(0, "the cgroup did not become %s in 2 s", on ? "frozen" : "thawed");
-}
-
 int
 main(int argc, char **argv)
 {
@@ -108,7 +95,7 @@ main(int argc, char **argv)
 	char running = proc_state(pid);
 
 	/* <<< freeze */
-	if (set_frozen(&cg, 1) != 0)
+	if (cg_freeze(&cg, 1) != 0)
 		goto out;
 	cg_read(&cg, "cgroup.events", text, sizeof(text));
 	char frozen_state = proc_state(pid);
@@ -117,7 +104,7 @@ main(int argc, char **argv)
 		goto out;
 	unsigned long c2 = *counter;
 	/* >>> freeze */
-	if (set_frozen(&cg, 0) != 0)
+	if (cg_freeze(&cg, 0) != 0)
 		goto out;
 	cg_read(&cg, "cgroup.events", text, sizeof(text));
 	if (wait_sleep(0.3, sigfd) != 0)

@@ -7,6 +7,8 @@
  *	nutshell [GLOBAL...] delete [--force] ID | list | features
  *	nutshell [GLOBAL...] exec [--process F] [--detach] [--pid-file P]
  *	                          [--console-socket S] ID [COMMAND [ARG...]]
+ *	nutshell [GLOBAL...] pause ID | resume ID | ps [--format json] ID
+ *	nutshell [GLOBAL...] update [--resources FILE|-] [--memory N] ... ID
  *
  * GLOBAL: --root DIR (default /run/nutshell: podman passes none to its
  * `state`), --log FILE, --log-format text|json, --json FILE (the trace as
@@ -39,8 +41,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const commands[] = {"create", "start",    "state", "kill", "delete",
-				       "list",	 "features", "exec",  NULL};
+static const char *const commands[] = {"create", "start",    "state", "kill",  "delete",
+				       "list",	 "features", "exec",  "pause", "resume",
+				       "ps",	 "update",   NULL};
 
 /* Global options that take a value (--root DIR or --root=DIR). */
 static int
@@ -373,6 +376,32 @@ cmd_kill(struct oci_state *st, const char *sig_text, int all)
 		err_sys("kill %s", st->id);
 		return fail();
 	}
+	/* A task of a frozen v1 cgroup does not even die of SIGKILL until
+	 * thawed: a paused container is let go after KILL (runc's Signal). */
+	if (sig == SIGKILL && oci_frozen(st->dir) && oci_freeze(st->dir, 0) == -1) {
+		err_prefix("warning");
+		err_print();
+	}
+	return 0;
+}
+
+/* Everything create made of ID in DIR: its cgroup, the files, the
+ * directory. 0, or -1 with the record set. */
+static int
+remove_state_dir(const char *id, const char *dir)
+{
+	const char *files[] = {"exec.fifo", "state.json", "state.json.tmp", "cgroups.new"};
+	char path[4200];
+
+	if (oci_cgroup_remove(dir) == -1)
+		return -1;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	if (TRACE(unlinkat(AT_FDCWD, dir, AT_REMOVEDIR), "unlinkat", "AT_FDCWD, %s, AT_REMOVEDIR",
+		  trace_str(dir)) == -1)
+		return err_sys("delete %s: %s", id, dir);
 	return 0;
 }
 
@@ -380,10 +409,10 @@ static int
 cmd_delete(struct oci_state *st, int force)
 {
 	const char *status = oci_status(st);
-	char path[4200];
 
-	if (strcmp(status, "running") == 0 && !force) {
-		err_set(EBUSY, "cannot delete container %s that is not stopped: running", st->id);
+	if ((strcmp(status, "running") == 0 || strcmp(status, "paused") == 0) && !force) {
+		err_set(EBUSY, "cannot delete container %s that is not stopped: %s", st->id,
+			status);
 		return fail();
 	}
 	/* A created container is killed (runc delete.go), a running one with
@@ -391,27 +420,36 @@ cmd_delete(struct oci_state *st, int force)
 	 * shim, not us). */
 	if (strcmp(status, "stopped") != 0) {
 		TRACE(kill(st->pid, SIGKILL), "kill", "%d, SIGKILL", (int)st->pid);
+		/* Paused: KILL reaches a v1 frozen task only once thawed. */
+		if (strcmp(status, "paused") == 0 && oci_freeze(st->dir, 0) == -1)
+			return fail();
 		for (int i = 0; i < 500 && strcmp(oci_status(st), "stopped") != 0; i++)
 			usleep(10000);
 	}
-	if (oci_cgroup_remove(st->dir) == -1)
+	if (remove_state_dir(st->id, st->dir) == -1)
 		return fail();
-	const char *files[] = {"exec.fifo", "state.json", "state.json.tmp", "cgroups.new"};
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(path, sizeof(path), "%s/%s", st->dir, files[i]);
-		unlink(path);
-	}
-	if (TRACE(unlinkat(AT_FDCWD, st->dir, AT_REMOVEDIR), "unlinkat",
-		  "AT_FDCWD, %s, AT_REMOVEDIR", trace_str(st->dir)) == -1) {
-		err_sys("delete %s: %s", st->id, st->dir);
-		return fail();
-	}
 	/* runtime.md: a poststop hook that fails is a warning. */
 	if (oci_hooks_run(st, "poststop", "stopped") == -1) {
 		err_prefix("warning");
 		err_print();
 	}
 	return 0;
+}
+
+/* ROOT/ID with no state.json: what create made (a create killed
+ * half-way); a symlink planted there is not ours and stays. 0. */
+static int
+delete_leftover(const char *id)
+{
+	char dir[4096];
+	struct stat st;
+
+	err_clear();
+	if (oci_state_path(g.root, id, dir, sizeof(dir)) == -1)
+		return fail();
+	if (lstat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
+		return 0;
+	return remove_state_dir(id, dir) == -1 ? fail() : 0;
 }
 
 static int
@@ -466,6 +504,69 @@ cmd_features(void)
 	return 0;
 }
 
+/* update: linux.resources from --resources FILE (- for stdin: what
+ * containerd's shim sends for docker update), then the flags runc has. */
+static int
+cmd_update(struct oci_state *st, struct opt *opts)
+{
+	struct oci_spec r = {0};
+	json_error_t e;
+	json_t *res = NULL;
+	int rc = -1;
+
+	if (opts[0].value) {
+		int stdin_ = strcmp(opts[0].value, "-") == 0;
+		res = stdin_ ? json_loadf(stdin, 0, &e) : json_load_file(opts[0].value, 0, &e);
+		if (!res) {
+			err_set(EINVAL, "update --resources %s:%d: %s", opts[0].value, e.line,
+				e.text);
+			goto out;
+		}
+		if (oci_resources_parse(res, &r) == -1) {
+			err_prefix("update --resources %s", opts[0].value);
+			goto out;
+		}
+	}
+	/* The flags, each checked as lesson 02 checks its values. */
+	for (struct opt *o = opts + 1; o->name; o++) {
+		uint64_t n;
+		if (!o->value)
+			continue;
+		if (strcmp(o->name, "--pids-limit") == 0 ? cg_parse_count(o->value, &n) == -1
+							 : cg_parse_size(o->value, &n) == -1) {
+			err_prefix("update %s '%s'", o->name, o->value);
+			goto out;
+		}
+		char *field = strcmp(o->name, "--memory") == 0	      ? r.memory
+			      : strcmp(o->name, "--memory-swap") == 0 ? r.memory_swap
+			      : strcmp(o->name, "--pids-limit") == 0  ? r.pids
+			      : strcmp(o->name, "--cpu-share") == 0   ? r.cpu_weight
+								      : NULL;
+		if (field) /* each as long as r.memory */
+			snprintf(field, sizeof(r.memory), "%llu", (unsigned long long)n);
+	}
+	/* runc's units: swap is memory+swap; shares onto v2's weight; the
+	 * quota over its period (100 ms unless given). */
+	if (opts[2].value && r.memory[0])
+		snprintf(r.memory_swap, sizeof(r.memory_swap), "%llu",
+			 strtoull(r.memory_swap, NULL, 10) - strtoull(r.memory, NULL, 10));
+	else if (opts[2].value)
+		r.memory_swap[0] = '\0';
+	if (opts[4].value) {
+		unsigned long long shares = strtoull(r.cpu_weight, NULL, 10);
+		snprintf(r.cpu_weight, sizeof(r.cpu_weight), "%llu",
+			 shares < 2 ? 1 : 1 + ((shares - 2) * 9999) / 262142);
+	}
+	if (opts[5].value || opts[6].value)
+		snprintf(r.cpu_max, sizeof(r.cpu_max), "%s %s",
+			 opts[5].value ? opts[5].value : "max",
+			 opts[6].value ? opts[6].value : "100000");
+	rc = oci_update(st, &r);
+out:
+	json_decref(res);
+	return rc == -1 ? fail() : 0;
+}
+
 /* <<< oci-main */
 int
 oci_main(int argc, char **argv)
@@ -516,16 +617,45 @@ oci_main(int argc, char **argv)
 	if (strcmp(cmd, "exec") == 0)
 		return cmd_exec(argc, argv, i);
 
-	struct opt opts[] = {
-	    {"--all", "-a", 0, NULL}, {"--force", "-f", 0, NULL}, {NULL, NULL, 0, NULL}};
+	int update = strcmp(cmd, "update") == 0, ps = strcmp(cmd, "ps") == 0;
+	struct opt common[] = {{"--all", "-a", 0, NULL},
+			       {"--force", "-f", 0, NULL},
+			       {"--format", "-f", 1, NULL},
+			       {NULL, NULL, 0, NULL}};
+	/* update's, in cmd_update's order. */
+	struct opt limits[] = {
+	    {"--resources", "-r", 1, NULL},	      {"--memory", NULL, 1, NULL},
+	    {"--memory-swap", NULL, 1, NULL},	      {"--pids-limit", NULL, 1, NULL},
+	    {"--cpu-share", "--cpu-shares", 1, NULL}, {"--cpu-quota", NULL, 1, NULL},
+	    {"--cpu-period", NULL, 1, NULL},	      {NULL, NULL, 0, NULL}};
+	struct opt *opts = update ? limits : common;
 	struct oci_state st;
 	int rc;
+	/* ps's -f is --format; delete's is --force. */
+	common[ps ? 1 : 2].alias = NULL;
 	if ((i = parse_opts(argc, argv, i, opts)) == -1 ||
-	    operands(argc, i, 1, strcmp(cmd, "kill") == 0 ? 2 : 1,
-		     strcmp(cmd, "kill") == 0 ? "kill [--all] ID [SIGNAL]" : "COMMAND ID") == -1)
+	    operands(argc, i, 1,
+		     strcmp(cmd, "kill") == 0 ? 2
+		     : ps		      ? argc
+					      : 1,
+		     strcmp(cmd, "kill") == 0 ? "kill [--all] ID [SIGNAL]"
+		     : ps		      ? "ps [--format table|json] ID [PS_ARG...]"
+					      : "COMMAND ID") == -1)
 		return fail();
-	if (oci_state_load(g.root, argv[i], &st) == -1)
+	if (ps && common[2].value && strcmp(common[2].value, "json") != 0 &&
+	    strcmp(common[2].value, "table") != 0) {
+		err_set(EINVAL, "ps --format '%s': expected table or json", common[2].value);
 		return fail();
+	}
+	if (oci_state_load(g.root, argv[i], &st) == -1) {
+		/* delete --force of a container that does not exist succeeds
+		 * (runc delete.go: containerd deletes twice, the second time
+		 * with --force), after removing what a create killed half-way
+		 * left: a directory without state.json. */
+		if (errno == ENOENT && strcmp(cmd, "delete") == 0 && opts[1].value)
+			return delete_leftover(argv[i]);
+		return fail();
+	}
 	trace_from_state(&st);
 	if (strcmp(cmd, "state") == 0) {
 		char *text = oci_state_json(&st, oci_status(&st));
@@ -536,6 +666,15 @@ oci_main(int argc, char **argv)
 		rc = cmd_start(&st);
 	else if (strcmp(cmd, "kill") == 0)
 		rc = cmd_kill(&st, i + 1 < argc ? argv[i + 1] : NULL, opts[0].value != NULL);
+	else if (strcmp(cmd, "pause") == 0 || strcmp(cmd, "resume") == 0)
+		rc = oci_pause(&st, cmd[0] == 'p') == -1 ? fail() : 0;
+	else if (ps)
+		rc = oci_ps(&st, common[2].value && strcmp(common[2].value, "json") == 0,
+			    argv + i + 1, argc - i - 1) == -1
+			 ? fail()
+			 : 0;
+	else if (update)
+		rc = cmd_update(&st, limits);
 	else
 		rc = cmd_delete(&st, opts[1].value != NULL);
 	json_decref(st.annotations);

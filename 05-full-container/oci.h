@@ -11,6 +11,7 @@
  *	  kill [--all] ID [SIGNAL]                    TERM by default
  *	  delete [--force] ID                         everything of ID gone
  *	  features                                    what nutshell implements
+ *	  exec, pause, resume, ps, update             (oci_exec.c, oci_control.c)
  *
  * The files (oci.c the command line, oci_state.c the state directory,
  * oci_spec.c config.json, oci_create.c the init process, oci_mount.c its
@@ -140,6 +141,10 @@ struct oci_spec {
 	json_t *process_json; /* exec --process FILE, owned; NULL */
 };
 
+/* linux.resources R into spec's resource fields (memory, memory_swap,
+ * pids, cpu_max, cpu_weight); also update --resources. 0, or -1. */
+int oci_resources_parse(json_t *r, struct oci_spec *spec);
+
 /* Reads BUNDLE/config.json into spec and checks every field nutshell
  * implements; refuses, naming the field, what it does not. 0, or -1 with
  * the record set. */
@@ -203,11 +208,47 @@ int oci_hooks_check(json_t *hooks);
 int oci_hooks_run(const struct oci_state *st, const char *kind, const char *status);
 
 /* In the init process, in its new mount namespace: spec's root and
- * mounts, pivot_root, masked and read-only paths. 0, or -1 (record set). */
+ * mounts, pivot_root. 0, or -1 (record set). */
 int oci_setup_root(const struct oci_spec *spec);
+
+/* Then, inside the root and after linux.sysctl is written: read-only and
+ * masked paths, root.readonly. 0, or -1 (record set). */
+int oci_protect_root(const struct oci_spec *spec);
 
 /* linux.seccomp compiled with libseccomp into out; 0 with out->len 0 when
  * there is none. -1 with the record set. */
 int oci_seccomp_build(json_t *seccomp, struct sc_bpf *out);
+
+/* ---- through the container's cgroup (oci_control.c) ---- */
+
+struct cg;
+struct cg_layout;
+
+/* The cgroup create recorded in DIR (ROOT/ID/cgroups) into cg; with
+ * CONTROLLERS, L also says which controllers each v1 hierarchy holds (from
+ * the host's layout now), as cg_set() and cg_stat() need. The number of
+ * directories, or -1 with the record set. */
+int oci_cgroup_load(const char *dir, struct cg *cg, struct cg_layout *l, int controllers);
+
+/* Is the cgroup recorded in DIR frozen? 1 or 0 (no cgroup: 0). */
+int oci_frozen(const char *dir);
+
+/* The cgroup recorded in DIR frozen (ON 1) or thawed (0), whatever the
+ * container's status: a paused container's init, once killed, is thawed
+ * (v2 lets it die frozen and it is "stopped" then; v1 does not). */
+int oci_freeze(const char *dir, int on);
+
+/* pause (ON 1) or resume (0): lesson 02's freezer. 0, or -1. */
+int oci_pause(const struct oci_state *st, int on);
+
+/* ps: the pids of the container's cgroup, as a JSON array (JSON) or as
+ * ps(1)'s rows (ARGV: its options, default -ef). 0, or -1. */
+int oci_ps(const struct oci_state *st, int json, char **argv, int argc);
+
+/* Writes spec's resource fields ("" = unchanged) into CG. 0, or -1. */
+int oci_cgroup_limits(struct cg *cg, const struct oci_spec *spec);
+
+/* update: RESOURCES' fields into the container's cgroup. 0, or -1. */
+int oci_update(const struct oci_state *st, const struct oci_spec *resources);
 
 #endif

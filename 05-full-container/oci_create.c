@@ -10,7 +10,8 @@
  *	clone ----------------------------> waits for "go"
  *	cgroup.procs <- init's pid
  *	"go" -----------------------------> setns, hostname, mounts, pivot_root,
- *	                                    terminal, sysctl, cwd, rlimits,
+ *	                                    terminal, sysctl, read-only and
+ *	                                    masked paths, cwd, rlimits,
  *	                                    PATH lookup, user, capabilities
  *	reads "ok" (or the error) <-------- "ok"
  *	pid file, state.json; exits 0       open(exec.fifo, O_WRONLY): blocks
@@ -259,9 +260,13 @@ init_main(void *arg)
 		err_sys("sethostname");
 		return init_fail(a);
 	}
-	/* 3. The root and mounts (lesson 04, oci_mount.c). */
+	/* 3. The root and mounts (lesson 04, oci_mount.c); the sysctls while
+	 * /proc/sys is writable, then the read-only and masked paths (runc's
+	 * order: docker asks for net.ipv4.ip_unprivileged_port_start, which
+	 * fails with EROFS once /proc/sys is read-only). */
 	if (oci_setup_root(s) == -1 ||
-	    (a->console_fd >= 0 && oci_set_terminal(a->console_fd) == -1) || write_sysctls(s) == -1)
+	    (a->console_fd >= 0 && oci_set_terminal(a->console_fd) == -1) ||
+	    write_sysctls(s) == -1 || oci_protect_root(s) == -1)
 		return init_fail(a);
 	if (TRACE(chdir(s->cwd), "chdir", "%s", trace_str(s->cwd)) == -1) {
 		err_sys("process.cwd %s", s->cwd);
@@ -321,14 +326,20 @@ init_main(void *arg)
 static int
 make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_layout *l)
 {
-	const char *wanted[] = {"memory", "pids", "cpu", NULL, NULL};
+	const char *wanted[] = {"memory", "pids", "cpu", NULL, NULL, NULL};
+	size_t n = 3;
 	char name[64];
 	int dh;
 
 	if (cg_layout_detect(l) == -1)
 		return err_prefix("cgroup");
-	if ((dh = cg_layout_find(l, "devices")) >= 0 && access(l->h[dh].base, W_OK) == 0)
-		wanted[3] = "devices";
+	/* freezer: pause and resume (v2: cgroup.freeze, in every cgroup;
+	 * v1: a hierarchy of its own, where the host mounts one). */
+	if (cg_layout_find(l, "freezer") >= 0)
+		wanted[n++] = "freezer";
+	int devices = (dh = cg_layout_find(l, "devices")) >= 0 && access(l->h[dh].base, W_OK) == 0;
+	if (devices)
+		wanted[n++] = "devices";
 	if (cg_prepare(l, wanted) == -1)
 		return err_prefix("cgroup");
 	/* The id may be 64 hex digits (podman, docker): the cgroup's name fits
@@ -345,19 +356,10 @@ make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_
 		return err_prefix("cgroup %s", name);
 	if (ctr_record_cgroups(dir, cg) == -1)
 		return err_prefix("cgroup %s", name);
-	if (wanted[3] && cg_devices_allow(cg, cg_dev_default) == -1)
+	if (devices && cg_devices_allow(cg, cg_dev_default) == -1)
 		return err_prefix("cgroup devices");
-	const struct {
-		const char *file, *value;
-	} limits[] = {{"memory.max", s->memory},
-		      {"memory.swap.max", s->memory_swap},
-		      {"pids.max", s->pids},
-		      {"cpu.max", s->cpu_max},
-		      {"cpu.weight", s->cpu_weight}};
-	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
-		if (limits[i].value[0] && cg_set(cg, limits[i].file, limits[i].value) == -1)
-			return err_prefix("linux.resources: %s %s", limits[i].file,
-					  limits[i].value);
+	if (oci_cgroup_limits(cg, s) == -1)
+		return -1;
 	return 0;
 }
 

@@ -176,22 +176,6 @@ child(void *arg)
 }
 /* >>> oci-exec-enter */
 
-/* The container's cgroup, from the record create wrote (ROOT/ID/cgroups). */
-static int
-container_cgroup(const struct oci_state *st, struct cg *cg, struct cg_layout *l)
-{
-	char path[4200], name[64];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/cgroups", st->dir);
-	snprintf(name, sizeof(name), "oci-%.48s", st->id);
-	if (!(f = fopen(path, "re")))
-		return err_sys("the cgroup record of %s", st->id);
-	int n = cg_record_read(cg, l, f, "/sys/fs/cgroup/", name);
-	fclose(f);
-	return n == -1 ? err_prefix("container %s", st->id) : 0;
-}
-
 /* <<< oci-exec */
 int
 oci_exec(const struct oci_exec *e, struct oci_spec *spec, const struct oci_state *st)
@@ -205,13 +189,17 @@ oci_exec(const struct oci_exec *e, struct oci_spec *spec, const struct oci_state
 
 	for (size_t i = 0; i < NNS; i++)
 		a.ns_fd[i] = -1;
-	if (strcmp(oci_status(st), "stopped") == 0)
+	const char *now = oci_status(st);
+	if (strcmp(now, "stopped") == 0)
 		return err_set(EINVAL, "cannot exec in a stopped container");
+	/* Its process would join a frozen cgroup and hang (runc refuses too). */
+	if (strcmp(now, "paused") == 0)
+		return err_set(EINVAL, "cannot exec in a paused container");
 	/* 1. What may fail cheaply: the filter, the console, the namespaces,
 	 * the cgroup record. */
 	if (oci_seccomp_build(spec->seccomp, &a.seccomp) == -1 ||
 	    (a.console_fd = oci_connect_console(e->console_socket, spec->terminal)) == -1 ||
-	    container_cgroup(st, &cg, &layout) == -1)
+	    oci_cgroup_load(st->dir, &cg, &layout, 0) == -1)
 		goto out;
 	for (size_t i = 0; i < NNS; i++) {
 		char theirs[64], ours[64];

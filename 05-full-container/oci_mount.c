@@ -11,9 +11,14 @@
  *	                              a symlink in the image may not lead out,
  *	                              CVE-2019-19921, CVE-2021-30465)
  *	/dev                          lesson 04's small tmpfs
- *	maskedPaths, readonlyPaths    the lists config.json gives
- *	root.readonly                 "/" remounted read-only
  *	rootfs_pivot()                the old root detached
+ *
+ * and then, inside the root, once init has written linux.sysctl into the
+ * container's own /proc/sys (oci_protect_root, runc's order: the sysctls
+ * go in while /proc/sys is still writable, standard_init_linux.go):
+ *
+ *	readonlyPaths, maskedPaths    the lists config.json gives
+ *	root.readonly                 "/" remounted read-only
  *
  * The containerd shim has mounted the image's overlay at root.path already,
  * and podman hands over its own: no overlay of nutshell's in this mode.
@@ -34,10 +39,7 @@ oci_setup_root(const struct oci_spec *s)
 	struct rootfs_mount_spec mounts[OCI_MAX_MOUNTS];
 	struct rootfs_spec spec = {
 	    .root = s->rootfs,
-	    .readonly = s->readonly,
 	    .mounts = mounts,
-	    .masked = s->masked,
-	    .readonly_paths = s->readonly_paths,
 	    .enter = ROOTFS_PIVOT,
 	};
 
@@ -85,6 +87,23 @@ oci_setup_root(const struct oci_spec *s)
 		if (rootfs_mount(NULL, m->dest, NULL, m->propagation, NULL) == -1)
 			return err_prefix("%s", m->dest);
 	}
+	return 0;
+}
+
+/* Inside the root (after pivot_root, so "/" is the container's and no
+ * path can name a host file): config.json's lists, then root.readonly. */
+int
+oci_protect_root(const struct oci_spec *s)
+{
+	trace_phase("masks", "what of /proc and /sys the container may not read or write");
+	if (rootfs_readonly_all("/", s->readonly_paths) == -1)
+		return err_prefix("linux.readonlyPaths");
+	if (rootfs_mask_all("/", s->masked) == -1)
+		return err_prefix("linux.maskedPaths");
+	if (s->readonly &&
+	    rootfs_mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NODEV | MS_NOSUID,
+			 NULL) == -1)
+		return err_prefix("root.readonly");
 	return 0;
 }
 /* >>> oci-root */

@@ -251,8 +251,8 @@ parse_namespaces(json_t *a, struct oci_spec *s)
 
 /* linux.resources in lesson 02's vocabulary (cgroup v2 file names, which
  * cg_set() translates to v1 where the host has v1). */
-static int
-parse_resources(json_t *r, struct oci_spec *s)
+int
+oci_resources_parse(json_t *r, struct oci_spec *s)
 {
 	static const char *const unsupported[] = {"hugepageLimits", "rdma", "network", NULL};
 	json_t *mem = json_object_get(r, "memory"), *cpu = json_object_get(r, "cpu"), *v;
@@ -288,6 +288,23 @@ parse_resources(json_t *r, struct oci_spec *s)
 	return 0;
 }
 
+/* Does the process stay in the host's network namespace: none made, and
+ * none joined, or the one joined is ours (/proc/self/ns/net)? */
+static int
+host_network(const struct oci_spec *s)
+{
+	struct stat ours, theirs;
+
+	if (s->ns_flags & CLONE_NEWNET)
+		return 0;
+	for (size_t i = 0; i < s->nns_path; i++)
+		if (s->ns_type[i] == CLONE_NEWNET)
+			return stat(s->ns_path[i], &theirs) == -1 ||
+			       stat("/proc/self/ns/net", &ours) == -1 ||
+			       (theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino);
+	return 1;
+}
+
 static int
 parse_linux(json_t *l, struct oci_spec *s)
 {
@@ -302,7 +319,7 @@ parse_linux(json_t *l, struct oci_spec *s)
 	if (refuse_present(l, "linux", unsupported) == -1)
 		return -1;
 	if (parse_namespaces(json_object_get(l, "namespaces"), s) == -1 ||
-	    parse_resources(json_object_get(l, "resources"), s) == -1 ||
+	    oci_resources_parse(json_object_get(l, "resources"), s) == -1 ||
 	    get_str(l, "cgroupsPath", &s->cgroups_path, "linux") == -1)
 		return -1;
 	if (get_strs(l, "maskedPaths", &list, &n, "linux") == -1 || n > OCI_MAX_PATHS)
@@ -333,6 +350,14 @@ parse_linux(json_t *l, struct oci_spec *s)
 				       "config.json: linux.sysctl '%s': expected a "
 				       "namespaced sysctl (net.*, kernel.shm*, kernel.msg*, "
 				       "kernel.sem, fs.mqueue.*) with a string value",
+				       key);
+		/* net.* is the network namespace's: in the host's own it
+		 * would change the host (runc's validator: "not allowed in
+		 * host network namespace"). */
+		if (strncmp(key, "net.", 4) == 0 && host_network(s))
+			return err_set(EINVAL,
+				       "config.json: linux.sysctl '%s': expected a network "
+				       "namespace of the container's own (this one is the host's)",
 				       key);
 	}
 	return 0;

@@ -10,7 +10,8 @@
  * Status is never stored: it is read off the machine each time, as runc
  * does (libcontainer/container_linux.go currentStatus): no init (its pid
  * gone, a zombie, or a new process with the same pid - the start time
- * tells) is "stopped"; a fifo still there is "created"; else "running".
+ * tells) is "stopped"; a frozen cgroup is "paused" (oci_control.c); a fifo
+ * still there is "created"; else "running".
  */
 #include "oci.h"
 #include "ctr.h"
@@ -75,6 +76,8 @@ oci_status(const struct oci_state *s)
 
 	if (!s->pid || oci_start_time(s->pid) != s->start_time)
 		return "stopped";
+	if (oci_frozen(s->dir))
+		return "paused";
 	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", s->dir);
 	return access(fifo, F_OK) == 0 ? "created" : "running";
 }
@@ -181,31 +184,19 @@ int
 oci_cgroup_remove(const char *dir)
 {
 	static struct cg_layout recorded;
-	struct cg cg = {.layout = &recorded};
-	char path[4200], line[sizeof(cg.d[0].dir) + 160];
-	FILE *f;
+	struct cg cg;
+	char path[4200];
 
 	snprintf(path, sizeof(path), "%s/cgroups", dir);
-	if (!(f = fopen(path, "re")))
+	if (access(path, F_OK) == -1)
 		return 0; /* none made */
-	recorded.n = 0;
-	/* "VERSION DIR[\tENABLED]" per line, as ctr_record_cgroups writes. */
-	while (fgets(line, sizeof(line), f) && cg.n < CG_MAX_HIER) {
-		char *d = line + 2, *tab;
-		d[strcspn(d, "\n")] = '\0';
-		if ((tab = strchr(d, '\t')))
-			*tab = '\0';
-		if ((line[0] != '1' && line[0] != '2') || strncmp(d, "/sys/fs/cgroup/", 15) != 0 ||
-		    strstr(d, "/..") || strlen(d) >= sizeof(cg.d[0].dir))
-			continue; /* not what we write: leave it */
-		recorded.h[recorded.n].version = line[0] - '0';
-		cg.d[cg.n].hier = (int)recorded.n++;
-		snprintf(cg.d[cg.n].dir, sizeof(cg.d[cg.n].dir), "%s", d);
-		snprintf(cg.d[cg.n].parent, sizeof(cg.d[cg.n].parent), "%.*s",
-			 (int)(strrchr(d, '/') - d), d);
-		cg.n++;
-	}
-	fclose(f);
+	if (oci_cgroup_load(dir, &cg, &recorded, 0) == -1)
+		return -1;
+	/* The controllers create enabled in the parent stay on: other
+	 * containers' oci-* cgroups beside this one may rely on them, and
+	 * cg_remove() knows only its own CG_PREFIX names as ours. */
+	for (size_t i = 0; i < cg.n; i++)
+		cg.d[i].enabled[0] = '\0';
 	cg_kill(&cg);
 	if (cg_remove(&cg) == -1)
 		return err_sys("removing the cgroup of %s", dir);

@@ -244,6 +244,13 @@ mutant oci-exec-dumpable 05-full-container/oci_exec.c oci oci_exec_not_dumpable 
 # A bind's noexec from config.json (an engine asked for it) is kept.
 mutant bind-noexec-dropped 04-overlay-chroot/rootfs.c oci oci_bind_options \
 	's/\{MS_NOEXEC, MOUNT_ATTR_NOEXEC\}/{0, MOUNT_ATTR_NOEXEC}/'
+# A net.* sysctl is refused for a container in the host's network namespace:
+# it would set the host's (runc's validator).
+mutant oci-sysctl-host-net 05-full-container/oci_spec.c oci oci_sysctl_host_network \
+	's/\treturn 1;\n\}\n\nstatic int\nparse_linux/\treturn 0;\n}\n\nstatic int\nparse_linux/'
+# readonlyPaths applied in the OCI mode, after the sysctls (/proc/sys).
+mutant oci-readonly-paths 05-full-container/oci_mount.c oci oci_sysctl \
+	's/if \(rootfs_readonly_all\("\/", s->readonly_paths\) == -1\)/if (0)/'
 mutant unpack-diff-id 04-overlay-chroot/image_digest.c unpack unpack_docker_save \
 	's/if \(strcmp\(diff, l->diff_id\)\)/if (0)/'
 mutant unpack-no-max-size 04-overlay-chroot/image_digest.c unpack unpack_hostile \

@@ -17,34 +17,20 @@
  * were not there before.
  */
 #include "../suites.h"
+#include "engine.h"
 #include "harness.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define NS "nutshell-test"
 
-static char dir[64], nutshell[4096];
-static pid_t containerd = -1;
-static int had_run_containerd, had_run_nutshell;
+static struct engine eng;
+static char *const dir = eng.dir, *const nutshell = eng.nutshell;
 
-static int sh(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int
-sh(char *out, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	int rc = harness_vsh(dir, out, size, fmt, ap);
-	va_end(ap);
-	return rc;
-}
+#define sh(...) engine_sh(&eng, __VA_ARGS__)
 
 /* ctr on the test's containerd, in the test's namespace; FMT: its
  * arguments. */
@@ -65,20 +51,17 @@ ctr(char *out, size_t size, const char *fmt, ...)
 static void
 setup(void)
 {
+	static const char *const binaries[] = {"/usr/bin/containerd", "/usr/bin/ctr", NULL};
+	/* The 1.6 shim puts its sockets and fifos in /run/containerd whatever
+	 * the config says; /run/nutshell is the runtime's default root. */
+	static const struct engine_path paths[] = {
+	    {"/run/containerd", 0}, {"/run/nutshell", 1}, {NULL, 0}};
 	const char *root = getenv("NUTSHELL_ROOT");
-	char rel[512], out[4096], path[128];
-	struct stat st;
+	char out[4096], path[128], config[160];
 	FILE *f;
 
-	dir[0] = '\0';
-	if (access("/usr/bin/containerd", X_OK) != 0 || access("/usr/bin/ctr", X_OK) != 0)
+	if (!engine_begin(&eng, "containerd", binaries, paths))
 		return;
-	snprintf(dir, sizeof(dir), "/tmp/nutshell-containerd.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(rel, sizeof(rel), "%s/05-full-container/nutshell", root ? root : ".");
-	ck_assert_ptr_nonnull(realpath(rel, nutshell));
-	had_run_containerd = stat("/run/containerd", &st) == 0;
-	had_run_nutshell = stat("/run/nutshell", &st) == 0;
 	/* containerd's whole config: every path the test's own. */
 	snprintf(path, sizeof(path), "%s/config.toml", dir);
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
@@ -90,22 +73,12 @@ setup(void)
 		"[debug]\n  address = \"%s/debug.sock\"\n",
 		dir, dir, dir, dir, dir);
 	fclose(f);
-	containerd = fork();
-	ck_assert_int_ne(containerd, -1);
-	if (containerd == 0) {
-		snprintf(path, sizeof(path), "%s/containerd.log", dir);
-		if (!freopen(path, "w", stdout) || dup2(1, 2) == -1)
-			_exit(127);
-		setsid();
-		snprintf(path, sizeof(path), "%s/config.toml", dir);
-		execl("/usr/bin/containerd", "containerd", "--config", path, (char *)NULL);
-		_exit(127);
-	}
 	/* Ready once ctr gets an answer (containerd takes about 0.2 s). */
-	int up = 1;
-	for (int i = 0; i < 100 && (up = ctr(out, sizeof(out), "version")) != 0; i++)
-		usleep(100000);
-	ck_assert_msg(up == 0, "containerd did not start: %s", out);
+	snprintf(config, sizeof(config), "%s/config.toml", dir);
+	char *const argv[] = {"/usr/bin/containerd", "--config", config, NULL};
+	char ready[200];
+	snprintf(ready, sizeof(ready), "ctr --address %s/containerd.sock version", dir);
+	engine_start(&eng, "containerd.log", argv, NULL, ready, 100);
 	/* The image: the default image's OCI layout, as a tarball. */
 	ck_assert_msg(sh(out, sizeof(out), "tar -C %s/images/busybox-oci -cf %s/bb.tar .",
 			 root ? root : ".", dir) == 0,
@@ -127,19 +100,7 @@ teardown(void)
 	    "%s/containerd.sock -n " NS " tasks delete c-detached; ctr --address "
 	    "%s/containerd.sock -n " NS " containers delete c-detached",
 	    dir, dir);
-	if (containerd > 0) {
-		kill(containerd, SIGTERM);
-		waitpid(containerd, NULL, 0);
-		containerd = -1;
-	}
-	harness_kill_by_cmdline("containerd-shim", dir);
-	sh(NULL, 0, "grep -o ' %s[^ ]*' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l",
-	   dir);
-	if (!had_run_containerd)
-		sh(NULL, 0, "rm -rf /run/containerd");
-	if (!had_run_nutshell)
-		sh(NULL, 0, "rmdir /run/nutshell");
-	sh(NULL, 0, "rm -rf %s", dir);
+	engine_end(&eng, "containerd-shim");
 }
 
 /* ctr run --rm with nutshell as the shim's runc; ARGS after the image. */
@@ -204,7 +165,7 @@ END_TEST
 
 START_TEST(containerd_detached_limit_kill)
 {
-	char out[8192], file[4200];
+	char out[8192];
 
 	if (!dir[0])
 		TEST_SKIP("no containerd here (make engine-deps installs it)");
@@ -215,11 +176,8 @@ START_TEST(containerd_detached_limit_kill)
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
 	/* The limit in the container's cgroup: nutshell's oci-ID beneath its
 	 * own (v1 memory.limit_in_bytes, or v2 memory.max). */
-	ck_assert_int_eq(sh(out, sizeof(out),
-			    "find /sys/fs/cgroup -maxdepth 6 -type d -name oci-c-detached | while "
-			    "read d; do cat $d/memory.limit_in_bytes $d/memory.max 2>/dev/null; "
-			    "done; true"),
-			 0);
+	engine_cgroup_file(&eng, "oci-c-detached", "memory.max", "memory.limit_in_bytes", out,
+			   sizeof(out));
 	ck_assert_msg(strcmp(out, "67108864\n") == 0, "memory limit: '%s'", out);
 	/* The task is running, as nutshell's state told the shim. */
 	ck_assert_int_eq(ctr(out, sizeof(out), "tasks ls"), 0);
@@ -230,6 +188,18 @@ START_TEST(containerd_detached_limit_kill)
 		 "tasks exec --exec-id e1 c-detached sh -c 'echo exec in pid $$; exit 2'");
 	ck_assert_msg(rc == 2 && strstr(out, "exec in pid ") && !strstr(out, "pid 1\n"),
 		      "exit %d: %s", rc, out);
+	/* ctr task ps: the shim's nutshell ps --format json; pause and
+	 * resume: lesson 02's freezer, and the task's status says so. */
+	ck_assert_int_eq(ctr(out, sizeof(out), "tasks ps c-detached"), 0);
+	ck_assert_msg(strstr(out, "PID") && strchr(out, '\n') != strrchr(out, '\n'), "tasks ps: %s",
+		      out);
+	ck_assert_int_eq(ctr(out, sizeof(out), "tasks pause c-detached"), 0);
+	ck_assert_int_eq(ctr(out, sizeof(out), "tasks ls"), 0);
+	ck_assert_msg(strstr(out, "PAUSED"), "tasks ls after pause: %s", out);
+	engine_expect_frozen(&eng, "oci-c-detached");
+	ck_assert_int_eq(ctr(out, sizeof(out), "tasks resume c-detached"), 0);
+	ck_assert_int_eq(ctr(out, sizeof(out), "tasks ls"), 0);
+	ck_assert_msg(strstr(out, "RUNNING"), "tasks ls after resume: %s", out);
 	/* ctr task kill: nutshell kill ID 9, the shim reaps init, 137. */
 	ck_assert_int_eq(ctr(out, sizeof(out), "tasks kill -s KILL c-detached"), 0);
 	for (int i = 0; i < 100; i++) {
@@ -242,10 +212,7 @@ START_TEST(containerd_detached_limit_kill)
 	ck_assert_int_eq(ctr(out, sizeof(out), "tasks delete c-detached"), 0);
 	ck_assert_int_eq(ctr(out, sizeof(out), "containers delete c-detached"), 0);
 	/* Every container gone: no state of nutshell's, no cgroup. */
-	snprintf(file, sizeof(file), "/run/containerd/runc/" NS);
-	sh(out, sizeof(out),
-	   "ls -A %s 2>/dev/null; find /sys/fs/cgroup -maxdepth 6 -name 'oci-c-*'", file);
-	ck_assert_msg(!out[0], "left behind: %s", out);
+	engine_expect_nothing_left(&eng, "oci-c-*", "/run/containerd/runc/" NS);
 }
 END_TEST
 

@@ -16,32 +16,35 @@
  * they were not there before.
  */
 #include "../suites.h"
+#include "engine.h"
 #include "harness.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-static char dir[64], nutshell[4096], parent[64];
-static int had_run_nutshell, had_var_lib;
+static struct engine eng;
+static char *const dir = eng.dir, *const nutshell = eng.nutshell;
+static char parent[64];
 
-/* The shell command FMT; its exit status; stdout and stderr into out. */
-static int
-sh(char *out, size_t size, const char *fmt, ...)
+#define sh(...) engine_sh(&eng, __VA_ARGS__)
+
+/* podman with every setting the test's own, before its arguments. */
+static const char *
+podman_command(void)
 {
-	va_list ap;
+	static char cmd[8192];
 
-	va_start(ap, fmt);
-	int rc = harness_vsh(dir, out, size, fmt, ap);
-	va_end(ap);
-	return rc;
+	snprintf(cmd, sizeof(cmd),
+		 "env CONTAINERS_CONF=%s/containers.conf CONTAINERS_STORAGE_CONF=%s/storage.conf "
+		 "CONTAINERS_REGISTRIES_CONF=/dev/null podman --root %s/root --runroot %s/runroot "
+		 "--tmpdir %s/tmp --storage-driver vfs --cgroup-manager cgroupfs --runtime %s",
+		 dir, dir, dir, dir, dir, nutshell);
+	return cmd;
 }
 
-/* podman with every setting the test's own; FMT: its arguments. */
+/* podman; FMT: its arguments. */
 static int
 podman(char *out, size_t size, const char *fmt, ...)
 {
@@ -51,31 +54,23 @@ podman(char *out, size_t size, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	return sh(out, size,
-		  "CONTAINERS_CONF=%s/containers.conf CONTAINERS_STORAGE_CONF=%s/storage.conf "
-		  "CONTAINERS_REGISTRIES_CONF=/dev/null timeout 120 podman --root %s/root "
-		  "--runroot %s/runroot --tmpdir %s/tmp --storage-driver vfs --cgroup-manager "
-		  "cgroupfs --runtime %s %s",
-		  dir, dir, dir, dir, dir, nutshell, args);
+	return sh(out, size, "timeout 120 %s %s", podman_command(), args);
 }
 
 static void
 setup(void)
 {
-	const char *root = getenv("NUTSHELL_ROOT");
-	char rel[512], out[4096];
-	struct stat st;
+	static const char *const binaries[] = {"/usr/bin/podman", NULL};
+	/* podman's runtime root for nutshell (its state call passes no
+	 * --root), and its blob info cache, which goes to /var/lib/containers
+	 * whatever --root says (containers/image blobinfocache, for root). */
+	static const struct engine_path paths[] = {
+	    {"/run/nutshell", 1}, {"/var/lib/containers", 0}, {NULL, 0}};
+	char out[4096];
 
-	dir[0] = '\0';
-	if (access("/usr/bin/podman", X_OK) != 0)
+	if (!engine_begin(&eng, "podman", binaries, paths))
 		return;
-	snprintf(dir, sizeof(dir), "/tmp/nutshell-podman.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(rel, sizeof(rel), "%s/05-full-container/nutshell", root ? root : ".");
-	ck_assert_ptr_nonnull(realpath(rel, nutshell));
 	snprintf(parent, sizeof(parent), "/nutshell-test-podman-%d", (int)getpid());
-	had_run_nutshell = stat("/run/nutshell", &st) == 0;
-	had_var_lib = stat("/var/lib/containers", &st) == 0;
 	FILE *f;
 	char path[128];
 	snprintf(path, sizeof(path), "%s/containers.conf", dir);
@@ -93,12 +88,13 @@ setup(void)
 		dir, dir);
 	fclose(f);
 	/* The image: busybox, a tarball, podman import. */
-	ck_assert_int_eq(sh(out, sizeof(out),
-			    "set -e; mkdir -p %s/img/bin %s/img/proc %s/img/dev %s/img/sys; "
-			    "cp /bin/busybox %s/img/bin/; for c in sh echo cat; do ln -s busybox "
-			    "%s/img/bin/$c; done; tar -C %s/img -cf %s/bb.tar .",
-			    dir, dir, dir, dir, dir, dir, dir, dir),
-			 0);
+	ck_assert_int_eq(
+	    sh(out, sizeof(out),
+	       "set -e; mkdir -p %s/img/bin %s/img/proc %s/img/dev %s/img/sys; "
+	       "cp /bin/busybox %s/img/bin/; for c in sh echo cat sleep; do ln -s busybox "
+	       "%s/img/bin/$c; done; tar -C %s/img -cf %s/bb.tar .",
+	       dir, dir, dir, dir, dir, dir, dir, dir),
+	    0);
 	ck_assert_msg(podman(out, sizeof(out), "import %s/bb.tar localhost/nutshell-bb", dir) == 0,
 		      "podman import: %s", out);
 }
@@ -108,20 +104,14 @@ teardown(void)
 {
 	if (!dir[0])
 		return;
-	/* podman's own leftovers first (its storage may hold mounts). */
+	/* podman's own leftovers first (its storage may hold mounts), and
+	 * the cgroups it made (the parent, conmon's). */
 	podman(NULL, 0, "rm --all --force");
 	sh(NULL, 0,
-	   "grep -o ' %s[^ ]*' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l; "
 	   "find /sys/fs/cgroup -maxdepth 2 -type d -name '%s' | while read d; do "
 	   "find $d -depth -type d -exec rmdir {} \\; ; done",
-	   dir, parent + 1);
-	if (!had_run_nutshell)
-		rmdir("/run/nutshell");
-	/* podman's blob info cache goes there whatever --root says
-	 * (containers/image blobinfocache, for root). */
-	if (!had_var_lib)
-		sh(NULL, 0, "rm -rf /var/lib/containers");
-	sh(NULL, 0, "rm -rf %s", dir);
+	   parent + 1);
+	engine_end(&eng, NULL);
 }
 
 START_TEST(podman_runs_a_container)
@@ -162,9 +152,7 @@ START_TEST(podman_runs_a_container)
 	ck_assert_int_eq(sh(out, sizeof(out), "grep -c '\"name\":\"pivot_root\"' %s", path), 0);
 	ck_assert_int_eq(sh(out, sizeof(out), "grep -c '\"name\":\"seccomp\"' %s", path), 0);
 	/* Every container gone: no state, no cgroup of nutshell's. */
-	sh(out, sizeof(out),
-	   "ls -A /run/nutshell 2>/dev/null; find /sys/fs/cgroup -maxdepth 6 -name 'oci-*'");
-	ck_assert_msg(!out[0], "left behind: %s", out);
+	engine_expect_nothing_left(&eng, "oci-*", "/run/nutshell");
 }
 END_TEST
 
@@ -249,6 +237,70 @@ START_TEST(podman_saved_image_in_store)
 }
 END_TEST
 
+/* The rest of the Done-when list under podman: exit 126, -it on a pty,
+ * --memory and --pids-limit in the cgroup, exec, top, pause/unpause, stop
+ * (TERM, then KILL: 137), kill. */
+START_TEST(podman_lifecycle)
+{
+	char out[8192];
+
+	if (!dir[0])
+		TEST_SKIP("no podman here (make engine-deps installs it)");
+	/* A directory as the command: the runtime's "permission denied". */
+	int rc =
+	    podman(out, sizeof(out),
+		   "run --rm --network none --cgroup-parent %s localhost/nutshell-bb /bin", parent);
+	ck_assert_msg(rc == 126 && strstr(out, "permission denied"), "exit %d: %s", rc, out);
+	/* -it: conmon's console socket, the pty master from nutshell's init;
+	 * script(1) is podman's terminal. */
+	rc = sh(out, sizeof(out),
+		"timeout 60 script -qec \"%s run -it --rm --network none --cgroup-parent %s "
+		"localhost/nutshell-bb sh -c 'tty; exit 4'\" /dev/null </dev/null",
+		podman_command(), parent);
+	ck_assert_msg(rc == 4 && strstr(out, "/dev/pts/0"), "exit %d: %s", rc, out);
+	rc = podman(out, sizeof(out),
+		    "run -d --name p-detached --network none --cgroup-parent %s --memory 64m "
+		    "--pids-limit 50 localhost/nutshell-bb sleep 302",
+		    parent);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+	ck_assert_str_eq(engine_cgroup_file(&eng, "oci-*", "memory.max", "memory.limit_in_bytes",
+					    out, sizeof(out)),
+			 "67108864\n");
+	ck_assert_str_eq(
+	    engine_cgroup_file(&eng, "oci-*", "pids.max", "pids.max", out, sizeof(out)), "50\n");
+	rc = podman(out, sizeof(out), "exec p-detached sh -c 'echo exec in pid $$; exit 2'");
+	ck_assert_msg(rc == 2 && strstr(out, "exec in pid ") && !strstr(out, "pid 1\n"),
+		      "exit %d: %s", rc, out);
+	rc = podman(out, sizeof(out), "top p-detached");
+	ck_assert_msg(rc == 0 && strstr(out, "sleep 302"), "exit %d: %s", rc, out);
+	ck_assert_int_eq(podman(out, sizeof(out), "pause p-detached"), 0);
+	ck_assert_int_eq(podman(out, sizeof(out), "inspect -f '{{.State.Status}}' p-detached"), 0);
+	ck_assert_str_eq(out, "paused\n");
+	engine_expect_frozen(&eng, "oci-*");
+	ck_assert_int_eq(podman(out, sizeof(out), "unpause p-detached"), 0);
+	ck_assert_int_eq(podman(out, sizeof(out), "inspect -f '{{.State.Status}}' p-detached"), 0);
+	ck_assert_str_eq(out, "running\n");
+	/* stop: TERM, which sleep as pid 1 ignores, then KILL. */
+	ck_assert_int_eq(podman(out, sizeof(out), "stop -t 1 p-detached"), 0);
+	ck_assert_int_eq(podman(out, sizeof(out), "inspect -f '{{.State.ExitCode}}' p-detached"),
+			 0);
+	ck_assert_str_eq(out, "137\n");
+	ck_assert_int_eq(podman(out, sizeof(out), "rm p-detached"), 0);
+	/* kill. */
+	rc =
+	    podman(out, sizeof(out),
+		   "run -d --name p-killed --network none --cgroup-parent %s localhost/nutshell-bb "
+		   "sleep 303",
+		   parent);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+	ck_assert_int_eq(podman(out, sizeof(out), "kill -s KILL p-killed"), 0);
+	ck_assert_int_eq(podman(out, sizeof(out), "wait p-killed"), 0);
+	ck_assert_str_eq(out, "137\n");
+	ck_assert_int_eq(podman(out, sizeof(out), "rm p-killed"), 0);
+	engine_expect_nothing_left(&eng, "oci-*", "/run/nutshell");
+}
+END_TEST
+
 Suite *
 suite_oci_podman(void)
 {
@@ -260,6 +312,11 @@ suite_oci_podman(void)
 	 * checked teardown would not run. */
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, podman_runs_a_container);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("podman_lifecycle");
+	tcase_set_timeout(tc, 300);
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, podman_lifecycle);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("podman_saved_image_in_store");
 	tcase_set_timeout(tc, 300);

@@ -1,0 +1,73 @@
+/*
+ * engine.h - what the engine suites (oci-podman, oci-containerd, oci-docker)
+ * share: a directory of the test's own for everything an engine keeps,
+ * nutshell's absolute path (the engine is given it as its runtime), the
+ * engine's daemon started in a session of its own with its output in a
+ * file there, and at the end everything of it gone again - the daemon
+ * (by its pid), what it started (by the test's directory on their command
+ * line: shims, dockerd's containerd), mounts under the directory, and the
+ * host paths an engine writes whatever it is told, if they were not there
+ * before. The host suite then finds the machine as it was.
+ */
+#ifndef NUTSHELL_ENGINE_H
+#define NUTSHELL_ENGINE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define ENGINE_MAX_PATHS 4
+
+/* A host path an engine may make: removed at the end if it was not there
+ * at the start (rm -rf; with only_empty, rmdir: a state directory that
+ * still holds something is a leftover for the host check to report). */
+struct engine_path {
+	const char *path;
+	int only_empty;
+};
+
+struct engine {
+	char dir[64];	     /* /tmp/nutshell-NAME.XXXXXX; "" when not installed */
+	char nutshell[4096]; /* 05-full-container/nutshell, absolute */
+	pid_t daemon;	     /* the daemon engine_start() started, or -1 */
+	struct engine_path paths[ENGINE_MAX_PATHS];
+	int had[ENGINE_MAX_PATHS];
+};
+
+/* When each of BINARIES (NULL-terminated) is executable: the directory
+ * made, nutshell found, and which of PATHS (at most ENGINE_MAX_PATHS, up
+ * to one with path NULL) exist now; 1. Else e->dir is "" and 0: the
+ * suite's tests then skip. */
+int engine_begin(struct engine *e, const char *name, const char *const binaries[],
+		 const struct engine_path paths[]);
+
+/* The shell command FMT in the engine's directory (harness_sh). */
+int engine_sh(struct engine *e, char *out, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Starts ARGV (an absolute path first, NULL-terminated) in a session of
+ * its own, with ENV ("NAME=VALUE" or NULL) added, its output into
+ * DIR/LOG; then runs the shell command READY until it exits 0, every
+ * 0.1 s, at most TRIES times. Asserts that it came up. */
+void engine_start(struct engine *e, const char *log, char *const argv[], const char *env,
+		  const char *ready, int tries);
+
+/* FILE of each cgroup directory named NAME (a find(1) pattern: nutshell
+ * makes oci-ID), or V1 where FILE is missing (a v1 hierarchy); into out. */
+const char *engine_cgroup_file(struct engine *e, const char *name, const char *file, const char *v1,
+			       char *out, size_t size);
+
+/* Asserts that the cgroups named NAME are frozen: cgroup.freeze 1, or v1's
+ * freezer.state FROZEN (what nutshell pause writes). */
+void engine_expect_frozen(struct engine *e, const char *name);
+
+/* Asserts that nothing of nutshell's containers is left: no cgroup named
+ * NAME, nothing in the runtime root STATE (the --root the engine gave). */
+void engine_expect_nothing_left(struct engine *e, const char *name, const char *state);
+
+/* The end: the daemon (SIGTERM, reaped), every process with WORD (NULL:
+ * none) and the directory on its command line, mounts under it, the host
+ * paths it made, the directory. */
+void engine_end(struct engine *e, const char *word);
+
+#endif
