@@ -19,6 +19,7 @@ libarchive-dev   image layers (04-overlay-chroot/unpack): tar, pax, GNU; gzip, z
 nettle-dev       sha256 of image blobs and layers (libarchive links nettle already)
 busybox-static   the default container image
 iproute2         ip(8), used by the network tests
+procps           ps(1), which nutshell ps runs for its table, as runc ps does
 pandoc           the book (make book)
 python3          the book's link check (scripts/check-book.py --links), make walk-vm (book/walkthrough.py)
 graphviz         the book's diagrams (book/diagrams/*.dot to SVG)
