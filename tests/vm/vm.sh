@@ -429,6 +429,7 @@ fi
 status=${exit_line#NUTSHELL-VM-EXIT=}
 if ((status != 0)); then
 	printf '%s: the integration suite failed in the VM (exit status %d): %s\n' "$prog" "$status" "$summary" >&2
+	grep -a -E '^FAILED: ' <<<"$clean" | sed "s/^FAILED: /$prog: failed: /" >&2 || true
 	exit "$status"
 fi
 if [[ $mode == transcripts ]]; then
