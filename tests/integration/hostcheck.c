@@ -188,8 +188,8 @@ add_tree_entry(const char *path, const struct stat *st, int type, struct FTW *ft
 	} else if (kind == 'c' || kind == 'b') {
 		snprintf(what, sizeof(what), "%u:%u", major(st->st_rdev), minor(st->st_rdev));
 	}
-	add(walking, "image %s %c %04o %u:%u %s", name, kind, (unsigned)(st->st_mode & 07777),
-	    (unsigned)st->st_uid, (unsigned)st->st_gid, what);
+	add(walking, "image %s %c %04o %u:%u%s%s", name, kind, (unsigned)(st->st_mode & 07777),
+	    (unsigned)st->st_uid, (unsigned)st->st_gid, what[0] ? " " : "", what);
 	return 0;
 }
 

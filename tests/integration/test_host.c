@@ -94,11 +94,20 @@ START_TEST(host_detector_sees_a_written_image)
 	list_tree(&after, dir);
 	size_t n = hostcheck_diff(&before, &after, diff, sizeof(diff));
 	ck_assert_msg(
-	    n == 4 && strstr(diff, "+ image /stray d 0700 0:0 \n") &&
+	    n == 4 && strstr(diff, "+ image /stray d 0700 0:0\n") &&
 		strstr(diff, "+ image /bin/busybox.tmp.1234 f 0644 0:0 0 sha256:e3b0c442") &&
 		strstr(diff, "- image /bin/busybox f 0755 0:0 7 sha256:") &&
 		strstr(diff, "+ image /bin/busybox f 0700 0:0 7 sha256:"),
 	    "expected the directory, the file and the rewrite, got %zu:\n%s", n, diff);
+
+	/* And the host check lists the real image, when it is built. */
+	struct snapshot host;
+	int listed = access(HOSTCHECK_IMAGE "/bin/busybox", F_OK) == -1;
+	ck_assert_int_eq(hostcheck_snapshot(&host), 0);
+	for (size_t i = 0; i < host.n; i++)
+		listed |= strncmp(host.lines[i], "image /bin/busybox f 0755 ", 26) == 0;
+	ck_assert_msg(listed, "the host check does not list %s", HOSTCHECK_IMAGE);
+	hostcheck_free(&host);
 
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	ck_assert_int_eq(system(path), 0);
