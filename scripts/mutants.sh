@@ -241,6 +241,18 @@ mutant oci-id-path 05-full-container/oci_state.c oci oci_bad_input \
 # the container's uid-0 processes can then not open its /proc/PID/fd.
 mutant oci-exec-dumpable 05-full-container/oci_exec.c oci oci_exec_not_dumpable \
 	's/prctl\(PR_SET_DUMPABLE, 0, 0, 0, 0\)/prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)/'
+# create: init is not dumpable while it waits on the exec fifo, so an exec
+# into the created container cannot follow its /proc/1/fd (CVE-2016-9962).
+mutant oci-create-dumpable 05-full-container/oci_create.c oci oci_create_not_dumpable \
+	's/prctl\(PR_SET_DUMPABLE, 0, 0, 0, 0\)/prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)/'
+# create killed before "go": init holds no write end of the go pipe, so it
+# reads EOF and ends instead of waiting forever outside the container's cgroup.
+mutant oci-create-init-holds-go 05-full-container/oci_create.c oci oci_create_killed \
+	's/\tclose\(a->go_write\);\n//'
+# create records the cgroup before making it: delete --force of a create
+# killed right after cg_make() finds and removes it.
+mutant oci-create-record-after-mkdir 05-full-container/oci_create.c oci oci_create_killed \
+	's/\tif \(ctr_record_cgroups\(dir, cg\) == -1\)\n\t\treturn err_prefix\("cgroup %s", name\);\n(\tctr_pause_point\("oci-cgroup-planned"\);)/$1/'
 # A bind's noexec from config.json (an engine asked for it) is kept.
 mutant bind-noexec-dropped 04-overlay-chroot/rootfs.c oci oci_bind_options \
 	's/\{MS_NOEXEC, MOUNT_ATTR_NOEXEC\}/{0, MOUNT_ATTR_NOEXEC}/'
