@@ -10,6 +10,7 @@
  */
 #include "../suites.h"
 #include "harness.h"
+#include "hostcheck.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -606,9 +607,19 @@ START_TEST(oci_create_killed)
 {
 	const char *stages[] = {"oci-cgroup-planned", "oci-cgroup-made", "oci-cloned", "oci-ready"};
 
+	struct snapshot before, after;
+	char diff[4096];
+
 	write_config("[\"echo\"]", NULL);
+	ck_assert_int_eq(hostcheck_snapshot(&before), 0);
 	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
 		kill_create_at("k1", stages[i]);
+	/* And the host as it was: cgroups (their controllers too), mounts. */
+	ck_assert_int_eq(hostcheck_snapshot(&after), 0);
+	ck_assert_msg(hostcheck_diff(&before, &after, diff, sizeof(diff)) == 0,
+		      "left on the host:\n%s", diff);
+	hostcheck_free(&before);
+	hostcheck_free(&after);
 }
 END_TEST
 
