@@ -309,12 +309,12 @@ chosen() {
 }
 
 # What a run could leave on the host, one sorted line each: mounts, the
-# cgroups the cases make (nutshell-ID, reltest-*), scratch and test
-# directories.
+# cgroups the cases make (nutshell-ID, reltest-*, the OCI mode's oci-ID),
+# scratch and test directories.
 host_state() {
 	awk '{ for (i = 7; $i != "-"; i++); print "mount", $5, $(i + 1) }' /proc/self/mountinfo
 	find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d \( -name 'nutshell-*' -o \
-		-name 'reltest-*' \) -printf 'cgroup %p\n' 2>/dev/null
+		-name 'reltest-*' -o -name 'oci-*' \) -printf 'cgroup %p\n' 2>/dev/null
 	ls -d /tmp/nutshell* /dev/shm/nutshell* 2>/dev/null | sed 's/^/dir /'
 }
 # nutshell-ID cgroups that were not there before the run.
@@ -326,6 +326,18 @@ reclaim() {
 	local nutshell=$tree/05-full-container/nutshell
 	[[ -x $nutshell ]] || return 0
 	"$nutshell" -q cleanup >/dev/null
+	# oci-ID cgroups that a broken create left without a record (so no
+	# `delete --force` finds them; `nutshell cleanup` reclaims only its own
+	# nutshell-ID): their processes killed, then removed, deepest first.
+	local d
+	host_state | sort | grep '^cgroup .*/oci-' | comm -13 "$work/before" - | cut -d' ' -f2- |
+		sort -r | while read -r d; do
+		xargs -r kill -KILL <"$d/cgroup.procs" 2>/dev/null
+		for _ in $(seq 50); do
+			rmdir "$d" 2>/dev/null && break
+			sleep 0.1
+		done
+	done
 	# A killed mutant is a failed test case, which stops before removing
 	# its own directories.
 	host_state | sort | grep '^dir /tmp/nutshell-test-' | comm -13 "$work/before" - |

@@ -613,7 +613,7 @@ START_TEST(oci_create_killed)
 	write_config("[\"echo\"]", NULL);
 	ck_assert_int_eq(hostcheck_snapshot(&before), 0);
 	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
-		kill_create_at("k1", stages[i]);
+		kill_create_at("killed1", stages[i]);
 	/* And the host as it was: cgroups (their controllers too), mounts. */
 	ck_assert_int_eq(hostcheck_snapshot(&after), 0);
 	ck_assert_msg(hostcheck_diff(&before, &after, diff, sizeof(diff)) == 0,
