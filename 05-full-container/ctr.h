@@ -337,7 +337,8 @@ int ctr_reclaim(int report);
 /* NUTSHELL_TEST_PAUSE=STAGE: at STAGE, one line on stderr, then stop
  * (SIGSTOP; pid 1 of the container waits in pause(2)) so that a test can
  * SIGKILL nutshell there. Stages: scratch allocated cgroup-planned cgroup-made
- * cgroup clone mounts. */
+ * cgroup clone mounts; `nutshell create`'s oci-cgroup-planned oci-cgroup-made
+ * oci-cloned oci-ready (init set up, no state.json yet). */
 void ctr_pause_point(const char *stage);
 
 /* --- the terminal (tty.c) --- */

@@ -57,8 +57,10 @@
 struct init_arg {
 	const struct oci_spec *spec;
 	const struct oci_create *c;
-	int go_fd;	/* "go" from create: it has put us into the cgroup */
-	int report_fd;	/* "ok", or the error, to create */
+	int go_fd;     /* "go" from create: it has put us into the cgroup */
+	int report_fd; /* "ok", or the error, to create */
+	int go_write;  /* create's ends, which clone(2) copied into init too */
+	int report_read;
 	int fifo_fd;	/* exec.fifo, O_PATH: reopened for writing */
 	int console_fd; /* the console socket, connected; -1 */
 	int ns_fd[8];	/* the namespaces to join (spec->ns_path) */
@@ -240,9 +242,25 @@ init_main(void *arg)
 	const struct oci_spec *s = a->spec;
 	char go, exe[4096], fifo[64];
 
-	/* 1. Wait until create has put us into the cgroup. */
+	/* 1. Wait until create has put us into the cgroup. Create's ends of
+	 * the pipes closed first: a create killed before "go" is then EOF
+	 * here (pipe(7)), and one killed before reading "ok" is EPIPE below,
+	 * not an init waiting forever outside any cgroup of its own. */
+	close(a->go_write);
+	close(a->report_read);
 	if (read(a->go_fd, &go, 1) != 1)
 		_exit(1);
+	/* Not dumpable until execve(2) resets it, before the first namespace
+	 * is joined: a process of the container (nutshell exec, same uid and
+	 * capabilities) could otherwise ptrace us or open our /proc/PID/fd,
+	 * which hold host descriptors (the exec fifo) while we wait for start
+	 * (CVE-2016-9962; runc's nsexec.c does this first). No user namespace
+	 * here, so nothing needs our /proc files writable by an unprivileged
+	 * uid (runc skips it only where it joins no namespace: rootless). */
+	if (TRACE(prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl", "PR_SET_DUMPABLE, 0") == -1) {
+		err_sys("PR_SET_DUMPABLE");
+		return init_fail(a);
+	}
 	/* 2. Namespaces to join (podman pods: /proc/PID/ns/net); a session of
 	 * our own, so the container cannot signal its caller's. */
 	for (size_t i = 0; i < s->nns_path; i++)
@@ -350,10 +368,15 @@ make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_
 			   s->cgroups_path, name);
 	if (cg_plan(cg, l, NULL, name, wanted) == -1)
 		return err_prefix("cgroup %s", name);
+	/* Recorded before it is made, as runc keeps its cgroup paths: a
+	 * create killed from here on leaves a record that `delete --force`
+	 * and the next create's caller follow (oci_cgroup_remove). */
 	if (ctr_record_cgroups(dir, cg) == -1)
 		return err_prefix("cgroup %s", name);
+	ctr_pause_point("oci-cgroup-planned");
 	if (cg_make(cg) == -1)
 		return err_prefix("cgroup %s", name);
+	ctr_pause_point("oci-cgroup-made");
 	if (ctr_record_cgroups(dir, cg) == -1)
 		return err_prefix("cgroup %s", name);
 	if (devices && cg_devices_allow(cg, cg_dev_default) == -1)
@@ -453,6 +476,8 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 	}
 	a.go_fd = go[0];
 	a.report_fd = report[1];
+	a.go_write = go[1];
+	a.report_read = report[0];
 	/* 3. init, in its new namespaces (lesson 01). */
 	if ((pid = ns_clone(spec->ns_flags | SIGCHLD, init_main, &a)) == -1) {
 		err_sys("clone");
@@ -460,6 +485,7 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 	}
 	close(report[1]);
 	report[1] = -1;
+	ctr_pause_point("oci-cloned");
 	if (cg_attach(&cg, pid) == -1 || write(go[1], "g", 1) != 1) {
 		err_sys("moving init into its cgroup");
 		goto out;
@@ -471,6 +497,7 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 		err_set(EINVAL, "%s", n > 0 ? msg : "init ended before it was set up");
 		goto out;
 	}
+	ctr_pause_point("oci-ready");
 	st->pid = pid;
 	st->start_time = oci_start_time(pid);
 	snprintf(st->bundle, sizeof(st->bundle), "%s", spec->bundle);

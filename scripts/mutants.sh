@@ -241,6 +241,18 @@ mutant oci-id-path 05-full-container/oci_state.c oci oci_bad_input \
 # the container's uid-0 processes can then not open its /proc/PID/fd.
 mutant oci-exec-dumpable 05-full-container/oci_exec.c oci oci_exec_not_dumpable \
 	's/prctl\(PR_SET_DUMPABLE, 0, 0, 0, 0\)/prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)/'
+# create: init is not dumpable while it waits on the exec fifo, so an exec
+# into the created container cannot follow its /proc/1/fd (CVE-2016-9962).
+mutant oci-create-dumpable 05-full-container/oci_create.c oci oci_create_not_dumpable \
+	's/prctl\(PR_SET_DUMPABLE, 0, 0, 0, 0\)/prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)/'
+# create killed before "go": init holds no write end of the go pipe, so it
+# reads EOF and ends instead of waiting forever outside the container's cgroup.
+mutant oci-create-init-holds-go 05-full-container/oci_create.c oci oci_create_killed \
+	's/\tclose\(a->go_write\);\n//'
+# create records the cgroup before making it: delete --force of a create
+# killed right after cg_make() finds and removes it.
+mutant oci-create-record-after-mkdir 05-full-container/oci_create.c oci oci_create_killed \
+	's/\tif \(ctr_record_cgroups\(dir, cg\) == -1\)\n\t\treturn err_prefix\("cgroup %s", name\);\n(\tctr_pause_point\("oci-cgroup-planned"\);)/$1/'
 # A bind's noexec from config.json (an engine asked for it) is kept.
 mutant bind-noexec-dropped 04-overlay-chroot/rootfs.c oci oci_bind_options \
 	's/\{MS_NOEXEC, MOUNT_ATTR_NOEXEC\}/{0, MOUNT_ATTR_NOEXEC}/'
@@ -297,12 +309,12 @@ chosen() {
 }
 
 # What a run could leave on the host, one sorted line each: mounts, the
-# cgroups the cases make (nutshell-ID, reltest-*), scratch and test
-# directories.
+# cgroups the cases make (nutshell-ID, reltest-*, the OCI mode's oci-ID),
+# scratch and test directories.
 host_state() {
 	awk '{ for (i = 7; $i != "-"; i++); print "mount", $5, $(i + 1) }' /proc/self/mountinfo
 	find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d \( -name 'nutshell-*' -o \
-		-name 'reltest-*' \) -printf 'cgroup %p\n' 2>/dev/null
+		-name 'reltest-*' -o -name 'oci-*' \) -printf 'cgroup %p\n' 2>/dev/null
 	ls -d /tmp/nutshell* /dev/shm/nutshell* 2>/dev/null | sed 's/^/dir /'
 }
 # nutshell-ID cgroups that were not there before the run.
@@ -314,6 +326,18 @@ reclaim() {
 	local nutshell=$tree/05-full-container/nutshell
 	[[ -x $nutshell ]] || return 0
 	"$nutshell" -q cleanup >/dev/null
+	# oci-ID cgroups that a broken create left without a record (so no
+	# `delete --force` finds them; `nutshell cleanup` reclaims only its own
+	# nutshell-ID): their processes killed, then removed, deepest first.
+	local d
+	host_state | sort | grep '^cgroup .*/oci-' | comm -13 "$work/before" - | cut -d' ' -f2- |
+		sort -r | while read -r d; do
+		xargs -r kill -KILL <"$d/cgroup.procs" 2>/dev/null
+		for _ in $(seq 50); do
+			rmdir "$d" 2>/dev/null && break
+			sleep 0.1
+		done
+	done
 	# A killed mutant is a failed test case, which stops before removing
 	# its own directories.
 	host_state | sort | grep '^dir /tmp/nutshell-test-' | comm -13 "$work/before" - |

@@ -6,12 +6,16 @@
 #include "../../common/procfs.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <glob.h>
+#include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 static struct snapshot baseline;
 
@@ -122,6 +126,83 @@ add_cgroups(struct snapshot *s)
 	return 0;
 }
 
+/* ---- the default image, which no test may write (bundle roots are copies) ---- */
+
+/* The tree hostcheck_tree() is listing: nftw() has no user argument. */
+static size_t tree_prefix;
+
+/* The sha256 of a regular file's bytes, in hex; "?" when unreadable. The
+ * default image is ~3 MB (busybox, inspect): hashing it is cheap. */
+static void
+file_sha256(const char *path, char hex[2 * SHA256_DIGEST_SIZE + 1])
+{
+	uint8_t buf[65536], md[SHA256_DIGEST_SIZE];
+	struct sha256_ctx c;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	strcpy(hex, "?");
+	if (fd == -1)
+		return;
+	sha256_init(&c);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		sha256_update(&c, (size_t)n, buf);
+	close(fd);
+	if (n == -1)
+		return;
+	sha256_digest(&c, sizeof(md), md);
+	for (size_t i = 0; i < sizeof(md); i++)
+		sprintf(hex + 2 * i, "%02x", md[i]);
+}
+
+/* One line per entry: its path in the tree, type, mode, owner, and what
+ * it holds (a file's size and sha256, a link's target, a node's numbers).
+ * Not a directory's size or any time: ext4 directories never shrink, and
+ * reading a file changes its atime. */
+static int
+add_tree_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	const char *name = path[tree_prefix] ? path + tree_prefix : "/";
+	char what[4200] = "", hex[2 * SHA256_DIGEST_SIZE + 1];
+	char kind = S_ISDIR(st->st_mode)    ? 'd'
+		    : S_ISREG(st->st_mode)  ? 'f'
+		    : S_ISLNK(st->st_mode)  ? 'l'
+		    : S_ISCHR(st->st_mode)  ? 'c'
+		    : S_ISBLK(st->st_mode)  ? 'b'
+		    : S_ISFIFO(st->st_mode) ? 'p'
+		    : S_ISSOCK(st->st_mode) ? 's'
+					    : '?';
+
+	(void)ftw;
+	if (type == FTW_NS || type == FTW_DNR) {
+		add(walking, "image %s unreadable", name);
+		return 0;
+	}
+	if (kind == 'f') {
+		file_sha256(path, hex);
+		snprintf(what, sizeof(what), "%lld sha256:%s", (long long)st->st_size, hex);
+	} else if (kind == 'l') {
+		ssize_t n = readlink(path, what + 3, sizeof(what) - 4);
+		memcpy(what, "-> ", 3);
+		what[n > 0 ? 3 + n : 3] = '\0';
+	} else if (kind == 'c' || kind == 'b') {
+		snprintf(what, sizeof(what), "%u:%u", major(st->st_rdev), minor(st->st_rdev));
+	}
+	add(walking, "image %s %c %04o %u:%u%s%s", name, kind, (unsigned)(st->st_mode & 07777),
+	    (unsigned)st->st_uid, (unsigned)st->st_gid, what[0] ? " " : "", what);
+	return 0;
+}
+
+int
+hostcheck_tree(struct snapshot *s, const char *dir)
+{
+	walking = s;
+	tree_prefix = strlen(dir);
+	if (access(dir, F_OK) == -1)
+		return 0; /* not built: nothing to compare */
+	return nftw(dir, add_tree_entry, 16, FTW_PHYS);
+}
+
 static int
 by_text(const void *a, const void *b)
 {
@@ -151,6 +232,8 @@ hostcheck_snapshot(struct snapshot *s)
 	add_dir(s, "netns", "/run/netns", "");
 	add_dir(s, "tmp", "/tmp", "nutshell");
 	add_dir(s, "shm", "/dev/shm", "nutshell"); /* the launcher's scratch directories */
+	if (hostcheck_tree(s, HOSTCHECK_IMAGE) != 0)
+		goto out;
 	qsort(s->lines, s->n, sizeof(*s->lines), by_text);
 	ret = 0;
 out:

@@ -11,6 +11,12 @@
  *   netns NAME                every named network namespace (/run/netns)
  *   tmp NAME                  every /tmp/nutshell* entry
  *   shm NAME                  every /dev/shm/nutshell* entry
+ *   image PATH TYPE MODE UID:GID WHAT
+ *                             every entry of the default image (images/busybox,
+ *                             relative to the top, where the tests run): no test
+ *                             may write it, bundles and runs use copies or
+ *                             overlays. WHAT: a file's size and sha256, a
+ *                             link's target, a device's numbers
  */
 #ifndef NUTSHELL_HOSTCHECK_H
 #define NUTSHELL_HOSTCHECK_H
@@ -22,7 +28,13 @@ struct snapshot {
 	size_t n, cap;
 };
 
+#define HOSTCHECK_IMAGE "images/busybox"
+
 int hostcheck_snapshot(struct snapshot *s);
+
+/* The "image" lines of the tree at DIR (unsorted), into s: the default
+ * image's part of a snapshot. A missing DIR adds none. */
+int hostcheck_tree(struct snapshot *s, const char *dir);
 void hostcheck_free(struct snapshot *s);
 
 /* What differs, as "+ line" (appeared) and "- line" (vanished) lines in out;

@@ -10,8 +10,10 @@
  */
 #include "../suites.h"
 #include "harness.h"
+#include "hostcheck.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -510,6 +512,117 @@ START_TEST(oci_exec_not_dumpable)
 }
 END_TEST
 
+/* CVE-2016-9962 class, at create: init waits on the exec fifo with a host
+ * descriptor of it open. Another process of the container (exec into the
+ * created container, uid 0 with the same capabilities) must not follow
+ * init's /proc/1/fd links or open /proc/1/exe: init is not dumpable until
+ * its execve(2) (proc(5): the ptrace access mode check). */
+START_TEST(oci_create_not_dumpable)
+{
+	char out[4096], path[128], pid_text[32];
+
+	write_config("[\"echo\"]", NULL);
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid c1", dir), 0);
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	ck_assert_int_gt(pid, 1);
+	OCI(out, "exec c1 sh -c 'for f in /proc/1/fd/*; do readlink $f; done; "
+		 "readlink /proc/1/exe >/dev/null && echo exe open; echo checked'");
+	ck_assert_msg(strstr(out, "checked") && !strstr(out, "exec.fifo") &&
+			  !strstr(out, "exe open"),
+		      "the container reached the waiting init: %s", out);
+	ck_assert_int_eq(OCI(out, "delete c1"), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	expect_gone("c1");
+}
+END_TEST
+
+/* Waits up to 5 s for PID, our child (we are a subreaper), to end. */
+static int
+reaped(pid_t pid)
+{
+	for (int i = 0; i < 500; i++) {
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/* `nutshell create ID` stopped at STAGE (NUTSHELL_TEST_PAUSE), SIGKILLed
+ * there; then `delete --force ID`, as containerd and podman call it after a
+ * create that failed. Nothing may stay: the state directory, the cgroup,
+ * init. */
+static void
+kill_create_at(const char *id, const char *stage)
+{
+	char root[128], err[128], out[4096], children[64] = "";
+	int status;
+
+	snprintf(root, sizeof(root), "%s/root", dir);
+	snprintf(err, sizeof(err), "%s/create.err", dir);
+	pid_t create = fork();
+	ck_assert_int_ne(create, -1);
+	if (create == 0) {
+		int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd == -1 || null == -1 || dup2(null, 0) == -1 || dup2(fd, 1) == -1 ||
+		    dup2(fd, 2) == -1 || chdir(dir) == -1)
+			_exit(126);
+		setenv("NUTSHELL_TEST_PAUSE", stage, 1);
+		execl(nutshell, nutshell, "--root", root, "create", "--bundle", "bundle", id,
+		      (char *)NULL);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(create, &status, WUNTRACED), create);
+	ck_assert_msg(WIFSTOPPED(status), "create did not stop at %s (status 0x%x): %s", stage,
+		      status, read_text_file(err, out, sizeof(out)));
+	/* init, if cloned yet: create's one child. */
+	char path[96];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)create, (int)create);
+	read_text_file(path, children, sizeof(children));
+	pid_t init = atoi(children);
+	kill(create, SIGKILL);
+	ck_assert_int_eq(waitpid(create, NULL, 0), create);
+	/* Killed before it said "go": init, now our child, ends by itself. */
+	if (init > 0 && strcmp(stage, "oci-ready") != 0 && !reaped(init)) {
+		kill(init, SIGKILL);
+		waitpid(init, NULL, 0);
+		ck_abort_msg("%s: init %d still waiting after create was killed", stage, (int)init);
+	}
+	int rc = OCI(out, "delete --force %s", id);
+	ck_assert_msg(rc == 0, "%s: delete --force exit %d: %s", stage, rc, out);
+	if (init > 0 && strcmp(stage, "oci-ready") == 0 && !reaped(init)) {
+		kill(init, SIGKILL);
+		waitpid(init, NULL, 0);
+		ck_abort_msg("%s: init %d still there after delete --force", stage, (int)init);
+	}
+	expect_gone(id);
+}
+
+/* create killed at each stage after its state directory exists: the cgroup
+ * is recorded there before it is made, and init cannot outlive a create
+ * that never let it go. */
+START_TEST(oci_create_killed)
+{
+	const char *stages[] = {"oci-cgroup-planned", "oci-cgroup-made", "oci-cloned", "oci-ready"};
+
+	struct snapshot before, after;
+	char diff[4096];
+
+	write_config("[\"echo\"]", NULL);
+	ck_assert_int_eq(hostcheck_snapshot(&before), 0);
+	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
+		kill_create_at("killed1", stages[i]);
+	/* And the host as it was: cgroups (their controllers too), mounts. */
+	ck_assert_int_eq(hostcheck_snapshot(&after), 0);
+	ck_assert_msg(hostcheck_diff(&before, &after, diff, sizeof(diff)) == 0,
+		      "left on the host:\n%s", diff);
+	hostcheck_free(&before);
+	hostcheck_free(&after);
+}
+END_TEST
+
 /* --console-socket: terminal true; init sends the master of a pty of the
  * container's own devpts over the socket (SCM_RIGHTS), as the containerd
  * shim and conmon receive it; the slave is the container's 0-2. */
@@ -826,6 +939,8 @@ suite_oci(void)
 		     {"oci_bad_input", oci_bad_input},
 		     {"oci_exec", oci_exec},
 		     {"oci_exec_not_dumpable", oci_exec_not_dumpable},
+		     {"oci_create_not_dumpable", oci_create_not_dumpable},
+		     {"oci_create_killed", oci_create_killed},
 		     {"oci_console_socket", oci_console_socket},
 		     {"oci_hooks", oci_hooks},
 		     {"oci_bind_options", oci_bind_options},
