@@ -59,8 +59,10 @@ find_disk(void)
 			continue;
 		snprintf(device, sizeof(device), "/dev/%s", e->d_name);
 		snprintf(path, sizeof(path), "/sys/block/%s/dev", e->d_name);
-		if (!proc_value(path, devno, sizeof(devno)))
+		if (!proc_value(path, devno, sizeof(devno))) {
+			err_print(); /* said, and on to the next disk */
 			continue;
+		}
 		/* A device node may exist and still be closed to us: a devices
 		 * cgroup, a sandbox, a read-only container. */
 		int fd = open(device, O_RDONLY | O_DIRECT | O_CLOEXEC);

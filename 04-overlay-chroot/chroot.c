@@ -65,16 +65,21 @@ prisoner(void *arg)
 	const char *root = arg;
 	char names[256], pids[256], comm[64] = "?", ident[128] = "?", via[PATH_MAX];
 
-	if (rootfs_chroot(root) == -1)
+	if (rootfs_chroot(root) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	trace_note("inside the chroot: \"/\" is the image");
 	list("/", 0, names, sizeof(names));
-	proc_value("/etc/nutshell-image", ident, sizeof(ident));
+	/* Each read is shown, or why not, and the table shows "?" for it. */
+	if (!proc_value("/etc/nutshell-image", ident, sizeof(ident)))
+		err_print();
 	/* The procfs mounted here shows the pid namespace of whoever mounted
 	 * it: the host's. */
 	int n = list("/proc", 1, pids, sizeof(pids));
-	proc_value("/proc/1/comm", comm, sizeof(comm));
-	const char *ns = proc_ns(0, "pid");
+	if (!proc_value("/proc/1/comm", comm, sizeof(comm)))
+		err_print();
+	const char *ns = proc_ns(0, "pid") ?: err_print_as(NULL);
 	/* The root of a process outside the chroot: the host's "/". */
 	snprintf(via, sizeof(via), "/proc/%d/root%s", (int)outside, tmp);
 	int reached = access(via, F_OK) == 0;
@@ -152,7 +157,7 @@ main(int argc, char **argv)
 		return EXIT_DEMO_FAILED;
 	}
 	outside = getpid();
-	snprintf(host_pid_ns, sizeof(host_pid_ns), "%s", proc_ns(0, "pid") ?: "?");
+	snprintf(host_pid_ns, sizeof(host_pid_ns), "%s", proc_ns(0, "pid") ?: err_print_as("?"));
 	const char *dirs[] = {"upper", "work", "merged", NULL};
 	if (rootfs_mkdirs(tmp, dirs) == 0)
 		status = rootfs_run_isolated(setup_main, NULL);

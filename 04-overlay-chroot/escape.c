@@ -100,8 +100,10 @@ prisoner(void *arg)
 	ns_sync_in_child(sync);
 	if (pivot ? ns_make_private() == -1 || rootfs_bind_self("/image") == -1 ||
 			rootfs_pivot("/image") == -1
-		  : rootfs_chroot("/image") == -1)
+		  : rootfs_chroot("/image") == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	root_id(inside, sizeof(inside));
 	cap_t caps = cap_get_proc();
 	if (caps)

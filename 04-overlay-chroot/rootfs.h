@@ -213,8 +213,10 @@ int rootfs_interrupted(void);
 int rootfs_interrupted_exit(void);
 
 /* Runs fn(arg) in a child in a new mount namespace - every mount it makes
- * dies with it - guarded as above, and waits. Returns the child's wait
- * status, or -1. The lesson programs do their mounting this way. */
+ * dies with it - guarded as above, and waits. When FN fails (returns not 0)
+ * the child prints the failure FN recorded (err.h) and did not print.
+ * Returns the child's wait status, or -1 with the record filled (clone,
+ * wait4). The lesson programs do their mounting this way. */
 int rootfs_run_isolated(int (*fn)(void *), void *arg);
 
 /* mount(2), traced, its failure named in the error record: every mount of
