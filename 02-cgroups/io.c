@@ -132,9 +132,9 @@ main(int argc, char **argv)
 		trace_fact("io_device", "none");
 		return EXIT_DEMO_OK;
 	}
-	rate = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (rate == MAP_FAILED) {
-		trace_fail("mmap");
+	rate = wait_shared_page(4096);
+	if (!rate) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	int sigfd = wait_block_signals();
@@ -171,8 +171,10 @@ out:
 	if (err_last()->msg[0])
 		err_print();
 	cg_kill(&cg);
-	if (cg_remove(&cg) != 0)
-		trace_fail("removing the cgroup"), ok = 0;
+	if (cg_remove(&cg) != 0) {
+		err_print(); /* "rmdir DIR: ..." */
+		ok = 0;
+	}
 	/* Ctrl-C (or SIGTERM, SIGHUP): the cgroup is gone, stop now. */
 	if (wait_stopped())
 		return wait_stopped_exit();
