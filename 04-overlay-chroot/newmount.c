@@ -209,41 +209,19 @@ static const struct trace_prog prog = {
 int
 main(int argc, char **argv)
 {
-	int status = -1;
-
-	if (trace_main(&prog, argc, argv) != argc) {
-		trace_error("unexpected argument '%s'; see 'newmount --help'", argv[optind]);
-		return EXIT_USAGE;
-	}
-	trace_need_root();
-	if (rootfs_image_chosen(image, sizeof(image)) == -1) {
-		err_print();
-		return EXIT_USAGE;
-	}
-	/* Ctrl-C from here on: the directory is removed before we exit. */
-	rootfs_guard_child(0);
-	if (rootfs_tmpdir("newmount", tmp, sizeof(tmp)) == -1) {
-		err_print();
-		return EXIT_DEMO_FAILED;
-	}
+	/* The frame of this lesson's programs (rootfs.h): root, the image,
+	 * Ctrl-C guarded, a scratch directory; our part; then the clean-up. */
+	int ret = rootfs_demo_begin(&prog, argc, argv, image, sizeof(image), tmp, sizeof(tmp));
+	if (ret != EXIT_DEMO_OK)
+		return ret;
 	snprintf(vol, sizeof(vol), "%s/vol", tmp);
 	/* Each upper layer holds mnt/, the volume's mount point. */
 	const char *dirs[] = {"vol",	"vol/sub",     "a", "a/upper", "a/work",
 			      "a/root", "a/upper/mnt", "b", "b/upper", "b/work",
 			      "b/root", "b/upper/mnt", NULL};
-	if (rootfs_mkdirs(tmp, dirs) == 0)
-		status = rootfs_run_isolated(child_main, NULL);
-	else
-		err_print();
-	if (rootfs_remove_tree(tmp) == -1)
-		err_print();
-	if (rootfs_interrupted())
-		return rootfs_interrupted_exit();
-	if (status != 0) {
-		printf("\n%s\n", trace_unexpected());
-		return EXIT_DEMO_FAILED;
-	}
-	printf("\nThe same root twice; mount(2)'s was in the table half-made, writable under\n"
-	       "a read-only bind. The new API attached each mount whole.\n");
-	return EXIT_DEMO_OK;
+	int status = rootfs_mkdirs(tmp, dirs) == 0 ? rootfs_run_isolated(child_main, NULL) : -1;
+	return rootfs_demo_end(
+	    tmp, status,
+	    "The same root twice; mount(2)'s was in the table half-made, writable under\n"
+	    "a read-only bind. The new API attached each mount whole.");
 }
