@@ -37,7 +37,7 @@ CAPS_OBJ = $(patsubst %.c,%.o,$(wildcard 03-capabilities/caps.c 03-capabilities/
 	   03-capabilities/sc_profile.c 03-capabilities/caps_exec.c \
 	   03-capabilities/caps_probe.c 03-capabilities/sc_probe.c))
 ROOTFS_OBJ = $(patsubst %.c,%.o,$(wildcard 04-overlay-chroot/rootfs.c 04-overlay-chroot/rootfs_overlay.c \
-	     04-overlay-chroot/rootfs_path.c \
+	     04-overlay-chroot/rootfs_path.c 04-overlay-chroot/rootfs_demo.c \
 	     04-overlay-chroot/rootfs_spec.c))
 # Reading images (04-overlay-chroot/image*.c): libarchive for the tarballs,
 # nettle (which libarchive links already) for sha256. Linked only by what

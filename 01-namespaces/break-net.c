@@ -87,7 +87,7 @@ host(void *arg)
 	    ns_link_up(nl, "host-eth0") == -1)
 		return EXIT_DEMO_FAILED;
 	ns_rtnl_close(nl);
-	snprintf(ns_host, sizeof(ns_host), "%s", proc_ns(0, "net") ?: "?");
+	snprintf(ns_host, sizeof(ns_host), "%s", proc_ns(0, "net") ?: err_print_as("?"));
 	printf("%-8s %-18s %-36s %s\n", "", "/proc/self/ns/net", "links it sees",
 	       "bind(" HOST_ADDR ")");
 	fflush(stdout);
@@ -104,7 +104,7 @@ host(void *arg)
 	/* >>> clones */
 	if (own == -1)
 		return EXIT_DEMO_FAILED;
-	snprintf(ns_own, sizeof(ns_own), "%s", proc_ns(own, "net") ?: "?");
+	snprintf(ns_own, sizeof(ns_own), "%s", proc_ns(own, "net") ?: err_print_as("?"));
 	if (ns_wait(own, &status) == -1 || status != 0)
 		failed = 1;
 	trace_fact("net_ns_parent", "%s", ns_host);
@@ -136,12 +136,15 @@ main(int argc, char **argv)
 	}
 	trace_need_root();
 	trace_note("the real host's network namespace, never changed");
-	proc_ns(0, "net");
+	if (!proc_ns(0, "net"))
+		err_print(); /* shown, not needed */
 
 	fflush(stdout);
 	pid_t pid = ns_clone(CLONE_NEWNET | SIGCHLD, host, NULL);
-	if (pid == -1 || ns_wait(pid, &status) == -1)
+	if (pid == -1 || ns_wait(pid, &status) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	if (status != 0) {
 		printf("\n%s\n", trace_unexpected());
 		return EXIT_DEMO_FAILED;

@@ -76,8 +76,10 @@ attacker_main(void *arg)
 	pid_t target = (pid_t)(long)arg; /* the victim's pid in pid 1's namespace */
 
 	if (getpid() == 1) { /* our own pid namespace: our own /proc too */
-		if (ns_make_private() == -1 || ns_mount_proc("/proc") == -1)
+		if (ns_make_private() == -1 || ns_mount_proc("/proc") == -1) {
+			err_print();
 			return 2;
+		}
 	}
 	trace_note("attacker: pid %d here; looking for a process named victim in /proc",
 		   (int)getpid());
@@ -135,8 +137,10 @@ init_main(void *arg)
 	ns_sync_in_child(sync);
 	ns_sync_hear(sync->to_child[0], go, sizeof(go)); /* the parent has looked at us */
 	ns_sync_close(sync);
-	if (ns_make_private() == -1 || ns_mount_proc("/proc") == -1)
+	if (ns_make_private() == -1 || ns_mount_proc("/proc") == -1) {
+		err_print();
 		return 1;
+	}
 	trace_note("pid 1: round 1, the attacker shares our pid namespace");
 	const char *end1 = round_with(0, &s1);
 	trace_fact("shared_victim_end", "%s", end1);
@@ -173,21 +177,19 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	trace_need_root();
-	snprintf(parent_ns, sizeof(parent_ns), "%s",
-		 proc_ns(0, "pid") ? proc_ns_quiet(0, "pid") : "?");
+	snprintf(parent_ns, sizeof(parent_ns), "%s", proc_ns(0, "pid") ?: err_print_as("?"));
 	fflush(stdout);
 	/* A whole pid namespace for the experiment: when its pid 1 exits, the
 	 * kernel kills whatever is left in it. */
 	if (ns_sync_init(&sync) == -1) {
-		trace_fail("pipe2");
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	pid_t pid = ns_clone(CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, init_main, &sync);
 	if (pid == -1)
 		return EXIT_DEMO_FAILED;
 	ns_sync_in_parent(&sync);
-	const char *id = proc_ns(pid, "pid");
-	snprintf(child_ns, sizeof(child_ns), "%s", id ? id : "?");
+	snprintf(child_ns, sizeof(child_ns), "%s", proc_ns(pid, "pid") ?: err_print_as("?"));
 	ns_sync_close(&sync); /* go */
 	if (ns_wait(pid, &status) == -1)
 		return EXIT_DEMO_FAILED;

@@ -152,7 +152,8 @@ child_main(void *arg)
 	cgroup_of(0, buf, sizeof(buf));
 	if (ns_unshare(CLONE_NEWCGROUP) == -1)
 		return 1;
-	proc_ns(0, "cgroup");
+	if (!proc_ns(0, "cgroup"))
+		err_print(); /* shown, not needed */
 	trace_note("child: our cgroup is the root of our view now; the parent's is above it");
 	cgroup_of(0, buf, sizeof(buf));
 	ns_sync_tell(sync->to_parent[1], buf);
@@ -188,9 +189,9 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
 
-	snprintf(parent_ns, sizeof(parent_ns), "%s",
-		 proc_ns(0, "cgroup") ? proc_ns_quiet(0, "cgroup") : "?");
-	proc_show_lines(0, "cgroup");
+	snprintf(parent_ns, sizeof(parent_ns), "%s", proc_ns(0, "cgroup") ?: err_print_as("?"));
+	if (proc_show_lines(0, "cgroup") == -1)
+		err_print();
 	snprintf(name, sizeof(name), "nutshell-cgns-%d", (int)getpid());
 	if (make_cgroup(name) == -1) {
 		trace_fail("no cgroup hierarchy lets us make a cgroup beneath ours");
@@ -220,8 +221,7 @@ main(int argc, char **argv)
 	ns_sync_tell(sync.to_child[1], "moved");
 	ns_sync_hear(sync.to_parent[0], inside, sizeof(inside));
 	trace_note("parent: the same child, seen from outside");
-	const char *id = proc_ns(child, "cgroup");
-	snprintf(child_ns, sizeof(child_ns), "%s", id ? id : "?");
+	snprintf(child_ns, sizeof(child_ns), "%s", proc_ns(child, "cgroup") ?: err_print_as("?"));
 	cgroup_of(child, outside, sizeof(outside));
 
 	int differs = strcmp(parent_ns, child_ns) != 0;

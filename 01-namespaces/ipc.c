@@ -91,7 +91,8 @@ child_main(void *arg)
 
 	ns_sync_in_child(sync);
 	trace_note("child: a new IPC namespace; look up the parent's objects");
-	proc_ns(0, "ipc");
+	if (!proc_ns(0, "ipc"))
+		err_print(); /* the demonstration goes on without it */
 	int shm_seen = shm_get(key_out, 0) != -1;
 	int mq_seen = mq_make(mq_out, O_RDONLY) != -1;
 	trace_fact("parent_shm_seen_inside", "%s", shm_seen ? "yes" : "no");
@@ -157,8 +158,7 @@ main(int argc, char **argv)
 	signal(SIGHUP, on_signal);
 
 	trace_note("parent: make a segment and a queue in our (the host's) IPC namespace");
-	snprintf(parent_ns, sizeof(parent_ns), "%s",
-		 proc_ns(0, "ipc") ? proc_ns_quiet(0, "ipc") : "?");
+	snprintf(parent_ns, sizeof(parent_ns), "%s", proc_ns(0, "ipc") ?: err_print_as("?"));
 	if ((shm_id = shm_get(key_out, IPC_CREAT | IPC_EXCL | 0600)) == -1)
 		goto out;
 	if (mq_make(mq_out, O_RDWR | O_CREAT | O_EXCL) == -1)
@@ -176,8 +176,7 @@ main(int argc, char **argv)
 	ns_sync_in_parent(&sync);
 	ns_sync_hear(sync.to_parent[0], seen, sizeof(seen));
 	trace_note("parent: look up the child's objects from outside");
-	const char *id = proc_ns(pid, "ipc");
-	snprintf(child_ns, sizeof(child_ns), "%s", id ? id : "?");
+	snprintf(child_ns, sizeof(child_ns), "%s", proc_ns(pid, "ipc") ?: err_print_as("?"));
 	int shm_in_seen = shm_get(key_in, 0) != -1 || listed(key_in);
 	int mq_in_seen = mq_make(mq_in, O_RDONLY) != -1;
 	ns_sync_close(&sync);

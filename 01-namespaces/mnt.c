@@ -85,8 +85,10 @@ child_main(void *arg)
 	show_mount(STAGE, opt, sizeof(opt)); /* a copy of the outer /tmp: a peer */
 	if (a->private) {
 		/* The fix: cut every mount of ours out of its peer group. */
-		if (ns_make_private() == -1)
+		if (ns_make_private() == -1) {
+			err_print();
 			return 1;
+		}
 		show_mount(STAGE, opt, sizeof(opt));
 	}
 	if (TRACE(mount("inner", where, "tmpfs", 0, "size=64k"), "mount",
@@ -118,8 +120,7 @@ run_round(int private, char *child_ns, char *child_opt, int *keep)
 		return -1;
 	ns_sync_in_parent(sync);
 	ns_sync_hear(sync->to_parent[0], child_opt, 128);
-	const char *id = proc_ns(pid, "mnt");
-	snprintf(child_ns, 64, "%s", id ? id : "?");
+	snprintf(child_ns, 64, "%s", proc_ns(pid, "mnt") ?: err_print_as("?"));
 	if (keep) {
 		/* An open /proc/PID/ns file keeps the namespace alive after the
 		 * child exits; a dead one's inode number is free and the next
@@ -159,15 +160,17 @@ main(int argc, char **argv)
 	}
 	trace_need_root();
 
-	snprintf(host_ns, sizeof(host_ns), "%s", proc_ns(0, "mnt") ? proc_ns_quiet(0, "mnt") : "?");
+	snprintf(host_ns, sizeof(host_ns), "%s", proc_ns(0, "mnt") ?: err_print_as("?"));
 	/* <<< outer */
 	/* Our own namespace first: everything below dies with this process. */
 	if (ns_unshare(CLONE_NEWNS) == -1)
 		return EXIT_DEMO_FAILED;
 	trace_note("parent: / in our new namespace, before and after MS_REC|MS_PRIVATE");
 	show_mount("/", before, sizeof(before));
-	if (ns_make_private() == -1)
+	if (ns_make_private() == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	show_mount("/", after, sizeof(after));
 	/* A staging tmpfs, shared: children's copies of it become its peers. */
 	if (TRACE(mount("stage", STAGE, "tmpfs", 0, "size=64k"), "mount",
@@ -176,7 +179,7 @@ main(int argc, char **argv)
 		  "NULL, \"" STAGE "\", NULL, %s, NULL", dec_mount(MS_SHARED)) == -1)
 		return EXIT_DEMO_FAILED;
 	/* >>> outer */
-	snprintf(outer_ns, sizeof(outer_ns), "%s", proc_ns(0, "mnt"));
+	snprintf(outer_ns, sizeof(outer_ns), "%s", proc_ns(0, "mnt") ?: err_print_as("?"));
 	show_mount(STAGE, tmp_opt, sizeof(tmp_opt));
 	if (mkdir(STAGE "/shared", 0755) == -1 || mkdir(STAGE "/private", 0755) == -1) {
 		trace_fail("mkdir");

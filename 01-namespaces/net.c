@@ -169,9 +169,9 @@ main(int argc, char **argv)
 	trace_note("parent: the host's network namespace and links");
 	host_links(before, sizeof(before));
 	trace_proc("/sys/class/net", before);
-	snprintf(ns[0], sizeof(ns[0]), "%s", proc_ns(0, "net") ?: "?");
+	snprintf(ns[0], sizeof(ns[0]), "%s", proc_ns(0, "net") ?: err_print_as("?"));
 	if (ns_sync_init(&sa) == -1 || ns_sync_init(&sb) == -1) {
-		trace_fail("pipe2");
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	/* <<< clone */
@@ -189,8 +189,8 @@ main(int argc, char **argv)
 	trace_note("parent: child A is pid %d", (int)pid_a);
 	ns_sync_in_parent(&sa);
 	ns_sync_hear(sa.to_parent[0], links_a, sizeof(links_a));
-	snprintf(ns[1], sizeof(ns[1]), "%s", proc_ns(pid_a, "net") ?: "?");
-	snprintf(ns[2], sizeof(ns[2]), "%s", proc_ns(pid_b, "net") ?: "?");
+	snprintf(ns[1], sizeof(ns[1]), "%s", proc_ns(pid_a, "net") ?: err_print_as("?"));
+	snprintf(ns[2], sizeof(ns[2]), "%s", proc_ns(pid_b, "net") ?: err_print_as("?"));
 
 	/* The handshake: A's veth is up -> B configures and listens -> A
 	 * sends. A child that failed closes its pipe: the chain stops, and

@@ -4,7 +4,6 @@
 #include "ns.h"
 #include "../common/decode.h"
 #include "../common/err.h"
-#include "../common/host.h"
 #include "../common/procfs.h"
 #include "../common/trace.h"
 
@@ -95,16 +94,9 @@ ns_make_private(void)
 	if (TRACE(mount(NULL, "/", NULL, flags, NULL), "mount", "NULL, \"/\", NULL, %s, NULL",
 		  dec_mount(flags)) == 0)
 		return 0;
-	err_sys("mount --make-rprivate /");
-	/* EINVAL: "/" is not a mount point - a chroot(2), not a real root.
-	 * Said here, as the lesson programs that call this give up without a
-	 * word of their own. */
-	if (errno == EINVAL) {
-		int e = errno;
-		trace_error("%s", host_chroot_line);
-		errno = e;
-	}
-	return -1;
+	/* EINVAL: "/" is not a mount point - a chroot(2), not a real root;
+	 * err_print adds the line that says so (host_why). */
+	return err_sys("mount --make-rprivate /");
 }
 /* >>> ns-private */
 

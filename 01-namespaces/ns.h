@@ -6,8 +6,7 @@
  * program using these helpers shows what it asks the kernel for. A helper
  * that fails records why where it fails (common/err.h) and returns -1,
  * errno kept; it never exits, and the caller that gives up prints the
- * record once. ns_make_private() alone still says itself when a chroot is
- * why.
+ * record once.
  */
 #ifndef NUTSHELL_NS_H
 #define NUTSHELL_NS_H
@@ -48,7 +47,8 @@ int ns_time_offsets(long long secs);
  * mount(NULL, "/", NULL, MS_REC|MS_PRIVATE, NULL). A new mount namespace
  * starts with copies of the parent's mounts, in the same peer groups when
  * they are shared (systemd makes / shared), so without this a mount made
- * inside would appear outside too (mount_namespaces(7)).
+ * inside would appear outside too (mount_namespaces(7)). EINVAL when "/" is
+ * not a mount point: a chroot(2), which err_print then names (host.h).
  */
 int ns_make_private(void);
 

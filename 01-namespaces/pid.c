@@ -47,14 +47,12 @@ list_pids(char *out, size_t size)
 	return n;
 }
 
-/* The namespace link of PID (0: ourselves) into BUF, "?" when unreadable:
- * proc_ns() returns NULL then, and "%s" of NULL is undefined. */
+/* The namespace link of PID (0: ourselves) into BUF, "?" when unreadable
+ * (said once): proc_ns() returns NULL then, and "%s" of NULL is undefined. */
 static const char *
 ns_id(pid_t pid, const char *ns, char *buf, size_t size)
 {
-	const char *id = proc_ns(pid, ns);
-
-	snprintf(buf, size, "%s", id ? id : "?");
+	snprintf(buf, size, "%s", proc_ns(pid, ns) ?: err_print_as("?"));
 	return buf;
 }
 
@@ -69,13 +67,16 @@ child_main(void *arg)
 	trace_note("child: getpid() = %d; /proc is still the host's", (int)getpid());
 	int n_before = list_pids(before, sizeof(before));
 	/* Our own mount namespace, private first so the new /proc stays ours. */
-	if (ns_make_private() == -1 || ns_mount_proc("/proc") == -1)
+	if (ns_make_private() == -1 || ns_mount_proc("/proc") == -1) {
+		err_print();
 		return 1;
+	}
 	int n_after = list_pids(after, sizeof(after));
 	trace_note("child: /proc listed %d processes before the mount, %d after", n_before,
 		   n_after);
 	trace_fact("proc_pids_inside", "%s", after);
-	proc_ns(0, "pid");
+	if (!proc_ns(0, "pid"))
+		err_print(); /* shown, not needed */
 	snprintf(msg, sizeof(msg), "%d %s", (int)getpid(), after);
 	ns_sync_tell(sync->to_parent[1], msg);
 	ns_sync_hear(sync->to_child[0], msg, sizeof(msg)); /* until the parent has looked */
@@ -109,7 +110,8 @@ main(int argc, char **argv)
 
 	/* <<< unshare */
 	pid_t before = getpid();
-	proc_ns(0, "pid");
+	if (!proc_ns(0, "pid"))
+		err_print(); /* shown, not needed */
 	if (ns_unshare(CLONE_NEWPID) == -1)
 		return EXIT_DEMO_FAILED;
 	/* Same pid, same namespace: only pid_for_children changed. */
@@ -122,7 +124,7 @@ main(int argc, char **argv)
 	trace_fact("caller_pid_unchanged", "%s", before == getpid() ? "yes" : "no");
 
 	if (ns_sync_init(&sync) == -1) {
-		trace_fail("pipe2");
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	/* The first child is pid 1; CLONE_NEWNS so its /proc mount is its own. */

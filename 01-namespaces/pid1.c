@@ -18,6 +18,7 @@
  * Read:         pid_namespaces(7) ("The namespace init process"), wait4(2),
  *               kill(2).
  */
+#include "../common/err.h"
 #include "../common/trace.h"
 #include "ns.h"
 
@@ -144,7 +145,7 @@ main(int argc, char **argv)
 	if (ns_unshare(CLONE_NEWPID) == -1)
 		return EXIT_DEMO_FAILED;
 	if (ns_sync_init(&sync) == -1 || ns_sync_init(&sib) == -1) {
-		trace_fail("pipe2");
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	pid_t pid = ns_clone(SIGCHLD, init_main, &sync);

@@ -22,7 +22,6 @@
  */
 #include "../common/decode.h"
 #include "../common/procfs.h"
-#include "../common/err.h"
 #include "../common/trace.h"
 #include "ns.h"
 
@@ -65,7 +64,10 @@ read_clocks(struct clocks *c)
 {
 	char buf[64];
 
+	/* -1 when unread: the comparison below then fails, saying why once. */
 	c->uptime = proc_value("/proc/uptime", buf, sizeof(buf)) ? strtod(buf, NULL) : -1;
+	if (c->uptime == -1)
+		err_print();
 	c->mono = seconds(CLOCK_MONOTONIC);
 	c->boot = seconds(CLOCK_BOOTTIME);
 	c->real = seconds(CLOCK_REALTIME);
@@ -79,8 +81,11 @@ child_main(void *arg)
 	char msg[160], ignored[2];
 
 	ns_sync_in_child(sync);
-	proc_ns(0, "time");
-	proc_show_lines(0, "timens_offsets");
+	/* Shown, not needed: the clocks below still tell. */
+	if (!proc_ns(0, "time"))
+		err_print();
+	if (proc_show_lines(0, "timens_offsets") == -1)
+		err_print();
 	read_clocks(&c);
 	snprintf(msg, sizeof(msg), "%.3f %.3f %.3f %.3f", c.uptime, c.mono, c.boot, c.real);
 	ns_sync_tell(sync->to_parent[1], msg);
@@ -140,20 +145,22 @@ main(int argc, char **argv)
 		return EXIT_DEMO_FAILED;
 	}
 
-	snprintf(parent_ns, sizeof(parent_ns), "%s", proc_ns(0, "time"));
+	snprintf(parent_ns, sizeof(parent_ns), "%s", proc_ns(0, "time") ?: err_print_as("?"));
 	/* <<< unshare */
 	if (ns_unshare(CLONE_NEWTIME) == -1)
 		return EXIT_DEMO_FAILED;
 	/* We stay where we were; our children will not. */
-	proc_ns(0, "time");
-	proc_ns(0, "time_for_children");
+	if (!proc_ns(0, "time"))
+		err_print(); /* shown, not needed */
+	if (!proc_ns(0, "time_for_children"))
+		err_print();
 	if (ns_time_offsets(offset) == -1) {
 		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	/* >>> unshare */
 	if (ns_sync_init(&sync) == -1) {
-		trace_fail("pipe2");
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	pid_t pid = ns_clone(SIGCHLD, child_main, &sync);
@@ -163,8 +170,7 @@ main(int argc, char **argv)
 	ns_sync_hear(sync.to_parent[0], msg, sizeof(msg));
 	read_clocks(&out);
 	sscanf(msg, "%lf %lf %lf %lf", &in.uptime, &in.mono, &in.boot, &in.real);
-	const char *id = proc_ns(pid, "time");
-	snprintf(child_ns, sizeof(child_ns), "%s", id ? id : "?");
+	snprintf(child_ns, sizeof(child_ns), "%s", proc_ns(pid, "time") ?: err_print_as("?"));
 	/* Now that the namespace has a process, its offsets are fixed. */
 	trace_note("parent: change the offsets after the first child?");
 	int again = ns_time_offsets(offset + 1);

@@ -27,8 +27,7 @@
  * Read:         user_namespaces(7), capabilities(7), namespaces(7), statx(2).
  */
 #include "../common/decode.h"
-#include "../common/err.h"
-#include "../common/procfs.h"
+#include "../common/procfs.h" /* and err.h */
 #include "../common/trace.h"
 #include "ns.h"
 
@@ -54,7 +53,7 @@ cap_eff_count(void)
 
 	if (proc_read("/proc/self/status", text, sizeof(text)) < 0 ||
 	    proc_parse_status(text, "CapEff", hex, sizeof(hex)) != 0)
-		return -1;
+		return err_sys("CapEff of /proc/self/status");
 	int n = __builtin_popcountll(strtoull(hex, NULL, 16));
 	snprintf(line, sizeof(line), "CapEff %s (%d capabilities)", hex, n);
 	trace_proc("/proc/self/status", line);
@@ -73,7 +72,8 @@ child_main(void *arg)
 	ns_sync_in_child(sync);
 	if (ns_sync_hear(sync->to_child[0], buf, sizeof(buf)) <= 0) /* the maps */
 		return EXIT_DEMO_FAILED;
-	proc_ns(0, "user");
+	if (!proc_ns(0, "user"))
+		err_print(); /* shown, not needed */
 	long uid = TRACE(getuid(), "getuid", "%s", "");
 	int caps = cap_eff_count();
 	/* Root's file: uid 0 outside has no uid inside, so it shows as overflowuid. */
@@ -174,9 +174,11 @@ main(int argc, char **argv)
 	trace_note("parent: uid %u, unprivileged", (unsigned)uid);
 	if (!proc_value("/proc/sys/kernel/cap_last_cap", last, sizeof(last)) ||
 	    !proc_value("/proc/sys/kernel/overflowuid", overflow, sizeof(overflow)) ||
-	    (caps_out = cap_eff_count()) < 0 || ns_sync_init(&sync) == -1)
+	    (caps_out = cap_eff_count()) < 0 || ns_sync_init(&sync) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
-	snprintf(parent_ns, sizeof(parent_ns), "%s", proc_ns(0, "user") ?: "?");
+	}
+	snprintf(parent_ns, sizeof(parent_ns), "%s", proc_ns(0, "user") ?: err_print_as("?"));
 
 	/* <<< clone */
 	pid_t pid = ns_clone(CLONE_NEWUSER | SIGCHLD, child_main, &sync);
@@ -199,9 +201,10 @@ main(int argc, char **argv)
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
 	ok = ok && ns_write_idmap(pid, "gid_map", map) == 0;
 	/* >>> clone */
-	snprintf(child_ns, sizeof(child_ns), "%s", proc_ns(pid, "user") ?: "?");
+	snprintf(child_ns, sizeof(child_ns), "%s", proc_ns(pid, "user") ?: err_print_as("?"));
 	if (ok) {
-		proc_show_lines(pid, "uid_map");
+		if (proc_show_lines(pid, "uid_map") == -1)
+			err_print(); /* shown, not needed */
 		ns_sync_tell(sync.to_child[1], "go");
 		if (ns_sync_hear(sync.to_parent[0], report, sizeof(report)) > 0)
 			sscanf(report, "%ld %d %u %31s %31s", &uid_in, &caps_in, &passwd_uid, first,

@@ -45,12 +45,15 @@ child_main(void *arg)
 
 	ns_sync_in_child(sync);
 	trace_note("child: a new UTS namespace, still holding a copy of the parent's hostname");
-	proc_ns(0, "uts");
+	if (!proc_ns(0, "uts"))
+		err_print(); /* the demonstration goes on without it */
 	if (TRACE(sethostname(new_hostname, strlen(new_hostname)), "sethostname", "%s, %zu",
 		  trace_str(new_hostname), strlen(new_hostname)) == -1)
 		return EXIT_DEMO_FAILED;
-	if (!read_hostname(name, sizeof(name)))
+	if (!read_hostname(name, sizeof(name))) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	trace_fact("hostname_inside", "%s", name);
 	ns_sync_tell(sync->to_parent[1], name);
 
@@ -107,33 +110,37 @@ main(int argc, char **argv)
 	trace_need_root();
 
 	trace_note("parent: its hostname and UTS namespace before");
-	if (!read_hostname(before, sizeof(before)) || !proc_ns(0, "uts"))
-		return EXIT_DEMO_FAILED;
-	snprintf(parent_ns, sizeof(parent_ns), "%s", proc_ns_quiet(0, "uts"));
-	if (ns_sync_init(&sync) == -1) {
-		trace_fail("pipe2");
+	if (!read_hostname(before, sizeof(before)) || !proc_ns(0, "uts") ||
+	    ns_sync_init(&sync) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
+	snprintf(parent_ns, sizeof(parent_ns), "%s", proc_ns_quiet(0, "uts"));
 
 	/* <<< clone */
 	/* CLONE_NEWUTS: the child gets a new UTS namespace, initialised with a
 	 * copy of ours. SIGCHLD: tell us when it exits, as fork(2) does. */
 	pid_t pid = ns_clone(CLONE_NEWUTS | SIGCHLD, child_main, &sync);
 	/* >>> clone */
-	if (pid == -1)
+	if (pid == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	ns_sync_in_parent(&sync);
 
 	/* Once the child reports, its hostname is set. */
 	ns_sync_hear(sync.to_parent[0], inside, sizeof(inside));
 	trace_note("parent: the child's namespace, seen from outside, and our hostname after");
-	const char *id = proc_ns(pid, "uts");
-	snprintf(child_ns, sizeof(child_ns), "%s", id ? id : "?");
-	if (!read_hostname(after, sizeof(after)))
+	snprintf(child_ns, sizeof(child_ns), "%s", proc_ns(pid, "uts") ?: err_print_as("?"));
+	if (!read_hostname(after, sizeof(after))) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	ns_sync_close(&sync); /* let the child exit */
-	if (ns_wait(pid, &status) == -1)
+	if (ns_wait(pid, &status) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 
 	printf("%-18s %-24s %s\n", "", "parent (host)", "child");
 	printf("%-18s %-24s %s\n", "hostname", after, inside);

@@ -31,7 +31,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -175,9 +174,9 @@ main(int argc, char **argv)
 		err_print();
 		return EXIT_DEMO_FAILED;
 	}
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED) {
-		trace_fail("mmap");
+	sh = wait_shared_page(sizeof(*sh));
+	if (!sh) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	sh->cpu = -1;
@@ -243,8 +242,10 @@ out:
 	struct cg *all[] = {&b, &a, &top, &lim};
 	for (int i = 0; i < 4; i++) {
 		cg_kill(all[i]);
-		if (cg_remove(all[i]) != 0)
-			trace_fail("removing a cgroup"), ok = 0;
+		if (cg_remove(all[i]) != 0) {
+			err_print(); /* "rmdir DIR: ..." */
+			ok = 0;
+		}
 	}
 	/* Ctrl-C (or SIGTERM, SIGHUP): the cgroups are gone, stop now. */
 	if (wait_stopped())

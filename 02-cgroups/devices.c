@@ -41,7 +41,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -122,9 +121,9 @@ main(int argc, char **argv)
 		err_print();
 		return EXIT_DEMO_FAILED;
 	}
-	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (res == MAP_FAILED || !mkdtemp(dir)) {
-		trace_fail("mmap, mkdtemp");
+	res = wait_shared_page(sizeof(*res));
+	if (!res || (!mkdtemp(dir) && err_sys("mkdtemp %s", dir))) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	wait_block_signals();
@@ -163,8 +162,10 @@ out:
 	if (err_last()->msg[0])
 		err_print();
 	cg_kill(&cg);
-	if (cg_remove(&cg) != 0)
-		trace_fail("removing the cgroup"), ok = 0;
+	if (cg_remove(&cg) != 0) {
+		err_print(); /* "rmdir DIR: ..." */
+		ok = 0;
+	}
 	rmdir(dir);
 	/* Ctrl-C at a --step pause (signals blocked above): cleaned up now,
 	 * and said so, as pids and freeze do. */

@@ -25,7 +25,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 static volatile unsigned long *counter; /* shared with the child */
@@ -70,9 +69,9 @@ main(int argc, char **argv)
 		err_print();
 		return EXIT_DEMO_FAILED;
 	}
-	counter = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (counter == MAP_FAILED) {
-		trace_fail("mmap");
+	counter = wait_shared_page(4096);
+	if (!counter) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	int sigfd = wait_block_signals();
@@ -129,8 +128,10 @@ out:
 	cg_kill(&cg);
 	if (pid > 0)
 		wait_child(pid, &status, 5, -1);
-	if (cg_remove(&cg) != 0)
-		trace_fail("removing the cgroup"), ok = 0;
+	if (cg_remove(&cg) != 0) {
+		err_print(); /* "rmdir DIR: ..." */
+		ok = 0;
+	}
 	/* Ctrl-C (or SIGTERM, SIGHUP): stop at once, as nutshell does. */
 	if (wait_stopped())
 		return wait_stopped_exit();

@@ -59,8 +59,10 @@ find_disk(void)
 			continue;
 		snprintf(device, sizeof(device), "/dev/%s", e->d_name);
 		snprintf(path, sizeof(path), "/sys/block/%s/dev", e->d_name);
-		if (!proc_value(path, devno, sizeof(devno)))
+		if (!proc_value(path, devno, sizeof(devno))) {
+			err_print(); /* said, and on to the next disk */
 			continue;
+		}
 		/* A device node may exist and still be closed to us: a devices
 		 * cgroup, a sandbox, a read-only container. */
 		int fd = open(device, O_RDONLY | O_DIRECT | O_CLOEXEC);
@@ -130,9 +132,9 @@ main(int argc, char **argv)
 		trace_fact("io_device", "none");
 		return EXIT_DEMO_OK;
 	}
-	rate = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (rate == MAP_FAILED) {
-		trace_fail("mmap");
+	rate = wait_shared_page(4096);
+	if (!rate) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	int sigfd = wait_block_signals();
@@ -169,8 +171,10 @@ out:
 	if (err_last()->msg[0])
 		err_print();
 	cg_kill(&cg);
-	if (cg_remove(&cg) != 0)
-		trace_fail("removing the cgroup"), ok = 0;
+	if (cg_remove(&cg) != 0) {
+		err_print(); /* "rmdir DIR: ..." */
+		ok = 0;
+	}
 	/* Ctrl-C (or SIGTERM, SIGHUP): the cgroup is gone, stop now. */
 	if (wait_stopped())
 		return wait_stopped_exit();

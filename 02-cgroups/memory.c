@@ -151,8 +151,10 @@ out:
 	if (err_last()->msg[0])
 		err_print();
 	cg_kill(&cg);
-	if (cg_remove(&cg) != 0)
-		trace_fail("removing the cgroup"), ok = 0;
+	if (cg_remove(&cg) != 0) {
+		err_print(); /* "rmdir DIR: ..." */
+		ok = 0;
+	}
 	return ok;
 }
 
@@ -172,9 +174,9 @@ main(int argc, char **argv)
 	}
 	/* The child's counter lives in a page we share, allocated (and so
 	 * charged) here, outside its cgroup. */
-	touched = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (touched == MAP_FAILED) {
-		trace_fail("mmap");
+	touched = wait_shared_page(4096);
+	if (!touched) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	int sigfd = wait_block_signals();

@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -133,9 +132,9 @@ main(int argc, char **argv)
 		err_print();
 		return EXIT_DEMO_FAILED;
 	}
-	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (res == MAP_FAILED) {
-		trace_fail("mmap");
+	res = wait_shared_page(sizeof(*res));
+	if (!res) {
+		err_print();
 		return EXIT_DEMO_FAILED;
 	}
 	int sigfd = wait_block_signals();
@@ -202,8 +201,10 @@ out:
 	if (err_last()->msg[0])
 		err_print();
 	cg_kill(&cg);
-	if (cg_remove(&cg) != 0)
-		trace_fail("removing the cgroup"), ok = 0;
+	if (cg_remove(&cg) != 0) {
+		err_print(); /* "rmdir DIR: ..." */
+		ok = 0;
+	}
 	/* Ctrl-C (or SIGTERM, SIGHUP): stop at once, as nutshell does. */
 	if (wait_stopped())
 		return wait_stopped_exit();

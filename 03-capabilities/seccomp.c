@@ -67,9 +67,10 @@ show_mode(const char *suffix)
 	struct caps_state st;
 	char key[64];
 
-	proc_show_status(0);
-	if (caps_read(0, &st) == -1)
+	if (proc_show_status(0) == -1 || caps_read(0, &st) == -1) {
+		err_print(); /* the child goes on: its calls below still tell */
 		return;
+	}
 	snprintf(key, sizeof(key), "seccomp_mode%s", suffix);
 	trace_fact(key, "%d", st.seccomp);
 	snprintf(key, sizeof(key), "seccomp_filters%s", suffix);
@@ -90,9 +91,7 @@ filter_child(void *arg)
 	setrlimit(RLIMIT_CORE, &no_core);
 	/* Without CAP_SYS_ADMIN a filter needs no_new_privs first: a filter
 	 * could otherwise trick a set-uid program into failing half-way. */
-	if (caps_set_no_new_privs() == -1)
-		return EXIT_DEMO_FAILED;
-	if (sc_apply(&demo, NULL, 0) == -1) {
+	if (caps_set_no_new_privs() == -1 || sc_apply(&demo, NULL, 0) == -1) {
 		err_print();
 		return EXIT_DEMO_FAILED;
 	}
@@ -220,7 +219,8 @@ main(int argc, char **argv)
 		return EXIT_DEMO_FAILED;
 	}
 	self[len] = '\0';
-	proc_show_status(0);
+	if (proc_show_status(0) == -1)
+		err_print(); /* shown, not needed */
 	fflush(stdout);
 
 	/* <<< kill */

@@ -161,8 +161,10 @@ main(int argc, char **argv)
 	/* The count of capabilities is the kernel's, not a constant. */
 	char value[32];
 	if (!proc_value("/proc/sys/kernel/cap_last_cap", value, sizeof(value)) ||
-	    (last = caps_last_cap()) < 0)
+	    (last = caps_last_cap()) < 0) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	trace_fact("cap_last_cap", "%d", last);
 	printf("this kernel knows %d capabilities (0 to cap_last_cap %d)\n\n", last + 1, last);
 

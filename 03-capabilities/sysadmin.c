@@ -72,12 +72,15 @@ child_main(void *arg)
 	/* Every capability - in the new user namespace, which owns the new
 	 * mount namespace: enough for mounts here, nothing outside. */
 	caps_show(0, NULL);
-	if (ns_make_private() == -1)
+	if (ns_make_private() == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	int before = entries();
 	const char *with = mount_tmpfs();
 	trace_fact("mount_with_sys_admin", "%s", with);
-	proc_show_mountinfo(0, dir);
+	if (proc_show_mountinfo(0, dir) == -1)
+		err_print(); /* shown, not needed: the listing below tells */
 	trace_fact("child_entries", "%d", entries());
 	/* The tmpfs covers the directory: its file is hidden, here only. */
 	printf("with CAP_SYS_ADMIN:    %d file(s) in %s; mount tmpfs = %s; now %d\n", before, dir,
@@ -141,7 +144,8 @@ main(int argc, char **argv)
 	if (ns_wait(pid, &status) == -1 || wait_stopped())
 		goto out;
 	trace_note("parent, on the host: the directory, and mounts below it");
-	proc_show_mountinfo(0, dir);
+	if (proc_show_mountinfo(0, dir) == -1)
+		err_print(); /* shown, not needed: the listing below tells */
 	int host = entries();
 	trace_fact("host_entries", "%d", host);
 	printf("on the host:           %s holds %d file(s), no mount\n\n", dir, host);

@@ -65,16 +65,21 @@ prisoner(void *arg)
 	const char *root = arg;
 	char names[256], pids[256], comm[64] = "?", ident[128] = "?", via[PATH_MAX];
 
-	if (rootfs_chroot(root) == -1)
+	if (rootfs_chroot(root) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	trace_note("inside the chroot: \"/\" is the image");
 	list("/", 0, names, sizeof(names));
-	proc_value("/etc/nutshell-image", ident, sizeof(ident));
+	/* Each read is shown, or why not, and the table shows "?" for it. */
+	if (!proc_value("/etc/nutshell-image", ident, sizeof(ident)))
+		err_print();
 	/* The procfs mounted here shows the pid namespace of whoever mounted
 	 * it: the host's. */
 	int n = list("/proc", 1, pids, sizeof(pids));
-	proc_value("/proc/1/comm", comm, sizeof(comm));
-	const char *ns = proc_ns(0, "pid");
+	if (!proc_value("/proc/1/comm", comm, sizeof(comm)))
+		err_print();
+	const char *ns = proc_ns(0, "pid") ?: err_print_as(NULL);
 	/* The root of a process outside the chroot: the host's "/". */
 	snprintf(via, sizeof(via), "/proc/%d/root%s", (int)outside, tmp);
 	int reached = access(via, F_OK) == 0;
@@ -133,39 +138,18 @@ static const struct trace_prog prog = {
 int
 main(int argc, char **argv)
 {
-	int status = -1;
-
-	if (trace_main(&prog, argc, argv) != argc) {
-		trace_error("unexpected argument '%s'; see 'chroot --help'", argv[optind]);
-		return EXIT_USAGE;
-	}
-	/* Root first: the image may sit where only its owner can look. */
-	trace_need_root();
-	if (rootfs_image_chosen(image, sizeof(image)) == -1) {
-		err_print();
-		return EXIT_USAGE;
-	}
-	/* Ctrl-C from here on: the directory is removed before we exit. */
-	rootfs_guard_child(0);
-	if (rootfs_tmpdir("chroot", tmp, sizeof(tmp)) == -1) {
-		err_print();
-		return EXIT_DEMO_FAILED;
-	}
+	/* The frame of this lesson's programs (rootfs.h): root, the image,
+	 * Ctrl-C guarded, a scratch directory; our part; then the clean-up. */
+	int ret = rootfs_demo_begin(&prog, argc, argv, image, sizeof(image), tmp, sizeof(tmp));
+	if (ret != EXIT_DEMO_OK)
+		return ret;
 	outside = getpid();
-	snprintf(host_pid_ns, sizeof(host_pid_ns), "%s", proc_ns(0, "pid") ?: "?");
+	snprintf(host_pid_ns, sizeof(host_pid_ns), "%s", proc_ns(0, "pid") ?: err_print_as("?"));
 	const char *dirs[] = {"upper", "work", "merged", NULL};
-	if (rootfs_mkdirs(tmp, dirs) == 0)
-		status = rootfs_run_isolated(setup_main, NULL);
-	if (rootfs_remove_tree(tmp) == -1)
-		err_print();
-	if (rootfs_interrupted())
-		return rootfs_interrupted_exit();
-	if (status != 0) {
-		printf("\n%s\n", trace_unexpected());
-		return EXIT_DEMO_FAILED;
-	}
-	printf("\nchroot changed what \"/\" means, nothing else: same processes, same pid\n"
-	       "namespace, and a path back to the host through /proc. Lesson 01 isolates\n"
-	       "what a process sees; pivot_root (./04-overlay-chroot/pivot) what it stands on.\n");
-	return EXIT_DEMO_OK;
+	int status = rootfs_mkdirs(tmp, dirs) == 0 ? rootfs_run_isolated(setup_main, NULL) : -1;
+	return rootfs_demo_end(
+	    tmp, status,
+	    "chroot changed what \"/\" means, nothing else: same processes, same pid\n"
+	    "namespace, and a path back to the host through /proc. Lesson 01 isolates\n"
+	    "what a process sees; pivot_root (./04-overlay-chroot/pivot) what it stands on.");
 }

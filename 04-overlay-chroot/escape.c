@@ -100,8 +100,10 @@ prisoner(void *arg)
 	ns_sync_in_child(sync);
 	if (pivot ? ns_make_private() == -1 || rootfs_bind_self("/image") == -1 ||
 			rootfs_pivot("/image") == -1
-		  : rootfs_chroot("/image") == -1)
+		  : rootfs_chroot("/image") == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	root_id(inside, sizeof(inside));
 	cap_t caps = cap_get_proc();
 	if (caps)
@@ -206,45 +208,27 @@ static const struct trace_prog prog = {
 int
 main(int argc, char **argv)
 {
-	int status = -1;
-
-	if (trace_main(&prog, argc, argv) != argc) {
-		trace_error("unexpected argument '%s'; see 'escape --help'", argv[optind]);
-		return EXIT_USAGE;
-	}
-	/* Root first: the image may sit where only its owner can look. */
-	trace_need_root();
-	if (rootfs_image_chosen(image, sizeof(image)) == -1) {
-		err_print();
-		return EXIT_USAGE;
-	}
+	/* The frame of this lesson's programs (rootfs.h): root, the image,
+	 * Ctrl-C guarded, a scratch directory; our part; then the clean-up. */
+	int ret = rootfs_demo_begin(&prog, argc, argv, image, sizeof(image), tmp, sizeof(tmp));
+	if (ret != EXIT_DEMO_OK)
+		return ret;
 	/* In a chroot the escape reaches the chroot's parent even after
 	 * pivot_root: the demonstration would show the opposite of its point. */
 	if (host_in_chroot()) {
+		if (rootfs_remove_tree(tmp) == -1)
+			err_print();
 		trace_error("%s", host_chroot_line);
 		return EXIT_DEMO_FAILED;
 	}
-	/* Ctrl-C from here on: the directory is removed before we exit. */
-	rootfs_guard_child(0);
-	if (rootfs_tmpdir("escape", tmp, sizeof(tmp)) == -1) {
-		err_print();
-		return EXIT_DEMO_FAILED;
-	}
 	snprintf(scratch, sizeof(scratch), "%s/scratch", tmp);
-	if (mkdir(scratch, 0755) == 0)
-		status = rootfs_run_isolated(world_main, NULL);
-	if (rootfs_remove_tree(tmp) == -1)
-		err_print();
-	if (rootfs_interrupted())
-		return rootfs_interrupted_exit();
-	if (status != 0) {
-		printf("\n%s\n", trace_unexpected());
-		return EXIT_DEMO_FAILED;
-	}
-	printf("\nUnder chroot the escape reached the scratch root: chroot changes one\n"
-	       "process's idea of \"/\", not what it can reach. After pivot_root and\n"
-	       "umount2(MNT_DETACH) there is nothing above the image to climb to. The\n"
-	       "launcher uses pivot_root; it keeps CAP_SYS_CHROOT, as Docker does, and the\n"
-	       "escape still leads nowhere.\n");
-	return EXIT_DEMO_OK;
+	int status = mkdir(scratch, 0755) == 0 ? rootfs_run_isolated(world_main, NULL)
+					       : err_sys("mkdir %s", scratch);
+	return rootfs_demo_end(
+	    tmp, status,
+	    "Under chroot the escape reached the scratch root: chroot changes one\n"
+	    "process's idea of \"/\", not what it can reach. After pivot_root and\n"
+	    "umount2(MNT_DETACH) there is nothing above the image to climb to. The\n"
+	    "launcher uses pivot_root; it keeps CAP_SYS_CHROOT, as Docker does, and the\n"
+	    "escape still leads nowhere.");
 }

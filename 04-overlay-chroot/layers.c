@@ -76,7 +76,7 @@ put(const char *dir, const char *path, const char *text)
 	char p[PATH_MAX];
 	path_in(p, dir, path);
 	FILE *f = fopen(p, "we");
-	return f && fputs(text, f) >= 0 && fclose(f) == 0 ? 0 : -1;
+	return f && fputs(text, f) >= 0 && fclose(f) == 0 ? 0 : err_sys("writing %s", p);
 }
 
 /* A container's directories: C/upper, C/work, C/merged. */
@@ -103,7 +103,8 @@ child_main(void *arg)
 	(void)arg;
 	if (ns_make_private() == -1 || mount_container("c1", upper, merged) == -1)
 		return EXIT_DEMO_FAILED;
-	proc_show_mountinfo(0, tmp);
+	if (proc_show_mountinfo(0, tmp) == -1)
+		err_print(); /* shown, not needed: the table below tells */
 	table("mounted: lowerdir=app:base, the upper is empty", upper, merged);
 
 	/* <<< copy-up */
@@ -201,24 +202,11 @@ static const struct trace_prog prog = {
 int
 main(int argc, char **argv)
 {
-	int status = -1;
-
-	if (trace_main(&prog, argc, argv) != argc) {
-		trace_error("unexpected argument '%s'; see 'layers --help'", argv[optind]);
-		return EXIT_USAGE;
-	}
-	/* Root first: the image may sit where only its owner can look. */
-	trace_need_root();
-	if (rootfs_image_chosen(image, sizeof(image)) == -1) {
-		err_print();
-		return EXIT_USAGE;
-	}
-	/* Ctrl-C from here on: the directory is removed before we exit. */
-	rootfs_guard_child(0);
-	if (rootfs_tmpdir("layers", tmp, sizeof(tmp)) == -1) {
-		err_print();
-		return EXIT_DEMO_FAILED;
-	}
+	/* The frame of this lesson's programs (rootfs.h): root, the image,
+	 * Ctrl-C guarded, a scratch directory; our part; then the clean-up. */
+	int ret = rootfs_demo_begin(&prog, argc, argv, image, sizeof(image), tmp, sizeof(tmp));
+	if (ret != EXIT_DEMO_OK)
+		return ret;
 	/* <<< app-layer */
 	/* The app layer: what a Dockerfile's COPY and RUN would add. */
 	snprintf(app, sizeof(app), "%s/app", tmp);
@@ -230,18 +218,9 @@ main(int argc, char **argv)
 		 put(app, "/app/config/a.conf", "mode=a\n") == 0 &&
 		 put(app, "/app/config/b.conf", "mode=b\n") == 0;
 	/* >>> app-layer */
-	if (ok)
-		status = rootfs_run_isolated(child_main, NULL);
-	/* The mounts died with the child's namespace; the directories go now. */
-	if (rootfs_remove_tree(tmp) == -1)
-		err_print();
-	if (rootfs_interrupted())
-		return rootfs_interrupted_exit();
-	if (status != 0) {
-		printf("\n%s\n", trace_unexpected());
-		return EXIT_DEMO_FAILED;
-	}
-	printf("\nThe image was never written: every change went into the upper of its\n"
-	       "container, and the lower layers are shared by both.\n");
-	return EXIT_DEMO_OK;
+	int status = ok ? rootfs_run_isolated(child_main, NULL) : -1;
+	return rootfs_demo_end(
+	    tmp, status,
+	    "The image was never written: every change went into the upper of its\n"
+	    "container, and the lower layers are shared by both.");
 }

@@ -105,7 +105,8 @@ new_api(const struct side *b, int listed[2])
 	if (mnt == -1)
 		return err_sys("fsmount");
 	trace_note("fsmount made the overlay: is it in the table?");
-	listed[0] = proc_show_mountinfo(0, tmp);
+	if ((listed[0] = proc_show_mountinfo(0, tmp)) == -1)
+		return -1;
 	/* ...until move_mount(2) puts it at the root's place. */
 	if (COUNTED(rootfs_attach_tree(mnt, b->root)) == -1)
 		return -1;
@@ -123,7 +124,8 @@ new_api(const struct side *b, int listed[2])
 		      sizeof(ro))) == -1)
 		return err_sys("mount_setattr %s (Linux 5.12 and later)", vol);
 	trace_note("open_tree copied the volume, read-only now: is the copy in the table?");
-	listed[1] = proc_show_mountinfo(0, tmp);
+	if ((listed[1] = proc_show_mountinfo(0, tmp)) == -1)
+		return -1;
 	/* 5. ...and attached only then: never writable where it is seen. */
 	if (COUNTED(rootfs_attach_tree(tree, b->mnt)) == -1)
 		return -1;
@@ -160,21 +162,22 @@ child_main(void *arg)
 	struct rootfs_layers l = {.lower = {image}, .nlower = 1, .upper = a.up, .work = a.work};
 	if (ns_make_private() == -1 || rootfs_overlay_options(&l, opts, sizeof(opts)) == -1 ||
 	    rootfs_mount("tmpfs", sub, "tmpfs", 0, "size=1m") == -1)
-		goto fail;
+		return EXIT_DEMO_FAILED; /* said by rootfs_run_isolated */
 	trace_note("the volume %s has a tmpfs at sub/", vol);
 
 	trace_phase("mount(2)", "the overlay and the volume, one path at a time");
 	calls = 0;
 	if (classic(opts, &a, &exposed) == -1)
-		goto fail;
+		return EXIT_DEMO_FAILED;
 	n[0] = calls;
 	trace_note("the mounts in the scratch directory, the mount(2) root built");
-	before = proc_show_mountinfo(0, tmp);
+	if ((before = proc_show_mountinfo(0, tmp)) == -1)
+		return EXIT_DEMO_FAILED;
 
 	trace_phase("new API", "the same root, each mount made detached, then attached");
 	calls = 0;
 	if (new_api(&b, listed) == -1)
-		goto fail;
+		return EXIT_DEMO_FAILED;
 	n[1] = calls;
 
 	/* Detached: not listed after fsmount, nor (but the overlay) after open_tree. */
@@ -189,9 +192,6 @@ child_main(void *arg)
 	printf("%-38s %8s %8s\n", "made whole before it was in the table", "no", unlisted);
 	fflush(stdout);
 	return EXIT_DEMO_OK;
-fail:
-	err_print();
-	return EXIT_DEMO_FAILED;
 }
 
 static const struct trace_prog prog = {
@@ -209,41 +209,19 @@ static const struct trace_prog prog = {
 int
 main(int argc, char **argv)
 {
-	int status = -1;
-
-	if (trace_main(&prog, argc, argv) != argc) {
-		trace_error("unexpected argument '%s'; see 'newmount --help'", argv[optind]);
-		return EXIT_USAGE;
-	}
-	trace_need_root();
-	if (rootfs_image_chosen(image, sizeof(image)) == -1) {
-		err_print();
-		return EXIT_USAGE;
-	}
-	/* Ctrl-C from here on: the directory is removed before we exit. */
-	rootfs_guard_child(0);
-	if (rootfs_tmpdir("newmount", tmp, sizeof(tmp)) == -1) {
-		err_print();
-		return EXIT_DEMO_FAILED;
-	}
+	/* The frame of this lesson's programs (rootfs.h): root, the image,
+	 * Ctrl-C guarded, a scratch directory; our part; then the clean-up. */
+	int ret = rootfs_demo_begin(&prog, argc, argv, image, sizeof(image), tmp, sizeof(tmp));
+	if (ret != EXIT_DEMO_OK)
+		return ret;
 	snprintf(vol, sizeof(vol), "%s/vol", tmp);
 	/* Each upper layer holds mnt/, the volume's mount point. */
 	const char *dirs[] = {"vol",	"vol/sub",     "a", "a/upper", "a/work",
 			      "a/root", "a/upper/mnt", "b", "b/upper", "b/work",
 			      "b/root", "b/upper/mnt", NULL};
-	if (rootfs_mkdirs(tmp, dirs) == 0)
-		status = rootfs_run_isolated(child_main, NULL);
-	else
-		err_print();
-	if (rootfs_remove_tree(tmp) == -1)
-		err_print();
-	if (rootfs_interrupted())
-		return rootfs_interrupted_exit();
-	if (status != 0) {
-		printf("\n%s\n", trace_unexpected());
-		return EXIT_DEMO_FAILED;
-	}
-	printf("\nThe same root twice; mount(2)'s was in the table half-made, writable under\n"
-	       "a read-only bind. The new API attached each mount whole.\n");
-	return EXIT_DEMO_OK;
+	int status = rootfs_mkdirs(tmp, dirs) == 0 ? rootfs_run_isolated(child_main, NULL) : -1;
+	return rootfs_demo_end(
+	    tmp, status,
+	    "The same root twice; mount(2)'s was in the table half-made, writable under\n"
+	    "a read-only bind. The new API attached each mount whole.");
 }

@@ -149,37 +149,16 @@ static const struct trace_prog prog = {
 int
 main(int argc, char **argv)
 {
-	int status = -1;
-
-	if (trace_main(&prog, argc, argv) != argc) {
-		trace_error("unexpected argument '%s'; see 'pivot --help'", argv[optind]);
-		return EXIT_USAGE;
-	}
-	/* Root first: the image may sit where only its owner can look. */
-	trace_need_root();
-	if (rootfs_image_chosen(image, sizeof(image)) == -1) {
-		err_print();
-		return EXIT_USAGE;
-	}
-	/* Ctrl-C from here on: the directory is removed before we exit. */
-	rootfs_guard_child(0);
-	if (rootfs_tmpdir("pivot", tmp, sizeof(tmp)) == -1) {
-		err_print();
-		return EXIT_DEMO_FAILED;
-	}
+	/* The frame of this lesson's programs (rootfs.h): root, the image,
+	 * Ctrl-C guarded, a scratch directory; our part; then the clean-up. */
+	int ret = rootfs_demo_begin(&prog, argc, argv, image, sizeof(image), tmp, sizeof(tmp));
+	if (ret != EXIT_DEMO_OK)
+		return ret;
 	const char *dirs[] = {"upper", "work", "merged", NULL};
-	if (rootfs_mkdirs(tmp, dirs) == 0)
-		status = rootfs_run_isolated(child_main, NULL);
-	if (rootfs_remove_tree(tmp) == -1)
-		err_print();
-	if (rootfs_interrupted())
-		return rootfs_interrupted_exit();
-	if (status != 0) {
-		printf("\n%s\n", trace_unexpected());
-		return EXIT_DEMO_FAILED;
-	}
-	printf("\nAfter pivot_root and umount2(MNT_DETACH) nothing of the host is mounted in\n"
-	       "the container's namespace: no path leads back. The host's mount table did\n"
-	       "not change: every mount here was made in a private mount namespace.\n");
-	return EXIT_DEMO_OK;
+	int status = rootfs_mkdirs(tmp, dirs) == 0 ? rootfs_run_isolated(child_main, NULL) : -1;
+	return rootfs_demo_end(
+	    tmp, status,
+	    "After pivot_root and umount2(MNT_DETACH) nothing of the host is mounted in\n"
+	    "the container's namespace: no path leads back. The host's mount table did\n"
+	    "not change: every mount here was made in a private mount namespace.");
 }

@@ -592,7 +592,9 @@ static int (*isolated_fn)(void *);
 /* The child of rootfs_run_isolated(): Ctrl-C ends it at once, as it would
  * without the guard (its mounts die with it). One that came at the --step
  * pause before clone(2) - the pause comes before the call, so the child is
- * made all the same - means it does nothing. */
+ * made all the same - means it does nothing. It is where the child gives
+ * up: a failure FN recorded and did not print is printed here, once
+ * (err.h). */
 static int
 isolated_main(void *arg)
 {
@@ -601,7 +603,10 @@ isolated_main(void *arg)
 	signal(SIGHUP, SIG_DFL);
 	if (got_signal)
 		return EXIT_DEMO_FAILED;
-	return isolated_fn(arg);
+	int status = isolated_fn(arg);
+	if (status != 0 && err_last()->msg[0])
+		err_print();
+	return status;
 }
 
 int

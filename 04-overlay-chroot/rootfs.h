@@ -2,7 +2,8 @@
  * rootfs.h - root filesystem helpers of lesson 04 (rootfs.c: the mounts;
  * rootfs_overlay.c: the image directory and the overlay; rootfs_path.c:
  * paths inside a root and on the host; rootfs_spec.c: a container's root in
- * one call), linked by its programs and by the launcher (05-full-container).
+ * one call; rootfs_demo.c: the lesson programs' frame), linked by its
+ * programs and by the launcher (05-full-container).
  *
  * A container stands on a filesystem of its own: read-only image layers
  * joined by overlayfs under one writable layer (overlayfs docs,
@@ -213,9 +214,34 @@ int rootfs_interrupted(void);
 int rootfs_interrupted_exit(void);
 
 /* Runs fn(arg) in a child in a new mount namespace - every mount it makes
- * dies with it - guarded as above, and waits. Returns the child's wait
- * status, or -1. The lesson programs do their mounting this way. */
+ * dies with it - guarded as above, and waits. When FN fails (returns not 0)
+ * the child prints the failure FN recorded (err.h) and did not print.
+ * Returns the child's wait status, or -1 with the record filled (clone,
+ * wait4). The lesson programs do their mounting this way. */
 int rootfs_run_isolated(int (*fn)(void *), void *arg);
+
+/*
+ * A lesson program's frame (rootfs_demo.c). Each of chroot, pivot, escape,
+ * layers and newmount runs in this order:
+ *
+ *	rootfs_demo_begin()      no stray argument; root (trace_need_root) -
+ *	                         the image may sit where only its owner can
+ *	                         look; --image checked into IMAGE; Ctrl-C
+ *	                         guarded (rootfs_guard_child(0)); the scratch
+ *	                         directory /tmp/nutshell-NAME.XXXXXX into TMP
+ *	its own set-up, then rootfs_run_isolated(fn): the mounts, in a child
+ *	rootfs_demo_end()        a failure still recorded said; TMP removed;
+ *	                         after Ctrl-C "interrupted; cleaned up" and
+ *	                         128+N; else the child's STATUS decides: the
+ *	                         program's CLOSING words, or trace_unexpected()
+ *
+ * begin returns EXIT_DEMO_OK to go on, else the status to exit with (the
+ * failure said); end returns the status to exit with.
+ */
+struct trace_prog;
+int rootfs_demo_begin(const struct trace_prog *prog, int argc, char **argv, char *image,
+		      size_t isize, char *tmp, size_t tsize);
+int rootfs_demo_end(const char *tmp, int status, const char *closing);
 
 /* mount(2), traced, its failure named in the error record: every mount of
  * this lesson and of the launcher goes through here. */

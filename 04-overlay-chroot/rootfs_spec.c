@@ -231,7 +231,7 @@ rootfs_setup(const struct rootfs_spec *s)
 	struct rootfs_layers host = s->layers;
 
 	if (ns_make_private() == -1)
-		return err_sys("mount --make-rprivate /");
+		return -1;
 	snprintf(root, sizeof(root), "%s", s->root ? s->root : "");
 	if (s->scratch) {
 		/* Every write of the container lands in this tmpfs, discarded

@@ -97,6 +97,13 @@ err_print(void)
 	err_clear();
 }
 
+const char *
+err_print_as(const char *shown)
+{
+	err_print();
+	return shown;
+}
+
 void
 err_clear(void)
 {

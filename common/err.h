@@ -62,6 +62,13 @@ const struct err *err_last(void);
  * forgotten err_set shows as a bug and not as silence. */
 void err_print(void);
 
+/* For a display that goes on without a value it could not read: prints the
+ * record (err_print) and returns SHOWN, what the display shows instead:
+ *
+ *     snprintf(ns, sizeof(ns), "%s", proc_ns(pid, "net") ?: err_print_as("?"));
+ */
+const char *err_print_as(const char *shown);
+
 /* Forgets the record (a failure the caller expected and handled). */
 void err_clear(void);
 

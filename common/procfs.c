@@ -3,6 +3,7 @@
  */
 #include "procfs.h"
 #include "decode.h"
+#include "err.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -50,7 +51,7 @@ const char *
 proc_value(const char *path, char *buf, size_t size)
 {
 	if (proc_read(path, buf, size) < 0) {
-		trace_fail(path);
+		err_sys("%s", path);
 		return NULL;
 	}
 	buf[strcspn(buf, "\n")] = '\0';
@@ -91,7 +92,7 @@ proc_ns(pid_t pid, const char *ns)
 	snprintf(name, sizeof(name), "ns/%s", ns);
 	proc_path(path, sizeof(path), pid, name);
 	if (!id) {
-		trace_fail(path);
+		err_sys("%s", path);
 		return NULL;
 	}
 	trace_proc(path, id);
@@ -108,9 +109,9 @@ each_line(const char *path, int (*show)(const char *path, char *line, const void
 	int ret = -1;
 
 	if (!text)
-		return -1;
+		return err_sys("reading %s", path);
 	if (proc_read(path, text, PROC_BIG) < 0) {
-		trace_fail(path);
+		err_sys("%s", path);
 		goto out;
 	}
 	ret = 0;
@@ -238,6 +239,7 @@ proc_parse_status(const char *text, const char *key, char *out, size_t size)
 		out[len] = '\0';
 		return 0;
 	}
+	errno = ENOENT; /* no such key: say so, as a lookup would */
 	return -1;
 }
 

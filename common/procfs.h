@@ -6,12 +6,19 @@
  * functions are the pure parsers underneath, testable on sample text. A pid
  * of 0 means the calling process ("self").
  *
+ * A reader that fails records why in err.h's record ("/proc/self/ns/time:
+ * ENOENT (...)") and prints nothing: the caller decides whether the program
+ * gives up or shows the rest without it, and prints the record once with
+ * err_print either way.
+ *
  * Files: /proc/PID/ns/NS (namespaces(7)), /proc/PID/status (proc_pid_status(5)),
  * /proc/PID/cgroup (cgroups(7)), /proc/PID/uid_map and gid_map
  * (user_namespaces(7)), /proc/PID/mountinfo (proc_pid_mountinfo(5)).
  */
 #ifndef NUTSHELL_PROCFS_H
 #define NUTSHELL_PROCFS_H
+
+#include "err.h" /* the readers report through it */
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -25,7 +32,8 @@ ssize_t proc_read(const char *path, char *buf, size_t size);
 int proc_copy(const char *path, int fd);
 
 /* A one-line file such as /proc/sys/kernel/hostname, without its newline,
- * into buf; shown and emitted. Returns buf, or NULL with errno set. */
+ * into buf; shown and emitted. Returns buf, or NULL with errno set and the
+ * record filled. */
 const char *proc_value(const char *path, char *buf, size_t size);
 
 /* "/proc/PID/NAME" (or "/proc/self/NAME") into buf. */
@@ -33,10 +41,11 @@ const char *proc_path(char *buf, size_t size, pid_t pid, const char *name);
 
 /* The namespace a process is in, "uts:[4026531838]", from the symlink
  * /proc/PID/ns/NS; shown and emitted. Returns a ring buffer (decode.h) or
- * NULL with errno set. */
+ * NULL with errno set and the record filled. */
 const char *proc_ns(pid_t pid, const char *ns);
 
-/* Same, without showing it (for comparisons a program does not narrate). */
+/* Same, without showing it (for comparisons a program does not narrate);
+ * NULL with errno set, the record untouched. */
 const char *proc_ns_quiet(pid_t pid, const char *ns);
 
 /* The one-letter state of /proc/PID/stat (proc(5)): R running, S sleeping,
@@ -44,7 +53,8 @@ const char *proc_ns_quiet(pid_t pid, const char *ns);
  * '?' when the process is gone or the line cannot be read. */
 char proc_state(pid_t pid);
 
-/* The Cap*, NoNewPrivs and Seccomp lines of /proc/PID/status. */
+/* The Cap*, NoNewPrivs and Seccomp lines of /proc/PID/status. 0, or -1
+ * with the record filled (as for the two below). */
 int proc_show_status(pid_t pid);
 
 /* Every line of /proc/PID/NAME ("cgroup", "uid_map", "gid_map", ...). */
@@ -57,7 +67,7 @@ int proc_show_mountinfo(pid_t pid, const char *prefix);
 /* ---- parsers ---- */
 
 /* The value of "Key:\tvalue" in status-style text, without the key, tabs or
- * newline; -1 when the key is absent. */
+ * newline; -1 with errno ENOENT when the key is absent. */
 int proc_parse_status(const char *text, const char *key, char *out, size_t size);
 
 /* One line of mountinfo, split in place (line is modified; the pointers

@@ -59,6 +59,14 @@ int wait_stopped(void);
  * signal's number (130 for Ctrl-C). */
 int wait_stopped_exit(void);
 
+/*
+ * SIZE bytes, zeroed, shared with the children the caller forks or clones
+ * after it (mmap(2) MAP_SHARED|MAP_ANONYMOUS): where a child leaves what it
+ * saw for the parent, also after being killed. The page is charged to the
+ * caller's cgroup, not the child's. NULL with the error recorded (err.h).
+ */
+void *wait_shared_page(size_t size);
+
 /* Seconds since an arbitrary point (CLOCK_MONOTONIC). */
 double wait_now(void);
 

@@ -64,6 +64,7 @@ static const struct {
     {"pivot", suite_pivot, "root to pivot_root"},
     {"newmount", suite_newmount, "root to mount in a mount namespace"},
     {"chroot", suite_chroot, "root to chroot"},
+    {"private", suite_private, "root to chroot in a mount namespace of its own"},
     {"rootfs-spec", suite_rootfs_spec, "root to mount in a mount namespace"},
     {"nutshell", suite_nutshell, "root to start containers"},
     {"devices", suite_devices, "root to start containers"},

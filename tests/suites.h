@@ -56,6 +56,7 @@ Suite *suite_escape(void);
 Suite *suite_pivot(void);
 Suite *suite_newmount(void);
 Suite *suite_chroot(void);
+Suite *suite_private(void);
 Suite *suite_rootfs_spec(void);
 Suite *suite_nutshell(void);
 /* Part of the nutshell suite's one case, in a file of its own. */

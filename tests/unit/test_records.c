@@ -2,13 +2,17 @@
  * test_records.c - helpers that fail record why where they fail (common/err.h)
  * and print nothing: the record names the call or the file and the errno,
  * errno is kept, and standard error stays empty (issue 15: cg_write_file,
- * caps_read, ns_setns, ns_wait used to leave errno alone to speak). Also
- * trace_vfact, which inspect's table prints from.
+ * caps_read, ns_setns, ns_wait used to leave errno alone to speak; the /proc
+ * readers proc_value, proc_ns and the proc_show_* ones printed their own
+ * line, and 73 callers relied on it). Also trace_vfact, which inspect's
+ * table prints from, and err_print_as, which the displays that go on
+ * without a value say it with.
  */
 #include "../../01-namespaces/ns.h"
 #include "../../02-cgroups/cgroup_impl.h"
 #include "../../03-capabilities/caps.h"
 #include "../../common/err.h"
+#include "../../common/procfs.h"
 #include "../../common/trace.h"
 #include "../suites.h"
 
@@ -109,6 +113,45 @@ START_TEST(records_ns_calls)
 }
 END_TEST
 
+START_TEST(records_proc_readers)
+{
+	char buf[64];
+
+	capture();
+	ck_assert_ptr_null(proc_value("/proc/nonexistent-nutshell", buf, sizeof(buf)));
+	expect_record(ENOENT, "/proc/nonexistent-nutshell", "ENOENT");
+	capture();
+	ck_assert_ptr_null(proc_ns(2147483647, "uts"));
+	expect_record(ENOENT, "/proc/2147483647/ns/uts", "ENOENT");
+	capture();
+	ck_assert_int_eq(proc_show_lines(2147483647, "cgroup"), -1);
+	expect_record(ENOENT, "/proc/2147483647/cgroup", "ENOENT");
+	capture();
+	ck_assert_int_eq(proc_show_status(2147483647), -1);
+	expect_record(ENOENT, "/proc/2147483647/status", "ENOENT");
+	capture();
+	ck_assert_int_eq(proc_show_mountinfo(2147483647, "/"), -1);
+	expect_record(ENOENT, "/proc/2147483647/mountinfo", "ENOENT");
+}
+END_TEST
+
+/* A display that goes on without the value: the record printed once, as
+ * the reader used to print it, the placeholder returned, the record clear. */
+START_TEST(records_err_print_as)
+{
+	capture();
+	const char *shown = proc_ns(2147483647, "net") ?: err_print_as("?");
+	const char *printed = release();
+
+	ck_assert_str_eq(shown, "?");
+	ck_assert_msg(
+	    strstr(printed, ": /proc/2147483647/ns/net: ENOENT (No such file or directory)"),
+	    "printed: %s", printed);
+	ck_assert_ptr_eq(strchr(printed, '\n'), printed + strlen(printed) - 1); /* one line */
+	ck_assert_str_eq(err_last()->msg, "");
+}
+END_TEST
+
 static const char *
 vfact(const char *key, const char *fmt, ...)
 {
@@ -135,6 +178,8 @@ suite_records(void)
 	tcase_add_test(tc, records_cg_write_file);
 	tcase_add_test(tc, records_caps_read);
 	tcase_add_test(tc, records_ns_calls);
+	tcase_add_test(tc, records_proc_readers);
+	tcase_add_test(tc, records_err_print_as);
 	tcase_add_test(tc, records_trace_vfact_returns_the_value);
 	suite_add_tcase(s, tc);
 	return s;

@@ -36,14 +36,15 @@ child_main(void *arg)
 	ns_sync_in_child(sync);
 	/* A safety net, not part of the exercise: in the parent's namespace
 	 * sethostname would rename your machine. */
-	const char *mine = proc_ns(0, "uts");
+	const char *mine = proc_ns(0, "uts") ?: err_print_as(NULL);
 	if (!mine || strcmp(mine, parent_ns) == 0) {
 		trace_note("child: still in the parent's UTS namespace: hostname left alone "
 			   "(see TODO 1)");
 	} else {
 		/* TODO 2: the new name, on the trace (README.md). */
 	}
-	proc_value("/proc/sys/kernel/hostname", name, sizeof(name));
+	if (!proc_value("/proc/sys/kernel/hostname", name, sizeof(name)))
+		err_print(); /* and the name stays "?" */
 	trace_fact("hostname_inside", "%s", name);
 	ns_sync_tell(sync->to_parent[1], name);
 	ns_sync_hear(sync->to_child[0], ignored, sizeof(ignored)); /* until the parent is done */
@@ -69,8 +70,10 @@ main(int argc, char **argv)
 	}
 	trace_need_root();
 	if (!proc_value("/proc/sys/kernel/hostname", before, sizeof(before)) ||
-	    !proc_ns(0, "uts") || ns_sync_init(&sync) == -1)
+	    !proc_ns(0, "uts") || ns_sync_init(&sync) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	snprintf(parent_ns, sizeof(parent_ns), "%s", proc_ns_quiet(0, "uts"));
 
 	/* TODO 1: the flags ask for nothing new yet. */
@@ -79,9 +82,11 @@ main(int argc, char **argv)
 		return EXIT_DEMO_FAILED;
 	ns_sync_in_parent(&sync);
 	ns_sync_hear(sync.to_parent[0], inside, sizeof(inside));
-	const char *id = proc_ns(pid, "uts");
-	snprintf(child_ns, sizeof(child_ns), "%s", id ? id : "?");
-	proc_value("/proc/sys/kernel/hostname", after, sizeof(after));
+	snprintf(child_ns, sizeof(child_ns), "%s", proc_ns(pid, "uts") ?: err_print_as("?"));
+	if (!proc_value("/proc/sys/kernel/hostname", after, sizeof(after))) {
+		err_print();
+		return EXIT_DEMO_FAILED;
+	}
 	ns_sync_close(&sync);
 	if (ns_wait(pid, &status) == -1)
 		return EXIT_DEMO_FAILED;

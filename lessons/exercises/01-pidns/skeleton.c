@@ -110,15 +110,16 @@ main(int argc, char **argv)
 	char before[128], after[128];
 	int status = -1, inside = 0, procs = 0;
 	struct ns_sync sync;
-	const char *id;
 
 	if (trace_main(&prog, argc, argv) != argc) {
 		trace_error("unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
 	trace_need_root();
-	if (!proc_ns(0, "pid") || !proc_ns(0, "mnt") || ns_sync_init(&sync) == -1)
+	if (!proc_ns(0, "pid") || !proc_ns(0, "mnt") || ns_sync_init(&sync) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	snprintf(parent_pid, sizeof(parent_pid), "%s", proc_ns_quiet(0, "pid"));
 	snprintf(parent_mnt, sizeof(parent_mnt), "%s", proc_ns_quiet(0, "mnt"));
 	host_mounts(before, sizeof(before));
@@ -131,10 +132,8 @@ main(int argc, char **argv)
 	ns_sync_in_parent(&sync);
 	if (ns_sync_hear(sync.to_parent[0], msg, sizeof(msg)) > 0)
 		sscanf(msg, "%d %d", &inside, &procs);
-	if ((id = proc_ns(pid, "pid")))
-		snprintf(child_pid, sizeof(child_pid), "%s", id);
-	if ((id = proc_ns(pid, "mnt")))
-		snprintf(child_mnt, sizeof(child_mnt), "%s", id);
+	snprintf(child_pid, sizeof(child_pid), "%s", proc_ns(pid, "pid") ?: err_print_as("?"));
+	snprintf(child_mnt, sizeof(child_mnt), "%s", proc_ns(pid, "mnt") ?: err_print_as("?"));
 	ns_sync_close(&sync);
 	if (ns_wait(pid, &status) == -1)
 		return EXIT_DEMO_FAILED;

@@ -77,9 +77,11 @@ main(int argc, char **argv)
 		return EXIT_DEMO_FAILED;
 	}
 	/* The counter lives in a page we share, charged here, not to the child. */
-	touched = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (touched == MAP_FAILED)
+	touched = wait_shared_page(4096);
+	if (!touched) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	int sigfd = wait_block_signals();
 	snprintf(name, sizeof(name), "nutshell-ex-mem-%d", (int)getpid());
 	if (cg_create(&cg, &l, NULL, name, want) != 0) {
@@ -119,7 +121,9 @@ main(int argc, char **argv)
 	ok = killed && kills >= 1 && *touched < 16;
 out:
 	cg_kill(&cg);
-	if (cg_remove(&cg) != 0)
-		trace_fail("removing the cgroup"), ok = 0;
+	if (cg_remove(&cg) != 0) {
+		err_print(); /* "rmdir DIR: ..." */
+		ok = 0;
+	}
 	return ok ? EXIT_DEMO_OK : EXIT_DEMO_FAILED;
 }

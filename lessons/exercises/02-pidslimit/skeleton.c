@@ -85,9 +85,11 @@ main(int argc, char **argv)
 		err_print();
 		return EXIT_DEMO_FAILED;
 	}
-	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (res == MAP_FAILED)
+	res = wait_shared_page(sizeof(*res));
+	if (!res) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	int sigfd = wait_block_signals();
 	snprintf(name, sizeof(name), "nutshell-ex-pids-%d", (int)getpid());
 	if (cg_create(&cg, &l, NULL, name, want) != 0) {
@@ -118,6 +120,6 @@ main(int argc, char **argv)
 out:
 	cg_kill(&cg);
 	if (cg_remove(&cg) != 0)
-		trace_fail("removing the cgroup");
+		err_print(); /* "rmdir DIR: ..." */
 	return res->ok == 4 && res->eagain == TRIES - 4 ? EXIT_DEMO_OK : EXIT_DEMO_FAILED;
 }

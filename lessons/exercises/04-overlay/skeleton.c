@@ -18,6 +18,7 @@
  */
 #include "01-namespaces/ns.h"
 #include "04-overlay-chroot/rootfs.h"
+#include "common/err.h"
 #include "common/trace.h"
 
 #include <fcntl.h>
@@ -40,8 +41,10 @@ child_main(void *arg)
 	char path[400];
 
 	(void)arg;
-	if (ns_make_private() != 0)
+	if (ns_make_private() != 0) {
+		err_print(); /* in a chroot, it says so */
 		return EXIT_DEMO_FAILED;
+	}
 
 	/* TODO 1: the overlay of lower (read-only), upper and work on merged. */
 

@@ -91,8 +91,10 @@ child_main(void *arg)
 	} else {
 		/* TODO 2, done: private first, or the new /proc would propagate
 		 * to the host's "/" where it is shared (systemd makes it so). */
-		if (ns_make_private() == -1 || ns_mount_proc("/proc") == -1)
+		if (ns_make_private() == -1 || ns_mount_proc("/proc") == -1) {
+			err_print();
 			return EXIT_DEMO_FAILED;
+		}
 	}
 	int n = count_pids();
 	trace_note("child: getpid() = %d; processes in /proc: %d", (int)getpid(), n);
@@ -114,15 +116,16 @@ main(int argc, char **argv)
 	char before[128], after[128];
 	int status = -1, inside = 0, procs = 0;
 	struct ns_sync sync;
-	const char *id;
 
 	if (trace_main(&prog, argc, argv) != argc) {
 		trace_error("unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
 	trace_need_root();
-	if (!proc_ns(0, "pid") || !proc_ns(0, "mnt") || ns_sync_init(&sync) == -1)
+	if (!proc_ns(0, "pid") || !proc_ns(0, "mnt") || ns_sync_init(&sync) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	snprintf(parent_pid, sizeof(parent_pid), "%s", proc_ns_quiet(0, "pid"));
 	snprintf(parent_mnt, sizeof(parent_mnt), "%s", proc_ns_quiet(0, "mnt"));
 	host_mounts(before, sizeof(before));
@@ -136,10 +139,8 @@ main(int argc, char **argv)
 	ns_sync_in_parent(&sync);
 	if (ns_sync_hear(sync.to_parent[0], msg, sizeof(msg)) > 0)
 		sscanf(msg, "%d %d", &inside, &procs);
-	if ((id = proc_ns(pid, "pid")))
-		snprintf(child_pid, sizeof(child_pid), "%s", id);
-	if ((id = proc_ns(pid, "mnt")))
-		snprintf(child_mnt, sizeof(child_mnt), "%s", id);
+	snprintf(child_pid, sizeof(child_pid), "%s", proc_ns(pid, "pid") ?: err_print_as("?"));
+	snprintf(child_mnt, sizeof(child_mnt), "%s", proc_ns(pid, "mnt") ?: err_print_as("?"));
 	ns_sync_close(&sync);
 	if (ns_wait(pid, &status) == -1)
 		return EXIT_DEMO_FAILED;

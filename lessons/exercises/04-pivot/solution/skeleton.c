@@ -121,7 +121,8 @@ child_main(void *arg)
 	if (rootfs_mount_proc("/") != 0)
 		return EXIT_DEMO_FAILED;
 	int after = read_mounts(&seen, list, sizeof(list));
-	proc_value("/etc/motd", motd, sizeof(motd));
+	if (!proc_value("/etc/motd", motd, sizeof(motd)))
+		err_print(); /* the fact below is "" then */
 	trace_fact("mounts_after", "%d", after);
 	trace_fact("mounts_after_list", "%s", list);
 	trace_fact("old_root_present", "%s", seen ? "yes" : "no");

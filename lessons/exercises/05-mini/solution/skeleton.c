@@ -49,8 +49,10 @@ child_main(void *arg)
 		snprintf(key, sizeof(key), "child_ns_%s", types[i]);
 		trace_fact(key, "%s", proc_ns_quiet(0, types[i]));
 	}
-	if (ns_make_private() != 0)
+	if (ns_make_private() != 0) {
+		err_print(); /* in a chroot, it says so */
 		return EXIT_DEMO_FAILED;
+	}
 	/* Not on the host's UTS namespace: that would rename your machine. */
 	if (strcmp(proc_ns_quiet(0, "uts"), parent_uts) != 0 &&
 	    TRACE(sethostname("mini", 4), "sethostname", "\"mini\", 4") != 0)

@@ -67,8 +67,10 @@ child_main(void *arg)
 	if (cg_join(&cg) != 0)
 		return EXIT_DEMO_FAILED;
 
-	if (ns_make_private() != 0)
+	if (ns_make_private() != 0) {
+		err_print(); /* in a chroot, it says so */
 		return EXIT_DEMO_FAILED;
+	}
 	/* Not on the host's UTS namespace: that would rename your machine. */
 	if (strcmp(proc_ns_quiet(0, "uts"), parent_uts) != 0 &&
 	    TRACE(sethostname("build", 5), "sethostname", "\"build\", 5") != 0)
