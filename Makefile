@@ -226,7 +226,7 @@ build/untraced/build/gen/%.o: build/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 build/untraced/nutshell: $(UNTRACED_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(CTR_LDLIBS)
-bench: all image bench/timer bench/mountapi build/untraced/nutshell
+bench: all image image-oci bench/timer bench/mountapi build/untraced/nutshell
 	@bench/bench.sh
 bench-deps:
 	apt-get install -y bubblewrap crun

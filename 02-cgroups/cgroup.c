@@ -106,12 +106,30 @@ add_word(char *buf, size_t size, const char *word)
 	snprintf(buf + len, size - len, "%s%s", len ? " " : "", word);
 }
 
+void
+cg_empty(struct cg *cg, const struct cg_layout *l, const char *name)
+{
+	cg->layout = l;
+	cg->n = 0;
+	snprintf(cg->name, sizeof(cg->name), "%s", name);
+}
+
+int
+cg_take(struct cg *cg, int hier)
+{
+	size_t i = cg->n++;
+
+	cg->d[i].hier = hier;
+	cg->d[i].dir[0] = cg->d[i].parent[0] = '\0';
+	cg->d[i].enabled[0] = cg->d[i].want[0] = '\0';
+	return (int)i;
+}
+
 int
 cg_plan(struct cg *cg, const struct cg_layout *l, const struct cg *parent, const char *name,
 	const char *const controllers[])
 {
-	*cg = (struct cg){.layout = l};
-	snprintf(cg->name, sizeof(cg->name), "%s", name);
+	cg_empty(cg, l, name);
 	for (size_t c = 0; controllers[c]; c++) {
 		int h = cg_layout_find(l, controllers[c]);
 		size_t i;
@@ -124,7 +142,7 @@ cg_plan(struct cg *cg, const struct cg_layout *l, const struct cg *parent, const
 		for (i = 0; i < cg->n && cg->d[i].hier != h; i++)
 			;
 		if (i == cg->n)
-			cg->d[cg->n++].hier = h;
+			cg_take(cg, h);
 		/* Freezing and devices are no controllers on v2: nothing to
 		 * enable for them. */
 		if (l->h[h].version == 2 && !cg_v2_core(controllers[c]))

@@ -172,6 +172,15 @@ struct cg {
 	} d[CG_MAX_HIER];
 };
 
+/* CG emptied for layout L and named NAME: no entries yet. Only the head is
+ * written, not the whole struct (72 KiB: sixteen hierarchies' paths, 18
+ * pages a start would touch for nothing, issue 21); cg_take clears each
+ * entry as it is taken. */
+void cg_empty(struct cg *cg, const struct cg_layout *l, const char *name);
+
+/* The next entry of CG (cg->n grows by one), cleared, for hierarchy HIER. */
+int cg_take(struct cg *cg, int hier);
+
 /*
  * Makes the cgroup NAME beneath our own cgroup's base (PARENT NULL) or beneath
  * PARENT, in every hierarchy that holds one of CONTROLLERS (a NULL-terminated

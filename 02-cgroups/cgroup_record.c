@@ -30,8 +30,7 @@ cg_record_read(struct cg *cg, struct cg_layout *l, FILE *f, const char *under, c
 	size_t ulen = strlen(under);
 
 	snprintf(tail, sizeof(tail), "/%s", name);
-	*cg = (struct cg){.layout = l};
-	snprintf(cg->name, sizeof(cg->name), "%s", name);
+	cg_empty(cg, l, name);
 	l->kind = CG_NONE;
 	l->n = 0;
 	while (fgets(line, sizeof(line), f) && cg->n < CG_MAX_HIER) {
@@ -53,15 +52,14 @@ cg_record_read(struct cg *cg, struct cg_layout *l, FILE *f, const char *under, c
 		    strcmp(dir + len - strlen(tail), tail) != 0)
 			continue; /* not what cg_record_write() writes: leave it */
 		l->h[l->n].version = version;
-		cg->d[cg->n].hier = (int)l->n++;
-		memcpy(cg->d[cg->n].dir, dir, len + 1);
-		snprintf(cg->d[cg->n].parent, sizeof(cg->d[cg->n].parent), "%.*s",
+		cg_take(cg, (int)l->n++);
+		memcpy(cg->d[cg->n - 1].dir, dir, len + 1);
+		snprintf(cg->d[cg->n - 1].parent, sizeof(cg->d[0].parent), "%.*s",
 			 (int)(len - strlen(tail)), dir);
 		/* Controllers only a v2 parent has: "memory pids", nothing else. */
 		if (version == 2 &&
 		    strspn(enabled, "abcdefghijklmnopqrstuvwxyz_ ") == strlen(enabled))
-			memcpy(cg->d[cg->n].enabled, enabled, strlen(enabled) + 1);
-		cg->n++;
+			memcpy(cg->d[cg->n - 1].enabled, enabled, strlen(enabled) + 1);
 	}
 	if (ferror(f))
 		return err_sys("reading the record of cgroup %s", name);
@@ -73,18 +71,16 @@ cg_lookup(struct cg *cg, const struct cg_layout *l, const char *name)
 {
 	struct stat st;
 
-	*cg = (struct cg){.layout = l};
-	snprintf(cg->name, sizeof(cg->name), "%s", name);
+	cg_empty(cg, l, name);
 	for (size_t h = 0; h < l->n && cg->n < CG_MAX_HIER; h++) {
 		char dir[sizeof(cg->d[0].dir)];
 
 		snprintf(dir, sizeof(dir), "%s/%s", l->h[h].base, cg->name);
 		if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 			continue;
-		cg->d[cg->n].hier = (int)h;
-		memcpy(cg->d[cg->n].dir, dir, strlen(dir) + 1);
-		snprintf(cg->d[cg->n].parent, sizeof(cg->d[cg->n].parent), "%s", l->h[h].base);
-		cg->n++;
+		int i = cg_take(cg, (int)h);
+		memcpy(cg->d[i].dir, dir, strlen(dir) + 1);
+		snprintf(cg->d[i].parent, sizeof(cg->d[i].parent), "%s", l->h[h].base);
 	}
 	return (int)cg->n;
 }
