@@ -178,6 +178,19 @@ static const struct {
     {"nostrictatime", 1, MS_STRICTATIME},
 };
 
+size_t
+rootfs_mount_words(unsigned long flags, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < sizeof(option_flags) / sizeof(option_flags[0]); k++)
+		if (!option_flags[k].clear &&
+		    (flags & option_flags[k].flag) == option_flags[k].flag &&
+		    option_flags[k].flag != (MS_BIND | MS_REC) && n < max)
+			out[n++] = option_flags[k].name;
+	return n;
+}
+
 int
 rootfs_mount_options(const char *const *options, size_t n, unsigned long *flags, char *data,
 		     size_t size)

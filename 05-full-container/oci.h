@@ -141,6 +141,18 @@ struct oci_spec {
 	json_t *process_json; /* exec --process FILE, owned; NULL */
 };
 
+/* linux.namespaces' type words and their CLONE_NEW* flags. */
+struct oci_ns_kind {
+	const char *type;
+	int flag;
+};
+extern const struct oci_ns_kind oci_ns_kinds[8];
+
+/* `nutshell spec` (oci_default.c): the default config.json, with the
+ * launcher's defaults (ctr.h, lessons 03 and 04); ROOTLESS as `runc spec
+ * --rootless` changes it. A new object, or NULL with the record set. */
+json_t *oci_default_spec(int rootless);
+
 /* linux.resources R into spec's resource fields (memory, memory_swap,
  * pids, cpu_max, cpu_weight); also update --resources. 0, or -1. */
 int oci_resources_parse(json_t *r, struct oci_spec *spec);
