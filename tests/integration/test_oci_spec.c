@@ -381,6 +381,91 @@ START_TEST(oci_ps_without_ps)
 }
 END_TEST
 
+/* SRC with every FROM replaced by TO, into out. */
+static void
+replace(const char *src, const char *from, const char *to, char *out, size_t size)
+{
+	size_t n = 0, len = strlen(from);
+	const char *p;
+
+	while ((p = strstr(src, from)) && n < size) {
+		n += (size_t)snprintf(out + n, size - n, "%.*s%s", (int)(p - src), src, to);
+		src = p + len;
+	}
+	if (n < size)
+		snprintf(out + n, size - n, "%s", src);
+}
+
+/* Worksheet 05, step 13, its commands as written (sudo dropped, /tmp/sb
+ * and the toolkit's paths made the test's), and what it says you will
+ * see: the refusal line, 42, created, running with the same pid, stopped
+ * with pid 0, and "does not exist" after delete. */
+START_TEST(oci_spec_worksheet_step)
+{
+	static char sheet[1 << 17];
+	char path[PATH_MAX + 64], cmd[6][4096], line[14][4096], out[14][4096], where[PATH_MAX];
+	int rc[14], n = 0;
+	pid_t pid = 0;
+	json_error_t e;
+
+	snprintf(path, sizeof(path), "%s/lessons/05-full-container.md", top());
+	const char *t = strstr(read_text_file(path, sheet, sizeof(sheet)), "## Step 13:");
+	ck_assert_ptr_nonnull(t);
+	const char *stop = strstr(t, "What you will see");
+	ck_assert_ptr_nonnull(stop);
+	snprintf(where, sizeof(where), "%s/sb", dir);
+	for (const char *p = strstr(t, "\n    "); p && p < stop; p = strstr(p + 1, "\n    ")) {
+		ck_assert_int_lt(n, 14);
+		snprintf(cmd[0], sizeof(cmd[0]), "%.*s", (int)strcspn(p + 5, "\n"), p + 5);
+		replace(cmd[0], "sudo ", "", cmd[1], sizeof(cmd[1]));
+		replace(cmd[1], "./05-full-container/nutshell", nutshell, cmd[2], sizeof(cmd[2]));
+		replace(cmd[2], "images/busybox", "IMAGE", cmd[3], sizeof(cmd[3]));
+		snprintf(path, sizeof(path), "%s/images/busybox", top());
+		replace(cmd[3], "IMAGE", path, cmd[4], sizeof(cmd[4]));
+		replace(cmd[4], "/tmp/sb", where, line[n], sizeof(line[n]));
+		n++;
+	}
+	ck_assert_int_eq(n, 14);
+	for (int i = 0; i < n; i++) {
+		rc[i] = sh(out[i], sizeof(out[i]), "%s", line[i]);
+		/* The kill: we are init's subreaper, and reap it. */
+		if (strstr(line[i], " kill s1 KILL") && pid > 0)
+			ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+		if (!strstr(line[i], " state s1") || rc[i] != 0)
+			continue;
+		json_t *s = json_loads(out[i], 0, &e);
+		ck_assert_msg(s != NULL, "%s: %s", line[i], out[i]);
+		if (!pid)
+			pid = (pid_t)json_integer_value(json_object_get(s, "pid"));
+		json_decref(s);
+	}
+	for (int i = 0; i < n; i++)
+		if (!strstr(line[i], " spec ") && !strstr(line[i], " state s1"))
+			ck_assert_msg(rc[i] == 0, "%s: exit %d: %s", line[i], rc[i], out[i]);
+	ck_assert_msg(strstr(line[2], " spec ") && rc[2] == 1, "%s: exit %d", line[2], rc[2]);
+	snprintf(path, sizeof(path),
+		 "nutshell: spec: %s/config.json exists already: remove it first\n", where);
+	ck_assert_str_eq(out[2], path);
+	ck_assert_str_eq(out[3], "42\n");
+	const char *status[] = {"created", "running", "stopped"};
+	const int state_line[] = {6, 8, 10};
+	for (int k = 0; k < 3; k++) {
+		const char *l = line[state_line[k]];
+		ck_assert_msg(strstr(l, " state s1"), "line %d: %s", state_line[k], l);
+		json_t *s = json_loads(out[state_line[k]], 0, &e);
+		ck_assert_msg(s != NULL, "%s: %s", l, out[state_line[k]]);
+		ck_assert_str_eq(json_string_value(json_object_get(s, "status")), status[k]);
+		ck_assert_int_eq(json_integer_value(json_object_get(s, "pid")), k < 2 ? pid : 0);
+		json_decref(s);
+	}
+	ck_assert_int_gt(pid, 1);
+	ck_assert_msg(strstr(line[12], " state s1") && rc[12] == 1, "%s", line[12]);
+	ck_assert_str_eq(out[12], "nutshell: container s1 does not exist\n");
+	ck_assert_int_eq(access(where, F_OK), -1);
+	engine_expect_nothing_left(&eng, "oci-s1", "sb-state");
+}
+END_TEST
+
 Suite *
 suite_oci_spec(void)
 {
@@ -395,6 +480,7 @@ suite_oci_spec(void)
 	    {"oci_spec_bundle_lifecycle", oci_spec_bundle_lifecycle},
 	    {"oci_spec_umoci_lifecycle", oci_spec_umoci_lifecycle},
 	    {"oci_ps_without_ps", oci_ps_without_ps},
+	    {"oci_spec_worksheet_step", oci_spec_worksheet_step},
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
