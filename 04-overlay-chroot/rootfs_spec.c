@@ -183,11 +183,14 @@ rootfs_mount_words(unsigned long flags, const char **out, size_t max)
 {
 	size_t n = 0;
 
-	for (size_t k = 0; k < sizeof(option_flags) / sizeof(option_flags[0]); k++)
-		if (!option_flags[k].clear &&
-		    (flags & option_flags[k].flag) == option_flags[k].flag &&
-		    option_flags[k].flag != (MS_BIND | MS_REC) && n < max)
-			out[n++] = option_flags[k].name;
+	for (size_t k = 0; k < sizeof(option_flags) / sizeof(option_flags[0]); k++) {
+		unsigned long f = option_flags[k].flag;
+		/* A recursive bind is "rbind" alone, not "bind" too. */
+		if (option_flags[k].clear || (flags & f) != f ||
+		    (f == MS_BIND && (flags & MS_REC)) || n == max)
+			continue;
+		out[n++] = option_flags[k].name;
+	}
 	return n;
 }
 

@@ -11,11 +11,12 @@
  *	  kill [--all] ID [SIGNAL]                    TERM by default
  *	  delete [--force] ID                         everything of ID gone
  *	  features                                    what nutshell implements
+ *	  spec [--bundle DIR] [--rootless]            a default config.json
  *	  exec, pause, resume, ps, update             (oci_exec.c, oci_control.c)
  *
  * The files (oci.c the command line, oci_state.c the state directory,
- * oci_spec.c config.json, oci_create.c the init process, oci_mount.c its
- * mounts, oci_seccomp.c its filter) use the lessons' helpers: namespaces
+ * oci_spec.c config.json, oci_default.c the one `spec` writes, oci_create.c
+ * the init process, oci_mount.c its mounts, oci_seccomp.c its filter) use the lessons' helpers: namespaces
  * (01), cgroups (02), capabilities and seccomp (03), mounts and pivot_root
  * (04). Runtime commands exit 1 on error with one line (runc's convention).
  */

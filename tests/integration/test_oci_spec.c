@@ -85,19 +85,8 @@ setup(void)
 
 /* `nutshell --root DIR/root ARGS` in the test's directory; its output
  * (stdout and stderr) into out. */
-#define OCI(out, ...) oci(out, sizeof(out), __VA_ARGS__)
-static int oci(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int
-oci(char *out, size_t size, const char *fmt, ...)
-{
-	char args[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	return sh(out, size, "%s --root %s/root %s", nutshell, dir, args);
-}
+#define OCI(out, fmt, ...)                                                                         \
+	sh(out, sizeof(out), "%s --root %s/root " fmt, nutshell, dir, ##__VA_ARGS__)
 
 /* A bundle DIR/NAME whose root is a copy of the default image and whose
  * config.json is nutshell spec's (with OPTS), then ARGS (a JSON array) as
