@@ -193,10 +193,11 @@ deps:
 book-deps:
 	@scripts/deps.sh book
 # The engines that drive nutshell as an OCI runtime (suites oci-podman,
-# oci-containerd, oci-docker).
+# oci-containerd, oci-docker), and umoci (suite oci-spec, make bench).
 engine-deps:
 	@scripts/deps.sh engines
-# nutshell as an OCI runtime: its own suite, then driven by podman,
+# nutshell as an OCI runtime: its own suites (oci, oci-spec: every suite
+# whose name starts with oci), then driven by podman,
 # containerd and docker (each started privately by its suite; make engine-deps), and
 # the host check that nothing of theirs is left.
 .PHONY: check-oci
