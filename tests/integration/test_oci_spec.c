@@ -88,6 +88,16 @@ setup(void)
 #define OCI(out, fmt, ...)                                                                         \
 	sh(out, sizeof(out), "%s --root %s/root " fmt, nutshell, dir, ##__VA_ARGS__)
 
+/* No cgroup named NAME, nothing in the test's runtime root STATE. */
+static void
+nothing_left(const char *name, const char *state)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, state);
+	engine_expect_nothing_left(&eng, name, path);
+}
+
 /* A bundle DIR/NAME whose root is a copy of the default image and whose
  * config.json is nutshell spec's (with OPTS), then ARGS (a JSON array) as
  * process.args and no terminal. */
@@ -187,7 +197,7 @@ lifecycle(const char *id, const char *bundle, const char *annotation)
 	snprintf(text, sizeof(text), "container %s does not exist", id);
 	ck_assert_msg(strstr(out, text) != NULL, "state after delete: %s", out);
 	snprintf(name, sizeof(name), "oci-%s", id);
-	engine_expect_nothing_left(&eng, name, "root");
+	nothing_left(name, "root");
 }
 
 /* What `nutshell spec` writes: runc spec's frame, and the container it
@@ -252,7 +262,7 @@ START_TEST(oci_spec_defaults)
 	snprintf(path, sizeof(path), "%s/s1.out", dir);
 	ck_assert_str_eq(read_text_file(path, out, sizeof(out)), ran);
 	ck_assert_int_eq(OCI(out, "delete s1"), 0);
-	engine_expect_nothing_left(&eng, "oci-s1", "root");
+	nothing_left("oci-s1", "root");
 }
 END_TEST
 
@@ -298,7 +308,7 @@ START_TEST(oci_spec_refusals)
 	ck_assert_int_eq(OCI(out, "create --bundle r r1 </dev/null"), 1);
 	ck_assert_str_eq(out, "nutshell: config.json: linux.uidMappings: not supported by "
 			      "nutshell\n");
-	engine_expect_nothing_left(&eng, "oci-r1", "root");
+	nothing_left("oci-r1", "root");
 }
 END_TEST
 
@@ -366,7 +376,7 @@ START_TEST(oci_ps_without_ps)
 	ck_assert_int_eq(OCI(out, "kill p1 KILL"), 0);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert_int_eq(OCI(out, "delete p1"), 0);
-	engine_expect_nothing_left(&eng, "oci-p1", "root");
+	nothing_left("oci-p1", "root");
 }
 END_TEST
 
@@ -451,7 +461,7 @@ START_TEST(oci_spec_worksheet_step)
 	ck_assert_msg(strstr(line[12], " state s1") && rc[12] == 1, "%s", line[12]);
 	ck_assert_str_eq(out[12], "nutshell: container s1 does not exist\n");
 	ck_assert_int_eq(access(where, F_OK), -1);
-	engine_expect_nothing_left(&eng, "oci-s1", "sb-state");
+	nothing_left("oci-s1", "sb-state");
 }
 END_TEST
 
