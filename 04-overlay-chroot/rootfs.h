@@ -335,6 +335,11 @@ struct rootfs_mount_spec {
 int rootfs_mount_options(const char *const *options, size_t n, unsigned long *flags, char *data,
 			 size_t size);
 
+/* The other way: the option words ("ro", "nosuid" ...) that set FLAGS, as
+ * rootfs_mount_options() reads them back, into out (room for MAX); how
+ * many. `nutshell spec` writes the launcher's mounts with them. */
+size_t rootfs_mount_words(unsigned long flags, const char **out, size_t max);
+
 /* How the process enters the new root (root.path in OCI is always pivoted
  * into, or chroot'ed with "noPivotRoot" where pivot_root cannot work). */
 enum rootfs_enter {

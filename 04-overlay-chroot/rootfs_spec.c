@@ -178,6 +178,22 @@ static const struct {
     {"nostrictatime", 1, MS_STRICTATIME},
 };
 
+size_t
+rootfs_mount_words(unsigned long flags, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < sizeof(option_flags) / sizeof(option_flags[0]); k++) {
+		unsigned long f = option_flags[k].flag;
+		/* A recursive bind is "rbind" alone, not "bind" too. */
+		if (option_flags[k].clear || (flags & f) != f ||
+		    (f == MS_BIND && (flags & MS_REC)) || n == max)
+			continue;
+		out[n++] = option_flags[k].name;
+	}
+	return n;
+}
+
 int
 rootfs_mount_options(const char *const *options, size_t n, unsigned long *flags, char *data,
 		     size_t size)

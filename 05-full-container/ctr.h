@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "../03-capabilities/sc.h"
+#include "../04-overlay-chroot/rootfs.h"
 
 #include <poll.h>
 #include <sys/capability.h>
@@ -27,6 +28,26 @@ enum { CTR_EXIT_SETUP = 125, CTR_EXIT_NOEXEC = 126, CTR_EXIT_NOTFOUND = 127 };
 #define CTR_MAX_ENV  128
 #define CTR_MAX_VOL  32
 #define CTR_MAX_CAPS 64
+
+/* The launcher's defaults that are not options' values, shared with
+ * `nutshell spec` (oci_default.c), which writes them as a config.json. */
+/* The pids limit when --pids-limit is not given: a fork bomb stops there
+ * (podman's --pids-limit default, containers.conf pids_limit; crun and
+ * runc set only what the config says, and Docker sets no pids limit). */
+#define CTR_DEFAULT_PIDS "2048"
+/* The environment's PATH when the image gives none. */
+#define CTR_DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+/* RLIMIT_NOFILE, soft and hard: the value of `runc spec`'s template
+ * config.json (the runtime spec has no rlimit default): a runaway program
+ * cannot pin the host's file table. */
+#define CTR_NOFILE 1024
+/* The namespaces clone(2) makes (nutshell.c); the network one is added
+ * unless --network host, the cgroup one is unshared from inside, once the
+ * child is in its cgroup (inside.c). */
+#define CTR_CLONE_NAMESPACES (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID)
+/* /proc and /sys, as every container gets them (inside.c): the flags procfs
+ * gets on every distribution (and in Docker); sysfs read-only. */
+extern const struct rootfs_mount_spec ctr_proc_sys_mounts[2];
 
 /* --layer: overlayfs stacks up to 500; a command line needs far fewer. */
 #define CTR_MAX_LAYERS 64

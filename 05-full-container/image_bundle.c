@@ -15,6 +15,7 @@
  * (image-spec conversion.md: Entrypoint+Cmd -> process.args, Env, WorkingDir
  * -> cwd, User -> process.user) and the defaults of `runc spec`.
  */
+#include "../03-capabilities/caps.h"
 #include "../04-overlay-chroot/rootfs.h"
 #include "../04-overlay-chroot/store.h"
 #include "../common/err.h"
@@ -36,24 +37,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The capabilities docker and podman give a container (runc spec's set
- * plus what engines add); the masked and read-only paths are Docker's, as
- * nutshell run uses them (rootfs.h). */
-static const char *const default_caps[] = {"CAP_CHOWN",
-					   "CAP_DAC_OVERRIDE",
-					   "CAP_FSETID",
-					   "CAP_FOWNER",
-					   "CAP_MKNOD",
-					   "CAP_NET_RAW",
-					   "CAP_SETGID",
-					   "CAP_SETUID",
-					   "CAP_SETFCAP",
-					   "CAP_SETPCAP",
-					   "CAP_NET_BIND_SERVICE",
-					   "CAP_SYS_CHROOT",
-					   "CAP_KILL",
-					   "CAP_AUDIT_WRITE",
-					   NULL};
+/* The capabilities are the launcher's (lesson 03's caps_default_names,
+ * Docker's 14); the masked and read-only paths are Docker's, as nutshell
+ * run uses them (rootfs.h). */
 static json_t *
 strings(const char *const *s)
 {
@@ -218,7 +204,7 @@ spec(const struct store_image *im, const char *rootfs, char **cmd, int ncmd)
 		json_decref(env);
 		return NULL;
 	}
-	json_t *caps = strings(default_caps), *spec;
+	json_t *caps = strings(caps_default_names), *spec;
 	spec = json_pack(
 	    "{s:s, s:{s:b, s:{s:I, s:I}, s:o, s:o, s:s, s:{s:O, s:O, s:O}, s:b,"
 	    " s:[{s:s, s:i, s:i}]},"

@@ -110,6 +110,14 @@ cgroup_mounts(struct rootfs_mount_spec *m)
 }
 /* >>> cgroup-mounts */
 
+/* The flags procfs gets on every distribution (and in Docker); sysfs
+ * read-only: a container may read /sys, not write the host's settings
+ * through it. */
+const struct rootfs_mount_spec ctr_proc_sys_mounts[2] = {
+    {"/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL},
+    {"/sys", "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL},
+};
+
 static void
 stamp_mounts(void)
 {
@@ -169,13 +177,8 @@ setup_root(const struct ctr_child *ch)
 					       MS_BIND | MS_REC | MS_NODEV | MS_NOSUID |
 						   (cfg->vol[i].read_only ? MS_RDONLY : 0),
 					       NULL};
-	/* The flags procfs gets on every distribution (and in Docker); sysfs
-	 * read-only: a container may read /sys, not write the host's
-	 * settings through it. */
-	mounts[n++] = (struct rootfs_mount_spec){"/proc", "proc", "proc",
-						 MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL};
-	mounts[n++] = (struct rootfs_mount_spec){
-	    "/sys", "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL};
+	for (size_t i = 0; i < 2; i++)
+		mounts[n++] = ctr_proc_sys_mounts[i];
 	n += cgroup_mounts(mounts + n);
 	spec.nmounts = n;
 	if (rootfs_setup(&spec) == -1)
@@ -266,13 +269,13 @@ setup_process(const struct ctr_child *ch)
 {
 	const struct ctr_config *cfg = ch->cfg;
 	const char *dir = cfg->workdir ? cfg->workdir : "/";
-	/* The value of `runc spec`'s template config.json (the runtime spec has
-	 * no rlimit default): a runaway program cannot pin the host's file table. */
-	struct rlimit nofile = {1024, 1024};
+	/* CTR_NOFILE: `runc spec`'s value (ctr.h). */
+	struct rlimit nofile = {CTR_NOFILE, CTR_NOFILE};
 
 	trace_phase("process", "limits, terminal, working directory, environment");
 	if (TRACE(setrlimit(RLIMIT_NOFILE, &nofile), "prlimit64",
-		  "0, RLIMIT_NOFILE, {rlim_cur=1024, rlim_max=1024}, NULL") == -1)
+		  "0, RLIMIT_NOFILE, {rlim_cur=%d, rlim_max=%d}, NULL", CTR_NOFILE,
+		  CTR_NOFILE) == -1)
 		return err_sys("setrlimit(RLIMIT_NOFILE)");
 	if (ch->chan.tty[1] >= 0) {
 		int tty = ctr_tty_open_inside(ch->chan.tty[1]);

@@ -520,7 +520,7 @@ make_scratch_and_cgroup(void)
 static pid_t
 start_child(struct ctr_channels *chan)
 {
-	unsigned long flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | SIGCHLD;
+	unsigned long flags = CTR_CLONE_NAMESPACES | SIGCHLD;
 
 	trace_phase("namespaces", "clone(2) into new namespaces; from outside: the id maps and "
 				  "the veth; inside: hostname, network (lesson 01)");

@@ -43,7 +43,7 @@
 
 static const char *const commands[] = {"create", "start",    "state", "kill",  "delete",
 				       "list",	 "features", "exec",  "pause", "resume",
-				       "ps",	 "update",   NULL};
+				       "ps",	 "update",   "spec",  NULL};
 
 /* Global options that take a value (--root DIR or --root=DIR). */
 static int
@@ -504,6 +504,62 @@ cmd_features(void)
 	return 0;
 }
 
+/* spec: BUNDLE/config.json, nutshell's defaults (oci_default.c); never
+ * over an existing one (runc spec's rule). Written to a temporary file in
+ * the bundle and linked into place: a file that appears meanwhile is not
+ * overwritten either. */
+static int
+cmd_spec(int argc, char **argv, int i)
+{
+	struct opt opts[] = {
+	    {"--bundle", "-b", 1, NULL}, {"--rootless", NULL, 0, NULL}, {NULL, NULL, 0, NULL}};
+	char path[4096], tmp[4096 + 16];
+	json_t *spec = NULL;
+	int rc = -1;
+
+	if ((i = parse_opts(argc, argv, i, opts)) == -1 ||
+	    operands(argc, i, 0, 0, "spec [--bundle DIR] [--rootless]") == -1)
+		return fail();
+	const char *bundle = opts[0].value ? opts[0].value : ".";
+	if (snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int)sizeof(path)) {
+		err_set(ENAMETOOLONG, "spec --bundle '%s': too long", bundle);
+		return fail();
+	}
+	snprintf(tmp, sizeof(tmp), "%s/.config.XXXXXX", bundle);
+	if (!(spec = oci_default_spec(opts[1].value != NULL)))
+		return fail();
+	/* The bundle's config.json is read by the runtime only, but engines
+	 * and users read it: 0644, as runc writes it. */
+	int fd = mkstemp(tmp);
+	if (fd == -1) {
+		err_sys("spec: bundle '%s'", bundle);
+		goto out;
+	}
+	if (fchmod(fd, 0644) == -1 || json_dumpfd(spec, fd, JSON_INDENT(2)) == -1 ||
+	    write(fd, "\n", 1) != 1) {
+		err_sys("spec: writing %s", tmp);
+		close(fd);
+		goto unlink;
+	}
+	if (close(fd) == -1) {
+		err_sys("spec: writing %s", tmp);
+		goto unlink;
+	}
+	if (link(tmp, path) == -1) {
+		if (errno == EEXIST)
+			err_set(EEXIST, "spec: %s exists already: remove it first", path);
+		else
+			err_sys("spec: %s", path);
+		goto unlink;
+	}
+	rc = 0;
+unlink:
+	unlink(tmp);
+out:
+	json_decref(spec);
+	return rc == -1 ? fail() : 0;
+}
+
 /* update: linux.resources from --resources FILE (- for stdin: what
  * containerd's shim sends for docker update), then the flags runc has. */
 static int
@@ -616,6 +672,8 @@ oci_main(int argc, char **argv)
 		return cmd_list();
 	if (strcmp(cmd, "exec") == 0)
 		return cmd_exec(argc, argv, i);
+	if (strcmp(cmd, "spec") == 0)
+		return cmd_spec(argc, argv, i);
 
 	int update = strcmp(cmd, "update") == 0, ps = strcmp(cmd, "ps") == 0;
 	struct opt common[] = {{"--all", "-a", 0, NULL},

@@ -11,11 +11,12 @@
  *	  kill [--all] ID [SIGNAL]                    TERM by default
  *	  delete [--force] ID                         everything of ID gone
  *	  features                                    what nutshell implements
+ *	  spec [--bundle DIR] [--rootless]            a default config.json
  *	  exec, pause, resume, ps, update             (oci_exec.c, oci_control.c)
  *
  * The files (oci.c the command line, oci_state.c the state directory,
- * oci_spec.c config.json, oci_create.c the init process, oci_mount.c its
- * mounts, oci_seccomp.c its filter) use the lessons' helpers: namespaces
+ * oci_spec.c config.json, oci_default.c the one `spec` writes, oci_create.c
+ * the init process, oci_mount.c its mounts, oci_seccomp.c its filter) use the lessons' helpers: namespaces
  * (01), cgroups (02), capabilities and seccomp (03), mounts and pivot_root
  * (04). Runtime commands exit 1 on error with one line (runc's convention).
  */
@@ -140,6 +141,18 @@ struct oci_spec {
 	json_t *annotations;
 	json_t *process_json; /* exec --process FILE, owned; NULL */
 };
+
+/* linux.namespaces' type words and their CLONE_NEW* flags. */
+struct oci_ns_kind {
+	const char *type;
+	int flag;
+};
+extern const struct oci_ns_kind oci_ns_kinds[8];
+
+/* `nutshell spec` (oci_default.c): the default config.json, with the
+ * launcher's defaults (ctr.h, lessons 03 and 04); ROOTLESS as `runc spec
+ * --rootless` changes it. A new object, or NULL with the record set. */
+json_t *oci_default_spec(int rootless);
 
 /* linux.resources R into spec's resource fields (memory, memory_swap,
  * pids, cpu_max, cpu_weight); also update --resources. 0, or -1. */

@@ -168,7 +168,11 @@ ps_table(json_t *pids, char **argv, int argc)
 	}
 	if (f)
 		fclose(f);
-	waitpid(pid, &status, 0);
+	if (waitpid(pid, &status, 0) == -1)
+		return err_sys("waitpid ps");
+	/* 127: the child's execvp failed (no ps(1) in PATH; procps). */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && column == -1)
+		return err_set(ENOENT, "ps: ps(1) not found in PATH (install procps)");
 	if (column == -1)
 		return err_set(EINVAL, "ps: no PID column in its output (its options: keep the "
 				       "default format's PID)");

@@ -197,17 +197,16 @@ parse_process(json_t *p, struct oci_spec *s)
 	return 0;
 }
 
+const struct oci_ns_kind oci_ns_kinds[8] = {{"pid", CLONE_NEWPID},   {"network", CLONE_NEWNET},
+					    {"mount", CLONE_NEWNS},  {"ipc", CLONE_NEWIPC},
+					    {"uts", CLONE_NEWUTS},   {"cgroup", CLONE_NEWCGROUP},
+					    {"user", CLONE_NEWUSER}, {"time", CLONE_NEWTIME}};
+
 /* The namespaces: made (no path) or joined (path, setns(2)). */
 static int
 parse_namespaces(json_t *a, struct oci_spec *s)
 {
-	static const struct {
-		const char *type;
-		int flag;
-	} kinds[] = {{"pid", CLONE_NEWPID},   {"network", CLONE_NEWNET},
-		     {"mount", CLONE_NEWNS},  {"ipc", CLONE_NEWIPC},
-		     {"uts", CLONE_NEWUTS},   {"cgroup", CLONE_NEWCGROUP},
-		     {"user", CLONE_NEWUSER}, {"time", CLONE_NEWTIME}};
+	const struct oci_ns_kind *kinds = oci_ns_kinds;
 	json_t *v;
 	size_t i;
 

@@ -26,10 +26,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The pids limit when --pids-limit is not given: a fork bomb stops there
- * (podman's --pids-limit default, containers.conf pids_limit; crun and
- * runc set only what the config says, and Docker sets no pids limit). */
-#define CTR_DEFAULT_PIDS "2048"
 /* The size of the container's writable layer when --storage-size is not
  * given: a tmpfs of this size= (BOOK.md, "The defaults, and why"). */
 #define CTR_DEFAULT_STORAGE "1G"
@@ -569,9 +565,7 @@ void
 ctr_parse(struct ctr_config *c, int argc, char **argv)
 {
 	struct trace_prog p = prog;
-	static const char *base_env[] = {
-	    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-	};
+	static const char *base_env[] = {CTR_DEFAULT_PATH};
 	unsigned char rnd[6];
 
 	cfg = c;

@@ -82,6 +82,7 @@ static const struct {
     {"oci-podman", suite_oci_podman, "root to run podman with nutshell as its runtime"},
     {"oci-containerd", suite_oci_containerd, "root to run containerd with nutshell as its runtime"},
     {"oci-docker", suite_oci_docker, "root to run dockerd with nutshell as its runtime"},
+    {"oci-spec", suite_oci_spec, "root to run bundles with nutshell as an OCI runtime"},
     /* Last: it compares the host with the baseline taken before any ran. */
     {"host", suite_host, "root: it checks what the integration suites leave behind"},
 };

@@ -81,6 +81,7 @@ Suite *suite_oci(void);
 Suite *suite_oci_podman(void);
 Suite *suite_oci_containerd(void);
 Suite *suite_oci_docker(void);
+Suite *suite_oci_spec(void);
 Suite *suite_host(void);
 
 #endif

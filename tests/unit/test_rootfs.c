@@ -302,6 +302,29 @@ START_TEST(rootfs_mount_options_split)
 }
 END_TEST
 
+/* The words back: what rootfs_mount_options() reads gives the same flags
+ * (nutshell spec writes the launcher's mounts with them). */
+START_TEST(rootfs_mount_words_round_trip)
+{
+	const unsigned long cases[] = {MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				       MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				       MS_BIND | MS_REC | MS_RDONLY, MS_BIND | MS_NOSUID, 0};
+	const char *words[32];
+	unsigned long flags;
+	char data[64];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = rootfs_mount_words(cases[i], words, 32);
+		ck_assert_int_eq(rootfs_mount_options(words, n, &flags, data, sizeof(data)), 0);
+		ck_assert_msg(flags == cases[i], "0x%lx gave 0x%lx", cases[i], flags);
+	}
+	/* rbind alone, not bind and rbind. */
+	ck_assert_int_eq(rootfs_mount_words(MS_BIND | MS_REC, words, 32), 1);
+	ck_assert_str_eq(words[0], "rbind");
+	ck_assert_int_eq(rootfs_mount_words(MS_RDONLY | MS_NOSUID, words, 1), 1);
+}
+END_TEST
+
 Suite *
 suite_rootfs(void)
 {
@@ -313,6 +336,7 @@ suite_rootfs(void)
 	tcase_add_test(tc, rootfs_overlay_valid);
 	tcase_add_test(tc, rootfs_overlay_refused);
 	tcase_add_test(tc, rootfs_mount_options_split);
+	tcase_add_test(tc, rootfs_mount_words_round_trip);
 	tcase_add_test(tc, rootfs_overlay_too_many_layers);
 	tcase_add_test(tc, rootfs_resolve_inside);
 	tcase_add_test(tc, rootfs_resolve_refused);
