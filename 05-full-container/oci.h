@@ -133,6 +133,7 @@ struct oci_spec {
 	size_t nmounts;
 	const char *masked[OCI_MAX_PATHS + 1], *readonly_paths[OCI_MAX_PATHS + 1];
 	const char *cgroups_path;
+	char cgroup_path[1024]; /* where the cgroup goes (oci_cgroup_resolve) */
 	/* resources, in lesson 02's v2 vocabulary, "" when not given */
 	char memory[32], memory_swap[32], pids[32], cpu_max[48], cpu_weight[32];
 	json_t *seccomp; /* linux.seccomp, or NULL */
@@ -219,10 +220,34 @@ int oci_protect_root(const struct oci_spec *spec);
  * there is none. -1 with the record set. */
 int oci_seccomp_build(json_t *seccomp, struct sc_bpf *out);
 
-/* ---- through the container's cgroup (oci_control.c) ---- */
+/* ---- where the cgroup goes (oci_cgroup.c) ---- */
+
+/* linux.cgroupsPath of container ID as the path to make into out:
+ * absolute ("/docker/ID": from each hierarchy's root), relative (beneath
+ * nutshell's own cgroup), "" as "/ID"; with SYSTEMD (--systemd-cgroup)
+ * "slice:prefix:name" as the cgroupfs path systemd would give it
+ * ("/slice.slice/prefix-name.scope"). 0; 1 when a systemd path was mapped
+ * (the caller warns: nutshell has no D-Bus client); -1 with the record set. */
+int oci_cgroup_resolve(const char *cgroups_path, const char *id, int systemd, char *out,
+		       size_t size);
 
 struct cg;
 struct cg_layout;
+
+/* Plans, records (in DIR) and makes the cgroup PATH (oci_cgroup_resolve's)
+ * in each hierarchy of L holding one of WANTED, with the parents it needs
+ * (recorded in DIR/cgroup.path). 0, or -1 with the record set. */
+int oci_cgroup_make(const char *path, const char *dir, struct cg *cg, const struct cg_layout *l,
+		    const char *const wanted[]);
+
+/* The name of the cgroup recorded in DIR, into out ("oci-ID" when none). */
+int oci_cgroup_leaf(const char *dir, char *out, size_t size);
+
+/* Removes the parents oci_cgroup_make() made that are empty now, and the
+ * record DIR/cgroup.path. */
+void oci_cgroup_remove_parents(const char *dir);
+
+/* ---- through the container's cgroup (oci_control.c) ---- */
 
 /* The cgroup create recorded in DIR (ROOT/ID/cgroups) into cg; with
  * CONTROLLERS, L also says which controllers each v1 hierarchy holds (from

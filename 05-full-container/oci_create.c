@@ -321,14 +321,12 @@ init_main(void *arg)
 }
 /* >>> oci-init */
 
-/* The cgroup (lesson 02): named oci-ID beneath our own cgroup - not
- * nutshell-ID, which `nutshell run` reclaims when no run holds it. */
+/* The cgroup (lesson 02), where linux.cgroupsPath says (oci_cgroup.c). */
 static int
 make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_layout *l)
 {
 	const char *wanted[] = {"memory", "pids", "cpu", NULL, NULL, NULL};
 	size_t n = 3;
-	char name[64];
 	int dh;
 
 	if (cg_layout_detect(l) == -1)
@@ -342,20 +340,9 @@ make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_
 		wanted[n++] = "devices";
 	if (cg_prepare(l, wanted) == -1)
 		return err_prefix("cgroup");
-	/* The id may be 64 hex digits (podman, docker): the cgroup's name fits
-	 * in 64 bytes with the first 48. */
-	snprintf(name, sizeof(name), "oci-%.48s", strrchr(dir, '/') + 1);
-	if (s->cgroups_path && *s->cgroups_path)
-		trace_note("linux.cgroupsPath %s: made as %s beneath nutshell's own cgroup",
-			   s->cgroups_path, name);
-	if (cg_plan(cg, l, NULL, name, wanted) == -1)
-		return err_prefix("cgroup %s", name);
-	if (ctr_record_cgroups(dir, cg) == -1)
-		return err_prefix("cgroup %s", name);
-	if (cg_make(cg) == -1)
-		return err_prefix("cgroup %s", name);
-	if (ctr_record_cgroups(dir, cg) == -1)
-		return err_prefix("cgroup %s", name);
+	/* linux.cgroupsPath, resolved by create (oci_cgroup.c). */
+	if (oci_cgroup_make(s->cgroup_path, dir, cg, l, wanted) == -1)
+		return -1;
 	if (devices && cg_devices_allow(cg, cg_dev_default) == -1)
 		return err_prefix("cgroup devices");
 	if (oci_cgroup_limits(cg, s) == -1)
@@ -494,8 +481,9 @@ out:
 		oci_cgroup_remove(st->dir);
 	if (ret == -1) {
 		char path[4200];
-		const char *files[] = {"exec.fifo", "cgroups", "cgroups.new", "state.json"};
-		for (size_t i = 0; i < 4; i++) {
+		const char *files[] = {"exec.fifo", "cgroups", "cgroups.new", "state.json",
+				       "cgroup.path"};
+		for (size_t i = 0; i < 5; i++) {
 			snprintf(path, sizeof(path), "%s/%s", st->dir, files[i]);
 			unlink(path);
 		}
