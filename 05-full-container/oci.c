@@ -16,9 +16,11 @@
  * learner gives podman: `podman run --annotation org.nutshell.trace=F`),
  * --debug (the human trace on stderr), --step (that trace, pausing before
  * each call until Enter on the terminal: a learner steps through what an
- * engine asked for). A flag an engine passes that
- * nutshell has no use for (--systemd-cgroup, --no-pivot, --no-new-keyring,
- * ...) is accepted and noted in the trace, not fatal.
+ * engine asked for). --systemd-cgroup: a slice:prefix:name
+ * linux.cgroupsPath is made with cgroupfs where systemd would put it, with
+ * one warning line (oci_cgroup.c). A flag an engine passes that nutshell
+ * has no use for (--no-pivot, --no-new-keyring, ...) is accepted and noted
+ * in the trace, not fatal.
  *
  * Errors: one line on stderr, and with --log one record appended there
  * ({"level":"error","msg":...,"time":...} for json: podman reads the whole

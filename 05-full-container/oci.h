@@ -27,7 +27,9 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <jansson.h>
+#include "../02-cgroups/cgroup.h"
 #include "../03-capabilities/sc.h"
+#include "../04-overlay-chroot/rootfs.h"
 
 /* argv[1..] names one of the runtime's commands (after global options):
  * 1, else 0 (then it is `nutshell run` or `cleanup`). */
@@ -84,6 +86,7 @@ int oci_cgroup_remove(const char *dir);
 #define OCI_MAX_RLIMITS 16
 #define OCI_MAX_PATHS	64
 #define OCI_MAX_GROUPS	64
+#define OCI_MAX_DEVICES 32
 
 struct oci_mount {
 	const char *dest, *type, *source;
@@ -136,6 +139,13 @@ struct oci_spec {
 	char cgroup_path[1024]; /* where the cgroup goes (oci_cgroup_resolve) */
 	/* resources, in lesson 02's v2 vocabulary, "" when not given */
 	char memory[32], memory_swap[32], pids[32], cpu_max[48], cpu_weight[32];
+	/* linux.devices, made in /dev; linux.resources.devices' allow rules,
+	 * after lesson 02's default list (cg_dev_default), ended by a rule
+	 * whose access is NULL; dev_rules_set when config.json gave rules */
+	struct rootfs_dev_node devices[OCI_MAX_DEVICES];
+	size_t ndevices;
+	struct cg_dev_rule dev_rules[OCI_MAX_DEVICES + 16];
+	int dev_rules_set;
 	json_t *seccomp; /* linux.seccomp, or NULL */
 	json_t *sysctl;	 /* linux.sysctl, or NULL */
 	json_t *annotations;

@@ -343,7 +343,13 @@ make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_
 	/* linux.cgroupsPath, resolved by create (oci_cgroup.c). */
 	if (oci_cgroup_make(s->cgroup_path, dir, cg, l, wanted) == -1)
 		return -1;
-	if (devices && cg_devices_allow(cg, cg_dev_default) == -1)
+	/* linux.resources.devices' allows on top of the default list
+	 * (oci_spec.c); a rule given where no device cgroup can hold it is an
+	 * error, not ignored. */
+	if (s->dev_rules_set && !devices)
+		return err_set(EOPNOTSUPP, "linux.resources.devices: no devices hierarchy (v1) or "
+					   "cgroup2 tree nutshell may write here");
+	if (devices && cg_devices_allow(cg, s->dev_rules) == -1)
 		return err_prefix("cgroup devices");
 	if (oci_cgroup_limits(cg, s) == -1)
 		return -1;

@@ -43,9 +43,10 @@ sh(char *out, size_t size, const char *fmt, ...)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* A bundle whose process sleeps, with LINUX_EXTRA in "linux". */
+/* A bundle whose process runs ARGS (a JSON array), with LINUX_EXTRA in
+ * "linux". */
 static void
-write_config(const char *linux_extra)
+write_bundle(const char *args, const char *linux_extra)
 {
 	char path[128];
 
@@ -53,12 +54,21 @@ write_config(const char *linux_extra)
 	FILE *f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fprintf(f,
-		"{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sleep\",\"60\"],"
+		"{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":%s,"
 		"\"env\":[\"PATH=/bin\"],\"cwd\":\"/\"},\"root\":{\"path\":\"rootfs\"},"
-		"\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}],"
+		"\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+		"{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+		"\"options\":[\"nosuid\",\"mode=755\"]}],"
 		"\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"}]%s}}",
-		linux_extra);
+		args, linux_extra);
 	fclose(f);
+}
+
+/* A bundle whose process sleeps. */
+static void
+write_config(const char *linux_extra)
+{
+	write_bundle("[\"sleep\",\"60\"]", linux_extra);
 }
 
 static void
@@ -73,7 +83,8 @@ make_dir(void)
 	ck_assert_ptr_nonnull(realpath(rel, nutshell));
 	ck_assert_int_eq(sh(NULL, 0,
 			    "set -e; mkdir -p %s/bundle/rootfs/bin; cp /bin/busybox "
-			    "%s/bundle/rootfs/bin/; ln -s busybox %s/bundle/rootfs/bin/sleep",
+			    "%s/bundle/rootfs/bin/; for c in sh sleep stat; do ln -s busybox "
+			    "%s/bundle/rootfs/bin/$c; done",
 			    dir, dir, dir),
 			 0);
 }
@@ -253,6 +264,95 @@ START_TEST(oci_cgroups_path_refused)
 }
 END_TEST
 
+/* create ID, start it, wait for its end: what it printed. */
+static void
+run_to_end(const char *id, char *out, size_t size)
+{
+	char cmd[256], state[4096];
+	json_error_t e;
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "create --bundle bundle %s", id);
+	ck_assert_msg(oci(out, size, cmd) == 0, "create %s: %s", id, out);
+	snprintf(cmd, sizeof(cmd), "state %s", id);
+	ck_assert_int_eq(oci(state, sizeof(state), cmd), 0);
+	json_t *s = json_loads(state, 0, &e);
+	ck_assert_ptr_nonnull(s);
+	pid_t pid = (pid_t)json_integer_value(json_object_get(s, "pid"));
+	json_decref(s);
+	snprintf(cmd, sizeof(cmd), "start %s", id);
+	ck_assert_int_eq(oci(state, sizeof(state), cmd), 0);
+	/* Ours to reap: create left it to us, the subreaper. */
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	/* What it printed went where create's output went: that call's file. */
+	sh(out, size, "grep -h '^@' %s/call* 2>/dev/null; true", dir);
+	snprintf(cmd, sizeof(cmd), "delete %s", id);
+	ck_assert_int_eq(oci(state, sizeof(state), cmd), 0);
+}
+
+#define DEVICES                                                                                    \
+	",\"devices\":[{\"path\":\"/dev/fields-kmsg\",\"type\":\"c\",\"major\":1,\"minor\":11,"    \
+	"\"fileMode\":416,\"uid\":0,\"gid\":5},{\"path\":\"/dev/sub/fields-null\",\"type\":\"c\"," \
+	"\"major\":1,\"minor\":3,\"fileMode\":438,\"uid\":7,\"gid\":8}]"
+/* Each line the container prints begins with @ (run_to_end keeps those). */
+#define DEVICE_ARGS                                                                                \
+	"[\"sh\",\"-c\",\"stat -c '@%n %t:%T %a %u:%g' /dev/fields-kmsg /dev/sub/fields-null; "    \
+	": </dev/fields-kmsg && echo @kmsg opened || echo @kmsg refused; "                         \
+	"echo x >/dev/sub/fields-null && echo @null written\"]"
+
+/* linux.devices: each node made with its numbers, mode and owner;
+ * linux.resources.devices: the device cgroup lets the container open
+ * /dev/fields-kmsg (1:11, not on the default list) only when a rule allows
+ * it, whatever the node's mode: EPERM otherwise. */
+START_TEST(oci_devices)
+{
+	char out[4096];
+
+	write_bundle(DEVICE_ARGS, DEVICES);
+	run_to_end("d1", out, sizeof(out));
+	ck_assert_msg(strstr(out, "@/dev/fields-kmsg 1:b 640 0:5\n") &&
+			  strstr(out, "@/dev/sub/fields-null 1:3 666 7:8\n"),
+		      "nodes: %s", out);
+	ck_assert_msg(strstr(out, "@kmsg refused") && strstr(out, "@null written"),
+		      "without a rule: %s", out);
+	sh(NULL, 0, "rm -f %s/call*", dir);
+	write_bundle(DEVICE_ARGS, DEVICES ",\"resources\":{\"devices\":[{\"allow\":false,"
+					  "\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\","
+					  "\"major\":1,\"minor\":11,\"access\":\"r\"}]}");
+	run_to_end("d2", out, sizeof(out));
+	ck_assert_msg(strstr(out, "@kmsg opened") && strstr(out, "@null written"),
+		      "with the rule: %s", out);
+}
+END_TEST
+
+/* What nutshell cannot do, one line each, exit 1, nothing left. */
+START_TEST(oci_devices_refused)
+{
+	static const char *const bad[][2] = {
+	    {",\"resources\":{\"devices\":[{\"allow\":false,\"type\":\"c\",\"major\":1,\"minor\":3,"
+	     "\"access\":\"rwm\"}]}",
+	     "a deny rule for some devices: not supported"},
+	    {",\"resources\":{\"devices\":[{\"allow\":true,\"type\":\"x\",\"access\":\"r\"}]}",
+	     "expected a, c or b"},
+	    {",\"devices\":[{\"path\":\"/etc/x\",\"type\":\"c\",\"major\":1,\"minor\":3}]",
+	     "expected a path below /dev/"},
+	    {",\"devices\":[{\"path\":\"/dev/x\",\"type\":\"b\"}]", "expected major and minor"},
+	};
+	char out[2048], cmd[256];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_config(bad[i][0]);
+		snprintf(cmd, sizeof(cmd), "create --bundle bundle bad%zu", i);
+		ck_assert_int_eq(oci(out, sizeof(out), cmd), 1);
+		ck_assert_msg(strstr(out, bad[i][1]) && strchr(out, '\n') == out + strlen(out) - 1,
+			      "%s: %s", bad[i][0], out);
+		snprintf(cmd, sizeof(cmd), "%s/root/bad%zu", dir, i);
+		ck_assert_msg(lstat(cmd, &st) == -1, "%s left", cmd);
+	}
+}
+END_TEST
+
 Suite *
 suite_oci_fields(void)
 {
@@ -264,7 +364,9 @@ suite_oci_fields(void)
 	} tests[] = {{"oci_cgroups_path_absolute", oci_cgroups_path_absolute},
 		     {"oci_cgroups_path_relative_and_empty", oci_cgroups_path_relative_and_empty},
 		     {"oci_systemd_cgroup_mapped", oci_systemd_cgroup_mapped},
-		     {"oci_cgroups_path_refused", oci_cgroups_path_refused}};
+		     {"oci_cgroups_path_refused", oci_cgroups_path_refused},
+		     {"oci_devices", oci_devices},
+		     {"oci_devices_refused", oci_devices_refused}};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		TCase *tc = tcase_create(tests[i].name);
