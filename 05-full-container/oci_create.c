@@ -408,7 +408,7 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 	struct init_arg a = {.spec = spec, .c = c, .console_fd = -1, .fifo_fd = -1};
 	static struct cg_layout layout;
 	struct cg cg = {0};
-	int go[2] = {-1, -1}, report[2] = {-1, -1}, made_cgroup = 0, ret = -1;
+	int go[2] = {-1, -1}, report[2] = {-1, -1}, ret = -1;
 	char fifo[4200], msg[1024];
 	pid_t pid = -1;
 
@@ -439,7 +439,6 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 		}
 	if (make_cgroup(spec, st->dir, &cg, &layout) == -1)
 		goto out;
-	made_cgroup = 1;
 	if (pipe2(go, O_CLOEXEC) == -1 || pipe2(report, O_CLOEXEC) == -1) {
 		err_sys("pipe2");
 		goto out;
@@ -483,7 +482,8 @@ out:
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
-	if (ret == -1 && made_cgroup)
+	/* Also after make_cgroup() failed half-way: what its records name. */
+	if (ret == -1)
 		oci_cgroup_remove(st->dir);
 	if (ret == -1) {
 		char path[4200];
