@@ -39,7 +39,9 @@ sh(char *out, size_t size, const char *fmt, ...)
 }
 
 /* A bundle whose process runs ARGS (a JSON array), with LINUX_EXTRA in
- * "linux". */
+ * "linux". Its one capability, CAP_SYSLOG, is what opening /dev/kmsg
+ * needs where kernel.dmesg_restrict is 1 (syslog(2)): oci_devices' EPERM
+ * is then the device cgroup's alone. */
 static void
 write_bundle(const char *args, const char *linux_extra)
 {
@@ -50,7 +52,9 @@ write_bundle(const char *args, const char *linux_extra)
 	ck_assert_ptr_nonnull(f);
 	fprintf(f,
 		"{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":%s,"
-		"\"env\":[\"PATH=/bin\"],\"cwd\":\"/\"},\"root\":{\"path\":\"rootfs\"},"
+		"\"env\":[\"PATH=/bin\"],\"cwd\":\"/\",\"capabilities\":{\"bounding\":"
+		"[\"CAP_SYSLOG\"],\"effective\":[\"CAP_SYSLOG\"],\"permitted\":[\"CAP_SYSLOG\"]}},"
+		"\"root\":{\"path\":\"rootfs\"},"
 		"\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
 		"{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
 		"\"options\":[\"nosuid\",\"mode=755\"]}],"
