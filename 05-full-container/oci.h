@@ -145,6 +145,7 @@ struct oci_spec {
 	struct rootfs_dev_node devices[OCI_MAX_DEVICES];
 	size_t ndevices;
 	struct cg_dev_rule dev_rules[OCI_MAX_DEVICES + 16];
+	char dev_access[OCI_MAX_DEVICES + 16][4]; /* each rule's access, to narrow */
 	int dev_rules_set;
 	json_t *seccomp; /* linux.seccomp, or NULL */
 	json_t *sysctl;	 /* linux.sysctl, or NULL */

@@ -357,19 +357,38 @@ parse_devices(json_t *a, struct oci_spec *s)
 	return 0;
 }
 
+/* Does deny rule D cover all of allow rule A (1), part of it (-1, an
+ * allow-list cannot say that), or nothing of it (0)? */
+static int
+dev_covers(const struct cg_dev_rule *d, const struct cg_dev_rule *a)
+{
+	if ((d->type != 'a' && a->type != 'a' && d->type != a->type) ||
+	    (d->major != -1 && a->major != -1 && d->major != a->major) ||
+	    (d->minor != -1 && a->minor != -1 && d->minor != a->minor))
+		return 0;
+	return (d->type == 'a' || d->type == a->type) && (d->major == -1 || d->major == a->major) &&
+		       (d->minor == -1 || d->minor == a->minor)
+		   ? 1
+		   : -1;
+}
+
 /* linux.resources.devices: the device cgroup's rules, in order, the last
- * that matches deciding (runc). Lesson 02's is an allow-list - every
- * device denied but the defaults and the rules' allows - so a list that
- * begins by denying all is taken whole, and a deny of one device (which
- * could only take back an allow before it) is refused. */
+ * that matches deciding; runc puts its default list after them
+ * (specconv.AllowedDevices), so the defaults always hold. Lesson 02's is
+ * an allow-list - every device denied but the defaults and the allows
+ * here - so a deny takes its access back from the allows before it that
+ * it covers, and is nothing where none is (docker denies c 10:229, which
+ * nothing allowed). A deny that covers part of an earlier allow (c 136:3
+ * after c 136:*) cannot be said in an allow-list: refused. */
 static int
 parse_device_rules(json_t *a, struct oci_spec *s)
 {
-	size_t n = 0, i;
+	size_t n = 0, first, i;
 	json_t *v;
 
 	while (cg_dev_default[n].access)
 		s->dev_rules[n] = cg_dev_default[n], n++;
+	first = n;
 	s->dev_rules[n].access = NULL;
 	json_array_foreach(a, i, v)
 	{
@@ -377,8 +396,7 @@ parse_device_rules(json_t *a, struct oci_spec *s)
 		const char *access = json_string_value(json_object_get(v, "access"));
 		long long major = get_num(v, "major", -2, 0xfff),
 			  minor = get_num(v, "minor", -2, 0xfffff);
-		int allow = json_is_true(json_object_get(v, "allow"));
-		struct cg_dev_rule *r = &s->dev_rules[n];
+		struct cg_dev_rule rule;
 
 		s->dev_rules_set = 1;
 		if (type && strcmp(type, "a") != 0 && strcmp(type, "c") != 0 &&
@@ -395,29 +413,52 @@ parse_device_rules(json_t *a, struct oci_spec *s)
 			    "config.json: linux.resources.devices[%zu]: expected major and "
 			    "minor numbers and access of r, w, m",
 			    i);
-		if (!allow) {
-			if ((!type || strcmp(type, "a") == 0) && major == -2 && minor == -2 &&
-			    (!access || strcmp(access, "rwm") == 0))
-				continue; /* deny all: the allow-list's start */
-			return err_set(
-			    EOPNOTSUPP,
-			    "config.json: linux.resources.devices[%zu]: a deny rule for "
-			    "some devices: not supported by nutshell (an allow-list: every "
-			    "device it does not allow is denied)",
-			    i);
-		}
-		if (n == sizeof(s->dev_rules) / sizeof(s->dev_rules[0]) - 1)
-			return err_set(E2BIG, "config.json: linux.resources.devices: at most %d",
-				       OCI_MAX_DEVICES);
-		*r = (struct cg_dev_rule){
+		rule = (struct cg_dev_rule){
 		    .type = type ? type[0] : 'a',
 		    .major = major < 0 ? -1 : (int)major,
 		    .minor = minor < 0 ? -1 : (int)minor,
 		    .access = access ? access : "rwm",
 		    .what = "linux.resources.devices",
 		};
+		if (!json_is_true(json_object_get(v, "allow"))) {
+			for (size_t k = first; k < n; k++) {
+				int c = dev_covers(&rule, &s->dev_rules[k]);
+				if (c == -1)
+					return err_set(
+					    EOPNOTSUPP,
+					    "config.json: linux.resources.devices[%zu]: a deny "
+					    "rule for part of an earlier allow: not supported by "
+					    "nutshell (an allow-list)",
+					    i);
+				if (c == 0)
+					continue;
+				/* Its letters taken from that allow. */
+				char *acc = s->dev_access[k], *w = acc;
+				for (char *r = acc; *r; r++)
+					if (!strchr(rule.access, *r))
+						*w++ = *r;
+				*w = '\0';
+			}
+			continue;
+		}
+		if (n == sizeof(s->dev_rules) / sizeof(s->dev_rules[0]) - 1)
+			return err_set(E2BIG, "config.json: linux.resources.devices: at most %d",
+				       OCI_MAX_DEVICES);
+		snprintf(s->dev_access[n], sizeof(s->dev_access[n]), "%s", rule.access);
+		rule.access = s->dev_access[n];
+		s->dev_rules[n] = rule;
 		s->dev_rules[++n].access = NULL;
 	}
+	/* An allow all of whose access a deny took back: gone. */
+	size_t w = first;
+	for (size_t k = first; k < n; k++)
+		if (s->dev_access[k][0]) {
+			s->dev_rules[w] = s->dev_rules[k];
+			memmove(s->dev_access[w], s->dev_access[k], sizeof(s->dev_access[w]));
+			s->dev_rules[w].access = s->dev_access[w];
+			w++;
+		}
+	s->dev_rules[w].access = NULL;
 	return 0;
 }
 

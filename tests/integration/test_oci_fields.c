@@ -327,7 +327,10 @@ START_TEST(oci_devices)
 	sh(NULL, 0, "rm -f %s/call*", dir);
 	write_bundle(DEVICE_ARGS, DEVICES ",\"resources\":{\"devices\":[{\"allow\":false,"
 					  "\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\","
-					  "\"major\":1,\"minor\":11,\"access\":\"r\"}]}");
+					  "\"major\":1,\"minor\":11,\"access\":\"r\"},"
+					  /* docker's: denies what nothing allowed */
+					  "{\"allow\":false,\"type\":\"c\",\"major\":10,"
+					  "\"minor\":229,\"access\":\"rwm\"}]}");
 	run_to_end("d2", out, sizeof(out));
 	ck_assert_msg(strstr(out, "@kmsg opened") && strstr(out, "@null written"),
 		      "with the rule: %s", out);
@@ -338,9 +341,10 @@ END_TEST
 START_TEST(oci_devices_refused)
 {
 	static const char *const bad[][2] = {
-	    {",\"resources\":{\"devices\":[{\"allow\":false,\"type\":\"c\",\"major\":1,\"minor\":3,"
+	    {",\"resources\":{\"devices\":[{\"allow\":true,\"type\":\"c\",\"major\":136,"
+	     "\"access\":\"rwm\"},{\"allow\":false,\"type\":\"c\",\"major\":136,\"minor\":3,"
 	     "\"access\":\"rwm\"}]}",
-	     "a deny rule for some devices: not supported"},
+	     "a deny rule for part of an earlier allow: not supported"},
 	    {",\"resources\":{\"devices\":[{\"allow\":true,\"type\":\"x\",\"access\":\"r\"}]}",
 	     "expected a, c or b"},
 	    {",\"devices\":[{\"path\":\"/etc/x\",\"type\":\"c\",\"major\":1,\"minor\":3}]",
