@@ -369,6 +369,17 @@ enum rootfs_enter {
  * read-only after. mounted, when not NULL, is called once every mount is
  * made, just before the root is entered (the launcher stamps its timings).
  */
+/* A device node to make in the small /dev (OCI's linux.devices): PATH
+ * below /dev, MODE its type (S_IFCHR, S_IFBLK, S_IFIFO) and permissions,
+ * DEV its number (makedev), then owned by UID:GID. */
+struct rootfs_dev_node {
+	const char *path;
+	mode_t mode;
+	dev_t dev;
+	uid_t uid;
+	gid_t gid;
+};
+
 struct rootfs_spec {
 	const char *root;
 	const char *scratch;
@@ -380,6 +391,8 @@ struct rootfs_spec {
 	const struct rootfs_mount_spec *mounts;
 	size_t nmounts;
 	int dev;
+	const struct rootfs_dev_node *nodes; /* made in /dev before it is read-only */
+	size_t nnodes;
 	const char *const *masked;
 	const char *const *readonly_paths;
 	enum rootfs_enter enter;

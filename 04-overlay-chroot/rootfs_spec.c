@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 /* Where a detached tree is attached: SCRATCH/image or SCRATCH/layerN; a
@@ -240,6 +241,56 @@ in_dev(const char *destination)
 }
 
 /* <<< setup */
+/*
+ * The device nodes of OCI's linux.devices, in the tmpfs /dev just made
+ * (runc's createDevices: mknod(2), then chown(2); the mode again with
+ * chmod(2), which the umask does not touch). No component of a path may
+ * be a symlink: /dev holds /dev/fd -> /proc/self/fd, and a node made
+ * through it would land outside the root. A node already there (a
+ * default one) is replaced: config.json's wins, as in runc.
+ */
+static int
+make_nodes(const char *root, const struct rootfs_dev_node *nodes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct rootfs_dev_node *d = &nodes[i];
+		char path[PATH_MAX];
+		struct stat st;
+
+		if (strncmp(d->path, "/dev/", 5) != 0 || strstr(d->path, "/.") ||
+		    strstr(d->path, "//") || d->path[strlen(d->path) - 1] == '/')
+			return err_set(EINVAL, "device %s: expected a path below /dev", d->path);
+		snprintf(path, sizeof(path), "%s%s", root, d->path);
+		/* Its parents: directories of the tmpfs, made when missing. */
+		for (char *p = path + strlen(root) + 5; (p = strchr(p, '/')); p++) {
+			*p = '\0';
+			if (lstat(path, &st) == -1 &&
+			    TRACE(mkdir(path, 0755), "mkdir", "%s, 0755", trace_str(path)) == -1)
+				return err_sys("device %s: mkdir %s", d->path, path);
+			if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode))
+				return err_set(ENOTDIR, "device %s: %s is not a directory", d->path,
+					       path);
+			*p = '/';
+		}
+		if (lstat(path, &st) == 0) {
+			if (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode))
+				return err_set(EEXIST, "device %s: a directory or symlink is there",
+					       d->path);
+			if (unlink(path) == -1)
+				return err_sys("device %s", d->path);
+		}
+		if (TRACE(mknod(path, d->mode, d->dev), "mknodat",
+			  "AT_FDCWD, %s, 0%o, makedev(%u, %u)", trace_str(path), (unsigned)d->mode,
+			  major(d->dev), minor(d->dev)) == -1)
+			return err_sys("device %s: mknod", d->path);
+		if (TRACE(chown(path, d->uid, d->gid), "chown", "%s, %u, %u", trace_str(path),
+			  (unsigned)d->uid, (unsigned)d->gid) == -1 ||
+		    chmod(path, d->mode & 07777) == -1)
+			return err_sys("device %s: chown", d->path);
+	}
+	return 0;
+}
+
 int
 rootfs_setup(const struct rootfs_spec *s)
 {
@@ -294,6 +345,8 @@ rootfs_setup(const struct rootfs_spec *s)
 			if (in_dev(s->mounts[i].destination) &&
 			    mount_entry(root, &s->mounts[i]) == -1)
 				return err_prefix("%s", s->mounts[i].destination);
+		if (make_nodes(root, s->nodes, s->nnodes) == -1)
+			return -1;
 		snprintf(dev, sizeof(dev), "%s/dev", root);
 		if (rootfs_mount(NULL, dev, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID,
 				 NULL) == -1)

@@ -16,9 +16,11 @@
  * learner gives podman: `podman run --annotation org.nutshell.trace=F`),
  * --debug (the human trace on stderr), --step (that trace, pausing before
  * each call until Enter on the terminal: a learner steps through what an
- * engine asked for). A flag an engine passes that
- * nutshell has no use for (--systemd-cgroup, --no-pivot, --no-new-keyring,
- * ...) is accepted and noted in the trace, not fatal.
+ * engine asked for). --systemd-cgroup: a slice:prefix:name
+ * linux.cgroupsPath is made with cgroupfs where systemd would put it, with
+ * one warning line (oci_cgroup.c). A flag an engine passes that nutshell
+ * has no use for (--no-pivot, --no-new-keyring, ...) is accepted and noted
+ * in the trace, not fatal.
  *
  * Errors: one line on stderr, and with --log one record appended there
  * ({"level":"error","msg":...,"time":...} for json: podman reads the whole
@@ -78,7 +80,7 @@ oci_is_command(int argc, char **argv)
 
 static struct {
 	const char *root, *log, *json;
-	int log_json;
+	int log_json, systemd_cgroup;
 } g;
 
 /* The failure, printed once (err_print), and appended to --log. */
@@ -204,8 +206,20 @@ cmd_create(int argc, char **argv, int i)
 		oci_spec_free(&spec);
 		return fail();
 	}
+	int mapped = oci_cgroup_resolve(spec.cgroups_path, c.id, g.systemd_cgroup, spec.cgroup_path,
+					sizeof(spec.cgroup_path));
+	if (mapped == -1) {
+		oci_spec_free(&spec);
+		return fail();
+	}
 	open_trace(json_string_value(json_object_get(spec.annotations, "org.nutshell.trace")));
 	trace_note("create %s: bundle %s, root %s", c.id, spec.bundle, spec.rootfs);
+	/* The one line that says what --systemd-cgroup did not do. */
+	if (mapped)
+		fprintf(stderr,
+			"nutshell: warning: --systemd-cgroup: no D-Bus client, so no systemd "
+			"scope: linux.cgroupsPath '%s' made with cgroupfs as %s\n",
+			spec.cgroups_path ? spec.cgroups_path : "", spec.cgroup_path);
 	rc = oci_create(&c, &spec, &st);
 	oci_spec_free(&spec);
 	return rc == -1 ? fail() : 0;
@@ -390,7 +404,8 @@ cmd_kill(struct oci_state *st, const char *sig_text, int all)
 static int
 remove_state_dir(const char *id, const char *dir)
 {
-	const char *files[] = {"exec.fifo", "state.json", "state.json.tmp", "cgroups.new"};
+	const char *files[] = {"exec.fifo", "state.json", "state.json.tmp", "cgroups.new",
+			       "cgroup.path"};
 	char path[4200];
 
 	if (oci_cgroup_remove(dir) == -1)
@@ -656,7 +671,9 @@ oci_main(int argc, char **argv)
 			trace_cfg.quiet = false;
 		else if (strcmp(name, "--step") == 0)
 			trace_cfg.quiet = !(trace_cfg.step = true);
-		/* --systemd-cgroup and the rest: noted below, once the trace is open. */
+		else if (strcmp(name, "--systemd-cgroup") == 0)
+			g.systemd_cgroup = 1;
+		/* The rest: noted below, once the trace is open. */
 	}
 	open_trace(g.json ? g.json : getenv("NUTSHELL_JSON"));
 	if (!g.root || g.root[0] != '/') {

@@ -28,7 +28,9 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <jansson.h>
+#include "../02-cgroups/cgroup.h"
 #include "../03-capabilities/sc.h"
+#include "../04-overlay-chroot/rootfs.h"
 
 /* argv[1..] names one of the runtime's commands (after global options):
  * 1, else 0 (then it is `nutshell run` or `cleanup`). */
@@ -85,6 +87,7 @@ int oci_cgroup_remove(const char *dir);
 #define OCI_MAX_RLIMITS 16
 #define OCI_MAX_PATHS	64
 #define OCI_MAX_GROUPS	64
+#define OCI_MAX_DEVICES 32
 
 struct oci_mount {
 	const char *dest, *type, *source;
@@ -134,8 +137,17 @@ struct oci_spec {
 	size_t nmounts;
 	const char *masked[OCI_MAX_PATHS + 1], *readonly_paths[OCI_MAX_PATHS + 1];
 	const char *cgroups_path;
+	char cgroup_path[1024]; /* where the cgroup goes (oci_cgroup_resolve) */
 	/* resources, in lesson 02's v2 vocabulary, "" when not given */
 	char memory[32], memory_swap[32], pids[32], cpu_max[48], cpu_weight[32];
+	/* linux.devices, made in /dev; linux.resources.devices' allow rules,
+	 * after lesson 02's default list (cg_dev_default), ended by a rule
+	 * whose access is NULL; dev_rules_set when config.json gave rules */
+	struct rootfs_dev_node devices[OCI_MAX_DEVICES];
+	size_t ndevices;
+	struct cg_dev_rule dev_rules[OCI_MAX_DEVICES + 16];
+	char dev_access[OCI_MAX_DEVICES + 16][4]; /* each rule's access, to narrow */
+	int dev_rules_set;
 	json_t *seccomp; /* linux.seccomp, or NULL */
 	json_t *sysctl;	 /* linux.sysctl, or NULL */
 	json_t *annotations;
@@ -232,10 +244,34 @@ int oci_protect_root(const struct oci_spec *spec);
  * there is none. -1 with the record set. */
 int oci_seccomp_build(json_t *seccomp, struct sc_bpf *out);
 
-/* ---- through the container's cgroup (oci_control.c) ---- */
+/* ---- where the cgroup goes (oci_cgroup.c) ---- */
+
+/* linux.cgroupsPath of container ID as the path to make into out:
+ * absolute ("/docker/ID": from each hierarchy's root), relative (beneath
+ * nutshell's own cgroup), "" as "/ID"; with SYSTEMD (--systemd-cgroup)
+ * "slice:prefix:name" as the cgroupfs path systemd would give it
+ * ("/slice.slice/prefix-name.scope"). 0; 1 when a systemd path was mapped
+ * (the caller warns: nutshell has no D-Bus client); -1 with the record set. */
+int oci_cgroup_resolve(const char *cgroups_path, const char *id, int systemd, char *out,
+		       size_t size);
 
 struct cg;
 struct cg_layout;
+
+/* Plans, records (in DIR) and makes the cgroup PATH (oci_cgroup_resolve's)
+ * in each hierarchy of L holding one of WANTED, with the parents it needs
+ * (recorded in DIR/cgroup.path). 0, or -1 with the record set. */
+int oci_cgroup_make(const char *path, const char *dir, struct cg *cg, const struct cg_layout *l,
+		    const char *const wanted[]);
+
+/* The name of the cgroup recorded in DIR, into out ("oci-ID" when none). */
+int oci_cgroup_leaf(const char *dir, char *out, size_t size);
+
+/* Removes the parents oci_cgroup_make() made that are empty now, and the
+ * record DIR/cgroup.path. */
+void oci_cgroup_remove_parents(const char *dir);
+
+/* ---- through the container's cgroup (oci_control.c) ---- */
 
 /* The cgroup create recorded in DIR (ROOT/ID/cgroups) into cg; with
  * CONTROLLERS, L also says which controllers each v1 hierarchy holds (from

@@ -32,12 +32,12 @@
 int
 oci_cgroup_load(const char *dir, struct cg *cg, struct cg_layout *l, int controllers)
 {
-	char path[4200], name[64];
+	char path[4200], name[300];
 	struct cg_layout host;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/cgroups", dir);
-	snprintf(name, sizeof(name), "oci-%.48s", strrchr(dir, '/') + 1);
+	oci_cgroup_leaf(dir, name, sizeof(name));
 	if (!(f = fopen(path, "re")))
 		return err_sys("the cgroup record %s", path);
 	int n = cg_record_read(cg, l, f, "/sys/fs/cgroup/", name);

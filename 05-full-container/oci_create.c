@@ -339,14 +339,12 @@ init_main(void *arg)
 }
 /* >>> oci-init */
 
-/* The cgroup (lesson 02): named oci-ID beneath our own cgroup - not
- * nutshell-ID, which `nutshell run` reclaims when no run holds it. */
+/* The cgroup (lesson 02), where linux.cgroupsPath says (oci_cgroup.c). */
 static int
 make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_layout *l)
 {
 	const char *wanted[] = {"memory", "pids", "cpu", NULL, NULL, NULL};
 	size_t n = 3;
-	char name[64];
 	int dh;
 
 	if (cg_layout_detect(l) == -1)
@@ -360,26 +358,16 @@ make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_
 		wanted[n++] = "devices";
 	if (cg_prepare(l, wanted) == -1)
 		return err_prefix("cgroup");
-	/* The id may be 64 hex digits (podman, docker): the cgroup's name fits
-	 * in 64 bytes with the first 48. */
-	snprintf(name, sizeof(name), "oci-%.48s", strrchr(dir, '/') + 1);
-	if (s->cgroups_path && *s->cgroups_path)
-		trace_note("linux.cgroupsPath %s: made as %s beneath nutshell's own cgroup",
-			   s->cgroups_path, name);
-	if (cg_plan(cg, l, NULL, name, wanted) == -1)
-		return err_prefix("cgroup %s", name);
-	/* Recorded before it is made, as runc keeps its cgroup paths: a
-	 * create killed from here on leaves a record that `delete --force`
-	 * and the next create's caller follow (oci_cgroup_remove). */
-	if (ctr_record_cgroups(dir, cg) == -1)
-		return err_prefix("cgroup %s", name);
-	ctr_pause_point("oci-cgroup-planned");
-	if (cg_make(cg) == -1)
-		return err_prefix("cgroup %s", name);
-	ctr_pause_point("oci-cgroup-made");
-	if (ctr_record_cgroups(dir, cg) == -1)
-		return err_prefix("cgroup %s", name);
-	if (devices && cg_devices_allow(cg, cg_dev_default) == -1)
+	/* linux.cgroupsPath, resolved by create (oci_cgroup.c). */
+	if (oci_cgroup_make(s->cgroup_path, dir, cg, l, wanted) == -1)
+		return -1;
+	/* linux.resources.devices' allows on top of the default list
+	 * (oci_spec.c); a rule given where no device cgroup can hold it is an
+	 * error, not ignored. */
+	if (s->dev_rules_set && !devices)
+		return err_set(EOPNOTSUPP, "linux.resources.devices: no devices hierarchy (v1) or "
+					   "cgroup2 tree nutshell may write here");
+	if (devices && cg_devices_allow(cg, s->dev_rules) == -1)
 		return err_prefix("cgroup devices");
 	if (oci_cgroup_limits(cg, s) == -1)
 		return -1;
@@ -438,7 +426,7 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 	struct init_arg a = {.spec = spec, .c = c, .console_fd = -1, .fifo_fd = -1};
 	static struct cg_layout layout;
 	struct cg cg = {0};
-	int go[2] = {-1, -1}, report[2] = {-1, -1}, made_cgroup = 0, ret = -1;
+	int go[2] = {-1, -1}, report[2] = {-1, -1}, ret = -1;
 	char fifo[4200], msg[1024];
 	pid_t pid = -1;
 
@@ -469,7 +457,6 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 		}
 	if (make_cgroup(spec, st->dir, &cg, &layout) == -1)
 		goto out;
-	made_cgroup = 1;
 	if (pipe2(go, O_CLOEXEC) == -1 || pipe2(report, O_CLOEXEC) == -1) {
 		err_sys("pipe2");
 		goto out;
@@ -517,12 +504,14 @@ out:
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
-	if (ret == -1 && made_cgroup)
+	/* Also after make_cgroup() failed half-way: what its records name. */
+	if (ret == -1)
 		oci_cgroup_remove(st->dir);
 	if (ret == -1) {
 		char path[4200];
-		const char *files[] = {"exec.fifo", "cgroups", "cgroups.new", "state.json"};
-		for (size_t i = 0; i < 4; i++) {
+		const char *files[] = {"exec.fifo", "cgroups", "cgroups.new", "state.json",
+				       "cgroup.path"};
+		for (size_t i = 0; i < 5; i++) {
 			snprintf(path, sizeof(path), "%s/%s", st->dir, files[i]);
 			unlink(path);
 		}

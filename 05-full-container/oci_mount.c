@@ -76,6 +76,12 @@ oci_setup_root(const struct oci_spec *s)
 		    .data = m->data[0] ? m->data : NULL,
 		};
 	}
+	/* linux.devices: made in that /dev before it goes read-only. */
+	if (s->ndevices && !spec.dev)
+		return err_set(EINVAL,
+			       "linux.devices: expected a tmpfs mount on /dev to make them in");
+	spec.nodes = s->devices;
+	spec.nnodes = s->ndevices;
 	if (rootfs_setup(&spec) == -1)
 		return -1;
 	for (size_t i = 0; i < s->nmounts; i++) {

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 /* The string at KEY of OBJ, or NULL when absent; -1 when not a string. */
 static int
@@ -287,6 +288,179 @@ oci_resources_parse(json_t *r, struct oci_spec *s)
 	return 0;
 }
 
+/* The number at KEY of OBJ (a device's major, uid ...), DEF when absent;
+ * -1 when not a number in 0..MAX. */
+static long long
+get_num(json_t *obj, const char *key, long long def, long long max)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!v)
+		return def;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > max)
+		return -1;
+	return json_integer_value(v);
+}
+
+/* linux.devices: the nodes to make in the container's /dev
+ * (config-linux.md "Devices"): type c, u (unbuffered: a character
+ * device), b or p, with major and minor but for p, fileMode, uid, gid. */
+static int
+parse_devices(json_t *a, struct oci_spec *s)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(a, i, v)
+	{
+		const char *path = json_string_value(json_object_get(v, "path"));
+		const char *type = json_string_value(json_object_get(v, "type"));
+		long long major = get_num(v, "major", -2, 0xfff),
+			  minor = get_num(v, "minor", -2, 0xfffff);
+		long long mode = get_num(v, "fileMode", 0666, 07777);
+		long long uid = get_num(v, "uid", 0, 0xfffffffe),
+			  gid = get_num(v, "gid", 0, 0xfffffffe);
+		mode_t kind = !type						 ? 0
+			      : strcmp(type, "c") == 0 || strcmp(type, "u") == 0 ? S_IFCHR
+			      : strcmp(type, "b") == 0				 ? S_IFBLK
+			      : strcmp(type, "p") == 0				 ? S_IFIFO
+										 : 0;
+		if (i == OCI_MAX_DEVICES)
+			return err_set(E2BIG, "config.json: linux.devices: at most %d",
+				       OCI_MAX_DEVICES);
+		if (!path || strncmp(path, "/dev/", 5) != 0 || strstr(path, "/.") || !kind)
+			return err_set(
+			    EINVAL,
+			    "config.json: linux.devices[%zu]: expected a path below /dev/ "
+			    "and a type c, u, b or p (got '%s', '%s')",
+			    i, path ? path : "", type ? type : "");
+		if (kind != S_IFIFO && (major < 0 || minor < 0))
+			return err_set(EINVAL,
+				       "config.json: linux.devices[%zu] (%s): expected major and "
+				       "minor numbers",
+				       i, path);
+		if (mode < 0 || uid < 0 || gid < 0)
+			return err_set(
+			    EINVAL,
+			    "config.json: linux.devices[%zu] (%s): expected fileMode, uid "
+			    "and gid as numbers",
+			    i, path);
+		s->devices[s->ndevices++] = (struct rootfs_dev_node){
+		    .path = path,
+		    .mode = kind | (mode_t)mode,
+		    .dev = kind == S_IFIFO ? 0 : makedev((unsigned)major, (unsigned)minor),
+		    .uid = (uid_t)uid,
+		    .gid = (gid_t)gid,
+		};
+	}
+	return 0;
+}
+
+/* Does deny rule D cover all of allow rule A (1), part of it (-1, an
+ * allow-list cannot say that), or nothing of it (0)? */
+static int
+dev_covers(const struct cg_dev_rule *d, const struct cg_dev_rule *a)
+{
+	if ((d->type != 'a' && a->type != 'a' && d->type != a->type) ||
+	    (d->major != -1 && a->major != -1 && d->major != a->major) ||
+	    (d->minor != -1 && a->minor != -1 && d->minor != a->minor))
+		return 0;
+	return (d->type == 'a' || d->type == a->type) && (d->major == -1 || d->major == a->major) &&
+		       (d->minor == -1 || d->minor == a->minor)
+		   ? 1
+		   : -1;
+}
+
+/* linux.resources.devices: the device cgroup's rules, in order, the last
+ * that matches deciding; runc puts its default list after them
+ * (specconv.AllowedDevices), so the defaults always hold. Lesson 02's is
+ * an allow-list - every device denied but the defaults and the allows
+ * here - so a deny takes its access back from the allows before it that
+ * it covers, and is nothing where none is (docker denies c 10:229, which
+ * nothing allowed). A deny that covers part of an earlier allow (c 136:3
+ * after c 136:*) cannot be said in an allow-list: refused. */
+static int
+parse_device_rules(json_t *a, struct oci_spec *s)
+{
+	size_t n = 0, first, i;
+	json_t *v;
+
+	while (cg_dev_default[n].access)
+		s->dev_rules[n] = cg_dev_default[n], n++;
+	first = n;
+	s->dev_rules[n].access = NULL;
+	json_array_foreach(a, i, v)
+	{
+		const char *type = json_string_value(json_object_get(v, "type"));
+		const char *access = json_string_value(json_object_get(v, "access"));
+		long long major = get_num(v, "major", -2, 0xfff),
+			  minor = get_num(v, "minor", -2, 0xfffff);
+		struct cg_dev_rule rule;
+
+		s->dev_rules_set = 1;
+		if (type && strcmp(type, "a") != 0 && strcmp(type, "c") != 0 &&
+		    strcmp(type, "b") != 0)
+			return err_set(
+			    EINVAL,
+			    "config.json: linux.resources.devices[%zu].type '%s': expected "
+			    "a, c or b",
+			    i, type);
+		if (major == -1 || minor == -1 ||
+		    (access && (!*access || strspn(access, "rwm") != strlen(access))))
+			return err_set(
+			    EINVAL,
+			    "config.json: linux.resources.devices[%zu]: expected major and "
+			    "minor numbers and access of r, w, m",
+			    i);
+		rule = (struct cg_dev_rule){
+		    .type = type ? type[0] : 'a',
+		    .major = major < 0 ? -1 : (int)major,
+		    .minor = minor < 0 ? -1 : (int)minor,
+		    .access = access ? access : "rwm",
+		    .what = "linux.resources.devices",
+		};
+		if (!json_is_true(json_object_get(v, "allow"))) {
+			for (size_t k = first; k < n; k++) {
+				int c = dev_covers(&rule, &s->dev_rules[k]);
+				if (c == -1)
+					return err_set(
+					    EOPNOTSUPP,
+					    "config.json: linux.resources.devices[%zu]: a deny "
+					    "rule for part of an earlier allow: not supported by "
+					    "nutshell (an allow-list)",
+					    i);
+				if (c == 0)
+					continue;
+				/* Its letters taken from that allow. */
+				char *acc = s->dev_access[k], *w = acc;
+				for (char *r = acc; *r; r++)
+					if (!strchr(rule.access, *r))
+						*w++ = *r;
+				*w = '\0';
+			}
+			continue;
+		}
+		if (n == sizeof(s->dev_rules) / sizeof(s->dev_rules[0]) - 1)
+			return err_set(E2BIG, "config.json: linux.resources.devices: at most %d",
+				       OCI_MAX_DEVICES);
+		snprintf(s->dev_access[n], sizeof(s->dev_access[n]), "%s", rule.access);
+		rule.access = s->dev_access[n];
+		s->dev_rules[n] = rule;
+		s->dev_rules[++n].access = NULL;
+	}
+	/* An allow all of whose access a deny took back: gone. */
+	size_t w = first;
+	for (size_t k = first; k < n; k++)
+		if (s->dev_access[k][0]) {
+			s->dev_rules[w] = s->dev_rules[k];
+			memmove(s->dev_access[w], s->dev_access[k], sizeof(s->dev_access[w]));
+			s->dev_rules[w].access = s->dev_access[w];
+			w++;
+		}
+	s->dev_rules[w].access = NULL;
+	return 0;
+}
+
 /* Does the process stay in the host's network namespace: none made, and
  * none joined, or the one joined is ours (/proc/self/ns/net)? */
 static int
@@ -307,9 +481,9 @@ host_network(const struct oci_spec *s)
 static int
 parse_linux(json_t *l, struct oci_spec *s)
 {
-	static const char *const unsupported[] = {"intelRdt",	"personality", "mountLabel",
-						  "netDevices", "uidMappings", "gidMappings",
-						  "devices",	"timeOffsets", NULL};
+	static const char *const unsupported[] = {"intelRdt",	 "personality", "mountLabel",
+						  "netDevices",	 "uidMappings", "gidMappings",
+						  "timeOffsets", NULL};
 	const char **list;
 	size_t n;
 
@@ -319,6 +493,9 @@ parse_linux(json_t *l, struct oci_spec *s)
 		return -1;
 	if (parse_namespaces(json_object_get(l, "namespaces"), s) == -1 ||
 	    oci_resources_parse(json_object_get(l, "resources"), s) == -1 ||
+	    parse_devices(json_object_get(l, "devices"), s) == -1 ||
+	    parse_device_rules(json_object_get(json_object_get(l, "resources"), "devices"), s) ==
+		-1 ||
 	    get_str(l, "cgroupsPath", &s->cgroups_path, "linux") == -1)
 		return -1;
 	if (get_strs(l, "maskedPaths", &list, &n, "linux") == -1 || n > OCI_MAX_PATHS)

@@ -188,8 +188,10 @@ oci_cgroup_remove(const char *dir)
 	char path[4200];
 
 	snprintf(path, sizeof(path), "%s/cgroups", dir);
-	if (access(path, F_OK) == -1)
+	if (access(path, F_OK) == -1) {
+		oci_cgroup_remove_parents(dir);
 		return 0; /* none made */
+	}
 	if (oci_cgroup_load(dir, &cg, &recorded, 0) == -1)
 		return -1;
 	/* The controllers create enabled in the parent stay on: other
@@ -201,5 +203,6 @@ oci_cgroup_remove(const char *dir)
 	if (cg_remove(&cg) == -1)
 		return err_sys("removing the cgroup of %s", dir);
 	unlink(path);
+	oci_cgroup_remove_parents(dir);
 	return 0;
 }

@@ -251,8 +251,8 @@ mutant oci-create-init-holds-go 05-full-container/oci_create.c oci oci_create_ki
 	's/\tclose\(a->go_write\);\n//'
 # create records the cgroup before making it: delete --force of a create
 # killed right after cg_make() finds and removes it.
-mutant oci-create-record-after-mkdir 05-full-container/oci_create.c oci oci_create_killed \
-	's/\tif \(ctr_record_cgroups\(dir, cg\) == -1\)\n\t\treturn err_prefix\("cgroup %s", name\);\n(\tctr_pause_point\("oci-cgroup-planned"\);)/$1/'
+mutant oci-create-record-after-mkdir 05-full-container/oci_cgroup.c oci oci_create_killed \
+	's/\tif \(ctr_record_cgroups\(dir, cg\) == -1\)\n\t\treturn err_prefix\("cgroup %s", path\);\n(\tctr_pause_point\("oci-cgroup-planned"\);)/$1/'
 # A bind's noexec from config.json (an engine asked for it) is kept.
 mutant bind-noexec-dropped 04-overlay-chroot/rootfs.c oci oci_bind_options \
 	's/\{MS_NOEXEC, MOUNT_ATTR_NOEXEC\}/{0, MOUNT_ATTR_NOEXEC}/'
@@ -295,6 +295,13 @@ mutant store-rm-ignores-hold 04-overlay-chroot/store_write.c store store_rm_in_u
 # mount beneath stays writable, and the worksheet's table says so.
 mutant newmount-not-recursive 04-overlay-chroot/newmount.c newmount newmount \
 	's/mount_setattr\(tree, "", AT_EMPTY_PATH \| AT_RECURSIVE,/mount_setattr(tree, "", AT_EMPTY_PATH,/'
+# linux.cgroupsPath and linux.resources.devices (05-full-container/oci_cgroup.c,
+# oci_create.c): the parents a cgroupsPath needed go with the container; the
+# device cgroup holds config.json's allow rules, not only the default list.
+mutant oci-cgroup-parents-left 05-full-container/oci_cgroup.c oci-fields oci_cgroups_path_absolute \
+	's/TRACE\(rmdir\(lines\[i\]\), "rmdir"/TRACE(0, "rmdir"/'
+mutant oci-device-rules-ignored 05-full-container/oci_create.c oci-fields oci_devices \
+	's/cg_devices_allow\(cg, s->dev_rules\)/cg_devices_allow(cg, cg_dev_default)/'
 
 if [[ $(id -u) != 0 ]]; then
 	echo "mutants: needs root (the tests it runs create namespaces and cgroups)" >&2

@@ -79,6 +79,7 @@ static const struct {
     {"exercises", suite_exercises, "root to run the graders"},
     {"doctor", suite_doctor, "root to try user namespaces as root and as nobody"},
     {"oci", suite_oci, "root to create containers as an OCI runtime"},
+    {"oci-fields", suite_oci_fields, "root to create containers as an OCI runtime"},
     {"oci-podman", suite_oci_podman, "root to run podman with nutshell as its runtime"},
     {"oci-containerd", suite_oci_containerd, "root to run containerd with nutshell as its runtime"},
     {"oci-docker", suite_oci_docker, "root to run dockerd with nutshell as its runtime"},

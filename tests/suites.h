@@ -78,6 +78,7 @@ Suite *suite_transcripts(void);
 Suite *suite_exercises(void);
 Suite *suite_doctor(void);
 Suite *suite_oci(void);
+Suite *suite_oci_fields(void);
 Suite *suite_oci_podman(void);
 Suite *suite_oci_containerd(void);
 Suite *suite_oci_docker(void);

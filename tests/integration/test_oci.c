@@ -171,8 +171,7 @@ expect_gone(const char *id)
 
 	snprintf(path, sizeof(path), "%s/root/%s", dir, id);
 	ck_assert_msg(lstat(path, &st) == -1 && errno == ENOENT, "%s left", path);
-	sh(out, sizeof(out), "find /sys/fs/cgroup -maxdepth 6 -type d -name 'oci-%s' 2>/dev/null",
-	   id);
+	sh(out, sizeof(out), "find /sys/fs/cgroup -maxdepth 6 -type d -name '%s' 2>/dev/null", id);
 	ck_assert_msg(!out[0], "cgroup left: %s", out);
 }
 
@@ -407,7 +406,7 @@ START_TEST(oci_exec)
 	/* The short form: its hostname, a pid of the container's pid
 	 * namespace (init is 1), its cgroup, config.json's one capability
 	 * (CAP_KILL, bit 5) and the exit status as nutshell's. */
-	ck_assert_int_eq(OCI(out, "exec e1 sh -c 'echo $(hostname) $$; grep -c oci-e1 "
+	ck_assert_int_eq(OCI(out, "exec e1 sh -c 'echo $(hostname) $$; grep -c /e1$ "
 				  "/proc/self/cgroup; grep CapBnd /proc/self/status; exit 5'"),
 			 5);
 	int inner = 0, cgroups = 0;
@@ -795,12 +794,12 @@ START_TEST(oci_sysctl)
 END_TEST
 
 /* The container's cgroup file FILE (v2 name) or V1 (its v1 name), as
- * nutshell's oci-ID cgroup holds it; "" when neither exists. */
+ * its cgroup /ID holds it (no linux.cgroupsPath); "" when neither exists. */
 static char *
 cgroup_file(const char *id, const char *file, const char *v1, char *out, size_t size)
 {
 	sh(out, size,
-	   "find /sys/fs/cgroup -maxdepth 6 -type d -name oci-%s | while read d; do { cat $d/%s "
+	   "find /sys/fs/cgroup -maxdepth 6 -type d -name %s | while read d; do { cat $d/%s "
 	   "|| cat $d/%s; } 2>/dev/null; done; true",
 	   id, file, v1);
 	return out;

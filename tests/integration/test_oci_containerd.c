@@ -174,9 +174,10 @@ START_TEST(containerd_detached_limit_kill)
 		     "sleep 300",
 		     nutshell);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
-	/* The limit in the container's cgroup: nutshell's oci-ID beneath its
-	 * own (v1 memory.limit_in_bytes, or v2 memory.max). */
-	engine_cgroup_file(&eng, "oci-c-detached", "memory.max", "memory.limit_in_bytes", out,
+	/* The limit in the container's cgroup, where containerd's
+	 * linux.cgroupsPath /NAMESPACE/ID put it (v1 memory.limit_in_bytes, or
+	 * v2 memory.max). */
+	engine_cgroup_file(&eng, "c-detached", "memory.max", "memory.limit_in_bytes", out,
 			   sizeof(out));
 	ck_assert_msg(strcmp(out, "67108864\n") == 0, "memory limit: '%s'", out);
 	/* The task is running, as nutshell's state told the shim. */
@@ -196,7 +197,7 @@ START_TEST(containerd_detached_limit_kill)
 	ck_assert_int_eq(ctr(out, sizeof(out), "tasks pause c-detached"), 0);
 	ck_assert_int_eq(ctr(out, sizeof(out), "tasks ls"), 0);
 	ck_assert_msg(strstr(out, "PAUSED"), "tasks ls after pause: %s", out);
-	engine_expect_frozen(&eng, "oci-c-detached");
+	engine_expect_frozen(&eng, "c-detached");
 	ck_assert_int_eq(ctr(out, sizeof(out), "tasks resume c-detached"), 0);
 	ck_assert_int_eq(ctr(out, sizeof(out), "tasks ls"), 0);
 	ck_assert_msg(strstr(out, "RUNNING"), "tasks ls after resume: %s", out);
@@ -211,8 +212,9 @@ START_TEST(containerd_detached_limit_kill)
 	ck_assert_msg(strstr(out, "STOPPED"), "tasks ls after kill: %s", out);
 	ck_assert_int_eq(ctr(out, sizeof(out), "tasks delete c-detached"), 0);
 	ck_assert_int_eq(ctr(out, sizeof(out), "containers delete c-detached"), 0);
-	/* Every container gone: no state of nutshell's, no cgroup. */
-	engine_expect_nothing_left(&eng, "oci-c-*", "/run/containerd/runc/" NS);
+	/* Every container gone: no state of nutshell's, no cgroup, and not
+	 * the parent /NAMESPACE nutshell made for them. */
+	engine_expect_nothing_left(&eng, NS, "/run/containerd/runc/" NS);
 }
 END_TEST
 

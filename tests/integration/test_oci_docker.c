@@ -51,6 +51,16 @@ docker(char *out, size_t size, const char *fmt, ...)
 	return sh(out, size, "timeout 120 /usr/bin/docker -H unix://%s/docker.sock %s", dir, args);
 }
 
+/* The full id of container NAME: its cgroup's name (docker passes
+ * linux.cgroupsPath /docker/ID with the cgroupfs driver). */
+static void
+docker_id(const char *name, char *id, size_t size)
+{
+	ck_assert_int_eq(docker(id, size, "inspect -f '{{.Id}}' %s", name), 0);
+	id[strcspn(id, "\n")] = '\0';
+	ck_assert_msg(strlen(id) == 64, "docker inspect: '%s'", id);
+}
+
 /* The default image's OCI layout as a `docker save` archive: the same
  * blobs, and a manifest.json naming its config and layers. */
 static void
@@ -187,6 +197,7 @@ START_TEST(docker_exec_and_stop)
 
 	if (!dir[0])
 		TEST_SKIP("no docker here (make engine-deps installs docker.io)");
+	char id[128];
 	int rc = docker(out, sizeof(out),
 			"run -d --runtime nutshell --network none --name d-detached nutshell-bb "
 			"sleep 300");
@@ -200,9 +211,10 @@ START_TEST(docker_exec_and_stop)
 	ck_assert_int_eq(docker(out, sizeof(out), "inspect -f '{{.State.ExitCode}}' d-detached"),
 			 0);
 	ck_assert_str_eq(out, "137\n");
+	docker_id("d-detached", id, sizeof(id));
 	ck_assert_int_eq(docker(out, sizeof(out), "rm d-detached"), 0);
 	snprintf(out, sizeof(out), "%s/exec/runtime-runc/moby", dir);
-	engine_expect_nothing_left(&eng, "oci-*", out);
+	engine_expect_nothing_left(&eng, id, out);
 }
 END_TEST
 
@@ -233,6 +245,7 @@ START_TEST(docker_top_pause_update)
 
 	if (!dir[0])
 		TEST_SKIP("no docker here (make engine-deps installs docker.io)");
+	char id[128];
 	int rc = docker(out, sizeof(out),
 			"run -d --runtime nutshell --network none --name d-detached nutshell-bb "
 			"sleep 301");
@@ -243,18 +256,20 @@ START_TEST(docker_top_pause_update)
 	ck_assert_int_eq(docker(out, sizeof(out), "pause d-detached"), 0);
 	ck_assert_int_eq(docker(out, sizeof(out), "inspect -f '{{.State.Status}}' d-detached"), 0);
 	ck_assert_str_eq(out, "paused\n");
-	engine_expect_frozen(&eng, "oci-*");
+	/* The cgroup is where docker's linux.cgroupsPath /docker/ID says. */
+	docker_id("d-detached", id, sizeof(id));
+	engine_expect_frozen(&eng, id);
 	ck_assert_int_eq(docker(out, sizeof(out), "unpause d-detached"), 0);
 	ck_assert_int_eq(docker(out, sizeof(out), "inspect -f '{{.State.Status}}' d-detached"), 0);
 	ck_assert_str_eq(out, "running\n");
 	rc = docker(out, sizeof(out), "update --memory 48m --memory-swap 96m d-detached");
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
-	ck_assert_str_eq(engine_cgroup_file(&eng, "oci-*", "memory.max", "memory.limit_in_bytes",
-					    out, sizeof(out)),
-			 "50331648\n");
+	ck_assert_str_eq(
+	    engine_cgroup_file(&eng, id, "memory.max", "memory.limit_in_bytes", out, sizeof(out)),
+	    "50331648\n");
 	ck_assert_int_eq(docker(out, sizeof(out), "rm -f d-detached"), 0);
 	snprintf(out, sizeof(out), "%s/exec/runtime-runc/moby", dir);
-	engine_expect_nothing_left(&eng, "oci-*", out);
+	engine_expect_nothing_left(&eng, id, out);
 }
 END_TEST
 

@@ -152,7 +152,7 @@ START_TEST(podman_runs_a_container)
 	ck_assert_int_eq(sh(out, sizeof(out), "grep -c '\"name\":\"pivot_root\"' %s", path), 0);
 	ck_assert_int_eq(sh(out, sizeof(out), "grep -c '\"name\":\"seccomp\"' %s", path), 0);
 	/* Every container gone: no state, no cgroup of nutshell's. */
-	engine_expect_nothing_left(&eng, "oci-*", "/run/nutshell");
+	engine_expect_nothing_left(&eng, "libpod-[0-9a-f]*", "/run/nutshell");
 }
 END_TEST
 
@@ -263,11 +263,12 @@ START_TEST(podman_lifecycle)
 		    "--pids-limit 50 localhost/nutshell-bb sleep 302",
 		    parent);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
-	ck_assert_str_eq(engine_cgroup_file(&eng, "oci-*", "memory.max", "memory.limit_in_bytes",
-					    out, sizeof(out)),
+	ck_assert_str_eq(engine_cgroup_file(&eng, "libpod-[0-9a-f]*", "memory.max",
+					    "memory.limit_in_bytes", out, sizeof(out)),
 			 "67108864\n");
 	ck_assert_str_eq(
-	    engine_cgroup_file(&eng, "oci-*", "pids.max", "pids.max", out, sizeof(out)), "50\n");
+	    engine_cgroup_file(&eng, "libpod-[0-9a-f]*", "pids.max", "pids.max", out, sizeof(out)),
+	    "50\n");
 	rc = podman(out, sizeof(out), "exec p-detached sh -c 'echo exec in pid $$; exit 2'");
 	ck_assert_msg(rc == 2 && strstr(out, "exec in pid ") && !strstr(out, "pid 1\n"),
 		      "exit %d: %s", rc, out);
@@ -276,7 +277,7 @@ START_TEST(podman_lifecycle)
 	ck_assert_int_eq(podman(out, sizeof(out), "pause p-detached"), 0);
 	ck_assert_int_eq(podman(out, sizeof(out), "inspect -f '{{.State.Status}}' p-detached"), 0);
 	ck_assert_str_eq(out, "paused\n");
-	engine_expect_frozen(&eng, "oci-*");
+	engine_expect_frozen(&eng, "libpod-[0-9a-f]*");
 	ck_assert_int_eq(podman(out, sizeof(out), "unpause p-detached"), 0);
 	ck_assert_int_eq(podman(out, sizeof(out), "inspect -f '{{.State.Status}}' p-detached"), 0);
 	ck_assert_str_eq(out, "running\n");
@@ -297,7 +298,7 @@ START_TEST(podman_lifecycle)
 	ck_assert_int_eq(podman(out, sizeof(out), "wait p-killed"), 0);
 	ck_assert_str_eq(out, "137\n");
 	ck_assert_int_eq(podman(out, sizeof(out), "rm p-killed"), 0);
-	engine_expect_nothing_left(&eng, "oci-*", "/run/nutshell");
+	engine_expect_nothing_left(&eng, "libpod-[0-9a-f]*", "/run/nutshell");
 }
 END_TEST
 
