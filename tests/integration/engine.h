@@ -65,6 +65,25 @@ void engine_expect_frozen(struct engine *e, const char *name);
  * NAME, nothing in the runtime root STATE (the --root the engine gave). */
 void engine_expect_nothing_left(struct engine *e, const char *name, const char *state);
 
+/* A row of inspect's table (05-full-container/inspect) that a container
+ * made through an engine shows otherwise than `nutshell run -- inspect`,
+ * because the engine asked for something else: the row's KEY, an
+ * fnmatch(3) pattern of the engine's VALUE, and WHY. */
+struct engine_inspect_diff {
+	const char *key;
+	const char *value;
+	const char *why;
+};
+
+/* Holds TABLE, inspect's output in a container ENGINE made with nutshell,
+ * against `nutshell run -- inspect` row by row: each row the same, except
+ * the rows of DIFFS (ended by a NULL key), whose value must match the
+ * pattern and differ from nutshell's (a listed difference that has gone is
+ * reported too, so that the list stays true). Namespaces compare as "own"
+ * or "host" (this process's). Every difference found is reported at once. */
+void engine_expect_inspect(struct engine *e, const char *engine, const char *table,
+			   const struct engine_inspect_diff diffs[]);
+
 /* The end: the daemon (SIGTERM, reaped), every process with WORD (NULL:
  * none) and the directory on its command line, mounts under it, the host
  * paths it made, the directory. */
