@@ -105,8 +105,10 @@ teardown(void)
 {
 	if (!dir[0])
 		return;
-	/* podman's own leftovers first (its storage may hold mounts), and
+	/* podman's own leftovers first (pods: the infra container goes only
+	 * with its pod; its storage may hold mounts), and
 	 * the cgroups it made (the parent, conmon's). */
+	podman(NULL, 0, "pod rm --all --force");
 	podman(NULL, 0, "rm --all --force");
 	sh(NULL, 0,
 	   "find /sys/fs/cgroup -maxdepth 2 -type d -name '%s' | while read d; do "
