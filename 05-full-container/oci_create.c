@@ -450,8 +450,13 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 	if (oci_seccomp_build(spec->seccomp, &a.seccomp) == -1 ||
 	    (a.console_fd = oci_connect_console(c->console_socket, spec->terminal)) == -1)
 		goto out;
+	/* Traced: the path the engine gave (a podman pod's infra container,
+	 * /proc/PID/ns/net) is what a learner looks for; init's setns(2) below
+	 * names only the descriptor. */
 	for (size_t i = 0; i < spec->nns_path; i++)
-		if ((a.ns_fd[i] = open(spec->ns_path[i], O_RDONLY | O_CLOEXEC)) == -1) {
+		if ((a.ns_fd[i] = (int)TRACE(open(spec->ns_path[i], O_RDONLY | O_CLOEXEC), "openat",
+					     "AT_FDCWD, %s, %s", trace_str(spec->ns_path[i]),
+					     dec_open(O_RDONLY | O_CLOEXEC))) == -1) {
 			err_sys("linux.namespaces path %s", spec->ns_path[i]);
 			goto out;
 		}

@@ -48,6 +48,7 @@ fi
 if [ "${1:-}" = engines ]; then
 	PACKAGES="podman           drives nutshell as its OCI runtime (podman --runtime)
 conmon           podman's container monitor, which calls the runtime
+catatonit        podman's pod infra: podman builds its local pause image from it (a pod's shared namespaces)
 umoci            unpacks OCI images: make bench's import row, the oci-spec suite's bundle
 containerd       drives nutshell through its runc-v2 shim (ctr run --runc-binary)
 docker.io        dockerd --add-runtime nutshell=PATH (its containerd and shim call nutshell)"

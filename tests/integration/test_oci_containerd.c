@@ -218,6 +218,41 @@ START_TEST(containerd_detached_limit_kill)
 }
 END_TEST
 
+/* The default image's inspect under containerd (ctr run), row by row
+ * against `nutshell run -- inspect`: the same isolation, except what
+ * containerd asked for. */
+START_TEST(containerd_inspect)
+{
+	static char out[16384];
+	char host[256];
+
+	ck_assert_int_eq(gethostname(host, sizeof(host)), 0);
+	const struct engine_inspect_diff containerd_diffs[] = {
+	    {"hostname", host,
+	     "ctr's config.json has no hostname: the new UTS namespace keeps its copy of the "
+	     "host's"},
+	    {"seccomp", "0",
+	     "ctr run asks for no filter without --seccomp (containerd_runs_a_container gives it)"},
+	    {"seccomp_filters", "0", "the same: no filter"},
+	    {"mounts", "18",
+	     "containerd's default spec: /run a tmpfs, /dev/mqueue, its /dev/pts and /dev/shm over "
+	     "those of nutshell's small /dev; no cgroup mounts, no /proc/interrupts mask (19 - 5 + "
+	     "4)"},
+	    {"interfaces", "lo:down",
+	     "ctr run makes a bare network namespace (no CNI) and leaves lo down; nutshell run "
+	     "brings it up"},
+	    ENGINE_INSPECT_COMMON("containerd"),
+	    {NULL, NULL, NULL},
+	};
+
+	if (!dir[0])
+		TEST_SKIP("no containerd here (make engine-deps installs it)");
+	int rc = RUN(out, "c-inspect", "", "inspect 2>/dev/null");
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+	engine_expect_inspect(&eng, "containerd", out, containerd_diffs);
+}
+END_TEST
+
 Suite *
 suite_oci_containerd(void)
 {
@@ -231,6 +266,7 @@ suite_oci_containerd(void)
 	tcase_add_test(tc, containerd_runs_a_container);
 	tcase_add_test(tc, containerd_terminal);
 	tcase_add_test(tc, containerd_detached_limit_kill);
+	tcase_add_test(tc, containerd_inspect);
 	suite_add_tcase(s, tc);
 	return s;
 }

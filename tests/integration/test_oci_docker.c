@@ -273,6 +273,39 @@ START_TEST(docker_top_pause_update)
 }
 END_TEST
 
+/* The default image's inspect under docker, row by row against `nutshell
+ * run -- inspect`: the same isolation, except what docker asked for. */
+static const struct engine_inspect_diff docker_diffs[] = {
+    {"hostname", "[0-9a-f]*",
+     "docker names the container by its ID's first 12 digits, nutshell run by an id of its own"},
+    {"no_new_privs", "0",
+     "docker sets noNewPrivileges only with --security-opt no-new-privileges; nutshell always"},
+    {"root_fstype", "ext4",
+     "the test's dockerd has the vfs storage driver: the root is a directory on the host's disk"},
+    {"mounts", "20",
+     "docker's binds of /etc/hostname, /etc/hosts and /etc/resolv.conf, /dev/mqueue, its /dev/pts "
+     "and /dev/shm over those of nutshell's small /dev; no cgroup mounts, no /proc/interrupts mask "
+     "(19 - 5 + 6)"},
+    {"stdin", "device (a file)",
+     "without -i docker gives the container /dev/null; nutshell run relays its own through a pipe"},
+    ENGINE_INSPECT_COMMON("docker"),
+    {NULL, NULL, NULL},
+};
+
+START_TEST(docker_inspect)
+{
+	static char out[16384];
+
+	if (!dir[0])
+		TEST_SKIP("no docker here (make engine-deps installs docker.io)");
+	int rc =
+	    docker(out, sizeof(out),
+		   "run --rm --runtime nutshell --network none nutshell-bb inspect 2>/dev/null");
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+	engine_expect_inspect(&eng, "docker", out, docker_diffs);
+}
+END_TEST
+
 Suite *
 suite_oci_docker(void)
 {
@@ -285,6 +318,7 @@ suite_oci_docker(void)
 	tcase_add_test(tc, docker_exec_and_stop);
 	tcase_add_test(tc, docker_terminal);
 	tcase_add_test(tc, docker_top_pause_update);
+	tcase_add_test(tc, docker_inspect);
 	suite_add_tcase(s, tc);
 	return s;
 }

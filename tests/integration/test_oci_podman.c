@@ -19,6 +19,7 @@
 #include "engine.h"
 #include "harness.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,8 +105,10 @@ teardown(void)
 {
 	if (!dir[0])
 		return;
-	/* podman's own leftovers first (its storage may hold mounts), and
+	/* podman's own leftovers first (pods: the infra container goes only
+	 * with its pod; its storage may hold mounts), and
 	 * the cgroups it made (the parent, conmon's). */
+	podman(NULL, 0, "pod rm --all --force");
 	podman(NULL, 0, "rm --all --force");
 	sh(NULL, 0,
 	   "find /sys/fs/cgroup -maxdepth 2 -type d -name '%s' | while read d; do "
@@ -302,6 +305,147 @@ START_TEST(podman_lifecycle)
 }
 END_TEST
 
+/* The default image (it has inspect) in podman's storage, from its OCI
+ * layout as a tarball: localhost/busybox:latest. */
+static void
+load_default_image(void)
+{
+	const char *root = getenv("NUTSHELL_ROOT");
+	char out[4096];
+
+	if (podman(out, sizeof(out), "image exists localhost/busybox:latest") == 0)
+		return;
+	ck_assert_msg(sh(out, sizeof(out), "tar -C %s/images/busybox-oci -cf %s/default.tar .",
+			 root ? root : ".", dir) == 0,
+		      "tar: %s", out);
+	ck_assert_msg(podman(out, sizeof(out), "load -i %s/default.tar", dir) == 0,
+		      "podman load: %s", out);
+}
+
+/* A pod: its infra container (podman's pause image, which podman 4.3
+ * builds from catatonit, /usr/libexec/podman/catatonit) makes the network
+ * namespace, and each container of the pod gets a linux.namespaces entry
+ * with a path, /proc/INFRA/ns/net, which nutshell opens and joins with
+ * setns(2) (oci_create.c). Both containers see the infra's namespace, not
+ * the host's. --network none: with podman's default (bridge) the pod's
+ * first try here made a CNI bridge cni-podman0 on the host, set
+ * net.ipv4.ip_forward to 1 and added iptables chains. */
+START_TEST(podman_pod_shares_a_netns)
+{
+	char out[8192], a[64], b[64], infra[64], host[64], forward[16], path[4096];
+
+	if (!dir[0])
+		TEST_SKIP("no podman here (make engine-deps installs it)");
+	load_default_image();
+	read_text_file("/proc/sys/net/ipv4/ip_forward", forward, sizeof(forward));
+	ssize_t len = readlink("/proc/self/ns/net", host, sizeof(host) - 1);
+	ck_assert_int_gt(len, 0);
+	host[len] = '\0';
+	int rc = podman(out, sizeof(out),
+			"pod create --name p-net --infra-name p-net-infra --network none "
+			"--cgroup-parent %s",
+			parent);
+	ck_assert_msg(rc == 0, "pod create: exit %d: %s", rc, out);
+	rc = podman(out, sizeof(out),
+		    "run -d --pod p-net --name p-a --annotation org.nutshell.trace=%s/pod.json "
+		    "localhost/busybox:latest sh -c 'readlink /proc/self/ns/net; exec sleep 304'",
+		    dir);
+	ck_assert_msg(rc == 0, "run --pod p-a: exit %d: %s", rc, out);
+	rc = podman(b, sizeof(b),
+		    "run --rm --pod p-net localhost/busybox:latest readlink /proc/self/ns/net");
+	ck_assert_msg(rc == 0, "run --pod (second): exit %d: %s", rc, b);
+	for (int i = 0; i < 50 && podman(a, sizeof(a), "logs p-a") == 0 && !a[0]; i++)
+		usleep(100000);
+	ck_assert_int_eq(podman(infra, sizeof(infra), "inspect -f '{{.State.Pid}}' p-net-infra"),
+			 0);
+	infra[strcspn(infra, "\n")] = '\0';
+	/* The same namespace in both, the infra's, not the host's. */
+	char theirs[64];
+	snprintf(path, sizeof(path), "/proc/%s/ns/net", infra);
+	len = readlink(path, theirs, sizeof(theirs) - 2);
+	ck_assert_msg(len > 0, "%s: no infra process", path);
+	theirs[len] = '\n';
+	theirs[len + 1] = '\0';
+	ck_assert_msg(strcmp(a, b) == 0 && strcmp(a, theirs) == 0 && strncmp(a, "net:[", 5) == 0,
+		      "p-a: '%s', second: '%s', infra: '%s'", a, b, theirs);
+	ck_assert_msg(strncmp(a, host, strlen(host)) != 0, "the host's namespace: %s", a);
+	/* What podman asked for: the infra's namespace by its path. */
+	ck_assert_int_eq(podman(out, sizeof(out), "inspect -f '{{.OCIConfigPath}}' p-a"), 0);
+	out[strcspn(out, "\n")] = '\0';
+	json_error_t e;
+	json_t *config = json_load_file(out, 0, &e), *ns;
+	ck_assert_msg(config != NULL, "%s: %s", out, e.text);
+	const char *joined = NULL;
+	size_t i;
+	json_t *list = json_object_get(json_object_get(config, "linux"), "namespaces");
+	json_array_foreach(list, i, ns)
+	{
+		const char *type = json_string_value(json_object_get(ns, "type"));
+		if (type && strcmp(type, "network") == 0)
+			joined = json_string_value(json_object_get(ns, "path"));
+	}
+	ck_assert_msg(joined && strcmp(joined, path) == 0, "config.json's network namespace: %s",
+		      joined ? joined : "(no path)");
+	json_decref(config);
+	/* And nutshell's trace: that path opened, its descriptor joined. */
+	rc = sh(out, sizeof(out),
+		"fd=$(grep -F '\"name\":\"openat\",\"args\":\"AT_FDCWD, \\\"%s\\\"' %s/pod.json | "
+		"sed -n 's/.*\"ret\":\\([0-9]*\\).*/\\1/p'); test -n \"$fd\" && "
+		"grep -F \"\\\"name\\\":\\\"setns\\\",\\\"args\\\":\\\"$fd, "
+		"CLONE_NEWNET\\\",\\\"ret\\\":0\" %s/pod.json",
+		path, dir, dir);
+	ck_assert_msg(rc == 0, "no openat of %s and setns of it in nutshell's trace: %s", path,
+		      out);
+	/* The pod gone, and nothing of it left. */
+	ck_assert_int_eq(podman(out, sizeof(out), "pod rm -f -t 0 p-net"), 0);
+	ck_assert_int_eq(podman(out, sizeof(out), "ps -a -q"), 0);
+	ck_assert_str_eq(out, "");
+	engine_expect_nothing_left(&eng, "oci-*", "/run/nutshell");
+	read_text_file("/proc/sys/net/ipv4/ip_forward", out, sizeof(out));
+	ck_assert_str_eq(out, forward);
+	ck_assert_int_ne(sh(out, sizeof(out), "ip -br link | grep cni-podman"), 0);
+}
+END_TEST
+
+/* The default image's inspect under podman, row by row against `nutshell
+ * run -- inspect`: the same isolation, except what podman asked for. */
+static const struct engine_inspect_diff podman_diffs[] = {
+    {"hostname", "[0-9a-f]*",
+     "podman names the container by its ID's first 12 digits, nutshell run by an id of its own"},
+    {"no_new_privs", "0",
+     "podman sets noNewPrivileges only with --security-opt no-new-privileges; nutshell always"},
+    {"root_fstype", "ext4",
+     "the test gives podman the vfs storage driver: the root is a directory on the host's disk"},
+    {"mounts", "21",
+     "podman's binds of /etc/hostname, /etc/hosts and /run/.containerenv, /dev/mqueue, its "
+     "/dev/pts "
+     "and /dev/shm over those of nutshell's small /dev, /sys/dev/block masked; no cgroup mounts, "
+     "no "
+     "/proc/interrupts mask (19 - 5 + 7)"},
+    {"interfaces", "lo:down",
+     "--network none: podman makes the namespace and leaves lo down; nutshell run brings it up"},
+    {"stdin", "device (a file)",
+     "without -i podman gives the container /dev/null; nutshell run relays its own through a pipe"},
+    ENGINE_INSPECT_COMMON("podman"),
+    {NULL, NULL, NULL},
+};
+
+START_TEST(podman_inspect)
+{
+	static char out[16384];
+
+	if (!dir[0])
+		TEST_SKIP("no podman here (make engine-deps installs it)");
+	load_default_image();
+	int rc = podman(out, sizeof(out),
+			"run --rm --network none --cgroup-parent %s localhost/busybox:latest "
+			"inspect 2>/dev/null",
+			parent);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+	engine_expect_inspect(&eng, "podman", out, podman_diffs);
+}
+END_TEST
+
 Suite *
 suite_oci_podman(void)
 {
@@ -323,6 +467,12 @@ suite_oci_podman(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, podman_saved_image_in_store);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("podman_pod_inspect");
+	tcase_set_timeout(tc, 300);
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, podman_pod_shares_a_netns);
+	tcase_add_test(tc, podman_inspect);
 	suite_add_tcase(s, tc);
 	return s;
 }
