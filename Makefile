@@ -226,7 +226,10 @@ build/untraced/build/gen/%.o: build/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 build/untraced/nutshell: $(UNTRACED_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(CTR_LDLIBS)
-bench: all image bench/timer bench/mountapi build/untraced/nutshell
+# One container's create, start, wait, delete through a runtime's commands.
+bench/ocicycle: bench/ocicycle.c
+	$(CC) $(CFLAGS) -o $@ $<
+bench: all image image-oci bench/timer bench/mountapi bench/ocicycle build/untraced/nutshell
 	@bench/bench.sh
 bench-deps:
 	apt-get install -y bubblewrap crun
@@ -373,7 +376,7 @@ format-check:
 
 # clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:
-	rm -rf build/asan build/untraced build/book* build/worksheets* build/web build/view-* build/screens build/diagrams build/gen images tests/check tests/probe/scprobe $(TEST_HELPERS) bench/timer bench/mountapi $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
+	rm -rf build/asan build/untraced build/book* build/worksheets* build/web build/view-* build/screens build/diagrams build/gen images tests/check tests/probe/scprobe $(TEST_HELPERS) bench/timer bench/mountapi bench/ocicycle $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
 	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -not -path './build/fresh/*' -not -path './build/images/*' -delete
 distclean: clean
 	rm -rf build

@@ -28,6 +28,9 @@
 #   phases    NUTSHELL_TIMINGS=1: the launcher's own stamps, median per
 #             phase, and its own peak RSS (getrusage, the launcher alone);
 #             drawn as build/bench-phases.svg by bench/chart.sh
+#   OCI path, engine  bench/oci.sh: nutshell's create+start+delete of one
+#             bundle against runc's and crun's, and ctr run --rm through a
+#             containerd of the benchmark's with each as the runtime
 #   image, import  bench/images.sh: run --image against --layer, and
 #             image import's MB/s against umoci unpack and podman load
 #
@@ -59,6 +62,8 @@ txt=$out/bench.txt
 tmp=$(mktemp -d /tmp/nutshell-bench.XXXXXX)
 made_cgroups=()
 cleanup() {
+	# bench/oci.sh's containerd and its mounts, before the directory goes.
+	declare -F oci_cleanup >/dev/null && oci_cleanup
 	rm -rf "$tmp"
 	# crun makes the cgroup path it is given in every v1 hierarchy, and
 	# removes only the last directory of it: the rest go here, deepest first.
@@ -245,6 +250,7 @@ echo "  (before main: the rest of the startup median - loading and linking the p
 echo | show
 # The same phases as a bar chart, next to the table (bench/chart.sh).
 "$top/bench/chart.sh" "$csv" "$out/bench-phases.svg"
+. "$top/bench/oci.sh"
 . "$top/bench/images.sh"
 echo "written: $txt $csv $out/bench-phases.svg" | show
 exit "$failed"
