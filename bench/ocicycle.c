@@ -18,6 +18,7 @@
  * ms" (where an OCI path's time goes, make bench's steps rows).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,10 @@ main(int argc, char **argv)
 	char *bundle = argv[1], *id = argv[2], **rt = argv + 3;
 	int nrt = argc - 3;
 	snprintf(pidfile, sizeof(pidfile), "%s/%s.pid", bundle, id);
+	/* A closed stderr (a reader gone) must not end us between create and
+	 * delete: the container's init would wait on its fifo for ever,
+	 * holding whatever our caller left open (a lock file). */
+	signal(SIGPIPE, SIG_IGN);
 	/* Orphans of create (the container's init) come to us, not to pid 1. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
 		perror("ocicycle: prctl PR_SET_CHILD_SUBREAPER");
@@ -103,6 +108,8 @@ main(int argc, char **argv)
 	FILE *f = fopen(pidfile, "r");
 	long init = 0;
 	if (!f || fscanf(f, "%ld", &init) != 1 || init <= 0) {
+		char *force[] = {"delete", "--force", id, NULL};
+		step(rt, nrt, force);
 		fprintf(stderr, "ocicycle: %s: no pid in it\n", pidfile);
 		return 1;
 	}
