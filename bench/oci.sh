@@ -5,7 +5,7 @@
 # Ctrl-C included) stops what it started.
 #
 #   OCI path  one bundle (config.json as the startup table's crun row has
-#             it: the default hardening, 64M, 100 pids; its rootfs a copy
+#             it, bench_config: the default hardening, 64M, 100 pids; its rootfs a copy
 #             of the default image, never the image) taken through create,
 #             start, wait, delete (bench/ocicycle, the steps an engine's
 #             shim takes) by nutshell, runc and crun, each with a --root of
@@ -47,51 +47,10 @@ oci_cleanup() {
 bundle=$tmp/oci-bundle
 mkdir -p "$bundle"
 cp -a "$image" "$bundle/rootfs"
-# The cgroup path: beneath our own (the memory hierarchy's on this hybrid
-# host), made by each runtime in every hierarchy; what runc and crun leave
-# of it is removed at the exit (bench.sh's made_cgroups).
-own=$(awk -F: '$2 == "memory" || ($1 == "0" && !m) { p = $3; if ($2 == "memory") m = 1 } END { print p }' /proc/self/cgroup)
-oci_cg=${own%/}/nutshell-bench-oci-$$
-for h in /sys/fs/cgroup/*/; do
-	d=${h%/}
-	IFS=/ read -ra parts <<<"${oci_cg#/}"
-	for p in "${parts[@]}"; do
-		d=$d/$p
-		[[ -e $d ]] || made_cgroups+=("$d")
-	done
-done
-cat >"$bundle/config.json" <<EOF
-{
-  "ociVersion": "1.0.2",
-  "process": {
-    "user": {"uid": 0, "gid": 0}, "args": ["/bin/true"], "cwd": "/",
-    "env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
-    "capabilities": {
-      "bounding": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"],
-      "effective": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"],
-      "permitted": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"]
-    },
-    "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}],
-    "noNewPrivileges": true
-  },
-  "root": {"path": "rootfs", "readonly": true},
-  "hostname": "bench",
-  "mounts": [
-    {"destination": "/proc", "type": "proc", "source": "proc"},
-    {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
-    {"destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]},
-    {"destination": "/dev/shm", "type": "tmpfs", "source": "shm", "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]},
-    {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]}
-  ],
-  "linux": {
-    "cgroupsPath": "$oci_cg",
-    "resources": {"memory": {"limit": 67108864}, "pids": {"limit": 100}},
-    "namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}],
-    "maskedPaths": ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"],
-    "readonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
-  }
-}
-EOF
+# The cgroup path: beneath our own, made by each runtime in every
+# hierarchy; what runc and crun leave of it is removed at the exit.
+bench_cgroup "nutshell-bench-oci-$$"
+bench_config rootfs "$cgpath" >"$bundle/config.json"
 cycle=$top/bench/ocicycle
 oci_cmds=(:: nutshell "$cycle" "$bundle" "bench-n-$$" "$nutshell" --root "$tmp/oci-nutshell")
 command -v runc >/dev/null &&

@@ -82,13 +82,10 @@ START_TEST(nothing_left)
 	char out[4096];
 	/* A refused create makes nothing: no container cgroup (nutshell
 	 * names it oci-ID), no state. The script removes its bundle. */
-	FILE *p = popen("find /sys/fs/cgroup -maxdepth 6 -name 'oci-ex-refuse*'; ls -d "
-			"/tmp/nutshell-refuse.* 2>/dev/null",
-			"r");
-	ck_assert_ptr_nonnull(p);
-	size_t n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	pclose(p);
+	size_t n = grade_shell("find /sys/fs/cgroup -maxdepth 6 -name 'oci-ex-refuse*'; ls -d "
+			       "/tmp/nutshell-refuse.* 2>/dev/null",
+			       out, sizeof(out));
+
 	ck_assert_msg(n == 0, "left behind:\n%s", out);
 }
 END_TEST
