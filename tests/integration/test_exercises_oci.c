@@ -4,7 +4,9 @@
  * exercises suite grades the reference (PASS) and the untouched skeleton
  * (FAIL); here a config.json with a syntax error (refused, but not for a
  * field: part 3 fails) and a WHY that is not the field nutshell named
- * (part 4 fails), each with its hint.
+ * (part 4 fails), each with its hint; and a participant's own copy of
+ * the directory, graded with `make grade EX=PATH` (its skeleton.sh
+ * installed there, not compiled).
  */
 #include "../suites.h"
 
@@ -64,6 +66,28 @@ START_TEST(refuse_wrong_why)
 }
 END_TEST
 
+START_TEST(refuse_own_copy_graded)
+{
+	const char *root = getenv("NUTSHELL_ROOT") ? getenv("NUTSHELL_ROOT") : ".";
+	char dir[] = "/tmp/nutshell-grade.XXXXXX", cmd[2048], out[8192];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && mkdir %s/05-oci-refuse && cp lessons/exercises/05-oci-refuse/solution/"
+		 "skeleton.sh %s/05-oci-refuse/ && make grade EX=%s/05-oci-refuse 2>&1; rc=$?; "
+		 "rm -rf %s; exit $rc",
+		 root, dir, dir, dir, dir);
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	int status = pclose(p);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "make grade: %d:\n%s", status,
+		      out);
+	ck_assert_msg(strstr(out, "05-oci-refuse: 5 of 5 parts pass"), "%s", out);
+}
+END_TEST
+
 Suite *
 suite_exercises_oci(void)
 {
@@ -73,6 +97,7 @@ suite_exercises_oci(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, refuse_syntax_error_is_not_a_field);
 	tcase_add_test(tc, refuse_wrong_why);
+	tcase_add_test(tc, refuse_own_copy_graded);
 	suite_add_tcase(s, tc);
 	return s;
 }
