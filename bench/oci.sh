@@ -84,6 +84,11 @@ if command -v containerd >/dev/null && command -v ctr >/dev/null &&
 	[debug]
 	  address = "$cd_dir/debug.sock"
 	EOF
+	# The shim gives each runtime the cgroup path /NAMESPACE/ID, in every
+	# hierarchy; runc removes only ID, so /nutshell-bench goes at the exit.
+	for h in /sys/fs/cgroup/*/; do
+		[[ -e ${h}nutshell-bench ]] || made_cgroups+=("${h}nutshell-bench")
+	done
 	setsid containerd --config "$cd_dir/config.toml" >"$cd_dir/containerd.log" 2>&1 &
 	oci_containerd=$!
 	ctr_cmd=(ctr --address "$cd_dir/containerd.sock" --namespace nutshell-bench)
