@@ -47,7 +47,7 @@ START_TEST(nothing_left)
 	 * writes outside its root; conmon has exited. */
 	size_t n =
 	    grade_shell("ls -d /tmp/nutshell-podman.* 2>/dev/null; find /sys/fs/cgroup -maxdepth 2 "
-			"-name 'nutshell-ex-podman-*'; pgrep -f 'conmon.*nutshell-podman'",
+			"-name 'nutshell-ex-podman-*'; pgrep -f '[c]onmon.*nutshell-podman'",
 			out, sizeof(out));
 
 	ck_assert_msg(n == 0, "left behind:\n%s", out);
