@@ -136,6 +136,10 @@ lessons/exercises/%.o: CPPFLAGS += -I.
 lessons/exercises/%/skeleton.o: CFLAGS := $(filter-out -Werror,$(CFLAGS))
 lessons/exercises/%/skeleton: lessons/exercises/%/skeleton.o $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) $(NS_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+# An exercise whose answer is a shell script (the OCI ones: a bundle, an
+# engine's command line) has skeleton.sh instead of skeleton.c.
+lessons/exercises/%/skeleton: lessons/exercises/%/skeleton.sh
+	install -m 755 $< $@
 lessons/exercises/%/grader: lessons/exercises/%/grader.o lessons/exercises/grade.o tests/integration/harness.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -ljansson $$(pkg-config --libs check)
 # EX is an exercise's name, or the path of a participant's own copy of an
@@ -165,10 +169,10 @@ GRADE_MAKE = env -u MAKEFLAGS -u MFLAGS $(MAKE) --no-print-directory -s $(MAKEOV
 grade:
 	+@test -n "$(EX)" -a -f lessons/exercises/$(EX_NAME)/grader.c || \
 	  { echo "usage: make grade EX=NN-name [SOLUTION=1], or EX=PATH/NN-name (your own copy); NN-name one of: $(notdir $(EX_DIRS))" >&2; exit 1; }
-	+@test -z "$(EX_OWN)" -o -f "$(EX_OWN)/skeleton.c" || \
-	  { echo "grade: EX='$(EX)': expected a directory with skeleton.c" >&2; exit 1; }
+	+@test -z "$(EX_OWN)" -o -f "$(EX_OWN)/skeleton.c" -o -f "$(EX_OWN)/skeleton.sh" || \
+	  { echo "grade: EX='$(EX)': expected a directory with skeleton.c or skeleton.sh" >&2; exit 1; }
 	+@$(GRADE_MAKE) lessons/exercises/$(EX_NAME)/grader $(if $(EX_OWN),$(EX_LIBS),$(EX_RUN))
-	+@$(if $(EX_OWN),$(CC) $(filter-out -Werror,$(CFLAGS)) -I. -o "$(EX_RUN)" "$(EX_OWN)/skeleton.c" $(EX_LIBS) $(LDFLAGS) $(LDLIBS))
+	+@$(if $(EX_OWN),$(if $(wildcard $(EX_OWN)/skeleton.sh),install -m 755 "$(EX_OWN)/skeleton.sh" "$(EX_RUN)",$(CC) $(filter-out -Werror,$(CFLAGS)) -I. -o "$(EX_RUN)" "$(EX_OWN)/skeleton.c" $(EX_LIBS) $(LDFLAGS) $(LDLIBS)))
 	+@lessons/exercises/$(EX_NAME)/grader $(EX_RUN)
 
 # The test binary: unit suites (pure functions, run under AddressSanitizer
@@ -227,7 +231,10 @@ build/untraced/build/gen/%.o: build/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 build/untraced/nutshell: $(UNTRACED_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(CTR_LDLIBS)
-bench: all image image-oci bench/timer bench/mountapi build/untraced/nutshell
+# One container's create, start, wait, delete through a runtime's commands.
+bench/ocicycle: bench/ocicycle.c
+	$(CC) $(CFLAGS) -o $@ $<
+bench: all image image-oci bench/timer bench/mountapi bench/ocicycle build/untraced/nutshell
 	@bench/bench.sh
 bench-deps:
 	apt-get install -y bubblewrap crun
@@ -374,7 +381,7 @@ format-check:
 
 # clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:
-	rm -rf build/asan build/untraced build/book* build/worksheets* build/web build/view-* build/screens build/diagrams build/gen images tests/check tests/probe/scprobe $(TEST_HELPERS) bench/timer bench/mountapi $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
+	rm -rf build/asan build/untraced build/book* build/worksheets* build/web build/view-* build/screens build/diagrams build/gen images tests/check tests/probe/scprobe $(TEST_HELPERS) bench/timer bench/mountapi bench/ocicycle $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
 	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -not -path './build/fresh/*' -not -path './build/images/*' -delete
 distclean: clean
 	rm -rf build

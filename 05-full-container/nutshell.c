@@ -607,6 +607,17 @@ main(int argc, char **argv)
 		err_print();
 		return CTR_EXIT_SETUP;
 	}
+	/* start, state, kill, delete, pause, ps, update ...: the runtime
+	 * commands that put no process of ours into a container need no
+	 * sealed copy, and skip its second execve (a quarter of create+start+
+	 * delete, make bench's OCI path). The attack needs a process of the
+	 * container to open our /proc/PID/exe; these stay on the host, with
+	 * every capability, which a container's process (fewer capabilities,
+	 * or another pid namespace) cannot ptrace-read (proc(5) /proc/PID/exe,
+	 * ptrace(2) "Ptrace access mode checking"); runc clones its binary only
+	 * for `runc init` too (libcontainer/nsenter/cloned_binary.c). */
+	if (oci_is_command(argc, argv) && !oci_enters_container(argc, argv))
+		return oci_main(argc, argv);
 	/* 0. From here on we run from a sealed copy of our binary, so that a
 	 * container whose COMMAND is /proc/self/exe runs the copy, never the
 	 * host's file (CVE-2019-5736, sealed.c). Before the trace exists: a

@@ -78,6 +78,14 @@ oci_is_command(int argc, char **argv)
 	return 0;
 }
 
+int
+oci_enters_container(int argc, char **argv)
+{
+	int i = command_index(argc, argv);
+
+	return i < argc && (strcmp(argv[i], "create") == 0 || strcmp(argv[i], "exec") == 0);
+}
+
 static struct {
 	const char *root, *log, *json;
 	int log_json, systemd_cgroup;

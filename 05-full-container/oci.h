@@ -36,6 +36,10 @@
  * 1, else 0 (then it is `nutshell run` or `cleanup`). */
 int oci_is_command(int argc, char **argv);
 
+/* The command puts a process of ours into a container (create's init,
+ * exec's process): 1, and then it must run from the sealed copy; else 0. */
+int oci_enters_container(int argc, char **argv);
+
 /* The runtime's main: parses the global options and runs the command;
  * the exit status (0, or 1 after one line). */
 int oci_main(int argc, char **argv);

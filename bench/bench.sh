@@ -28,6 +28,9 @@
 #   phases    NUTSHELL_TIMINGS=1: the launcher's own stamps, median per
 #             phase, and its own peak RSS (getrusage, the launcher alone);
 #             drawn as build/bench-phases.svg by bench/chart.sh
+#   OCI path, engine  bench/oci.sh: nutshell's create+start+delete of one
+#             bundle against runc's and crun's, and ctr run --rm through a
+#             containerd of the benchmark's with each as the runtime
 #   image, import  bench/images.sh: run --image against --layer, and
 #             image import's MB/s against umoci unpack and podman load
 #
@@ -59,6 +62,8 @@ txt=$out/bench.txt
 tmp=$(mktemp -d /tmp/nutshell-bench.XXXXXX)
 made_cgroups=()
 cleanup() {
+	# bench/oci.sh's containerd and its mounts, before the directory goes.
+	declare -F oci_cleanup >/dev/null && oci_cleanup
 	rm -rf "$tmp"
 	# crun makes the cgroup path it is given in every v1 hierarchy, and
 	# removes only the last directory of it: the rest go here, deepest first.
@@ -98,6 +103,60 @@ table() {
 	echo
 } | show
 
+# bench_cgroup NAME: an absolute cgroup path beneath our own (the memory
+# hierarchy's, on this hybrid host; "/" in the other v1 hierarchies, or on
+# v2), and each directory of it a runtime would make in every hierarchy
+# noted in made_cgroups (crun and runc remove only the last).
+bench_cgroup() {
+	local own d h p parts
+	own=$(awk -F: '$2 == "memory" || ($1 == "0" && !m) { p = $3; if ($2 == "memory") m = 1 } END { print p }' /proc/self/cgroup)
+	cgpath=${own%/}/$1
+	for h in /sys/fs/cgroup/*/; do
+		d=${h%/}
+		IFS=/ read -ra parts <<<"${cgpath#/}"
+		for p in "${parts[@]}"; do
+			d=$d/$p
+			[[ -e $d ]] || made_cgroups+=("$d")
+		done
+	done
+}
+# bench_config ROOT CGPATH: the config.json of crun's row and of the OCI
+# path table (bench/oci.sh): the default hardening, 64M, 100 pids.
+bench_config() {
+	cat <<-EOF
+	{
+	  "ociVersion": "1.0.2",
+	  "process": {
+	    "user": {"uid": 0, "gid": 0}, "args": ["/bin/true"], "cwd": "/",
+	    "env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
+	    "capabilities": {
+	      "bounding": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"],
+	      "effective": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"],
+	      "permitted": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"]
+	    },
+	    "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}],
+	    "noNewPrivileges": true
+	  },
+	  "root": {"path": "$1", "readonly": true},
+	  "hostname": "bench",
+	  "mounts": [
+	    {"destination": "/proc", "type": "proc", "source": "proc"},
+	    {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
+	    {"destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]},
+	    {"destination": "/dev/shm", "type": "tmpfs", "source": "shm", "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]},
+	    {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]}
+	  ],
+	  "linux": {
+	    "cgroupsPath": "$2",
+	    "resources": {"memory": {"limit": 67108864}, "pids": {"limit": 100}},
+	    "namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}],
+	    "maskedPaths": ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"],
+	    "readonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
+	  }
+	}
+	EOF
+}
+
 # --- startup: the floor, nutshell, bubblewrap, crun, interleaved ---
 cmds=(:: floor "${floor[@]}" :: nutshell "${run_ns[@]}")
 for before in ${BENCH_BEFORE:-}; do
@@ -113,51 +172,9 @@ if command -v bwrap >/dev/null; then
 		--proc /proc --dev /dev /bin/true)
 fi
 if command -v crun >/dev/null; then
-	# An absolute cgroup path beneath our own (the memory hierarchy's, on
-	# this hybrid host; "/" in the other v1 hierarchies, or on v2).
-	own=$(awk -F: '$2 == "memory" || ($1 == "0" && !m) { p = $3; if ($2 == "memory") m = 1 } END { print p }' /proc/self/cgroup)
-	cgpath=${own%/}/nutshell-bench-crun-$$
-	for h in /sys/fs/cgroup/*/; do
-		d=${h%/}
-		IFS=/ read -ra parts <<<"${cgpath#/}"
-		for p in "${parts[@]}"; do
-			d=$d/$p
-			[[ -e $d ]] || made_cgroups+=("$d")
-		done
-	done
+	bench_cgroup "nutshell-bench-crun-$$"
 	mkdir -p "$tmp/crun"
-	cat >"$tmp/crun/config.json" <<-EOF
-	{
-	  "ociVersion": "1.0.2",
-	  "process": {
-	    "user": {"uid": 0, "gid": 0}, "args": ["/bin/true"], "cwd": "/",
-	    "env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
-	    "capabilities": {
-	      "bounding": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"],
-	      "effective": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"],
-	      "permitted": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"]
-	    },
-	    "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}],
-	    "noNewPrivileges": true
-	  },
-	  "root": {"path": "$image", "readonly": true},
-	  "hostname": "bench",
-	  "mounts": [
-	    {"destination": "/proc", "type": "proc", "source": "proc"},
-	    {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
-	    {"destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]},
-	    {"destination": "/dev/shm", "type": "tmpfs", "source": "shm", "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]},
-	    {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]}
-	  ],
-	  "linux": {
-	    "cgroupsPath": "$cgpath",
-	    "resources": {"memory": {"limit": 67108864}, "pids": {"limit": 100}},
-	    "namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}],
-	    "maskedPaths": ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"],
-	    "readonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
-	  }
-	}
-	EOF
+	bench_config "$image" "$cgpath" >"$tmp/crun/config.json"
 	unified=()
 	grep -q ' /sys/fs/cgroup/unified cgroup2 ' /proc/mounts && unified=(--unmount=/sys/fs/cgroup/unified)
 	cmds+=(:: crun "${unified[@]}" crun --cgroup-manager=cgroupfs --root "$tmp/crun-state"
@@ -245,6 +262,7 @@ echo "  (before main: the rest of the startup median - loading and linking the p
 echo | show
 # The same phases as a bar chart, next to the table (bench/chart.sh).
 "$top/bench/chart.sh" "$csv" "$out/bench-phases.svg"
+. "$top/bench/oci.sh"
 . "$top/bench/images.sh"
 echo "written: $txt $csv $out/bench-phases.svg" | show
 exit "$failed"

@@ -77,6 +77,7 @@ static const struct {
     {"nutshell-load", suite_nutshell_load, "root to start containers"},
     {"transcripts", suite_transcripts, "root to run the programs the book shows"},
     {"exercises", suite_exercises, "root to run the graders"},
+    {"exercises-oci", suite_exercises_oci, "root to run the OCI exercises' graders"},
     {"doctor", suite_doctor, "root to try user namespaces as root and as nobody"},
     {"oci", suite_oci, "root to create containers as an OCI runtime"},
     {"oci-fields", suite_oci_fields, "root to create containers as an OCI runtime"},

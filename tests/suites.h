@@ -76,6 +76,7 @@ void session_add_user(Suite *s);
 Suite *suite_workshop(void);
 Suite *suite_transcripts(void);
 Suite *suite_exercises(void);
+Suite *suite_exercises_oci(void);
 Suite *suite_doctor(void);
 Suite *suite_oci(void);
 Suite *suite_oci_fields(void);

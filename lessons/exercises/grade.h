@@ -64,6 +64,10 @@ json_t *grade_syscall(const char *name, const char *with);
 const char *grade_args(json_t *ev);
 const char *grade_result(json_t *ev);
 
+/* The standard output of the shell command CMD (at most size - 1 bytes)
+ * into out; its length. What a part finds on the host afterwards. */
+size_t grade_shell(const char *cmd, char *out, size_t size);
+
 /* The last few lines of the program's standard error, for a hint. */
 const char *grade_err_tail(void);
 

@@ -1,0 +1,67 @@
+/*
+ * grader.c - exercise 05-oci-podman: `make grade EX=05-oci-podman`.
+ *
+ * The program is a shell script (skeleton.sh) that gives podman a world of
+ * its own and runs one container; with nutshell as podman's runtime, and
+ * the grader's --json file passed to nutshell through podman's annotation,
+ * the parts read what nutshell did for podman.
+ */
+#include "../grade.h"
+
+#include <stdio.h>
+#include <string.h>
+
+START_TEST(container_ran)
+{
+	ck_assert_msg(strstr(grade_run.out, "hello from podman\n") && grade_run.status == 0,
+		      "podman did not run the container (exit %d); its last lines:\n%s",
+		      grade_run.status, grade_err_tail());
+}
+END_TEST
+
+START_TEST(nutshell_made_it)
+{
+	json_t *ev = grade_syscall("clone", "CLONE_NEWPID");
+
+	ck_assert_msg(json_array_size(grade_run.events) > 0,
+		      "no trace from nutshell in the grader's file: was nutshell the runtime "
+		      "(--runtime, TODO 1), and did podman pass it the file (--annotation "
+		      "org.nutshell.trace=\"$trace\", TODO 2)?");
+	ck_assert_msg(ev, "nutshell's trace has no clone() with CLONE_NEWPID: did it make the "
+			  "container (TODO 1)?");
+	ck_assert_msg(grade_syscall("pivot_root", NULL),
+		      "nutshell's trace has no pivot_root(): it did not enter podman's root");
+}
+END_TEST
+
+START_TEST(trace_is_honest)
+{
+	grade_assert_trace();
+}
+END_TEST
+
+START_TEST(nothing_left)
+{
+	char out[4096];
+	/* The script removes its directory, podman's cgroups and what podman
+	 * writes outside its root; conmon has exited. */
+	size_t n =
+	    grade_shell("ls -d /tmp/nutshell-podman.* 2>/dev/null; find /sys/fs/cgroup -maxdepth 2 "
+			"-name 'nutshell-ex-podman-*'; pgrep -f '[c]onmon.*nutshell-podman'",
+			out, sizeof(out));
+
+	ck_assert_msg(n == 0, "left behind:\n%s", out);
+}
+END_TEST
+
+int
+main(int argc, char **argv)
+{
+	grade_begin("05-oci-podman", "podman and nutshell make containers", argc, argv, NULL);
+	grade_part("podman runs the container: hello from podman", container_ran);
+	grade_part("nutshell made it: its trace has the namespaces and pivot_root",
+		   nutshell_made_it);
+	grade_part("strace agrees with nutshell's trace", trace_is_honest);
+	grade_part("nothing is left behind", nothing_left);
+	return grade_end();
+}
