@@ -239,7 +239,8 @@ oci_cgroup_make(const char *path, const char *dir, struct cg *cg, const struct c
 			if (h->version == 2 && cg->d[i].want[0] &&
 			    enable_in(up, cg->d[i].want) == -1)
 				return err_prefix("linux.cgroupsPath %s", path);
-			if (TRACE(mkdir(sub, 0755), "mkdir", "%s, 0755", trace_str(sub)) == -1 &&
+			if (TRACE(mkdirat(AT_FDCWD, sub, 0755), "mkdirat", "AT_FDCWD, %s, 0755",
+				  trace_str(sub)) == -1 &&
 			    errno != EEXIST)
 				return err_sys("linux.cgroupsPath %s: mkdir %s", path, sub);
 			p = next;

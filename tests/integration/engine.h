@@ -81,7 +81,8 @@ struct engine_inspect_diff {
 	{"ns_cgroup", "host",                                                                      \
 	 engine "'s config.json has no cgroup namespace: podman's and docker's default is "        \
 		"private only on cgroup v2, containerd's default spec never lists one"},           \
-	    {"cgroup", "*:/*oci-*", "so the host's cgroup paths show, down to nutshell's oci-ID"}, \
+	    {"cgroup", "*:pids:/[a-z]*",                                                           \
+	     "so the host's cgroup paths show, down to the engine's linux.cgroupsPath"},           \
 	    {"memory_max", "(not visible)",                                                        \
 	     "not the engine's wish: it asks for a read-only cgroup mount at /sys/fs/cgroup, "     \
 	     "which "                                                                              \
