@@ -129,10 +129,9 @@ on_signal(int sig)
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
 	}
-	/* Said with write(2), async-signal-safe (signal-safety(7)), in the
-	 * words the other lesson programs use. */
+	/* write(2) is async-signal-safe (signal-safety(7)); ENOENT: already gone. */
 	static const char said[] = "cgroupns: interrupted; cleaned up\n";
-	if (!cg_dir[0] || remove_cgroup(0) == 0) {
+	if (!cg_dir[0] || remove_cgroup(0) == 0 || errno == ENOENT) {
 		ssize_t n = write(STDERR_FILENO, said, sizeof(said) - 1);
 		(void)n;
 	}
@@ -147,6 +146,7 @@ child_main(void *arg)
 	struct ns_sync *sync = arg;
 	char buf[512];
 
+	signal(SIGINT, SIG_DFL); /* Ctrl-C reaches us too: we die, the parent cleans up */
 	ns_sync_in_child(sync);
 	ns_sync_hear(sync->to_child[0], buf, sizeof(buf)); /* until we are moved */
 	cgroup_of(0, buf, sizeof(buf));
