@@ -51,6 +51,7 @@ struct oci_state {
 	char id[256];
 	char dir[4096];		       /* ROOT/ID */
 	char bundle[4096];	       /* absolute */
+	char rootfs[4096];	       /* root.path, absolute (runc's state shows it) */
 	pid_t pid;		       /* the init process on the host, 0 before it exists */
 	unsigned long long start_time; /* its field 22 of /proc/PID/stat */
 	char created[40];	       /* RFC 3339 */

@@ -493,6 +493,7 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 	st->pid = pid;
 	st->start_time = oci_start_time(pid);
 	snprintf(st->bundle, sizeof(st->bundle), "%s", spec->bundle);
+	snprintf(st->rootfs, sizeof(st->rootfs), "%s", spec->rootfs);
 	time_t now = time(NULL);
 	strftime(st->created, sizeof(st->created), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	st->annotations = spec->annotations;

@@ -85,14 +85,14 @@ oci_status(const struct oci_state *s)
 char *
 oci_state_json(const struct oci_state *s, const char *status)
 {
-	char rootfs[4200];
 	int stopped = strcmp(status, "stopped") == 0;
 
-	snprintf(rootfs, sizeof(rootfs), "%s/rootfs", s->bundle);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:O}", "ociVersion", "1.0.2",
-			      "id", s->id, "status", status, "pid", stopped ? 0 : (int)s->pid,
-			      "bundle", s->bundle, "rootfs", rootfs, "created", s->created,
-			      "annotations", s->annotations ? s->annotations : json_object());
+	/* "o" takes the reference it is given: a new object, or one more of ours. */
+	json_t *o =
+	    json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:o}", "ociVersion", "1.0.2", "id",
+		      s->id, "status", status, "pid", stopped ? 0 : (int)s->pid, "bundle",
+		      s->bundle, "rootfs", s->rootfs, "created", s->created, "annotations",
+		      s->annotations ? json_incref(s->annotations) : json_object());
 	if (!o)
 		return NULL;
 	char *text = json_dumps(o, JSON_INDENT(2));
@@ -104,10 +104,10 @@ int
 oci_state_save(const struct oci_state *s)
 {
 	char path[4200], tmp[4210];
-	json_t *o =
-	    json_pack("{s:s, s:i, s:I, s:s, s:s, s:O}", "id", s->id, "pid", (int)s->pid,
-		      "start_time", (json_int_t)s->start_time, "bundle", s->bundle, "created",
-		      s->created, "annotations", s->annotations ? s->annotations : json_object());
+	json_t *o = json_pack("{s:s, s:i, s:I, s:s, s:s, s:s, s:o}", "id", s->id, "pid",
+			      (int)s->pid, "start_time", (json_int_t)s->start_time, "bundle",
+			      s->bundle, "rootfs", s->rootfs, "created", s->created, "annotations",
+			      s->annotations ? json_incref(s->annotations) : json_object());
 
 	snprintf(path, sizeof(path), "%s/state.json", s->dir);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
@@ -132,7 +132,7 @@ oci_state_load(const char *root, const char *id, struct oci_state *s)
 	json_t *o;
 	int pid = 0;
 	json_int_t start = 0;
-	const char *bundle = "", *created = "";
+	const char *bundle = "", *created = "", *rootfs = NULL;
 	json_t *ann = NULL;
 
 	memset(s, 0, sizeof(*s));
@@ -146,15 +146,18 @@ oci_state_load(const char *root, const char *id, struct oci_state *s)
 	if (!(o = json_load_file(path, 0, &jerr)))
 		/* create still at work (or killed half-way): no state yet. */
 		return err_set(ENOENT, "container %s does not exist (no state: %s)", id, jerr.text);
-	if (json_unpack_ex(o, &jerr, 0, "{s:i, s:I, s:s, s:s, s?O}", "pid", &pid, "start_time",
-			   &start, "bundle", &bundle, "created", &created, "annotations",
-			   &ann) == -1) {
+	if (json_unpack_ex(o, &jerr, 0, "{s:i, s:I, s:s, s?s, s:s, s?O}", "pid", &pid, "start_time",
+			   &start, "bundle", &bundle, "rootfs", &rootfs, "created", &created,
+			   "annotations", &ann) == -1) {
 		json_decref(o);
 		return err_set(EINVAL, "%s: %s", path, jerr.text);
 	}
 	s->pid = pid;
 	s->start_time = (unsigned long long)start;
 	snprintf(s->bundle, sizeof(s->bundle), "%s", bundle);
+	/* A state written before the field: the bundle's usual rootfs. */
+	snprintf(s->rootfs, sizeof(s->rootfs), rootfs ? "%s" : "%s/rootfs",
+		 rootfs ? rootfs : bundle);
 	snprintf(s->created, sizeof(s->created), "%s", created);
 	s->annotations = ann;
 	json_decref(o);

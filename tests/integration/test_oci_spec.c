@@ -148,7 +148,15 @@ expect_state(const char *id, const char *status, pid_t pid, const char *bundle,
 	snprintf(path, sizeof(path), "%s/%s", dir, bundle);
 	ck_assert_ptr_nonnull(realpath(path, abs));
 	ck_assert_str_eq(json_string_value(json_object_get(s, "bundle")), abs);
-	snprintf(path, sizeof(path), "%s/rootfs", abs);
+	/* rootfs: config.json's root.path, made absolute as runc shows it. */
+	snprintf(path, sizeof(path), "%s/config.json", abs);
+	json_t *c = json_load_file(path, 0, &e);
+	ck_assert_ptr_nonnull(c);
+	const char *root = json_string_value(json_object_get(json_object_get(c, "root"), "path"));
+	ck_assert_ptr_nonnull(root);
+	snprintf(path, sizeof(path), "%s%s%s", root[0] == '/' ? "" : abs, root[0] == '/' ? "" : "/",
+		 root);
+	json_decref(c);
 	ck_assert_str_eq(json_string_value(json_object_get(s, "rootfs")), path);
 	const char *created = json_string_value(json_object_get(s, "created"));
 	ck_assert_msg(created && strlen(created) == 20 && created[10] == 'T' && created[19] == 'Z',
@@ -312,10 +320,17 @@ START_TEST(oci_spec_refusals)
 }
 END_TEST
 
-/* The Done-when's "Directly": nutshell spec's bundle. */
+/* The Done-when's "Directly": nutshell spec's bundle, its root moved to a
+ * directory not called rootfs (the state shows root.path, not a guess). */
 START_TEST(oci_spec_bundle_lifecycle)
 {
+	char out[4096];
+
 	spec_bundle("b", "", "[\"sleep\",\"100\"]");
+	ck_assert_msg(sh(out, sizeof(out),
+			 "mv b/rootfs b/fs && sed -i 's/\"path\": \"rootfs\"/\"path\": \"fs\"/' "
+			 "b/config.json && grep -q '\"path\": \"fs\"' b/config.json") == 0,
+		      "root.path: %s", out);
 	lifecycle("spec1", "b", NULL);
 }
 END_TEST
