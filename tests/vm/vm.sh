@@ -359,8 +359,41 @@ cmdline="console=$console panic=-1 quiet cgroup_no_v1=all${kargs:+ $kargs} nutsh
 # refused without the kvm group, or inside a VM without nested virtualisation);
 # software emulation (TCG) otherwise: slower, but it runs anywhere.
 # (-c first: "<>" would create a missing /dev/kvm as a plain file.)
-if [[ $(uname -m) == "$host_arch" && -c /dev/kvm ]] && { : <>/dev/kvm; } 2>/dev/null; then
-	accel=(-accel kvm -cpu host) how="with KVM"
+# And only where a kernel really boots with it: inside a VM (nested KVM) the host
+# CPU model may carry an MSR the outer hypervisor refuses, so qemu aborts ("failed
+# to set MSR 0x10a", IA32_ARCH_CAPABILITIES), and on the build machine of
+# 2026-12-04 a model without it started but the guest never printed a line (qemu
+# spun at 100% until the 1200 s limit). So the kernel is booted once per CPU model
+# with an early console, and KVM is used only if its first line comes within 20 s
+# (under a second where KVM works); else TCG.
+kvm_boots() {
+	local out=$tmp/kvm-probe.log pid i
+	"$qemu_bin" "${machine[@]}" -accel kvm -cpu "$1" -nographic -no-reboot -m 256 -nic none \
+		-kernel "$kdir/vmlinuz" -append "console=$console earlyprintk=serial,$console panic=-1" \
+		</dev/null >"$out" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -aq 'Linux version' "$out" && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	grep -aq 'Linux version' "$out"
+}
+kvm_cpu() {
+	local cpu
+	for cpu in host host,arch-capabilities=off; do
+		if kvm_boots "$cpu"; then
+			echo "$cpu"
+			return 0
+		fi
+	done
+	return 1
+}
+if [[ $(uname -m) == "$host_arch" && -c /dev/kvm ]] && { : <>/dev/kvm; } 2>/dev/null &&
+	kvm_model=$(kvm_cpu); then
+	accel=(-accel kvm -cpu "$kvm_model") how="with KVM, -cpu $kvm_model"
 else
 	accel=(-accel tcg) how="software emulation, no KVM: give it a minute"
 fi
