@@ -402,7 +402,11 @@ enum ctr_stamp {
 	CTR_T_MAIN,	    /* main() of the copy: it is made, loaded and linked */
 	CTR_T_OPTIONS,	    /* options parsed and checked */
 	CTR_T_FILTER,	    /* the seccomp filter ready */
-	CTR_T_CGROUP,	    /* cgroup made, limits set, scratch directory */
+	CTR_T_SCRATCH,	    /* the scratch directory made and locked */
+	CTR_T_ALLOC,	    /* --userns ids, --network veth subnet (alloc.c) */
+	CTR_T_CGROUP_MAKE,  /* cgroup planned, recorded, made */
+	CTR_T_DEVICES,	    /* device allow-list: v1 files or v2 program (issue 23) */
+	CTR_T_CGROUP,	    /* limits set, channels to the child */
 	CTR_T_CLONE,	    /* clone(2) returned in the parent */
 	CTR_T_OUTSIDE,	    /* cgroup attach, id maps, veth; "go" written */
 	CTR_T_NS,	    /* child: cgroup namespace, hostname, network */

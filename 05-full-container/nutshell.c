@@ -118,7 +118,9 @@ make_cgroup(void)
 		return err_prefix("recording the cgroup");
 	/* Before the container's first process joins: deny every device but
 	 * the few of its /dev, wherever a node of another lies (issue 23:
-	 * a node made below a volume opened the host's disk). */
+	 * a node made below a volume opened the host's disk). Stamped on both
+	 * sides: make bench's phase "devices" is this step alone. */
+	ctr_stamp(CTR_T_CGROUP_MAKE);
 	if (!devices)
 		err_set(0, "no devices hierarchy (v1) or cgroup2 tree we may write");
 	if (!devices || cg_devices_allow(&cgroup, cg_dev_default) == -1) {
@@ -127,6 +129,7 @@ make_cgroup(void)
 			    err_last()->msg);
 		err_clear();
 	}
+	ctr_stamp(CTR_T_DEVICES);
 	const struct {
 		const char *file, *value;
 	} limits[] = {
@@ -374,9 +377,10 @@ static void
 report_timings(void)
 {
 	static const char *names[CTR_T_COUNT] = {
-	    "start",   "sealed",     "options",	     "filter",	  "cgroup",
-	    "clone",   "outside",    "ns",	     "mounts",	  "pivot",
-	    "process", "privileges", "seccomp_load", "exec_exit", "teardown"};
+	    "start",	  "sealed",	  "options",   "filter",  "scratch",
+	    "alloc",	  "cgroup_make",  "devices",   "cgroup",  "clone",
+	    "outside",	  "ns",		  "mounts",    "pivot",	  "process",
+	    "privileges", "seccomp_load", "exec_exit", "teardown"};
 	struct rusage ru;
 
 	for (int s = CTR_T_MAIN; s < CTR_T_COUNT; s++) {
@@ -495,10 +499,12 @@ make_scratch_and_cgroup(void)
 	/* Its name is 40 columns of every mount line below. */
 	trace_shorten(child.tmpdir, "$RUN");
 	ctr_pause_point("scratch");
+	ctr_stamp(CTR_T_SCRATCH);
 	/* --userns: host ids, --network veth: a subnet, no other running
 	 * container has (alloc.c), recorded in the scratch directory. */
 	if (ctr_allocate(&cfg, child.tmpdir) == -1)
 		return -1;
+	ctr_stamp(CTR_T_ALLOC); /* make bench's phase "alloc" */
 	ctr_pause_point("allocated");
 	trace_phase("cgroup", "the container's cgroup and its limits (lesson 02)");
 	if (make_cgroup() == -1 || trace_cfg.interrupted) /* Ctrl-C in --step */

@@ -12,11 +12,15 @@ svg=${2:?usage: bench/chart.sh CSV SVG}
 awk -F, -v title="${BENCH_CHART_TITLE:-nutshell run: where one start goes (NUTSHELL_TIMINGS=1, medians)}" '
 BEGIN {
 	# The order of a start (05-full-container/ctr.h, enum ctr_stamp).
-	n = split("sealed options filter cgroup clone outside ns mounts pivot process privileges seccomp_load exec_exit teardown", order, " ")
+	n = split("sealed options filter scratch alloc cgroup_make devices cgroup clone outside ns mounts pivot process privileges seccomp_load exec_exit teardown", order, " ")
 	what["sealed"] = "run from the sealed view or copy"
 	what["options"] = "parse and check the options"
 	what["filter"] = "reclaim, seccomp filter, host checks"
-	what["cgroup"] = "scratch directory, cgroup, limits"
+	what["scratch"] = "scratch directory made and locked"
+	what["alloc"] = "--userns ids, --network veth subnet"
+	what["cgroup_make"] = "cgroup planned, recorded, made"
+	what["devices"] = "device allow-list (v1 files, v2 program)"
+	what["cgroup"] = "limits, channels to the child"
 	what["clone"] = "clone(2) into new namespaces"
 	what["outside"] = "id maps, veth, \"go\""
 	what["ns"] = "child: cgroup ns, hostname, network"
