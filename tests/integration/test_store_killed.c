@@ -175,19 +175,22 @@ START_TEST(store_import_concurrent)
 	struct run r;
 
 	make_base();
-	shell("cd %s && mkdir -p big/opt a/etc b/etc && head -c 16M /dev/urandom >big/opt/blob && "
+	shell("cd %s && mkdir -p big/opt a/etc b/etc && dd if=/dev/urandom of=big/opt/blob "
+	      "bs=1048576 count=16 2>/dev/null && "
 	      "tar -C big -cf big.tar . && echo A >a/etc/which && echo B >b/etc/which && "
-	      "tar -C a -cf a.tar . && tar -C b -cf b.tar .",
+	      "tar -C a -cf a.tar . && tar -C b -cf b.tar . && rm -r big",
 	      scratch);
 	make_oci("ia", "a:1", "l1.tar.gz big.tar a.tar", "{\"Cmd\":[\"cat\",\"/etc/which\"]}");
 	make_oci("ib", "b:1", "l1.tar.gz big.tar b.tar", "{\"Cmd\":[\"cat\",\"/etc/which\"]}");
+	/* Kept small: the VM lanes' scratch is a tmpfs, in their RAM. */
+	shell("rm %s/big.tar", scratch);
 
 	/* The reference: the two imported one after the other. */
 	shell("cd %s && " NUTSHELL_ENV "%s/" NUTSHELL
 	      " -q image import ia >/dev/null && " NUTSHELL_ENV "%s/" NUTSHELL
 	      " -q image import ib >/dev/null && cd seq/layers && find . | sort >%s/seq.txt && "
-	      "find . -mindepth 1 -printf '%%i\\n' | sort -u | wc -l >>%s/seq.txt",
-	      scratch, scratch, root_dir(), scratch, root_dir(), scratch, scratch);
+	      "find . -mindepth 1 -printf '%%i\\n' | sort -u | wc -l >>%s/seq.txt && rm -r %s/seq",
+	      scratch, scratch, root_dir(), scratch, root_dir(), scratch, scratch, scratch);
 
 	for (int round = 0; round < 6; round++) {
 		shell("rm -rf %s", store);
