@@ -61,11 +61,17 @@ struct rootfs_layers {
 	size_t nlower;
 	const char *upper;
 	const char *work;
+	/* ",userxattr": overlayfs reads user.overlay.* (opaque, ...) rather
+	 * than trusted.overlay.*, which only root in the initial user
+	 * namespace may read - what a rootless image store writes
+	 * (overlayfs.rst, "Permission model"; Linux 5.11). */
+	int userxattr;
 };
 
 /*
  * Checks the layers and writes the mount(2) option string
- * "lowerdir=A:B,upperdir=U,workdir=W" into opts. Refused, with errno and
+ * "lowerdir=A:B,upperdir=U,workdir=W" (",userxattr" after it when asked)
+ * into opts. Refused, with errno and
  * the error record: a path that is not absolute (EINVAL), a directory that is
  * missing (ENOENT) or not a directory (ENOTDIR), a path with ',' ':' or '\'
  * (which the option syntax would split; EINVAL), no lower layer or more than

@@ -80,6 +80,8 @@ rootfs_overlay_options(const struct rootfs_layers *l, char *opts, size_t size)
 	if (l->upper)
 		len +=
 		    strlen(",upperdir=") + strlen(l->upper) + strlen(",workdir=") + strlen(l->work);
+	if (l->userxattr)
+		len += strlen(",userxattr");
 	if (len > limit || len >= size)
 		return err_set(E2BIG,
 			       "overlay: %zu lower layers make a %zu-byte option string; mount(2) "
@@ -89,7 +91,10 @@ rootfs_overlay_options(const struct rootfs_layers *l, char *opts, size_t size)
 	for (size_t i = 0; i < l->nlower; i++)
 		o += (size_t)snprintf(opts + o, size - o, "%s%s", i ? ":" : "", l->lower[i]);
 	if (l->upper)
-		snprintf(opts + o, size - o, ",upperdir=%s,workdir=%s", l->upper, l->work);
+		o += (size_t)snprintf(opts + o, size - o, ",upperdir=%s,workdir=%s", l->upper,
+				      l->work);
+	if (l->userxattr)
+		snprintf(opts + o, size - o, ",userxattr");
 	return 0;
 }
 

@@ -120,6 +120,9 @@ struct ctr_config {
 	const char *layers[CTR_MAX_LAYERS];
 	size_t nlayers, layer_used;
 	char layer_text[4096];
+	/* --image from a rootless store: its opaque directories are marked
+	 * user.overlay.opaque (store_import.c), read with ",userxattr". */
+	int userxattr;
 	int cleanup; /* `nutshell cleanup` rather than run */
 };
 

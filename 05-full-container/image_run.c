@@ -306,6 +306,13 @@ ctr_image_use(struct ctr_config *cfg, const char *name, char **cmd, int ncmd, co
 	for (size_t i = 1; i < image.nlayers; i++)
 		cfg->layers[i - 1] = image.layer[i];
 	cfg->nlayers += image.nlayers - 1;
+	/* Without root the store is the caller's own, imported without root,
+	 * so its opaque directories carry user.overlay.opaque; and the overlay
+	 * is mounted in a user namespace, where overlayfs cannot read
+	 * trusted.overlay.* at all (it needs CAP_SYS_ADMIN in the initial
+	 * one). Without userxattr an opaque directory would show the lower
+	 * layers' files through it (overlayfs.rst, "Permission model"). */
+	cfg->userxattr = geteuid() != 0;
 	if (merge_env(cfg, json_object_get(image.config, "Env")) == -1 ||
 	    make_argv(cfg, cmd, ncmd) == -1)
 		return err_prefix("--image '%s'", name);

@@ -166,6 +166,7 @@ setup_root(const struct ctr_child *ch)
 		spec.layers.lower[i] = cfg->layers[cfg->nlayers - 1 - i];
 	spec.layers.lower[cfg->nlayers] = cfg->rootfs;
 	spec.layers.nlower = cfg->nlayers + 1;
+	spec.layers.userxattr = cfg->userxattr;
 	/* The idmapped trees came image first (idmap.c); lowerdir= order is
 	 * top first. */
 	for (size_t i = 0; i < ch->ntrees; i++)

@@ -288,6 +288,12 @@ mutant store-no-sharing 04-overlay-chroot/store_import.c store store_shared_base
 # import takes for a stored one.
 mutant store-layer-in-place 04-overlay-chroot/store_import.c store store_import_killed \
 	's/if \(img_apply\(blob, tmp, &ao, &st\) == -1\)/if (mkdir(final, 0755) == -1 || img_apply(blob, final, &ao, &st) == -1)/; s/TRACE\(renameat\(AT_FDCWD, tmp, AT_FDCWD, final\)/TRACE(rmdir(tmp)/'
+# The writers' lock (store_write.c store_lock): two imports at once of
+# images sharing layers take turns; without it they unpack a shared layer
+# side by side (the second rename into layers/ fails) and each clears the
+# other's half-made import out of tmp/.
+mutant store-no-writer-lock 04-overlay-chroot/store_write.c store store_import_concurrent \
+	's/if \(flock\(fd, LOCK_EX\) == -1\) \{/if (0) {/'
 # A running container's layers: run --image holds them (store.c store_hold),
 # and a writer frees a layer only when it gets the exclusive lock.
 mutant store-no-hold 05-full-container/image_run.c store store_rm_in_use \

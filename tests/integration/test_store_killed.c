@@ -1,7 +1,8 @@
 /*
  * test_store_killed.c - the store suite's killed imports (test_store.c
  * makes the suite): an import killed with SIGKILL at any point leaves the
- * store consistent, and the next import is whole (issue 17).
+ * store consistent, and the next import is whole; two imports at once of
+ * images sharing layers leave it consistent too (issue 17).
  */
 #include "../suites.h"
 #include "harness.h"
@@ -16,6 +17,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The reference store's environment, for shell lines (SCRATCH/seq). */
+#define NUTSHELL_ENV "NUTSHELL_STORE=%s/seq "
 
 /* After a killed import: every image the index names has all its layers
  * (no partial layer is ever named), and `image ls` reads the store. */
@@ -156,8 +160,97 @@ START_TEST(store_import_killed)
 }
 END_TEST
 
+/* Two imports at once of images that share their two lower layers: both
+ * succeed, `image ls` lists both, each shared layer is stored once (the
+ * layers' files and inode count are those of the two imports made one
+ * after the other) and nothing temporary is left. The writers' lock
+ * (store_lock, flock(2)) is what serialises them: without it the two
+ * unpack the shared layers side by side and the second rename(2) into
+ * layers/ fails (ENOTEMPTY), or one writer's clearing of tmp/ takes the
+ * other's half-made import. Several rounds, each from an empty store,
+ * with a 16 MiB shared layer so that the imports overlap. */
+START_TEST(store_import_concurrent)
+{
+	char path[512], diff[2048];
+	struct run r;
+
+	make_base();
+	shell("cd %s && mkdir -p big/opt a/etc b/etc && dd if=/dev/urandom of=big/opt/blob "
+	      "bs=1048576 count=16 2>/dev/null && "
+	      "tar -C big -cf big.tar . && echo A >a/etc/which && echo B >b/etc/which && "
+	      "tar -C a -cf a.tar . && tar -C b -cf b.tar . && rm -r big",
+	      scratch);
+	make_oci("ia", "a:1", "l1.tar.gz big.tar a.tar", "{\"Cmd\":[\"cat\",\"/etc/which\"]}");
+	make_oci("ib", "b:1", "l1.tar.gz big.tar b.tar", "{\"Cmd\":[\"cat\",\"/etc/which\"]}");
+	/* Kept small: the VM lanes' scratch is a tmpfs, in their RAM. */
+	shell("rm %s/big.tar", scratch);
+
+	/* The reference: the two imported one after the other. */
+	shell("cd %s && " NUTSHELL_ENV "%s/" NUTSHELL
+	      " -q image import ia >/dev/null && " NUTSHELL_ENV "%s/" NUTSHELL
+	      " -q image import ib >/dev/null && cd seq/layers && find . | sort >%s/seq.txt && "
+	      "find . -mindepth 1 -printf '%%i\\n' | sort -u | wc -l >>%s/seq.txt && rm -r %s/seq",
+	      scratch, scratch, root_dir(), scratch, root_dir(), scratch, scratch, scratch);
+
+	for (int round = 0; round < 6; round++) {
+		shell("rm -rf %s", store);
+		/* Both started at once (the shell's two background jobs). */
+		shell("cd %s || exit 1; { %s/" NUTSHELL
+		      " image import ia >a.log 2>&1; echo $? >a.rc; } & "
+		      "{ %s/" NUTSHELL " image import ib >b.log 2>&1; echo $? >b.rc; } & wait",
+		      scratch, root_dir(), root_dir());
+		for (int i = 0; i < 2; i++) {
+			char rc[16], log[2048];
+			snprintf(path, sizeof(path), "%s/%c.rc", scratch, "ab"[i]);
+			read_text_file(path, rc, sizeof(rc));
+			/* The trace's end, where an error is (Check's messages
+			 * stop at 4 KiB). */
+			shell("tail -c 1500 %s/%c.log >%s/%c.end", scratch, "ab"[i], scratch,
+			      "ab"[i]);
+			snprintf(path, sizeof(path), "%s/%c.end", scratch, "ab"[i]);
+			read_text_file(path, log, sizeof(log));
+			ck_assert_msg(!strcmp(rc, "0\n"),
+				      "round %d: import %c:1 beside the other: exit %s; stderr "
+				      "(its end):\n%s",
+				      round, "ab"[i], rc, log);
+		}
+		expect_store_consistent();
+		nutshell(&r, 0, (const char *[]){"image", "ls", NULL});
+		ck_assert_msg(strstr(r.out, "a:1") && strstr(r.out, "b:1"),
+			      "round %d: image ls after the imports at once:\n%s", round, r.out);
+		run_free(&r);
+		/* Four layers for six: each shared one stored once. */
+		ck_assert_int_eq(entries("%s/layers", store), 4);
+		shell("test $(find %s/layers -name blob -type f | wc -l) = 1 && "
+		      "test $(find %s/layers -name busybox -type f | wc -l) = 1",
+		      store, store);
+		ck_assert_int_eq(entries("%s/tmp", store), 0);
+		snprintf(path, sizeof(path), "%s/images.json.tmp", store);
+		ck_assert_msg(access(path, F_OK) == -1, "round %d: %s left", round, path);
+		shell("cd %s/layers && find . | sort >%s/con.txt && "
+		      "find . -mindepth 1 -printf '%%i\\n' | sort -u | wc -l >>%s/con.txt",
+		      store, scratch, scratch);
+		shell("cd %s && diff seq.txt con.txt | head -n 20 >diff.txt; true", scratch);
+		snprintf(path, sizeof(path), "%s/diff.txt", scratch);
+		read_text_file(path, diff, sizeof(diff));
+		ck_assert_msg(!diff[0],
+			      "round %d: the store after two imports at once differs from two "
+			      "imports one after the other (files, then the inode count; diff "
+			      "seq con):\n%s",
+			      round, diff);
+	}
+	nutshell(&r, 0, (const char *[]){"run", "--image", "a:1", NULL});
+	ck_assert_str_eq(r.out, "A\n");
+	run_free(&r);
+	nutshell(&r, 0, (const char *[]){"run", "--image", "b:1", NULL});
+	ck_assert_str_eq(r.out, "B\n");
+	run_free(&r);
+}
+END_TEST
+
 void
 store_add_killed(Suite *s)
 {
 	store_add(s, "store_import_killed", store_import_killed);
+	store_add(s, "store_import_concurrent", store_import_concurrent);
 }

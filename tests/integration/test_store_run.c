@@ -2,13 +2,15 @@
  * test_store_run.c - the store suite's runs of stored images (test_store.c
  * makes the suite): `nutshell run --image` by path, the Debian 12 and 13
  * images (issue 17's `debian` on a terminal),
- * worksheet 04's step 9, and `nutshell bundle --image`.
+ * worksheet 04's step 9, `nutshell bundle --image`, and a rootless
+ * import and run (the overlay's userxattr).
  */
 #include "../suites.h"
 #include "harness.h"
 #include "store_test.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pty.h>
 #include <signal.h>
@@ -20,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -307,6 +310,93 @@ START_TEST(store_bundle)
 }
 END_TEST
 
+/* Rootless (issue 17): an import without root marks an opaque directory
+ * with user.overlay.opaque, since trusted.* is root's (xattr(7)); and the
+ * overlay, mounted in the rootless container's user namespace, cannot read
+ * trusted.overlay.* at all. run --image mounts it with userxattr, so that
+ * the opaque /opt of three:1 hides the lower layer's /opt/keep, as it does
+ * for root (store_three_layers): /opt holds "new" alone, /data "b". */
+START_TEST(store_rootless_opaque)
+{
+	char buf[64], nstore[256], path[512];
+	struct run r;
+
+	TEST_SKIP_IN_CHROOT();
+	if (strcmp(read_line_file("/proc/sys/kernel/unprivileged_userns_clone", buf, sizeof(buf)),
+		   "0") == 0)
+		TEST_SKIP("kernel.unprivileged_userns_clone is 0 here");
+	/* user.* xattrs: tmpfs holds them only from Linux 6.6 (the VM lanes'
+	 * root is a tmpfs under Debian 12's 6.1); without them a rootless
+	 * import cannot mark an opaque directory, and says so. */
+	if (setxattr(scratch, "user.nutshell-probe", "y", 1, 0) == -1 && errno == EOPNOTSUPP)
+		TEST_SKIP("%s: no user.* xattrs on this filesystem (tmpfs before Linux 6.6)",
+			  scratch);
+	make_three();
+	/* nobody reads the image and owns a store of its own. */
+	snprintf(nstore, sizeof(nstore), "%s/nobody/store", scratch);
+	shell("chmod 755 %s && mkdir %s/nobody && chown 65534:65534 %s/nobody", scratch, scratch,
+	      scratch);
+	setenv("NUTSHELL_STORE", nstore, 1);
+	snprintf(path, sizeof(path), "%s/three", scratch);
+	ck_assert_int_eq(run_program(&r, RUN_AS_NOBODY,
+				     (const char *[]){NUTSHELL, "image", "import", path, NULL}),
+			 0);
+	/* As rootless_run_as_nobody (test_nutshell_reliability.c): a tree in
+	 * a directory only its owner may enter (a 0700 home, the copy
+	 * scripts/mutants.sh makes) cannot be run by nobody. */
+	if ((r.status == 127 && strstr(r.err, "harness: cannot run")) ||
+	    (r.status == 125 && strstr(r.err, "nutshell-image (run 'make'): EACCES"))) {
+		run_free(&r);
+		TEST_SKIP("the toolkit is not reachable by nobody here (a 0700 directory?)");
+	}
+	ck_assert_msg(r.status == 0, "import as nobody: exit %d:\n%.1500s", r.status, r.err);
+	run_free(&r);
+	/* The opaque mark the import wrote: the user one, on one layer's
+	 * /opt (the top's), and no trusted one (we are root: we could read
+	 * it). */
+	DIR *d = opendir((snprintf(path, sizeof(path), "%s/layers", nstore), path));
+	struct dirent *de;
+	int user = 0, trusted = 0;
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d))) {
+		char opt[1024], v[8];
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(opt, sizeof(opt), "%s/%s/opt", path, de->d_name);
+		ssize_t n = lgetxattr(opt, "user.overlay.opaque", v, sizeof(v));
+		user += n == 1 && v[0] == 'y';
+		trusted += lgetxattr(opt, "trusted.overlay.opaque", v, sizeof(v)) >= 0;
+	}
+	closedir(d);
+	ck_assert_msg(
+	    user == 1 && trusted == 0,
+	    "after a rootless import: %d layers' /opt with user.overlay.opaque=y, %d with "
+	    "trusted.overlay.opaque; expected 1 and 0",
+	    user, trusted);
+
+	ck_assert_int_eq(run_program(&r, RUN_AS_NOBODY,
+				     (const char *[]){NUTSHELL, "run", "--image", "three:1", "--",
+						      "ls /opt; ls /data", NULL}),
+			 0);
+	ck_assert_msg(r.status == 0, "run --image as nobody: exit %d:\n%.1500s", r.status, r.err);
+	ck_assert_msg(
+	    !strcmp(r.out, "new\nb\n"),
+	    "run --image three:1 as nobody: /opt and /data hold\n%s\nexpected new, then b "
+	    "(the opaque /opt hides keep)",
+	    r.out);
+	ck_assert_msg(strstr(r.err, ",userxattr"), "no userxattr in the overlay options:\n%.1500s",
+		      r.err);
+	run_free(&r);
+	ck_assert_int_eq(run_program(&r, RUN_AS_NOBODY,
+				     (const char *[]){NUTSHELL, "image", "rm", "three:1", NULL}),
+			 0);
+	ck_assert_msg(r.status == 0, "image rm as nobody: exit %d:\n%.1500s", r.status, r.err);
+	run_free(&r);
+	ck_assert_int_eq(entries("%s/layers", nstore), 0);
+	setenv("NUTSHELL_STORE", store, 1);
+}
+END_TEST
+
 void
 store_add_run(Suite *s)
 {
@@ -315,4 +405,5 @@ store_add_run(Suite *s)
 	store_add(s, "store_debian13", store_debian13);
 	store_add(s, "store_worksheet_step9", store_worksheet_step9);
 	store_add(s, "store_bundle", store_bundle);
+	store_add(s, "store_rootless_opaque", store_rootless_opaque);
 }

@@ -13,6 +13,7 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,13 +142,20 @@ entries(const char *dir)
 
 /* Runs unpack on SCRATCH/IMAGE into SCRATCH/out with EXTRA options;
  * expects a refusal: exit 1, stderr containing EXPECTED on one line, no
- * layer (not even a temporary one) in out, nothing in SCRATCH/outside. */
+ * layer (not even a temporary one) in out, nothing in SCRATCH/outside,
+ * and the host's targets of unpack_hostile untouched: no /tmp/pwned made
+ * or changed (the absolute name), no link added to /etc/passwd (the hard
+ * links), looked at before out is removed. */
 static void
 expect_refused(const char *image, const char *extra, const char *expected)
 {
 	char img[128], out[128], outside[128];
 	const char *argv[] = {UNPACK, img, out, extra, NULL};
+	struct stat pw0, pw1, pn0, pn1;
 	struct run r;
+
+	ck_assert_int_eq(stat("/etc/passwd", &pw0), 0);
+	int had = lstat("/tmp/pwned", &pn0) == 0;
 
 	snprintf(img, sizeof(img), "%s/%s", scratch, image);
 	snprintf(out, sizeof(out), "%s/out", scratch);
@@ -162,6 +170,17 @@ expect_refused(const char *image, const char *extra, const char *expected)
 	ck_assert_msg(strstr(r.err, expected), "%s: expected '%s' in:\n%s", image, expected, r.err);
 	ck_assert_int_eq(entries(out), 0);
 	ck_assert_int_eq(entries(outside), 0);
+	ck_assert_int_eq(stat("/etc/passwd", &pw1), 0);
+	ck_assert_msg(pw1.st_ino == pw0.st_ino && pw1.st_nlink == pw0.st_nlink,
+		      "%s: /etc/passwd has %ju links (inode %ju), had %ju (inode %ju)", image,
+		      (uintmax_t)pw1.st_nlink, (uintmax_t)pw1.st_ino, (uintmax_t)pw0.st_nlink,
+		      (uintmax_t)pw0.st_ino);
+	int has = lstat("/tmp/pwned", &pn1) == 0;
+	ck_assert_msg(has == had && (!had || (pn1.st_ino == pn0.st_ino &&
+					      pn1.st_mtim.tv_sec == pn0.st_mtim.tv_sec &&
+					      pn1.st_mtim.tv_nsec == pn0.st_mtim.tv_nsec)),
+		      "%s: /tmp/pwned %s", image,
+		      had ? (has ? "changed" : "removed") : "created outside the layer");
 	sh("rm -rf %s", out);
 	run_free(&r);
 }

@@ -90,6 +90,12 @@ START_TEST(rootfs_overlay_valid)
 	snprintf(want, sizeof(want), "lowerdir=%s/app:%s/base,upperdir=%s/upper,workdir=%s/work",
 		 tmp, tmp, tmp, tmp);
 	ck_assert_str_eq(opts, want);
+
+	/* A rootless store's layers: user.overlay.* read, last. */
+	l.userxattr = 1;
+	ck_assert_int_eq(rootfs_overlay_options(&l, opts, sizeof(opts)), 0);
+	strcat(want, ",userxattr");
+	ck_assert_str_eq(opts, want);
 }
 END_TEST
 
