@@ -17,7 +17,9 @@
  *               bind(2).
  * /proc:        /proc/PID/ns/net of the host and both containers.
  * Look for:     the sharing container lists host-eth0 and binds to
- *               10.200.2.1; the other sees only lo and gets EADDRNOTAVAIL.
+ *               10.200.2.1; the other sees lo, no host-eth0, and gets
+ *               EADDRNOTAVAIL (fallback tunnels such as tunl0 may sit next
+ *               to lo where their modules are loaded).
  * Read:         network_namespaces(7), clone(2), bind(2), packet(7).
  */
 #include "../common/decode.h"
@@ -119,10 +121,10 @@ static const struct trace_prog prog = {
     .synopsis = "",
     .about = "Inside a stand-in host (its own network namespace with host-eth0), a\n"
 	     "container that shares the host's network namespace sees host-eth0 and binds\n"
-	     "the host's address; one with its own namespace sees only lo. The real\n"
-	     "host's network is never touched. Needs root.",
+	     "the host's address; one with its own namespace sees lo, no host-eth0. The\n"
+	     "real host's network is never touched. Needs root.",
     .look_for = "The sharing container lists host-eth0 and binds to 10.200.2.1; the other\n"
-		"sees only lo and gets EADDRNOTAVAIL.",
+		"sees lo but no host-eth0, and gets EADDRNOTAVAIL.",
 };
 
 int

@@ -2,8 +2,11 @@
  * net - a network namespace has its own interfaces, addresses and ports.
  *
  * The parent starts two children, A and B, each with clone(2) and
- * CLONE_NEWNET. Each lists its links: a new network namespace holds only
- * the loopback device `lo`, and it is down. A then creates a veth pair over
+ * CLONE_NEWNET. Each lists its links: a new network namespace holds the
+ * loopback device `lo`, down, plus the fallback devices (tunl0, sit0, ...)
+ * of tunnel modules loaded in the host unless
+ * net.core.fb_tunnels_only_for_init_net is set
+ * (Documentation/admin-guide/sysctl/net.rst). A then creates a veth pair over
  * rtnetlink - a virtual cable whose two ends are interfaces - with its own
  * end veth0 in A's namespace and the peer veth1 created straight in B's
  * (IFLA_NET_NS_PID). Both give their end an address in 10.200.1.0/24 and
@@ -16,8 +19,9 @@
  * /proc:        /proc/PID/ns/net of the parent and both children;
  *               /sys/class/net (the parent's links, before and after).
  * Look for:     three different net:[...] ids; "lo:DOWN" as each child's
- *               only link; the datagram arriving from 10.200.1.1; the host's
- *               links unchanged.
+ *               first link (then only fallback tunnels, where their modules
+ *               are loaded); the datagram arriving from 10.200.1.1; the
+ *               host's links unchanged.
  * Read:         network_namespaces(7), veth(4), rtnetlink(7), netlink(7), ip-link(8).
  */
 #include "../common/procfs.h"
@@ -145,12 +149,15 @@ child_b(void *arg)
 static const struct trace_prog prog = {
     .name = "net",
     .synopsis = "",
-    .about = "Creates two children in new network namespaces: each starts with only lo,\n"
-	     "down. A veth pair (rtnetlink, libnl) joins them, they get 10.200.1.1/24\n"
-	     "and 10.200.1.2/24, and A sends B a UDP datagram. The host's network\n"
-	     "namespace is never changed. Needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN).",
-    .look_for = "Three different net:[...] ids; \"lo:DOWN\" as each child's only link; the\n"
-		"datagram arriving from 10.200.1.1; the host's links unchanged.",
+    .about = "Creates two children in new network namespaces: each starts with lo,\n"
+	     "down (plus fallback tunnels such as tunl0 and sit0 where the host has\n"
+	     "their modules loaded). A veth pair (rtnetlink, libnl) joins them, they\n"
+	     "get 10.200.1.1/24 and 10.200.1.2/24, and A sends B a UDP datagram. The\n"
+	     "host's network namespace is never changed. Needs root (CAP_SYS_ADMIN,\n"
+	     "CAP_NET_ADMIN).",
+    .look_for = "Three different net:[...] ids; \"lo:DOWN\" as each child's first link\n"
+		"(no veth yet); the datagram arriving from 10.200.1.1; the host's links\n"
+		"unchanged.",
 };
 
 int

@@ -112,7 +112,8 @@ child_main(void *arg)
 	const struct demo *list = arg;
 	int failed = 0, status;
 
-	/* A new network namespace has only lo, and it is down. */
+	/* A new network namespace has lo, down (and, where their modules are
+	 * loaded, fallback tunnels such as tunl0, which the demos do not use). */
 	struct nl_sock *nl = ns_rtnl_open();
 	if (!nl || ns_link_up(nl, "lo") == -1)
 		return EXIT_DEMO_FAILED;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -216,6 +217,40 @@ run_fact(const struct run *r, const char *key)
 	const char *v = obj ? str_of(obj, "value") : NULL;
 
 	return v ? v : "";
+}
+
+bool
+links_of_new_netns(const char *links, const char *lo)
+{
+	/* The fallback devices a tunnel module creates in every new network
+	 * namespace unless net.core.fb_tunnels_only_for_init_net is set
+	 * (Documentation/admin-guide/sysctl/net.rst): ipip, sit, ip6_tunnel,
+	 * ip_gre, ip6_gre, ip_vti, ip6_vti. */
+	static const char *const fallback[] = {"tunl0",	   "sit0",    "ip6tnl0", "gre0",
+					       "gretap0",  "erspan0", "ip6gre0", "ip_vti0",
+					       "ip6_vti0", NULL};
+	size_t n = strlen(lo);
+	const char *p = links;
+
+	if (strncmp(p, lo, n) != 0 || (p[n] != '\0' && p[n] != ' '))
+		return false;
+	for (p += n; *p == ' ';) {
+		const char *name = ++p, *colon = strchr(name, ':');
+		size_t len = strcspn(name, " ");
+		bool known = false;
+
+		if (!colon || colon > name + len || strncasecmp(colon + 1, "down", 4) != 0 ||
+		    colon + 5 != name + len)
+			return false;
+		for (int i = 0; fallback[i]; i++)
+			if (strlen(fallback[i]) == (size_t)(colon - name) &&
+			    strncmp(name, fallback[i], (size_t)(colon - name)) == 0)
+				known = true;
+		if (!known)
+			return false;
+		p = name + len;
+	}
+	return *p == '\0';
 }
 
 /* One completed call in strace's output. */

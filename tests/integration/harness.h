@@ -37,6 +37,12 @@ json_t *run_find(const struct run *r, const char *ev, const char *key, const cha
 /* The value of fact KEY ("" when absent, so asserts print something). */
 const char *run_fact(const struct run *r, const char *key);
 
+/* Whether LINKS ("name:STATE ...", as net and inspect list them) is what a
+ * new network namespace holds: first LO exactly (e.g. "lo:DOWN"), then only
+ * fallback tunnel devices (tunl0, sit0, ...), down, which appear where
+ * their modules are loaded. A veth or any other link makes it false. */
+bool links_of_new_netns(const char *links, const char *lo);
+
 /* Number of "syscall" events strace did not see with the same result; the
  * first such one described in why. */
 int run_honest(const struct run *r, char *why, size_t size);

@@ -22,8 +22,11 @@ START_TEST(net_veth_between_two_namespaces)
 	ck_assert_str_eq(run_fact(&r, "net_ns_differs"), "yes");
 	ck_assert_str_ne(run_fact(&r, "net_ns_parent"), run_fact(&r, "net_ns_child"));
 	ck_assert_str_ne(run_fact(&r, "net_ns_child"), run_fact(&r, "net_ns_child_b"));
-	/* A new network namespace: only lo, and it is down. */
-	ck_assert_str_eq(run_fact(&r, "links_new_ns"), "lo:DOWN");
+	/* A new network namespace: lo, down, and nothing else but the
+	 * fallback tunnel devices of modules loaded in the host. */
+	ck_assert_msg(links_of_new_netns(run_fact(&r, "links_new_ns"), "lo:DOWN"),
+		      "links_new_ns is '%s', expected lo:DOWN and only fallback tunnels",
+		      run_fact(&r, "links_new_ns"));
 	/* The rtnetlink requests, by name, with the peer made in B's namespace. */
 	ck_assert_ptr_nonnull(strstr(r.err, "sendmsg(") ? strstr(r.err, "{RTM_GETLINK dump}")
 							: NULL);
@@ -40,8 +43,15 @@ START_TEST(net_veth_between_two_namespaces)
 	char peer[96];
 	snprintf(peer, sizeof(peer), "peer veth1 netns_pid=%d}", pid_b);
 	ck_assert_msg(strstr(r.err, peer), "no '%s' in:\n%s", peer, r.err);
-	ck_assert_ptr_nonnull(strstr(r.err, "child A: links in this new namespace: lo:DOWN"));
-	ck_assert_ptr_nonnull(strstr(r.err, "child B: links in this new namespace: lo:DOWN"));
+	for (int i = 0; i < 2; i++) {
+		char note[64], line[256] = "";
+		snprintf(note, sizeof(note), "child %c: links in this new namespace: ", "AB"[i]);
+		const char *at = strstr(r.err, note);
+		ck_assert_msg(at, "no '%s' in:\n%s", note, r.err);
+		sscanf(at + strlen(note), "%255[^\n]", line);
+		ck_assert_msg(links_of_new_netns(line, "lo:DOWN"), "child %c's links: '%s'",
+			      "AB"[i], line);
+	}
 	char row[96];
 	snprintf(row, sizeof(row), " %d ", pid_a);
 	ck_assert_ptr_nonnull(strstr(strstr(r.out, "pid "), row));
@@ -58,6 +68,25 @@ START_TEST(net_veth_between_two_namespaces)
 	ck_assert_str_eq(run_fact(&r, "host_links_unchanged"), "yes");
 	ck_assert_ptr_null(strstr(run_fact(&r, "net_ns_parent"), "?"));
 	run_free(&r);
+}
+END_TEST
+
+/* The check above, on the lists a host may give: fallback tunnels pass,
+ * anything else (a veth, lo missing or up) fails. */
+START_TEST(net_new_netns_links_rule)
+{
+	ck_assert(links_of_new_netns("lo:DOWN", "lo:DOWN"));
+	ck_assert(links_of_new_netns("lo:DOWN tunl0:DOWN sit0:DOWN ip6tnl0:DOWN", "lo:DOWN"));
+	ck_assert(
+	    links_of_new_netns("lo:unknown gre0:down gretap0:down erspan0:down", "lo:unknown"));
+	ck_assert(!links_of_new_netns("lo:DOWN veth0:DOWN", "lo:DOWN"));
+	ck_assert(!links_of_new_netns("lo:DOWN tunl0:UP", "lo:DOWN"));
+	ck_assert(!links_of_new_netns("lo:DOWN tunl0", "lo:DOWN"));
+	ck_assert(!links_of_new_netns("lo:DOWN tunl00:DOWN", "lo:DOWN"));
+	ck_assert(!links_of_new_netns("lo:UP", "lo:DOWN"));
+	ck_assert(!links_of_new_netns("lo:DOWNX", "lo:DOWN"));
+	ck_assert(!links_of_new_netns("tunl0:DOWN lo:DOWN", "lo:DOWN"));
+	ck_assert(!links_of_new_netns("", "lo:DOWN"));
 }
 END_TEST
 
@@ -85,6 +114,7 @@ suite_net(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, net_veth_between_two_namespaces);
+	tcase_add_test(tc, net_new_netns_links_rule);
 	tcase_add_test(tc, net_bad_input_and_no_root);
 	suite_add_tcase(s, tc);
 	return s;
