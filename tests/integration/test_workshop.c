@@ -331,6 +331,15 @@ START_TEST(workshop_ctrl_c_escape)
 }
 END_TEST
 
+/* newmount: before the child exists, and in the child at open_tree, with
+ * both roots mounted (mount(2)'s, and fsmount(2)'s moved in by move_mount). */
+START_TEST(workshop_ctrl_c_newmount)
+{
+	ctrl_c_04("newmount", "--step: next clone(");
+	ctrl_c_04("newmount", "--step: next open_tree(");
+}
+END_TEST
+
 /* mnt: Ctrl-C in the child, its tmpfs about to be mounted on a shared
  * /tmp of mnt's own namespace: exit 130 and none of its mounts ("stage",
  * "inner") in the host's table. */
@@ -524,6 +533,7 @@ suite_workshop(void)
 	tcase_add_test(tc, workshop_ctrl_c_layers);
 	tcase_add_test(tc, workshop_ctrl_c_chroot);
 	tcase_add_test(tc, workshop_ctrl_c_escape);
+	tcase_add_test(tc, workshop_ctrl_c_newmount);
 	tcase_add_test(tc, workshop_ctrl_c_mnt);
 	tcase_add_test(tc, workshop_three_hour_route_adds_up);
 	tcase_add_test(tc, workshop_ctrl_c_cgroup_programs);
