@@ -74,6 +74,7 @@ struct exec_arg {
 	const struct oci_exec *e;
 	const struct oci_spec *spec;
 	int ns_fd[NNS]; /* init's namespaces that are not ours; -1 */
+	int root_fd;	/* init's root directory (/proc/INIT/root) */
 	int console_fd, go_fd, pid_fd, report_fd;
 	struct sc_bpf seccomp;
 };
@@ -162,6 +163,18 @@ child(void *arg)
 		close(a->ns_fd[i]);
 		a->ns_fd[i] = -1;
 	}
+	/* setns(2) into the mount namespace put us at its root, which is
+	 * init's only where create's pivot_root moved it there; where
+	 * nutshell runs in a chroot, pivot_root moved the chroot's root and
+	 * the namespace's root is the machine's. Init's own root, as
+	 * nsenter(1) --root takes it. */
+	if (TRACE(fchdir(a->root_fd), "fchdir", "%d", a->root_fd) == -1 ||
+	    TRACE(chroot("."), "chroot", "\".\"") == -1) {
+		err_sys("exec: init's root directory");
+		grandchild_fail(a);
+	}
+	close(a->root_fd);
+	a->root_fd = -1;
 	/* 3. Only a child of ours is inside the pid namespace (setns(2)). */
 	pid_t pid = (pid_t)TRACE(fork(), "clone", "%s", "SIGCHLD");
 	if (pid == -1) {
@@ -180,7 +193,7 @@ child(void *arg)
 int
 oci_exec(const struct oci_exec *e, struct oci_spec *spec, const struct oci_state *st)
 {
-	struct exec_arg a = {.e = e, .spec = spec, .console_fd = -1};
+	struct exec_arg a = {.e = e, .spec = spec, .console_fd = -1, .root_fd = -1};
 	static struct cg_layout layout;
 	struct cg cg = {0};
 	int go[2] = {-1, -1}, pidp[2] = {-1, -1}, report[2] = {-1, -1}, ret = -1, status;
@@ -216,6 +229,14 @@ oci_exec(const struct oci_exec *e, struct oci_spec *spec, const struct oci_state
 			err_sys("%s", theirs);
 			goto out;
 		}
+	}
+	char root[64];
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)st->pid);
+	a.root_fd = (int)TRACE(open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), "openat",
+			       "AT_FDCWD, %s, O_PATH|O_DIRECTORY|O_CLOEXEC", trace_str(root));
+	if (a.root_fd == -1) {
+		err_sys("%s", root);
+		goto out;
 	}
 	if (pipe2(go, O_CLOEXEC) == -1 || pipe2(pidp, O_CLOEXEC) == -1 ||
 	    pipe2(report, O_CLOEXEC) == -1) {
@@ -279,7 +300,7 @@ out:
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
-	int fds[] = {go[0], go[1], pidp[0], pidp[1], report[0], report[1], a.console_fd};
+	int fds[] = {go[0], go[1], pidp[0], pidp[1], report[0], report[1], a.console_fd, a.root_fd};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

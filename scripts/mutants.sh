@@ -116,6 +116,11 @@ mutant no-sealed-copy-observer 05-full-container/nutshell.c self_exe \
 # config.json's process runs /proc/self/exe.
 mutant no-sealed-copy-oci 05-full-container/nutshell.c self_exe_oci self_exe_oci_create_start \
 	's/if \(ctr_run_sealed\(argv\) == -1\) \{/if ((void)argv, 0) {/'
+# And through `nutshell exec` (the CVE as it was exploited, via docker exec):
+# exec counted among the runtime commands that enter no container, so it
+# skips the sealed copy and its process runs the host's file.
+mutant no-sealed-copy-exec 05-full-container/oci.c self_exe_oci self_exe_oci_exec \
+	's/ \|\| strcmp\(argv\[i\], "exec"\) == 0\);/ || 0);/'
 mutant init-is-the-launcher 05-full-container/inside.c self_exe init_is_not_the_launcher \
 	's/TRACE\(execveat\(ch->self_fd/_exit(ctr_init_main((char **)argv + 2)), TRACE(execveat(ch->self_fd/'
 mutant same-id-in-parallel 05-full-container/options.c nutshell-load load \

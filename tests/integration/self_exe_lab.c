@@ -174,11 +174,18 @@ lab_observe(pid_t ctr, const struct stat *host, int report, int go)
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)ctr);
 	int ns = open(path, O_RDONLY | O_CLOEXEC);
+	/* The container's root, as `nutshell exec` takes it: after setns(2)
+	 * we are at the namespace's root, which in a chroot is not the
+	 * container's (oci_exec.c). */
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)ctr);
+	int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	/* Our own /proc/self/fd, for later: the container's /proc knows only
 	 * its own pid namespace, and it goes with it. */
 	int self = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (!r || ns < 0 || self < 0 || setns(ns, CLONE_NEWNS) != 0 || chdir("/") != 0)
+	if (!r || ns < 0 || root < 0 || self < 0 || setns(ns, CLONE_NEWNS) != 0 ||
+	    fchdir(root) != 0 || chroot(".") != 0 || chdir("/") != 0)
 		_exit(97);
+	close(root);
 	DIR *d = opendir("/proc"); /* the container's: its pid namespace */
 	struct dirent *e;
 	while (d && (e = readdir(d)) && nheld < MAX_HELD) {
