@@ -331,12 +331,22 @@ chosen() {
 }
 
 # What a run could leave on the host, one sorted line each: mounts, the
-# cgroups the cases make (nutshell-ID, reltest-*, the OCI mode's oci-ID),
-# scratch and test directories.
+# cgroups the cases make (nutshell-ID, reltest-*, oci-ID; and the OCI mode's
+# /ID, /docker/ID, /NAMESPACE/ID at the top of a hierarchy: any cgroup there
+# that is not a systemd unit), scratch and test directories.
 host_state() {
 	awk '{ for (i = 7; $i != "-"; i++); print "mount", $5, $(i + 1) }' /proc/self/mountinfo
-	find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d \( -name 'nutshell-*' -o \
-		-name 'reltest-*' -o -name 'oci-*' \) -printf 'cgroup %p\n' 2>/dev/null
+	{
+		find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d \( -name 'nutshell-*' -o \
+			-name 'reltest-*' -o -name 'oci-*' \) -printf 'cgroup %p\n'
+		# The top of each hierarchy only: deeper, others (systemd, a sandbox's
+		# per-process cgroups) come and go on their own.
+		awk '{ for (i = 7; $i != "-"; i++); if ($(i + 1) ~ /^cgroup2?$/) print $5 }' \
+			/proc/self/mountinfo | while read -r top; do
+			find "$top" -mindepth 1 -maxdepth 1 -type d -not -name '*.slice' \
+				-not -name '*.scope' -printf 'cgroup %p\n'
+		done
+	} 2>/dev/null | sort -u
 	ls -d /tmp/nutshell* /dev/shm/nutshell* 2>/dev/null | sed 's/^/dir /'
 }
 # nutshell-ID cgroups that were not there before the run.
@@ -348,16 +358,19 @@ reclaim() {
 	local nutshell=$tree/05-full-container/nutshell
 	[[ -x $nutshell ]] || return 0
 	"$nutshell" -q cleanup >/dev/null
-	# oci-ID cgroups that a broken create left without a record (so no
+	# OCI cgroups that a broken create left without a record (so no
 	# `delete --force` finds them; `nutshell cleanup` reclaims only its own
-	# nutshell-ID): their processes killed, then removed, deepest first.
+	# nutshell-ID): every cgroup new since the start but nutshell-ID, its
+	# processes killed, then removed, deepest first.
 	local d
-	host_state | sort | grep '^cgroup .*/oci-' | comm -13 "$work/before" - | cut -d' ' -f2- |
-		sort -r | while read -r d; do
-		xargs -r kill -KILL <"$d/cgroup.procs" 2>/dev/null
-		for _ in $(seq 50); do
-			rmdir "$d" 2>/dev/null && break
-			sleep 0.1
+	host_state | sort | grep '^cgroup ' | grep -v '/nutshell-[^/]*$' | comm -13 "$work/before" - |
+		cut -d' ' -f2- | while read -r top; do
+		find "$top" -depth -type d 2>/dev/null | while read -r d; do
+			xargs -r kill -KILL <"$d/cgroup.procs" 2>/dev/null
+			for _ in $(seq 50); do
+				rmdir "$d" 2>/dev/null && break
+				sleep 0.1
+			done
 		done
 	done
 	# A killed mutant is a failed test case, which stops before removing
