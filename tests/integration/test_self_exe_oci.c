@@ -100,6 +100,28 @@ write_bundle(const struct lab *l, const char *args)
 	fclose(f);
 }
 
+/* create and start c1 from the lab's bundle: init's pid on the host. */
+static pid_t
+create_start(struct lab *l)
+{
+	char path[256], pid_file[160], pid_text[32] = "";
+
+	snprintf(path, sizeof(path), "%s/bundle", l->dir);
+	snprintf(pid_file, sizeof(pid_file), "%s/pid", l->dir);
+	const char *create[] = {"create", "--bundle", path, "--pid-file", pid_file, "c1", NULL};
+	int status = oci_run(l, create);
+	char *err = lab_slurp(l->err, NULL);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "create: %#x\n%s", status,
+		      err ? err : "");
+	free(err);
+	pid_t ctr = atoi(read_line_file(pid_file, pid_text, sizeof(pid_text)));
+	ck_assert_int_gt(ctr, 1);
+	const char *start[] = {"start", "c1", NULL};
+	status = oci_run(l, start);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "start: %#x", status);
+	return ctr;
+}
+
 /* lab_watch's end of the run: init killed, and reaped by us. */
 static void
 end_init(void *arg)
@@ -114,26 +136,12 @@ end_init(void *arg)
 START_TEST(self_exe_oci_create_start)
 {
 	struct lab l;
-	char path[256], pid_text[32] = "";
-	int status;
+	char path[256];
 
 	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
 	lab_make(&l);
 	write_bundle(&l, "\"init\",\"--\",\"sh\",\"-c\",\"read x </x/trace\"");
-	snprintf(path, sizeof(path), "%s/bundle", l.dir);
-	char pid_file[160];
-	snprintf(pid_file, sizeof(pid_file), "%s/pid", l.dir);
-	const char *create[] = {"create", "--bundle", path, "--pid-file", pid_file, "c1", NULL};
-	status = oci_run(&l, create);
-	char *err = lab_slurp(l.err, NULL);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "create: %#x\n%s", status,
-		      err ? err : "");
-	free(err);
-	pid_t ctr = atoi(read_line_file(pid_file, pid_text, sizeof(pid_text)));
-	ck_assert_int_gt(ctr, 1);
-	const char *start[] = {"start", "c1", NULL};
-	status = oci_run(&l, start);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "start: %#x", status);
+	pid_t ctr = create_start(&l);
 	lab_wait_for_runtime_inside(ctr);
 
 	/* The observer, during the run; then the container is killed (init
@@ -152,7 +160,8 @@ START_TEST(self_exe_oci_create_start)
 	ck_assert_int_eq(system(path), 0);
 	snprintf(path, sizeof(path), "%s/root", l.dir);
 	rmdir(path);
-	unlink(pid_file);
+	snprintf(path, sizeof(path), "%s/pid", l.dir);
+	unlink(path);
 	lab_end(&l);
 }
 END_TEST
@@ -214,25 +223,14 @@ START_TEST(self_exe_oci_exec)
 	ck_assert_int_eq(mkdir(state_dir, 0755), 0);
 	snprintf(state_fifo, sizeof(state_fifo), "%s/state.json", state_dir);
 	ck_assert_int_eq(mkfifo(state_fifo, 0600), 0);
-	snprintf(path, sizeof(path), "%s/bundle", l.dir);
 	snprintf(pid_file, sizeof(pid_file), "%s/pid", l.dir);
 	snprintf(exec_pid_file, sizeof(exec_pid_file), "%s/exec-pid", l.dir);
-	const char *create[] = {"create", "--bundle", path, "--pid-file", pid_file, "c1", NULL};
-	status = oci_run(&l, create);
-	char *err = lab_slurp(l.err, NULL);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "create: %#x\n%s", status,
-		      err ? err : "");
-	free(err);
-	pid_t ctr = atoi(read_line_file(pid_file, pid_text, sizeof(pid_text)));
-	ck_assert_int_gt(ctr, 1);
-	const char *start[] = {"start", "c1", NULL};
-	status = oci_run(&l, start);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "start: %#x", status);
+	pid_t ctr = create_start(&l);
 
 	const char *exec[] = {"exec",	"--detach", "--pid-file", exec_pid_file, "c1", "init",
 			      "--root", "/x/root",  "state",	  "wait",	 NULL};
 	status = oci_run(&l, exec);
-	err = lab_slurp(l.err, NULL);
+	char *err = lab_slurp(l.err, NULL);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exec: %#x\n%s", status,
 		      err ? err : "");
 	free(err);
