@@ -195,8 +195,9 @@ main(int argc, char **argv)
 	printf("\nthe layer stack, as overlay mounts it (top first):\n");
 	for (size_t k = 0; k < stack.nlower; k++)
 		printf("  %s%s\n", stack.lower[k], k + 1 == stack.nlower ? "  (base)" : "");
-	printf("mount -t overlay overlay -o %s,upperdir=U,workdir=W MERGED\n",
-	       img.nlayers ? ovl : "");
+	/* user.overlay.opaque is read only with userxattr (overlayfs.rst). */
+	printf("mount -t overlay overlay -o %s,upperdir=U,workdir=W%s MERGED\n",
+	       img.nlayers ? ovl : "", opts.userxattr ? ",userxattr" : "");
 	trace_fact("lowerdir", "%s", img.nlayers ? ovl + strlen("lowerdir=") : "");
 	ret = EXIT_DEMO_OK;
 out:

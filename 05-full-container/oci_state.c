@@ -155,9 +155,10 @@ oci_state_load(const char *root, const char *id, struct oci_state *s)
 	s->pid = pid;
 	s->start_time = (unsigned long long)start;
 	snprintf(s->bundle, sizeof(s->bundle), "%s", bundle);
-	/* A state written before the field: the bundle's usual rootfs. */
-	snprintf(s->rootfs, sizeof(s->rootfs), rootfs ? "%s" : "%s/rootfs",
-		 rootfs ? rootfs : bundle);
+	if (rootfs)
+		snprintf(s->rootfs, sizeof(s->rootfs), "%s", rootfs);
+	else /* a state written before the field: the bundle's usual rootfs */
+		snprintf(s->rootfs, sizeof(s->rootfs), "%s/rootfs", bundle);
 	snprintf(s->created, sizeof(s->created), "%s", created);
 	s->annotations = ann;
 	json_decref(o);

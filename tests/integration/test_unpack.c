@@ -286,6 +286,22 @@ START_TEST(unpack_three_layers)
 	ck_assert_ptr_nonnull(strstr(r.err, "oci.tar is an archive: extracting it into "));
 	ck_assert_str_eq(run_fact(&r, "lowerdir"), lower);
 	ck_assert_int_eq(entries(out), 3); /* and the extracted archive is gone */
+	ck_assert_ptr_nonnull(strstr(r.out, ",upperdir=U,workdir=W MERGED\n"));
+	run_free(&r);
+
+	/* --userxattr (a rootless overlay's): the opaque directory marked
+	 * user.overlay.opaque, and the mount line asks for userxattr, without
+	 * which overlayfs would not read it. */
+	const char *ux[] = {UNPACK, "--userxattr", p, out, NULL};
+	snprintf(out, sizeof(out), "%s/out-userxattr", scratch);
+	ck_assert_int_eq(run_program(&r, RUN_PLAIN, ux), 0);
+	ck_assert_msg(r.status == 0, "--userxattr: exit %d, stderr:\n%s", r.status, r.err);
+	ck_assert_msg(strstr(r.out, ",upperdir=U,workdir=W,userxattr MERGED\n"), "%s", r.out);
+	snprintf(lower, sizeof(lower), "%s", run_fact(&r, "lowerdir"));
+	*strchr(lower, ':') = '\0';
+	snprintf(p, sizeof(p), "%.400s/opt", lower);
+	ck_assert_int_eq(lgetxattr(p, "user.overlay.opaque", value, sizeof(value)), 1);
+	ck_assert_int_eq(lgetxattr(p, "trusted.overlay.opaque", NULL, 0), -1);
 	run_free(&r);
 }
 END_TEST
