@@ -12,6 +12,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -295,7 +296,20 @@ START_TEST(unpack_three_layers)
 	const char *ux[] = {UNPACK, "--userxattr", p, out, NULL};
 	snprintf(out, sizeof(out), "%s/out-userxattr", scratch);
 	ck_assert_int_eq(run_program(&r, RUN_PLAIN, ux), 0);
-	ck_assert_msg(r.status == 0, "--userxattr: exit %d, stderr:\n%s", r.status, r.err);
+	/* tmpfs before Linux 6.6 (the VM lane's Debian 12 kernel, whose root
+	 * is a tmpfs) keeps no user.* xattrs: unpack says so, and leaves no
+	 * half-made layer. */
+	if (setxattr(scratch, "user.nutshell-probe", "y", 1, 0) == -1 && errno == EOPNOTSUPP) {
+		ck_assert_msg(r.status == 1 && strstr(r.err, "opaque directory 'opt/.wh..wh..opq': "
+							     "this filesystem keeps no user.* xattrs"),
+			      "--userxattr on a filesystem without user.* xattrs: exit %d:\n%s",
+			      r.status, r.err);
+		sh("! ls -a %s | grep -q -e '^.tmp-' -e '^.archive'", out);
+		run_free(&r);
+		return;
+	}
+	ck_assert_msg(r.status == 0, "--userxattr: exit %d, stderr:\n%s\nstdout:\n%s", r.status,
+		      r.err, r.out);
 	ck_assert_msg(strstr(r.out, ",upperdir=U,workdir=W,userxattr MERGED\n"), "%s", r.out);
 	snprintf(lower, sizeof(lower), "%s", run_fact(&r, "lowerdir"));
 	*strchr(lower, ':') = '\0';
