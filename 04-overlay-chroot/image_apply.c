@@ -203,9 +203,10 @@ whiteout(int dfd, const char *path, const char *base, const struct img_apply_opt
 			/* tmpfs keeps user.* xattrs only from Linux 6.6
 			 * (mm/shmem.c, shmem_xattr_handlers). */
 			if (errno == EOPNOTSUPP && o->userxattr)
-				return err_sys("opaque directory '%.300s': this filesystem keeps no "
-					       "user.* xattrs (tmpfs before Linux 6.6)",
-					       path);
+				return err_sys(
+				    "opaque directory '%.300s': this filesystem keeps no "
+				    "user.* xattrs (tmpfs before Linux 6.6)",
+				    path);
 			return err_sys("opaque directory '%.300s'", path);
 		}
 		st->opaques++;

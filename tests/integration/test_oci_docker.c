@@ -228,12 +228,11 @@ START_TEST(docker_terminal)
 	 * container's devpts; docker relays it to its terminal, script(1)'s.
 	 * Not -i: script's stdin, /dev/null, ends at once, and with -i that
 	 * end raced the output (as test_oci_podman.c found, runc alike). */
-	int rc =
-	    sh(out, sizeof(out),
-	       "timeout 60 script -qec \"/usr/bin/docker -H unix://%s/docker.sock run -t --rm "
-	       "--runtime nutshell --network none nutshell-bb sh -c 'tty; exit 4'\" /dev/null "
-	       "</dev/null",
-	       dir);
+	int rc = sh(out, sizeof(out),
+		    "timeout 60 script -qec \"/usr/bin/docker -H unix://%s/docker.sock run -t --rm "
+		    "--runtime nutshell --network none nutshell-bb sh -c 'tty; exit 4'\" /dev/null "
+		    "</dev/null",
+		    dir);
 	ck_assert_msg(rc == 4 && strstr(out, "/dev/pts/0"), "exit %d: %s", rc, out);
 }
 END_TEST

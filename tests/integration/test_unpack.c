@@ -300,8 +300,9 @@ START_TEST(unpack_three_layers)
 	 * is a tmpfs) keeps no user.* xattrs: unpack says so, and leaves no
 	 * half-made layer. */
 	if (setxattr(scratch, "user.nutshell-probe", "y", 1, 0) == -1 && errno == EOPNOTSUPP) {
-		ck_assert_msg(r.status == 1 && strstr(r.err, "opaque directory 'opt/.wh..wh..opq': "
-							     "this filesystem keeps no user.* xattrs"),
+		ck_assert_msg(r.status == 1 &&
+				  strstr(r.err, "opaque directory 'opt/.wh..wh..opq': "
+						"this filesystem keeps no user.* xattrs"),
 			      "--userxattr on a filesystem without user.* xattrs: exit %d:\n%s",
 			      r.status, r.err);
 		sh("! ls -a %s | grep -q -e '^.tmp-' -e '^.archive'", out);
