@@ -40,17 +40,22 @@ static const char *cpus = "0.2";
 /* Shared with the children: when to spin, and what each measured. */
 static struct shared {
 	volatile double start, end;
-	volatile double share[3];
+	volatile double share[2];
 	volatile int cpu; /* the CPU to spin on, or -1 for any */
 } * sh;
 
-static double
-cpu_seconds(void)
+/* Runs the caller on CPU only. */
+static int
+pin(int cpu)
 {
-	struct timespec ts;
+	cpu_set_t set;
 
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (TRACE(sched_setaffinity(0, sizeof(set), &set), "sched_setaffinity", "0, %zu, [%d]",
+		  sizeof(set), cpu) != 0)
+		return err_sys("sched_setaffinity to CPU %d", cpu);
+	return 0;
 }
 
 /* <<< spin */
@@ -76,23 +81,17 @@ spin(void *arg)
 	struct itimerval run = {.it_value = {(time_t)(sh->end - sh->start), 0}};
 
 	signal(SIGALRM, on_alarm);
-	if (sh->cpu >= 0) {
-		/* Pinned again here, after joining the cgroup: joining one whose
-		 * cpuset controller is on (cgroup v2 as systemd sets it up)
-		 * resets a task's CPU affinity to the cpuset's CPUs. */
-		cpu_set_t set;
-		CPU_ZERO(&set);
-		CPU_SET(sh->cpu, &set);
-		if (TRACE(sched_setaffinity(0, sizeof(set), &set), "sched_setaffinity",
-			  "0, %zu, [%d]", sizeof(set), sh->cpu) != 0)
-			return EXIT_DEMO_FAILED;
-	}
+	/* Pinned again here, after joining the cgroup: joining one whose
+	 * cpuset controller is on (cgroup v2 as systemd sets it up) resets a
+	 * task's CPU affinity to the cpuset's CPUs. */
+	if (sh->cpu >= 0 && pin(sh->cpu) != 0)
+		return EXIT_DEMO_FAILED;
 	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
-	double cpu0 = cpu_seconds(), t0 = wait_now();
+	double cpu0 = (double)clock() / CLOCKS_PER_SEC, t0 = wait_now(); /* CPU time, s */
 	setitimer(ITIMER_REAL, &run, NULL);
 	while (!stop)
 		;
-	sh->share[slot] = (cpu_seconds() - cpu0) / (wait_now() - t0);
+	sh->share[slot] = ((double)clock() / CLOCKS_PER_SEC - cpu0) / (wait_now() - t0);
 	return EXIT_DEMO_OK;
 }
 /* >>> spin */
@@ -205,19 +204,9 @@ main(int argc, char **argv)
 		goto out;
 	/* <<< weight */
 	/* Weights only matter between processes that want the same CPU. */
-	cpu_set_t set;
-	int cpu = -1;
-	if (sched_getaffinity(0, sizeof(set), &set) == 0)
-		for (int c = 0; c < CPU_SETSIZE; c++)
-			if (CPU_ISSET(c, &set))
-				cpu = c;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (TRACE(sched_setaffinity(0, sizeof(set), &set), "sched_setaffinity", "0, %zu, [%d]",
-		  sizeof(set), cpu) != 0) {
-		err_set(errno, "sched_setaffinity: %s", strerror(errno));
+	int cpu = sched_getcpu(); /* one we may run on */
+	if (pin(cpu) != 0)
 		goto out;
-	}
 	snprintf(name, sizeof(name), "nutshell-cpu-weight-%d", (int)getpid());
 	if (cg_create(&top, &l, NULL, name, want) != 0 || cg_create(&a, &l, &top, "a", want) != 0 ||
 	    cg_create(&b, &l, &top, "b", want) != 0 || cg_set(&a, "cpu.weight", "100") != 0 ||
