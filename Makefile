@@ -88,7 +88,7 @@ all: $(PROGRAMS) $(CTR_PROGRAMS)
 # lesson's helpers; inspect static, so it runs inside any image (the default
 # image gets it as /bin/inspect).
 CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o options_ids.o inside.o channels.o tty.o \
-	reclaim.o idmap.o nss.o alloc.o sealed.o stdio.o user.o image_run.o oci.o oci_state.o \
+	reclaim.o idmap.o nss.o alloc.o sealed.o stdio.o user.o image_run.o timings.o oci.o oci_state.o \
 	oci_spec.o oci_default.o oci_create.o oci_exec.o oci_hooks.o oci_mount.o oci_seccomp.o oci_control.o oci_cgroup.o) $(STORE_OBJ)
 GEN_FILTERS = build/gen/filters.c
 # Linked fully static (Debian ships libcap.a, libseccomp.a, libjansson.a,

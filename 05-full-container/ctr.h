@@ -426,6 +426,12 @@ enum ctr_stamp {
 /* NULL unless NUTSHELL_TIMINGS is set: then CTR_T_COUNT stamps in ns. */
 extern volatile long long *ctr_stamps;
 
+/* timings.c: with NUTSHELL_TIMINGS set, the shared page of stamps (made
+ * before clone(2)), START and MAIN stamped; after teardown, each phase on
+ * stderr and as facts "timing_PHASE_us", and the launcher's peak memory. */
+void ctr_timings_start(void);
+void ctr_timings_report(void);
+
 /* Stamps moment s. CLOCK_REALTIME: a time namespace offsets the monotonic
  * clocks of the child (time_namespaces(7)), not this one. */
 static inline void

@@ -7,7 +7,8 @@
  * steps below, numbered as here, each a call into a lesson's helpers (ns_
  * 01, cg_ 02, caps_/sc_ 03, rootfs_ 04) or into this directory's inside.c
  * (the container's side), options.c (the command line), channels.c (the
- * pipe and sockets between nutshell and the container) and tty.c (-t):
+ * pipe and sockets between nutshell and the container), tty.c (-t) and
+ * timings.c (NUTSHELL_TIMINGS, for `make bench`):
  *
  *   0. run from a sealed copy of ourselves          ctr_run_sealed (sealed.c), before the trace
  *   1. check every option                           ctr_parse (options.c), before anything is made
@@ -71,7 +72,6 @@ static int have_cgroup;
 static struct ctr_stdio stdio = {.inner = {-1, -1, -1}, .outer = {-1, -1, -1}};
 static struct ctr_child child = {.stdio = &stdio};
 static int scratch_lock = -1; /* flock(2) on the scratch directory: we live */
-volatile long long *ctr_stamps;
 
 /* <<< cgroup */
 /* Lesson 02: one cgroup per container, beneath our own, limits set before
@@ -371,47 +371,6 @@ cleanup(void)
 }
 /* >>> cleanup */
 
-/* NUTSHELL_TIMINGS=1: each phase of this start on stderr (and as facts
- * "timing_PHASE_us"), and the launcher's own peak resident memory. */
-static void
-report_timings(void)
-{
-	static const char *names[CTR_T_COUNT] = {
-	    "start",	  "sealed",	  "options",   "filter",  "scratch",
-	    "alloc",	  "cgroup_make",  "devices",   "cgroup",  "clone",
-	    "outside",	  "ns",		  "mounts",    "pivot",	  "process",
-	    "privileges", "seccomp_load", "exec_exit", "teardown"};
-	struct rusage ru;
-
-	for (int s = CTR_T_MAIN; s < CTR_T_COUNT; s++) {
-		long long prev = 0;
-		for (int p = s - 1; p >= 0 && !prev; p--)
-			prev = ctr_stamps[p]; /* the last moment stamped before */
-		if (!ctr_stamps[s] || !prev)
-			continue;
-		trace_error("timing: %-12s %8.3f ms", names[s], (ctr_stamps[s] - prev) / 1e6);
-		char key[32];
-		snprintf(key, sizeof(key), "timing_%s_us", names[s]);
-		trace_fact(key, "%lld", (ctr_stamps[s] - prev) / 1000);
-	}
-	/* From the first main(): the sealed copy is part of every start. */
-	long long first =
-	    ctr_stamps[CTR_T_START] ? ctr_stamps[CTR_T_START] : ctr_stamps[CTR_T_MAIN];
-	trace_error("timing: %-12s %8.3f ms", "total", (ctr_stamps[CTR_T_TEARDOWN] - first) / 1e6);
-	/* VmHWM, the peak of this program's own memory: getrusage(2)'s
-	 * ru_maxrss would also count the copy of whatever forked us, before
-	 * its execve(2) (a test runner under AddressSanitizer: megabytes). */
-	char status[4096], hwm[64] = "?";
-	if (proc_read("/proc/self/status", status, sizeof(status)) < 0 ||
-	    proc_parse_status(status, "VmHWM", hwm, sizeof(hwm)) != 0) {
-		getrusage(RUSAGE_SELF, &ru);
-		snprintf(hwm, sizeof(hwm), "%ld kB", ru.ru_maxrss);
-	}
-	long kib = strtol(hwm, NULL, 10);
-	trace_error("timing: %-12s %8ld KiB", "peak_rss", kib);
-	trace_fact("launcher_peak_rss_kib", "%ld", kib);
-}
-
 /* Step 0, after the sealed copy: only descriptors 0, 1 and 2, each open. */
 static int
 std_fds_only(void)
@@ -431,15 +390,7 @@ std_fds_only(void)
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", O_RDWR) != fd)
 			return err_sys("/dev/null for a closed standard descriptor %d", fd);
-	if (getenv("NUTSHELL_TIMINGS")) {
-		/* Shared with the child of clone(2), which stamps its own steps. */
-		void *page =
-		    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		ctr_stamps = page == MAP_FAILED ? NULL : page;
-		if (ctr_stamps)
-			ctr_stamps[CTR_T_START] = ctr_sealed_at();
-		ctr_stamp(CTR_T_MAIN);
-	}
+	ctr_timings_start();
 	return 0;
 }
 
@@ -698,7 +649,7 @@ out:
 		status = 128 + SIGINT;
 	ctr_stamp(CTR_T_TEARDOWN);
 	if (ctr_stamps && status != CTR_EXIT_SETUP)
-		report_timings();
+		ctr_timings_report();
 	ctr_channels_close(&chan);
 	if (master >= 0)
 		close(master);

@@ -139,14 +139,8 @@ trace_from_state(const struct oci_state *st)
 /* A command's own options: those in VALUED take a value; every other
  * "-x" is a flag. Fills opt[] by name; returns the index of the first
  * operand. */
-struct opt {
-	const char *name, *alias;
-	int valued;
-	const char *value; /* the value, or "1" for a flag given */
-};
-
 static int
-parse_opts(int argc, char **argv, int i, struct opt *opts)
+parse_opts(int argc, char **argv, int i, struct oci_opt *opts)
 {
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--") == 0)
@@ -154,7 +148,7 @@ parse_opts(int argc, char **argv, int i, struct opt *opts)
 		char name[64];
 		const char *eq = strchr(argv[i], '=');
 		snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - argv[i]) : 63, argv[i]);
-		struct opt *o = opts;
+		struct oci_opt *o = opts;
 		while (o->name && strcmp(o->name, name) != 0 &&
 		       !(o->alias && strcmp(o->alias, name) == 0))
 			o++;
@@ -186,11 +180,11 @@ operands(int argc, int i, int min, int max, const char *usage)
 static int
 cmd_create(int argc, char **argv, int i)
 {
-	struct opt opts[] = {{"--bundle", "-b", 1, NULL},
-			     {"--pid-file", NULL, 1, NULL},
-			     {"--console-socket", NULL, 1, NULL},
-			     {"--preserve-fds", NULL, 1, NULL},
-			     {NULL, NULL, 0, NULL}};
+	struct oci_opt opts[] = {{"--bundle", "-b", 1, NULL},
+				 {"--pid-file", NULL, 1, NULL},
+				 {"--console-socket", NULL, 1, NULL},
+				 {"--preserve-fds", NULL, 1, NULL},
+				 {NULL, NULL, 0, NULL}};
 	struct oci_create c = {.root = g.root};
 	struct oci_state st = {0};
 	struct oci_spec spec;
@@ -239,13 +233,13 @@ cmd_create(int argc, char **argv, int i)
 static int
 cmd_exec(int argc, char **argv, int i)
 {
-	struct opt opts[] = {{"--process", "-p", 1, NULL},
-			     {"--pid-file", NULL, 1, NULL},
-			     {"--console-socket", NULL, 1, NULL},
-			     {"--detach", "-d", 0, NULL},
-			     {"--preserve-fds", NULL, 1, NULL},
-			     {"--tty", "-t", 0, NULL},
-			     {NULL, NULL, 0, NULL}};
+	struct oci_opt opts[] = {{"--process", "-p", 1, NULL},
+				 {"--pid-file", NULL, 1, NULL},
+				 {"--console-socket", NULL, 1, NULL},
+				 {"--detach", "-d", 0, NULL},
+				 {"--preserve-fds", NULL, 1, NULL},
+				 {"--tty", "-t", 0, NULL},
+				 {NULL, NULL, 0, NULL}};
 	struct oci_exec e = {.root = g.root};
 	struct oci_state st;
 	struct oci_spec spec;
@@ -527,123 +521,20 @@ cmd_features(void)
 	return 0;
 }
 
-/* spec: BUNDLE/config.json, nutshell's defaults (oci_default.c); never
- * over an existing one (runc spec's rule). Written to a temporary file in
- * the bundle and linked into place: a file that appears meanwhile is not
- * overwritten either. */
+/* spec: BUNDLE/config.json, nutshell's defaults (oci_default.c). */
 static int
 cmd_spec(int argc, char **argv, int i)
 {
-	struct opt opts[] = {
+	struct oci_opt opts[] = {
 	    {"--bundle", "-b", 1, NULL}, {"--rootless", NULL, 0, NULL}, {NULL, NULL, 0, NULL}};
-	char path[4096], tmp[4096 + 16];
-	json_t *spec = NULL;
-	int rc = -1;
 
 	if ((i = parse_opts(argc, argv, i, opts)) == -1 ||
 	    operands(argc, i, 0, 0, "spec [--bundle DIR] [--rootless]") == -1)
 		return fail();
-	const char *bundle = opts[0].value ? opts[0].value : ".";
-	if (snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int)sizeof(path)) {
-		err_set(ENAMETOOLONG, "spec --bundle '%s': too long", bundle);
+	if (oci_default_spec_write(opts[0].value ? opts[0].value : ".", opts[1].value != NULL) ==
+	    -1)
 		return fail();
-	}
-	snprintf(tmp, sizeof(tmp), "%s/.config.XXXXXX", bundle);
-	if (!(spec = oci_default_spec(opts[1].value != NULL)))
-		return fail();
-	/* The bundle's config.json is read by the runtime only, but engines
-	 * and users read it: 0644, as runc writes it. */
-	int fd = mkstemp(tmp);
-	if (fd == -1) {
-		err_sys("spec: bundle '%s'", bundle);
-		goto out;
-	}
-	if (fchmod(fd, 0644) == -1 || json_dumpfd(spec, fd, JSON_INDENT(2)) == -1 ||
-	    write(fd, "\n", 1) != 1) {
-		err_sys("spec: writing %s", tmp);
-		close(fd);
-		goto unlink;
-	}
-	if (close(fd) == -1) {
-		err_sys("spec: writing %s", tmp);
-		goto unlink;
-	}
-	if (link(tmp, path) == -1) {
-		if (errno == EEXIST)
-			err_set(EEXIST, "spec: %s exists already: remove it first", path);
-		else
-			err_sys("spec: %s", path);
-		goto unlink;
-	}
-	rc = 0;
-unlink:
-	unlink(tmp);
-out:
-	json_decref(spec);
-	return rc == -1 ? fail() : 0;
-}
-
-/* update: linux.resources from --resources FILE (- for stdin: what
- * containerd's shim sends for docker update), then the flags runc has. */
-static int
-cmd_update(struct oci_state *st, struct opt *opts)
-{
-	struct oci_spec r = {0};
-	json_error_t e;
-	json_t *res = NULL;
-	int rc = -1;
-
-	if (opts[0].value) {
-		int stdin_ = strcmp(opts[0].value, "-") == 0;
-		res = stdin_ ? json_loadf(stdin, 0, &e) : json_load_file(opts[0].value, 0, &e);
-		if (!res) {
-			err_set(EINVAL, "update --resources %s:%d: %s", opts[0].value, e.line,
-				e.text);
-			goto out;
-		}
-		if (oci_resources_parse(res, &r) == -1) {
-			err_prefix("update --resources %s", opts[0].value);
-			goto out;
-		}
-	}
-	/* The flags, each checked as lesson 02 checks its values. */
-	for (struct opt *o = opts + 1; o->name; o++) {
-		uint64_t n;
-		if (!o->value)
-			continue;
-		if (strcmp(o->name, "--pids-limit") == 0 ? cg_parse_count(o->value, &n) == -1
-							 : cg_parse_size(o->value, &n) == -1) {
-			err_prefix("update %s '%s'", o->name, o->value);
-			goto out;
-		}
-		char *field = strcmp(o->name, "--memory") == 0	      ? r.memory
-			      : strcmp(o->name, "--memory-swap") == 0 ? r.memory_swap
-			      : strcmp(o->name, "--pids-limit") == 0  ? r.pids
-			      : strcmp(o->name, "--cpu-share") == 0   ? r.cpu_weight
-								      : NULL;
-		if (field) /* each as long as r.memory */
-			snprintf(field, sizeof(r.memory), "%llu", (unsigned long long)n);
-	}
-	/* runc's units: swap is memory+swap; shares onto v2's weight; the
-	 * quota over its period (100 ms unless given). */
-	if (opts[2].value && r.memory[0])
-		snprintf(r.memory_swap, sizeof(r.memory_swap), "%llu",
-			 strtoull(r.memory_swap, NULL, 10) - strtoull(r.memory, NULL, 10));
-	else if (opts[2].value)
-		r.memory_swap[0] = '\0';
-	if (opts[4].value) {
-		unsigned long long shares = strtoull(r.cpu_weight, NULL, 10);
-		snprintf(r.cpu_weight, sizeof(r.cpu_weight), "%llu",
-			 shares < 2 ? 1 : 1 + ((shares - 2) * 9999) / 262142);
-	}
-	if (opts[5].value || opts[6].value)
-		snprintf(r.cpu_max, sizeof(r.cpu_max), "%s %s",
-			 opts[5].value ? opts[5].value : "max",
-			 opts[6].value ? opts[6].value : "100000");
-	rc = oci_update(st, &r);
-out:
-	json_decref(res);
-	return rc == -1 ? fail() : 0;
+	return 0;
 }
 
 /* <<< oci-main */
@@ -701,17 +592,17 @@ oci_main(int argc, char **argv)
 		return cmd_spec(argc, argv, i);
 
 	int update = strcmp(cmd, "update") == 0, ps = strcmp(cmd, "ps") == 0;
-	struct opt common[] = {{"--all", "-a", 0, NULL},
-			       {"--force", "-f", 0, NULL},
-			       {"--format", "-f", 1, NULL},
-			       {NULL, NULL, 0, NULL}};
-	/* update's, in cmd_update's order. */
-	struct opt limits[] = {
+	struct oci_opt common[] = {{"--all", "-a", 0, NULL},
+				   {"--force", "-f", 0, NULL},
+				   {"--format", "-f", 1, NULL},
+				   {NULL, NULL, 0, NULL}};
+	/* update's, in oci_update_opts' order (oci_control.c). */
+	struct oci_opt limits[] = {
 	    {"--resources", "-r", 1, NULL},	      {"--memory", NULL, 1, NULL},
 	    {"--memory-swap", NULL, 1, NULL},	      {"--pids-limit", NULL, 1, NULL},
 	    {"--cpu-share", "--cpu-shares", 1, NULL}, {"--cpu-quota", NULL, 1, NULL},
 	    {"--cpu-period", NULL, 1, NULL},	      {NULL, NULL, 0, NULL}};
-	struct opt *opts = update ? limits : common;
+	struct oci_opt *opts = update ? limits : common;
 	struct oci_state st;
 	int rc;
 	/* ps's -f is --format; delete's is --force. */
@@ -757,7 +648,7 @@ oci_main(int argc, char **argv)
 			 ? fail()
 			 : 0;
 	else if (update)
-		rc = cmd_update(&st, limits);
+		rc = oci_update_opts(&st, limits) == -1 ? fail() : 0;
 	else
 		rc = cmd_delete(&st, opts[1].value != NULL);
 	json_decref(st.annotations);

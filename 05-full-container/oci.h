@@ -171,6 +171,10 @@ extern const struct oci_ns_kind oci_ns_kinds[8];
  * --rootless` changes it. A new object, or NULL with the record set. */
 json_t *oci_default_spec(int rootless);
 
+/* `nutshell spec`: that spec into BUNDLE/config.json, 0644, never over an
+ * existing one. 0, or -1 with the record set. */
+int oci_default_spec_write(const char *bundle, int rootless);
+
 /* linux.resources R into spec's resource fields (memory, memory_swap,
  * pids, cpu_max, cpu_weight); also update --resources. 0, or -1. */
 int oci_resources_parse(json_t *r, struct oci_spec *spec);
@@ -304,5 +308,18 @@ int oci_cgroup_limits(struct cg *cg, const struct oci_spec *spec);
 
 /* update: RESOURCES' fields into the container's cgroup. 0, or -1. */
 int oci_update(const struct oci_state *st, const struct oci_spec *resources);
+
+/* A runtime command's own option (oci.c parse_opts): NAME or ALIAS, with a
+ * value if VALUED; VALUE is what was given ("1" for a flag), or NULL. */
+struct oci_opt {
+	const char *name, *alias;
+	int valued;
+	const char *value;
+};
+
+/* update: linux.resources from --resources FILE (- for stdin), then
+ * runc's flags --memory, --memory-swap, --pids-limit, --cpu-share,
+ * --cpu-quota, --cpu-period: OPTS in that order. 0, or -1. */
+int oci_update_opts(const struct oci_state *st, const struct oci_opt *opts);
 
 #endif

@@ -226,3 +226,66 @@ oci_update(const struct oci_state *st, const struct oci_spec *resources)
 		return err_prefix("update %s", st->id);
 	return 0;
 }
+
+/* update: linux.resources from --resources FILE (- for stdin: what
+ * containerd's shim sends for docker update), then the flags runc has. */
+int
+oci_update_opts(const struct oci_state *st, const struct oci_opt *opts)
+{
+	struct oci_spec r = {0};
+	json_error_t e;
+	json_t *res = NULL;
+	int rc = -1;
+
+	if (opts[0].value) {
+		int stdin_ = strcmp(opts[0].value, "-") == 0;
+		res = stdin_ ? json_loadf(stdin, 0, &e) : json_load_file(opts[0].value, 0, &e);
+		if (!res) {
+			err_set(EINVAL, "update --resources %s:%d: %s", opts[0].value, e.line,
+				e.text);
+			goto out;
+		}
+		if (oci_resources_parse(res, &r) == -1) {
+			err_prefix("update --resources %s", opts[0].value);
+			goto out;
+		}
+	}
+	/* The flags, each checked as lesson 02 checks its values. */
+	for (const struct oci_opt *o = opts + 1; o->name; o++) {
+		uint64_t n;
+		if (!o->value)
+			continue;
+		if (strcmp(o->name, "--pids-limit") == 0 ? cg_parse_count(o->value, &n) == -1
+							 : cg_parse_size(o->value, &n) == -1) {
+			err_prefix("update %s '%s'", o->name, o->value);
+			goto out;
+		}
+		char *field = strcmp(o->name, "--memory") == 0	      ? r.memory
+			      : strcmp(o->name, "--memory-swap") == 0 ? r.memory_swap
+			      : strcmp(o->name, "--pids-limit") == 0  ? r.pids
+			      : strcmp(o->name, "--cpu-share") == 0   ? r.cpu_weight
+								      : NULL;
+		if (field) /* each as long as r.memory */
+			snprintf(field, sizeof(r.memory), "%llu", (unsigned long long)n);
+	}
+	/* runc's units: swap is memory+swap; shares onto v2's weight; the
+	 * quota over its period (100 ms unless given). */
+	if (opts[2].value && r.memory[0])
+		snprintf(r.memory_swap, sizeof(r.memory_swap), "%llu",
+			 strtoull(r.memory_swap, NULL, 10) - strtoull(r.memory, NULL, 10));
+	else if (opts[2].value)
+		r.memory_swap[0] = '\0';
+	if (opts[4].value) {
+		unsigned long long shares = strtoull(r.cpu_weight, NULL, 10);
+		snprintf(r.cpu_weight, sizeof(r.cpu_weight), "%llu",
+			 shares < 2 ? 1 : 1 + ((shares - 2) * 9999) / 262142);
+	}
+	if (opts[5].value || opts[6].value)
+		snprintf(r.cpu_max, sizeof(r.cpu_max), "%s %s",
+			 opts[5].value ? opts[5].value : "max",
+			 opts[6].value ? opts[6].value : "100000");
+	rc = oci_update(st, &r);
+out:
+	json_decref(res);
+	return rc;
+}

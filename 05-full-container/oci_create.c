@@ -9,7 +9,8 @@
  *	ROOT/ID/, exec.fifo, cgroup
  *	clone ----------------------------> waits for "go"
  *	cgroup.procs <- init's pid
- *	"go" -----------------------------> setns, hostname, mounts, pivot_root,
+ *	"go" -----------------------------> setns, cgroup namespace, hostname,
+ *	                                    mounts, pivot_root,
  *	                                    terminal, sysctl, read-only and
  *	                                    masked paths, cwd, rlimits,
  *	                                    PATH lookup, user, capabilities
@@ -268,6 +269,13 @@ init_main(void *arg)
 			err_sys("setns %s", s->ns_path[i]);
 			return init_fail(a);
 		}
+	/* The cgroup namespace only now that create has moved us into the
+	 * container's cgroup: its root is the cgroup a process is in when it
+	 * unshares (cgroup_namespaces(7)), and so /proc/self/cgroup reads
+	 * "/" inside, not "/../../ID" from the caller's cgroup (runc's
+	 * nsexec.c unshares it last too; the launcher's inside.c alike). */
+	if ((s->ns_flags & CLONE_NEWCGROUP) && ns_unshare(CLONE_NEWCGROUP) == -1)
+		return init_fail(a);
 	if (TRACE(setsid(), "setsid", "%s", "") == -1) {
 		err_sys("setsid");
 		return init_fail(a);
@@ -470,8 +478,10 @@ oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *
 	a.report_fd = report[1];
 	a.go_write = go[1];
 	a.report_read = report[0];
-	/* 3. init, in its new namespaces (lesson 01). */
-	if ((pid = ns_clone(spec->ns_flags | SIGCHLD, init_main, &a)) == -1) {
+	/* 3. init, in its new namespaces (lesson 01) - all but the cgroup
+	 * one, which init makes once it is in its cgroup (step 2 there). */
+	if ((pid = ns_clone((spec->ns_flags & ~(unsigned long)CLONE_NEWCGROUP) | SIGCHLD, init_main,
+			    &a)) == -1) {
 		err_sys("clone");
 		goto out;
 	}

@@ -41,7 +41,9 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static json_t *
@@ -128,3 +130,50 @@ oci_default_spec(int rootless)
 	return spec;
 }
 /* >>> oci-default */
+
+/* Never over an existing config.json (runc spec's rule): written to a
+ * temporary file in the bundle and linked into place, so that a file that
+ * appears meanwhile is not overwritten either. */
+int
+oci_default_spec_write(const char *bundle, int rootless)
+{
+	char path[4096], tmp[4096 + 16];
+	json_t *spec = NULL;
+	int rc = -1;
+
+	if (snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int)sizeof(path))
+		return err_set(ENAMETOOLONG, "spec --bundle '%s': too long", bundle);
+	snprintf(tmp, sizeof(tmp), "%s/.config.XXXXXX", bundle);
+	if (!(spec = oci_default_spec(rootless)))
+		return -1;
+	/* The bundle's config.json is read by the runtime only, but engines
+	 * and users read it: 0644, as runc writes it. */
+	int fd = mkstemp(tmp);
+	if (fd == -1) {
+		err_sys("spec: bundle '%s'", bundle);
+		goto out;
+	}
+	if (fchmod(fd, 0644) == -1 || json_dumpfd(spec, fd, JSON_INDENT(2)) == -1 ||
+	    write(fd, "\n", 1) != 1) {
+		err_sys("spec: writing %s", tmp);
+		close(fd);
+		goto unlink;
+	}
+	if (close(fd) == -1) {
+		err_sys("spec: writing %s", tmp);
+		goto unlink;
+	}
+	if (link(tmp, path) == -1) {
+		if (errno == EEXIST)
+			err_set(EEXIST, "spec: %s exists already: remove it first", path);
+		else
+			err_sys("spec: %s", path);
+		goto unlink;
+	}
+	rc = 0;
+unlink:
+	unlink(tmp);
+out:
+	json_decref(spec);
+	return rc;
+}

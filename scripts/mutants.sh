@@ -268,6 +268,11 @@ mutant oci-sysctl-host-net 05-full-container/oci_spec.c oci oci_sysctl_host_netw
 # readonlyPaths applied in the OCI mode, after the sysctls (/proc/sys).
 mutant oci-readonly-paths 05-full-container/oci_mount.c oci oci_sysctl \
 	's/if \(rootfs_readonly_all\("\/", s->readonly_paths\) == -1\)/if (0)/'
+# The cgroup namespace made by init once it is in the container's cgroup,
+# not at clone(2) in create's: else its root is create's cgroup, and the
+# container reads its place in the host's tree ("/../../ID").
+mutant oci-cgroupns-at-clone 05-full-container/oci_create.c oci oci_cgroup_namespace \
+	's/\(spec->ns_flags & ~\(unsigned long\)CLONE_NEWCGROUP\)/spec->ns_flags/; s/if \(\(s->ns_flags & CLONE_NEWCGROUP\) && ns_unshare\(CLONE_NEWCGROUP\) == -1\)/if (0)/'
 # linux.namespaces with a path (a podman pod's /proc/INFRA/ns/net) joined
 # with setns(2); skipped, the container stays in the host's namespace.
 mutant oci-ns-path-joined 05-full-container/oci_create.c oci-podman podman_pod_inspect \

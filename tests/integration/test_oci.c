@@ -2,15 +2,17 @@
  * test_oci.c - nutshell as an OCI runtime (05-full-container/oci*.c),
  * driven as an engine drives runc: create, start, state, kill, delete on a
  * bundle this test makes (a busybox root and a config.json), with a --root
- * of its own; then by podman itself, started privately.
+ * of its own. Running containers (exec, the console socket, pause, ps,
+ * update): test_oci_running.c; the engines: test_oci_podman.c and its
+ * neighbours.
  *
  * The test process is a child subreaper (prctl(2) PR_SET_CHILD_SUBREAPER),
  * as conmon and the containerd shim are: create leaves no nutshell behind,
  * so the container's init becomes our child and we take its exit status.
  */
 #include "../suites.h"
-#include "harness.h"
 #include "hostcheck.h"
+#include "oci_test.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,30 +28,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char dir[64], nutshell[4096];
-
-/* The rest of a config.json's "process" after args, and "linux"'s. */
-#define PROCESS_REST                                                                               \
-	"\"env\":[\"PATH=/bin\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0},"                    \
-	"\"capabilities\":{\"bounding\":[\"CAP_KILL\"],\"effective\":[\"CAP_KILL\"],"              \
-	"\"permitted\":[\"CAP_KILL\"]},\"noNewPrivileges\":true,"                                  \
-	"\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":512,\"soft\":512}]"
-#define MOUNTS                                                                                     \
-	"[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"                      \
-	"{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","                       \
-	"\"options\":[\"nosuid\",\"mode=755\",\"size=65536k\"]},"                                  \
-	"{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\","                       \
-	"\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]}]"
-#define LINUX                                                                                      \
-	"{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"           \
-	"{\"type\":\"uts\"},{\"type\":\"mount\"}],"                                                \
-	"\"resources\":{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":50}},"                 \
-	"\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\"]}"
+char oci_dir[64], oci_bin[4096];
 
 /* Runs the shell command FMT; its exit status; its output (stdout and
  * stderr) into out when not NULL. */
-static int
-sh(char *out, size_t size, const char *fmt, ...)
+int
+oci_sh(char *out, size_t size, const char *fmt, ...)
 {
 	char cmd[8192];
 	va_list ap;
@@ -67,12 +51,12 @@ sh(char *out, size_t size, const char *fmt, ...)
 }
 
 /* A bundle in DIR/bundle whose process runs ARGS (a JSON array). */
-static void
-write_config(const char *args, const char *extra)
+void
+oci_write_config(const char *args, const char *extra)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), "%s/bundle/config.json", dir);
+	snprintf(path, sizeof(path), "%s/bundle/config.json", oci_dir);
 	FILE *f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fprintf(f,
@@ -80,7 +64,7 @@ write_config(const char *args, const char *extra)
 		"\"root\":{\"path\":\"rootfs\",\"readonly\":true},\"hostname\":\"oci-test\","
 		"\"annotations\":{\"org.nutshell.trace\":\"%s/trace.json\"},"
 		"\"mounts\":" MOUNTS ",\"linux\":" LINUX "%s}",
-		args, dir, extra ? extra : "");
+		args, oci_dir, extra ? extra : "");
 	fclose(f);
 }
 
@@ -89,45 +73,44 @@ write_config(const char *args, const char *extra)
  * assertion ends the test's process before a checked teardown could run,
  * and the directory, with what the containers left, would stay. */
 static void
-make_dir(void)
+oci_make_dir(void)
 {
 	const char *root = getenv("NUTSHELL_ROOT");
 
-	snprintf(dir, sizeof(dir), "/tmp/nutshell-oci.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(oci_dir, sizeof(oci_dir), "/tmp/nutshell-oci.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(oci_dir));
 	char rel[512];
 	snprintf(rel, sizeof(rel), "%s/05-full-container/nutshell", root ? root : ".");
-	ck_assert_ptr_nonnull(realpath(rel, nutshell));
-	ck_assert_int_eq(sh(NULL, 0,
-			    "set -e; mkdir -p %s/bundle/rootfs/bin; cp /bin/busybox "
-			    "%s/bundle/rootfs/bin/; for c in sh echo sleep cat hostname; do "
-			    "ln -s busybox %s/bundle/rootfs/bin/$c; done",
-			    dir, dir, dir),
+	ck_assert_ptr_nonnull(realpath(rel, oci_bin));
+	ck_assert_int_eq(oci_sh(NULL, 0,
+				"set -e; mkdir -p %s/bundle/rootfs/bin; cp /bin/busybox "
+				"%s/bundle/rootfs/bin/; for c in sh echo sleep cat hostname; do "
+				"ln -s busybox %s/bundle/rootfs/bin/$c; done",
+				oci_dir, oci_dir, oci_dir),
 			 0);
 }
 
 static void
-setup(void)
+oci_setup(void)
 {
-	write_config("[\"sh\",\"-c\",\"echo hi from $(hostname)\"]", NULL);
+	oci_write_config("[\"sh\",\"-c\",\"echo hi from $(hostname)\"]", NULL);
 	/* We reap the containers' init, as conmon does. */
 	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
 }
 
 static void
-teardown(void)
+oci_teardown(void)
 {
 	/* A failed test's containers: killed and removed as an engine would. */
-	sh(NULL, 0,
-	   "for id in $(ls %s/root 2>/dev/null); do %s --root %s/root delete --force $id; done "
-	   ">/dev/null 2>&1; rm -rf %s",
-	   dir, nutshell, dir, dir);
+	oci_sh(NULL, 0,
+	       "for id in $(ls %s/root 2>/dev/null); do %s --root %s/root delete --force $id; done "
+	       ">/dev/null 2>&1; rm -rf %s",
+	       oci_dir, oci_bin, oci_dir, oci_dir);
 }
 
 /* `nutshell --root DIR/root ARGS`, its output into out. */
-#define OCI(out, ...) oci(out, sizeof(out), __VA_ARGS__)
-static int
-oci(char *out, size_t size, const char *fmt, ...)
+int
+oci_run(char *out, size_t size, const char *fmt, ...)
 {
 	char args[2048];
 	va_list ap;
@@ -139,16 +122,16 @@ oci(char *out, size_t size, const char *fmt, ...)
 	 * standard output and holds it until the container ends. */
 	static int calls;
 	char file[128];
-	snprintf(file, sizeof(file), "%s/call%d", dir, calls++);
-	int status =
-	    sh(NULL, 0, "cd %s && %s --root %s/root >%s 2>&1 %s", dir, nutshell, dir, file, args);
+	snprintf(file, sizeof(file), "%s/call%d", oci_dir, calls++);
+	int status = oci_sh(NULL, 0, "cd %s && %s --root %s/root >%s 2>&1 %s", oci_dir, oci_bin,
+			    oci_dir, file, args);
 	read_text_file(file, out, size);
 	return status;
 }
 
 /* The state JSON of ID, parsed; asserts status and id. */
-static json_t *
-state_is(const char *id, const char *status)
+json_t *
+oci_state_is(const char *id, const char *status)
 {
 	char out[4096];
 	json_error_t e;
@@ -163,16 +146,42 @@ state_is(const char *id, const char *status)
 }
 
 /* Nothing of ID left: its state directory, its cgroup. */
-static void
-expect_gone(const char *id)
+void
+oci_expect_gone(const char *id)
 {
 	char path[128], out[512];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/root/%s", dir, id);
+	snprintf(path, sizeof(path), "%s/root/%s", oci_dir, id);
 	ck_assert_msg(lstat(path, &st) == -1 && errno == ENOENT, "%s left", path);
-	sh(out, sizeof(out), "find /sys/fs/cgroup -maxdepth 6 -type d -name '%s' 2>/dev/null", id);
+	oci_sh(out, sizeof(out), "find /sys/fs/cgroup -maxdepth 6 -type d -name '%s' 2>/dev/null",
+	       id);
 	ck_assert_msg(!out[0], "cgroup left: %s", out);
+}
+
+/* A running container for the exec tests: sleep as its init; its pid. */
+pid_t
+oci_start_sleeper(const char *id)
+{
+	char out[4096], path[128], pid_text[32];
+
+	oci_write_config("[\"sleep\",\"100\"]", NULL);
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid %s", oci_dir, id), 0);
+	ck_assert_int_eq(OCI(out, "start %s", id), 0);
+	snprintf(path, sizeof(path), "%s/pid", oci_dir);
+	return atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+}
+
+/* Its end, reaped, and nothing of it left. */
+void
+oci_end_sleeper(const char *id, pid_t pid)
+{
+	char out[4096];
+
+	ck_assert_int_eq(OCI(out, "kill %s KILL", id), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	ck_assert_int_eq(OCI(out, "delete %s", id), 0);
+	oci_expect_gone(id);
 }
 
 START_TEST(oci_lifecycle)
@@ -180,20 +189,21 @@ START_TEST(oci_lifecycle)
 	char out[4096], path[128], pid_text[32];
 	int status;
 
-	write_config("[\"sh\",\"-c\",\"echo hi from $(hostname); exit 3\"]", NULL);
-	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid c1 >%s/out", dir, dir),
-			 0);
+	oci_write_config("[\"sh\",\"-c\",\"echo hi from $(hostname); exit 3\"]", NULL);
+	ck_assert_int_eq(
+	    OCI(out, "create --bundle bundle --pid-file %s/pid c1 >%s/out", oci_dir, oci_dir), 0);
 	/* The pid file and the state agree; init waits before the command. */
-	snprintf(path, sizeof(path), "%s/pid", dir);
+	snprintf(path, sizeof(path), "%s/pid", oci_dir);
 	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
 	ck_assert_int_gt(pid, 1);
-	json_t *s = state_is("c1", "created");
+	json_t *s = oci_state_is("c1", "created");
 	ck_assert_int_eq(json_integer_value(json_object_get(s, "pid")), pid);
-	ck_assert_str_eq(json_string_value(json_object_get(s, "bundle")) + strlen(dir), "/bundle");
+	ck_assert_str_eq(json_string_value(json_object_get(s, "bundle")) + strlen(oci_dir),
+			 "/bundle");
 	ck_assert_ptr_nonnull(
 	    json_object_get(json_object_get(s, "annotations"), "org.nutshell.trace"));
 	json_decref(s);
-	snprintf(path, sizeof(path), "%s/out", dir);
+	snprintf(path, sizeof(path), "%s/out", oci_dir);
 	ck_assert_str_eq(read_text_file(path, out, sizeof(out)), "");
 	/* A second create of the same id is refused, and leaves the first. */
 	ck_assert_int_eq(OCI(out, "create --bundle bundle c1"), 1);
@@ -203,14 +213,14 @@ START_TEST(oci_lifecycle)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 3, "status 0x%x", status);
 	ck_assert_str_eq(read_text_file(path, out, sizeof(out)), "hi from oci-test\n");
-	json_decref(state_is("c1", "stopped"));
+	json_decref(oci_state_is("c1", "stopped"));
 	/* A second start, a kill of a stopped container: one line each. */
 	ck_assert_int_eq(OCI(out, "start c1"), 1);
 	ck_assert_str_eq(out, "nutshell: cannot start a container that is stopped\n");
 	ck_assert_int_eq(OCI(out, "kill c1 9"), 1);
 	ck_assert_str_eq(out, "nutshell: container not running\n");
 	ck_assert_int_eq(OCI(out, "delete c1"), 0);
-	expect_gone("c1");
+	oci_expect_gone("c1");
 	ck_assert_int_eq(OCI(out, "state c1"), 1);
 	ck_assert_str_eq(out, "nutshell: container c1 does not exist\n");
 	/* containerd's second delete is --force: of a container that does
@@ -221,10 +231,10 @@ START_TEST(oci_lifecycle)
 	ck_assert_str_eq(out, "nutshell: container c1 does not exist\n");
 	/* What a create killed half-way leaves (a directory without
 	 * state.json) is removed by delete --force. */
-	snprintf(path, sizeof(path), "%s/root/c2", dir);
+	snprintf(path, sizeof(path), "%s/root/c2", oci_dir);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
 	ck_assert_int_eq(OCI(out, "delete --force c2"), 0);
-	expect_gone("c2");
+	oci_expect_gone("c2");
 }
 END_TEST
 
@@ -233,12 +243,12 @@ START_TEST(oci_kill_and_delete)
 	char out[4096], path[128], pid_text[32];
 	int status;
 
-	write_config("[\"sleep\",\"100\"]", NULL);
-	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid k1", dir), 0);
-	snprintf(path, sizeof(path), "%s/pid", dir);
+	oci_write_config("[\"sleep\",\"100\"]", NULL);
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid k1", oci_dir), 0);
+	snprintf(path, sizeof(path), "%s/pid", oci_dir);
 	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
 	ck_assert_int_eq(OCI(out, "start k1"), 0);
-	json_decref(state_is("k1", "running"));
+	json_decref(oci_state_is("k1", "running"));
 	/* A running container is not deleted without --force. */
 	ck_assert_int_eq(OCI(out, "delete k1"), 1);
 	ck_assert_ptr_nonnull(strstr(out, "not stopped"));
@@ -249,15 +259,15 @@ START_TEST(oci_kill_and_delete)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	ck_assert_int_eq(OCI(out, "delete k1"), 0);
-	expect_gone("k1");
+	oci_expect_gone("k1");
 
 	/* delete of a created container kills its init (runc delete.go). */
-	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid k2", dir), 0);
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid k2", oci_dir), 0);
 	pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
 	ck_assert_int_eq(OCI(out, "delete k2"), 0);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	expect_gone("k2");
+	oci_expect_gone("k2");
 }
 END_TEST
 
@@ -267,22 +277,22 @@ START_TEST(oci_trace)
 	char out[4096], path[128], pid_text[32];
 	struct run r = {0};
 
-	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid t1", dir), 0);
-	snprintf(path, sizeof(path), "%s/pid", dir);
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid t1", oci_dir), 0);
+	snprintf(path, sizeof(path), "%s/pid", oci_dir);
 	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
 	ck_assert_int_eq(OCI(out, "start t1"), 0);
 	waitpid(pid, NULL, 0);
 	ck_assert_int_eq(OCI(out, "delete t1"), 0);
-	snprintf(path, sizeof(path), "%s/trace.json", dir);
-	ck_assert_int_eq(sh(out, sizeof(out), "grep -c '\"ev\"' %s", path), 0);
+	snprintf(path, sizeof(path), "%s/trace.json", oci_dir);
+	ck_assert_int_eq(oci_sh(out, sizeof(out), "grep -c '\"ev\"' %s", path), 0);
 	/* Each a call the engine's config.json asked for. */
 	const char *calls[] = {"sethostname", "pivot_root", "prlimit64",
 			       "setresuid",   "mknodat",    "unlinkat"};
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		ck_assert_int_eq(
-		    sh(out, sizeof(out), "grep -c '\"name\":\"%s\"' %s", calls[i], path), 0);
+		    oci_sh(out, sizeof(out), "grep -c '\"name\":\"%s\"' %s", calls[i], path), 0);
 	}
-	ck_assert_int_eq(sh(out, sizeof(out), "grep -c 'oci-test' %s", path), 0);
+	ck_assert_int_eq(oci_sh(out, sizeof(out), "grep -c 'oci-test' %s", path), 0);
 	run_free(&r);
 }
 END_TEST
@@ -325,15 +335,16 @@ START_TEST(oci_bad_input)
 	struct stat st;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		write_config(cases[i].args, cases[i].extra);
+		oci_write_config(cases[i].args, cases[i].extra);
 		ck_assert_int_eq(
-		    OCI(out, "--log %s/log --log-format json create --bundle bundle b1", dir), 1);
+		    OCI(out, "--log %s/log --log-format json create --bundle bundle b1", oci_dir),
+		    1);
 		ck_assert_msg(strstr(out, cases[i].expected) &&
 				  strchr(out, '\n') == strrchr(out, '\n'),
 			      "case %zu: %s", i, out);
-		expect_gone("b1");
+		oci_expect_gone("b1");
 		/* The log holds one JSON object: podman reads the file as one. */
-		snprintf(path, sizeof(path), "%s/log", dir);
+		snprintf(path, sizeof(path), "%s/log", oci_dir);
 		json_error_t e;
 		json_t *log = json_load_file(path, 0, &e);
 		ck_assert_msg(log != NULL, "log: %s", e.text);
@@ -342,14 +353,14 @@ START_TEST(oci_bad_input)
 		unlink(path);
 	}
 	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
-		write_config("[\"echo\"]", NULL);
-		snprintf(path, sizeof(path), "%s/bundle/config.json", dir);
-		ck_assert_int_eq(sh(NULL, 0, "sed -i '%s' %s", edits[i].edit, path), 0);
+		oci_write_config("[\"echo\"]", NULL);
+		snprintf(path, sizeof(path), "%s/bundle/config.json", oci_dir);
+		ck_assert_int_eq(oci_sh(NULL, 0, "sed -i '%s' %s", edits[i].edit, path), 0);
 		ck_assert_int_eq(OCI(out, "create --bundle bundle b1"), 1);
 		ck_assert_msg(strstr(out, edits[i].expected) &&
 				  strchr(out, '\n') == strrchr(out, '\n'),
 			      "edit %zu: %s", i, out);
-		expect_gone("b1");
+		oci_expect_gone("b1");
 	}
 	ck_assert_int_eq(OCI(out, "create --bundle nosuchdir b1"), 1);
 	ck_assert_ptr_nonnull(strstr(out, "bundle 'nosuchdir'"));
@@ -358,7 +369,7 @@ START_TEST(oci_bad_input)
 	ck_assert_int_eq(OCI(out, "state nosuch"), 1);
 	ck_assert_str_eq(out, "nutshell: container nosuch does not exist\n");
 	/* A symlink planted as a container's directory is not one. */
-	snprintf(path, sizeof(path), "%s/root/evil", dir);
+	snprintf(path, sizeof(path), "%s/root/evil", oci_dir);
 	ck_assert_int_eq(symlink("/etc", path), 0);
 	ck_assert_int_eq(OCI(out, "delete evil"), 1);
 	ck_assert_str_eq(out, "nutshell: container evil does not exist\n");
@@ -367,147 +378,6 @@ START_TEST(oci_bad_input)
 	/* Flags an engine passes that nutshell does not use break nothing. */
 	ck_assert_int_eq(OCI(out, "--systemd-cgroup --criu /x features"), 0);
 	ck_assert_ptr_nonnull(strstr(out, "\"ociVersionMax\""));
-}
-END_TEST
-
-/* A running container for the exec tests: sleep as its init; its pid. */
-static pid_t
-start_sleeper(const char *id)
-{
-	char out[4096], path[128], pid_text[32];
-
-	write_config("[\"sleep\",\"100\"]", NULL);
-	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid %s", dir, id), 0);
-	ck_assert_int_eq(OCI(out, "start %s", id), 0);
-	snprintf(path, sizeof(path), "%s/pid", dir);
-	return atoi(read_text_file(path, pid_text, sizeof(pid_text)));
-}
-
-/* Its end, reaped, and nothing of it left. */
-static void
-end_sleeper(const char *id, pid_t pid)
-{
-	char out[4096];
-
-	ck_assert_int_eq(OCI(out, "kill %s KILL", id), 0);
-	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
-	ck_assert_int_eq(OCI(out, "delete %s", id), 0);
-	expect_gone(id);
-}
-
-/* exec: one more process in the container's namespaces, cgroup and
- * privileges (ctr task exec, podman exec and docker exec call it). */
-START_TEST(oci_exec)
-{
-	char out[4096], path[128], pid_text[32];
-	int status;
-	pid_t pid = start_sleeper("e1");
-
-	/* The short form: its hostname, a pid of the container's pid
-	 * namespace (init is 1), its cgroup, config.json's one capability
-	 * (CAP_KILL, bit 5) and the exit status as nutshell's. */
-	ck_assert_int_eq(OCI(out, "exec e1 sh -c 'echo $(hostname) $$; grep -c /e1$ "
-				  "/proc/self/cgroup; grep CapBnd /proc/self/status; exit 5'"),
-			 5);
-	int inner = 0, cgroups = 0;
-	char host[64] = "", caps[64] = "";
-	ck_assert_msg(sscanf(out, "%63s %d %d CapBnd: %63s", host, &inner, &cgroups, caps) == 4,
-		      "exec printed: %s", out);
-	ck_assert_str_eq(host, "oci-test");
-	ck_assert_msg(inner > 1 && inner < 100, "pid %d is not one of the container's", inner);
-	ck_assert_int_gt(cgroups, 0);
-	ck_assert_str_eq(caps, "0000000000000020");
-	/* The engines' form: --process FILE, --detach, --pid-file. The
-	 * process is reaped by us, the subreaper, as by the shim. */
-	snprintf(path, sizeof(path), "%s/process.json", dir);
-	FILE *f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f,
-		"{\"args\":[\"sh\",\"-c\",\"echo detached in $(hostname); exit 7\"]," PROCESS_REST
-		"}");
-	fclose(f);
-	ck_assert_int_eq(
-	    OCI(out, "exec --process %s --detach --pid-file %s/epid e1 >%s/eout", path, dir, dir),
-	    0);
-	snprintf(path, sizeof(path), "%s/epid", dir);
-	pid_t epid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
-	ck_assert_int_gt(epid, 1);
-	ck_assert_int_eq(waitpid(epid, &status, 0), epid);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 7, "status 0x%x", status);
-	snprintf(path, sizeof(path), "%s/eout", dir);
-	ck_assert_str_eq(read_text_file(path, out, sizeof(out)), "detached in oci-test\n");
-	/* Bad input: one line each, exit 1. */
-	ck_assert_int_eq(OCI(out, "exec e1 nosuchcmd"), 1);
-	ck_assert_str_eq(out,
-			 "nutshell: exec: \"nosuchcmd\": executable file not found in $PATH\n");
-	ck_assert_int_eq(OCI(out, "exec --process %s/nosuch.json e1", dir), 1);
-	ck_assert_msg(strstr(out, "--process") && strchr(out, '\n') == strrchr(out, '\n'), "%s",
-		      out);
-	ck_assert_int_eq(OCI(out, "exec nosuch true"), 1);
-	ck_assert_str_eq(out, "nutshell: container nosuch does not exist\n");
-	ck_assert_int_eq(OCI(out, "exec e1"), 1);
-	ck_assert_ptr_nonnull(strstr(out, "usage: nutshell exec"));
-	end_sleeper("e1", pid);
-	write_config("[\"echo\"]", NULL);
-	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid e2", dir), 0);
-	snprintf(path, sizeof(path), "%s/pid", dir);
-	pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
-	ck_assert_int_eq(OCI(out, "start e2"), 0);
-	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
-	ck_assert_int_eq(OCI(out, "exec e2 echo"), 1);
-	ck_assert_str_eq(out, "nutshell: cannot exec in a stopped container\n");
-	ck_assert_int_eq(OCI(out, "delete e2"), 0);
-	expect_gone("e2");
-}
-END_TEST
-
-/* At exec's pause before execve(2): what the container sees of the
- * process entering it. */
-struct peek {
-	const char *id;
-	char seen[4096];
-	int done;
-};
-
-static void
-peek_at_exec(const char *prompt, void *data)
-{
-	struct peek *p = data;
-	int pid = 0;
-
-	if (p->done || sscanf(prompt, "[pid %d]", &pid) != 1)
-		return;
-	p->done = 1;
-	/* From another process of the container (uid 0, CAP_KILL only): the
-	 * entering process's descriptors and binary. Listing /proc/PID/fd is
-	 * allowed to the owner (root) either way; following a link in it
-	 * takes the ptrace access check (proc(5)), which a non-dumpable
-	 * process fails. */
-	oci(p->seen, sizeof(p->seen),
-	    "exec %s sh -c 'readlink /proc/%d/fd/0 >/dev/null && echo fds open; "
-	    "readlink /proc/%d/exe >/dev/null && echo exe open; echo checked'",
-	    p->id, pid, pid);
-}
-
-/* CVE-2016-9962 class: a process entering a container is not dumpable
- * until it has executed its command, so the container's own processes
- * cannot reach its host descriptors or nutshell's binary through /proc. */
-START_TEST(oci_exec_not_dumpable)
-{
-	char root[128];
-	struct peek p = {.id = "d1"};
-	pid_t pid = start_sleeper("d1");
-
-	snprintf(root, sizeof(root), "%s/root", dir);
-	const char *argv[] = {
-	    "05-full-container/nutshell", "--root", root, "exec", "d1", "echo", NULL};
-	int rc = run_step_walk(argv, "next execve", peek_at_exec, &p, NULL);
-	ck_assert_int_eq(rc, 0);
-	ck_assert_msg(p.done, "no pause before execve");
-	ck_assert_msg(strstr(p.seen, "checked") && !strstr(p.seen, "fds open") &&
-			  !strstr(p.seen, "exe open"),
-		      "the container reached the entering process: %s", p.seen);
-	end_sleeper("d1", pid);
 }
 END_TEST
 
@@ -520,9 +390,9 @@ START_TEST(oci_create_not_dumpable)
 {
 	char out[4096], path[128], pid_text[32];
 
-	write_config("[\"echo\"]", NULL);
-	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid c1", dir), 0);
-	snprintf(path, sizeof(path), "%s/pid", dir);
+	oci_write_config("[\"echo\"]", NULL);
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid c1", oci_dir), 0);
+	snprintf(path, sizeof(path), "%s/pid", oci_dir);
 	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
 	ck_assert_int_gt(pid, 1);
 	OCI(out, "exec c1 sh -c 'for f in /proc/1/fd/*; do readlink $f; done; "
@@ -532,7 +402,7 @@ START_TEST(oci_create_not_dumpable)
 		      "the container reached the waiting init: %s", out);
 	ck_assert_int_eq(OCI(out, "delete c1"), 0);
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
-	expect_gone("c1");
+	oci_expect_gone("c1");
 }
 END_TEST
 
@@ -558,18 +428,18 @@ kill_create_at(const char *id, const char *stage)
 	char root[128], err[128], out[4096], children[64] = "";
 	int status;
 
-	snprintf(root, sizeof(root), "%s/root", dir);
-	snprintf(err, sizeof(err), "%s/create.err", dir);
+	snprintf(root, sizeof(root), "%s/root", oci_dir);
+	snprintf(err, sizeof(err), "%s/create.err", oci_dir);
 	pid_t create = fork();
 	ck_assert_int_ne(create, -1);
 	if (create == 0) {
 		int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (fd == -1 || null == -1 || dup2(null, 0) == -1 || dup2(fd, 1) == -1 ||
-		    dup2(fd, 2) == -1 || chdir(dir) == -1)
+		    dup2(fd, 2) == -1 || chdir(oci_dir) == -1)
 			_exit(126);
 		setenv("NUTSHELL_TEST_PAUSE", stage, 1);
-		execl(nutshell, nutshell, "--root", root, "create", "--bundle", "bundle", id,
+		execl(oci_bin, oci_bin, "--root", root, "create", "--bundle", "bundle", id,
 		      (char *)NULL);
 		_exit(127);
 	}
@@ -596,7 +466,7 @@ kill_create_at(const char *id, const char *stage)
 		waitpid(init, NULL, 0);
 		ck_abort_msg("%s: init %d still there after delete --force", stage, (int)init);
 	}
-	expect_gone(id);
+	oci_expect_gone(id);
 }
 
 /* create killed at each stage after its state directory exists: the cgroup
@@ -609,7 +479,7 @@ START_TEST(oci_create_killed)
 	struct snapshot before, after;
 	char diff[4096];
 
-	write_config("[\"echo\"]", NULL);
+	oci_write_config("[\"echo\"]", NULL);
 	ck_assert_int_eq(hostcheck_snapshot(&before), 0);
 	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
 		kill_create_at("killed1", stages[i]);
@@ -619,66 +489,6 @@ START_TEST(oci_create_killed)
 		      "left on the host:\n%s", diff);
 	hostcheck_free(&before);
 	hostcheck_free(&after);
-}
-END_TEST
-
-/* --console-socket: terminal true; init sends the master of a pty of the
- * container's own devpts over the socket (SCM_RIGHTS), as the containerd
- * shim and conmon receive it; the slave is the container's 0-2. */
-START_TEST(oci_console_socket)
-{
-	char out[4096], path[128], sock_path[96], pid_text[32], buf[4096];
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	int status;
-
-	write_config("[\"sh\",\"-c\",\"tty; exit 6\"]", NULL);
-	snprintf(path, sizeof(path), "%s/bundle/config.json", dir);
-	/* terminal: true, and the devpts the pty comes from. */
-	ck_assert_int_eq(sh(NULL, 0,
-			    "sed -i 's/\"args\"/\"terminal\":true,\"args\"/; "
-			    "s|\"mounts\":\\[|\"mounts\":[{\"destination\":\"/dev/pts\",\"type\":"
-			    "\"devpts\",\"source\":\"devpts\",\"options\":[\"nosuid\",\"noexec\","
-			    "\"newinstance\",\"ptmxmode=0666\",\"mode=0620\"]},|' %s",
-			    path),
-			 0);
-	snprintf(sock_path, sizeof(sock_path), "%s/console.sock", dir);
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", sock_path);
-	int ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_ge(ls, 0);
-	ck_assert_int_eq(bind(ls, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	ck_assert_int_eq(listen(ls, 1), 0);
-	/* Without the socket, a terminal is refused (runc's rule). */
-	ck_assert_int_eq(OCI(out, "create --bundle bundle c1"), 1);
-	ck_assert_str_eq(out, "nutshell: process.terminal is true: expected --console-socket\n");
-	expect_gone("c1");
-	ck_assert_int_eq(OCI(out, "create --bundle bundle --console-socket %s --pid-file %s/pid c1",
-			     sock_path, dir),
-			 0);
-	/* create has returned: the master is waiting in the socket. */
-	int conn = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
-	ck_assert_int_ge(conn, 0);
-	char cbuf[CMSG_SPACE(sizeof(int))], name[64];
-	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
-	struct msghdr msg = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-	ck_assert_int_ge(recvmsg(conn, &msg, MSG_CMSG_CLOEXEC), 1);
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	ck_assert_msg(c && c->cmsg_type == SCM_RIGHTS, "no descriptor in the message");
-	int master;
-	memcpy(&master, CMSG_DATA(c), sizeof(int));
-	snprintf(path, sizeof(path), "%s/pid", dir);
-	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
-	ck_assert_int_eq(OCI(out, "start c1"), 0);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 6, "status 0x%x", status);
-	ssize_t n = read(master, buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	ck_assert_msg(strstr(buf, "/dev/pts/0"), "the terminal showed: '%s'", buf);
-	close(master);
-	close(conn);
-	close(ls);
-	ck_assert_int_eq(OCI(out, "delete c1"), 0);
-	expect_gone("c1");
 }
 END_TEST
 
@@ -696,13 +506,13 @@ START_TEST(oci_hooks)
 		 "\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\","
 		 "\"cat >%s/poststop.json; echo $GREETING >%s/env\"],"
 		 "\"env\":[\"GREETING=from-the-hook\"]}]}",
-		 dir, dir, dir, dir);
-	write_config("[\"echo\"]", hooks);
-	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid h1", dir), 0);
-	snprintf(path, sizeof(path), "%s/pid", dir);
+		 oci_dir, oci_dir, oci_dir, oci_dir);
+	oci_write_config("[\"echo\"]", hooks);
+	ck_assert_int_eq(OCI(out, "create --bundle bundle --pid-file %s/pid h1", oci_dir), 0);
+	snprintf(path, sizeof(path), "%s/pid", oci_dir);
 	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
 	/* prestart ran in create, with init's pid in the state. */
-	snprintf(path, sizeof(path), "%s/prestart.json", dir);
+	snprintf(path, sizeof(path), "%s/prestart.json", oci_dir);
 	json_t *st = json_loads(read_text_file(path, text, sizeof(text)), 0, NULL);
 	ck_assert_msg(st != NULL, "prestart's input: '%s'", text);
 	ck_assert_str_eq(json_string_value(json_object_get(st, "id")), "h1");
@@ -710,13 +520,13 @@ START_TEST(oci_hooks)
 	json_decref(st);
 	ck_assert_int_eq(OCI(out, "start h1"), 0);
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
-	snprintf(path, sizeof(path), "%s/poststart.json", dir);
+	snprintf(path, sizeof(path), "%s/poststart.json", oci_dir);
 	ck_assert_ptr_nonnull(strstr(read_text_file(path, text, sizeof(text)), "\"running\""));
 	ck_assert_int_eq(OCI(out, "delete h1"), 0);
-	expect_gone("h1");
-	snprintf(path, sizeof(path), "%s/poststop.json", dir);
+	oci_expect_gone("h1");
+	snprintf(path, sizeof(path), "%s/poststop.json", oci_dir);
 	ck_assert_ptr_nonnull(strstr(read_text_file(path, text, sizeof(text)), "\"stopped\""));
-	snprintf(path, sizeof(path), "%s/env", dir);
+	snprintf(path, sizeof(path), "%s/env", oci_dir);
 	ck_assert_str_eq(read_text_file(path, text, sizeof(text)), "from-the-hook\n");
 }
 END_TEST
@@ -727,21 +537,23 @@ START_TEST(oci_bind_options)
 {
 	char out[4096], path[128], pid_text[32], text[8192];
 
-	write_config("[\"cat\",\"/proc/self/mountinfo\"]", NULL);
-	snprintf(path, sizeof(path), "%s/bundle/config.json", dir);
-	ck_assert_int_eq(sh(NULL, 0,
-			    "mkdir -p %s/data && sed -i 's|\"mounts\":\\[|\"mounts\":[{"
-			    "\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"%s/data\","
-			    "\"options\":[\"rbind\",\"noexec\",\"noatime\",\"ro\"]},|' %s",
-			    dir, dir, path),
-			 0);
+	oci_write_config("[\"cat\",\"/proc/self/mountinfo\"]", NULL);
+	snprintf(path, sizeof(path), "%s/bundle/config.json", oci_dir);
 	ck_assert_int_eq(
-	    OCI(out, "create --bundle bundle --pid-file %s/pid b1 >%s/mounts", dir, dir), 0);
-	snprintf(path, sizeof(path), "%s/pid", dir);
+	    oci_sh(NULL, 0,
+		   "mkdir -p %s/data && sed -i 's|\"mounts\":\\[|\"mounts\":[{"
+		   "\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"%s/data\","
+		   "\"options\":[\"rbind\",\"noexec\",\"noatime\",\"ro\"]},|' %s",
+		   oci_dir, oci_dir, path),
+	    0);
+	ck_assert_int_eq(
+	    OCI(out, "create --bundle bundle --pid-file %s/pid b1 >%s/mounts", oci_dir, oci_dir),
+	    0);
+	snprintf(path, sizeof(path), "%s/pid", oci_dir);
 	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
 	ck_assert_int_eq(OCI(out, "start b1"), 0);
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
-	snprintf(path, sizeof(path), "%s/mounts", dir);
+	snprintf(path, sizeof(path), "%s/mounts", oci_dir);
 	char *line = strstr(read_text_file(path, text, sizeof(text)), " /data ");
 	ck_assert_msg(line, "no /data in: %s", text);
 	line[strcspn(line, "\n")] = '\0';
@@ -749,7 +561,7 @@ START_TEST(oci_bind_options)
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		ck_assert_msg(strstr(line, want[i]), "%s missing: %s", want[i], line);
 	ck_assert_int_eq(OCI(out, "delete b1"), 0);
-	expect_gone("b1");
+	oci_expect_gone("b1");
 }
 END_TEST
 
@@ -762,24 +574,25 @@ START_TEST(oci_sysctl)
 {
 	char out[4096], path[128], pid_text[32], host[64], text[4096];
 
-	write_config("[\"sh\",\"-c\",\"cat /proc/sys/net/ipv4/ip_unprivileged_port_start; "
-		     "echo 1 >/proc/sys/net/ipv4/ip_unprivileged_port_start || echo "
-		     "read-only\"]",
-		     NULL);
-	snprintf(path, sizeof(path), "%s/bundle/config.json", dir);
-	ck_assert_int_eq(sh(NULL, 0,
-			    "sed -i 's|\"maskedPaths\"|\"sysctl\":{\"net.ipv4.ip_unprivileged_"
-			    "port_start\":\"0\"},\"maskedPaths\"|' %s",
-			    path),
+	oci_write_config("[\"sh\",\"-c\",\"cat /proc/sys/net/ipv4/ip_unprivileged_port_start; "
+			 "echo 1 >/proc/sys/net/ipv4/ip_unprivileged_port_start || echo "
+			 "read-only\"]",
+			 NULL);
+	snprintf(path, sizeof(path), "%s/bundle/config.json", oci_dir);
+	ck_assert_int_eq(oci_sh(NULL, 0,
+				"sed -i 's|\"maskedPaths\"|\"sysctl\":{\"net.ipv4.ip_unprivileged_"
+				"port_start\":\"0\"},\"maskedPaths\"|' %s",
+				path),
 			 0);
 	read_text_file("/proc/sys/net/ipv4/ip_unprivileged_port_start", host, sizeof(host));
 	ck_assert_int_eq(
-	    OCI(out, "create --bundle bundle --pid-file %s/pid s1 >%s/out 2>&1", dir, dir), 0);
-	snprintf(path, sizeof(path), "%s/pid", dir);
+	    OCI(out, "create --bundle bundle --pid-file %s/pid s1 >%s/out 2>&1", oci_dir, oci_dir),
+	    0);
+	snprintf(path, sizeof(path), "%s/pid", oci_dir);
 	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
 	ck_assert_int_eq(OCI(out, "start s1"), 0);
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
-	snprintf(path, sizeof(path), "%s/out", dir);
+	snprintf(path, sizeof(path), "%s/out", oci_dir);
 	read_text_file(path, text, sizeof(text));
 	ck_assert_msg(strncmp(text, "0\n", 2) == 0 && strstr(text, "Read-only file system") &&
 			  strstr(text, "read-only\n"),
@@ -789,102 +602,7 @@ START_TEST(oci_sysctl)
 	    read_text_file("/proc/sys/net/ipv4/ip_unprivileged_port_start", out, sizeof(out)),
 	    host);
 	ck_assert_int_eq(OCI(out, "delete s1"), 0);
-	expect_gone("s1");
-}
-END_TEST
-
-/* The container's cgroup file FILE (v2 name) or V1 (its v1 name), as
- * its cgroup /ID holds it (no linux.cgroupsPath); "" when neither exists. */
-static char *
-cgroup_file(const char *id, const char *file, const char *v1, char *out, size_t size)
-{
-	sh(out, size,
-	   "find /sys/fs/cgroup -maxdepth 6 -type d -name %s | while read d; do { cat $d/%s "
-	   "|| cat $d/%s; } 2>/dev/null; done; true",
-	   id, file, v1);
-	return out;
-}
-
-/* pause and resume (lesson 02's freezer: cgroup.freeze, v1 freezer.state),
- * ps (the pids of the cgroup: docker top, ctr task ps) and update (the
- * limits rewritten: docker update), each on a running container. */
-START_TEST(oci_pause_ps_update)
-{
-	char out[4096], want[64], path[128];
-	int status;
-	pid_t pid = start_sleeper("p1");
-
-	/* ps: JSON, as containerd's shim reads it; the table of ps -ef. */
-	ck_assert_int_eq(OCI(out, "ps --format json p1"), 0);
-	snprintf(want, sizeof(want), "[%d]\n", (int)pid);
-	ck_assert_str_eq(out, want);
-	ck_assert_int_eq(OCI(out, "ps p1"), 0);
-	snprintf(want, sizeof(want), " %d ", (int)pid);
-	ck_assert_msg(strstr(out, "PID") && strstr(out, want) && strstr(out, "sleep 100") &&
-			  !strstr(out, "tests/check"),
-		      "ps p1: %s", out);
-	/* pause: the cgroup frozen, the state "paused"; exec and a plain
-	 * delete refused. */
-	ck_assert_int_eq(OCI(out, "pause p1"), 0);
-	json_decref(state_is("p1", "paused"));
-	cgroup_file("p1", "cgroup.freeze", "freezer.state", out, sizeof(out));
-	ck_assert_msg(strcmp(out, "1\n") == 0 || strcmp(out, "FROZEN\n") == 0, "freezer: %s", out);
-	ck_assert_int_eq(OCI(out, "exec p1 echo"), 1);
-	ck_assert_str_eq(out, "nutshell: cannot exec in a paused container\n");
-	ck_assert_int_eq(OCI(out, "delete p1"), 1);
-	ck_assert_str_eq(out, "nutshell: cannot delete container p1 that is not stopped: paused\n");
-	ck_assert_int_eq(OCI(out, "pause p1"), 1);
-	ck_assert_str_eq(out, "nutshell: container p1 is paused: not running\n");
-	ck_assert_int_eq(OCI(out, "resume p1"), 0);
-	json_decref(state_is("p1", "running"));
-	ck_assert_int_eq(OCI(out, "resume p1"), 1);
-	ck_assert_str_eq(out, "nutshell: container p1 is running: not paused\n");
-	/* update: flags, and linux.resources from a file and from stdin. */
-	ck_assert_int_eq(OCI(out, "update --memory 32m --pids-limit 30 p1"), 0);
-	ck_assert_str_eq(cgroup_file("p1", "memory.max", "memory.limit_in_bytes", out, sizeof(out)),
-			 "33554432\n");
-	ck_assert_str_eq(cgroup_file("p1", "pids.max", "pids.max", out, sizeof(out)), "30\n");
-	snprintf(path, sizeof(path), "%s/resources.json", dir);
-	FILE *f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs("{\"memory\":{\"limit\":50331648},\"pids\":{\"limit\":40}}", f);
-	fclose(f);
-	ck_assert_int_eq(OCI(out, "update --resources %s p1", path), 0);
-	ck_assert_str_eq(cgroup_file("p1", "memory.max", "memory.limit_in_bytes", out, sizeof(out)),
-			 "50331648\n");
-	ck_assert_int_eq(OCI(out, "update -r - p1 <%s", path), 0);
-	ck_assert_str_eq(cgroup_file("p1", "pids.max", "pids.max", out, sizeof(out)), "40\n");
-	/* Bad values: one line, exit 1, the limit as it was. */
-	ck_assert_int_eq(OCI(out, "update --memory lots p1"), 1);
-	ck_assert_msg(strstr(out, "--memory 'lots'") && strchr(out, '\n') == strrchr(out, '\n'),
-		      "%s", out);
-	ck_assert_int_eq(OCI(out, "update -r %s/nosuch.json p1", dir), 1);
-	ck_assert_msg(strstr(out, "nosuch.json") && strchr(out, '\n') == strrchr(out, '\n'), "%s",
-		      out);
-	ck_assert_int_eq(OCI(out, "ps --format yaml p1"), 1);
-	ck_assert_str_eq(out, "nutshell: ps --format 'yaml': expected table or json\n");
-	ck_assert_str_eq(cgroup_file("p1", "memory.max", "memory.limit_in_bytes", out, sizeof(out)),
-			 "50331648\n");
-	/* KILL reaches a paused container (v1 thaws it: runc's Signal). */
-	ck_assert_int_eq(OCI(out, "pause p1"), 0);
-	ck_assert_int_eq(OCI(out, "kill p1 KILL"), 0);
-	ck_assert_str_eq(out, "");
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	json_decref(state_is("p1", "stopped"));
-	ck_assert_int_eq(OCI(out, "pause p1"), 1);
-	ck_assert_str_eq(out, "nutshell: container p1 is stopped: not running\n");
-	ck_assert_int_eq(OCI(out, "update --memory 64m p1"), 1);
-	ck_assert_str_eq(out, "nutshell: container p1 is stopped: cannot update it\n");
-	ck_assert_int_eq(OCI(out, "delete p1"), 0);
-	expect_gone("p1");
-	/* delete --force of a paused container. */
-	pid = start_sleeper("p2");
-	ck_assert_int_eq(OCI(out, "pause p2"), 0);
-	ck_assert_int_eq(OCI(out, "delete --force p2"), 0);
-	ck_assert_str_eq(out, "");
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	expect_gone("p2");
+	oci_expect_gone("s1");
 }
 END_TEST
 
@@ -899,61 +617,97 @@ START_TEST(oci_sysctl_host_network)
 
 	read_text_file("/proc/sys/net/ipv4/ip_unprivileged_port_start", host, sizeof(host));
 	host[strcspn(host, "\n")] = '\0';
-	write_config("[\"echo\"]", NULL);
-	snprintf(path, sizeof(path), "%s/bundle/config.json", dir);
-	ck_assert_int_eq(sh(NULL, 0,
-			    "sed -i 's|{\"type\":\"network\"},||; s|\"maskedPaths\"|\"sysctl\":{"
-			    "\"net.ipv4.ip_unprivileged_port_start\":\"%s\"},\"maskedPaths\"|' %s",
-			    host, path),
-			 0);
+	oci_write_config("[\"echo\"]", NULL);
+	snprintf(path, sizeof(path), "%s/bundle/config.json", oci_dir);
+	ck_assert_int_eq(
+	    oci_sh(NULL, 0,
+		   "sed -i 's|{\"type\":\"network\"},||; s|\"maskedPaths\"|\"sysctl\":{"
+		   "\"net.ipv4.ip_unprivileged_port_start\":\"%s\"},\"maskedPaths\"|' %s",
+		   host, path),
+	    0);
 	ck_assert_int_eq(OCI(out, "create --bundle bundle n1"), 1);
 	ck_assert_str_eq(out, "nutshell: config.json: linux.sysctl "
 			      "'net.ipv4.ip_unprivileged_port_start': expected a network namespace "
 			      "of the container's own (this one is the host's)\n");
-	expect_gone("n1");
+	oci_expect_gone("n1");
 	/* Joining the host's own by its path (ours) is the same. */
-	ck_assert_int_eq(sh(NULL, 0,
-			    "sed -i 's|{\"type\":\"pid\"}|{\"type\":\"network\",\"path\":\"/proc/"
-			    "%d/ns/net\"},{\"type\":\"pid\"}|' %s",
-			    (int)getpid(), path),
-			 0);
+	ck_assert_int_eq(
+	    oci_sh(NULL, 0,
+		   "sed -i 's|{\"type\":\"pid\"}|{\"type\":\"network\",\"path\":\"/proc/"
+		   "%d/ns/net\"},{\"type\":\"pid\"}|' %s",
+		   (int)getpid(), path),
+	    0);
 	ck_assert_int_eq(OCI(out, "create --bundle bundle n1"), 1);
 	ck_assert_ptr_nonnull(strstr(out, "(this one is the host's)"));
-	expect_gone("n1");
+	oci_expect_gone("n1");
 }
 END_TEST
+
+/* A cgroup namespace asked for (podman and docker on cgroup v2, nutshell
+ * spec): its root is the container's own cgroup, so /proc/self/cgroup reads
+ * "/" in every hierarchy inside, while outside it names the cgroup /ID.
+ * Made by init once it is in that cgroup, not at clone(2): a namespace made
+ * in create's cgroup showed "/../../cg1" or "/cg1". */
+START_TEST(oci_cgroup_namespace)
+{
+	char out[4096], path[128], pid_text[32], outside[4096];
+	int status;
+
+	oci_write_config("[\"sh\",\"-c\",\"sleep 0.5; cat /proc/self/cgroup\"]", NULL);
+	ck_assert_int_eq(oci_sh(NULL, 0,
+				"sed -i 's/{\"type\":\"mount\"}/{\"type\":\"mount\"},"
+				"{\"type\":\"cgroup\"}/' %s/bundle/config.json",
+				oci_dir),
+			 0);
+	ck_assert_int_eq(
+	    OCI(out, "create --bundle bundle --pid-file %s/pid cg1 >%s/out", oci_dir, oci_dir), 0);
+	snprintf(path, sizeof(path), "%s/pid", oci_dir);
+	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	read_text_file(path, outside, sizeof(outside));
+	ck_assert_msg(strstr(outside, "/cg1\n"), "outside: %s", outside);
+	ck_assert_int_eq(OCI(out, "start cg1"), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status 0x%x", status);
+	snprintf(path, sizeof(path), "%s/out", oci_dir);
+	read_text_file(path, out, sizeof(out));
+	ck_assert_msg(out[0], "no /proc/self/cgroup read inside");
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n"))
+		ck_assert_msg(strlen(line) > 2 && strcmp(line + strlen(line) - 2, ":/") == 0,
+			      "inside the cgroup namespace: '%s', expected its root, '/'", line);
+	ck_assert_int_eq(OCI(out, "delete cg1"), 0);
+	oci_expect_gone("cg1");
+}
+END_TEST
+
+void
+oci_add_case(Suite *s, const char *name, const TTest *test)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_unchecked_fixture(tc, oci_make_dir, oci_teardown);
+	tcase_add_checked_fixture(tc, oci_setup, NULL);
+	tcase_add_test(tc, test);
+	suite_add_tcase(s, tc);
+}
 
 Suite *
 suite_oci(void)
 {
 	Suite *s = suite_create("oci");
-	/* One case per test, named after it: CK_RUN_CASE and the mutants
-	 * (scripts/mutants.sh) pick a test by its name. */
-	const struct {
-		const char *name;
-		const TTest *test;
-	} tests[] = {{"oci_lifecycle", oci_lifecycle},
-		     {"oci_kill_and_delete", oci_kill_and_delete},
-		     {"oci_trace", oci_trace},
-		     {"oci_bad_input", oci_bad_input},
-		     {"oci_exec", oci_exec},
-		     {"oci_exec_not_dumpable", oci_exec_not_dumpable},
-		     {"oci_create_not_dumpable", oci_create_not_dumpable},
-		     {"oci_create_killed", oci_create_killed},
-		     {"oci_console_socket", oci_console_socket},
-		     {"oci_hooks", oci_hooks},
-		     {"oci_bind_options", oci_bind_options},
-		     {"oci_sysctl", oci_sysctl},
-		     {"oci_pause_ps_update", oci_pause_ps_update},
-		     {"oci_sysctl_host_network", oci_sysctl_host_network}};
 
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		TCase *tc = tcase_create(tests[i].name);
-		tcase_set_timeout(tc, 60);
-		tcase_add_unchecked_fixture(tc, make_dir, teardown);
-		tcase_add_checked_fixture(tc, setup, NULL);
-		tcase_add_test(tc, tests[i].test);
-		suite_add_tcase(s, tc);
-	}
+	oci_add_case(s, "oci_lifecycle", oci_lifecycle);
+	oci_add_case(s, "oci_kill_and_delete", oci_kill_and_delete);
+	oci_add_case(s, "oci_trace", oci_trace);
+	oci_add_case(s, "oci_bad_input", oci_bad_input);
+	oci_add_case(s, "oci_create_not_dumpable", oci_create_not_dumpable);
+	oci_add_case(s, "oci_create_killed", oci_create_killed);
+	oci_add_case(s, "oci_hooks", oci_hooks);
+	oci_add_case(s, "oci_bind_options", oci_bind_options);
+	oci_add_case(s, "oci_sysctl", oci_sysctl);
+	oci_add_case(s, "oci_sysctl_host_network", oci_sysctl_host_network);
+	oci_add_case(s, "oci_cgroup_namespace", oci_cgroup_namespace);
+	oci_add_running_cases(s);
 	return s;
 }
