@@ -204,8 +204,12 @@ main(int argc, char **argv)
 	if (differs && strcmp(seen, "unseen") == 0 && !shm_in_seen && !mq_in_seen && status == 0)
 		ret = EXIT_DEMO_OK;
 out:
-	if (ret != EXIT_DEMO_OK)
-		trace_fail("ipc demonstration");
+	/* A failed call says which (shown under -q too); a result not as
+	 * expected, where to look. */
+	if (ret != EXIT_DEMO_OK && err_last()->msg[0])
+		err_print();
+	else if (ret != EXIT_DEMO_OK)
+		printf("\n%s\n", trace_unexpected());
 	cleanup(1);
 	trace_fact("ipc_cleaned", "%s", shm_id == -1 && !mq_made ? "yes" : "no");
 	return ret;

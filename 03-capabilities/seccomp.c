@@ -225,8 +225,10 @@ main(int argc, char **argv)
 
 	/* <<< kill */
 	pid_t pid = ns_clone(SIGCHLD, filter_child, self);
-	if (pid == -1 || ns_wait(pid, &status) == -1)
+	if (pid == -1 || ns_wait(pid, &status) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	/* A call a filter kills never returns: the only witness is the
 	 * parent, which reads the signal out of the wait status. */
 	int killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS;
@@ -239,8 +241,10 @@ main(int argc, char **argv)
 	       sc_default_profile.name);
 	fflush(stdout);
 	pid = ns_clone(SIGCHLD, profile_child, NULL);
-	if (pid == -1 || ns_wait(pid, &status) == -1)
+	if (pid == -1 || ns_wait(pid, &status) == -1) {
+		err_print();
 		return EXIT_DEMO_FAILED;
+	}
 	ok &= status == 0;
 	printf("\n%s\n",
 	       ok ? "Capabilities gate privileged operations; seccomp decides which calls\n"
