@@ -3,7 +3,7 @@
  * driven as an engine drives runc: create, start, state, kill, delete on a
  * bundle this test makes (a busybox root and a config.json), with a --root
  * of its own. Running containers (exec, the console socket, pause, ps,
- * update): test_oci_running.c; the engines: test_oci_podman.c and its
+ * update, the cgroup namespace inside and out): test_oci_running.c; the engines: test_oci_podman.c and its
  * neighbours.
  *
  * The test process is a child subreaper (prctl(2) PR_SET_CHILD_SUBREAPER),
@@ -643,43 +643,6 @@ START_TEST(oci_sysctl_host_network)
 }
 END_TEST
 
-/* A cgroup namespace asked for (podman and docker on cgroup v2, nutshell
- * spec): its root is the container's own cgroup, so /proc/self/cgroup reads
- * "/" in every hierarchy inside, while outside it names the cgroup /ID.
- * Made by init once it is in that cgroup, not at clone(2): a namespace made
- * in create's cgroup showed "/../../cg1" or "/cg1". */
-START_TEST(oci_cgroup_namespace)
-{
-	char out[4096], path[128], pid_text[32], outside[4096];
-	int status;
-
-	oci_write_config("[\"sh\",\"-c\",\"sleep 0.5; cat /proc/self/cgroup\"]", NULL);
-	ck_assert_int_eq(oci_sh(NULL, 0,
-				"sed -i 's/{\"type\":\"mount\"}/{\"type\":\"mount\"},"
-				"{\"type\":\"cgroup\"}/' %s/bundle/config.json",
-				oci_dir),
-			 0);
-	ck_assert_int_eq(
-	    OCI(out, "create --bundle bundle --pid-file %s/pid cg1 >%s/out", oci_dir, oci_dir), 0);
-	snprintf(path, sizeof(path), "%s/pid", oci_dir);
-	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	read_text_file(path, outside, sizeof(outside));
-	ck_assert_msg(strstr(outside, "/cg1\n"), "outside: %s", outside);
-	ck_assert_int_eq(OCI(out, "start cg1"), 0);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status 0x%x", status);
-	snprintf(path, sizeof(path), "%s/out", oci_dir);
-	read_text_file(path, out, sizeof(out));
-	ck_assert_msg(out[0], "no /proc/self/cgroup read inside");
-	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n"))
-		ck_assert_msg(strlen(line) > 2 && strcmp(line + strlen(line) - 2, ":/") == 0,
-			      "inside the cgroup namespace: '%s', expected its root, '/'", line);
-	ck_assert_int_eq(OCI(out, "delete cg1"), 0);
-	oci_expect_gone("cg1");
-}
-END_TEST
-
 void
 oci_add_case(Suite *s, const char *name, const TTest *test)
 {
@@ -707,7 +670,6 @@ suite_oci(void)
 	oci_add_case(s, "oci_bind_options", oci_bind_options);
 	oci_add_case(s, "oci_sysctl", oci_sysctl);
 	oci_add_case(s, "oci_sysctl_host_network", oci_sysctl_host_network);
-	oci_add_case(s, "oci_cgroup_namespace", oci_cgroup_namespace);
 	oci_add_running_cases(s);
 	return s;
 }

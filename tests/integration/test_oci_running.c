@@ -2,7 +2,8 @@
  * test_oci_running.c - the OCI runtime's commands on a running container,
  * part of the oci suite (oci_test.h; test_oci.c makes it): exec (ctr task
  * exec, podman exec, docker exec), --console-socket (-t), pause and resume
- * (the freezer), ps (docker top) and update (docker update).
+ * (the freezer), ps (docker top) and update (docker update), and the
+ * cgroup namespace seen from inside and out.
  */
 #include "oci_test.h"
 
@@ -290,6 +291,43 @@ START_TEST(oci_pause_ps_update)
 }
 END_TEST
 
+/* A cgroup namespace asked for (podman and docker on cgroup v2, nutshell
+ * spec): its root is the container's own cgroup, so /proc/self/cgroup reads
+ * "/" in every hierarchy inside, while outside it names the cgroup /ID.
+ * Made by init once it is in that cgroup, not at clone(2): a namespace made
+ * in create's cgroup showed "/../../cg1" or "/cg1". */
+START_TEST(oci_cgroup_namespace)
+{
+	char out[4096], path[128], pid_text[32], outside[4096];
+	int status;
+
+	oci_write_config("[\"sh\",\"-c\",\"sleep 0.5; cat /proc/self/cgroup\"]", NULL);
+	ck_assert_int_eq(oci_sh(NULL, 0,
+				"sed -i 's/{\"type\":\"mount\"}/{\"type\":\"mount\"},"
+				"{\"type\":\"cgroup\"}/' %s/bundle/config.json",
+				oci_dir),
+			 0);
+	ck_assert_int_eq(
+	    OCI(out, "create --bundle bundle --pid-file %s/pid cg1 >%s/out", oci_dir, oci_dir), 0);
+	snprintf(path, sizeof(path), "%s/pid", oci_dir);
+	pid_t pid = atoi(read_text_file(path, pid_text, sizeof(pid_text)));
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	read_text_file(path, outside, sizeof(outside));
+	ck_assert_msg(strstr(outside, "/cg1\n"), "outside: %s", outside);
+	ck_assert_int_eq(OCI(out, "start cg1"), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status 0x%x", status);
+	snprintf(path, sizeof(path), "%s/out", oci_dir);
+	read_text_file(path, out, sizeof(out));
+	ck_assert_msg(out[0], "no /proc/self/cgroup read inside");
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n"))
+		ck_assert_msg(strlen(line) > 2 && strcmp(line + strlen(line) - 2, ":/") == 0,
+			      "inside the cgroup namespace: '%s', expected its root, '/'", line);
+	ck_assert_int_eq(OCI(out, "delete cg1"), 0);
+	oci_expect_gone("cg1");
+}
+END_TEST
+
 void
 oci_add_running_cases(Suite *s)
 {
@@ -297,4 +335,5 @@ oci_add_running_cases(Suite *s)
 	oci_add_case(s, "oci_exec_not_dumpable", oci_exec_not_dumpable);
 	oci_add_case(s, "oci_console_socket", oci_console_socket);
 	oci_add_case(s, "oci_pause_ps_update", oci_pause_ps_update);
+	oci_add_case(s, "oci_cgroup_namespace", oci_cgroup_namespace);
 }
