@@ -150,10 +150,8 @@ child_main(void *arg)
 	ns_sync_in_child(sync);
 	ns_sync_hear(sync->to_child[0], buf, sizeof(buf)); /* until we are moved */
 	cgroup_of(0, buf, sizeof(buf));
-	if (ns_unshare(CLONE_NEWCGROUP) == -1) {
-		err_print(); /* shown under -q too */
-		return 1;
-	}
+	if (ns_unshare(CLONE_NEWCGROUP) == -1)
+		return err_print_status(1); /* shown under -q too */
 	if (!proc_ns(0, "cgroup"))
 		err_print(); /* shown, not needed */
 	trace_note("child: our cgroup is the root of our view now; the parent's is above it");

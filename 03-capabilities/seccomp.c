@@ -40,8 +40,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int after_exec; /* --after-exec: we are the re-executed program */
-static int show_profile;
+static int after_exec, show_profile; /* --after-exec: we are the re-executed program */
 
 /* <<< demo-table */
 static const struct sc_rule demo_rules[] = {
@@ -165,10 +164,8 @@ static int
 on_option(int opt, const char *arg)
 {
 	(void)arg;
-	if (opt == 'x')
-		after_exec = 1;
-	else
-		show_profile = 1;
+	after_exec |= opt == 'x';
+	show_profile |= opt == 'p';
 	return 0;
 }
 
@@ -196,7 +193,7 @@ static const struct trace_prog prog = {
 int
 main(int argc, char **argv)
 {
-	char self[4096];
+	char self[4096] = ""; /* readlink(2) adds no '\0' */
 	int status, ok = 1;
 
 	if (trace_main(&prog, argc, argv) != argc) {
@@ -218,7 +215,6 @@ main(int argc, char **argv)
 		trace_fail("/proc/self/exe");
 		return EXIT_DEMO_FAILED;
 	}
-	self[len] = '\0';
 	if (proc_show_status(0) == -1)
 		err_print(); /* shown, not needed */
 	fflush(stdout);

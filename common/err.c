@@ -104,6 +104,13 @@ err_print_as(const char *shown)
 	return shown;
 }
 
+int
+err_print_status(int status)
+{
+	err_print();
+	return status;
+}
+
 void
 err_clear(void)
 {

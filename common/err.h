@@ -69,6 +69,10 @@ void err_print(void);
  */
 const char *err_print_as(const char *shown);
 
+/* err_print(), then STATUS, for a program or child that ends on the
+ * failure: "return err_print_status(EXIT_DEMO_FAILED);". */
+int err_print_status(int status);
+
 /* Forgets the record (a failure the caller expected and handled). */
 void err_clear(void);
 
