@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -67,6 +68,20 @@ command_index(int argc, char **argv)
 	return i;
 }
 
+/* `run --bundle DIR` (or -b, --bundle=DIR): runc's run; any other `run`
+ * is the launcher's. */
+static int
+is_bundle_run(int argc, char **argv, int i)
+{
+	if (i >= argc || strcmp(argv[i], "run") != 0)
+		return 0;
+	for (int k = i + 1; k < argc && strcmp(argv[k], "--") != 0; k++)
+		if (strcmp(argv[k], "--bundle") == 0 || strcmp(argv[k], "-b") == 0 ||
+		    strncmp(argv[k], "--bundle=", 9) == 0)
+			return 1;
+	return 0;
+}
+
 int
 oci_is_command(int argc, char **argv)
 {
@@ -75,7 +90,7 @@ oci_is_command(int argc, char **argv)
 	for (size_t k = 0; i < argc && commands[k]; k++)
 		if (strcmp(argv[i], commands[k]) == 0)
 			return 1;
-	return 0;
+	return is_bundle_run(argc, argv, i);
 }
 
 int
@@ -83,7 +98,8 @@ oci_enters_container(int argc, char **argv)
 {
 	int i = command_index(argc, argv);
 
-	return i < argc && (strcmp(argv[i], "create") == 0 || strcmp(argv[i], "exec") == 0);
+	return i < argc && (strcmp(argv[i], "create") == 0 || strcmp(argv[i], "exec") == 0 ||
+			    is_bundle_run(argc, argv, i));
 }
 
 static struct {
@@ -177,54 +193,72 @@ operands(int argc, int i, int min, int max, const char *usage)
 	return 0;
 }
 
+/* create's and run's options, in this order; then the id. 0, or -1. */
+#define CREATE_OPTS                                                                                \
+	{"--bundle", "-b", 1, NULL}, {"--pid-file", NULL, 1, NULL},                                \
+	    {"--console-socket", NULL, 1, NULL},                                                   \
+	{                                                                                          \
+		"--preserve-fds", NULL, 1, NULL                                                    \
+	}
 static int
-cmd_create(int argc, char **argv, int i)
+create_opts(int argc, char **argv, int i, struct oci_opt *opts, struct oci_create *c,
+	    const char *usage)
 {
-	struct oci_opt opts[] = {{"--bundle", "-b", 1, NULL},
-				 {"--pid-file", NULL, 1, NULL},
-				 {"--console-socket", NULL, 1, NULL},
-				 {"--preserve-fds", NULL, 1, NULL},
-				 {NULL, NULL, 0, NULL}};
-	struct oci_create c = {.root = g.root};
+	if ((i = parse_opts(argc, argv, i, opts)) == -1 || operands(argc, i, 1, 1, usage) == -1)
+		return -1;
+	c->root = g.root;
+	c->id = argv[i];
+	c->pid_file = opts[1].value;
+	c->console_socket = opts[2].value;
+	c->preserve_fds = opts[3].value ? atoi(opts[3].value) : 0;
+	if (c->preserve_fds < 0 || c->preserve_fds > 1024)
+		return err_set(EINVAL, "--preserve-fds '%s': expected 0..1024", opts[3].value);
+	return 0;
+}
+
+/* create of C from BUNDLE: 0, or 1 with the error printed (fail). */
+static int
+create_from(const struct oci_create *c, const char *bundle)
+{
 	struct oci_state st = {0};
 	struct oci_spec spec;
 	int rc;
 
-	if ((i = parse_opts(argc, argv, i, opts)) == -1 ||
-	    operands(argc, i, 1, 1, "create --bundle DIR [--pid-file FILE] ID") == -1)
+	if (oci_state_path(g.root, c->id, st.dir, sizeof(st.dir)) == -1)
 		return fail();
-	c.id = argv[i];
-	c.pid_file = opts[1].value;
-	c.console_socket = opts[2].value;
-	c.preserve_fds = opts[3].value ? atoi(opts[3].value) : 0;
-	if (c.preserve_fds < 0 || c.preserve_fds > 1024) {
-		err_set(EINVAL, "--preserve-fds '%s': expected 0..1024", opts[3].value);
-		return fail();
-	}
-	if (oci_state_path(g.root, c.id, st.dir, sizeof(st.dir)) == -1)
-		return fail();
-	snprintf(st.id, sizeof(st.id), "%s", c.id);
-	if (oci_spec_load(opts[0].value ? opts[0].value : ".", &spec) == -1) {
+	snprintf(st.id, sizeof(st.id), "%s", c->id);
+	if (oci_spec_load(bundle, &spec) == -1) {
 		oci_spec_free(&spec);
 		return fail();
 	}
-	int mapped = oci_cgroup_resolve(spec.cgroups_path, c.id, g.systemd_cgroup, spec.cgroup_path,
-					sizeof(spec.cgroup_path));
+	int mapped = oci_cgroup_resolve(spec.cgroups_path, c->id, g.systemd_cgroup,
+					spec.cgroup_path, sizeof(spec.cgroup_path));
 	if (mapped == -1) {
 		oci_spec_free(&spec);
 		return fail();
 	}
 	open_trace(json_string_value(json_object_get(spec.annotations, "org.nutshell.trace")));
-	trace_note("create %s: bundle %s, root %s", c.id, spec.bundle, spec.rootfs);
+	trace_note("create %s: bundle %s, root %s", c->id, spec.bundle, spec.rootfs);
 	/* The one line that says what --systemd-cgroup did not do. */
 	if (mapped)
 		fprintf(stderr,
 			"nutshell: warning: --systemd-cgroup: no D-Bus client, so no systemd "
 			"scope: linux.cgroupsPath '%s' made with cgroupfs as %s\n",
 			spec.cgroups_path ? spec.cgroups_path : "", spec.cgroup_path);
-	rc = oci_create(&c, &spec, &st);
+	rc = oci_create(c, &spec, &st);
 	oci_spec_free(&spec);
 	return rc == -1 ? fail() : 0;
+}
+
+static int
+cmd_create(int argc, char **argv, int i)
+{
+	struct oci_opt opts[] = {CREATE_OPTS, {NULL, NULL, 0, NULL}};
+	struct oci_create c;
+
+	if (create_opts(argc, argv, i, opts, &c, "create --bundle DIR [--pid-file FILE] ID") == -1)
+		return fail();
+	return create_from(&c, opts[0].value ? opts[0].value : ".");
 }
 
 /* exec --process F (what engines give: the runtime-spec "process" object)
@@ -329,77 +363,6 @@ cmd_start(struct oci_state *st)
 	return 0;
 }
 /* >>> oci-start */
-
-static int
-parse_signal(const char *s)
-{
-	static const struct {
-		const char *name;
-		int sig;
-	} names[] = {{"HUP", SIGHUP},	{"INT", SIGINT},     {"QUIT", SIGQUIT}, {"KILL", SIGKILL},
-		     {"USR1", SIGUSR1}, {"USR2", SIGUSR2},   {"TERM", SIGTERM}, {"CONT", SIGCONT},
-		     {"STOP", SIGSTOP}, {"WINCH", SIGWINCH}, {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}};
-	char *end;
-	long n = strtol(s, &end, 10);
-
-	if (*s && !*end)
-		return n > 0 && n < NSIG ? (int)n : -1;
-	if (strncmp(s, "SIG", 3) == 0)
-		s += 3;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(names[i].name, s) == 0)
-			return names[i].sig;
-	return -1;
-}
-
-static int
-cmd_kill(struct oci_state *st, const char *sig_text, int all)
-{
-	int sig = parse_signal(sig_text ? sig_text : "TERM");
-
-	if (sig == -1) {
-		err_set(EINVAL,
-			"kill: signal '%s': expected a number or a name such as "
-			"TERM",
-			sig_text);
-		return fail();
-	}
-	if (strcmp(oci_status(st), "stopped") == 0) {
-		err_set(ESRCH, "container not running");
-		return fail();
-	}
-	/* --all: init is pid 1 of its own pid namespace; its end ends every
-	 * process there (pid_namespaces(7)), but a signal other than KILL
-	 * must reach each one itself. */
-	if (all) {
-		char path[4400], line[4200];
-		snprintf(path, sizeof(path), "%s/cgroups", st->dir);
-		FILE *f = fopen(path, "re");
-		if (f && fgets(line, sizeof(line), f)) {
-			line[strcspn(line, "\t\n")] = '\0';
-			snprintf(path, sizeof(path), "%s/cgroup.procs", line + 2);
-			FILE *p = fopen(path, "re");
-			int pid;
-			while (p && fscanf(p, "%d", &pid) == 1)
-				TRACE(kill(pid, sig), "kill", "%d, %d", pid, sig);
-			if (p)
-				fclose(p);
-		}
-		if (f)
-			fclose(f);
-	}
-	if (TRACE(kill(st->pid, sig), "kill", "%d, %d", (int)st->pid, sig) == -1) {
-		err_sys("kill %s", st->id);
-		return fail();
-	}
-	/* A task of a frozen v1 cgroup does not even die of SIGKILL until
-	 * thawed: a paused container is let go after KILL (runc's Signal). */
-	if (sig == SIGKILL && oci_frozen(st->dir) && oci_freeze(st->dir, 0) == -1) {
-		err_prefix("warning");
-		err_print();
-	}
-	return 0;
-}
 
 /* Everything create made of ID in DIR: its cgroup, the files, the
  * directory. 0, or -1 with the record set. */
@@ -521,6 +484,61 @@ cmd_features(void)
 	return 0;
 }
 
+/* run: create and start in the foreground, then delete (runc run); the
+ * exit status is the command's (oci_run.c). --detach: create and start,
+ * and return, as runc run -d. */
+static int
+cmd_run(int argc, char **argv, int i)
+{
+	struct oci_opt opts[] = {CREATE_OPTS, {"--detach", "-d", 0, NULL}, {NULL, NULL, 0, NULL}};
+	struct oci_run_console con = {.fd = -1};
+	struct oci_create c;
+	struct oci_state st;
+	struct oci_spec peek;
+	int rc, status = -1, sigfd = -1;
+
+	if (create_opts(argc, argv, i, opts, &c, "run --bundle DIR [--detach] ID") == -1)
+		return fail();
+	const char *bundle = opts[0].value ? opts[0].value : ".";
+	/* process.terminal and no --console-socket: a socket of our own, the
+	 * container's terminal relayed to ours. */
+	rc = oci_spec_load(bundle, &peek);
+	int own_console = rc == 0 && peek.terminal && !c.console_socket && !opts[4].value;
+	oci_spec_free(&peek);
+	if (rc == -1 || (own_console && oci_run_console(&con) == -1))
+		return fail();
+	if (own_console)
+		c.console_socket = con.path;
+	rc = create_from(&c, bundle);
+	oci_run_console_remove(&con); /* connected, or failed: not needed */
+	if (rc == 0 && oci_state_load(g.root, c.id, &st) == -1)
+		rc = fail();
+	if (rc != 0) {
+		if (con.fd >= 0)
+			close(con.fd);
+		return rc;
+	}
+	/* Blocked now, not before create: init would keep them blocked. */
+	if (!opts[4].value && (sigfd = oci_run_signals()) == -1)
+		rc = fail();
+	if (rc == 0 && (rc = cmd_start(&st)) == 0 && opts[4].value) {
+		json_decref(st.annotations);
+		return 0;
+	}
+	if (rc == 0 && (status = oci_run_wait(&st, sigfd, con.fd)) == -1)
+		rc = fail();
+	/* Not started, or the wait failed: init, our child, killed and
+	 * reaped, so that delete finds it stopped. */
+	if (status == -1) {
+		kill(st.pid, SIGKILL);
+		waitpid(st.pid, NULL, 0);
+	}
+	if (cmd_delete(&st, 1) != 0 && rc == 0)
+		rc = 1;
+	json_decref(st.annotations);
+	return rc != 0 ? rc : status;
+}
+
 /* spec: BUNDLE/config.json, nutshell's defaults (oci_default.c). */
 static int
 cmd_spec(int argc, char **argv, int i)
@@ -590,6 +608,8 @@ oci_main(int argc, char **argv)
 		return cmd_exec(argc, argv, i);
 	if (strcmp(cmd, "spec") == 0)
 		return cmd_spec(argc, argv, i);
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc, argv, i);
 
 	int update = strcmp(cmd, "update") == 0, ps = strcmp(cmd, "ps") == 0;
 	struct oci_opt common[] = {{"--all", "-a", 0, NULL},
@@ -639,7 +659,9 @@ oci_main(int argc, char **argv)
 	} else if (strcmp(cmd, "start") == 0)
 		rc = cmd_start(&st);
 	else if (strcmp(cmd, "kill") == 0)
-		rc = cmd_kill(&st, i + 1 < argc ? argv[i + 1] : NULL, opts[0].value != NULL);
+		rc = oci_kill(&st, i + 1 < argc ? argv[i + 1] : NULL, opts[0].value != NULL) == -1
+			 ? fail()
+			 : 0;
 	else if (strcmp(cmd, "pause") == 0 || strcmp(cmd, "resume") == 0)
 		rc = oci_pause(&st, cmd[0] == 'p') == -1 ? fail() : 0;
 	else if (ps)

@@ -197,6 +197,26 @@ struct oci_create {
  * init. 0, or -1 with the record set and nothing left behind. */
 int oci_create(const struct oci_create *c, struct oci_spec *spec, struct oci_state *st);
 
+/* ---- run: create and start in the foreground (oci_run.c) ---- */
+
+/* run's own console socket, when process.terminal is true and the caller
+ * gave none: a listening socket in a directory of its own. */
+struct oci_run_console {
+	char dir[64], path[80];
+	int fd;
+};
+/* Makes it (0, or -1 with the record set and nothing left). */
+int oci_run_console(struct oci_run_console *rc);
+/* Removes its socket file and directory (once create has connected). */
+void oci_run_console_remove(struct oci_run_console *rc);
+/* Blocks the signals run passes on (and SIGCHLD, SIGWINCH): a signalfd,
+ * or -1. After create, so that init does not inherit them blocked. */
+int oci_run_signals(void);
+/* Waits for the started container's init, our child: signals from SIGFD
+ * passed on, the terminal from CONSOLE (-1: none) relayed. Its exit status
+ * (128+N: killed by signal N), or -1 with the record set. */
+int oci_run_wait(const struct oci_state *st, int sigfd, int console);
+
 /* Shared by create's init and exec's process (oci_create.c):
  * the PATH lookup of process.args[0] in the container's root, before
  * blocking, with runc's words ("executable file not found in $PATH",
@@ -295,6 +315,10 @@ int oci_frozen(const char *dir);
  * container's status: a paused container's init, once killed, is thawed
  * (v2 lets it die frozen and it is "stopped" then; v1 does not). */
 int oci_freeze(const char *dir, int on);
+
+/* kill [--all] ID [SIGNAL]: SIG_TEXT a number or a name (TERM when NULL)
+ * to init, with ALL to every process of its cgroup first. 0, or -1. */
+int oci_kill(const struct oci_state *st, const char *sig_text, int all);
 
 /* pause (ON 1) or resume (0): lesson 02's freezer. 0, or -1. */
 int oci_pause(const struct oci_state *st, int on);

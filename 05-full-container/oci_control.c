@@ -3,6 +3,8 @@
  * cgroup `create` made for it (recorded in ROOT/ID/cgroups), each one of
  * lesson 02's helpers:
  *
+ *	kill [--all] ID [SIGNAL]
+ *	                      kill(2) to init; --all: to each pid of cgroup.procs
  *	pause ID              cg_freeze(1): cgroup.freeze, or v1's freezer.state
  *	resume ID             cg_freeze(0)
  *	ps [--format json|table] ID [PS_ARG...]
@@ -288,4 +290,69 @@ oci_update_opts(const struct oci_state *st, const struct oci_opt *opts)
 out:
 	json_decref(res);
 	return rc;
+}
+
+static int
+parse_signal(const char *s)
+{
+	static const struct {
+		const char *name;
+		int sig;
+	} names[] = {{"HUP", SIGHUP},	{"INT", SIGINT},     {"QUIT", SIGQUIT}, {"KILL", SIGKILL},
+		     {"USR1", SIGUSR1}, {"USR2", SIGUSR2},   {"TERM", SIGTERM}, {"CONT", SIGCONT},
+		     {"STOP", SIGSTOP}, {"WINCH", SIGWINCH}, {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}};
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*s && !*end)
+		return n > 0 && n < NSIG ? (int)n : -1;
+	if (strncmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i].name, s) == 0)
+			return names[i].sig;
+	return -1;
+}
+
+int
+oci_kill(const struct oci_state *st, const char *sig_text, int all)
+{
+	int sig = parse_signal(sig_text ? sig_text : "TERM");
+
+	if (sig == -1) {
+		return err_set(EINVAL,
+			       "kill: signal '%s': expected a number or a name such as TERM",
+			       sig_text);
+	}
+	if (strcmp(oci_status(st), "stopped") == 0)
+		return err_set(ESRCH, "container not running");
+	/* --all: init is pid 1 of its own pid namespace; its end ends every
+	 * process there (pid_namespaces(7)), but a signal other than KILL
+	 * must reach each one itself. */
+	if (all) {
+		char path[4400], line[4200];
+		snprintf(path, sizeof(path), "%s/cgroups", st->dir);
+		FILE *f = fopen(path, "re");
+		if (f && fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\t\n")] = '\0';
+			snprintf(path, sizeof(path), "%s/cgroup.procs", line + 2);
+			FILE *p = fopen(path, "re");
+			int pid;
+			while (p && fscanf(p, "%d", &pid) == 1)
+				TRACE(kill(pid, sig), "kill", "%d, %d", pid, sig);
+			if (p)
+				fclose(p);
+		}
+		if (f)
+			fclose(f);
+	}
+	if (TRACE(kill(st->pid, sig), "kill", "%d, %d", (int)st->pid, sig) == -1)
+		return err_sys("kill %s", st->id);
+	/* A task of a frozen v1 cgroup does not even die of SIGKILL until
+	 * thawed: a paused container is let go after KILL (runc's Signal). */
+	if (sig == SIGKILL && oci_frozen(st->dir) && oci_freeze(st->dir, 0) == -1) {
+		err_prefix("warning");
+		err_print();
+	}
+	return 0;
 }

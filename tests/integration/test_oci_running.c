@@ -2,8 +2,8 @@
  * test_oci_running.c - the OCI runtime's commands on a running container,
  * part of the oci suite (oci_test.h; test_oci.c makes it): exec (ctr task
  * exec, podman exec, docker exec), --console-socket (-t), pause and resume
- * (the freezer), ps (docker top) and update (docker update), and the
- * cgroup namespace seen from inside and out.
+ * (the freezer), ps (docker top) and update (docker update), the cgroup
+ * namespace seen from inside and out, and run --bundle (runc run).
  */
 #include "oci_test.h"
 
@@ -328,6 +328,57 @@ START_TEST(oci_cgroup_namespace)
 }
 END_TEST
 
+/* run --bundle: runc run, create and start in the foreground, then
+ * delete. The exit status is the command's; the terminal relayed when
+ * process.terminal is true (a console socket of run's own); SIGTERM passed
+ * on to init; nothing left: state, cgroup, the console socket's directory. */
+START_TEST(oci_run_bundle)
+{
+	char out[4096];
+
+	oci_write_config("[\"sh\",\"-c\",\"echo hi from $(hostname); exit 5\"]", NULL);
+	ck_assert_int_eq(OCI(out, "run --bundle bundle r1"), 5);
+	ck_assert_str_eq(out, "hi from oci-test\n");
+	oci_expect_gone("r1");
+	ck_assert_int_eq(OCI(out, "run --bundle bundle"), 1);
+	ck_assert_str_eq(out, "nutshell: usage: nutshell run --bundle DIR [--detach] ID\n");
+	/* terminal: script(1) is run's terminal; init's pty is the
+	 * container's own. */
+	oci_write_config("[\"sh\",\"-c\",\"tty; exit 4\"]", NULL);
+	ck_assert_int_eq(oci_sh(NULL, 0,
+				"sed -i 's/\"process\":{/\"process\":{\"terminal\":true,/' "
+				"%s/bundle/config.json",
+				oci_dir),
+			 0);
+	int rc =
+	    oci_sh(out, sizeof(out),
+		   "ls -d /tmp/nutshell-console.* 2>/dev/null | wc -l; cd %s && timeout 30 "
+		   "script -qec '%s --root %s/root run --bundle bundle r2' /dev/null </dev/null; "
+		   "echo status=$?; ls -d /tmp/nutshell-console.* 2>/dev/null | wc -l",
+		   oci_dir, oci_bin, oci_dir);
+	ck_assert_int_eq(rc, 0);
+	int before, after;
+	ck_assert_msg(sscanf(out, "%d", &before) == 1 && strstr(out, "/dev/pts/0") &&
+			  strstr(out, "status=4\n") &&
+			  sscanf(strstr(out, "status=4\n") + 9, "%d", &after) == 1 &&
+			  after == before,
+		      "run -t: %s", out);
+	oci_expect_gone("r2");
+	/* SIGTERM to run, once the command has started, reaches init, which
+	 * has a handler for it. */
+	oci_write_config("[\"sh\",\"-c\",\"trap 'echo got TERM; exit 9' TERM; echo up; sleep 30 & "
+			 "wait\"]",
+			 NULL);
+	oci_sh(out, sizeof(out),
+	       "cd %s && { %s --root %s/root run --bundle bundle r3 >run.out 2>&1 & p=$!; }; "
+	       "for i in $(seq 300); do grep -q up run.out && break; sleep 0.1; done; "
+	       "kill -TERM $p; wait $p; echo status=$? >>run.out; cat run.out",
+	       oci_dir, oci_bin, oci_dir);
+	ck_assert_msg(strstr(out, "up\ngot TERM\nstatus=9\n"), "run, SIGTERM: %s", out);
+	oci_expect_gone("r3");
+}
+END_TEST
+
 void
 oci_add_running_cases(Suite *s)
 {
@@ -336,4 +387,5 @@ oci_add_running_cases(Suite *s)
 	oci_add_case(s, "oci_console_socket", oci_console_socket);
 	oci_add_case(s, "oci_pause_ps_update", oci_pause_ps_update);
 	oci_add_case(s, "oci_cgroup_namespace", oci_cgroup_namespace);
+	oci_add_case(s, "oci_run_bundle", oci_run_bundle);
 }
