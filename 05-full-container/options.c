@@ -100,7 +100,10 @@ static const struct trace_prog prog = {
 	     "'nutshell cleanup' removes what a nutshell killed half-way left (its cgroup,\n"
 	     "its /dev/shm/nutshell-run-* directory) and says what it removed; run does the same,\n"
 	     "quietly, before it starts. Without root it runs rootless: a user namespace that\n"
-	     "maps only your uid to root, no cgroup limits, no veth.",
+	     "maps only your uid to root, no cgroup limits, no veth.\n"
+	     "It is an OCI runtime too, with runc's command line (podman, containerd and\n"
+	     "docker drive it): [--root DIR] create, start, state, kill, delete, exec, ps,\n"
+	     "pause, resume, update, list, features, spec, and run --bundle DIR ID.",
     .options =
 	"  --rootfs DIR          the image (default: images/busybox beside nutshell)\n"
 	"  --hostname NAME       (default: the container's id)\n"
