@@ -49,6 +49,14 @@ enum { CTR_EXIT_SETUP = 125, CTR_EXIT_NOEXEC = 126, CTR_EXIT_NOTFOUND = 127 };
  * gets on every distribution (and in Docker); sysfs read-only. */
 extern const struct rootfs_mount_spec ctr_proc_sys_mounts[2];
 
+/* The container's cgroups, read-only at AT (/sys/fs/cgroup): in its cgroup
+ * namespace it sees its own cgroup as the root, nothing of the host's
+ * tree, and can change nothing (no release_agent, CVE-2022-0492). As
+ * mounts for lesson 04's root description, into M (room for CG_MAX_HIER +
+ * 2): a small tmpfs, the v2 tree or the v1 hierarchies the host has, the
+ * tmpfs made read-only over them. How many (0: no /sys/fs/cgroup here). */
+size_t ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at);
+
 /* --layer: overlayfs stacks up to 500; a command line needs far fewer. */
 #define CTR_MAX_LAYERS 64
 /* The trees of a start: the image and each --layer. */

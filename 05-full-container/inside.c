@@ -78,34 +78,29 @@ ctr_close_fds(int cloexec)
 }
 
 /* <<< cgroup-mounts */
-/* The container's cgroups, read-only at /sys/fs/cgroup: through the cgroup
- * namespace it sees its own cgroup as the root, nothing of the host's tree,
- * and can change nothing (no release_agent, CVE-2022-0492). As mounts for
- * the root's description: a small tmpfs, the v2 tree or the v1 hierarchies
- * the host has, and the tmpfs made read-only over them. */
-static size_t
-cgroup_mounts(struct rootfs_mount_spec *m)
+size_t
+ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at)
 {
 	const char *const v1[] = {"memory", "pids", "devices", NULL};
 	static struct cg_layout show; /* static: 100 KiB, and the child's stack is small */
-	static char dest[CG_MAX_HIER][CG_PATH + 16];
+	static char dest[CG_MAX_HIER][CG_PATH + 256];
 	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	size_t n = 0;
 
 	if (access("/sys/fs/cgroup", F_OK) != 0)
 		return 0; /* no such directory in this sysfs: nothing to show */
-	m[n++] = (struct rootfs_mount_spec){"/sys/fs/cgroup", "tmpfs", "tmpfs",
-					    MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755,size=4k"};
+	m[n++] = (struct rootfs_mount_spec){at, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+					    "mode=755,size=4k"};
 	cg_layout_guess(&show, "", v1); /* from the host's /sys/fs/cgroup (lesson 02) */
 	for (size_t i = 0; i < show.n; i++) {
 		const struct cg_hier *h = &show.h[i];
 		const char *type = h->version == 2 ? "cgroup2" : "cgroup";
-		snprintf(dest[i], sizeof(dest[i]), "/sys/fs/cgroup/%s", h->mount);
+		/* v2 alone: the tree is AT itself, as on the host. */
+		snprintf(dest[i], sizeof(dest[i]), "%.200s/%s", at, h->mount);
 		m[n++] = (struct rootfs_mount_spec){dest[i], type, type, ro,
 						    h->version == 2 ? NULL : h->controllers};
 	}
-	m[n++] = (struct rootfs_mount_spec){"/sys/fs/cgroup", NULL, NULL, MS_REMOUNT | ro,
-					    "mode=755,size=4k"};
+	m[n++] = (struct rootfs_mount_spec){at, NULL, NULL, MS_REMOUNT | ro, "mode=755,size=4k"};
 	return n;
 }
 /* >>> cgroup-mounts */
@@ -180,7 +175,7 @@ setup_root(const struct ctr_child *ch)
 					       NULL};
 	for (size_t i = 0; i < 2; i++)
 		mounts[n++] = ctr_proc_sys_mounts[i];
-	n += cgroup_mounts(mounts + n);
+	n += ctr_cgroup_mounts(mounts + n, "/sys/fs/cgroup");
 	spec.nmounts = n;
 	if (rootfs_setup(&spec) == -1)
 		return -1;

@@ -13,7 +13,8 @@
  *	                     and the cgroup one (inside.c)
  *	mounts             ctr_proc_sys_mounts (inside.c), their flags as
  *	                     lesson 04's option words; /dev (lesson 04's small
- *	                     tmpfs, devpts and /dev/shm in it)
+ *	                     tmpfs, devpts and /dev/shm in it); /sys/fs/cgroup
+ *	                     (ctr_cgroup_mounts, inside.c)
  *	resources          pids.limit CTR_DEFAULT_PIDS (ctr.h)
  *	noNewPrivileges    true: the launcher always sets it (inside.c)
  *
@@ -24,8 +25,6 @@
  *   defaultAction, and its calls are listed by name, so the newer ones
  *   cannot be told apart. Without linux.seccomp nutshell's runtime loads
  *   no filter, as runc does: add one by hand for the launcher's protection;
- * - the cgroup mounts (/sys/fs/cgroup): nutshell's runtime mode does not
- *   mount them yet (oci_mount.c says so when asked);
  * - --storage-size: a bundle's root is a directory, with no tmpfs layer
  *   over it; root.readonly is therefore true, as runc's default: the
  *   launcher's root is writable because the writes land in a throwaway
@@ -89,6 +88,12 @@ oci_default_spec(int rootless)
 
 	for (size_t i = 0; mounts && i < 2; i++)
 		json_array_append_new(mounts, mount_json(&ctr_proc_sys_mounts[i]));
+	/* The container's own cgroups, read-only, in its cgroup namespace
+	 * (ctr_cgroup_mounts, as `nutshell run` has them): runc spec's entry. */
+	json_array_append_new(mounts,
+			      json_pack("{s:s, s:s, s:s, s:[sssss]}", "destination",
+					"/sys/fs/cgroup", "type", "cgroup", "source", "cgroup",
+					"options", "nosuid", "noexec", "nodev", "relatime", "ro"));
 	/* Only the tmpfs: with it, nutshell's runtime makes lesson 04's
 	 * small /dev (rootfs_mount_dev: the default devices, devpts,
 	 * /dev/shm), as `nutshell run` has it. */

@@ -10,6 +10,9 @@
  *	each of "mounts", in order    resolved inside the root (rootfs_resolve:
  *	                              a symlink in the image may not lead out,
  *	                              CVE-2019-19921, CVE-2021-30465)
+ *	  a "cgroup" one              the container's own cgroups, read-only
+ *	                              (ctr_cgroup_mounts), in its cgroup
+ *	                              namespace only
  *	/dev                          lesson 04's small tmpfs
  *	rootfs_pivot()                the old root detached
  *
@@ -24,11 +27,14 @@
  * and podman hands over its own: no overlay of nutshell's in this mode.
  */
 #include "oci.h"
+#include "ctr.h"
+#include "../02-cgroups/cgroup.h"
 #include "../04-overlay-chroot/rootfs.h"
 #include "../common/err.h"
 #include "../common/trace.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/mount.h>
 
@@ -36,7 +42,8 @@
 int
 oci_setup_root(const struct oci_spec *s)
 {
-	struct rootfs_mount_spec mounts[OCI_MAX_MOUNTS];
+	struct rootfs_mount_spec mounts[OCI_MAX_MOUNTS + CG_MAX_HIER + 2];
+	int cgroup_mounted = 0;
 	struct rootfs_spec spec = {
 	    .root = s->rootfs,
 	    .mounts = mounts,
@@ -52,10 +59,26 @@ oci_setup_root(const struct oci_spec *s)
 			spec.dev = 1;
 			continue;
 		}
+		/* The container's own cgroups, read-only, as `nutshell run`
+		 * shows them (ctr_cgroup_mounts): in its cgroup namespace,
+		 * made by now (oci_create.c), they are rooted at its cgroup.
+		 * Without one the hierarchies would show the host's whole
+		 * tree: then nothing is mounted, and the trace says so (runc
+		 * bind-mounts the container's own directories instead). */
 		if (m->type && strcmp(m->type, "cgroup") == 0) {
-			/* Not on this first part's list: said, not hidden. */
-			trace_note("mounts %s (cgroup): not mounted by nutshell's runtime mode yet",
-				   m->dest);
+			if (!(s->ns_flags & CLONE_NEWCGROUP) || cgroup_mounted++) {
+				trace_note("mounts %s (cgroup): not mounted: %s", m->dest,
+					   cgroup_mounted
+					       ? "once is enough"
+					       : "no cgroup namespace, and the "
+						 "hierarchies would show the host's tree");
+				continue;
+			}
+			if (!(m->flags & MS_RDONLY))
+				trace_note("mounts %s (cgroup): read-only all the same, as "
+					   "nutshell run mounts it",
+					   m->dest);
+			spec.nmounts += ctr_cgroup_mounts(mounts + spec.nmounts, m->dest);
 			continue;
 		}
 		if (m->bind && (!m->source || m->source[0] != '/'))

@@ -292,7 +292,7 @@ START_TEST(oci_pause_ps_update)
 END_TEST
 
 /* A cgroup namespace asked for (podman and docker on cgroup v2, nutshell
- * spec): its root is the container's own cgroup, so /proc/self/cgroup reads
+ * spec), and the cgroup mount in it: its root is the container's own cgroup, so /proc/self/cgroup reads
  * "/" in every hierarchy inside, while outside it names the cgroup /ID.
  * Made by init once it is in that cgroup, not at clone(2): a namespace made
  * in create's cgroup showed "/../../cg1" or "/cg1". */
@@ -325,6 +325,35 @@ START_TEST(oci_cgroup_namespace)
 			      "inside the cgroup namespace: '%s', expected its root, '/'", line);
 	ck_assert_int_eq(OCI(out, "delete cg1"), 0);
 	oci_expect_gone("cg1");
+
+	/* A "cgroup" mount (runc spec's, docker's, podman's): the container's
+	 * own cgroups at /sys/fs/cgroup, read-only, its pids.max the limit
+	 * config.json gave; without a cgroup namespace, nothing there. */
+	oci_write_config(
+	    "[\"sh\",\"-c\",\"echo in: /sys/fs/cgroup/*; echo pids.max $(cat "
+	    "/sys/fs/cgroup/pids.max /sys/fs/cgroup/pids/pids.max 2>/dev/null); echo 1 "
+	    ">/sys/fs/cgroup/pids.max || echo 1 >/sys/fs/cgroup/pids/pids.max || echo "
+	    "read-only\"]",
+	    NULL);
+	ck_assert_int_eq(
+	    oci_sh(NULL, 0,
+		   "sed -i 's|}],\"linux\"|},{\"destination\":\"/sys/fs/cgroup\",\"type\":"
+		   "\"cgroup\",\"source\":\"cgroup\",\"options\":[\"ro\",\"nosuid\",\"noexec\","
+		   "\"nodev\"]}],\"linux\"|' %s/bundle/config.json",
+		   oci_dir),
+	    0);
+	ck_assert_int_eq(OCI(out, "run --bundle bundle cg2"), 0);
+	ck_assert_msg(strstr(out, "in: /sys/fs/cgroup/*\npids.max\n"), "no cgroupns: %s", out);
+	ck_assert_int_eq(oci_sh(NULL, 0,
+				"sed -i 's/{\"type\":\"mount\"}/{\"type\":\"mount\"},"
+				"{\"type\":\"cgroup\"}/' %s/bundle/config.json",
+				oci_dir),
+			 0);
+	ck_assert_int_eq(OCI(out, "run --bundle bundle cg3"), 0);
+	ck_assert_msg(!strstr(out, "in: /sys/fs/cgroup/*\n") && strstr(out, "pids.max 50\n") &&
+			  strstr(out, "Read-only file system") && strstr(out, "read-only\n"),
+		      "cgroupns, /sys/fs/cgroup: %s", out);
+	oci_expect_gone("cg3");
 }
 END_TEST
 

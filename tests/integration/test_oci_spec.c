@@ -337,9 +337,8 @@ END_TEST
 
 /* And a bundle umoci unpacked from an OCI layout of the default image:
  * umoci's config.json (runc spec's, plus the image's Cmd, Env and
- * annotations) runs as it is, args aside. Its cgroup mount is one nutshell's
- * runtime mode does not make yet: create says so in its trace, the rest
- * runs. */
+ * annotations) runs as it is, args aside (its cgroup mount is made in a
+ * cgroup namespace, and left out with a note in the trace without one). */
 START_TEST(oci_spec_umoci_lifecycle)
 {
 	char out[8192], path[256];
