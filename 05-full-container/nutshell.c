@@ -414,26 +414,6 @@ warn(void)
 			    "CAP_NET_ADMIN); the container gets lo only");
 }
 
-/* Signals come through a signalfd from here on, so Ctrl-C ends in cleanup()
- * instead of leaving a cgroup behind. */
-static int
-signals_to_fd(void)
-{
-	sigset_t set;
-
-	/* The stop signals, and the two the parent loop reads as well: its
-	 * child's end (SIGCHLD) and a resized terminal (SIGWINCH). */
-	wait_stop_signals(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGWINCH);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
-		return err_sys("sigprocmask(SIG_BLOCK)");
-	int fd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (fd == -1)
-		return err_sys("signalfd");
-	return fd;
-}
-
 /* Step 3: the scratch directory - the container's tmpfs (upper layer, work
  * directory, the merged root) is mounted on it, in its own mount namespace
  * only, and goes away with it - then the cgroup and its limits (lesson 02).
@@ -613,7 +593,9 @@ main(int argc, char **argv)
 		return CTR_EXIT_SETUP;
 	}
 	warn();
-	if ((sigfd = signals_to_fd()) == -1) {
+	/* Signals come through a signalfd from here on, so that Ctrl-C ends in
+	 * cleanup() instead of leaving a cgroup behind. */
+	if ((sigfd = wait_signals_to_fd()) == -1) {
 		err_print();
 		return CTR_EXIT_SETUP;
 	}

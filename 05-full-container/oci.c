@@ -30,6 +30,7 @@
 #include "../02-cgroups/cgroup.h"
 #include "../common/err.h"
 #include "../common/trace.h"
+#include "../common/waiting.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -519,7 +520,7 @@ cmd_run(int argc, char **argv, int i)
 		return rc;
 	}
 	/* Blocked now, not before create: init would keep them blocked. */
-	if (!opts[4].value && (sigfd = oci_run_signals()) == -1)
+	if (!opts[4].value && (sigfd = wait_signals_to_fd()) == -1)
 		rc = fail();
 	if (rc == 0 && (rc = cmd_start(&st)) == 0 && opts[4].value) {
 		json_decref(st.annotations);

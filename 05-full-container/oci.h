@@ -209,9 +209,6 @@ struct oci_run_console {
 int oci_run_console(struct oci_run_console *rc);
 /* Removes its socket file and directory (once create has connected). */
 void oci_run_console_remove(struct oci_run_console *rc);
-/* Blocks the signals run passes on (and SIGCHLD, SIGWINCH): a signalfd,
- * or -1. After create, so that init does not inherit them blocked. */
-int oci_run_signals(void);
 /* Waits for the started container's init, our child: signals from SIGFD
  * passed on, the terminal from CONSOLE (-1: none) relayed. Its exit status
  * (128+N: killed by signal N), or -1 with the record set. */

@@ -60,22 +60,6 @@ oci_run_console_remove(struct oci_run_console *rc)
 }
 
 int
-oci_run_signals(void)
-{
-	sigset_t set;
-
-	wait_stop_signals(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGWINCH);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
-		return err_sys("sigprocmask(SIG_BLOCK)");
-	int fd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (fd == -1)
-		return err_sys("signalfd");
-	return fd;
-}
-
-int
 oci_run_wait(const struct oci_state *st, int sigfd, int console)
 {
 	int status, master = -1, stdin_eof = 0;

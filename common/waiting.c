@@ -161,3 +161,19 @@ wait_guarded_tmpdir(char *template, sigset_t *old)
 	}
 	return 0;
 }
+
+int
+wait_signals_to_fd(void)
+{
+	sigset_t set;
+
+	wait_stop_signals(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGWINCH);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		return err_sys("sigprocmask(SIG_BLOCK)");
+	int fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (fd == -1)
+		return err_sys("signalfd");
+	return fd;
+}

@@ -27,6 +27,14 @@ int wait_block_signals(void);
 void wait_unblock_signals(void);
 
 /*
+ * For a parent that waits for a container: the stop signals and the two
+ * its loop reads as well, its child's end (SIGCHLD) and a resized terminal
+ * (SIGWINCH), blocked; a signalfd for them (close-on-exec, blocking), or
+ * -1 with the error record set (err.h).
+ */
+int wait_signals_to_fd(void);
+
+/*
  * A scratch directory from TEMPLATE (mkdtemp(3), "/tmp/nutshell-NAME.XXXXXX")
  * with wait_stop_signals() blocked from before it exists (the mask as it
  * was into OLD): Ctrl-C then waits until the program has removed it and
