@@ -53,9 +53,12 @@ extern const struct rootfs_mount_spec ctr_proc_sys_mounts[2];
  * namespace it sees its own cgroup as the root, nothing of the host's
  * tree, and can change nothing (no release_agent, CVE-2022-0492). As
  * mounts for lesson 04's root description, into M (room for CG_MAX_HIER +
- * 2): a small tmpfs, the v2 tree or the v1 hierarchies the host has, the
- * tmpfs made read-only over them. How many (0: no /sys/fs/cgroup here). */
-size_t ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at);
+ * 2): a small tmpfs, the v2 tree (at AT/unified) or the v1 hierarchies the
+ * host has, the tmpfs made read-only over them; with V2_AT on a host with
+ * cgroup v2 alone, the v2 tree at AT itself, as runc and Docker mount it
+ * (the runtime mode; the launcher keeps AT/unified, which its recorded v2
+ * transcripts show). How many (0: no /sys/fs/cgroup here). */
+size_t ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at, int v2_at);
 
 /* --layer: overlayfs stacks up to 500; a command line needs far fewer. */
 #define CTR_MAX_LAYERS 64

@@ -79,7 +79,7 @@ ctr_close_fds(int cloexec)
 
 /* <<< cgroup-mounts */
 size_t
-ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at)
+ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at, int v2_at)
 {
 	const char *const v1[] = {"memory", "pids", "devices", NULL};
 	static struct cg_layout show; /* static: 100 KiB, and the child's stack is small */
@@ -92,6 +92,10 @@ ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at)
 	m[n++] = (struct rootfs_mount_spec){at, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 					    "mode=755,size=4k"};
 	cg_layout_guess(&show, "", v1); /* from the host's /sys/fs/cgroup (lesson 02) */
+	if (v2_at && show.kind == CG_V2) {
+		m[0] = (struct rootfs_mount_spec){at, "cgroup2", "cgroup2", ro, NULL};
+		return 1;
+	}
 	for (size_t i = 0; i < show.n; i++) {
 		const struct cg_hier *h = &show.h[i];
 		const char *type = h->version == 2 ? "cgroup2" : "cgroup";
@@ -175,7 +179,7 @@ setup_root(const struct ctr_child *ch)
 					       NULL};
 	for (size_t i = 0; i < 2; i++)
 		mounts[n++] = ctr_proc_sys_mounts[i];
-	n += ctr_cgroup_mounts(mounts + n, "/sys/fs/cgroup");
+	n += ctr_cgroup_mounts(mounts + n, "/sys/fs/cgroup", 0);
 	spec.nmounts = n;
 	if (rootfs_setup(&spec) == -1)
 		return -1;

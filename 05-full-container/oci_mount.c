@@ -78,7 +78,7 @@ oci_setup_root(const struct oci_spec *s)
 				trace_note("mounts %s (cgroup): read-only all the same, as "
 					   "nutshell run mounts it",
 					   m->dest);
-			spec.nmounts += ctr_cgroup_mounts(mounts + spec.nmounts, m->dest);
+			spec.nmounts += ctr_cgroup_mounts(mounts + spec.nmounts, m->dest, 1);
 			continue;
 		}
 		if (m->bind && (!m->source || m->source[0] != '/'))

@@ -372,25 +372,24 @@ START_TEST(oci_run_bundle)
 	ck_assert_int_eq(OCI(out, "run --bundle bundle"), 1);
 	ck_assert_str_eq(out, "nutshell: usage: nutshell run --bundle DIR [--detach] ID\n");
 	/* terminal: script(1) is run's terminal; init's pty is the
-	 * container's own. */
+	 * container's own. The status echoed inside script's command: the VM
+	 * lanes' script is busybox's, which has no -e. */
 	oci_write_config("[\"sh\",\"-c\",\"tty; exit 4\"]", NULL);
 	ck_assert_int_eq(oci_sh(NULL, 0,
 				"sed -i 's/\"process\":{/\"process\":{\"terminal\":true,/' "
 				"%s/bundle/config.json",
 				oci_dir),
 			 0);
-	int rc =
-	    oci_sh(out, sizeof(out),
-		   "ls -d /tmp/nutshell-console.* 2>/dev/null | wc -l; cd %s && timeout 30 "
-		   "script -qec '%s --root %s/root run --bundle bundle r2' /dev/null </dev/null; "
-		   "echo status=$?; ls -d /tmp/nutshell-console.* 2>/dev/null | wc -l",
-		   oci_dir, oci_bin, oci_dir);
+	int rc = oci_sh(out, sizeof(out),
+			"ls -d /tmp/nutshell-console.* 2>/dev/null | wc -l; cd %s && timeout 30 "
+			"script -qc '%s --root %s/root run --bundle bundle r2; echo status=$?' "
+			"/dev/null </dev/null; ls -d /tmp/nutshell-console.* 2>/dev/null | wc -l",
+			oci_dir, oci_bin, oci_dir);
 	ck_assert_int_eq(rc, 0);
 	int before, after;
-	ck_assert_msg(sscanf(out, "%d", &before) == 1 && strstr(out, "/dev/pts/0") &&
-			  strstr(out, "status=4\n") &&
-			  sscanf(strstr(out, "status=4\n") + 9, "%d", &after) == 1 &&
-			  after == before,
+	const char *st = strstr(out, "status=4");
+	ck_assert_msg(sscanf(out, "%d", &before) == 1 && strstr(out, "/dev/pts/0") && st &&
+			  sscanf(st + strcspn(st, "\n"), "%d", &after) == 1 && after == before,
 		      "run -t: %s", out);
 	oci_expect_gone("r2");
 	/* SIGTERM to run, once the command has started, reaches init, which
