@@ -88,18 +88,17 @@ ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at, int v2_at)
 	size_t n = 0;
 
 	if (access("/sys/fs/cgroup", F_OK) != 0)
-		return 0; /* no such directory in this sysfs: nothing to show */
-	m[n++] = (struct rootfs_mount_spec){at, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-					    "mode=755,size=4k"};
+		return 0;		/* no such directory in this sysfs: nothing to show */
 	cg_layout_guess(&show, "", v1); /* from the host's /sys/fs/cgroup (lesson 02) */
 	if (v2_at && show.kind == CG_V2) {
-		m[0] = (struct rootfs_mount_spec){at, "cgroup2", "cgroup2", ro, NULL};
-		return 1;
+		m[n++] = (struct rootfs_mount_spec){at, "cgroup2", "cgroup2", ro, NULL};
+		return n;
 	}
+	m[n++] = (struct rootfs_mount_spec){at, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+					    "mode=755,size=4k"};
 	for (size_t i = 0; i < show.n; i++) {
 		const struct cg_hier *h = &show.h[i];
 		const char *type = h->version == 2 ? "cgroup2" : "cgroup";
-		/* v2 alone: the tree is AT itself, as on the host. */
 		snprintf(dest[i], sizeof(dest[i]), "%.200s/%s", at, h->mount);
 		m[n++] = (struct rootfs_mount_spec){dest[i], type, type, ro,
 						    h->version == 2 ? NULL : h->controllers};

@@ -69,14 +69,15 @@ command_index(int argc, char **argv)
 	return i;
 }
 
-/* `run --bundle DIR` (or -b, --bundle=DIR): runc's run; any other `run`
- * is the launcher's. */
+/* `run --bundle DIR` (or -b, --bundle=DIR) among run's leading options:
+ * runc's run; any other `run` is the launcher's. Only the leading ones:
+ * in `nutshell run ls -b` the -b is COMMAND's. */
 static int
 is_bundle_run(int argc, char **argv, int i)
 {
 	if (i >= argc || strcmp(argv[i], "run") != 0)
 		return 0;
-	for (int k = i + 1; k < argc && strcmp(argv[k], "--") != 0; k++)
+	for (int k = i + 1; k < argc && argv[k][0] == '-' && strcmp(argv[k], "--") != 0; k++)
 		if (strcmp(argv[k], "--bundle") == 0 || strcmp(argv[k], "-b") == 0 ||
 		    strncmp(argv[k], "--bundle=", 9) == 0)
 			return 1;
@@ -194,13 +195,9 @@ operands(int argc, int i, int min, int max, const char *usage)
 	return 0;
 }
 
-/* create's and run's options, in this order; then the id. 0, or -1. */
-#define CREATE_OPTS                                                                                \
-	{"--bundle", "-b", 1, NULL}, {"--pid-file", NULL, 1, NULL},                                \
-	    {"--console-socket", NULL, 1, NULL},                                                   \
-	{                                                                                          \
-		"--preserve-fds", NULL, 1, NULL                                                    \
-	}
+/* create's and run's options (run's --detach after them), then the id:
+ * opts[0..3] are --bundle, --pid-file, --console-socket, --preserve-fds.
+ * 0, or -1. */
 static int
 create_opts(int argc, char **argv, int i, struct oci_opt *opts, struct oci_create *c,
 	    const char *usage)
@@ -254,7 +251,11 @@ create_from(const struct oci_create *c, const char *bundle)
 static int
 cmd_create(int argc, char **argv, int i)
 {
-	struct oci_opt opts[] = {CREATE_OPTS, {NULL, NULL, 0, NULL}};
+	struct oci_opt opts[] = {{"--bundle", "-b", 1, NULL},
+				 {"--pid-file", NULL, 1, NULL},
+				 {"--console-socket", NULL, 1, NULL},
+				 {"--preserve-fds", NULL, 1, NULL},
+				 {NULL, NULL, 0, NULL}};
 	struct oci_create c;
 
 	if (create_opts(argc, argv, i, opts, &c, "create --bundle DIR [--pid-file FILE] ID") == -1)
@@ -491,7 +492,10 @@ cmd_features(void)
 static int
 cmd_run(int argc, char **argv, int i)
 {
-	struct oci_opt opts[] = {CREATE_OPTS, {"--detach", "-d", 0, NULL}, {NULL, NULL, 0, NULL}};
+	struct oci_opt opts[] = {
+	    {"--bundle", "-b", 1, NULL},	 {"--pid-file", NULL, 1, NULL},
+	    {"--console-socket", NULL, 1, NULL}, {"--preserve-fds", NULL, 1, NULL},
+	    {"--detach", "-d", 0, NULL},	 {NULL, NULL, 0, NULL}};
 	struct oci_run_console con = {.fd = -1};
 	struct oci_create c;
 	struct oci_state st;
@@ -528,6 +532,8 @@ cmd_run(int argc, char **argv, int i)
 	}
 	if (rc == 0 && (status = oci_run_wait(&st, sigfd, con.fd)) == -1)
 		rc = fail();
+	if (con.fd >= 0)
+		close(con.fd);
 	/* Not started, or the wait failed: init, our child, killed and
 	 * reaped, so that delete finds it stopped. */
 	if (status == -1) {

@@ -319,11 +319,10 @@ oci_kill(const struct oci_state *st, const char *sig_text, int all)
 {
 	int sig = parse_signal(sig_text ? sig_text : "TERM");
 
-	if (sig == -1) {
+	if (sig == -1)
 		return err_set(EINVAL,
 			       "kill: signal '%s': expected a number or a name such as TERM",
 			       sig_text);
-	}
 	if (strcmp(oci_status(st), "stopped") == 0)
 		return err_set(ESRCH, "container not running");
 	/* --all: init is pid 1 of its own pid namespace; its end ends every

@@ -66,12 +66,15 @@ oci_setup_root(const struct oci_spec *s)
 		 * tree: then nothing is mounted, and the trace says so (runc
 		 * bind-mounts the container's own directories instead). */
 		if (m->type && strcmp(m->type, "cgroup") == 0) {
-			if (!(s->ns_flags & CLONE_NEWCGROUP) || cgroup_mounted++) {
-				trace_note("mounts %s (cgroup): not mounted: %s", m->dest,
-					   cgroup_mounted
-					       ? "once is enough"
-					       : "no cgroup namespace, and the "
-						 "hierarchies would show the host's tree");
+			if (!(s->ns_flags & CLONE_NEWCGROUP)) {
+				trace_note("mounts %s (cgroup): not mounted: no cgroup namespace, "
+					   "and the hierarchies would show the host's tree",
+					   m->dest);
+				continue;
+			}
+			if (cgroup_mounted++) {
+				trace_note("mounts %s (cgroup): not mounted: once is enough",
+					   m->dest);
 				continue;
 			}
 			if (!(m->flags & MS_RDONLY))

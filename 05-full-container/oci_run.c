@@ -43,6 +43,9 @@ oci_run_console(struct oci_run_console *rc)
 	if ((rc->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    bind(rc->fd, (struct sockaddr *)&a, sizeof(a)) == -1 || listen(rc->fd, 1) == -1) {
 		err_sys("console socket %s", rc->path);
+		if (rc->fd >= 0)
+			close(rc->fd);
+		rc->fd = -1;
 		oci_run_console_remove(rc);
 		return -1;
 	}

@@ -415,6 +415,17 @@ START_TEST(oci_run_bundle)
 	       oci_dir, oci_bin, oci_dir);
 	ck_assert_msg(strstr(out, "up\ngot TERM\nstatus=9\n"), "run, SIGTERM: %s", out);
 	oci_expect_gone("r3");
+	/* --detach: created and started, and run returns; init is left to
+	 * us, the subreaper, as to an engine's shim. */
+	oci_write_config("[\"sleep\",\"100\"]", NULL);
+	ck_assert_int_eq(OCI(out, "run --detach --bundle bundle r4"), 0);
+	json_t *s4 = oci_state_is("r4", "running");
+	pid_t p4 = (pid_t)json_integer_value(json_object_get(s4, "pid"));
+	json_decref(s4);
+	oci_end_sleeper("r4", p4);
+	/* A -b that follows COMMAND is COMMAND's: the launcher's run. */
+	ck_assert_int_eq(oci_sh(out, sizeof(out), "%s -q run echo -b 2>&1", oci_bin), 0);
+	ck_assert_str_eq(out, "-b\n");
 }
 END_TEST
 
