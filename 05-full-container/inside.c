@@ -78,8 +78,27 @@ ctr_close_fds(int cloexec)
 }
 
 /* <<< cgroup-mounts */
+/* The directory of this process's own cgroup in the hierarchy mounted on
+ * a directory named NAME ("memory", "unified"), from /proc/self/cgroup and
+ * mountinfo (lesson 02's cg_layout_detect); NULL if none is. */
+static const char *
+own_cgroup_dir(const char *name)
+{
+	static struct cg_layout here; /* static: 100 KiB, as below */
+	static int detected;
+
+	if (!detected++ && cg_layout_detect(&here) == -1)
+		here.n = 0;
+	for (size_t i = 0; i < here.n; i++) {
+		const char *base = strrchr(here.h[i].mount, '/');
+		if (base && strcmp(base + 1, name) == 0)
+			return here.h[i].dir;
+	}
+	return NULL;
+}
+
 size_t
-ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at, int v2_at)
+ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at, int how)
 {
 	const char *const v1[] = {"memory", "pids", "devices", NULL};
 	static struct cg_layout show; /* static: 100 KiB, and the child's stack is small */
@@ -90,8 +109,25 @@ ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at, int v2_at)
 	if (access("/sys/fs/cgroup", F_OK) != 0)
 		return 0;		/* no such directory in this sysfs: nothing to show */
 	cg_layout_guess(&show, "", v1); /* from the host's /sys/fs/cgroup (lesson 02) */
-	if (v2_at && show.kind == CG_V2) {
-		m[n++] = (struct rootfs_mount_spec){at, "cgroup2", "cgroup2", ro, NULL};
+	for (size_t i = 0; i < show.n; i++) {
+		struct cg_hier *h = &show.h[i];
+		/* Without a cgroup namespace a new mount of a hierarchy would
+		 * show the host's whole tree: bind this process's own cgroup
+		 * directory instead (runc's mountCgroupV1, rootfs_linux.go),
+		 * found while the host's /proc is still the one mounted. */
+		const char *own = how & CTR_CG_BIND ? own_cgroup_dir(h->mount) : NULL;
+		if ((how & CTR_CG_BIND) && !own) {
+			trace_note("%s/%s: not mounted: this process is in no cgroup there", at,
+				   h->mount);
+			continue;
+		}
+		snprintf(h->dir, sizeof(h->dir), "%s", own ? own : "");
+	}
+	if ((how & CTR_CG_V2_AT) && show.kind == CG_V2) {
+		m[n++] =
+		    how & CTR_CG_BIND
+			? (struct rootfs_mount_spec){at, "bind", show.h[0].dir, MS_BIND | ro, NULL}
+			: (struct rootfs_mount_spec){at, "cgroup2", "cgroup2", ro, NULL};
 		return n;
 	}
 	m[n++] = (struct rootfs_mount_spec){at, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -99,9 +135,14 @@ ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at, int v2_at)
 	for (size_t i = 0; i < show.n; i++) {
 		const struct cg_hier *h = &show.h[i];
 		const char *type = h->version == 2 ? "cgroup2" : "cgroup";
+		if ((how & CTR_CG_BIND) && !h->dir[0])
+			continue;
 		snprintf(dest[i], sizeof(dest[i]), "%.200s/%s", at, h->mount);
-		m[n++] = (struct rootfs_mount_spec){dest[i], type, type, ro,
-						    h->version == 2 ? NULL : h->controllers};
+		m[n++] =
+		    how & CTR_CG_BIND
+			? (struct rootfs_mount_spec){dest[i], "bind", h->dir, MS_BIND | ro, NULL}
+			: (struct rootfs_mount_spec){dest[i], type, type, ro,
+						     h->version == 2 ? NULL : h->controllers};
 	}
 	m[n++] = (struct rootfs_mount_spec){at, NULL, NULL, MS_REMOUNT | ro, "mode=755,size=4k"};
 	return n;

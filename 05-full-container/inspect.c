@@ -119,67 +119,75 @@ privileges(void)
 	show("seccomp_filters", "%d", st.seccomp_filters);
 }
 
-/* The limit FILE of our cgroup: v1 hierarchy CONTROLLER, or the v2 tree
- * (at /sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts and in a
- * nutshell container). */
-static void
-cgroup_limit(const char *key, const char *controller, const char *v1file, const char *v2file)
+/* The directory of our own cgroup for CONTROLLER, as mounted here: the v1
+ * hierarchy that has it, else the v2 tree. The path /proc/self/cgroup
+ * gives is relative to the mount's root (mountinfo's fourth field), which
+ * is "/" in a cgroup namespace, and the container's cgroup itself where an
+ * engine's runtime bound only that directory (runc's way, and nutshell's
+ * runtime mode, without a cgroup namespace): proc_cgroup_mount(). */
+static int
+own_cgroup_dir(const char *controller, char *dir, size_t size)
 {
-	char text[4096], path[PATH_MAX], value[64] = "(not visible)";
-	char v2path[PATH_MAX] = "", v1path[PATH_MAX] = "";
+	static char text[4096], mountinfo[65536];
+	char point[PATH_MAX], v2dir[PATH_MAX] = "";
 
-	if (proc_read("/proc/self/cgroup", text, sizeof(text)) < 0)
-		return;
+	if (proc_read("/proc/self/cgroup", text, sizeof(text)) < 0 ||
+	    proc_read("/proc/self/mountinfo", mountinfo, sizeof(mountinfo)) < 0)
+		return -1;
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		struct proc_cgroup c;
 		if (proc_parse_cgroup(line, &c) != 0)
 			continue;
 		if (c.hierarchy == 0)
-			snprintf(v2path, sizeof(v2path), "%s", c.path);
-		else if (strstr(c.controllers, controller))
-			snprintf(v1path, sizeof(v1path), "%s", c.path);
+			proc_cgroup_mount(mountinfo, &c, point, sizeof(point), v2dir,
+					  sizeof(v2dir));
+		else if (proc_has_words(c.controllers, controller, ',') &&
+			 proc_cgroup_mount(mountinfo, &c, point, sizeof(point), dir, size) == 0)
+			return 1;
 	}
-	const char *tries[3][2] = {{"/sys/fs/cgroup/%s%s/%s", v1path},
-				   {"/sys/fs/cgroup/unified%s/%s", v2path},
-				   {"/sys/fs/cgroup%s/%s", v2path}};
-	for (int i = 0; i < 3; i++) {
-		if (i == 0 && v1path[0])
-			snprintf(path, sizeof(path), "/sys/fs/cgroup/%s%s/%s", controller, v1path,
-				 v1file);
-		else if (i > 0 && v2path[0])
-			snprintf(path, sizeof(path), tries[i][0], strcmp(v2path, "/") ? v2path : "",
-				 v2file);
-		else
-			continue;
-		if (proc_read(path, value, sizeof(value)) >= 0) {
-			value[strcspn(value, "\n")] = '\0';
-			/* v1 says "no limit" with a huge number. */
-			if (strtoull(value, NULL, 10) >= (1ULL << 62))
-				snprintf(value, sizeof(value), "max");
-			break;
-		}
+	if (!v2dir[0])
+		return -1;
+	snprintf(dir, size, "%s", v2dir);
+	return 2;
+}
+
+/* The limit of our cgroup: V1FILE in the v1 hierarchy CONTROLLER, or
+ * V2FILE in the v2 tree, whichever holds the controller here. */
+static void
+cgroup_limit(const char *key, const char *controller, const char *v1file, const char *v2file)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 64], value[64] = "(not visible)";
+	int version = own_cgroup_dir(controller, dir, sizeof(dir));
+
+	snprintf(path, sizeof(path), "%s/%s", dir, version == 1 ? v1file : v2file);
+	if (version > 0 && proc_read(path, value, sizeof(value)) >= 0) {
+		value[strcspn(value, "\n")] = '\0';
+		/* v1 says "no limit" with a huge number. */
+		if (strtoull(value, NULL, 10) >= (1ULL << 62))
+			snprintf(value, sizeof(value), "max");
+	} else
 		snprintf(value, sizeof(value), "(not visible)");
-	}
 	show(key, "%s", value);
 }
 
 /* The device allow-list. cgroup v1 shows it as text (devices.list of our
- * cgroup, the root of the devices hierarchy mounted here through the
- * cgroup namespace). On v2 it is a BPF program, and from inside nothing
- * can list it: bpf(BPF_PROG_QUERY) needs CAP_SYS_ADMIN and the seccomp
- * profile refuses bpf(2); --probes then shows it at work. */
+ * cgroup in the devices hierarchy mounted here). On v2 it is a BPF
+ * program, and from inside nothing can list it: bpf(BPF_PROG_QUERY) needs
+ * CAP_SYS_ADMIN and the seccomp profile refuses bpf(2); --probes then
+ * shows it at work. */
 static void
 devices(void)
 {
-	char text[2048];
+	char text[2048], dir[PATH_MAX], path[PATH_MAX + 32];
+	int version = own_cgroup_dir("devices", dir, sizeof(dir));
 
-	if (proc_read("/sys/fs/cgroup/devices/devices.list", text, sizeof(text)) >= 0) {
+	snprintf(path, sizeof(path), "%s/devices.list", dir);
+	if (version == 1 && proc_read(path, text, sizeof(text)) >= 0) {
 		text[strcspn(text, "\0")] = '\0';
 		for (char *p = text; (p = strchr(p, '\n'));)
 			*p = p[1] ? ';' : '\0';
 		show("device_allow_list", "v1 devices.list: %s", text);
-	} else if (access("/sys/fs/cgroup/unified", F_OK) == 0 ||
-		   access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0) {
+	} else if (version == 2) {
 		show("device_allow_list", "cgroup v2: a BPF program, if any, cannot be listed "
 					  "from inside (bpf(2) needs CAP_SYS_ADMIN); see --probes");
 	} else {

@@ -11,8 +11,8 @@
  *	                              a symlink in the image may not lead out,
  *	                              CVE-2019-19921, CVE-2021-30465)
  *	  a "cgroup" one              the container's own cgroups, read-only
- *	                              (ctr_cgroup_mounts), in its cgroup
- *	                              namespace only
+ *	                              (ctr_cgroup_mounts): new mounts in its
+ *	                              cgroup namespace, binds without one
  *	/dev                          lesson 04's small tmpfs
  *	rootfs_pivot()                the old root detached
  *
@@ -61,17 +61,11 @@ oci_setup_root(const struct oci_spec *s)
 		}
 		/* The container's own cgroups, read-only, as `nutshell run`
 		 * shows them (ctr_cgroup_mounts): in its cgroup namespace,
-		 * made by now (oci_create.c), they are rooted at its cgroup.
-		 * Without one the hierarchies would show the host's whole
-		 * tree: then nothing is mounted, and the trace says so (runc
-		 * bind-mounts the container's own directories instead). */
+		 * made by now (oci_create.c), new mounts rooted at its cgroup;
+		 * without one, where new mounts would show the host's whole
+		 * tree, binds of its own cgroups' directories, as runc makes
+		 * them (init is in its cgroups by now: "go"). */
 		if (m->type && strcmp(m->type, "cgroup") == 0) {
-			if (!(s->ns_flags & CLONE_NEWCGROUP)) {
-				trace_note("mounts %s (cgroup): not mounted: no cgroup namespace, "
-					   "and the hierarchies would show the host's tree",
-					   m->dest);
-				continue;
-			}
 			if (cgroup_mounted++) {
 				trace_note("mounts %s (cgroup): not mounted: once is enough",
 					   m->dest);
@@ -81,7 +75,9 @@ oci_setup_root(const struct oci_spec *s)
 				trace_note("mounts %s (cgroup): read-only all the same, as "
 					   "nutshell run mounts it",
 					   m->dest);
-			spec.nmounts += ctr_cgroup_mounts(mounts + spec.nmounts, m->dest, 1);
+			spec.nmounts += ctr_cgroup_mounts(
+			    mounts + spec.nmounts, m->dest,
+			    CTR_CG_V2_AT | (s->ns_flags & CLONE_NEWCGROUP ? 0 : CTR_CG_BIND));
 			continue;
 		}
 		if (m->bind && (!m->source || m->source[0] != '/'))

@@ -273,6 +273,10 @@ mutant oci-readonly-paths 05-full-container/oci_mount.c oci oci_sysctl \
 # container reads its place in the host's tree ("/../../ID").
 mutant oci-cgroupns-at-clone 05-full-container/oci_create.c oci oci_cgroup_namespace \
 	's/\(spec->ns_flags & ~\(unsigned long\)CLONE_NEWCGROUP\)/spec->ns_flags/; s/if \(\(s->ns_flags & CLONE_NEWCGROUP\) && ns_unshare\(CLONE_NEWCGROUP\) == -1\)/if (0)/'
+# Without a cgroup namespace, binds of the container's own cgroup
+# directories, not new mounts, which would show the host's whole tree.
+mutant oci-cgroup-not-bound 05-full-container/oci_mount.c oci oci_cgroup_namespace \
+	's/\(s->ns_flags & CLONE_NEWCGROUP \? 0 : CTR_CG_BIND\)/0/'
 # linux.namespaces with a path (a podman pod's /proc/INFRA/ns/net) joined
 # with setns(2); skipped, the container stays in the host's namespace.
 mutant oci-ns-path-joined 05-full-container/oci_create.c oci-podman podman_pod_inspect \

@@ -83,12 +83,6 @@ struct engine_inspect_diff {
 		"private only on cgroup v2, containerd's default spec never lists one"},           \
 	    {"cgroup", "*:pids:/[a-z]*",                                                           \
 	     "so the host's cgroup paths show, down to the engine's linux.cgroupsPath"},           \
-	    {"memory_max", "(not visible)",                                                        \
-	     "not the engine's wish: it asks for a read-only cgroup mount at /sys/fs/cgroup, "     \
-	     "which "                                                                              \
-	     "nutshell's runtime mode does not make yet (its trace says so, oci_mount.c)"},        \
-	    {"pids_max", "(not visible)", "the same: no /sys/fs/cgroup in the container"},         \
-	    {"device_allow_list", "not visible*", "the same: no /sys/fs/cgroup in the container"}, \
 	    {"root_size", "* bytes, * free",                                                       \
 	     "the root is the engine's, on the host's disk; nutshell run's upper layer is a 1 "    \
 	     "GiB "                                                                                \

@@ -238,6 +238,11 @@ START_TEST(containerd_inspect)
 	     "containerd's default spec: /run a tmpfs, /dev/mqueue, its /dev/pts and /dev/shm over "
 	     "those of nutshell's small /dev; no cgroup mounts, no /proc/interrupts mask (19 - 5 + "
 	     "4)"},
+	    {"memory_max", "(not visible)",
+	     "containerd's default spec asks for no cgroup mount (oci/spec.go), so no "
+	     "/sys/fs/cgroup in the container"},
+	    {"pids_max", "(not visible)", "the same: no /sys/fs/cgroup in the container"},
+	    {"device_allow_list", "not visible*", "the same: no /sys/fs/cgroup in the container"},
 	    {"interfaces", "lo:down",
 	     "ctr run makes a bare network namespace (no CNI) and leaves lo down; nutshell run "
 	     "brings it up"},

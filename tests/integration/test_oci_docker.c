@@ -283,10 +283,13 @@ static const struct engine_inspect_diff docker_diffs[] = {
      "docker sets noNewPrivileges only with --security-opt no-new-privileges; nutshell always"},
     {"root_fstype", "ext4",
      "the test's dockerd has the vfs storage driver: the root is a directory on the host's disk"},
-    {"mounts", "20",
+    {"mounts", "24",
      "docker's binds of /etc/hostname, /etc/hosts and /etc/resolv.conf, /dev/mqueue, its /dev/pts "
-     "and /dev/shm over those of nutshell's small /dev; no cgroup mounts, no /proc/interrupts mask "
-     "(19 - 5 + 6)"},
+     "and /dev/shm over those of nutshell's small /dev; no /proc/interrupts mask (19 - 1 + 6)"},
+    {"pids_max", "max",
+     "docker run sets no pids limit without --pids-limit; nutshell run's default is 2048"},
+    {"device_allow_list", "*;c 5:1 rwm",
+     "docker's default device rules allow /dev/console (5:1) too"},
     {"stdin", "device (a file)",
      "without -i docker gives the container /dev/null; nutshell run relays its own through a pipe"},
     ENGINE_INSPECT_COMMON("docker"),

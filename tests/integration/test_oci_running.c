@@ -329,10 +329,14 @@ START_TEST(oci_cgroup_namespace)
 
 	/* A "cgroup" mount (runc spec's, docker's, podman's): the container's
 	 * own cgroups at /sys/fs/cgroup, read-only, its pids.max the limit
-	 * config.json gave; without a cgroup namespace, nothing there. */
+	 * config.json gave. In a cgroup namespace new mounts, rooted at "/";
+	 * without one binds of the container's own directories (runc's way:
+	 * podman and docker on cgroup v1), rooted at its cgroup, /cg2, so
+	 * that nothing above it shows. */
 	oci_write_config(
-	    "[\"sh\",\"-c\",\"echo in: /sys/fs/cgroup/*; echo pids.max $(cat "
-	    "/sys/fs/cgroup/pids.max /sys/fs/cgroup/pids/pids.max 2>/dev/null); echo 1 "
+	    "[\"sh\",\"-c\",\"echo pids.max $(cat "
+	    "/sys/fs/cgroup/pids.max /sys/fs/cgroup/pids/pids.max 2>/dev/null); "
+	    "grep -E ' /sys/fs/cgroup(/pids)? ' /proc/self/mountinfo | cut -d' ' -f4,5; echo 1 "
 	    ">/sys/fs/cgroup/pids.max || echo 1 >/sys/fs/cgroup/pids/pids.max || echo "
 	    "read-only\"]",
 	    NULL);
@@ -344,15 +348,22 @@ START_TEST(oci_cgroup_namespace)
 		   oci_dir),
 	    0);
 	ck_assert_int_eq(OCI(out, "run --bundle bundle cg2"), 0);
-	ck_assert_msg(strstr(out, "in: /sys/fs/cgroup/*\npids.max\n"), "no cgroupns: %s", out);
+	ck_assert_msg(strstr(out, "pids.max 50\n") &&
+			  (strstr(out, "\n/cg2 /sys/fs/cgroup/pids\n") ||
+			   strstr(out, "\n/cg2 /sys/fs/cgroup\n")) &&
+			  !strstr(out, "\n/ /sys/fs/cgroup/pids") &&
+			  strstr(out, "Read-only file system") && strstr(out, "read-only\n"),
+		      "no cgroupns, /sys/fs/cgroup: %s", out);
+	oci_expect_gone("cg2");
 	ck_assert_int_eq(oci_sh(NULL, 0,
 				"sed -i 's/{\"type\":\"mount\"}/{\"type\":\"mount\"},"
 				"{\"type\":\"cgroup\"}/' %s/bundle/config.json",
 				oci_dir),
 			 0);
 	ck_assert_int_eq(OCI(out, "run --bundle bundle cg3"), 0);
-	ck_assert_msg(!strstr(out, "in: /sys/fs/cgroup/*\n") && strstr(out, "pids.max 50\n") &&
-			  strstr(out, "Read-only file system") && strstr(out, "read-only\n"),
+	ck_assert_msg(strstr(out, "pids.max 50\n") && strstr(out, "\n/ /sys/fs/cgroup") &&
+			  !strstr(out, "/cg3 /sys") && strstr(out, "Read-only file system") &&
+			  strstr(out, "read-only\n"),
 		      "cgroupns, /sys/fs/cgroup: %s", out);
 	oci_expect_gone("cg3");
 }
