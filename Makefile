@@ -220,6 +220,9 @@ bench/timer: bench/timer.c
 # The launcher's mounts made with mount(2) and with the new mount API.
 bench/mountapi: bench/mountapi.c
 	$(CC) $(CFLAGS) -o $@ $<
+# A child put into a cgroup v2 by a write and by clone3(CLONE_INTO_CGROUP).
+bench/cgplace: bench/cgplace.c
+	$(CC) $(CFLAGS) -o $@ $<
 # The launcher again with TRACE() compiled out, for the tracing table only.
 UNTRACED_OBJ = $(patsubst %.o,build/untraced/%.o,$(CTR_OBJ) $(ROOTFS_OBJ) $(CAPS_OBJ) $(CG_OBJ) \
 	       $(NS_OBJ) $(COMMON_OBJ) $(GEN_FILTERS:.c=.o))
@@ -234,7 +237,7 @@ build/untraced/nutshell: $(UNTRACED_OBJ)
 # One container's create, start, wait, delete through a runtime's commands.
 bench/ocicycle: bench/ocicycle.c
 	$(CC) $(CFLAGS) -o $@ $<
-bench: all image image-oci bench/timer bench/mountapi bench/ocicycle build/untraced/nutshell
+bench: all image image-oci bench/timer bench/mountapi bench/cgplace bench/ocicycle build/untraced/nutshell
 	@bench/bench.sh
 bench-deps:
 	apt-get install -y bubblewrap crun
@@ -381,7 +384,7 @@ format-check:
 
 # clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:
-	rm -rf build/asan build/untraced build/book* build/worksheets* build/web build/view-* build/screens build/diagrams build/gen images tests/check tests/probe/scprobe $(TEST_HELPERS) bench/timer bench/mountapi bench/ocicycle $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
+	rm -rf build/asan build/untraced build/book* build/worksheets* build/web build/view-* build/screens build/diagrams build/gen images tests/check tests/probe/scprobe $(TEST_HELPERS) bench/timer bench/mountapi bench/cgplace bench/ocicycle $(PROGRAMS) $(CTR_PROGRAMS) $(EX_PROGRAMS)
 	find . -name '*.[od]' -not -path './.git/*' -not -path './build/vm/*' -not -path './build/fresh/*' -not -path './build/images/*' -delete
 distclean: clean
 	rm -rf build

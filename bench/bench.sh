@@ -25,6 +25,9 @@
 #             (relayed through nutshell's pipes: issue 23, item 3)
 #   mount API bench/mountapi: an overlay and a read-only path made with
 #             mount(2) and with the new mount API, call times (issue 21)
+#   cgroup placement  bench/cgplace: a child put into a cgroup v2 by a
+#             write to cgroup.procs (its own, its parent's) and born there
+#             by clone3(CLONE_INTO_CGROUP) (issue 21)
 #   phases    NUTSHELL_TIMINGS=1: the launcher's own stamps, median per
 #             phase, and its own peak RSS (getrusage, the launcher alone);
 #             devices is the device allow-list, alloc_veth the allocation
@@ -244,6 +247,24 @@ echo | show
 echo "mount API (bench/mountapi: $runs roots in a namespace of its own, median per way)" | show
 mkdir "$tmp/mountapi"
 "$top/bench/mountapi" "$runs" "$image" "$tmp/mountapi" | show || failed=1
+echo | show
+
+# --- cgroup placement: a write to cgroup.procs against CLONE_INTO_CGROUP ---
+# In a cgroup v2 directory beneath ours (on a hybrid host, in the cgroup2
+# tree at unified, which needs no controller for this).
+v2=/sys/fs/cgroup
+[[ -e $v2/cgroup.controllers ]] || v2=/sys/fs/cgroup/unified
+own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+if [[ -e $v2/cgroup.controllers && -n $own ]]; then
+	place=$v2${own%/}/nutshell-bench-cgplace-$$
+	mkdir "$place"
+	made_cgroups+=("$place")
+	echo "cgroup placement (bench/cgplace: a child put into a cgroup v2 each way, fork to wait)" | show
+	"$top/bench/cgplace" "$runs" "$place" | show || failed=1
+	rmdir "$place"
+else
+	echo "cgroup placement: no cgroup v2 tree here" | show
+fi
 echo | show
 
 # --- phases: where the time of one start goes ---
