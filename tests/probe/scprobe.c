@@ -191,12 +191,15 @@ sweep(int argc, char **argv)
 	long max = strtol(argv[2], NULL, 0);
 	pthread_t t;
 
-	for (int i = 3; i < argc && n < MAX_ARGS; i++, n++)
-		if (sscanf(argv[i], "%d=%lli", &idx[n], (long long *)&val[n]) != 2 || idx[n] < 0 ||
-		    idx[n] > 4) {
+	for (int i = 3; i < argc && n < MAX_ARGS; i++, n++) {
+		char *eq, *end;
+		idx[n] = (int)strtol(argv[i], &eq, 10);
+		val[n] = strtoull(*eq == '=' ? eq + 1 : eq, &end, 0); /* all 64 bits */
+		if (eq == argv[i] || *eq != '=' || *end || idx[n] < 0 || idx[n] > 4) {
 			fprintf(stderr, "scprobe: %s: expected ARG=VALUE, ARG 0..4\n", argv[i]);
 			return 2;
 		}
+	}
 	/* Marked calls to the notifier, the rest (ours) through. */
 	struct sock_filter insns[] = {
 	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG5_LO),
