@@ -324,13 +324,14 @@ sweep_values(char (*words)[32], size_t max)
 	return n;
 }
 
-/* NAME.txt, scprobe's sweep in the test's directory. */
+/* NAME.txt, scprobe's sweep in the test's directory (NAME.err: what it
+ * and nutshell said on standard error). */
 static const char *
 sweep_output(const char *name, char *buf, size_t size)
 {
 	char path[256];
 
-	snprintf(path, sizeof(path), "%s/%s.txt", dir, name);
+	snprintf(path, sizeof(path), "%s/%s%s", dir, name, strchr(name, '.') ? "" : ".txt");
 	return read_text_file(path, buf, size);
 }
 
@@ -390,7 +391,7 @@ START_TEST(oci_spec_seccomp)
 		len += snprintf(cmd + len, sizeof(cmd) - (size_t)len, " %s", words[i]);
 	snprintf(cmd + len, sizeof(cmd) - (size_t)len, " >launcher.txt 2>launcher.err");
 	ck_assert_msg(sh(out, sizeof(out), "%s", cmd) == 0, "nutshell run: %s",
-		      sweep_output("launcher", out, sizeof(out)));
+		      sweep_output("launcher.err", out, sizeof(out)));
 	sweep_output("launcher", launcher, sizeof(launcher));
 	/* It sees the profile: keyctl EPERM, getpid through, the first
 	 * number above the horizon ENOSYS, one line per number. */
@@ -411,7 +412,7 @@ START_TEST(oci_spec_seccomp)
 
 	/* The bundle's, line for line. */
 	ck_assert_msg(OCI(out, "run --bundle b sc1 >bundle.txt 2>bundle.err </dev/null") == 0,
-		      "run --bundle: %s", sweep_output("bundle", out, sizeof(out)));
+		      "run --bundle: %s", sweep_output("bundle.err", out, sizeof(out)));
 	sweep_output("bundle", bundle, sizeof(bundle));
 	for (int nr = 0; nr <= max; nr++) {
 		sweep_line(launcher, nr, l1, sizeof(l1));
@@ -426,7 +427,7 @@ START_TEST(oci_spec_seccomp)
 	ck_assert_str_eq(bundle, launcher);
 	/* Without linux.seccomp, no filter: other answers. */
 	ck_assert_msg(OCI(out, "run --bundle b0 sc0 >none.txt 2>none.err </dev/null") == 0,
-		      "run --bundle: %s", sweep_output("none", out, sizeof(out)));
+		      "run --bundle: %s", sweep_output("none.err", out, sizeof(out)));
 	ck_assert_str_ne(sweep_output("none", bundle, sizeof(bundle)), launcher);
 	nothing_left("oci-sc1", "root");
 	nothing_left("oci-sc0", "root");
