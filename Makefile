@@ -89,7 +89,7 @@ all: $(PROGRAMS) $(CTR_PROGRAMS)
 # image gets it as /bin/inspect).
 CTR_OBJ = $(addprefix 05-full-container/,nutshell.o options.o options_ids.o inside.o channels.o tty.o \
 	reclaim.o idmap.o nss.o alloc.o sealed.o stdio.o user.o image_run.o timings.o oci.o oci_state.o \
-	oci_spec.o oci_default.o oci_create.o oci_exec.o oci_hooks.o oci_mount.o oci_seccomp.o oci_control.o oci_cgroup.o oci_run.o) $(STORE_OBJ)
+	oci_spec.o oci_default.o oci_default_seccomp.o oci_create.o oci_exec.o oci_hooks.o oci_mount.o oci_seccomp.o oci_control.o oci_cgroup.o oci_run.o) $(STORE_OBJ)
 GEN_FILTERS = build/gen/filters.c
 # Linked fully static (Debian ships libcap.a, libseccomp.a, libjansson.a,
 # libnl-3.a): no dynamic loader mapping and relocating shared objects at

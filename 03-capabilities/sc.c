@@ -113,10 +113,10 @@ sc_max_nr(uint32_t arch)
 	return max;
 }
 
-/* The name of call nr on arch (malloc'd), or NULL: libseccomp's, or the table's. */
-static char *
-name_of(uint32_t arch, int nr)
+char *
+sc_name(uint32_t arch, int nr)
 {
+	arch = arch_or_native(arch);
 	char *name = seccomp_syscall_resolve_num_arch(arch, nr);
 
 	for (size_t i = 0; !name && i < N_NUMBERS; i++) {
@@ -301,7 +301,7 @@ sc_build(const struct sc_profile *p, const cap_value_t *caps, size_t n)
 	 * Above the horizon, and the numbers no call has, stay at the
 	 * context's default, p->unknown. */
 	for (int nr = 0; nr <= max && rc == 0; nr++) {
-		char *name = name_of(seccomp_arch_native(), nr);
+		char *name = sc_name(0, nr);
 
 		if (name && !sc_find(p, name)) {
 			rc = add_rule(ctx, p->unknown, p->known, nr, 0);

@@ -93,6 +93,11 @@ extern const struct sc_profile sc_default_profile;
  */
 int sc_resolve(const char *name, uint32_t arch);
 
+/* The name of call NR on ARCH (0: the native one), malloc'd: libseccomp's,
+ * or the profile's table of numbers for a call newer than libseccomp.
+ * NULL when no call has that number. */
+char *sc_name(uint32_t arch, int nr);
+
 /* The highest call number the profile knows on ARCH: libseccomp's calls
  * and the profile's table of numbers, up to the profile's kernel. Calls
  * above it are newer than the profile and answer p->unknown (ENOSYS). */

@@ -175,6 +175,11 @@ json_t *oci_default_spec(int rootless);
  * existing one. 0, or -1 with the record set. */
 int oci_default_spec_write(const char *bundle, int rootless);
 
+/* Profile P, for a process keeping CAPS (N of them), as linux.seccomp
+ * (oci_default_seccomp.c): the launcher's answers, in config.json's form.
+ * NULL with the record set. */
+json_t *oci_default_seccomp(const struct sc_profile *p, const cap_value_t *caps, size_t n);
+
 /* linux.resources R into spec's resource fields (memory, memory_swap,
  * pids, cpu_max, cpu_weight); also update --resources. 0, or -1. */
 int oci_resources_parse(json_t *r, struct oci_spec *spec);
@@ -265,6 +270,13 @@ int oci_setup_root(const struct oci_spec *spec);
 /* Then, inside the root and after linux.sysctl is written: read-only and
  * masked paths, root.readonly. 0, or -1 (record set). */
 int oci_protect_root(const struct oci_spec *spec);
+
+/* config.json's comparison operators: "SCMP_CMP_NE" ... "SCMP_CMP_MASKED_EQ". */
+#define OCI_SECCOMP_N_OPS 7
+extern const struct oci_seccomp_op {
+	const char *name;
+	enum scmp_compare op;
+} oci_seccomp_ops[OCI_SECCOMP_N_OPS];
 
 /* linux.seccomp compiled with libseccomp into out; 0 with out->len 0 when
  * there is none. -1 with the record set. */

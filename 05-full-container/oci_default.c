@@ -17,14 +17,15 @@
  *	                     (ctr_cgroup_mounts, inside.c)
  *	resources          pids.limit CTR_DEFAULT_PIDS (ctr.h)
  *	noNewPrivileges    true: the launcher always sets it (inside.c)
+ *	seccomp            lesson 03's sc_default_profile for those
+ *	                     capabilities (oci_default_seccomp.c): podman's
+ *	                     form, default ENOSYS for calls newer than the
+ *	                     profile, the known calls it refuses listed with
+ *	                     EPERM, its argument rules as config.json's args;
+ *	                     a container of the bundle gets every answer the
+ *	                     launcher's filter gives (test oci_spec_seccomp)
  *
  * Not expressible in config.json, and so not in it:
- * - the seccomp filter: lesson 03's profile answers EPERM for the calls it
- *   knows and does not list and ENOSYS for calls newer than it
- *   (sc_default_profile's known and unknown); linux.seccomp has one
- *   defaultAction, and its calls are listed by name, so the newer ones
- *   cannot be told apart. Without linux.seccomp nutshell's runtime loads
- *   no filter, as runc does: add one by hand for the launcher's protection;
  * - --storage-size: a bundle's root is a directory, with no tmpfs layer
  *   over it; root.readonly is therefore true, as runc's default: the
  *   launcher's root is writable because the writes land in a throwaway
@@ -123,6 +124,15 @@ oci_default_spec(int rootless)
 		err_set(ENOMEM, "spec: config.json could not be made");
 		return NULL;
 	}
+	/* The launcher's filter, for the capabilities written above. */
+	cap_value_t kept[64];
+	int n = caps_default(kept, 64);
+	json_t *sc = n < 0 ? NULL : oci_default_seccomp(&sc_default_profile, kept, (size_t)n);
+	if (!sc) {
+		json_decref(spec);
+		return NULL; /* recorded */
+	}
+	json_object_set_new(json_object_get(spec, "linux"), "seccomp", sc);
 	if (rootless) {
 		json_t *linux = json_object_get(spec, "linux");
 		json_object_set_new(linux, "uidMappings",

@@ -326,6 +326,18 @@ mutant oci-cgroup-parents-left 05-full-container/oci_cgroup.c oci-fields oci_cgr
 	's/TRACE\(rmdir\(lines\[i\]\), "rmdir"/TRACE(0, "rmdir"/'
 mutant oci-device-rules-ignored 05-full-container/oci_create.c oci-fields oci_devices \
 	's/cg_devices_allow\(cg, s->dev_rules\)/cg_devices_allow(cg, cg_dev_default)/'
+# nutshell spec's linux.seccomp (05-full-container/oci_default_seccomp.c):
+# the launcher's profile in config.json's form, its argument rules (clone's
+# namespace bits, socket families, ioctl requests) and its EPERM list of
+# the known calls it does not allow; and the runtime giving a call this
+# libseccomp has no name for its number from lesson 03's table
+# (oci_seccomp.c), as the launcher's filter does.
+mutant spec-seccomp-args-dropped 05-full-container/oci_default_seccomp.c oci-spec oci_spec_seccomp \
+	's/json_array_extend\(list, args\) \|\| //'
+mutant spec-seccomp-known-dropped 05-full-container/oci_default_seccomp.c oci-spec oci_spec_seccomp \
+	's/bad \|= add_name\(by_action\[p->known\], name\);/(void)0;/'
+mutant oci-seccomp-no-table-numbers 05-full-container/oci_seccomp.c oci-spec oci_spec_seccomp \
+	's/nr == __NR_SCMP_ERROR && name && sc_resolve\(name, 0\) >= 0/0/'
 
 if [[ $(id -u) != 0 ]]; then
 	echo "mutants: needs root (the tests it runs create namespaces and cgroups)" >&2

@@ -13,6 +13,7 @@
  * take its status. Everything is in a directory of the test's own
  * (engine.h's frame), --root included; nothing stays.
  */
+#include "../../03-capabilities/sc.h"
 #include "../suites.h"
 #include "engine.h"
 #include "harness.h"
@@ -274,6 +275,165 @@ START_TEST(oci_spec_defaults)
 }
 END_TEST
 
+/* The values the default profile's argument rules compare with, as
+ * scprobe's ARG=VALUE words into words (room for max): each comparison's
+ * datum and its neighbours, with the upper half set too (an int argument's
+ * upper half the kernel ignores); each bit of an arg0_none row's mask and
+ * the whole mask. Returns how many. */
+static size_t
+sweep_values(char (*words)[32], size_t max)
+{
+	const struct sc_profile *p = &sc_default_profile;
+	unsigned arg[256];
+	uint64_t val[256];
+	size_t n = 0;
+
+#define VALUE(i, v)                                                                                \
+	do {                                                                                       \
+		size_t k_ = 0;                                                                     \
+		while (k_ < n && !(arg[k_] == (i) && val[k_] == (uint64_t)(v)))                    \
+			k_++;                                                                      \
+		if (k_ == n && n < max && n < 256) {                                               \
+			arg[n] = (i);                                                              \
+			val[n++] = (uint64_t)(v);                                                  \
+		}                                                                                  \
+	} while (0)
+	for (size_t i = 0; i < p->n_args; i++)
+		for (size_t k = 0; k < 2 && p->args[i].when[k].op; k++) {
+			const struct sc_cmp *c = &p->args[i].when[k];
+			uint64_t d = c->op == SCMP_CMP_MASKED_EQ ? c->b : c->a;
+			VALUE(c->arg, d);
+			VALUE(c->arg, d + 1);
+			VALUE(c->arg, d - 1);
+			VALUE(c->arg, d | 1ULL << 32);
+			if (c->op == SCMP_CMP_MASKED_EQ)
+				VALUE(c->arg, c->a);
+		}
+	for (size_t i = 0; i < p->n_rules; i++) {
+		unsigned long m = p->rules[i].arg0_none;
+		for (int b = 0; m && b < 64; b++)
+			if ((m >> b) & 1)
+				VALUE(0, 1ULL << b);
+		if (m)
+			VALUE(0, m);
+	}
+#undef VALUE
+	for (size_t i = 0; i < n; i++)
+		snprintf(words[i], sizeof(words[i]), "%u=0x%llx", arg[i],
+			 (unsigned long long)val[i]);
+	return n;
+}
+
+/* NAME.txt, scprobe's sweep in the test's directory (NAME.err: what it
+ * and nutshell said on standard error). */
+static const char *
+sweep_output(const char *name, char *buf, size_t size)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s%s", dir, name, strchr(name, '.') ? "" : ".txt");
+	return read_text_file(path, buf, size);
+}
+
+/* The line of call NR in a sweep's output, into line. */
+static const char *
+sweep_line(const char *out, int nr, char *line, size_t size)
+{
+	char key[16];
+	size_t len = (size_t)snprintf(key, sizeof(key), "%d ", nr);
+	const char *p = out;
+
+	while (p && strncmp(p, key, len) != 0)
+		p = (p = strchr(p, '\n')) ? p + 1 : NULL;
+	snprintf(line, size, "%.*s", p ? (int)strcspn(p, "\n") : 6, p ? p : "(none)");
+	return line;
+}
+
+/* A container of nutshell spec's bundle gets the launcher's seccomp
+ * answers: scprobe's sweep asks every call number up to the profile's
+ * horizon and a few beyond it, with the values the argument rules compare
+ * with (clone's namespace bits, socket families, ioctl requests), once
+ * under `nutshell run` and once under `nutshell run --bundle`, and the two
+ * outputs are equal line for line. The bundle without its linux.seccomp
+ * answers otherwise: the sweep sees the filter. */
+START_TEST(oci_spec_seccomp)
+{
+	static char words[256][32], launcher[1 << 20], bundle[1 << 20];
+	char out[4096], cmd[16384], l1[4096], l2[4096], path[256];
+	size_t nw = sweep_values(words, 256);
+	int max = sc_max_nr(0) + 8, len = 0;
+	json_error_t e;
+
+	len = snprintf(cmd, sizeof(cmd), "[\"/scprobe\", \"sweep\", \"%d\"", max);
+	for (size_t i = 0; i < nw; i++)
+		len += snprintf(cmd + len, sizeof(cmd) - (size_t)len, ", \"%s\"", words[i]);
+	snprintf(cmd + len, sizeof(cmd) - (size_t)len, "]");
+	spec_bundle("b", "", cmd);
+	spec_bundle("b0", "", cmd);
+	snprintf(path, sizeof(path), "%s/b0/config.json", dir);
+	json_t *c = json_load_file(path, 0, &e);
+	ck_assert_msg(c != NULL, "%s: %s", path, e.text);
+	ck_assert_int_eq(json_object_del(json_object_get(c, "linux"), "seccomp"), 0);
+	ck_assert_int_eq(json_dump_file(c, path, JSON_INDENT(2)), 0);
+	json_decref(c);
+	ck_assert_msg(sh(out, sizeof(out),
+			 "cp %s/tests/probe/scprobe b/rootfs/ && "
+			 "cp %s/tests/probe/scprobe b0/rootfs/",
+			 top(), top()) == 0,
+		      "scprobe: %s", out);
+
+	/* The launcher's answers. */
+	len = snprintf(cmd, sizeof(cmd),
+		       "%s -q run --network none --volume %s/tests/probe:/probe:ro -- "
+		       "/probe/scprobe sweep %d",
+		       nutshell, top(), max);
+	for (size_t i = 0; i < nw; i++)
+		len += snprintf(cmd + len, sizeof(cmd) - (size_t)len, " %s", words[i]);
+	snprintf(cmd + len, sizeof(cmd) - (size_t)len, " >launcher.txt 2>launcher.err");
+	ck_assert_msg(sh(out, sizeof(out), "%s", cmd) == 0, "nutshell run: %s",
+		      sweep_output("launcher.err", out, sizeof(out)));
+	sweep_output("launcher", launcher, sizeof(launcher));
+	/* It sees the profile: keyctl EPERM, getpid through, the first
+	 * number above the horizon ENOSYS, one line per number. */
+	ck_assert_msg(strncmp(sweep_line(launcher, sc_resolve("keyctl", 0), l1, sizeof(l1)) +
+				  strcspn(l1, " "),
+			      " EPERM", 6) == 0,
+		      "keyctl: %s", l1);
+	ck_assert_msg(strncmp(sweep_line(launcher, sc_resolve("getpid", 0), l1, sizeof(l1)) +
+				  strcspn(l1, " "),
+			      " +", 2) == 0,
+		      "getpid: %s", l1);
+	ck_assert_msg(
+	    strncmp(sweep_line(launcher, sc_max_nr(0) + 1, l1, sizeof(l1)) + strcspn(l1, " "),
+		    " ENOSYS", 7) == 0,
+	    "above the horizon: %s", l1);
+	sweep_line(launcher, max, l1, sizeof(l1));
+	ck_assert_msg(atoi(l1) == max, "the sweep ended early: %s", l1);
+
+	/* The bundle's, line for line. */
+	ck_assert_msg(OCI(out, "run --bundle b sc1 >bundle.txt 2>bundle.err </dev/null") == 0,
+		      "run --bundle: %s", sweep_output("bundle.err", out, sizeof(out)));
+	sweep_output("bundle", bundle, sizeof(bundle));
+	for (int nr = 0; nr <= max; nr++) {
+		sweep_line(launcher, nr, l1, sizeof(l1));
+		sweep_line(bundle, nr, l2, sizeof(l2));
+		char *name = sc_name(0, nr);
+		ck_assert_msg(strcmp(l1, l2) == 0,
+			      "call %d (%s): the launcher answers\n  %s\nspec's bundle\n  %s\n"
+			      "(all arguments 0, then with %s ...)",
+			      nr, name ? name : "no name", l1, l2, nw ? words[0] : "");
+		free(name);
+	}
+	ck_assert_str_eq(bundle, launcher);
+	/* Without linux.seccomp, no filter: other answers. */
+	ck_assert_msg(OCI(out, "run --bundle b0 sc0 >none.txt 2>none.err </dev/null") == 0,
+		      "run --bundle: %s", sweep_output("none.err", out, sizeof(out)));
+	ck_assert_str_ne(sweep_output("none", bundle, sizeof(bundle)), launcher);
+	nothing_left("oci-sc1", "root");
+	nothing_left("oci-sc0", "root");
+}
+END_TEST
+
 /* runc spec's rules for the file itself, and --rootless. */
 START_TEST(oci_spec_refusals)
 {
@@ -489,6 +649,7 @@ suite_oci_spec(void)
 		const TTest *test;
 	} tests[] = {
 	    {"oci_spec_defaults", oci_spec_defaults},
+	    {"oci_spec_seccomp", oci_spec_seccomp},
 	    {"oci_spec_refusals", oci_spec_refusals},
 	    {"oci_spec_bundle_lifecycle", oci_spec_bundle_lifecycle},
 	    {"oci_spec_umoci_lifecycle", oci_spec_umoci_lifecycle},
