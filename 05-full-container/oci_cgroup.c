@@ -295,8 +295,11 @@ oci_cgroup_remove_parents(const char *dir)
 		/* Only a cgroup directory, never a path that climbs out. */
 		if (strncmp(lines[i], "/sys/fs/cgroup/", 15) != 0 || strstr(lines[i], "/.."))
 			continue;
-		/* Another container may still be in it: then it stays. */
-		TRACE(rmdir(lines[i]), "rmdir", "%s", trace_str(lines[i]));
+		/* Another container may still be in it: then it stays.
+		 * unlinkat, the call strace shows on both architectures
+		 * (arm64 has no rmdir). */
+		TRACE(unlinkat(AT_FDCWD, lines[i], AT_REMOVEDIR), "unlinkat",
+		      "AT_FDCWD, %s, AT_REMOVEDIR", trace_str(lines[i]));
 	}
 	unlink(path);
 }

@@ -23,6 +23,10 @@
  *	readonlyPaths, maskedPaths    the lists config.json gives
  *	root.readonly                 "/" remounted read-only
  *
+ * Each of "mounts" gets one note in the trace, "mounts DEST (TYPE): ...",
+ * with the paths in full (what an engine asked for; exercise 05-oci-docker
+ * reads them), the system calls that follow cut them.
+ *
  * The containerd shim has mounted the image's overlay at root.path already,
  * and podman hands over its own: no overlay of nutshell's in this mode.
  */
@@ -56,6 +60,8 @@ oci_setup_root(const struct oci_spec *s)
 		 * (config-linux.md "Default Devices"), devpts and /dev/shm in
 		 * it, read-only once made; the entries under /dev go in it. */
 		if (strcmp(m->dest, "/dev") == 0 && m->type && strcmp(m->type, "tmpfs") == 0) {
+			trace_note("mounts /dev (tmpfs): lesson 04's /dev, the default devices "
+				   "only");
 			spec.dev = 1;
 			continue;
 		}
@@ -71,10 +77,11 @@ oci_setup_root(const struct oci_spec *s)
 					   m->dest);
 				continue;
 			}
-			if (!(m->flags & MS_RDONLY))
-				trace_note("mounts %s (cgroup): read-only all the same, as "
-					   "nutshell run mounts it",
-					   m->dest);
+			trace_note("mounts %s (cgroup): the container's own cgroups, %s%s", m->dest,
+				   s->ns_flags & CLONE_NEWCGROUP ? "" : "bound from the host's tree, ",
+				   m->flags & MS_RDONLY ? "read-only"
+							: "read-only all the same, as nutshell run "
+							  "mounts it");
 			spec.nmounts += ctr_cgroup_mounts(
 			    mounts + spec.nmounts, m->dest,
 			    CTR_CG_V2_AT | (s->ns_flags & CLONE_NEWCGROUP ? 0 : CTR_CG_BIND));
@@ -89,7 +96,11 @@ oci_setup_root(const struct oci_spec *s)
 		 * and docker give, asks; another is set once the root is
 		 * entered, below. A bind's MS_REC is kept, the rest of a
 		 * non-bind's MS_REC dropped (mount(2) takes it only with
-		 * MS_BIND). */
+		 * MS_BIND). One note a mount, with its paths in full: the
+		 * mount(2) lines cut them at 64 characters (trace_str, like
+		 * strace -s), and an engine's root is longer than that. */
+		trace_note("mounts %s (%s): from %s", m->dest, m->type ? m->type : "none",
+			   m->source ? m->source : "none");
 		mounts[spec.nmounts++] = (struct rootfs_mount_spec){
 		    .destination = m->dest,
 		    .type = m->type,

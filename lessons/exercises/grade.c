@@ -150,6 +150,26 @@ grade_assert_trace(void)
 		      why);
 }
 
+void
+grade_assert_nutshell_made_it(const char *engine, const char *no_trace)
+{
+	ck_assert_msg(json_array_size(grade_run.events) > 0,
+		      "no trace from nutshell in the grader's file: %s", no_trace);
+	ck_assert_msg(grade_syscall("clone", "CLONE_NEWPID"),
+		      "nutshell's trace has no clone() with CLONE_NEWPID: did it make the "
+		      "container?");
+	ck_assert_msg(grade_syscall("pivot_root", NULL),
+		      "nutshell's trace has no pivot_root(): it did not enter %s's root", engine);
+}
+
+void
+grade_assert_nothing_left(const char *cmd)
+{
+	char out[4096];
+
+	ck_assert_msg(grade_shell(cmd, out, sizeof(out)) == 0, "left behind:\n%s", out);
+}
+
 json_t *
 grade_syscall(const char *name, const char *with)
 {

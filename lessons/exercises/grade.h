@@ -55,6 +55,15 @@ int grade_end(void);
 /* The run wrote valid JSON Lines and strace saw every traced call. */
 void grade_assert_trace(void);
 
+/* An engine's container was nutshell's: the trace has events (NO_TRACE,
+ * a hint, when not: how the engine passes the file on), a clone() with
+ * CLONE_NEWPID and a pivot_root() into ENGINE's root. */
+void grade_assert_nutshell_made_it(const char *engine, const char *no_trace);
+
+/* Nothing is left on the host: the shell command CMD, which lists what
+ * is, prints nothing. */
+void grade_assert_nothing_left(const char *cmd);
+
 /* The first "syscall" event named NAME whose args contain WITH (NULL: any),
  * or NULL. */
 json_t *grade_syscall(const char *name, const char *with);

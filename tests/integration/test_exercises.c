@@ -48,8 +48,10 @@ check_exercise(const char *root, const char *name)
 		      "%s: no FAIL line and hint:\n%s", name, out);
 }
 
-/* 05-oci-podman needs podman (make engine-deps): its own case below. */
+/* 05-oci-podman needs podman, 05-oci-docker docker (make engine-deps):
+ * their own cases below. */
 #define PODMAN_EXERCISE "05-oci-podman"
+#define DOCKER_EXERCISE "05-oci-docker"
 
 START_TEST(graders_pass_solutions_fail_skeletons)
 {
@@ -63,7 +65,8 @@ START_TEST(graders_pass_solutions_fail_skeletons)
 	for (struct dirent *e; (e = readdir(d));) {
 		snprintf(path, sizeof(path), "%s/lessons/exercises/%s/grader.c", root, e->d_name);
 		if (e->d_name[0] == '.' || access(path, F_OK) != 0 ||
-		    strcmp(e->d_name, PODMAN_EXERCISE) == 0)
+		    strcmp(e->d_name, PODMAN_EXERCISE) == 0 ||
+		    strcmp(e->d_name, DOCKER_EXERCISE) == 0)
 			continue;
 		found++;
 		check_exercise(root, e->d_name);
@@ -83,6 +86,16 @@ START_TEST(grader_oci_podman)
 }
 END_TEST
 
+START_TEST(grader_oci_docker)
+{
+	const char *root = getenv("NUTSHELL_ROOT") ? getenv("NUTSHELL_ROOT") : ".";
+
+	if (access("/usr/sbin/dockerd", X_OK) != 0)
+		TEST_SKIP("no docker here (make engine-deps installs docker.io)");
+	check_exercise(root, DOCKER_EXERCISE);
+}
+END_TEST
+
 Suite *
 suite_exercises(void)
 {
@@ -92,6 +105,7 @@ suite_exercises(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, graders_pass_solutions_fail_skeletons);
 	tcase_add_test(tc, grader_oci_podman);
+	tcase_add_test(tc, grader_oci_docker);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -21,16 +21,9 @@ END_TEST
 
 START_TEST(nutshell_made_it)
 {
-	json_t *ev = grade_syscall("clone", "CLONE_NEWPID");
-
-	ck_assert_msg(json_array_size(grade_run.events) > 0,
-		      "no trace from nutshell in the grader's file: was nutshell the runtime "
-		      "(--runtime, TODO 1), and did podman pass it the file (--annotation "
-		      "org.nutshell.trace=\"$trace\", TODO 2)?");
-	ck_assert_msg(ev, "nutshell's trace has no clone() with CLONE_NEWPID: did it make the "
-			  "container (TODO 1)?");
-	ck_assert_msg(grade_syscall("pivot_root", NULL),
-		      "nutshell's trace has no pivot_root(): it did not enter podman's root");
+	grade_assert_nutshell_made_it("podman", "was nutshell the runtime (--runtime, TODO 1), "
+						"and did podman pass it the file (--annotation "
+						"org.nutshell.trace=\"$trace\", TODO 2)?");
 }
 END_TEST
 
@@ -42,15 +35,11 @@ END_TEST
 
 START_TEST(nothing_left)
 {
-	char out[4096];
 	/* The script removes its directory, podman's cgroups and what podman
 	 * writes outside its root; conmon has exited. */
-	size_t n =
-	    grade_shell("ls -d /tmp/nutshell-podman.* 2>/dev/null; find /sys/fs/cgroup -maxdepth 2 "
-			"-name 'nutshell-ex-podman-*'; pgrep -f '[c]onmon.*nutshell-podman'",
-			out, sizeof(out));
-
-	ck_assert_msg(n == 0, "left behind:\n%s", out);
+	grade_assert_nothing_left("ls -d /tmp/nutshell-podman.* 2>/dev/null; find /sys/fs/cgroup "
+				  "-maxdepth 2 -name 'nutshell-ex-podman-*'; pgrep -f "
+				  "'[c]onmon.*nutshell-podman'");
 }
 END_TEST
 

@@ -79,14 +79,10 @@ END_TEST
 
 START_TEST(nothing_left)
 {
-	char out[4096];
 	/* A refused create makes nothing: no container cgroup (nutshell
 	 * names it oci-ID), no state. The script removes its bundle. */
-	size_t n = grade_shell("find /sys/fs/cgroup -maxdepth 6 -name 'oci-ex-refuse*'; ls -d "
-			       "/tmp/nutshell-refuse.* 2>/dev/null",
-			       out, sizeof(out));
-
-	ck_assert_msg(n == 0, "left behind:\n%s", out);
+	grade_assert_nothing_left("find /sys/fs/cgroup -maxdepth 6 -name 'oci-ex-refuse*'; ls -d "
+				  "/tmp/nutshell-refuse.* 2>/dev/null");
 }
 END_TEST
 
