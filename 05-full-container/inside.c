@@ -78,11 +78,12 @@ ctr_close_fds(int cloexec)
 }
 
 /* <<< cgroup-mounts */
-/* The directory of this process's own cgroup in the hierarchy mounted on
- * a directory named NAME ("memory", "unified"), from /proc/self/cgroup and
- * mountinfo (lesson 02's cg_layout_detect); NULL if none is. */
+/* The directory of this process's own cgroup in the hierarchy WANT stands
+ * for: the v2 tree, wherever it is mounted, or the v1 hierarchy mounted on
+ * a directory of WANT's name ("memory"); from /proc/self/cgroup and
+ * mountinfo (lesson 02's cg_layout_detect). NULL if there is none. */
 static const char *
-own_cgroup_dir(const char *name)
+own_cgroup_dir(const struct cg_hier *want)
 {
 	static struct cg_layout here; /* static: 100 KiB, as below */
 	static int detected;
@@ -91,7 +92,8 @@ own_cgroup_dir(const char *name)
 		here.n = 0;
 	for (size_t i = 0; i < here.n; i++) {
 		const char *base = strrchr(here.h[i].mount, '/');
-		if (base && strcmp(base + 1, name) == 0)
+		if (here.h[i].version == want->version &&
+		    (want->version == 2 || (base && strcmp(base + 1, want->mount) == 0)))
 			return here.h[i].dir;
 	}
 	return NULL;
@@ -115,7 +117,7 @@ ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at, int how)
 		 * show the host's whole tree: bind this process's own cgroup
 		 * directory instead (runc's mountCgroupV1, rootfs_linux.go),
 		 * found while the host's /proc is still the one mounted. */
-		const char *own = how & CTR_CG_BIND ? own_cgroup_dir(h->mount) : NULL;
+		const char *own = how & CTR_CG_BIND ? own_cgroup_dir(h) : NULL;
 		if ((how & CTR_CG_BIND) && !own) {
 			trace_note("%s/%s: not mounted: this process is in no cgroup there", at,
 				   h->mount);

@@ -78,7 +78,8 @@ oci_setup_root(const struct oci_spec *s)
 				continue;
 			}
 			trace_note("mounts %s (cgroup): the container's own cgroups, %s%s", m->dest,
-				   s->ns_flags & CLONE_NEWCGROUP ? "" : "bound from the host's tree, ",
+				   s->ns_flags & CLONE_NEWCGROUP ? ""
+								 : "bound from the host's tree, ",
 				   m->flags & MS_RDONLY ? "read-only"
 							: "read-only all the same, as nutshell run "
 							  "mounts it");
