@@ -9,8 +9,9 @@
  * seven comparison operators (seccomp_rule_add(3)). A name this libseccomp
  * does not know is given its number from lesson 03's table when that has
  * it (sc_resolve: the launcher's filter does the same), and otherwise
- * skipped, as runc does (a newer profile on an older host). Refused: a notify action or listenerPath (nutshell has no
- * listener) and flags it does not know.
+ * skipped, as runc does (a newer profile on an older host). Refused: a
+ * notify action or listenerPath (nutshell has no listener) and flags it
+ * does not know.
  */
 #include "oci.h"
 #include "../common/err.h"
