@@ -268,6 +268,10 @@ START_TEST(docker_top_pause_update)
 	ck_assert_str_eq(
 	    engine_cgroup_file(&eng, id, "memory.max", "memory.limit_in_bytes", out, sizeof(out)),
 	    "50331648\n");
+	rc = docker(out, sizeof(out),
+		    "exec d-detached sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes "
+		    "/sys/fs/cgroup/memory.max 2>/dev/null; true'");
+	ck_assert_msg(rc == 0 && strcmp(out, "50331648\n") == 0, "inside: exit %d: '%s'", rc, out);
 	ck_assert_int_eq(docker(out, sizeof(out), "rm -f d-detached"), 0);
 	snprintf(out, sizeof(out), "%s/exec/runtime-runc/moby", dir);
 	engine_expect_nothing_left(&eng, id, out);

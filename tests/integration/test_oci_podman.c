@@ -275,6 +275,14 @@ START_TEST(podman_lifecycle)
 	ck_assert_str_eq(
 	    engine_cgroup_file(&eng, "libpod-[0-9a-f]*", "pids.max", "pids.max", out, sizeof(out)),
 	    "50\n");
+	/* And from inside, through podman's cgroup mount: the container's own
+	 * cgroups (bound, as no cgroup namespace is asked for on v1). */
+	rc = podman(out, sizeof(out),
+		    "exec p-detached sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes "
+		    "/sys/fs/cgroup/memory.max /sys/fs/cgroup/pids/pids.max "
+		    "/sys/fs/cgroup/pids.max 2>/dev/null; true'");
+	ck_assert_msg(rc == 0 && strcmp(out, "67108864\n50\n") == 0, "inside: exit %d: '%s'", rc,
+		      out);
 	rc = podman(out, sizeof(out), "exec p-detached sh -c 'echo exec in pid $$; exit 2'");
 	ck_assert_msg(rc == 2 && strstr(out, "exec in pid ") && !strstr(out, "pid 1\n"),
 		      "exit %d: %s", rc, out);
