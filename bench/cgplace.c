@@ -23,6 +23,8 @@
  * beneath its own); every child has exited when this returns.
  * Usage: cgplace N DIR
  */
+#include "clock.h"
+
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
@@ -39,21 +41,6 @@ enum { FORK, CHILD_WRITES, PARENT_WRITES, INTO_CGROUP, WAYS };
 static const char *const way_name[WAYS] = {"fork, no cgroup", "child writes \"0\"",
 					   "parent writes the pid", "clone3 CLONE_INTO_CGROUP"};
 
-static double
-now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
-}
-
-static int
-by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 static void
 die(const char *what)
@@ -129,15 +116,15 @@ main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < WAYS; k++) {
 			int w = (i + k) % WAYS; /* the order rotated each round */
-			double start = now_us();
+			double start = bench_now_us();
 			if (one(w, procs, dir_fd) == -1) {
 				fprintf(stderr, "cgplace: %s: the child failed\n", way_name[w]);
 				return 1;
 			}
-			t[w][i] = now_us() - start;
+			t[w][i] = bench_now_us() - start;
 		}
 	for (int w = 0; w < WAYS; w++) {
-		qsort(t[w], (size_t)n, sizeof(double), by_value);
+		qsort(t[w], (size_t)n, sizeof(double), bench_by_value);
 		printf("  %-34s %7.1f us  (median of %d)\n", way_name[w], t[w][n / 2], n);
 	}
 	return 0;

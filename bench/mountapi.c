@@ -18,6 +18,8 @@
  * namespace, with everything in it, goes when the program exits.
  * Usage: mountapi N IMAGE DIR (DIR an empty directory, left empty).
  */
+#include "clock.h"
+
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -43,21 +45,6 @@ static const char *const way_name[WAYS] = {
     "ro path: bind + statvfs + remount", "ro path: bind + mount_setattr",
     "ro path: open_tree + setattr + move"};
 
-static double
-now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
-}
-
-static int
-by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 static void
 overlay(int way, const char *image, const char *up, const char *work, const char *root)
@@ -133,22 +120,22 @@ main(int argc, char **argv)
 		CHECK(mkdir(work, 0755));
 		CHECK(mkdir(root, 0755));
 		int w = i % 2 ? OVL_FSMOUNT : OVL_MOUNT;
-		double start = now_us();
+		double start = bench_now_us();
 		overlay(w, image, up, work, root);
-		t[w][count[w]++] = now_us() - start;
+		t[w][count[w]++] = bench_now_us() - start;
 
 		snprintf(p, sizeof(p), "%s/proc", root);
 		mkdir(p, 0555); /* the image may have it */
 		CHECK(mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
 		snprintf(p, sizeof(p), "%s/proc/sys", root);
 		w = RO_REMOUNT + i % 3;
-		start = now_us();
+		start = bench_now_us();
 		readonly_path(w, p);
-		t[w][count[w]++] = now_us() - start;
+		t[w][count[w]++] = bench_now_us() - start;
 		CHECK(umount2(root, MNT_DETACH));
 	}
 	for (int w = 0; w < WAYS; w++) {
-		qsort(t[w], (size_t)count[w], sizeof(double), by_value);
+		qsort(t[w], (size_t)count[w], sizeof(double), bench_by_value);
 		printf("  %-40s %7.1f us  (median of %d)\n", way_name[w], t[w][count[w] / 2],
 		       count[w]);
 	}

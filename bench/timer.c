@@ -29,6 +29,8 @@
  * -c, appends the same as CSV rows (header when the file is new). Exit
  * status 1 when any run failed.
  */
+#include "clock.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -58,14 +60,6 @@ struct cmd {
 	char last_err[160];  /* and the first line it wrote on stderr */
 };
 
-static double
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
 
 /* Runs c once, par copies at once; its time in ms, peak RSS in *rss. */
 static double
@@ -95,7 +89,7 @@ run_once(struct cmd *c, int par, long *rss)
 			close(n[1]); /* stdin: end of file at once */
 		}
 	}
-	double start = now_ms();
+	double start = bench_now_us() / 1e3;
 
 	*rss = 0;
 	for (int i = 0; i < par; i++) {
@@ -140,15 +134,9 @@ run_once(struct cmd *c, int par, long *rss)
 		if (ru.ru_maxrss > *rss)
 			*rss = ru.ru_maxrss;
 	}
-	return now_ms() - start;
+	return bench_now_us() / 1e3 - start;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 static int
 cmp_long(const void *a, const void *b)
@@ -261,7 +249,7 @@ main(int argc, char **argv)
 	for (int k = 0; k < ncmd; k++) {
 		struct cmd *c = &cmds[k];
 
-		qsort(c->ms, (size_t)rounds, sizeof(double), cmp_double);
+		qsort(c->ms, (size_t)rounds, sizeof(double), bench_by_value);
 		qsort(c->rss, (size_t)rounds, sizeof(long), cmp_long);
 		double med = quantile(c->ms, rounds, 0.5), p25 = quantile(c->ms, rounds, 0.25),
 		       p75 = quantile(c->ms, rounds, 0.75);
