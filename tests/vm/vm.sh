@@ -455,6 +455,7 @@ fi
 cmdline+=" nutshell.leaks=$leaks"
 [[ $mode != bench ]] || cmdline+=" nutshell.runs=$bench_runs nutshell.accel=$accel_name"
 log=$cache/last-run.log
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 say "booting $release with only cgroup v2 ($how; limit ${timeout_s} s)"
 start=$SECONDS
 # --foreground keeps qemu in our process group, so Ctrl-C stops it too. The guest's
@@ -496,6 +497,11 @@ if [[ $mode == bench ]]; then
 	sed -n '/^NUTSHELL-BENCH-BEGIN$/,/^NUTSHELL-BENCH-END$/p' <<<"$clean" | sed '1d;$d' >"$root/build/bench-vm.txt"
 	sed -n '/^NUTSHELL-BENCH-CSV-BEGIN$/,/^NUTSHELL-BENCH-CSV-END$/p' <<<"$clean" | sed '1d;$d' >"$root/build/bench-vm.csv"
 	[[ -s $root/build/bench-vm.txt ]] || die "the guest printed no tables (log: ${log#"$root"/})"
+	# The guest's load says nothing of the host's, whose other work lands on
+	# the emulated CPUs (under TCG, qemu's threads share the host's CPUs).
+	printf 'host: %s CPUs, %s, load %s before the boot, %s after; %s s in the guest\n' \
+		"$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
+		"$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" "$elapsed" | tee -a "$root/build/bench-vm.txt"
 	BENCH_CHART_TITLE="nutshell run in the cgroup v2 VM ($accel_name): where one start goes (NUTSHELL_TIMINGS=1, medians)" \
 		"$root/bench/chart.sh" "$root/build/bench-vm.csv" "$root/build/bench-vm-phases.svg"
 	status=${exit_line#NUTSHELL-VM-EXIT=}
