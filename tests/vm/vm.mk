@@ -12,7 +12,7 @@
 #   make bench-vm          make bench's start-up tables in the VM (bench/vm.sh: the floor
 #                          against nutshell run, -j 1/4/16, the phases), into
 #                          build/bench-vm.txt, .csv and -phases.svg; BENCH_RUNS rounds
-#                          (20 by default: under TCG each start is slow; ratios matter)
+#                          (60, as make bench: 3 to 4 minutes under TCG; ratios matter)
 #
 # tests/vm/vm.sh does the work (download once into build/vm/ or build/vm-arm64/,
 # initramfs, qemu); see tests/vm/README.md. Knobs: NUTSHELL_VM_TIMEOUT (s, default 1200,

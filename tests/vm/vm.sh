@@ -40,8 +40,8 @@
 #   NUTSHELL_NO_SKIP     a lane name (CI: vm): a skip tests/skips.allow does not
 #                        allow there fails the run (tests/main.c)
 #   BENCH_RUNS           bench mode: the startup table's rounds (60, as make bench; the
-#                        whole make bench-vm took 3 minutes under TCG on the 2-core
-#                        build machine, 2026-12-04); the others use half or less
+#                        whole make bench-vm took 3 to 4 minutes under TCG on the
+#                        2-core build machine, 2026-12-04); the others use half or less
 #   NUTSHELL_VM_ARCH     amd64 (the default) or arm64 (make check-arm64, make vm
 #                        ARCH=arm64): the toolkit cross-built by scripts/cross.sh in
 #                        build/arm64/tree, Debian's arm64 kernel (linux-image-arm64) and
@@ -302,8 +302,8 @@ fi
 # make bench-vm: the floor as make bench runs it on the host, "unshare --mount
 # --uts --ipc --net --pid --cgroup --fork /bin/true" (bench/vm.sh reads it from
 # bench/bench.sh), needs util-linux's unshare (busybox's has neither --cgroup nor
-# --fork), where bench/timer's execvp finds it first: /usr/bin/unshare, before the
-# applet link would take the place. And the host's /bin/true (coreutils, dynamically
+# --fork), at /usr/bin/unshare, where busybox's link would be: the first unshare
+# in PATH, which bench/timer's execvp runs. And the host's /bin/true (coreutils, dynamically
 # linked) rather than busybox's static applet, so that the floor loads what it
 # loads on the host. Their libraries are copied below. Only in this mode: the
 # other lanes' userland stays busybox's.
@@ -499,14 +499,14 @@ if [[ $mode == bench ]]; then
 	[[ -s $root/build/bench-vm.txt ]] || die "the guest printed no tables (log: ${log#"$root"/})"
 	# The guest's load says nothing of the host's, whose other work lands on
 	# the emulated CPUs (under TCG, qemu's threads share the host's CPUs).
-	printf 'host: %s CPUs, %s, load %s before the boot, %s after; %s s in the guest\n' \
+	printf 'host: %s CPUs, %s, load %s before the boot, %s after; %s s in qemu\n' \
 		"$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
 		"$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" "$elapsed" | tee -a "$root/build/bench-vm.txt"
 	BENCH_CHART_TITLE="nutshell run in the cgroup v2 VM ($accel_name): where one start goes (NUTSHELL_TIMINGS=1, medians)" \
 		"$root/bench/chart.sh" "$root/build/bench-vm.csv" "$root/build/bench-vm-phases.svg"
 	status=${exit_line#NUTSHELL-VM-EXIT=}
 	((status == 0)) || die "a run failed in the VM's bench (exit status $status; its row says FAILED): build/bench-vm.txt"
-	say "benchmarked in ${elapsed} s on $release, cgroup v2 only ($how):" \
+	say "benchmarked in ${elapsed} s on $release, cgroup v2 only ($accel_name):" \
 		"build/bench-vm.txt, build/bench-vm.csv, build/bench-vm-phases.svg"
 	exit 0
 fi
