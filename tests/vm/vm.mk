@@ -9,6 +9,10 @@
 #                          (what a cgroup v2 laptop prints; chapter 2 shows these)
 #   make walk-vm           every command BOOK.md shows, run as printed in the VM and judged
 #                          against book/walkthrough.tsv (book/walkthrough.py)
+#   make bench-vm          make bench's start-up tables in the VM (bench/vm.sh: the floor
+#                          against nutshell run, -j 1/4/16, the phases), into
+#                          build/bench-vm.txt, .csv and -phases.svg; BENCH_RUNS rounds
+#                          (60, as make bench: 3 to 4 minutes under TCG; ratios matter)
 #
 # tests/vm/vm.sh does the work (download once into build/vm/ or build/vm-arm64/,
 # initramfs, qemu); see tests/vm/README.md. Knobs: NUTSHELL_VM_TIMEOUT (s, default 1200,
@@ -47,3 +51,9 @@ transcripts-vm: vm-payload
 walk-vm: vm-payload
 	python3 book/walkthrough.py script build/walk
 	tests/vm/vm.sh walk
+
+# make bench's start-up tables in the VM (bench/vm.sh, run by tests/vm/init): the
+# ratio to the floor on a cgroup v2 only kernel. bench/timer is the host bench's.
+.PHONY: bench-vm
+bench-vm: vm-payload bench/timer
+	tests/vm/vm.sh bench

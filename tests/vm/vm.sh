@@ -9,6 +9,9 @@
 #        tests/vm/vm.sh walk   run every command BOOK.md shows, as printed, from
 #                              build/walk/ (book/walkthrough.py script), and judge
 #                              the runs (book/walkthrough.py check; make walk-vm)
+#        tests/vm/vm.sh bench  make bench's start-up tables in the VM (bench/vm.sh:
+#                              the floor against nutshell run, -j 1/4/16, phases),
+#                              into build/bench-vm.txt and .csv (make bench-vm)
 #
 # Why a VM: this build machine, WSL2 and older distributions mount cgroup v1 next to v2,
 # while most participants' laptops run a stock distribution kernel with cgroup v2 only.
@@ -36,6 +39,9 @@
 #                        lane reports each kind of failure (check mode only)
 #   NUTSHELL_NO_SKIP     a lane name (CI: vm): a skip tests/skips.allow does not
 #                        allow there fails the run (tests/main.c)
+#   BENCH_RUNS           bench mode: the startup table's rounds (60, as make bench; the
+#                        whole make bench-vm took 3 to 4 minutes under TCG on the
+#                        2-core build machine, 2026-12-04); the others use half or less
 #   NUTSHELL_VM_ARCH     amd64 (the default) or arm64 (make check-arm64, make vm
 #                        ARCH=arm64): the toolkit cross-built by scripts/cross.sh in
 #                        build/arm64/tree, Debian's arm64 kernel (linux-image-arm64) and
@@ -59,8 +65,9 @@ check) ;;
 shell) prog=vm ;;
 transcripts) prog=transcripts-vm ;;
 walk) prog=walk-vm ;;
+bench) prog=bench-vm ;;
 *)
-	echo "usage: $0 check|shell|transcripts|walk" >&2
+	echo "usage: $0 check|shell|transcripts|walk|bench" >&2
 	exit 2
 	;;
 esac
@@ -122,6 +129,12 @@ esac
 [[ $timeout_s =~ ^[1-9][0-9]*$ ]] || die "NUTSHELL_VM_TIMEOUT=$timeout_s: expected seconds"
 [[ $memory =~ ^[1-9][0-9]*$ ]] || die "NUTSHELL_VM_MEMORY=$memory: expected MiB"
 [[ $leaks == [01] ]] || die "NUTSHELL_VM_LEAKS=$leaks: expected 1 (LeakSanitizer on) or 0"
+bench_runs=${BENCH_RUNS:-60}
+if [[ $mode == bench ]]; then
+	[[ $bench_runs =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS=$bench_runs: expected a number of rounds"
+	# The floor needs util-linux's unshare, which only the amd64 payload gets (below).
+	[[ $arch == amd64 ]] || die "the bench runs in the amd64 VM only"
+fi
 
 # Tools from the host. A missing one is named with the Debian package that has it.
 need() {
@@ -286,6 +299,23 @@ cp "$busybox" "$st/bin/busybox"
 if [[ $arch == amd64 ]] && command -v setpriv >/dev/null; then
 	cp "$(command -v setpriv)" "$st/usr/bin/setpriv"
 fi
+# make bench-vm: the floor as make bench runs it on the host, "unshare --mount
+# --uts --ipc --net --pid --cgroup --fork /bin/true" (bench/vm.sh reads it from
+# bench/bench.sh), needs util-linux's unshare (busybox's has neither --cgroup nor
+# --fork), at /usr/bin/unshare, where busybox's link would be: the first unshare
+# in PATH, which bench/timer's execvp runs. And the host's /bin/true (coreutils, dynamically
+# linked) rather than busybox's static applet, so that the floor loads what it
+# loads on the host. Their libraries are copied below. Only in this mode: the
+# other lanes' userland stays busybox's.
+if [[ $mode == bench ]]; then
+	un=$(type -P unshare || true)
+	if [[ -z $un || $("$un" --help 2>&1) != *--cgroup* ]]; then
+		die "util-linux's unshare (with --cgroup) not found on the host (apt-get install util-linux)"
+	fi
+	cp "$un" "$st/usr/bin/unshare"
+	cp "$(type -P true)" "$st/bin/true" # coreutils' (type -P: not bash's builtin)
+	[[ -x $tree/bench/timer ]] || die "bench/timer is missing: run 'make bench/timer' first"
+fi
 # Links for every applet busybox has, where its --list-full says (bin/sh, sbin/insmod...).
 "${emu[@]}" "$busybox" --list-full | while read -r a; do
 	[[ -e $st/$a ]] || ln -s /bin/busybox "$st/$a"
@@ -394,9 +424,9 @@ kvm_cpu() {
 }
 if [[ $(uname -m) == "$host_arch" && -c /dev/kvm ]] && { : <>/dev/kvm; } 2>/dev/null &&
 	kvm_model=$(kvm_cpu); then
-	accel=(-accel kvm -cpu "$kvm_model") how="with KVM, -cpu $kvm_model"
+	accel=(-accel kvm -cpu "$kvm_model") how="with KVM, -cpu $kvm_model" accel_name=KVM
 else
-	accel=(-accel tcg) how="software emulation, no KVM: give it a minute"
+	accel=(-accel tcg) how="software emulation, no KVM: give it a minute" accel_name=TCG
 fi
 # One empty disk (sparse, 16 MiB, removed with $tmp): lesson 02's io throttles reads
 # of the first disk, and a VM that runs from memory has none otherwise.
@@ -423,7 +453,9 @@ fi
 [[ -z ${NUTSHELL_VM_SUITE:-} ]] || cmdline+=" nutshell.suite=$NUTSHELL_VM_SUITE"
 [[ -z ${NUTSHELL_NO_SKIP:-} ]] || cmdline+=" nutshell.noskip=$NUTSHELL_NO_SKIP"
 cmdline+=" nutshell.leaks=$leaks"
+[[ $mode != bench ]] || cmdline+=" nutshell.runs=$bench_runs nutshell.accel=$accel_name"
 log=$cache/last-run.log
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 say "booting $release with only cgroup v2 ($how; limit ${timeout_s} s)"
 start=$SECONDS
 # --foreground keeps qemu in our process group, so Ctrl-C stops it too. The guest's
@@ -457,6 +489,26 @@ if [[ $mode == walk ]]; then
 	cp "$log" "$cache/walk.log"
 	say "walked the book in ${elapsed} s on $release, cgroup v2 only (log: build/vm/walk.log)"
 	exec python3 "$root/book/walkthrough.py" check "$cache/walk.log"
+fi
+if [[ $mode == bench ]]; then
+	# The guest printed the tables between two marker lines, then the CSV rows
+	# between two more (the console is its only way out).
+	[[ -n $exit_line ]] || die "the guest printed no NUTSHELL-VM-EXIT line: the bench stopped before the end (log: ${log#"$root"/})"
+	sed -n '/^NUTSHELL-BENCH-BEGIN$/,/^NUTSHELL-BENCH-END$/p' <<<"$clean" | sed '1d;$d' >"$root/build/bench-vm.txt"
+	sed -n '/^NUTSHELL-BENCH-CSV-BEGIN$/,/^NUTSHELL-BENCH-CSV-END$/p' <<<"$clean" | sed '1d;$d' >"$root/build/bench-vm.csv"
+	[[ -s $root/build/bench-vm.txt ]] || die "the guest printed no tables (log: ${log#"$root"/})"
+	# The guest's load says nothing of the host's, whose other work lands on
+	# the emulated CPUs (under TCG, qemu's threads share the host's CPUs).
+	printf 'host: %s CPUs, %s, load %s before the boot, %s after; %s s in qemu\n' \
+		"$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
+		"$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" "$elapsed" | tee -a "$root/build/bench-vm.txt"
+	BENCH_CHART_TITLE="nutshell run in the cgroup v2 VM ($accel_name): where one start goes (NUTSHELL_TIMINGS=1, medians)" \
+		"$root/bench/chart.sh" "$root/build/bench-vm.csv" "$root/build/bench-vm-phases.svg"
+	status=${exit_line#NUTSHELL-VM-EXIT=}
+	((status == 0)) || die "a run failed in the VM's bench (exit status $status; its row says FAILED): build/bench-vm.txt"
+	say "benchmarked in ${elapsed} s on $release, cgroup v2 only ($accel_name):" \
+		"build/bench-vm.txt, build/bench-vm.csv, build/bench-vm-phases.svg"
+	exit 0
 fi
 [[ -n $summary ]] || die "no Check summary line in the guest's output: the suite did not run to the end (log: ${log#"$root"/})"
 [[ -n $exit_line ]] || die "the guest printed no NUTSHELL-VM-EXIT line: init stopped before the end (log: ${log#"$root"/})"
