@@ -17,6 +17,8 @@
 #   phases    NUTSHELL_TIMINGS=1: the launcher's stamps, median per phase,
 #             its own peak RSS, and alloc_veth (--userns --network veth in
 #             a network namespace of its own)
+#   cgroup placement  bench/cgplace: a write to cgroup.procs against
+#             clone3(CLONE_INTO_CGROUP), in a cgroup beneath ours
 #
 # The limits and the floor are read from bench/bench.sh, so they cannot
 # drift apart. Not here: bubblewrap and crun (not in the VM), the tracing
@@ -47,7 +49,7 @@ die() {
 }
 [ "$(id -u)" = 0 ] || die "needs root (containers)"
 if [ ! -x "$nutshell" ] || [ ! -x "$timer" ] || [ ! -d "$top/images/busybox" ]; then
-	die "needs 05-full-container/nutshell, bench/timer and images/busybox: make all image bench/timer"
+	die "needs 05-full-container/nutshell, bench/timer and images/busybox: make all image bench/timer bench/cgplace"
 fi
 
 # bench.sh's own words: limits=(...) and floor=(...), one line each.
@@ -126,4 +128,14 @@ echo "phases (NUTSHELL_TIMINGS=1, median of $half starts; stamps the launcher re
 		}
 	}'
 echo "  (before main: the rest of the startup median - loading and linking the program)"
+echo
+# --- cgroup placement: bench.sh's table, in this machine's v2 tree ---
+own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+if [ -e /sys/fs/cgroup/cgroup.controllers ] && [ -n "$own" ]; then
+	place=/sys/fs/cgroup${own%/}/nutshell-bench-cgplace-$$
+	mkdir "$place"
+	echo "cgroup placement (bench/cgplace: a child put into a cgroup v2 each way, fork to wait)"
+	"$top/bench/cgplace" "$runs" "$place" || failed=1
+	rmdir "$place"
+fi
 exit "$failed"

@@ -55,5 +55,5 @@ walk-vm: vm-payload
 # make bench's start-up tables in the VM (bench/vm.sh, run by tests/vm/init): the
 # ratio to the floor on a cgroup v2 only kernel. bench/timer is the host bench's.
 .PHONY: bench-vm
-bench-vm: vm-payload bench/timer
+bench-vm: vm-payload bench/timer bench/cgplace
 	tests/vm/vm.sh bench
