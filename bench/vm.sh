@@ -117,16 +117,7 @@ echo "phases (NUTSHELL_TIMINGS=1, median of $half starts; stamps the launcher re
 		NUTSHELL_TIMINGS=1 "$un" --net "$nutshell" -q run $limits --userns --network veth \
 			-- /bin/true 2>&1 >/dev/null | sed -n 's/timing: alloc /timing: alloc_veth /p' || true
 	done
-} | awk '{ print $3, $4 }' | sort -k1,1 -k2,2g | awk -v csv="$csv" '
-	{ v[$1] = v[$1] " " $2; if (!($1 in seen)) { seen[$1] = 1; names[++n] = $1 } }
-	END {
-		for (i = 1; i <= n; i++) {
-			k = names[i]; m = split(v[k], a, " "); med = a[int((m + 1) / 2)]
-			unit = k == "peak_rss" ? "KiB" : "ms"
-			printf "  %-14s %9.3f %s\n", k, med, unit
-			printf "phases,%s,1,%d,%.3f,,,,,,,\n", k, m, med >>csv
-		}
-	}'
+} | awk '{ print $3, $4 }' | sort -k1,1 -k2,2g | awk -v csv="$csv" -f "$top/bench/phases.awk"
 echo "  (before main: the rest of the startup median - loading and linking the program)"
 echo
 # --- cgroup placement: bench.sh's table, in this machine's v2 tree ---
