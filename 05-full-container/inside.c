@@ -118,14 +118,14 @@ ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at, int how)
 		 * directory instead (runc's mountCgroupV1, rootfs_linux.go),
 		 * found while the host's /proc is still the one mounted. */
 		const char *own = how & CTR_CG_BIND ? own_cgroup_dir(h) : NULL;
-		if ((how & CTR_CG_BIND) && !own) {
+		snprintf(h->dir, sizeof(h->dir), "%s", own ? own : "");
+		if ((how & CTR_CG_BIND) && !own)
 			trace_note("%s/%s: not mounted: this process is in no cgroup there", at,
 				   h->mount);
-			continue;
-		}
-		snprintf(h->dir, sizeof(h->dir), "%s", own ? own : "");
 	}
 	if ((how & CTR_CG_V2_AT) && show.kind == CG_V2) {
+		if ((how & CTR_CG_BIND) && !show.h[0].dir[0])
+			return 0;
 		m[n++] =
 		    how & CTR_CG_BIND
 			? (struct rootfs_mount_spec){at, "bind", show.h[0].dir, MS_BIND | ro, NULL}

@@ -175,14 +175,8 @@ child(void *arg)
 	}
 	close(a->root_fd);
 	a->root_fd = -1;
-	/* 3. Only a child of ours is inside the pid namespace (setns(2)).
-	 * TRACE() by halves, as cg_fork() does: the child returns from
-	 * fork() too, but strace sees one clone, the parent's. */
-	trace_begin("clone", "child_stack=NULL, "
-			     "flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD");
-	pid_t pid = fork();
-	if (pid != 0)
-		trace_end(pid);
+	/* 3. Only a child of ours is inside the pid namespace (setns(2)). */
+	pid_t pid = trace_fork();
 	if (pid == -1) {
 		err_sys("fork");
 		grandchild_fail(a);

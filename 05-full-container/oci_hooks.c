@@ -135,13 +135,7 @@ run_hook(const char *kind, size_t i, json_t *h, const char *state)
 		goto out;
 	}
 	trace_note("hooks.%s[%zu]: %s, the state on its standard input", kind, i, path);
-	/* TRACE() by halves, as cg_fork() does: the child returns from
-	 * fork() too, but strace sees one clone, the parent's. */
-	trace_begin("clone", "child_stack=NULL, "
-			     "flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD");
-	pid_t pid = fork();
-	if (pid != 0)
-		trace_end(pid);
+	pid_t pid = trace_fork();
 	if (pid == -1) {
 		err_sys("hooks.%s[%zu]: fork", kind, i);
 		goto out;

@@ -94,8 +94,9 @@ add_rule(scmp_filter_ctx ctx, json_t *rule, uint32_t default_errno, size_t i)
 		/* A call newer than this libseccomp (Debian 12's 2.5.4 has no
 		 * statmount, mseal, *xattrat): its number from lesson 03's
 		 * table, as the launcher's filter has it (sc_resolve). */
-		if (nr == __NR_SCMP_ERROR && name && sc_resolve(name, 0) >= 0) {
-			nr = sc_resolve(name, 0);
+		int table_nr = nr == __NR_SCMP_ERROR && name ? sc_resolve(name, 0) : -1;
+		if (table_nr >= 0) {
+			nr = table_nr;
 			by_number = 1;
 		}
 		if (nr == __NR_SCMP_ERROR)

@@ -504,6 +504,20 @@ trace_end(long ret)
 	return ret;
 }
 
+pid_t
+trace_fork(void)
+{
+	if (TRACE_UNREAD)
+		return fork();
+	/* glibc's fork(2) is this clone(2) (strace shows it so). */
+	trace_begin("clone", "child_stack=NULL, "
+			     "flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD");
+	pid_t pid = fork();
+	if (pid != 0)
+		trace_end(pid);
+	return pid;
+}
+
 void
 trace_proc(const char *path, const char *value)
 {

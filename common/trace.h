@@ -29,6 +29,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 /* What a program tells trace_main() about itself. */
 struct trace_prog {
@@ -80,6 +81,11 @@ void trace_begin(const char *name, const char *fmt, ...) __attribute__((format(p
  * (lgetxattr's value) once it has returned. */
 void trace_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 long trace_end(long ret);
+
+/* fork(2), traced as strace sees it: one clone(2), the parent's, with the
+ * child's pid. The child returns from fork() too and reports nothing (a
+ * TRACE() would log its "= 0" as a second call). */
+pid_t trace_fork(void);
 
 /* <<< trace-macro */
 /* Wraps one system call: see the comment at the top. Evaluates to its result

@@ -337,7 +337,7 @@ mutant spec-seccomp-args-dropped 05-full-container/oci_default_seccomp.c oci-spe
 mutant spec-seccomp-known-dropped 05-full-container/oci_default_seccomp.c oci-spec oci_spec_seccomp \
 	's/bad \|= add_name\(by_action\[p->known\], name\);/(void)0;/'
 mutant oci-seccomp-no-table-numbers 05-full-container/oci_seccomp.c oci-spec oci_spec_seccomp \
-	's/nr == __NR_SCMP_ERROR && name && sc_resolve\(name, 0\) >= 0/0/'
+	's/int table_nr = nr == __NR_SCMP_ERROR && name \? sc_resolve\(name, 0\) : -1;/int table_nr = -1;/'
 
 if [[ $(id -u) != 0 ]]; then
 	echo "mutants: needs root (the tests it runs create namespaces and cgroups)" >&2

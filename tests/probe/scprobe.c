@@ -16,7 +16,7 @@
  * rule can answer EPERM.
  *
  * "sweep" asks the filter about every call number from 0 to MAX, each with
- * all arguments 0 and then once per ARG=VALUE with that argument (0..5) set
+ * all arguments 0 and then once per ARG=VALUE with that argument (0..4) set
  * (the values a profile's argument rules compare with), and prints one
  * line per number: "NR ANSWER...", ANSWER "+" when the filter let the call
  * through, else its errno's name. No call runs: a second filter of
@@ -188,8 +188,14 @@ sweep(int argc, char **argv)
 	static int fd;
 	int idx[MAX_ARGS], n = 0;
 	unsigned long long val[MAX_ARGS];
-	long max = strtol(argv[2], NULL, 0);
+	char *max_end;
+	long max = strtol(argv[2], &max_end, 0);
 	pthread_t t;
+
+	if (max_end == argv[2] || *max_end || max < 0) {
+		fprintf(stderr, "scprobe: sweep MAX '%s': expected a call number\n", argv[2]);
+		return 2;
+	}
 
 	for (int i = 3; i < argc && n < MAX_ARGS; i++, n++) {
 		char *eq, *end;

@@ -52,7 +52,7 @@ expected(const char *from, char *buf, size_t size)
 		const char *t = json_string_value(json_object_get(ev, "text"));
 		const char *type = t ? strstr(t, " (") : NULL;
 
-		if (!e || strcmp(e, "note") || strncmp(t, "mounts /", 8) || !type)
+		if (!e || strcmp(e, "note") || !t || strncmp(t, "mounts /", 8) || !type)
 			continue;
 		const char *src = strstr(type, "): from ");
 		if (from && (!src || !strstr(src, from)))
