@@ -134,9 +134,20 @@ json_set_str(json_t *obj, const char *key, const char *value)
 {
 	if (!obj)
 		return;
-	char *clean = trace_utf8(value ? value : "");
+	const char *v = value ? value : "";
+	size_t len = 0;
 
-	json_object_set_new(obj, key, json_string(clean ? clean : ""));
+	/* Plain ASCII, nearly every string here, needs no cleaning; and the
+	 * clean string needs no second check by jansson (_nocheck). */
+	while ((unsigned char)v[len] - 1u < 0x7fu)
+		len++;
+	if (v[len] == '\0') {
+		json_object_set_new_nocheck(obj, key, json_stringn_nocheck(v, len));
+		return;
+	}
+	char *clean = trace_utf8(v);
+
+	json_object_set_new_nocheck(obj, key, json_string_nocheck(clean ? clean : ""));
 	free(clean);
 }
 
@@ -163,20 +174,20 @@ emit(json_t *obj)
 {
 	if (obj) {
 		json_object_set_new(obj, "pid", json_integer(getpid()));
-		char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		/* Into a buffer on the stack, the newline after it: one write(2),
+		 * no allocation (a longer event, rare, is allocated). */
+		char buf[4096], *line = buf;
+		size_t len =
+		    json_dumpb(obj, buf, sizeof(buf) - 1, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
-		if (text) {
-			size_t len = strlen(text);
-			char *line = malloc(len + 2);
-
-			if (line) {
-				memcpy(line, text, len);
-				line[len] = '\n';
-				write_all(trace_cfg.json_fd, line, len + 1);
-				free(line);
-			}
-			free(text);
+		if (len >= sizeof(buf) - 1 && (line = malloc(len + 1)) != NULL)
+			len = json_dumpb(obj, line, len, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (line && len > 0) {
+			line[len] = '\n';
+			write_all(trace_cfg.json_fd, line, len + 1);
 		}
+		if (line != buf)
+			free(line);
 	}
 	json_decref(obj);
 }
