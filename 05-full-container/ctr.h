@@ -53,16 +53,15 @@ extern const struct rootfs_mount_spec ctr_proc_sys_mounts[2];
  * namespace it sees its own cgroup as the root, nothing of the host's
  * tree, and can change nothing (no release_agent, CVE-2022-0492). As
  * mounts for lesson 04's root description, into M (room for CG_MAX_HIER +
- * 2): a small tmpfs, the v2 tree (at AT/unified) or the v1 hierarchies the
- * host has, the tmpfs made read-only over them. HOW, for the runtime mode:
- * CTR_CG_V2_AT, on a host with cgroup v2 alone the v2 tree at AT itself,
- * as runc and Docker mount it (the launcher keeps AT/unified, which its
- * recorded v2 transcripts show); CTR_CG_BIND, for a container in the
- * host's cgroup namespace, a bind of the calling process's own cgroup
- * directory in each hierarchy instead of a new mount, which would show
- * the host's whole tree (runc's way). How many (0: no /sys/fs/cgroup). */
-#define CTR_CG_V2_AT 1
-#define CTR_CG_BIND  2
+ * 2): on a host with cgroup v2 alone the v2 tree at AT itself, as runc and
+ * Docker mount it; else a small tmpfs, the host's v1 hierarchies (and
+ * beside pure v1 the empty v2 tree, at AT/unified) and the tmpfs made
+ * read-only over them. HOW, for the runtime mode: CTR_CG_BIND, for a
+ * container in the host's cgroup namespace, a bind of the calling
+ * process's own cgroup directory in each hierarchy instead of a new
+ * mount, which would show the host's whole tree (runc's way). How many
+ * (0: no /sys/fs/cgroup). */
+#define CTR_CG_BIND 1
 size_t ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at, int how);
 
 /* --layer: overlayfs stacks up to 500; a command line needs far fewer. */

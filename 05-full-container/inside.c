@@ -123,7 +123,7 @@ ctr_cgroup_mounts(struct rootfs_mount_spec *m, const char *at, int how)
 			trace_note("%s/%s: not mounted: this process is in no cgroup there", at,
 				   h->mount);
 	}
-	if ((how & CTR_CG_V2_AT) && show.kind == CG_V2) {
+	if (show.kind == CG_V2) {
 		if ((how & CTR_CG_BIND) && !show.h[0].dir[0])
 			return 0;
 		m[n++] =

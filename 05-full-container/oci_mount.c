@@ -83,9 +83,9 @@ oci_setup_root(const struct oci_spec *s)
 				   m->flags & MS_RDONLY ? "read-only"
 							: "read-only all the same, as nutshell run "
 							  "mounts it");
-			spec.nmounts += ctr_cgroup_mounts(
-			    mounts + spec.nmounts, m->dest,
-			    CTR_CG_V2_AT | (s->ns_flags & CLONE_NEWCGROUP ? 0 : CTR_CG_BIND));
+			spec.nmounts +=
+			    ctr_cgroup_mounts(mounts + spec.nmounts, m->dest,
+					      s->ns_flags & CLONE_NEWCGROUP ? 0 : CTR_CG_BIND);
 			continue;
 		}
 		if (m->bind && (!m->source || m->source[0] != '/'))

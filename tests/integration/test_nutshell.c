@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <linux/magic.h>
 #include <pty.h>
 #include <sched.h>
 #include <signal.h>
@@ -365,6 +366,17 @@ START_TEST(nutshell_limits)
 	ck_assert_msg(r.status == 0, "exit %d:\n%s", r.status, r.err);
 	ck_assert_str_eq(ifact(&r, "memory_max"), "33554432");
 	ck_assert_str_eq(ifact(&r, "pids_max"), "20");
+	run_free(&r);
+	/* Where Docker and runc show them: on a host with cgroup v2 alone the
+	 * container's own tree is /sys/fs/cgroup itself (it was at
+	 * /sys/fs/cgroup/unified, where no tool looks); else one directory per
+	 * v1 controller there. */
+	struct statfs sfs;
+	int v2 = statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
+	run_ctr(&r, RUN_PLAIN, OPTS("--pids-limit", "20"),
+		CMD("cat", v2 ? "/sys/fs/cgroup/pids.max" : "/sys/fs/cgroup/pids/pids.max"));
+	ck_assert_msg(r.status == 0 && strcmp(r.out, "20\n") == 0,
+		      "exit %d, out '%.200s', err '%.300s'", r.status, r.out, r.err);
 	run_free(&r);
 	/* pids.max: the 6th fork fails (EAGAIN), the shell says so. */
 	run_ctr(&r, RUN_PLAIN, OPTS("--pids-limit", "5"),
