@@ -658,7 +658,15 @@ cg_fork(struct cg *cg, int (*fn)(void *), void *arg, unsigned timeout)
 int
 cg_prepare(struct cg_layout *l, const char *const controllers[])
 {
-	if (cg_layout_detect(l) != 0 || check_access(l, controllers) != 0)
+	if (cg_layout_detect(l) != 0)
+		return -1;
+	return cg_prepare_detected(l, controllers);
+}
+
+int
+cg_prepare_detected(const struct cg_layout *l, const char *const controllers[])
+{
+	if (check_access(l, controllers) != 0)
 		return -1;
 	trace_note("cgroup layout: %s", cg_kind_name(l->kind));
 	for (size_t c = 0; controllers[c]; c++) {

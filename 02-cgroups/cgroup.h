@@ -319,6 +319,10 @@ pid_t cg_fork(struct cg *cg, int (*fn)(void *), void *arg, unsigned timeout);
  */
 int cg_prepare(struct cg_layout *l, const char *const controllers[]);
 
+/* cg_prepare() of a layout the caller has just detected (it chose the
+ * controllers from it): /proc is not read and parsed a second time. */
+int cg_prepare_detected(const struct cg_layout *l, const char *const controllers[]);
+
 /* ---- devices: an allow-list (cgroup_devices.c) ---- */
 
 /*

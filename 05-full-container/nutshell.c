@@ -89,11 +89,12 @@ make_cgroup(void)
 	 * program). A hybrid host may offer neither to us, or not writable:
 	 * then it is left out, said so below, and only nodev mounts keep
 	 * nodes closed. */
-	int dh = cg_layout_detect(&layout) == 0 ? cg_layout_find(&layout, "devices") : -1;
+	int detected = cg_layout_detect(&layout);
+	int dh = detected == 0 ? cg_layout_find(&layout, "devices") : -1;
 	int devices = dh >= 0 && access(layout.h[dh].base, W_OK) == 0;
 	if (devices)
 		wanted[n++] = "devices";
-	if (cg_prepare(&layout, wanted) == -1) {
+	if (detected == -1 || cg_prepare_detected(&layout, wanted) == -1) {
 		if (cfg.rootless) {
 			trace_error("rootless: no cgroup limits (%s)", err_last()->msg);
 			err_clear();

@@ -364,7 +364,7 @@ make_cgroup(const struct oci_spec *s, const char *dir, struct cg *cg, struct cg_
 	int devices = (dh = cg_layout_find(l, "devices")) >= 0 && access(l->h[dh].base, W_OK) == 0;
 	if (devices)
 		wanted[n++] = "devices";
-	if (cg_prepare(l, wanted) == -1)
+	if (cg_prepare_detected(l, wanted) == -1)
 		return err_prefix("cgroup");
 	/* linux.cgroupsPath, resolved by create (oci_cgroup.c). */
 	if (oci_cgroup_make(s->cgroup_path, dir, cg, l, wanted) == -1)
