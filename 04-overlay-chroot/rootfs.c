@@ -257,7 +257,7 @@ rootfs_mount_proc(const char *root)
 {
 	char target[PATH_MAX];
 
-	if (rootfs_target(root, "/proc", 1, 1, target, sizeof(target)) == -1)
+	if (rootfs_target(root, "/proc", 1, 1, target, sizeof(target), NULL) == -1)
 		return -1;
 	if (ns_mount_proc(target) == -1)
 		return err_sys("mount proc on %s", target);
@@ -269,7 +269,7 @@ rootfs_mount_sys(const char *root)
 {
 	char target[PATH_MAX];
 
-	if (rootfs_target(root, "/sys", 1, 1, target, sizeof(target)) == -1)
+	if (rootfs_target(root, "/sys", 1, 1, target, sizeof(target), NULL) == -1)
 		return -1;
 	return rootfs_mount("sysfs", target, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			    NULL);
@@ -341,7 +341,7 @@ rootfs_mount_dev(const char *root)
 	char dev[PATH_MAX], path[PATH_MAX + 16];
 	int ret = -1;
 
-	if (rootfs_target(root, "/dev", 1, 1, dev, sizeof(dev)) == -1 ||
+	if (rootfs_target(root, "/dev", 1, 1, dev, sizeof(dev), NULL) == -1 ||
 	    rootfs_mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME,
 			 "mode=755,size=65536k") == -1)
 		return -1;
@@ -395,15 +395,13 @@ int
 rootfs_mask(const char *root, const char *path)
 {
 	char target[PATH_MAX];
-	struct stat st;
-	int found = rootfs_target(root, path, 0, 0, target, sizeof(target));
+	mode_t mode;
+	int found = rootfs_target(root, path, 0, 0, target, sizeof(target), &mode);
 
 	if (found != 1)
 		return found;
-	if (lstat(target, &st) == -1)
-		return err_sys("lstat %s", target);
 	/* A directory: an empty tmpfs, read-only so nothing can be put there. */
-	if (S_ISDIR(st.st_mode))
+	if (S_ISDIR(mode))
 		return rootfs_mount("tmpfs", target, "tmpfs",
 				    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 				    "mode=755,size=4k");
@@ -515,7 +513,7 @@ rootfs_readonly(const char *root, const char *path)
 {
 	char target[PATH_MAX];
 	struct statvfs sv;
-	int found = rootfs_target(root, path, 0, 0, target, sizeof(target));
+	int found = rootfs_target(root, path, 0, 0, target, sizeof(target), NULL);
 
 	if (found != 1)
 		return found;

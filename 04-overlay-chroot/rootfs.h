@@ -98,9 +98,9 @@ int rootfs_resolve(const char *root, const char *path, char *out, size_t size);
 /* rootfs_resolve(), then, with CREATE, a missing last component made - a
  * directory (WANT_DIR) or an empty file - to mount over, traced. Returns 1
  * when it exists (or was made), 0 when it is missing (and not made), -1 on
- * error. */
+ * error; in *MODE (unless NULL) the type of what is there, 0 if nothing. */
 int rootfs_target(const char *root, const char *path, int create, int want_dir, char *out,
-		  size_t size);
+		  size_t size, mode_t *mode);
 
 /* mount(ROOT, ROOT, NULL, MS_BIND|MS_REC): pivot_root(2) wants its new root
  * to be a mount point, and a plain directory is not one until bound onto

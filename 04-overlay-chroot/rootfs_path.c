@@ -23,21 +23,36 @@
 /* ---- resolving a path inside a root ---- */
 
 /* <<< resolve */
-int
-rootfs_resolve(const char *root, const char *path, char *out, size_t size)
+/* The root, looked at only when no name inside it was found: an lstat(2)
+ * of one already said it is a directory (of the 3 to 5 lookups a mount
+ * target took, this was one, on every start; issue 21). */
+static int
+root_is_dir(const char *root)
+{
+	struct stat st;
+
+	if (stat(root, &st) == -1 || !S_ISDIR(st.st_mode))
+		return err_set(ENOENT, "root '%s': no such directory", root);
+	return 0;
+}
+
+/* rootfs_resolve(), and in *mode the type of what PATH names there (from
+ * the lstat(2) of its last component, so nobody looks again), 0 when it
+ * is missing. */
+static int
+resolve(const char *root, const char *path, char *out, size_t size, mode_t *mode)
 {
 	char rest[2 * PATH_MAX], next[2 * PATH_MAX], done[PATH_MAX] = "", host[2 * PATH_MAX];
 	char target[PATH_MAX] = "", link[2 * PATH_MAX] = "";
 	const char *prefix = strcmp(root, "/") == 0 ? "" : root;
-	int links = 0, missing = 0;
+	int links = 0, missing = 0, looked = 0;
+	mode_t last = S_IFDIR; /* of the root, until a name inside it */
 	struct stat st;
 
 	if (root[0] != '/')
 		return err_set(EINVAL, "root '%s': expected an absolute path", root);
 	if (path[0] != '/')
 		return err_set(EINVAL, "'%s': expected an absolute path inside the root", path);
-	if (stat(root, &st) == -1 || !S_ISDIR(st.st_mode))
-		return err_set(ENOENT, "root '%s': no such directory", root);
 	snprintf(rest, sizeof(rest), "%s", path);
 	for (char *p = rest; *p;) {
 		p += strspn(p, "/");
@@ -64,14 +79,22 @@ rootfs_resolve(const char *root, const char *path, char *out, size_t size)
 				return err_set(EXDEV, "'%s': '..' climbs above the root %s", path,
 					       root);
 			*strrchr(done, '/') = '\0';
+			/* We came down through it - unless through a missing
+			 * name, where only a look can tell (below). */
+			last = missing ? (mode_t)-1 : S_IFDIR;
 			continue;
 		}
 		snprintf(host, sizeof(host), "%s%s/%s", prefix, done, comp);
 		if (!missing && lstat(host, &st) == -1) {
-			if (errno != ENOENT)
-				return err_set(errno, "%s: %s", host, strerror(errno));
+			int saved = errno;
+			if (!looked && root_is_dir(root) == -1)
+				return -1;
+			if (saved != ENOENT)
+				return err_set(saved, "%s: %s", host, strerror(saved));
 			missing = 1; /* the rest is to be created */
 		}
+		looked = 1;
+		last = missing ? 0 : st.st_mode;
 		if (!missing && S_ISLNK(st.st_mode)) {
 			ssize_t n = readlink(host, target, sizeof(target) - 1);
 			if (n < 0)
@@ -88,6 +111,7 @@ rootfs_resolve(const char *root, const char *path, char *out, size_t size)
 				    host, target);
 			/* Relative: go on from the link's directory; a ".."
 			 * above the root is refused above. */
+			last = S_IFDIR; /* the link's directory, if the target names no more */
 			snprintf(link, sizeof(link), "%s", host);
 			snprintf(next, sizeof(next), "%s/%s", target, p);
 			snprintf(rest, sizeof(rest), "%s", next);
@@ -101,10 +125,22 @@ rootfs_resolve(const char *root, const char *path, char *out, size_t size)
 		strcat(done, "/");
 		strcat(done, comp);
 	}
+	if (!looked && root_is_dir(root) == -1)
+		return -1; /* PATH named the root itself */
 	if ((size_t)snprintf(out, size, "%s%s", prefix, done[0] ? done : (*prefix ? "" : "/")) >=
 	    size)
 		return err_set(ENAMETOOLONG, "'%s': too long", path);
+	if (last == (mode_t)-1)
+		last = lstat(out, &st) == 0 ? st.st_mode : 0;
+	if (mode)
+		*mode = last;
 	return 0;
+}
+
+int
+rootfs_resolve(const char *root, const char *path, char *out, size_t size)
+{
+	return resolve(root, path, out, size, NULL);
 }
 /* >>> resolve */
 
@@ -112,16 +148,20 @@ rootfs_resolve(const char *root, const char *path, char *out, size_t size)
  * The host path of ROOT/PATH in out, resolved inside the root. With create,
  * a missing last component is made: a directory (want_dir) or an empty file,
  * to mount over. Returns 1 when it exists (or was made), 0 when it is
- * missing (and not made), -1 on error.
+ * missing (and not made), -1 on error; in *mode (if not NULL) the type of
+ * what is there, 0 when missing.
  */
 int
-rootfs_target(const char *root, const char *path, int create, int want_dir, char *out, size_t size)
+rootfs_target(const char *root, const char *path, int create, int want_dir, char *out, size_t size,
+	      mode_t *mode)
 {
-	struct stat st;
+	mode_t found;
 
-	if (rootfs_resolve(root, path, out, size) == -1)
+	if (resolve(root, path, out, size, &found) == -1)
 		return -1;
-	if (lstat(out, &st) == 0)
+	if (mode)
+		*mode = found;
+	if (found)
 		return 1;
 	if (!create)
 		return 0;
@@ -129,6 +169,8 @@ rootfs_target(const char *root, const char *path, int create, int want_dir, char
 		if (TRACE(mkdirat(AT_FDCWD, out, 0755), "mkdirat", "AT_FDCWD, %s, 0755",
 			  trace_str(out)) == -1)
 			return err_sys("mkdir %s", out);
+		if (mode)
+			*mode = S_IFDIR | 0755;
 		return 1;
 	}
 	int fd = (int)TRACE(open(out, O_WRONLY | O_CREAT | O_CLOEXEC, 0644), "openat",
@@ -137,6 +179,8 @@ rootfs_target(const char *root, const char *path, int create, int want_dir, char
 	if (fd == -1)
 		return err_sys("openat %s", out);
 	close(fd);
+	if (mode)
+		*mode = S_IFREG | 0644;
 	return 1;
 }
 

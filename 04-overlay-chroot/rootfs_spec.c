@@ -123,13 +123,14 @@ mount_entry(const char *root, const struct rootfs_mount_spec *m)
 {
 	int bind = (m->flags & MS_BIND) || (m->type && strcmp(m->type, "bind") == 0);
 	char target[PATH_MAX];
-	struct stat src, st;
+	struct stat src;
+	int found = rootfs_target(root, m->destination, 0, 0, target, sizeof(target), NULL);
 
-	if (rootfs_resolve(root, m->destination, target, sizeof(target)) == -1)
+	if (found == -1)
 		return -1;
 	if (bind && stat(m->source, &src) == -1)
 		return err_sys("%s", m->source);
-	if (!(m->flags & MS_REMOUNT) && lstat(target, &st) == -1 &&
+	if (!(m->flags & MS_REMOUNT) && !found &&
 	    make_mount_point(root, target, !bind || S_ISDIR(src.st_mode)) == -1)
 		return -1;
 	if (!bind)

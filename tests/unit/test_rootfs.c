@@ -6,6 +6,7 @@
  */
 #include "../../04-overlay-chroot/rootfs.h"
 #include "../../common/err.h"
+#include "../../common/trace.h"
 #include "../suites.h"
 
 #include <errno.h>
@@ -221,6 +222,50 @@ START_TEST(rootfs_resolve_refused)
 		      "'proc': expected an absolute path inside the root");
 	check_refused(rootfs_resolve("images/busybox", "/proc", out, sizeof(out)), EINVAL,
 		      "root 'images/busybox': expected an absolute path");
+	/* The root is looked at only when nothing inside it was found: a
+	 * missing root, or a file, is still named as such. */
+	char root[PATH_MAX];
+	snprintf(root, sizeof(root), "%s/missing", tmp);
+	check_refused(rootfs_resolve(root, "/proc", out, sizeof(out)), ENOENT, "no such directory");
+	check_refused(rootfs_resolve(root, "/", out, sizeof(out)), ENOENT, "no such directory");
+	snprintf(root, sizeof(root), "%s/file", tmp);
+	check_refused(rootfs_resolve(root, "/proc", out, sizeof(out)), ENOENT, "no such directory");
+}
+END_TEST
+
+/* rootfs_target's answer and the type of what is there, from the lookups
+ * the resolution made (no lstat(2) of its own). */
+START_TEST(rootfs_target_mode)
+{
+	char out[PATH_MAX];
+	mode_t mode = 1;
+
+	make("etc", 'd', NULL);
+	make("etc/passwd", 'f', NULL);
+	make("lnk", 'l', "etc/passwd");
+	make("dot", 'l', ".");
+	ck_assert_int_eq(rootfs_target(tmp, "/etc", 0, 0, out, sizeof(out), &mode), 1);
+	ck_assert(S_ISDIR(mode));
+	ck_assert_int_eq(rootfs_target(tmp, "/lnk", 0, 0, out, sizeof(out), &mode), 1);
+	ck_assert(S_ISREG(mode));
+	ck_assert_int_eq(rootfs_target(tmp, "/dot", 0, 0, out, sizeof(out), &mode), 1);
+	ck_assert(S_ISDIR(mode));
+	ck_assert_int_eq(rootfs_target(tmp, "/etc/passwd/..", 0, 0, out, sizeof(out), &mode), -1);
+	ck_assert_int_eq(rootfs_target(tmp, "/", 0, 0, out, sizeof(out), &mode), 1);
+	ck_assert(S_ISDIR(mode));
+	ck_assert_int_eq(rootfs_target(tmp, "/new", 0, 0, out, sizeof(out), &mode), 0);
+	ck_assert_int_eq(mode, 0);
+	/* Back up out of a missing name: only a look can tell. */
+	ck_assert_int_eq(rootfs_target(tmp, "/new/x/..", 0, 0, out, sizeof(out), &mode), 0);
+	ck_assert_int_eq(rootfs_target(tmp, "/new/..", 0, 0, out, sizeof(out), &mode), 1);
+	ck_assert(S_ISDIR(mode));
+	bool quiet = trace_cfg.quiet;
+	trace_cfg.quiet = true; /* the mkdirat and openat below are traced */
+	ck_assert_int_eq(rootfs_target(tmp, "/new", 1, 1, out, sizeof(out), &mode), 1);
+	ck_assert(S_ISDIR(mode));
+	ck_assert_int_eq(rootfs_target(tmp, "/etc/new", 1, 0, out, sizeof(out), &mode), 1);
+	trace_cfg.quiet = quiet;
+	ck_assert(S_ISREG(mode));
 }
 END_TEST
 
@@ -346,6 +391,7 @@ suite_rootfs(void)
 	tcase_add_test(tc, rootfs_overlay_too_many_layers);
 	tcase_add_test(tc, rootfs_resolve_inside);
 	tcase_add_test(tc, rootfs_resolve_refused);
+	tcase_add_test(tc, rootfs_target_mode);
 	tcase_add_test(tc, rootfs_default_paths);
 	tcase_add_test(tc, rootfs_disk_usage_counts_links_once);
 	suite_add_tcase(s, tc);
