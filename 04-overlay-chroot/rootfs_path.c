@@ -46,6 +46,7 @@ resolve(const char *root, const char *path, char *out, size_t size, mode_t *mode
 	char target[PATH_MAX] = "", link[2 * PATH_MAX] = "";
 	const char *prefix = strcmp(root, "/") == 0 ? "" : root;
 	int links = 0, missing = 0, looked = 0;
+	size_t found_len = 0;  /* of done's part that exists, once a name is missing */
 	mode_t last = S_IFDIR; /* of the root, until a name inside it */
 	struct stat st;
 
@@ -79,9 +80,12 @@ resolve(const char *root, const char *path, char *out, size_t size, mode_t *mode
 				return err_set(EXDEV, "'%s': '..' climbs above the root %s", path,
 					       root);
 			*strrchr(done, '/') = '\0';
-			/* We came down through it - unless through a missing
-			 * name, where only a look can tell (below). */
-			last = missing ? (mode_t)-1 : S_IFDIR;
+			/* Back out of the missing part ("/new/../proc"): what
+			 * follows exists again and is looked at, symlinks
+			 * refused, not taken as a name to create. */
+			if (missing && strlen(done) <= found_len)
+				missing = 0;
+			last = missing ? 0 : S_IFDIR; /* we came down through it */
 			continue;
 		}
 		snprintf(host, sizeof(host), "%s%s/%s", prefix, done, comp);
@@ -92,6 +96,7 @@ resolve(const char *root, const char *path, char *out, size_t size, mode_t *mode
 			if (saved != ENOENT)
 				return err_set(saved, "%s: %s", host, strerror(saved));
 			missing = 1; /* the rest is to be created */
+			found_len = strlen(done);
 		}
 		looked = 1;
 		last = missing ? 0 : st.st_mode;
@@ -130,8 +135,6 @@ resolve(const char *root, const char *path, char *out, size_t size, mode_t *mode
 	if ((size_t)snprintf(out, size, "%s%s", prefix, done[0] ? done : (*prefix ? "" : "/")) >=
 	    size)
 		return err_set(ENAMETOOLONG, "'%s': too long", path);
-	if (last == (mode_t)-1)
-		last = lstat(out, &st) == 0 ? st.st_mode : 0;
 	if (mode)
 		*mode = last;
 	return 0;

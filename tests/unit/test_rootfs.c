@@ -215,6 +215,12 @@ START_TEST(rootfs_resolve_refused)
 	check_refused(rootfs_resolve(tmp, "/dev/pts", out, sizeof(out)), EXDEV,
 		      "/dev is a symlink to '../../../../../dev', which climbs above the root");
 	check_refused(rootfs_resolve(tmp, "/..", out, sizeof(out)), EXDEV, "climbs above the root");
+	/* Out of a missing name and back: /proc is looked at, not taken as a
+	 * name to create (it was, and the kernel followed the symlink). */
+	check_refused(rootfs_resolve(tmp, "/new/../proc", out, sizeof(out)), EXDEV,
+		      "/proc is a symlink to '/proc', outside the root");
+	check_refused(rootfs_resolve(tmp, "/new/x/../../dev/pts", out, sizeof(out)), EXDEV,
+		      "climbs above the root");
 	check_refused(rootfs_resolve(tmp, "/loop", out, sizeof(out)), ELOOP,
 		      "more than 40 symlinks");
 	check_refused(rootfs_resolve(tmp, "/file/x", out, sizeof(out)), ENOTDIR, "not a directory");
