@@ -379,8 +379,11 @@ check-book: book
 FORMAT_FILES = $(shell find common 0[1-5]-* tests lessons -name '*.[ch]' 2>/dev/null)
 format:
 	clang-format -i $(FORMAT_FILES)
+# The shell scripts, by their first line (and bench's two sourced parts).
+SHELL_FILES = $(shell git ls-files 2>/dev/null | xargs grep -lE '^\#!.*(ba|/)sh' 2>/dev/null | grep -v '\.[chm][d]*$$') bench/images.sh bench/oci.sh
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
+	shellcheck -S warning $(SHELL_FILES)
 
 # clean keeps build/vm, the kernel the VM lane downloaded; distclean removes it too.
 clean:

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # bench.sh, which sources this, sets the variables
 # bench/images.sh - the image tables of make bench (issue 17), sourced by
 # bench/bench.sh after its own tables: its variables (top, tmp, nutshell,
 # limits, runs, half, csv, txt) and functions (table, show) are in scope,
@@ -71,6 +72,7 @@ import_row() {
 		t0=$(date +%s%N)
 		if ! "$@" >/dev/null 2>"$tmp/import.err"; then
 			printf "  %-26s failed: %s\n" "$label" "$(head -n1 "$tmp/import.err")" | show
+			# shellcheck disable=SC2034 # bench.sh reads it
 			failed=1
 			return
 		fi

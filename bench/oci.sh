@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # bench.sh, which sources this, sets the variables
 # bench/oci.sh - the OCI runtime tables of make bench (issue 16), sourced by
 # bench/bench.sh: its variables (top, tmp, nutshell, timer, image, runs,
 # half, csv, made_cgroups) and functions (table, show) are in scope, and

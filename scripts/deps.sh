@@ -28,6 +28,7 @@ qemu-system-x86  the cgroup v2 test lane in a VM (make check-vm)
 cpio             the VM's initramfs
 xz-utils         the VM's initramfs
 clang-format     make format-check
+shellcheck       make format-check: the shell scripts
 clang            make fuzz: libFuzzer and the sanitizers
 libclang-rt-dev  make fuzz: the sanitizer runtimes (only a Recommends of clang, which --no-install-recommends skips)
 debootstrap      make check-fresh and make image-trixie: fresh Debian roots"

@@ -31,6 +31,7 @@ for l in "$@"; do
 		type=application/vnd.oci.image.layer.v1.tar
 		diff=$(sha256sum <"$l" | cut -d' ' -f1)
 	fi
+	# shellcheck disable=SC2046 # blob prints two words: digest, size
 	set -- $(blob "$l")
 	layers="$layers$sep{\"mediaType\":\"$type\",\"digest\":\"$1\",\"size\":$2}"
 	diffs="$diffs$sep\"sha256:$diff\""
@@ -41,9 +42,11 @@ tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 printf '{"architecture":"amd64","os":"linux","config":%s,"rootfs":{"type":"layers","diff_ids":[%s]}}' \
 	"${CONFIG_JSON:-{\"Cmd\":[\"/bin/sh\"],\"Env\":[\"PATH=/usr/sbin:/usr/bin:/sbin:/bin\"]\}}" "$diffs" >"$tmp"
+# shellcheck disable=SC2046 # blob prints two words: digest, size
 set -- $(blob "$tmp")
 printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[%s]}' \
 	"$1" "$2" "$layers" >"$tmp"
+# shellcheck disable=SC2046 # blob prints two words: digest, size
 set -- $(blob "$tmp")
 printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"%s"}}]}' \
 	"$1" "$2" "$ref" >"$out/index.json"

@@ -26,7 +26,7 @@
 #   sudo scripts/mutants.sh [NAME...]     only these mutants
 set -uo pipefail
 export LC_ALL=C # sort and comm agree
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 top=$PWD
 
 names=() files=() suites=() cases=() edits=() needs=()
