@@ -295,12 +295,17 @@ START_TEST(trace_json_valid_for_any_bytes)
 	trace_proc("/tmp/bad\xff\xfe name", "host\x01\"name\"\n");
 	trace_fact("hostname_inside", "%s", "caf\xc3\xa9");
 	trace_note("overlong \xc0\xaf and surrogate \xed\xa0\x80");
+	/* Longer than the buffer an event is dumped into on the stack. */
+	static char big[6001];
+	memset(big, 'x', sizeof(big) - 1);
+	trace_proc("/proc/big", big);
 
 	char *text = contents(json);
-	const char *keys[] = {"path", "value", "text"};
+	const char *keys[] = {"path", "value", "text", "value"};
 	const char *expect[] = {"/tmp/bad\xef\xbf\xbd\xef\xbf\xbd name", "caf\xc3\xa9",
 				"overlong \xef\xbf\xbd\xef\xbf\xbd and surrogate "
-				"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"};
+				"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
+				big};
 	int lines = 0;
 	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save), lines++) {
@@ -312,7 +317,7 @@ START_TEST(trace_json_valid_for_any_bytes)
 				 expect[lines]);
 		json_decref(ev);
 	}
-	ck_assert_int_eq(lines, 3); /* one object per line */
+	ck_assert_int_eq(lines, 4); /* one object per line */
 	free(text);
 }
 END_TEST
