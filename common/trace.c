@@ -139,7 +139,7 @@ json_set_str(json_t *obj, const char *key, const char *value)
 
 	/* Plain ASCII, nearly every string here, needs no cleaning; and the
 	 * clean string needs no second check by jansson (_nocheck). */
-	while ((unsigned char)v[len] - 1u < 0x7fu)
+	while (v[len] != '\0' && (unsigned char)v[len] < 0x80)
 		len++;
 	if (v[len] == '\0') {
 		json_object_set_new_nocheck(obj, key, json_stringn_nocheck(v, len));
