@@ -24,8 +24,8 @@
 
 /* <<< resolve */
 /* The root, looked at only when no name inside it was found: an lstat(2)
- * of one already said it is a directory (of the 3 to 5 lookups a mount
- * target took, this was one, on every start; issue 21). */
+ * of one already said it is a directory, and every start resolves some
+ * thirty targets (issue 21). */
 static int
 root_is_dir(const char *root)
 {
