@@ -322,6 +322,48 @@ START_TEST(trace_json_valid_for_any_bytes)
 }
 END_TEST
 
+/* A line byte for byte: the members in their order, each control
+ * character escaped as RFC 8259 and jansson write it (\u with capitals),
+ * '"' and '\\' escaped, and a reader gets the bytes back. */
+START_TEST(trace_json_line_bytes)
+{
+	int json = memfd_create("json", 0);
+	char all[40];
+	size_t n = 0;
+
+	for (int c = 1; c < 0x20; c++)
+		all[n++] = (char)c;
+	all[n++] = '"';
+	all[n++] = '\\';
+	all[n++] = 0x7f;
+	all[n] = '\0';
+	trace_cfg.json_fd = json;
+	trace_cfg.quiet = true;
+	trace_begin("write", "%s", all);
+	errno = EBADF;
+	trace_end(-1);
+
+	char *text = contents(json), want[512];
+	const char *after_t = strstr(text, ",\"name\"");
+	snprintf(want, sizeof(want),
+		 ",\"name\":\"write\",\"args\":\"\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006"
+		 "\\u0007\\b\\t\\n\\u000B\\f\\r\\u000E\\u000F\\u0010\\u0011\\u0012\\u0013"
+		 "\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001A\\u001B\\u001C\\u001D"
+		 "\\u001E\\u001F\\\"\\\\\x7f\",\"ret\":-1,\"errno\":\"EBADF\",\"pid\":%d}\n",
+		 (int)getpid());
+	ck_assert_msg(strncmp(text, "{\"ev\":\"syscall\",\"t\":", 20) == 0, "begins: %s", text);
+	ck_assert_ptr_nonnull(after_t);
+	ck_assert_str_eq(after_t, want);
+
+	json_error_t error;
+	json_t *ev = json_loads(text, 0, &error);
+	ck_assert_msg(ev != NULL, "not JSON: %s", error.text);
+	ck_assert_str_eq(json_string_value(json_object_get(ev, "args")), all);
+	json_decref(ev);
+	free(text);
+}
+END_TEST
+
 START_TEST(trace_quoting)
 {
 	char *clean = trace_utf8("plain caf\xc3\xa9");
@@ -370,6 +412,7 @@ suite_trace(void)
 	tcase_add_test(tc, trace_colour_on_a_real_terminal);
 	tcase_add_test(tc, trace_call_line_and_event);
 	tcase_add_test(tc, trace_json_valid_for_any_bytes);
+	tcase_add_test(tc, trace_json_line_bytes);
 	tcase_add_test(tc, trace_quoting);
 	tcase_add_test(tc, err_set_takes_its_own_message);
 	suite_add_tcase(s, tc);
