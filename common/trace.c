@@ -210,29 +210,14 @@ jl_str(struct jline *l, const char *key, const char *value)
 		jl_put(l, run, (size_t)(v - run));
 		if (c == '\0')
 			break;
-		switch (c) {
-		case '"':
-		case '\\':
-			snprintf(esc, sizeof(esc), "\\%c", c);
-			break;
-		case '\b':
-			strcpy(esc, "\\b");
-			break;
-		case '\f':
-			strcpy(esc, "\\f");
-			break;
-		case '\n':
-			strcpy(esc, "\\n");
-			break;
-		case '\r':
-			strcpy(esc, "\\r");
-			break;
-		case '\t':
-			strcpy(esc, "\\t");
-			break;
-		default:
+		/* Seven have a short escape; the other controls, \u and hex. */
+		const char *in = "\"\\\b\f\n\r\t", *as = "\"\\bfnrt";
+		const char *at = memchr(in, c, strlen(in));
+
+		if (at)
+			snprintf(esc, sizeof(esc), "\\%c", as[at - in]);
+		else
 			snprintf(esc, sizeof(esc), "\\u%04X", c);
-		}
 		jl_put(l, esc, strlen(esc));
 		run = v + 1;
 	}
