@@ -295,7 +295,7 @@ START_TEST(trace_json_valid_for_any_bytes)
 	trace_proc("/tmp/bad\xff\xfe name", "host\x01\"name\"\n");
 	trace_fact("hostname_inside", "%s", "caf\xc3\xa9");
 	trace_note("overlong \xc0\xaf and surrogate \xed\xa0\x80");
-	/* Longer than the buffer an event is dumped into on the stack. */
+	/* Longer than the buffer on the stack an event is written into. */
 	static char big[6001];
 	memset(big, 'x', sizeof(big) - 1);
 	trace_proc("/proc/big", big);

@@ -23,7 +23,7 @@
 set -u
 # shellcheck disable=SC2034 # for TODO 2
 trace=/tmp/nutshell-podman-trace.json
-# shellcheck disable=SC2034
+# shellcheck disable=SC2034 # the grader's FILE, for TODO 2
 if [ "${1:-}" = --json ]; then
 	trace=$2
 fi
